@@ -1,0 +1,225 @@
+import { createCookie, redirect } from "@remix-run/node";
+import type { Types } from "mongoose";
+import { Membership } from "../models/membership";
+import { User } from "../models/user";
+import { recordAudit } from "./data/audit.server";
+import { burnPasswordCheck, verifyPassword } from "./data/passwords.server";
+import { clearRateLimit, hitRateLimit, peekRateLimit } from "./data/rate-limit.server";
+import {
+  createSession,
+  deleteSession,
+  deleteUserSessions,
+  findSessionUserId,
+  SESSION_TTL_MS,
+} from "./data/sessions.server";
+import type { TenantView } from "./data/tenants.server";
+import { connectDb } from "./db.server";
+import { getEnv, sessionSecrets } from "./env.server";
+import type { Role } from "./lib/domain";
+import { permissionsFor, type Permission } from "./lib/permissions";
+
+export const LOGIN_LIMITS = {
+  windowMs: 15 * 60 * 1000,
+  perAccount: 5,
+  perIp: 30,
+} as const;
+
+function sessionCookie() {
+  const env = getEnv();
+  return createCookie("__sg_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: env.NODE_ENV === "production" && env.APP_URL.startsWith("https://"),
+    secrets: sessionSecrets(),
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+export function clientIp(request: Request): string {
+  // Set by the Express server from the socket (and X-Forwarded-For only when TRUST_PROXY is on).
+  return request.headers.get("x-sg-client-ip") ?? "unknown";
+}
+
+async function readToken(request: Request): Promise<string | null> {
+  const value: unknown = await sessionCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+export type SessionUser = {
+  id: string;
+  _id: Types.ObjectId;
+  email: string;
+  name: string;
+  locale: "zh-CN" | "en";
+  platformAdmin: boolean;
+};
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  await connectDb();
+  const userId = await findSessionUserId(token);
+  if (!userId) return null;
+  const user = await User.findOne({ _id: userId, disabled: false }).lean();
+  if (!user) return null;
+  return {
+    id: String(user._id),
+    _id: user._id,
+    email: user.email,
+    name: user.name,
+    locale: user.locale,
+    platformAdmin: user.platformAdmin,
+  };
+}
+
+export type Member = {
+  user: SessionUser;
+  tenantId: Types.ObjectId;
+  roles: Role[];
+  enterpriseId: Types.ObjectId | null;
+  permissions: Permission[];
+};
+
+export async function getMember(request: Request, tenant: TenantView): Promise<Member | null> {
+  const user = await getUser(request);
+  if (!user) return null;
+  const memberships = await Membership.find({ tenantId: tenant._id, userId: user._id }).lean();
+  if (memberships.length === 0 && !user.platformAdmin) return null;
+  const roles = [...new Set(memberships.map((m) => m.role))];
+  const enterpriseId = memberships.find((m) => m.enterpriseId)?.enterpriseId ?? null;
+  return {
+    user,
+    tenantId: tenant._id,
+    roles,
+    enterpriseId,
+    permissions: permissionsFor(roles, user.platformAdmin),
+  };
+}
+
+export async function requireMember(request: Request, tenant: TenantView): Promise<Member> {
+  const member = await getMember(request, tenant);
+  if (!member) {
+    const url = new URL(request.url);
+    const redirectTo = `${url.pathname}${url.search}`;
+    throw redirect(`/t/${tenant.slug}/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  }
+  return member;
+}
+
+export function forbidden(): Response {
+  return new Response("Forbidden", { status: 403 });
+}
+
+export function requirePermission(member: Member, ...anyOf: Permission[]): void {
+  if (!anyOf.some((p) => member.permissions.includes(p))) throw forbidden();
+}
+
+/** Only follow same-site relative paths after login. */
+export function safeRedirect(to: unknown, fallback: string): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export type LoginResult =
+  | { ok: true; setCookie: string; user: SessionUser }
+  | { ok: false; error: "invalid" | "rateLimited" | "noMembership" | "disabled"; retryAfterMinutes?: number };
+
+export async function attemptLogin({
+  tenant,
+  email,
+  password,
+  ip,
+  userAgent,
+}: {
+  tenant: TenantView;
+  email: string;
+  password: string;
+  ip: string;
+  userAgent: string;
+}): Promise<LoginResult> {
+  await connectDb();
+  const accountKey = `login:acct:${email}`;
+  const ipKey = `login:ip:${ip}`;
+  const { windowMs, perAccount, perIp } = LOGIN_LIMITS;
+  const [acct, byIp] = await Promise.all([
+    peekRateLimit(accountKey, perAccount, windowMs),
+    peekRateLimit(ipKey, perIp, windowMs),
+  ]);
+  if (acct.limited || byIp.limited) {
+    await recordAudit({
+      tenantId: tenant._id,
+      action: "login.rateLimited",
+      ip,
+      target: { type: "user", id: email, label: email },
+      details: { scope: acct.limited ? "account" : "ip" },
+    });
+    const seconds = Math.max(acct.limited ? acct.retryAfterSeconds : 0, byIp.limited ? byIp.retryAfterSeconds : 0);
+    return { ok: false, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) };
+  }
+
+  const user = await User.findOne({ email }).lean();
+  const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  if (!user || !valid) {
+    await Promise.all([hitRateLimit(accountKey, perAccount, windowMs), hitRateLimit(ipKey, perIp, windowMs)]);
+    await recordAudit({
+      tenantId: tenant._id,
+      action: "login.failure",
+      ip,
+      actor: user ? { id: user._id, email: user.email } : null,
+      target: { type: "user", id: user ? String(user._id) : email, label: email },
+    });
+    return { ok: false, error: "invalid" };
+  }
+  if (user.disabled) return { ok: false, error: "disabled" };
+  const memberships = await Membership.countDocuments({ tenantId: tenant._id, userId: user._id });
+  if (memberships === 0 && !user.platformAdmin) {
+    await recordAudit({
+      tenantId: tenant._id,
+      action: "login.failure",
+      ip,
+      actor: { id: user._id, email: user.email },
+      target: { type: "user", id: String(user._id), label: email },
+      details: { reason: "no-membership" },
+    });
+    return { ok: false, error: "noMembership" };
+  }
+  await clearRateLimit(accountKey, windowMs);
+  const { token } = await createSession({ userId: user._id, ip, userAgent });
+  await recordAudit({
+    tenantId: tenant._id,
+    action: "login.success",
+    ip,
+    actor: { id: user._id, email: user.email },
+    target: { type: "user", id: String(user._id), label: user.email },
+  });
+  return {
+    ok: true,
+    setCookie: await sessionCookie().serialize(token),
+    user: {
+      id: String(user._id),
+      _id: user._id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale,
+      platformAdmin: user.platformAdmin,
+    },
+  };
+}
+
+/** Ends this browser's session; returns the Set-Cookie header that clears the cookie. */
+export async function logout(request: Request): Promise<string> {
+  const token = await readToken(request);
+  if (token) await deleteSession(token);
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+export async function logoutEverywhere(request: Request, userId: Types.ObjectId): Promise<string> {
+  await deleteUserSessions(userId);
+  return logout(request);
+}
+
+export async function endOtherSessions(request: Request, userId: Types.ObjectId): Promise<number> {
+  const token = await readToken(request);
+  return deleteUserSessions(userId, token ?? undefined);
+}

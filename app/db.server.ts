@@ -1,0 +1,40 @@
+import mongoose from "mongoose";
+import { getEnv } from "./env.server";
+import { logger } from "./logger.server";
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __safegradeMongoose: Promise<typeof mongoose> | undefined;
+}
+
+mongoose.set("strictQuery", true);
+// Indexes are created explicitly by `ensureIndexes` at start, not on every model compile.
+mongoose.set("autoIndex", false);
+
+/** One connection per process, kept across dev rebuilds (the connection is not app state). */
+export function connectDb(): Promise<typeof mongoose> {
+  if (!global.__safegradeMongoose) {
+    const uri = getEnv().MONGODB_URI;
+    global.__safegradeMongoose = mongoose
+      .connect(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 })
+      .catch((error: unknown) => {
+        global.__safegradeMongoose = undefined;
+        logger.error({ err: error }, "database connection failed");
+        throw error;
+      });
+  }
+  return global.__safegradeMongoose;
+}
+
+export async function pingDb(): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const started = performance.now();
+  try {
+    const conn = await connectDb();
+    const db = conn.connection.db;
+    if (!db) throw new Error("no database handle");
+    await db.command({ ping: 1 });
+    return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: String(error) };
+  }
+}

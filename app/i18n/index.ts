@@ -1,0 +1,61 @@
+import { common } from "./messages/common";
+import { auth } from "./messages/auth";
+import { admin } from "./messages/admin";
+import { enterprise } from "./messages/enterprise";
+import { errors } from "./messages/errors";
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+/**
+ * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
+ * Chinese keys, so a missing translation is a compile error rather than a blank label.
+ */
+const catalogs = [common, auth, admin, enterprise, errors] as const;
+
+type Union<T> = T extends readonly (infer U)[] ? U : never;
+type Catalog = Union<typeof catalogs>;
+type KeysOf<C> = C extends { "zh-CN": infer Z } ? keyof Z : never;
+export type MessageKey = KeysOf<Catalog> & string;
+export type MessageParams = Record<string, string | number>;
+
+const messages: Record<Locale, Record<string, string>> = { "zh-CN": {}, en: {} };
+for (const catalog of catalogs) {
+  Object.assign(messages["zh-CN"], catalog["zh-CN"]);
+  Object.assign(messages.en, catalog.en);
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+export function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === "string" && value in messages["zh-CN"];
+}
+
+/** Replaces `{name}` placeholders. Unknown keys render as the key so a gap is visible, never blank. */
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = messages[locale][key] ?? messages[DEFAULT_LOCALE][key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** Translates a key that arrived as data (e.g. from an action's JSON); falls back to a generic error. */
+export function translateLoose(locale: Locale, key: string, params?: MessageParams): string {
+  return isMessageKey(key) ? translate(locale, key, params) : translate(locale, "errors.generic");
+}
+
+export function pickLocale(cookieValue: string | null | undefined, acceptLanguage: string | null): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  if (acceptLanguage && /^en\b/i.test(acceptLanguage.trim()) && !/zh/i.test(acceptLanguage)) return "en";
+  return DEFAULT_LOCALE;
+}
+
+export type Translator = (key: MessageKey, params?: MessageParams) => string;
+export function makeTranslator(locale: Locale): Translator {
+  return (key, params) => translate(locale, key, params);
+}

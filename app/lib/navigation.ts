@@ -1,0 +1,30 @@
+import type { MessageKey } from "~/i18n";
+import type { Permission } from "./permissions";
+
+export type NavItem = {
+  key: string;
+  label: MessageKey;
+  /** Path under /t/<slug>; `{enterpriseId}` is filled from the member's enterprise. */
+  path: string;
+  /** Shown when the user has any of these; empty = every member. */
+  anyOf: Permission[];
+};
+
+/** The navigation table: the same permission strings the server enforces. */
+export const NAV_ITEMS: NavItem[] = [
+  { key: "home", label: "nav.home", path: "", anyOf: [] },
+  { key: "my-enterprise", label: "nav.myEnterprise", path: "/enterprises/{enterpriseId}", anyOf: ["update:enterprise:own"] },
+  { key: "enterprises", label: "nav.enterprises", path: "/enterprises", anyOf: ["read:enterprise:any"] },
+  { key: "registrations", label: "nav.registrations", path: "/registrations", anyOf: ["approve:registration:any"] },
+  { key: "users", label: "nav.users", path: "/admin/users", anyOf: ["invite:user:any", "invite:user:own"] },
+  { key: "audit", label: "nav.audit", path: "/admin/audit", anyOf: ["read:audit:any"] },
+];
+
+export function visibleNav(
+  permissions: readonly Permission[],
+  enterpriseId: string | null,
+): Array<{ key: string; label: MessageKey; path: string }> {
+  return NAV_ITEMS.filter((item) => item.anyOf.length === 0 || item.anyOf.some((p) => permissions.includes(p)))
+    .filter((item) => !item.path.includes("{enterpriseId}") || enterpriseId)
+    .map((item) => ({ key: item.key, label: item.label, path: item.path.replace("{enterpriseId}", enterpriseId ?? "") }));
+}

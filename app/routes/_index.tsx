@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AppShell } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { listTenants } from "~/data/tenants.server";
+import { useT } from "~/i18n/react";
+import { getLocale } from "~/locale.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await getLocale(request);
+  const tenants = await listTenants();
+  return {
+    tenants: tenants.map((t) => ({ slug: t.slug, name: locale === "en" ? t.name.en : t.name.zh })),
+  };
+}
+
+export default function Landing() {
+  const { tenants } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <AppShell brandHref="/" title={t("app.tagline")} nav={[]} user={null}>
+      <section className="mx-auto max-w-3xl py-10 text-center">
+        <h1 className="text-3xl font-semibold text-slate-900">{t("landing.title")}</h1>
+        <p className="mt-3 text-slate-600">{t("landing.intro")}</p>
+      </section>
+      <section className="mx-auto max-w-3xl">
+        <h2 className="mb-3 text-lg font-medium">{t("landing.tenants")}</h2>
+        {tenants.length === 0 ? (
+          <p className="text-slate-500">{t("landing.noTenants")}</p>
+        ) : (
+          <ul className="grid gap-3 sm:grid-cols-2">
+            {tenants.map((tenant) => (
+              <li key={tenant.slug}>
+                <Link to={`/t/${tenant.slug}`} className="card block hover:border-brand-200 hover:shadow" data-tenant={tenant.slug}>
+                  <span className="font-medium">{tenant.name}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { visibleNav } from "~/lib/navigation";
+import { getLocale } from "~/locale.server";
+import { optionalMember, tenantName } from "~/tenant.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await optionalMember(request, params);
+  const locale = await getLocale(request);
+  const name = tenantName(tenant, locale);
+  if (!member) return { kind: "public" as const, slug: tenant.slug, tenantName: name };
+  return {
+    kind: "member" as const,
+    slug: tenant.slug,
+    tenantName: name,
+    userName: member.user.name,
+    roles: member.roles.map((r): MessageKey => `role.${r}`),
+    links: visibleNav(member.permissions, member.enterpriseId ? String(member.enterpriseId) : null).filter(
+      (l) => l.key !== "home",
+    ),
+  };
+}
+
+export default function TenantHome() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const base = `/t/${d.slug}`;
+  if (d.kind === "public") {
+    return (
+      <section className="mx-auto max-w-3xl py-10 text-center">
+        <h1 className="text-3xl font-semibold text-slate-900">{t("home.publicTitle", { tenant: d.tenantName })}</h1>
+        <p className="mt-3 text-slate-600">{t("home.publicIntro")}</p>
+        <div className="mt-8 flex justify-center gap-3">
+          <Link to={`${base}/login`} className="btn-primary">
+            {t("home.loginCta")}
+          </Link>
+          <Link to={`${base}/register`} className="btn-secondary">
+            {t("home.registerCta")}
+          </Link>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1 className="page-title" data-testid="welcome">
+        {t("home.welcome", { name: d.userName })}
+      </h1>
+      <p className="text-slate-600" data-testid="roles">
+        {t("home.roleIn", { tenant: d.tenantName, roles: d.roles.map((r) => t(r)).join("、") })}
+      </p>
+      <h2 className="mt-8 text-lg font-medium">{t("home.quickLinks")}</h2>
+      <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        {d.links.map((l) => (
+          <li key={l.key}>
+            <Link to={`${base}${l.path}`} className="card block hover:border-brand-200 hover:shadow">
+              {t(l.label)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,24 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { clientIp, getMember, logout } from "~/auth.server";
+import { recordAudit } from "~/data/audit.server";
+import { requireTenant } from "~/tenant.server";
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const tenant = await requireTenant(params);
+  const member = await getMember(request, tenant);
+  const setCookie = await logout(request);
+  if (member) {
+    await recordAudit({
+      tenantId: tenant._id,
+      action: "logout",
+      ip: clientIp(request),
+      actor: { id: member.user._id, email: member.user.email },
+      target: { type: "user", id: member.user.id, label: member.user.email },
+    });
+  }
+  return redirect(`/t/${tenant.slug}`, { headers: { "Set-Cookie": setCookie } });
+}
+
+export async function loader({ params }: { params: { slug?: string } }) {
+  return redirect(`/t/${params.slug ?? ""}`);
+}

@@ -1,0 +1,31 @@
+import { AuditEvent } from "./audit-event";
+import { Enterprise } from "./enterprise";
+import { Invitation } from "./invitation";
+import { Membership } from "./membership";
+import { OutboxMessage } from "./outbox-message";
+import { RateLimit } from "./rate-limit";
+import { Registration } from "./registration";
+import { Session } from "./session";
+import { Tenant } from "./tenant";
+import { User } from "./user";
+
+export const ALL_MODELS = [
+  Tenant,
+  User,
+  Membership,
+  Enterprise,
+  Session,
+  Invitation,
+  Registration,
+  AuditEvent,
+  RateLimit,
+  OutboxMessage,
+] as const;
+
+/** Creates every declared index (idempotent). Run at start-up and in test setup. */
+export async function ensureIndexes(): Promise<void> {
+  for (const m of ALL_MODELS) {
+    await m.createCollection().catch(() => {});
+    await m.createIndexes();
+  }
+}

@@ -1,0 +1,17 @@
+import mongoose, { Schema, type Model } from "mongoose";
+
+/** Fixed-window counters shared by all app instances. `_id` = `<key>|<window start ms>`. */
+export type RateLimitDoc = { _id: string; key: string; count: number; expiresAt: Date };
+
+const schema = new Schema<RateLimitDoc>(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true },
+    count: { type: Number, required: true, default: 0 },
+    expiresAt: { type: Date, required: true, index: true },
+  },
+  { versionKey: false },
+);
+
+export const RateLimit: Model<RateLimitDoc> =
+  mongoose.models.RateLimit ?? mongoose.model<RateLimitDoc>("RateLimit", schema, "rate_limits");

@@ -1,0 +1,60 @@
+import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeClass } from "../app/lib/domain";
+import { tenantScoped } from "./tenant-scoped";
+
+/** An enterprise's self-registration, waiting for a regulator's decision. */
+export type RegistrationDoc = {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  status: "pending" | "approved" | "refused";
+  enterprise: {
+    name: string;
+    creditCode: string;
+    industry: IndustryKey;
+    sizeClass: SizeClass;
+    districtCode: string;
+    address: string;
+    contactName: string;
+    contactPhone: string;
+  };
+  admin: { email: string; name: string; passwordHash: string; locale: "zh-CN" | "en" };
+  decidedBy: Types.ObjectId | null;
+  decidedAt: Date | null;
+  reason: string;
+  enterpriseId: Types.ObjectId | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const schema = new Schema<RegistrationDoc>(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    status: { type: String, enum: ["pending", "approved", "refused"], default: "pending" },
+    enterprise: {
+      name: { type: String, required: true, maxlength: 100 },
+      creditCode: { type: String, required: true },
+      industry: { type: String, enum: INDUSTRY_KEYS, required: true },
+      sizeClass: { type: String, enum: SIZE_CLASSES, required: true },
+      districtCode: { type: String, required: true },
+      address: { type: String, default: "" },
+      contactName: { type: String, default: "" },
+      contactPhone: { type: String, default: "" },
+    },
+    admin: {
+      email: { type: String, required: true, lowercase: true },
+      name: { type: String, required: true },
+      passwordHash: { type: String, required: true },
+      locale: { type: String, enum: ["zh-CN", "en"], default: "zh-CN" },
+    },
+    decidedBy: { type: Schema.Types.ObjectId, default: null },
+    decidedAt: { type: Date, default: null },
+    reason: { type: String, default: "" },
+    enterpriseId: { type: Schema.Types.ObjectId, default: null },
+  },
+  { timestamps: true, versionKey: false },
+);
+schema.index({ tenantId: 1, status: 1, createdAt: -1 });
+schema.plugin(tenantScoped);
+
+export const Registration: Model<RegistrationDoc> =
+  mongoose.models.Registration ?? mongoose.model<RegistrationDoc>("Registration", schema, "registrations");

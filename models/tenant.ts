@@ -1,0 +1,52 @@
+import mongoose, { Schema, type Model, type Types } from "mongoose";
+
+export type District = { code: string; name: string };
+export type TenantSettings = {
+  /** Working days a regulator has to accept an application. */
+  acceptanceDays: number;
+  reviewDays: number;
+  publicNoticeDays: number;
+  reviewersRequired: number;
+  certificateValidYears: number;
+  certificateNumberPattern: string;
+  /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
+  grantableLevels: string[];
+  yearlyTarget: number;
+  holidays: string[];
+};
+
+export type TenantDoc = {
+  _id: Types.ObjectId;
+  slug: string;
+  name: { zh: string; en: string };
+  authority: { zh: string; en: string };
+  regionCode: string;
+  districts: District[];
+  settings: TenantSettings;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const schema = new Schema<TenantDoc>(
+  {
+    slug: { type: String, required: true, unique: true, match: /^[a-z0-9][a-z0-9-]{1,39}$/ },
+    name: { zh: { type: String, required: true }, en: { type: String, required: true } },
+    authority: { zh: { type: String, required: true }, en: { type: String, required: true } },
+    regionCode: { type: String, required: true, match: /^\d{6}$/ },
+    districts: [{ _id: false, code: { type: String, required: true }, name: { type: String, required: true } }],
+    settings: {
+      acceptanceDays: { type: Number, default: 5, min: 1 },
+      reviewDays: { type: Number, default: 40, min: 1 },
+      publicNoticeDays: { type: Number, default: 5, min: 1 },
+      reviewersRequired: { type: Number, default: 2, min: 1 },
+      certificateValidYears: { type: Number, default: 3, min: 1 },
+      certificateNumberPattern: { type: String, default: "AQBZ-{YYYY}-{SEQ:5}" },
+      grantableLevels: { type: [String], default: ["level3", "qualified"] },
+      yearlyTarget: { type: Number, default: 1000, min: 0 },
+      holidays: { type: [String], default: [] },
+    },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+export const Tenant: Model<TenantDoc> = mongoose.models.Tenant ?? mongoose.model<TenantDoc>("Tenant", schema, "tenants");

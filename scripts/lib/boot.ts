@@ -1,0 +1,63 @@
+/**
+ * Shared start-up for `npm start`, the e2e tests and the benchmark: database → env → indexes →
+ * demo data → HTTP server. Returns a handle that stops everything in reverse order.
+ */
+import path from "node:path";
+import mongoose from "mongoose";
+import { ensureIndexes } from "../../models/index";
+import { loadOrCreateSessionSecret } from "./app-secret";
+import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
+import { startHttpServer } from "./http-server";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
+
+export type BootOptions = {
+  port: number;
+  host: string;
+  dataDir?: string;
+  dbName?: string;
+  forceEmbedded?: boolean;
+  seed: boolean;
+  log?: (line: string) => void;
+};
+
+export type Booted = { url: string; db: RunningDatabase; stop(): Promise<void> };
+
+export async function boot(options: BootOptions): Promise<Booted> {
+  const log = options.log ?? (() => {});
+  const db = await startDatabase({
+    dataDir: options.dataDir ?? path.join(PROJECT_ROOT, ".data/db"),
+    forceEmbedded: options.forceEmbedded,
+    log,
+  });
+  try {
+    const uri = db.kind === "external" ? db.uri : withDatabaseName(db.uri, options.dbName ?? "safegrade");
+    process.env.MONGODB_URI = uri;
+    await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+    await ensureIndexes();
+    if (!process.env.SESSION_SECRET) {
+      process.env.SESSION_SECRET = await loadOrCreateSessionSecret();
+      if (process.env.NODE_ENV === "production") log("SESSION_SECRET not set: using a generated secret stored in the database.");
+    }
+    if (options.seed) {
+      const result = await seedDemoData();
+      if (result.seeded) {
+        log("Seeded demo data (tenant chengdu). Demo logins, password " + DEMO_PASSWORD + ":");
+        for (const u of DEMO_USERS) log(`  ${u.role.padEnd(18)} ${u.email}`);
+      }
+    }
+    const http = await startHttpServer({ port: options.port, host: options.host, trustProxy: process.env.TRUST_PROXY === "true" });
+    return {
+      url: http.url,
+      db,
+      stop: async () => {
+        await http.close();
+        await mongoose.disconnect();
+        await db.stop();
+      },
+    };
+  } catch (error) {
+    await mongoose.disconnect().catch(() => {});
+    await db.stop();
+    throw error;
+  }
+}

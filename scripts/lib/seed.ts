@@ -1,0 +1,133 @@
+/**
+ * Demo data for an empty database: tenant `chengdu` with one user per role and three enterprises.
+ * Idempotent, and refuses to touch a database that already holds data.
+ */
+import mongoose from "mongoose";
+import { Enterprise } from "../../models/enterprise";
+import { Membership } from "../../models/membership";
+import { Tenant } from "../../models/tenant";
+import { User } from "../../models/user";
+import { hashPassword } from "../../app/data/passwords.server";
+import type { Role } from "../../app/lib/domain";
+
+export const DEMO_PASSWORD = "Demo#2026safe";
+
+export const CHENGDU_DISTRICTS = [
+  { code: "510104", name: "锦江区" },
+  { code: "510105", name: "青羊区" },
+  { code: "510106", name: "金牛区" },
+  { code: "510107", name: "武侯区" },
+  { code: "510108", name: "成华区" },
+  { code: "510112", name: "龙泉驿区" },
+  { code: "510113", name: "青白江区" },
+  { code: "510114", name: "新都区" },
+  { code: "510115", name: "温江区" },
+  { code: "510116", name: "双流区" },
+  { code: "510117", name: "郫都区" },
+  { code: "510118", name: "新津区" },
+  { code: "510121", name: "金堂县" },
+  { code: "510129", name: "大邑县" },
+  { code: "510131", name: "蒲江县" },
+  { code: "510181", name: "都江堰市" },
+  { code: "510182", name: "彭州市" },
+  { code: "510183", name: "邛崃市" },
+  { code: "510184", name: "崇州市" },
+  { code: "510185", name: "简阳市" },
+];
+
+/** Fictional enterprises; codes are generated to pass the GB 32100 checksum. */
+export const DEMO_ENTERPRISES = [
+  {
+    key: "machinery",
+    name: "成都锦程精密机械有限公司",
+    creditCode: "91510100MA61R0XK3C",
+    industry: "machinery",
+    sizeClass: "medium",
+    districtCode: "510112",
+    address: "成都市龙泉驿区经开区南四路88号",
+    contactName: "王建国",
+    contactPhone: "028-84800001",
+  },
+  {
+    key: "chemical",
+    name: "成都蜀新化工材料股份有限公司",
+    creditCode: "91510113MA62A1B2C1",
+    industry: "chemical",
+    sizeClass: "large",
+    districtCode: "510113",
+    address: "成都市青白江区化工园区团结路6号",
+    contactName: "李红梅",
+    contactPhone: "028-83600002",
+  },
+  {
+    key: "small",
+    name: "成都青羊区惠民食品加工厂",
+    creditCode: "92510105MA6C7D8E9N",
+    industry: "light",
+    sizeClass: "micro",
+    districtCode: "510105",
+    address: "成都市青羊区文家路12号",
+    contactName: "张小燕",
+    contactPhone: "13800000003",
+  },
+] as const;
+
+export const DEMO_USERS: Array<{ email: string; name: string; role: Role | "platform_admin"; enterprise?: string }> = [
+  { email: "admin@demo.safegrade.cn", name: "辖区管理员 周敏", role: "tenant_admin" },
+  { email: "regulator@demo.safegrade.cn", name: "监管员 陈立", role: "regulator" },
+  { email: "reviewer@demo.safegrade.cn", name: "评审专家 刘洋", role: "reviewer" },
+  { email: "reviewer2@demo.safegrade.cn", name: "评审专家 黄婷", role: "reviewer" },
+  { email: "ent-admin@demo.safegrade.cn", name: "安全经理 王建国", role: "enterprise_admin", enterprise: "machinery" },
+  { email: "ent-member@demo.safegrade.cn", name: "安全员 赵强", role: "enterprise_member", enterprise: "machinery" },
+  { email: "chem-admin@demo.safegrade.cn", name: "安全总监 李红梅", role: "enterprise_admin", enterprise: "chemical" },
+  { email: "small-admin@demo.safegrade.cn", name: "负责人 张小燕", role: "enterprise_admin", enterprise: "small" },
+  { email: "platform@demo.safegrade.cn", name: "系统管理员", role: "platform_admin" },
+];
+
+export type SeedResult = { seeded: boolean; reason?: string };
+
+async function databaseHasData(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("not connected");
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  for (const c of collections) {
+    if (c.name.startsWith("system.") || c.name === "app_secrets") continue;
+    if ((await db.collection(c.name).estimatedDocumentCount()) > 0) return true;
+  }
+  return false;
+}
+
+export async function seedDemoData(): Promise<SeedResult> {
+  if (await databaseHasData()) return { seeded: false, reason: "database already has data" };
+  const tenant = await Tenant.create({
+    slug: "chengdu",
+    name: { zh: "成都市应急管理局", en: "Chengdu Emergency Management Bureau" },
+    authority: { zh: "成都市应急管理局", en: "Chengdu Emergency Management Bureau" },
+    regionCode: "510100",
+    districts: CHENGDU_DISTRICTS,
+    settings: { certificateNumberPattern: "CDAQBZ-{YYYY}-{SEQ:5}" },
+  });
+  const enterpriseIds = new Map<string, mongoose.Types.ObjectId>();
+  for (const e of DEMO_ENTERPRISES) {
+    const { key, ...fields } = e;
+    const doc = await Enterprise.create({ ...fields, tenantId: tenant._id });
+    enterpriseIds.set(key, doc._id);
+  }
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const u of DEMO_USERS) {
+    const user = await User.create({
+      email: u.email,
+      name: u.name,
+      passwordHash,
+      platformAdmin: u.role === "platform_admin",
+    });
+    if (u.role === "platform_admin") continue;
+    await Membership.create({
+      tenantId: tenant._id,
+      userId: user._id,
+      role: u.role,
+      enterpriseId: u.enterprise ? (enterpriseIds.get(u.enterprise) ?? null) : null,
+    });
+  }
+  return { seeded: true };
+}
