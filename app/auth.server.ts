@@ -41,6 +41,11 @@ export function clientIp(request: Request): string {
   return request.headers.get("x-sg-client-ip") ?? "unknown";
 }
 
+/** Serializes a session token into the signed cookie (used at login and by tests). */
+export function sessionCookieFor(token: string): Promise<string> {
+  return sessionCookie().serialize(token);
+}
+
 async function readToken(request: Request): Promise<string | null> {
   const value: unknown = await sessionCookie().parse(request.headers.get("Cookie"));
   return typeof value === "string" && value.length > 0 ? value : null;
