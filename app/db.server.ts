@@ -3,7 +3,6 @@ import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __safegradeMongoose: Promise<typeof mongoose> | undefined;
 }
 

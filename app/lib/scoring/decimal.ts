@@ -91,6 +91,10 @@ export function roundHalfUp(
   denominator: bigint | number,
   decimals: number,
 ): RoundedDecimal {
+  if (typeof numerator === "number" && typeof denominator === "number") {
+    const fast = roundHalfUpSmall(numerator, denominator, decimals);
+    if (fast !== null) return fast;
+  }
   let n = toBigInt(numerator, "numerator");
   let d = toBigInt(denominator, "denominator");
   if (d === 0n) throw new RangeError("denominator must not be 0");
@@ -109,6 +113,37 @@ export function roundHalfUp(
   const scaled = negative ? -absQ : absQ;
   const text = formatScaled(scaled, decimals);
   return { value: Number(text), text, scaled };
+}
+
+const FAST_LIMIT = 2 ** 51;
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * The same computation in plain numbers, used when every intermediate value is an integer below
+ * 2^51 (so sums and products of two of them stay exact). The engine's per-element percentages
+ * and candidate gains always fit; this keeps BigInt allocation out of the scoring hot path.
+ * Returns null when the inputs do not qualify.
+ */
+function roundHalfUpSmall(n: number, d: number, decimals: number): RoundedDecimal | null {
+  const scale = POW10[decimals];
+  if (scale === undefined || !Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d <= 0) return null;
+  const a = 2 * n * scale + d;
+  const b = 2 * d;
+  if (a >= FAST_LIMIT || b >= FAST_LIMIT) return null;
+  // Float division of integers can land one off the true floor; correct it with the exact remainder.
+  let q = Math.floor(a / b);
+  const r = a - q * b;
+  if (r < 0) q--;
+  else if (r >= b) q++;
+  const text = formatSmall(q, decimals, scale);
+  return { value: Number(text), text, scaled: BigInt(q) };
+}
+
+function formatSmall(q: number, decimals: number, scale: number): string {
+  if (decimals === 0) return String(q);
+  const intPart = Math.floor(q / scale);
+  const frac = String(q - intPart * scale).padStart(decimals, "0");
+  return `${intPart}.${frac}`;
 }
 
 /** numerator / denominator rounded half-up to 1 decimal, exactly. */

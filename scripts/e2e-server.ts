@@ -1,0 +1,24 @@
+/**
+ * Starts the built app on a private embedded database for e2e tests and benchmarks.
+ * Prints `READY <url>` once it answers; stops everything on SIGTERM.
+ */
+import { boot } from "./lib/boot";
+
+process.env.NODE_ENV ??= "production";
+const dataDir = process.env.E2E_DATA_DIR;
+if (!dataDir) throw new Error("E2E_DATA_DIR is required");
+const app = await boot({
+  port: Number(process.env.PORT ?? 0),
+  host: "127.0.0.1",
+  dataDir,
+  dbName: process.env.E2E_DB_NAME ?? "safegrade_e2e",
+  forceEmbedded: !process.env.MONGODB_URI,
+  seed: true,
+});
+process.stdout.write(`READY ${app.url}\n`);
+const stop = async () => {
+  await app.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());

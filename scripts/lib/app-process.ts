@@ -1,0 +1,64 @@
+/** Runs scripts/e2e-server.ts as a child process and waits for its READY line. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PROJECT_ROOT } from "./database";
+
+export function buildApp(): void {
+  const result = spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/remix"), ["build"], {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export type AppProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
+
+export async function startAppProcess(options: { env?: Record<string, string> } = {}): Promise<AppProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-app-"));
+  const child = spawn(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), [path.join(PROJECT_ROOT, "scripts/e2e-server.ts")], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", E2E_DATA_DIR: dataDir, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start within 120s:\n${output}`)), 120_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /READY (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          done();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}

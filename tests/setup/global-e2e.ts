@@ -1,0 +1,16 @@
+/** Builds the app and starts it (production mode, seeded demo tenant, private FerretDB) for the e2e run. */
+import type { TestProject } from "vitest/node";
+import { buildApp, startAppProcess } from "../../scripts/lib/app-process";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  buildApp();
+  const app = await startAppProcess({ env: process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {} });
+  project.provide("baseUrl", app.url);
+  return () => app.stop();
+}
