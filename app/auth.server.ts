@@ -212,6 +212,19 @@ export async function attemptLogin({
   };
 }
 
+/**
+ * Starts a session for a user who has just proved who they are some other way than the login form
+ * (e.g. by accepting an invitation); returns the Set-Cookie header.
+ */
+export async function startSessionFor(user: { _id: Types.ObjectId }, request: Request): Promise<string> {
+  const { token } = await createSession({
+    userId: user._id,
+    ip: clientIp(request),
+    userAgent: request.headers.get("User-Agent") ?? "",
+  });
+  return sessionCookie().serialize(token);
+}
+
 /** Ends this browser's session; returns the Set-Cookie header that clears the cookie. */
 export async function logout(request: Request): Promise<string> {
   const token = await readToken(request);

@@ -10,5 +10,5 @@ export const localeCookie = createCookie("sg_lang", {
 
 export async function getLocale(request: Request): Promise<Locale> {
   const value: unknown = await localeCookie.parse(request.headers.get("Cookie"));
-  return pickLocale(typeof value === "string" ? value : null, request.headers.get("Accept-Language"));
+  return pickLocale(typeof value === "string" ? value : null);
 }

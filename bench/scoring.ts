@@ -15,7 +15,13 @@ import {
   loadRubricFile,
   loadWeightProfileFile,
 } from "../app/lib/rubric/load-files.server";
-import type { Answers, ItemAnswer, Rubric, RubricInput, WeightProfile } from "../app/lib/rubric/schema";
+import type {
+  Answers,
+  ItemAnswer,
+  Rubric,
+  RubricInput,
+  WeightProfile,
+} from "../app/lib/rubric/schema";
 import { validateRubric, validateWeightProfile } from "../app/lib/rubric/schema";
 import { compileRubric, scoreAssessment } from "../app/lib/scoring/engine";
 
@@ -38,7 +44,14 @@ function rng(seed: number): () => number {
   };
 }
 
-const TAGS = ["risk-management", "occupational-health", "emergency", "training", "equipment", "hazard"];
+const TAGS = [
+  "risk-management",
+  "occupational-health",
+  "emergency",
+  "training",
+  "equipment",
+  "hazard",
+];
 
 export function syntheticRubric(itemCount: number, seed = 20250101): Rubric {
   const rand = rng(seed);
@@ -57,13 +70,18 @@ export function syntheticRubric(itemCount: number, seed = 20250101): Rubric {
         // Mostly whole points, some halves, like real scoring rules.
         const pointsH = (1 + Math.floor(rand() * 20)) * 100 + (rand() < 0.2 ? 50 : 0);
         totalH += pointsH;
-        const rules: NonNullable<RubricInput["elements"][number]["subElements"][number]["items"][number]["deductionRules"]> = [
-          { id: "a", text: { zh: "未建立" }, per: "all" },
-        ];
+        const rules: NonNullable<
+          RubricInput["elements"][number]["subElements"][number]["items"][number]["deductionRules"]
+        > = [{ id: "a", text: { zh: "未建立" }, per: "all" }];
         const nRules = Math.floor(rand() * 3);
         for (let r = 0; r < nRules; r++) {
           const perH = Math.max(50, Math.min(pointsH, 100 * (1 + Math.floor(rand() * 3))));
-          rules.push({ id: `r${r}`, text: { zh: `缺失一项 ${r}` }, per: perH / 100, ...(rand() < 0.5 ? { cap: pointsH / 100 } : {}) });
+          rules.push({
+            id: `r${r}`,
+            text: { zh: `缺失一项 ${r}` },
+            per: perH / 100,
+            ...(rand() < 0.5 ? { cap: pointsH / 100 } : {}),
+          });
         }
         const tag = pick(TAGS);
         items.push({
@@ -99,7 +117,8 @@ export function syntheticRubric(itemCount: number, seed = 20250101): Rubric {
     elements,
   };
   const res = validateRubric(input, "bench");
-  if (!res.ok) throw new Error(`synthetic rubric is invalid:\n${res.errors.slice(0, 5).join("\n")}`);
+  if (!res.ok)
+    throw new Error(`synthetic rubric is invalid:\n${res.errors.slice(0, 5).join("\n")}`);
   return res.value;
 }
 
@@ -116,9 +135,15 @@ export function syntheticAnswers(rubric: Rubric, seed = 7): Answers {
           answers[item.id] =
             rule === undefined
               ? { choice: "none" }
-              : { choice: "partial", deductions: [{ rule: rule.id, count: 1 + Math.floor(rand() * 3), note: "现场发现" }] };
+              : {
+                  choice: "partial",
+                  deductions: [
+                    { rule: rule.id, count: 1 + Math.floor(rand() * 3), note: "现场发现" },
+                  ],
+                };
         } else if (x < 0.9) answers[item.id] = { choice: "none" };
-        else if (x < 0.95 && item.naAllowed) answers[item.id] = { choice: "na", naReason: "不涉及" };
+        else if (x < 0.95 && item.naAllowed)
+          answers[item.id] = { choice: "na", naReason: "不涉及" };
         // else: unanswered
       }
     }
@@ -178,18 +203,40 @@ export async function benchScoring(): Promise<BenchResult[]> {
 
   const t0 = process.hrtime.bigint();
   compileRubric(rubric);
-  results.push({ name: "compile 1000-item rubric (once, memoised)", value: round(Number(process.hrtime.bigint() - t0) / 1e6, 3), unit: "ms" });
+  results.push({
+    name: "compile 1000-item rubric (once, memoised)",
+    value: round(Number(process.hrtime.bigint() - t0) / 1e6, 3),
+    unit: "ms",
+  });
 
   const [median, p95] = timeEach(() => scoreAssessment({ rubric, answers }), 2000, 10000);
-  results.push({ name: "score 1000 items, median", value: round(median, 1), unit: "µs", target: "< 200 µs" });
+  results.push({
+    name: "score 1000 items, median",
+    value: round(median, 1),
+    unit: "µs",
+    target: "< 200 µs",
+  });
   results.push({ name: "score 1000 items, p95", value: round(p95, 1), unit: "µs" });
 
-  const [wMedian, wP95] = timeEach(() => scoreAssessment({ rubric, answers, weights: profile }), 2000, 10000);
-  results.push({ name: "score 1000 items weighted, median", value: round(wMedian, 1), unit: "µs", target: "< 200 µs" });
+  const [wMedian, wP95] = timeEach(
+    () => scoreAssessment({ rubric, answers, weights: profile }),
+    2000,
+    10000,
+  );
+  results.push({
+    name: "score 1000 items weighted, median",
+    value: round(wMedian, 1),
+    unit: "µs",
+    target: "< 200 µs",
+  });
   results.push({ name: "score 1000 items weighted, p95", value: round(wP95, 1), unit: "µs" });
 
   const [vMedian] = timeEach(() => validateRubric(rubric, "bench"), 5, 30);
-  results.push({ name: "validate 1000-item rubric (schema + cross checks), median", value: round(vMedian / 1000, 2), unit: "ms" });
+  results.push({
+    name: "validate 1000-item rubric (schema + cross checks), median",
+    value: round(vMedian / 1000, 2),
+    unit: "ms",
+  });
 
   const dir = defaultRubricsDir();
   const files = [...(await listRubricFiles(dir)), ...(await listWeightProfileFiles(dir))];
@@ -197,11 +244,18 @@ export async function benchScoring(): Promise<BenchResult[]> {
   const l0 = process.hrtime.bigint();
   let invalid = 0;
   for (const file of files) {
-    const res = path.dirname(file) === weightsDir ? await loadWeightProfileFile(file) : await loadRubricFile(file);
+    const res =
+      path.dirname(file) === weightsDir
+        ? await loadWeightProfileFile(file)
+        : await loadRubricFile(file);
     if (!res.ok) invalid++;
   }
   const loadMs = Number(process.hrtime.bigint() - l0) / 1e6;
-  results.push({ name: `load + validate shipped rubric files (${files.length} files${invalid > 0 ? `, ${invalid} invalid` : ""})`, value: round(loadMs, 2), unit: "ms" });
+  results.push({
+    name: `load + validate shipped rubric files (${files.length} files${invalid > 0 ? `, ${invalid} invalid` : ""})`,
+    value: round(loadMs, 2),
+    unit: "ms",
+  });
 
   return results;
 }
@@ -220,6 +274,8 @@ if (isEntryPoint()) {
   const results = await benchScoring();
   const width = Math.max(...results.map((r) => r.name.length));
   for (const r of results) {
-    console.log(`${r.name.padEnd(width)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(3)}${r.target === undefined ? "" : `  (target ${r.target})`}`);
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(3)}${r.target === undefined ? "" : `  (target ${r.target})`}`,
+    );
   }
 }

@@ -17,6 +17,11 @@ export type EnterpriseDoc = {
   status: "active" | "suspended";
   /** Compare-and-set counter for concurrent edits. */
   version: number;
+  /**
+   * Set while master data must not change (DOMAIN.md §5: from submission of a grading application
+   * until its review ends). Null when editable. Written by the grading workflow, not by edit forms.
+   */
+  lockedReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -34,6 +39,7 @@ const schema = new Schema<EnterpriseDoc>(
     contactPhone: { type: String, default: "", maxlength: 30 },
     status: { type: String, enum: ["active", "suspended"], default: "active" },
     version: { type: Number, default: 0 },
+    lockedReason: { type: String, default: null },
   },
   { timestamps: true, versionKey: false },
 );

@@ -2,11 +2,19 @@ import mongoose, { Schema, type Model, type Types } from "mongoose";
 import { INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeClass } from "../app/lib/domain";
 import { tenantScoped } from "./tenant-scoped";
 
-/** An enterprise's self-registration, waiting for a regulator's decision. */
+export const REGISTRATION_STATUSES = ["pending", "approving", "approved", "refused"] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+/**
+ * An enterprise's self-registration, waiting for a regulator's decision.
+ * `approving` is the claim taken by an approval in progress (there are no transactions): the ids of
+ * the enterprise and user it creates are fixed on the registration first, so a retried approval
+ * finishes the same records instead of creating new ones.
+ */
 export type RegistrationDoc = {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
-  status: "pending" | "approved" | "refused";
+  status: RegistrationStatus;
   enterprise: {
     name: string;
     creditCode: string;
@@ -17,11 +25,13 @@ export type RegistrationDoc = {
     contactName: string;
     contactPhone: string;
   };
+  /** `passwordHash` is cleared once the registration is decided (the user keeps its own copy). */
   admin: { email: string; name: string; passwordHash: string; locale: "zh-CN" | "en" };
   decidedBy: Types.ObjectId | null;
   decidedAt: Date | null;
   reason: string;
   enterpriseId: Types.ObjectId | null;
+  userId: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -29,7 +39,7 @@ export type RegistrationDoc = {
 const schema = new Schema<RegistrationDoc>(
   {
     tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
-    status: { type: String, enum: ["pending", "approved", "refused"], default: "pending" },
+    status: { type: String, enum: REGISTRATION_STATUSES, default: "pending" },
     enterprise: {
       name: { type: String, required: true, maxlength: 100 },
       creditCode: { type: String, required: true },
@@ -43,17 +53,20 @@ const schema = new Schema<RegistrationDoc>(
     admin: {
       email: { type: String, required: true, lowercase: true },
       name: { type: String, required: true },
-      passwordHash: { type: String, required: true },
+      passwordHash: { type: String, default: "" },
       locale: { type: String, enum: ["zh-CN", "en"], default: "zh-CN" },
     },
     decidedBy: { type: Schema.Types.ObjectId, default: null },
     decidedAt: { type: Date, default: null },
     reason: { type: String, default: "" },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },
+    userId: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, status: 1, createdAt: -1 });
+schema.index({ tenantId: 1, "enterprise.creditCode": 1, status: 1 });
+schema.index({ "admin.email": 1, status: 1 });
 schema.plugin(tenantScoped);
 
 export const Registration: Model<RegistrationDoc> =

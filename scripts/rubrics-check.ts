@@ -12,7 +12,9 @@ import {
   loadWeightProfileFile,
 } from "../app/lib/rubric/load-files.server";
 
-type Checked = { ok: true; path: string; summary: string } | { ok: false; path: string | null; errors: string[] };
+type Checked =
+  | { ok: true; path: string; summary: string }
+  | { ok: false; path: string | null; errors: string[] };
 
 async function main(): Promise<void> {
   const dir = defaultRubricsDir();
@@ -27,13 +29,25 @@ async function main(): Promise<void> {
   for (const file of rubricFiles) {
     const r = await loadRubricFile(file);
     if (r.ok) {
-      const items = r.value.elements.reduce((n, el) => n + el.subElements.reduce((m, s) => m + s.items.length, 0), 0);
-      results.push({ ok: true, path: file, summary: `rubric ${r.value.key}@${r.value.version}, ${items} items, ${r.value.totalPoints} points` });
+      const items = r.value.elements.reduce(
+        (n, el) => n + el.subElements.reduce((m, s) => m + s.items.length, 0),
+        0,
+      );
+      results.push({
+        ok: true,
+        path: file,
+        summary: `rubric ${r.value.key}@${r.value.version}, ${items} items, ${r.value.totalPoints} points`,
+      });
     } else results.push({ ok: false, path: file, errors: r.errors });
   }
   for (const file of profileFiles) {
     const r = await loadWeightProfileFile(file);
-    if (r.ok) results.push({ ok: true, path: file, summary: `weight profile ${r.value.key}, ${r.value.rules.length} rules` });
+    if (r.ok)
+      results.push({
+        ok: true,
+        path: file,
+        summary: `weight profile ${r.value.key}, ${r.value.rules.length} rules`,
+      });
     else results.push({ ok: false, path: file, errors: r.errors });
   }
 
@@ -52,6 +66,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`rubrics-check: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `rubrics-check: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

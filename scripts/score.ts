@@ -7,7 +7,11 @@
  * Exit codes: 0 scored; 2 bad input (missing flag, unreadable file, invalid JSON, schema errors).
  */
 import { parseArgs } from "node:util";
-import { loadAnswersFile, loadWeightProfile, resolveRubricRef } from "../app/lib/rubric/load-files.server";
+import {
+  loadAnswersFile,
+  loadWeightProfile,
+  resolveRubricRef,
+} from "../app/lib/rubric/load-files.server";
 import type { WeightProfile } from "../app/lib/rubric/schema";
 import { weightProfileWarnings } from "../app/lib/rubric/schema";
 import { scoreAssessment } from "../app/lib/scoring/engine";
@@ -21,7 +25,13 @@ function fail(lines: string[]): never {
 }
 
 async function main(): Promise<void> {
-  let values: { rubric?: string; answers?: string; weights?: string; "levels-allowed"?: string; help?: boolean };
+  let values: {
+    rubric?: string;
+    answers?: string;
+    weights?: string;
+    "levels-allowed"?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -41,8 +51,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const missing = (["rubric", "answers"] as const).filter((k) => values[k] === undefined || values[k] === "");
-  if (missing.length > 0) fail([`score: missing ${missing.map((k) => `--${k}`).join(" and ")}`, USAGE]);
+  const missing = (["rubric", "answers"] as const).filter(
+    (k) => values[k] === undefined || values[k] === "",
+  );
+  if (missing.length > 0)
+    fail([`score: missing ${missing.map((k) => `--${k}`).join(" and ")}`, USAGE]);
   const rubricRef = values.rubric ?? "";
   const answersPath = values.answers ?? "";
 
@@ -54,7 +67,8 @@ async function main(): Promise<void> {
     const profile = await loadWeightProfile(values.weights);
     if (!profile.ok) fail(["score: invalid weight profile", ...profile.errors]);
     weights = profile.value;
-    for (const w of weightProfileWarnings(rubric.value, weights)) process.stderr.write(`warning: weights ${w}\n`);
+    for (const w of weightProfileWarnings(rubric.value, weights))
+      process.stderr.write(`warning: weights ${w}\n`);
   }
 
   const answers = await loadAnswersFile(rubric.value, answersPath);
@@ -67,10 +81,18 @@ async function main(): Promise<void> {
   if (levelsAllowed !== undefined) {
     const known = new Set(rubric.value.levels.map((l) => l.key));
     const unknown = levelsAllowed.filter((k) => !known.has(k));
-    if (unknown.length > 0) fail([`score: --levels-allowed: unknown level key(s) ${unknown.join(", ")} (known: ${[...known].join(", ")})`]);
+    if (unknown.length > 0)
+      fail([
+        `score: --levels-allowed: unknown level key(s) ${unknown.join(", ")} (known: ${[...known].join(", ")})`,
+      ]);
   }
 
-  const breakdown = scoreAssessment({ rubric: rubric.value, answers: answers.value, weights, levelsAllowed });
+  const breakdown = scoreAssessment({
+    rubric: rubric.value,
+    answers: answers.value,
+    weights,
+    levelsAllowed,
+  });
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -85,6 +107,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`score: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `score: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

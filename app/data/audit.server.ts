@@ -53,3 +53,9 @@ export async function listAuditEvents({
   ]);
   return { items, total };
 }
+
+/** The actions that occur in this tenant's log, for the filter list. */
+export async function listAuditActions({ tenantId }: TenantScope): Promise<string[]> {
+  const actions: unknown[] = await AuditEvent.distinct("action", { tenantId });
+  return actions.filter((a): a is string => typeof a === "string").sort();
+}

@@ -49,10 +49,9 @@ export function translateLoose(locale: Locale, key: string, params?: MessagePara
   return isMessageKey(key) ? translate(locale, key, params) : translate(locale, "errors.generic");
 }
 
-export function pickLocale(cookieValue: string | null | undefined, acceptLanguage: string | null): Locale {
-  if (isLocale(cookieValue)) return cookieValue;
-  if (acceptLanguage && /^en\b/i.test(acceptLanguage.trim()) && !/zh/i.test(acceptLanguage)) return "en";
-  return DEFAULT_LOCALE;
+/** Chinese unless the user chose English with the switch (the product's users work in Chinese). */
+export function pickLocale(cookieValue: string | null | undefined): Locale {
+  return isLocale(cookieValue) ? cookieValue : DEFAULT_LOCALE;
 }
 
 export type Translator = (key: MessageKey, params?: MessageParams) => string;

@@ -9,7 +9,13 @@ import {
   resolveRubricRef,
 } from "../../app/lib/rubric/load-files.server";
 import type { Rubric } from "../../app/lib/rubric/schema";
-import { formatPath, validateAnswers, validateRubric, validateWeightProfile, weightProfileWarnings } from "../../app/lib/rubric/schema";
+import {
+  formatPath,
+  validateAnswers,
+  validateRubric,
+  validateWeightProfile,
+  weightProfileWarnings,
+} from "../../app/lib/rubric/schema";
 
 // Plain JSON-like objects (what a file would contain), mutated per test through `patch`.
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -67,14 +73,25 @@ function patch(root: Json, pathSegs: Array<string | number>, value: Json | undef
   let node: Json = root;
   for (const seg of pathSegs.slice(0, -1)) {
     if (Array.isArray(node) && typeof seg === "number") node = node[seg] ?? null;
-    else if (node !== null && typeof node === "object" && !Array.isArray(node) && typeof seg === "string") node = node[seg] ?? null;
+    else if (
+      node !== null &&
+      typeof node === "object" &&
+      !Array.isArray(node) &&
+      typeof seg === "string"
+    )
+      node = node[seg] ?? null;
     else throw new Error(`bad path ${pathSegs.join(".")}`);
   }
   const last = pathSegs[pathSegs.length - 1];
   if (Array.isArray(node) && typeof last === "number") {
     if (value === undefined) node.splice(last, 1);
     else node[last] = value;
-  } else if (node !== null && typeof node === "object" && !Array.isArray(node) && typeof last === "string") {
+  } else if (
+    node !== null &&
+    typeof node === "object" &&
+    !Array.isArray(node) &&
+    typeof last === "string"
+  ) {
     if (value === undefined) delete node[last];
     else node[last] = value;
   } else throw new Error(`bad path ${pathSegs.join(".")}`);
@@ -100,7 +117,13 @@ describe("validateRubric", () => {
   it("accepts a valid rubric and fills documented defaults", () => {
     const rubric = validRubric();
     const item = rubric.elements[0]?.subElements[0]?.items[1];
-    expect(item).toMatchObject({ deductionRules: [], veto: false, evidenceRequired: false, tags: [], naAllowed: true });
+    expect(item).toMatchObject({
+      deductionRules: [],
+      veto: false,
+      evidenceRequired: false,
+      tags: [],
+      naAllowed: true,
+    });
     const noConditions = baseRubric();
     patch(noConditions, ["performanceConditions"], undefined);
     const res = validateRubric(noConditions, LABEL);
@@ -115,38 +138,138 @@ describe("validateRubric", () => {
 
   it.each<[string, (r: { [key: string]: Json }) => void, string]>([
     ["negative points", (r) => patch(r, [...ITEM0, "points"], -1), "items[0].points: must be > 0"],
-    ["points with 3 decimals", (r) => patch(r, [...ITEM0, "points"], 1.005), "items[0].points: must have at most 2 decimals"],
-    ["points as a string", (r) => patch(r, [...ITEM0, "points"], "10"), "items[0].points: must be a number"],
-    ["missing points", (r) => patch(r, [...ITEM0, "points"], undefined), "items[0].points: required (points)"],
+    [
+      "points with 3 decimals",
+      (r) => patch(r, [...ITEM0, "points"], 1.005),
+      "items[0].points: must have at most 2 decimals",
+    ],
+    [
+      "points as a string",
+      (r) => patch(r, [...ITEM0, "points"], "10"),
+      "items[0].points: must be a number",
+    ],
+    [
+      "missing points",
+      (r) => patch(r, [...ITEM0, "points"], undefined),
+      "items[0].points: required (points)",
+    ],
     ["unknown key", (r) => patch(r, [...ITEM0, "weight"], 2), "items[0].weight: unknown key"],
     ["unknown top-level key", (r) => patch(r, ["author"], "x"), `${LABEL}: author: unknown key`],
     ["schema version", (r) => patch(r, ["$schemaVersion"], 2), "$schemaVersion: must be 1"],
     ["bad key", (r) => patch(r, ["key"], "Demo Key"), "key: must match [a-z0-9-]+"],
     ["bad version", (r) => patch(r, ["version"], "2025 1"), "version: must match [0-9A-Za-z.-]+"],
     ["blank zh", (r) => patch(r, ["title", "zh"], "  "), "title.zh: must not be blank"],
-    ["unknown industry", (r) => patch(r, ["applicability", "industries"], ["工贸"]), "applicability.industries[0]: must be \"*\" or one of"],
-    ["star with others", (r) => patch(r, ["applicability", "industries"], ["*", "危化"]), "applicability.industries: \"*\" must be the only entry"],
-    ["bad size class", (r) => patch(r, ["applicability", "sizeClasses"], ["huge"]), "applicability.sizeClasses[0]: must be one of"],
-    ["bad veto policy", (r) => patch(r, ["vetoPolicy"], "ignore"), 'vetoPolicy: must be one of "ineligible", "lowest-level"'],
+    [
+      "unknown industry",
+      (r) => patch(r, ["applicability", "industries"], ["工贸"]),
+      'applicability.industries[0]: must be "*" or one of',
+    ],
+    [
+      "star with others",
+      (r) => patch(r, ["applicability", "industries"], ["*", "危化"]),
+      'applicability.industries: "*" must be the only entry',
+    ],
+    [
+      "bad size class",
+      (r) => patch(r, ["applicability", "sizeClasses"], ["huge"]),
+      "applicability.sizeClasses[0]: must be one of",
+    ],
+    [
+      "bad veto policy",
+      (r) => patch(r, ["vetoPolicy"], "ignore"),
+      'vetoPolicy: must be one of "ineligible", "lowest-level"',
+    ],
     ["no levels", (r) => patch(r, ["levels"], []), "levels: must have at least one level"],
-    ["minScore 0", (r) => patch(r, ["levels", 2, "minScore"], 0), "levels[2].minScore: must be > 0"],
-    ["minScore > 100", (r) => patch(r, ["levels", 0, "minScore"], 100.5), "levels[0].minScore: must be ≤ 100"],
-    ["minScore 2 decimals", (r) => patch(r, ["levels", 0, "minScore"], 89.95), "levels[0].minScore: must have at most 1 decimal"],
-    ["levels not decreasing", (r) => patch(r, ["levels", 1, "minScore"], 90), "levels[1].minScore: must be lower than levels[0].minScore (90)"],
-    ["duplicate level key", (r) => patch(r, ["levels", 2, "key"], "level1"), 'levels[2].key: duplicate level key "level1" (first at levels[0])'],
-    ["reserved level key", (r) => patch(r, ["levels", 2, "key"], "none"), 'levels[2].key: "none" is reserved'],
-    ["unknown failCap", (r) => patch(r, ["performanceConditions", 0, "failCap"], "level9"), 'performanceConditions[0].failCap: must be "none" or a level key (level1, level2, level3), got "level9"'],
-    ["duplicate item id", (r) => patch(r, ["elements", 0, "subElements", 0, "items", 1, "id"], "E1.1.1"), 'items[1].id: duplicate id "E1.1.1" (first used at elements[0].subElements[0].items[0].id)'],
-    ["item id equal to element id", (r) => patch(r, ["elements", 0, "subElements", 0, "items", 1, "id"], "E1"), 'items[1].id: duplicate id "E1" (first used at elements[0].id)'],
-    ["duplicate rule id", (r) => patch(r, [...ITEM0, "deductionRules", 1, "id"], "a"), 'deductionRules[1].id: duplicate rule id "a" in this item'],
-    ["per 0", (r) => patch(r, [...ITEM0, "deductionRules", 1, "per"], 0), "deductionRules[1].per: must be > 0"],
-    ["per some", (r) => patch(r, [...ITEM0, "deductionRules", 1, "per"], "some"), 'deductionRules[1].per: must be "all" or a number > 0'],
-    ["cap below per", (r) => patch(r, [...ITEM0, "deductionRules", 1, "cap"], 1), "deductionRules[1].cap: must be ≥ per (2)"],
-    ["cap above points", (r) => patch(r, [...ITEM0, "deductionRules", 1, "cap"], 12), "deductionRules[1].cap: must be ≤ the item points (10)"],
-    ["cap with all", (r) => patch(r, [...ITEM0, "deductionRules", 0, "cap"], 10), 'deductionRules[0].cap: has no effect with per "all"'],
-    ["total mismatch", (r) => patch(r, ["totalPoints"], 31), "totalPoints: must equal the sum of all item points (30), got 31"],
-    ["empty sub-element", (r) => patch(r, ["elements", 0, "subElements", 0, "items"], []), "subElements[0].items: must have at least one item"],
-    ["na not boolean", (r) => patch(r, [...ITEM0, "naAllowed"], "yes"), "items[0].naAllowed: must be true or false"],
+    [
+      "minScore 0",
+      (r) => patch(r, ["levels", 2, "minScore"], 0),
+      "levels[2].minScore: must be > 0",
+    ],
+    [
+      "minScore > 100",
+      (r) => patch(r, ["levels", 0, "minScore"], 100.5),
+      "levels[0].minScore: must be ≤ 100",
+    ],
+    [
+      "minScore 2 decimals",
+      (r) => patch(r, ["levels", 0, "minScore"], 89.95),
+      "levels[0].minScore: must have at most 1 decimal",
+    ],
+    [
+      "levels not decreasing",
+      (r) => patch(r, ["levels", 1, "minScore"], 90),
+      "levels[1].minScore: must be lower than levels[0].minScore (90)",
+    ],
+    [
+      "duplicate level key",
+      (r) => patch(r, ["levels", 2, "key"], "level1"),
+      'levels[2].key: duplicate level key "level1" (first at levels[0])',
+    ],
+    [
+      "reserved level key",
+      (r) => patch(r, ["levels", 2, "key"], "none"),
+      'levels[2].key: "none" is reserved',
+    ],
+    [
+      "unknown failCap",
+      (r) => patch(r, ["performanceConditions", 0, "failCap"], "level9"),
+      'performanceConditions[0].failCap: must be "none" or a level key (level1, level2, level3), got "level9"',
+    ],
+    [
+      "duplicate item id",
+      (r) => patch(r, ["elements", 0, "subElements", 0, "items", 1, "id"], "E1.1.1"),
+      'items[1].id: duplicate id "E1.1.1" (first used at elements[0].subElements[0].items[0].id)',
+    ],
+    [
+      "item id equal to element id",
+      (r) => patch(r, ["elements", 0, "subElements", 0, "items", 1, "id"], "E1"),
+      'items[1].id: duplicate id "E1" (first used at elements[0].id)',
+    ],
+    [
+      "duplicate rule id",
+      (r) => patch(r, [...ITEM0, "deductionRules", 1, "id"], "a"),
+      'deductionRules[1].id: duplicate rule id "a" in this item',
+    ],
+    [
+      "per 0",
+      (r) => patch(r, [...ITEM0, "deductionRules", 1, "per"], 0),
+      "deductionRules[1].per: must be > 0",
+    ],
+    [
+      "per some",
+      (r) => patch(r, [...ITEM0, "deductionRules", 1, "per"], "some"),
+      'deductionRules[1].per: must be "all" or a number > 0',
+    ],
+    [
+      "cap below per",
+      (r) => patch(r, [...ITEM0, "deductionRules", 1, "cap"], 1),
+      "deductionRules[1].cap: must be ≥ per (2)",
+    ],
+    [
+      "cap above points",
+      (r) => patch(r, [...ITEM0, "deductionRules", 1, "cap"], 12),
+      "deductionRules[1].cap: must be ≤ the item points (10)",
+    ],
+    [
+      "cap with all",
+      (r) => patch(r, [...ITEM0, "deductionRules", 0, "cap"], 10),
+      'deductionRules[0].cap: has no effect with per "all"',
+    ],
+    [
+      "total mismatch",
+      (r) => patch(r, ["totalPoints"], 31),
+      "totalPoints: must equal the sum of all item points (30), got 31",
+    ],
+    [
+      "empty sub-element",
+      (r) => patch(r, ["elements", 0, "subElements", 0, "items"], []),
+      "subElements[0].items: must have at least one item",
+    ],
+    [
+      "na not boolean",
+      (r) => patch(r, [...ITEM0, "naAllowed"], "yes"),
+      "items[0].naAllowed: must be true or false",
+    ],
   ])("rejects %s", (_name, mutate, expected) => {
     const errors = errorsOf(mutate);
     expect(errors.length).toBeGreaterThan(0);
@@ -202,9 +325,20 @@ describe("validateWeightProfile", () => {
     ["weight 0", [{ tag: "x", weight: 0 }], "rules[0].weight: must be > 0"],
     ["4 decimals", [{ tag: "x", weight: 1.0005 }], "rules[0].weight: must have at most 3 decimals"],
     ["too large", [{ tag: "x", weight: 1001 }], "rules[0].weight: must be ≤ 1000"],
-    ["two selectors", [{ tag: "x", element: "E1", weight: 2 }], 'rules[0]: must have exactly one of "tag", "element", "item"'],
+    [
+      "two selectors",
+      [{ tag: "x", element: "E1", weight: 2 }],
+      'rules[0]: must have exactly one of "tag", "element", "item"',
+    ],
     ["no selector", [{ weight: 2 }], 'rules[0]: must have exactly one of "tag", "element", "item"'],
-    ["duplicate", [{ tag: "x", weight: 2 }, { tag: "x", weight: 3 }], "rules[1]: duplicate rule for tag:x (first at rules[0])"],
+    [
+      "duplicate",
+      [
+        { tag: "x", weight: 2 },
+        { tag: "x", weight: 3 },
+      ],
+      "rules[1]: duplicate rule for tag:x (first at rules[0])",
+    ],
     ["unknown key", [{ tags: "x", weight: 2 }], "rules[0].tags: unknown key"],
   ])("rejects %s", (_name, rules, expected) => {
     const res = validateWeightProfile({ ...base(), rules }, LBL);
@@ -228,7 +362,13 @@ describe("validateAnswers", () => {
   it("accepts a valid sheet and defaults count to 1", () => {
     const res = check({
       answers: {
-        "E1.1.1": { choice: "partial", deductions: [{ rule: "b", note: "缺1项" }, { rule: "a", count: 0 }] },
+        "E1.1.1": {
+          choice: "partial",
+          deductions: [
+            { rule: "b", note: "缺1项" },
+            { rule: "a", count: 0 },
+          ],
+        },
         "E1.1.2": { choice: "na", naReason: "无此业务" },
       },
       performance: { "no-fatal-12m": true },
@@ -240,20 +380,76 @@ describe("validateAnswers", () => {
   });
 
   it.each<[string, unknown, string]>([
-    ["unknown item id", { answers: { "E9.9.9": { choice: "full" } } }, 'answers["E9.9.9"]: unknown item id "E9.9.9" in demo@2025.1'],
-    ["unknown rule id", { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "z", count: 1 }] } } }, 'answers["E1.1.1"].deductions[0].rule: unknown rule "z" for item E1.1.1 (known: a, b)'],
-    ["rule on an item without rules", { answers: { "E1.1.2": { choice: "partial", deductions: [{ rule: "a" }] } } }, 'answers["E1.1.2"].deductions[0].rule: unknown rule "a" for item E1.1.2 (the item has no deduction rules)'],
-    ["negative count", { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b", count: -1 }] } } }, 'answers["E1.1.1"].deductions[0].count: must be a non-negative integer'],
-    ["fractional count", { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b", count: 1.5 }] } } }, 'answers["E1.1.1"].deductions[0].count: must be a non-negative integer'],
-    ["duplicate rule", { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b" }, { rule: "b" }] } } }, 'answers["E1.1.1"].deductions[1].rule: rule "b" is already listed at deductions[0]; use count instead'],
-    ["partial without deductions", { answers: { "E1.1.1": { choice: "partial", deductions: [] } } }, 'answers["E1.1.1"].deductions: a "partial" answer needs at least one deduction'],
-    ["na not allowed", { answers: { "E1.1.1": { choice: "na", naReason: "x" } } }, 'answers["E1.1.1"].choice: "na" is not allowed for this item (naAllowed is false)'],
-    ["na without reason", { answers: { "E1.1.2": { choice: "na" } } }, 'answers["E1.1.2"].naReason: required (why the item does not apply)'],
-    ["na with blank reason", { answers: { "E1.1.2": { choice: "na", naReason: " " } } }, 'answers["E1.1.2"].naReason: must not be blank'],
-    ["unknown choice", { answers: { "E1.1.2": { choice: "maybe" } } }, 'answers["E1.1.2"].choice: must be one of "full", "partial", "none", "na"'],
-    ["unknown answer key", { answers: { "E1.1.2": { choice: "full", score: 3 } } }, 'answers["E1.1.2"].score: unknown key'],
-    ["unknown performance id", { answers: {}, performance: { "no-such": false } }, 'performance["no-such"]: unknown performance condition id "no-such"'],
-    ["performance not boolean", { answers: {}, performance: { "no-fatal-12m": "yes" } }, 'performance["no-fatal-12m"]: must be true (passed) or false (failed)'],
+    [
+      "unknown item id",
+      { answers: { "E9.9.9": { choice: "full" } } },
+      'answers["E9.9.9"]: unknown item id "E9.9.9" in demo@2025.1',
+    ],
+    [
+      "unknown rule id",
+      { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "z", count: 1 }] } } },
+      'answers["E1.1.1"].deductions[0].rule: unknown rule "z" for item E1.1.1 (known: a, b)',
+    ],
+    [
+      "rule on an item without rules",
+      { answers: { "E1.1.2": { choice: "partial", deductions: [{ rule: "a" }] } } },
+      'answers["E1.1.2"].deductions[0].rule: unknown rule "a" for item E1.1.2 (the item has no deduction rules)',
+    ],
+    [
+      "negative count",
+      { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b", count: -1 }] } } },
+      'answers["E1.1.1"].deductions[0].count: must be a non-negative integer',
+    ],
+    [
+      "fractional count",
+      { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b", count: 1.5 }] } } },
+      'answers["E1.1.1"].deductions[0].count: must be a non-negative integer',
+    ],
+    [
+      "duplicate rule",
+      { answers: { "E1.1.1": { choice: "partial", deductions: [{ rule: "b" }, { rule: "b" }] } } },
+      'answers["E1.1.1"].deductions[1].rule: rule "b" is already listed at deductions[0]; use count instead',
+    ],
+    [
+      "partial without deductions",
+      { answers: { "E1.1.1": { choice: "partial", deductions: [] } } },
+      'answers["E1.1.1"].deductions: a "partial" answer needs at least one deduction',
+    ],
+    [
+      "na not allowed",
+      { answers: { "E1.1.1": { choice: "na", naReason: "x" } } },
+      'answers["E1.1.1"].choice: "na" is not allowed for this item (naAllowed is false)',
+    ],
+    [
+      "na without reason",
+      { answers: { "E1.1.2": { choice: "na" } } },
+      'answers["E1.1.2"].naReason: required (why the item does not apply)',
+    ],
+    [
+      "na with blank reason",
+      { answers: { "E1.1.2": { choice: "na", naReason: " " } } },
+      'answers["E1.1.2"].naReason: must not be blank',
+    ],
+    [
+      "unknown choice",
+      { answers: { "E1.1.2": { choice: "maybe" } } },
+      'answers["E1.1.2"].choice: must be one of "full", "partial", "none", "na"',
+    ],
+    [
+      "unknown answer key",
+      { answers: { "E1.1.2": { choice: "full", score: 3 } } },
+      'answers["E1.1.2"].score: unknown key',
+    ],
+    [
+      "unknown performance id",
+      { answers: {}, performance: { "no-such": false } },
+      'performance["no-such"]: unknown performance condition id "no-such"',
+    ],
+    [
+      "performance not boolean",
+      { answers: {}, performance: { "no-fatal-12m": "yes" } },
+      'performance["no-fatal-12m"]: must be true (passed) or false (failed)',
+    ],
     ["missing answers", { performance: {} }, "answers: must be an object keyed by item id"],
   ])("rejects %s", (_name, data, expected) => {
     const res = check(data);
@@ -265,7 +461,9 @@ describe("validateAnswers", () => {
 describe("formatPath", () => {
   it("renders identifiers with dots and other keys in brackets", () => {
     expect(formatPath([])).toBe("(root)");
-    expect(formatPath(["elements", 2, "subElements", 0, "items", 3, "points"])).toBe("elements[2].subElements[0].items[3].points");
+    expect(formatPath(["elements", 2, "subElements", 0, "items", 3, "points"])).toBe(
+      "elements[2].subElements[0].items[3].points",
+    );
     expect(formatPath(["answers", "E1.1.1", "choice"])).toBe('answers["E1.1.1"].choice');
     expect(formatPath(["$schemaVersion"])).toBe("$schemaVersion");
   });
@@ -276,7 +474,10 @@ describe("file loading", () => {
     const res = await resolveRubricRef("Not A Ref");
     expect(res.ok).toBe(false);
     expect(!res.ok && res.errors[0]).toContain("expected key@version");
-    const missing = await resolveRubricRef("no-such-rubric@0", path.join(import.meta.dirname, "no-such-dir"));
+    const missing = await resolveRubricRef(
+      "no-such-rubric@0",
+      path.join(import.meta.dirname, "no-such-dir"),
+    );
     expect(!missing.ok && missing.errors[0]).toContain("file not found");
   });
 });
@@ -288,13 +489,19 @@ describe("shipped rubric files", async () => {
   const rubricFiles = existsSync(root) ? await listRubricFiles(root) : [];
   const profileFiles = existsSync(root) ? await listWeightProfileFiles(root) : [];
 
-  it.skipIf(rubricFiles.length === 0).each(rubricFiles.map((f) => [path.basename(f), f]))("%s is valid", async (_name, file) => {
-    const res = await loadRubricFile(file);
-    expect(res.ok ? [] : res.errors).toEqual([]);
-  });
+  it.skipIf(rubricFiles.length === 0).each(rubricFiles.map((f) => [path.basename(f), f]))(
+    "%s is valid",
+    async (_name, file) => {
+      const res = await loadRubricFile(file);
+      expect(res.ok ? [] : res.errors).toEqual([]);
+    },
+  );
 
-  it.skipIf(profileFiles.length === 0).each(profileFiles.map((f) => [path.basename(f), f]))("weights/%s is valid", async (_name, file) => {
-    const res = await loadWeightProfileFile(file);
-    expect(res.ok ? [] : res.errors).toEqual([]);
-  });
+  it.skipIf(profileFiles.length === 0).each(profileFiles.map((f) => [path.basename(f), f]))(
+    "weights/%s is valid",
+    async (_name, file) => {
+      const res = await loadWeightProfileFile(file);
+      expect(res.ok ? [] : res.errors).toEqual([]);
+    },
+  );
 });

@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Answers, ItemAnswer, Level, PerformanceCondition, Rubric, RubricInput, WeightProfile } from "../../app/lib/rubric/schema";
+import type {
+  Answers,
+  ItemAnswer,
+  Level,
+  PerformanceCondition,
+  Rubric,
+  RubricInput,
+  WeightProfile,
+} from "../../app/lib/rubric/schema";
 import { validateRubric, validateWeightProfile } from "../../app/lib/rubric/schema";
 import {
   formatScaled,
@@ -16,7 +24,12 @@ import {
   toThousandths,
 } from "../../app/lib/scoring/decimal";
 import type { ScoreBreakdown, ScoreInput } from "../../app/lib/scoring/engine";
-import { ScoringInputError, compileRubric, resolveItemWeights, scoreAssessment } from "../../app/lib/scoring/engine";
+import {
+  ScoringInputError,
+  compileRubric,
+  resolveItemWeights,
+  scoreAssessment,
+} from "../../app/lib/scoring/engine";
 
 // ---------------------------------------------------------------------------------------------
 // Factory: small rubrics built in the test, passed through the real schema so they are valid.
@@ -95,25 +108,33 @@ function makeRubric(elements: ElementSpec[], opts: RubricOptions = {}): Rubric {
   };
   input.totalPoints = totalH / 100;
   const result = validateRubric(input, "factory");
-  if (!result.ok) throw new Error(`factory produced an invalid rubric:\n${result.errors.join("\n")}`);
+  if (!result.ok)
+    throw new Error(`factory produced an invalid rubric:\n${result.errors.join("\n")}`);
   return result.value;
 }
 
 function makeProfile(rules: WeightProfile["rules"]): WeightProfile {
-  const result = validateWeightProfile({ $schemaVersion: 1, key: "test-weights", title: { zh: "权重" }, rules }, "factory");
-  if (!result.ok) throw new Error(`factory produced an invalid profile:\n${result.errors.join("\n")}`);
+  const result = validateWeightProfile(
+    { $schemaVersion: 1, key: "test-weights", title: { zh: "权重" }, rules },
+    "factory",
+  );
+  if (!result.ok)
+    throw new Error(`factory produced an invalid profile:\n${result.errors.join("\n")}`);
   return result.value;
 }
 
 const full = (): ItemAnswer => ({ choice: "full" });
-const none = (note?: string): ItemAnswer => (note === undefined ? { choice: "none" } : { choice: "none", note });
+const none = (note?: string): ItemAnswer =>
+  note === undefined ? { choice: "none" } : { choice: "none", note };
 const na = (): ItemAnswer => ({ choice: "na", naReason: "不适用" });
 const partial = (...ds: Array<[string, number]>): ItemAnswer => ({
   choice: "partial",
   deductions: ds.map(([rule, count]) => ({ rule, count })),
 });
-const sheet = (answers: Record<string, ItemAnswer>, performance?: Record<string, boolean>): Answers =>
-  performance === undefined ? { answers } : { answers, performance };
+const sheet = (
+  answers: Record<string, ItemAnswer>,
+  performance?: Record<string, boolean>,
+): Answers => (performance === undefined ? { answers } : { answers, performance });
 
 function score(input: ScoreInput): ScoreBreakdown {
   return scoreAssessment(input);
@@ -127,7 +148,15 @@ const BASIC = makeRubric([
       {
         id: "E1.1",
         items: [
-          { id: "I1", points: 10, rules: [{ id: "a", per: "all" }, { id: "b", per: 2, cap: 6 }, { id: "c", per: 1 }] },
+          {
+            id: "I1",
+            points: 10,
+            rules: [
+              { id: "a", per: "all" },
+              { id: "b", per: 2, cap: 6 },
+              { id: "c", per: 1 },
+            ],
+          },
           { id: "I2", points: 20, na: true, rules: [{ id: "a", per: 5 }] },
         ],
       },
@@ -140,8 +169,20 @@ const BASIC = makeRubric([
       {
         id: "E2.1",
         items: [
-          { id: "I4", points: 25, na: true, tags: ["occupational-health"], rules: [{ id: "a", per: 5 }] },
-          { id: "I5", points: 15, na: true, tags: ["risk-management"], rules: [{ id: "a", per: 3 }] },
+          {
+            id: "I4",
+            points: 25,
+            na: true,
+            tags: ["occupational-health"],
+            rules: [{ id: "a", per: 5 }],
+          },
+          {
+            id: "I5",
+            points: 15,
+            na: true,
+            tags: ["risk-management"],
+            rules: [{ id: "a", per: 3 }],
+          },
         ],
       },
     ],
@@ -150,7 +191,8 @@ const BASIC = makeRubric([
 
 const allFull = (r: Rubric): Record<string, ItemAnswer> => {
   const out: Record<string, ItemAnswer> = {};
-  for (const el of r.elements) for (const sub of el.subElements) for (const it of sub.items) out[it.id] = full();
+  for (const el of r.elements)
+    for (const sub of el.subElements) for (const it of sub.items) out[it.id] = full();
   return out;
 };
 
@@ -164,7 +206,7 @@ describe("decimal helpers", () => {
     // 201/400 = 50.25 exactly; in binary floating point 201/400*100 is 50.24999999999999.
     expect(Math.round((201 / 400) * 100 * 10) / 10).toBe(50.2);
     expect(percentHalfUp(201, 400).text).toBe("50.3");
-    expect(Number((41 / 80 * 100).toFixed(1))).toBe(51.2);
+    expect(Number(((41 / 80) * 100).toFixed(1))).toBe(51.2);
     expect(percentHalfUp(41, 80).text).toBe("51.3");
   });
 
@@ -207,6 +249,20 @@ describe("decimal helpers", () => {
       }),
     );
   });
+
+  it("the number fast path and the BigInt path agree", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.integer({ min: 0, max: 6 }),
+        (n, d, decimals) => {
+          expect(roundHalfUp(n, d, decimals)).toEqual(roundHalfUp(BigInt(n), BigInt(d), decimals));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe("scoreAssessment — golden cases", () => {
@@ -236,7 +292,13 @@ describe("scoreAssessment — golden cases", () => {
     const b = score({
       rubric: BASIC,
       answers: sheet({
-        I1: { choice: "partial", deductions: [{ rule: "b", count: 5, note: "缺5项" }, { rule: "c", count: 1 }] }, // −6 (capped) −1 → 3
+        I1: {
+          choice: "partial",
+          deductions: [
+            { rule: "b", count: 5, note: "缺5项" },
+            { rule: "c", count: 1 },
+          ],
+        }, // −6 (capped) −1 → 3
         I2: full(), // 20
         I3: partial(["a", 2]), // −20 → 10
         I4: none("无记录"), // 0
@@ -249,13 +311,57 @@ describe("scoreAssessment — golden cases", () => {
     expect(b.scoreLevel).toBeNull();
     expect(b.eligible).toBe(false);
     expect(b.reasons).toEqual([
-      { code: "below-threshold", effect: "blocks", params: { score: 48, level: "level3", minScore: 60 } },
+      {
+        code: "below-threshold",
+        effect: "blocks",
+        params: { score: 48, level: "level3", minScore: 60 },
+      },
     ]);
     expect(b.deductions).toEqual([
-      { itemId: "I1", elementId: "E1", subElementId: "E1.1", kind: "rule", ruleId: "b", text: { zh: "扣分项 I1/b" }, count: 5, points: 6, note: "缺5项" },
-      { itemId: "I1", elementId: "E1", subElementId: "E1.1", kind: "rule", ruleId: "c", text: { zh: "扣分项 I1/c" }, count: 1, points: 1, note: null },
-      { itemId: "I3", elementId: "E1", subElementId: "E1.2", kind: "rule", ruleId: "a", text: { zh: "扣分项 I3/a" }, count: 2, points: 20, note: null },
-      { itemId: "I4", elementId: "E2", subElementId: "E2.1", kind: "none", ruleId: null, text: { zh: "条款 I4" }, count: 1, points: 25, note: "无记录" },
+      {
+        itemId: "I1",
+        elementId: "E1",
+        subElementId: "E1.1",
+        kind: "rule",
+        ruleId: "b",
+        text: { zh: "扣分项 I1/b" },
+        count: 5,
+        points: 6,
+        note: "缺5项",
+      },
+      {
+        itemId: "I1",
+        elementId: "E1",
+        subElementId: "E1.1",
+        kind: "rule",
+        ruleId: "c",
+        text: { zh: "扣分项 I1/c" },
+        count: 1,
+        points: 1,
+        note: null,
+      },
+      {
+        itemId: "I3",
+        elementId: "E1",
+        subElementId: "E1.2",
+        kind: "rule",
+        ruleId: "a",
+        text: { zh: "扣分项 I3/a" },
+        count: 2,
+        points: 20,
+        note: null,
+      },
+      {
+        itemId: "I4",
+        elementId: "E2",
+        subElementId: "E2.1",
+        kind: "none",
+        ruleId: null,
+        text: { zh: "条款 I4" },
+        count: 1,
+        points: 25,
+        note: "无记录",
+      },
     ]);
     expect(b.elements).toEqual([
       {
@@ -266,8 +372,22 @@ describe("scoreAssessment — golden cases", () => {
         standard: 60,
         percentage: 55,
         subElements: [
-          { id: "E1.1", title: { zh: "二级要素 E1.1" }, obtained: 23, applicable: 30, standard: 30, percentage: 76.7 },
-          { id: "E1.2", title: { zh: "二级要素 E1.2" }, obtained: 10, applicable: 30, standard: 30, percentage: 33.3 },
+          {
+            id: "E1.1",
+            title: { zh: "二级要素 E1.1" },
+            obtained: 23,
+            applicable: 30,
+            standard: 30,
+            percentage: 76.7,
+          },
+          {
+            id: "E1.2",
+            title: { zh: "二级要素 E1.2" },
+            obtained: 10,
+            applicable: 30,
+            standard: 30,
+            percentage: 33.3,
+          },
         ],
       },
       {
@@ -277,7 +397,16 @@ describe("scoreAssessment — golden cases", () => {
         applicable: 40,
         standard: 40,
         percentage: 37.5,
-        subElements: [{ id: "E2.1", title: { zh: "二级要素 E2.1" }, obtained: 15, applicable: 40, standard: 40, percentage: 37.5 }],
+        subElements: [
+          {
+            id: "E2.1",
+            title: { zh: "二级要素 E2.1" },
+            obtained: 15,
+            applicable: 40,
+            standard: 40,
+            percentage: 37.5,
+          },
+        ],
       },
     ]);
     expect(b.toNextLevel).toEqual({
@@ -293,14 +422,20 @@ describe("scoreAssessment — golden cases", () => {
 
   it("an item never goes below 0", () => {
     // I1: "all" (−10) and c×4 (−4) = −14 → floored at 0, not −4.
-    const b = score({ rubric: BASIC, answers: sheet({ ...allFull(BASIC), I1: partial(["a", 1], ["c", 4]) }) });
+    const b = score({
+      rubric: BASIC,
+      answers: sheet({ ...allFull(BASIC), I1: partial(["a", 1], ["c", 4]) }),
+    });
     expect(b.scoreText).toBe("90.0");
     expect(b.level).toBe("level1");
     expect(b.elements[0]?.subElements[0]?.obtained).toBe(20);
     // Rule entries keep their own amount; the floor applies to the item.
     expect(b.deductions.map((d) => d.points)).toEqual([10, 4]);
     // Many occurrences of a capped rule stay at the cap.
-    const capped = score({ rubric: BASIC, answers: sheet({ ...allFull(BASIC), I1: partial(["b", 1000]) }) });
+    const capped = score({
+      rubric: BASIC,
+      answers: sheet({ ...allFull(BASIC), I1: partial(["b", 1000]) }),
+    });
     expect(capped.scoreText).toBe("94.0");
   });
 
@@ -313,16 +448,37 @@ describe("scoreAssessment — golden cases", () => {
     expect(b.scoreText).toBe("83.3");
     expect(b.level).toBe("level2");
     const e2 = b.elements[1];
-    expect(e2).toMatchObject({ id: "E2", obtained: 0, applicable: 0, standard: 40, percentage: null });
+    expect(e2).toMatchObject({
+      id: "E2",
+      obtained: 0,
+      applicable: 0,
+      standard: 40,
+      percentage: null,
+    });
     expect(e2?.subElements[0]).toMatchObject({ applicable: 0, percentage: null });
     expect(b.counts).toEqual({ items: 5, answered: 3, na: 2, unanswered: 0 });
     expect(b.toNextLevel).toMatchObject({ targetLevel: "level1", pointsNeeded: 6.7 });
     // Making I3 full adds 10 / 60 × 100 = 16.67 score points.
-    expect(b.toNextLevel?.candidates).toEqual([{ itemId: "I3", text: { zh: "条款 I3" }, gain: 16.67, currentObtained: 20, points: 30 }]);
+    expect(b.toNextLevel?.candidates).toEqual([
+      { itemId: "I3", text: { zh: "条款 I3" }, gain: 16.67, currentObtained: 20, points: 30 },
+    ]);
   });
 
   it("every answer N/A: no score, not eligible, reason no-applicable-items", () => {
-    const r = makeRubric([{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "A", points: 5, na: true }, { id: "B", points: 5, na: true }] }] }]);
+    const r = makeRubric([
+      {
+        id: "E1",
+        subs: [
+          {
+            id: "E1.1",
+            items: [
+              { id: "A", points: 5, na: true },
+              { id: "B", points: 5, na: true },
+            ],
+          },
+        ],
+      },
+    ]);
     const b = score({ rubric: r, answers: sheet({ A: na(), B: na() }) });
     expect(b.score).toBeNull();
     expect(b.scoreText).toBeNull();
@@ -342,13 +498,26 @@ describe("scoreAssessment — golden cases", () => {
     expect(b.level).toBe("level3");
     expect(b.unanswered).toEqual(["I4", "I5"]);
     expect(b.counts).toEqual({ items: 5, answered: 3, na: 0, unanswered: 2 });
-    expect(b.reasons).toEqual([{ code: "unanswered-items", effect: "info", params: { count: 2, vetoItemIds: [] } }]);
+    expect(b.reasons).toEqual([
+      { code: "unanswered-items", effect: "info", params: { count: 2, vetoItemIds: [] } },
+    ]);
     expect(b.deductions).toEqual([]);
   });
 
   it("89.95 rounds half-up to 90.0 and reaches a 90-point level; 59.95 reaches 60", () => {
     const r = makeRubric([
-      { id: "E1", subs: [{ id: "E1.1", items: [{ id: "X", points: 1000, rules: [{ id: "a", per: 1 }] }, { id: "Y", points: 1000, rules: [{ id: "a", per: 1 }] }] }] },
+      {
+        id: "E1",
+        subs: [
+          {
+            id: "E1.1",
+            items: [
+              { id: "X", points: 1000, rules: [{ id: "a", per: 1 }] },
+              { id: "Y", points: 1000, rules: [{ id: "a", per: 1 }] },
+            ],
+          },
+        ],
+      },
     ]);
     const hi = score({ rubric: r, answers: sheet({ X: full(), Y: partial(["a", 201]) }) }); // 1799 / 2000
     expect(hi.scoreText).toBe("90.0");
@@ -363,17 +532,53 @@ describe("scoreAssessment — golden cases", () => {
 
   it("exact where float math breaks: 201/400 is 50.3, fractional points sum exactly", () => {
     const r = makeRubric([
-      { id: "E1", subs: [{ id: "E1.1", items: [{ id: "P", points: 200 }, { id: "Q", points: 200, rules: [{ id: "a", per: 1 }] }] }] },
+      {
+        id: "E1",
+        subs: [
+          {
+            id: "E1.1",
+            items: [
+              { id: "P", points: 200 },
+              { id: "Q", points: 200, rules: [{ id: "a", per: 1 }] },
+            ],
+          },
+        ],
+      },
     ]);
     const b = score({ rubric: r, answers: sheet({ P: full(), Q: partial(["a", 199]) }) });
     expect(b.scoreText).toBe("50.3");
     // 0.1 + 0.2 points (0.30000000000000004 as floats) over 0.3 applicable is exactly 100.
-    const tiny = makeRubric([{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "A", points: 0.1 }, { id: "B", points: 0.2 }] }] }]);
-    expect(score({ rubric: tiny, answers: sheet({ A: full(), B: full() }) }).scoreText).toBe("100.0");
+    const tiny = makeRubric([
+      {
+        id: "E1",
+        subs: [
+          {
+            id: "E1.1",
+            items: [
+              { id: "A", points: 0.1 },
+              { id: "B", points: 0.2 },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(score({ rubric: tiny, answers: sheet({ A: full(), B: full() }) }).scoreText).toBe(
+      "100.0",
+    );
     // 0.29 per occurrence × 3 = 0.87 from 1.15 → 0.28 of 1.15 = 24.347… → 24.3
-    const dec = makeRubric([{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "A", points: 1.15, rules: [{ id: "a", per: 0.29 }] }] }] }], {
-      levels: [{ key: "pass", name: { zh: "达标" }, minScore: 24.3 }],
-    });
+    const dec = makeRubric(
+      [
+        {
+          id: "E1",
+          subs: [
+            { id: "E1.1", items: [{ id: "A", points: 1.15, rules: [{ id: "a", per: 0.29 }] }] },
+          ],
+        },
+      ],
+      {
+        levels: [{ key: "pass", name: { zh: "达标" }, minScore: 24.3 }],
+      },
+    );
     const d = score({ rubric: dec, answers: sheet({ A: partial(["a", 3]) }) });
     expect(d.scoreText).toBe("24.3");
     expect(d.level).toBe("pass");
@@ -401,13 +606,22 @@ describe("scoreAssessment — golden cases", () => {
       );
 
     it("ineligible policy: any deduction on a veto item means no level whatever the score", () => {
-      const b = score({ rubric: vetoRubric("ineligible"), answers: sheet({ V: partial(["a", 1]), O: full() }) });
+      const b = score({
+        rubric: vetoRubric("ineligible"),
+        answers: sheet({ V: partial(["a", 1]), O: full() }),
+      });
       expect(b.scoreText).toBe("99.0");
       expect(b.scoreLevel).toBe("level1");
       expect(b.level).toBeNull();
       expect(b.eligible).toBe(false);
       expect(b.vetoes).toEqual([{ itemId: "V", text: { zh: "条款 V" } }]);
-      expect(b.reasons).toEqual([{ code: "veto", effect: "blocks", params: { policy: "ineligible", itemIds: ["V"], level: null } }]);
+      expect(b.reasons).toEqual([
+        {
+          code: "veto",
+          effect: "blocks",
+          params: { policy: "ineligible", itemIds: ["V"], level: null },
+        },
+      ]);
       expect(b.toNextLevel).toBeNull();
     });
 
@@ -420,7 +634,9 @@ describe("scoreAssessment — golden cases", () => {
       const missing = score({ rubric: r, answers: sheet({ O: full() }) });
       expect(missing.vetoes).toEqual([]);
       expect(missing.level).toBe("level1");
-      expect(missing.reasons).toEqual([{ code: "unanswered-items", effect: "info", params: { count: 1, vetoItemIds: ["V"] } }]);
+      expect(missing.reasons).toEqual([
+        { code: "unanswered-items", effect: "info", params: { count: 1, vetoItemIds: ["V"] } },
+      ]);
     });
 
     it("lowest-level policy: capped at the lowest level when the score reaches it", () => {
@@ -430,11 +646,20 @@ describe("scoreAssessment — golden cases", () => {
       expect(b.scoreLevel).toBe("level1");
       expect(b.level).toBe("level3");
       expect(b.eligible).toBe(true);
-      expect(b.reasons).toEqual([{ code: "veto", effect: "caps", params: { policy: "lowest-level", itemIds: ["V"], level: "level3" } }]);
+      expect(b.reasons).toEqual([
+        {
+          code: "veto",
+          effect: "caps",
+          params: { policy: "lowest-level", itemIds: ["V"], level: "level3" },
+        },
+      ]);
     });
 
     it("lowest-level policy: below the lowest threshold there is still no level", () => {
-      const b = score({ rubric: vetoRubric("lowest-level"), answers: sheet({ V: none(), O: partial(["a", 50]) }) });
+      const b = score({
+        rubric: vetoRubric("lowest-level"),
+        answers: sheet({ V: none(), O: partial(["a", 50]) }),
+      });
       expect(b.scoreText).toBe("40.0");
       expect(b.level).toBeNull();
       expect(b.reasons.map((r) => [r.code, r.effect])).toEqual([
@@ -446,7 +671,12 @@ describe("scoreAssessment — golden cases", () => {
 
   describe("safety performance", () => {
     const r = makeRubric(
-      [{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "A", points: 100, rules: [{ id: "a", per: 1 }] }] }] }],
+      [
+        {
+          id: "E1",
+          subs: [{ id: "E1.1", items: [{ id: "A", points: 100, rules: [{ id: "a", per: 1 }] }] }],
+        },
+      ],
       {
         performanceConditions: [
           { id: "p-l2", text: { zh: "条件一" }, failCap: "level2" },
@@ -467,8 +697,13 @@ describe("scoreAssessment — golden cases", () => {
       expect(one.level).toBe("level2");
       expect(one.scoreLevel).toBe("level1");
       expect(one.performanceCap).toBe("level2");
-      expect(one.reasons).toEqual([{ code: "performance", effect: "caps", params: { conditionIds: ["p-l2"], cap: "level2" } }]);
-      const two = score({ rubric: r, answers: sheet({ A: full() }, { "p-l2": false, "p-l3": false }) });
+      expect(one.reasons).toEqual([
+        { code: "performance", effect: "caps", params: { conditionIds: ["p-l2"], cap: "level2" } },
+      ]);
+      const two = score({
+        rubric: r,
+        answers: sheet({ A: full() }, { "p-l2": false, "p-l3": false }),
+      });
       expect(two.level).toBe("level3");
       expect(two.performanceCap).toBe("level3");
     });
@@ -480,11 +715,20 @@ describe("scoreAssessment — golden cases", () => {
     });
 
     it('failCap "none" excludes every level', () => {
-      const b = score({ rubric: r, answers: sheet({ A: full() }, { "p-none": false, "p-l2": false }) });
+      const b = score({
+        rubric: r,
+        answers: sheet({ A: full() }, { "p-none": false, "p-l2": false }),
+      });
       expect(b.level).toBeNull();
       expect(b.eligible).toBe(false);
       expect(b.performanceCap).toBe("none");
-      expect(b.reasons).toEqual([{ code: "performance", effect: "blocks", params: { conditionIds: ["p-l2", "p-none"], cap: "none" } }]);
+      expect(b.reasons).toEqual([
+        {
+          code: "performance",
+          effect: "blocks",
+          params: { conditionIds: ["p-l2", "p-none"], cap: "none" },
+        },
+      ]);
     });
   });
 
@@ -514,14 +758,22 @@ describe("scoreAssessment — golden cases", () => {
         },
         { id: "E9", subs: [{ id: "E9.1", items: [{ id: "D", points: 1, tags: ["other"] }] }] },
       ]);
-      expect([...resolveItemWeights(compileRubric(r), profile)]).toEqual([2000, 1500, 1200, 500, 1000]);
+      expect([...resolveItemWeights(compileRubric(r), profile)]).toEqual([
+        2000, 1500, 1200, 500, 1000,
+      ]);
     });
 
     it("weighted score with N/A items (hand-computed)", () => {
       const b = score({
         rubric: BASIC,
         weights: profile,
-        answers: sheet({ I1: full(), I2: na(), I3: partial(["a", 1]), I4: partial(["a", 1]), I5: none() }),
+        answers: sheet({
+          I1: full(),
+          I2: na(),
+          I3: partial(["a", 1]),
+          I4: partial(["a", 1]),
+          I5: none(),
+        }),
       });
       // weights: I1 1.2 (element), I3 0.5 (item), I4 2 (tag), I5 1.5 (tag); I2 is N/A
       // Σw·obtained = 12 + 10 + 40 + 0 = 62; Σw·applicable = 12 + 15 + 50 + 22.5 = 99.5 → 62.311… → 62.3
@@ -538,8 +790,18 @@ describe("scoreAssessment — golden cases", () => {
     });
 
     it("weight 1 everywhere gives exactly the unweighted score", () => {
-      const ones = makeProfile([{ element: "E1", weight: 1 }, { tag: "risk-management", weight: 1 }, { item: "I4", weight: 1 }]);
-      const answers = sheet({ I1: partial(["b", 2]), I2: na(), I3: partial(["a", 1]), I4: partial(["a", 1]), I5: none() });
+      const ones = makeProfile([
+        { element: "E1", weight: 1 },
+        { tag: "risk-management", weight: 1 },
+        { item: "I4", weight: 1 },
+      ]);
+      const answers = sheet({
+        I1: partial(["b", 2]),
+        I2: na(),
+        I3: partial(["a", 1]),
+        I4: partial(["a", 1]),
+        I5: none(),
+      });
       const w = score({ rubric: BASIC, answers, weights: ones });
       const u = score({ rubric: BASIC, answers });
       expect(w.scoreText).toBe(u.scoreText);
@@ -553,13 +815,21 @@ describe("scoreAssessment — golden cases", () => {
       expect(b.scoreLevel).toBe("level1");
       expect(b.level).toBe("level3");
       expect(b.reasons).toEqual([
-        { code: "level-not-allowed", effect: "caps", params: { level: "level1", grantedLevel: "level3", levelsAllowed: ["level3"] } },
+        {
+          code: "level-not-allowed",
+          effect: "caps",
+          params: { level: "level1", grantedLevel: "level3", levelsAllowed: ["level3"] },
+        },
       ]);
       expect(b.toNextLevel).toBeNull();
     });
 
     it("no allowed level at or below the reached one means no level", () => {
-      const b = score({ rubric: BASIC, answers: sheet({ ...allFull(BASIC), I4: none(), I5: none() }), levelsAllowed: ["level1"] });
+      const b = score({
+        rubric: BASIC,
+        answers: sheet({ ...allFull(BASIC), I4: none(), I5: none() }),
+        levelsAllowed: ["level1"],
+      });
       expect(b.scoreLevel).toBe("level3");
       expect(b.level).toBeNull();
       expect(b.reasons[0]).toMatchObject({ code: "level-not-allowed", effect: "blocks" });
@@ -570,12 +840,27 @@ describe("scoreAssessment — golden cases", () => {
 
   describe("input errors and edge cases", () => {
     it("throws ScoringInputError on unknown rules and disallowed N/A", () => {
-      expect(() => score({ rubric: BASIC, answers: sheet({ I1: partial(["zz", 1]) }) })).toThrow(ScoringInputError);
+      expect(() => score({ rubric: BASIC, answers: sheet({ I1: partial(["zz", 1]) }) })).toThrow(
+        ScoringInputError,
+      );
       expect(() => score({ rubric: BASIC, answers: sheet({ I1: na() }) })).toThrow(/naAllowed/);
     });
 
     it("ignores answers for unknown items and inherited properties", () => {
-      const r = makeRubric([{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "constructor", points: 10 }, { id: "toString", points: 10 }] }] }]);
+      const r = makeRubric([
+        {
+          id: "E1",
+          subs: [
+            {
+              id: "E1.1",
+              items: [
+                { id: "constructor", points: 10 },
+                { id: "toString", points: 10 },
+              ],
+            },
+          ],
+        },
+      ]);
       const b = score({ rubric: r, answers: sheet({ toString: full(), other: full() }) });
       expect(b.scoreText).toBe("50.0");
       expect(b.unanswered).toEqual(["constructor"]);
@@ -613,7 +898,11 @@ const genItem: fc.Arbitrary<GenItem> = fc.record({
   veto: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   tags: fc.subarray([...TAGS]),
   rules: fc.array(
-    fc.record({ all: fc.boolean(), perPct: fc.integer({ min: 1, max: 100 }), capPct: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }) }),
+    fc.record({
+      all: fc.boolean(),
+      perPct: fc.integer({ min: 1, max: 100 }),
+      capPct: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
+    }),
     { maxLength: 3 },
   ),
   answer: fc.record({
@@ -622,10 +911,13 @@ const genItem: fc.Arbitrary<GenItem> = fc.record({
   }),
 });
 
-const genShape = fc.array(fc.array(fc.array(genItem, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 3 }), {
-  minLength: 1,
-  maxLength: 3,
-});
+const genShape = fc.array(
+  fc.array(fc.array(genItem, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 3 }),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 
 interface Scenario {
   rubric: Rubric;
@@ -633,7 +925,11 @@ interface Scenario {
   ids: string[];
 }
 
-function buildScenario(shape: GenItem[][][], policy: Rubric["vetoPolicy"] = "ineligible", forceNa: number | null = null): Scenario {
+function buildScenario(
+  shape: GenItem[][][],
+  policy: Rubric["vetoPolicy"] = "ineligible",
+  forceNa: number | null = null,
+): Scenario {
   const ids: string[] = [];
   const answers: Record<string, ItemAnswer> = {};
   let k = 0;
@@ -659,7 +955,11 @@ function buildScenario(shape: GenItem[][][], policy: Rubric["vetoPolicy"] = "ine
         else if (kind === "na") answers[id] = naAllowed ? na() : full();
         else if (kind === "partial") {
           answers[id] =
-            rules.length === 0 ? none() : partial(...rules.map((r, ri): [string, number] => [r.id, g.answer.counts[ri] ?? 1]));
+            rules.length === 0
+              ? none()
+              : partial(
+                  ...rules.map((r, ri): [string, number] => [r.id, g.answer.counts[ri] ?? 1]),
+                );
         }
         return { id, points: g.pointsH / 100, na: naAllowed, veto: g.veto, tags: g.tags, rules };
       }),
@@ -677,7 +977,10 @@ interface GenWeights {
 }
 
 const genWeights: fc.Arbitrary<GenWeights> = fc.record({
-  tags: fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: TAGS.length, maxLength: TAGS.length }),
+  tags: fc.array(fc.integer({ min: 1, max: 10_000 }), {
+    minLength: TAGS.length,
+    maxLength: TAGS.length,
+  }),
   elements: fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 3, maxLength: 3 }),
   useTag: fc.array(fc.boolean(), { minLength: TAGS.length, maxLength: TAGS.length }),
   useElement: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
@@ -697,7 +1000,11 @@ function profileFrom(g: GenWeights, scale = 1): WeightProfile {
 }
 
 /** Independent reference: exact rationals, written without the engine's index or typed arrays. */
-function referenceScoreText(rubric: Rubric, answers: Answers, profile: WeightProfile | null): string | null {
+function referenceScoreText(
+  rubric: Rubric,
+  answers: Answers,
+  profile: WeightProfile | null,
+): string | null {
   let num = 0n;
   let den = 0n;
   for (const el of rubric.elements) {
@@ -714,7 +1021,8 @@ function referenceScoreText(rubric: Rubric, answers: Answers, profile: WeightPro
             const rule = item.deductionRules.find((r) => r.id === d.rule);
             if (rule === undefined || d.count === 0) continue;
             let x = rule.per === "all" ? p : BigInt(Math.round(rule.per * 100)) * BigInt(d.count);
-            if (rule.cap !== undefined && x > BigInt(Math.round(rule.cap * 100))) x = BigInt(Math.round(rule.cap * 100));
+            if (rule.cap !== undefined && x > BigInt(Math.round(rule.cap * 100)))
+              x = BigInt(Math.round(rule.cap * 100));
             lost += x;
           }
           obtained = lost >= p ? 0n : p - lost;
@@ -722,9 +1030,12 @@ function referenceScoreText(rubric: Rubric, answers: Answers, profile: WeightPro
         let w = 1000n;
         if (profile !== null) {
           const itemRule = profile.rules.find((r) => r.item === item.id);
-          const tagWs = profile.rules.filter((r) => r.tag !== undefined && item.tags.includes(r.tag)).map((r) => r.weight);
+          const tagWs = profile.rules
+            .filter((r) => r.tag !== undefined && item.tags.includes(r.tag))
+            .map((r) => r.weight);
           const elRule = profile.rules.find((r) => r.element === el.id);
-          const wn = itemRule?.weight ?? (tagWs.length > 0 ? Math.max(...tagWs) : (elRule?.weight ?? 1));
+          const wn =
+            itemRule?.weight ?? (tagWs.length > 0 ? Math.max(...tagWs) : (elRule?.weight ?? 1));
           w = BigInt(Math.round(wn * 1000));
         }
         num += w * obtained;
@@ -737,7 +1048,8 @@ function referenceScoreText(rubric: Rubric, answers: Answers, profile: WeightPro
   return formatScaled(t, 1);
 }
 
-const levelRank = (b: ScoreBreakdown): number => (b.level === null ? 99 : STANDARD_LEVELS.findIndex((l) => l.key === b.level));
+const levelRank = (b: ScoreBreakdown): number =>
+  b.level === null ? 99 : STANDARD_LEVELS.findIndex((l) => l.key === b.level);
 
 describe("scoreAssessment — properties", () => {
   it("score and percentages stay in [0, 100]; counts add up", () => {
@@ -787,7 +1099,8 @@ describe("scoreAssessment — properties", () => {
         const { rubric, answers, ids } = buildScenario(shape, "ineligible", j);
         const id = ids[j] ?? "";
         const weights = gw === null ? null : profileFrom(gw);
-        const run = (a: ItemAnswer) => score({ rubric, answers: sheet({ ...answers.answers, [id]: a }), weights });
+        const run = (a: ItemAnswer) =>
+          score({ rubric, answers: sheet({ ...answers.answers, [id]: a }), weights });
         const asNone = run(none());
         const asFull = run(full());
         const asNa = run(na());
@@ -802,48 +1115,62 @@ describe("scoreAssessment — properties", () => {
 
   it("adding deductions never raises the score or improves the level", () => {
     fc.assert(
-      fc.property(genShape, fc.nat(), fc.integer({ min: 1, max: 5 }), fc.constantFrom<Rubric["vetoPolicy"]>("ineligible", "lowest-level"), (shape, pick, extra, policy) => {
-        const { rubric, answers, ids } = buildScenario(shape, policy);
-        const id = ids[pick % ids.length] ?? "";
-        const item = rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items)).find((it) => it.id === id);
-        const firstRule = item?.deductionRules[0];
-        const current = answers.answers[id];
-        let worse: ItemAnswer;
-        if (current === undefined || current.choice === "na") return;
-        if (current.choice === "none") worse = none();
-        else if (firstRule === undefined) worse = none();
-        else if (current.choice === "full") worse = partial([firstRule.id, extra]);
-        else {
-          const ds = current.deductions.map((d) => (d.rule === firstRule.id ? { ...d, count: d.count + extra } : d));
-          worse = { choice: "partial", deductions: ds };
-        }
-        const before = score({ rubric, answers });
-        const after = score({ rubric, answers: sheet({ ...answers.answers, [id]: worse }) });
-        expect(after.score ?? 0).toBeLessThanOrEqual(before.score ?? 0);
-        expect(levelRank(after)).toBeGreaterThanOrEqual(levelRank(before));
-      }),
+      fc.property(
+        genShape,
+        fc.nat(),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom<Rubric["vetoPolicy"]>("ineligible", "lowest-level"),
+        (shape, pick, extra, policy) => {
+          const { rubric, answers, ids } = buildScenario(shape, policy);
+          const id = ids[pick % ids.length] ?? "";
+          const item = rubric.elements
+            .flatMap((e) => e.subElements.flatMap((s) => s.items))
+            .find((it) => it.id === id);
+          const firstRule = item?.deductionRules[0];
+          const current = answers.answers[id];
+          let worse: ItemAnswer;
+          if (current === undefined || current.choice === "na") return;
+          if (current.choice === "none") worse = none();
+          else if (firstRule === undefined) worse = none();
+          else if (current.choice === "full") worse = partial([firstRule.id, extra]);
+          else {
+            const ds = current.deductions.map((d) =>
+              d.rule === firstRule.id ? { ...d, count: d.count + extra } : d,
+            );
+            worse = { choice: "partial", deductions: ds };
+          }
+          const before = score({ rubric, answers });
+          const after = score({ rubric, answers: sheet({ ...answers.answers, [id]: worse }) });
+          expect(after.score ?? 0).toBeLessThanOrEqual(before.score ?? 0);
+          expect(levelRank(after)).toBeGreaterThanOrEqual(levelRank(before));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("all weights 1 equals unweighted", () => {
     fc.assert(
-      fc.property(genShape, fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }), (shape, use) => {
-        const { rubric, answers } = buildScenario(shape);
-        const rules: WeightProfile["rules"] = [];
-        TAGS.forEach((tag, i) => {
-          if (use[i] === true) rules.push({ tag, weight: 1 });
-        });
-        ["E1", "E2", "E3"].forEach((element, i) => {
-          if (use[i + 3] === true) rules.push({ element, weight: 1 });
-        });
-        if (use[6] === true) rules.push({ item: "E1.1.1", weight: 1 });
-        const w = score({ rubric, answers, weights: makeProfile(rules) });
-        const u = score({ rubric, answers });
-        expect(w.scoreText).toBe(u.scoreText);
-        expect(w.scoreText).toBe(w.unweightedScoreText);
-        expect(w.level).toBe(u.level);
-      }),
+      fc.property(
+        genShape,
+        fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+        (shape, use) => {
+          const { rubric, answers } = buildScenario(shape);
+          const rules: WeightProfile["rules"] = [];
+          TAGS.forEach((tag, i) => {
+            if (use[i] === true) rules.push({ tag, weight: 1 });
+          });
+          ["E1", "E2", "E3"].forEach((element, i) => {
+            if (use[i + 3] === true) rules.push({ element, weight: 1 });
+          });
+          if (use[6] === true) rules.push({ item: "E1.1.1", weight: 1 });
+          const w = score({ rubric, answers, weights: makeProfile(rules) });
+          const u = score({ rubric, answers });
+          expect(w.scoreText).toBe(u.scoreText);
+          expect(w.scoreText).toBe(w.unweightedScoreText);
+          expect(w.level).toBe(u.level);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -853,12 +1180,18 @@ describe("scoreAssessment — properties", () => {
       fc.property(genShape, genWeights, fc.integer({ min: 2, max: 50 }), (shape, gw, k) => {
         const { rubric, answers } = buildScenario(shape);
         // Weights that are not set fall back to 1, so a scaled profile must set every weight explicitly.
-        const all: GenWeights = { ...gw, useTag: TAGS.map(() => true), useElement: [true, true, true] };
+        const all: GenWeights = {
+          ...gw,
+          useTag: TAGS.map(() => true),
+          useElement: [true, true, true],
+        };
         const a = score({ rubric, answers, weights: profileFrom(all) });
         const b = score({ rubric, answers, weights: profileFrom(all, k) });
         expect(b.scoreText).toBe(a.scoreText);
         expect(b.level).toBe(a.level);
-        expect(b.toNextLevel?.candidates.map((c) => [c.itemId, c.gain])).toEqual(a.toNextLevel?.candidates.map((c) => [c.itemId, c.gain]));
+        expect(b.toNextLevel?.candidates.map((c) => [c.itemId, c.gain])).toEqual(
+          a.toNextLevel?.candidates.map((c) => [c.itemId, c.gain]),
+        );
       }),
       { numRuns: 200 },
     );
@@ -875,18 +1208,43 @@ describe("scripts/score.ts", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "safegrade-score-"));
-    const r = makeRubric([{ id: "E1", subs: [{ id: "E1.1", items: [{ id: "A", points: 60 }, { id: "B", points: 40, rules: [{ id: "a", per: 10 }] }] }] }]);
+    const r = makeRubric([
+      {
+        id: "E1",
+        subs: [
+          {
+            id: "E1.1",
+            items: [
+              { id: "A", points: 60 },
+              { id: "B", points: 40, rules: [{ id: "a", per: 10 }] },
+            ],
+          },
+        ],
+      },
+    ]);
     writeFileSync(path.join(dir, "test@1.json"), JSON.stringify(r));
-    writeFileSync(path.join(dir, "answers.json"), JSON.stringify(sheet({ A: full(), B: partial(["a", 1]) })));
-    writeFileSync(path.join(dir, "bad-answers.json"), JSON.stringify(sheet({ A: full(), "E9.9": full() })));
+    writeFileSync(
+      path.join(dir, "answers.json"),
+      JSON.stringify(sheet({ A: full(), B: partial(["a", 1]) })),
+    );
+    writeFileSync(
+      path.join(dir, "bad-answers.json"),
+      JSON.stringify(sheet({ A: full(), "E9.9": full() })),
+    );
     writeFileSync(path.join(dir, "broken.json"), "{ not json");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => spawnSync(tsx, ["scripts/score.ts", ...args], { cwd: root, encoding: "utf8", timeout: 30_000 });
+  const run = (...args: string[]) =>
+    spawnSync(tsx, ["scripts/score.ts", ...args], { cwd: root, encoding: "utf8", timeout: 30_000 });
 
   it("prints the breakdown as JSON", () => {
-    const res = run("--rubric", path.join(dir, "test@1.json"), "--answers", path.join(dir, "answers.json"));
+    const res = run(
+      "--rubric",
+      path.join(dir, "test@1.json"),
+      "--answers",
+      path.join(dir, "answers.json"),
+    );
     expect(res.status).toBe(0);
     const out: unknown = JSON.parse(res.stdout);
     expect(out).toMatchObject({ rubric: "test@1", score: 90, scoreText: "90.0", level: "level1" });
@@ -896,13 +1254,28 @@ describe("scripts/score.ts", () => {
     const missing = run("--answers", path.join(dir, "answers.json"));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("missing --rubric");
-    const unreadable = run("--rubric", path.join(dir, "test@1.json"), "--answers", path.join(dir, "nope.json"));
+    const unreadable = run(
+      "--rubric",
+      path.join(dir, "test@1.json"),
+      "--answers",
+      path.join(dir, "nope.json"),
+    );
     expect(unreadable.status).toBe(2);
     expect(unreadable.stderr).toContain("file not found");
-    const broken = run("--rubric", path.join(dir, "test@1.json"), "--answers", path.join(dir, "broken.json"));
+    const broken = run(
+      "--rubric",
+      path.join(dir, "test@1.json"),
+      "--answers",
+      path.join(dir, "broken.json"),
+    );
     expect(broken.status).toBe(2);
     expect(broken.stderr).toContain("invalid JSON");
-    const invalid = run("--rubric", path.join(dir, "test@1.json"), "--answers", path.join(dir, "bad-answers.json"));
+    const invalid = run(
+      "--rubric",
+      path.join(dir, "test@1.json"),
+      "--answers",
+      path.join(dir, "bad-answers.json"),
+    );
     expect(invalid.status).toBe(2);
     expect(invalid.stderr).toContain('bad-answers.json: answers["E9.9"]: unknown item id "E9.9"');
     const badRef = run("--rubric", "Not A Ref", "--answers", path.join(dir, "answers.json"));

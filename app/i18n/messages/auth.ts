@@ -23,6 +23,14 @@ const zh = {
   "auth.invite.existingUser": "该邮箱已有账户，输入密码即可加入。",
   "auth.invite.accept": "接受邀请",
   "auth.invite.accepted": "已加入 {tenant}",
+  "auth.invite.newAccount": "设置姓名和密码，创建账户后即可加入。",
+  "auth.invite.email": "受邀邮箱：{email}",
+  "auth.invite.enterprise": "所属企业：{name}",
+  "auth.invite.validUntil": "链接有效期至 {date}",
+  "auth.invite.unavailable": "邀请不可用",
+  "auth.invite.goToLogin": "前往登录",
+  "auth.account.profile": "个人资料",
+  "auth.account.logoutEverywhereHint": "结束本账户在所有设备（包括本设备）上的登录，之后需要重新登录。",
 } as const;
 
 export const auth = {
@@ -52,5 +60,13 @@ export const auth = {
     "auth.invite.existingUser": "This email already has an account: enter its password to join.",
     "auth.invite.accept": "Accept invitation",
     "auth.invite.accepted": "You joined {tenant}",
+    "auth.invite.newAccount": "Choose a name and a password to create your account and join.",
+    "auth.invite.email": "Invited email: {email}",
+    "auth.invite.enterprise": "Enterprise: {name}",
+    "auth.invite.validUntil": "This link is valid until {date}",
+    "auth.invite.unavailable": "Invitation unavailable",
+    "auth.invite.goToLogin": "Go to login",
+    "auth.account.profile": "Profile",
+    "auth.account.logoutEverywhereHint": "Ends every session of this account, including this one. You will need to log in again.",
   } satisfies Record<keyof typeof zh, string>,
 };

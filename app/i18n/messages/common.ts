@@ -26,7 +26,7 @@ const zh = {
   "role.enterprise_member": "企业成员",
   "role.reviewer": "评审专家",
   "role.regulator": "监管人员",
-  "role.tenant_admin": "平台管理员（本辖区）",
+  "role.tenant_admin": "辖区管理员",
   "role.platform_admin": "系统管理员",
   "home.welcome": "你好，{name}",
   "home.roleIn": "你在 {tenant} 的角色：{roles}",

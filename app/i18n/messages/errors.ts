@@ -32,6 +32,15 @@ const zh = {
   "errors.forbidden": "无权执行此操作",
   "errors.conflict": "该记录已被他人修改，请刷新后重试",
   "errors.lastAdmin": "不能移除本辖区最后一名管理员",
+  "errors.invite.duplicate": "该邮箱已有相同角色的待接受邀请",
+  "errors.invite.revoked": "该邀请已被管理员撤销",
+  "errors.invite.notPending": "该邀请已被使用、撤销或已过期",
+  "errors.invite.accountExists": "该邮箱已有账户，请输入该账户的密码加入",
+  "errors.invite.noAccount": "该邮箱尚无账户，请先设置姓名和密码",
+  "errors.invite.wrongPassword": "密码不正确",
+  "errors.password.wrong": "当前密码不正确",
+  "errors.password.unchanged": "新密码不能与当前密码相同",
+  "errors.role.enterpriseMismatch": "企业角色与非企业角色之间不能直接切换，请移除后重新邀请",
 } as const;
 
 export const errors = {
@@ -72,5 +81,15 @@ export const errors = {
     "errors.forbidden": "You are not allowed to do this",
     "errors.conflict": "Someone else changed this record. Reload and try again",
     "errors.lastAdmin": "The last tenant admin cannot be removed",
+    "errors.invite.duplicate": "A pending invitation with this role already exists for this email",
+    "errors.invite.revoked": "This invitation was withdrawn by the administrator",
+    "errors.invite.notPending": "This invitation has already been used, withdrawn or has expired",
+    "errors.invite.accountExists": "This email already has an account: enter its password to join",
+    "errors.invite.noAccount": "This email has no account yet: choose a name and a password first",
+    "errors.invite.wrongPassword": "Wrong password",
+    "errors.password.wrong": "The current password is wrong",
+    "errors.password.unchanged": "The new password must differ from the current one",
+    "errors.role.enterpriseMismatch":
+      "An enterprise role cannot be swapped for a non-enterprise role (or back): remove the member and invite again",
   } satisfies Record<keyof typeof zh, string>,
 };

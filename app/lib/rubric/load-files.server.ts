@@ -7,7 +7,8 @@ import path from "node:path";
 import type { Answers, Rubric, WeightProfile } from "./schema";
 import { validateAnswers, validateRubric, validateWeightProfile } from "./schema";
 
-export type LoadResult<T> = { ok: true; value: T; path: string } | { ok: false; errors: string[]; path: string | null };
+export type LoadResult<T> =
+  { ok: true; value: T; path: string } | { ok: false; errors: string[]; path: string | null };
 
 /** `RUBRICS_DIR` overrides the default `<cwd>/rubrics` (tests and deployments with a data volume). */
 export function defaultRubricsDir(): string {
@@ -21,7 +22,9 @@ export function weightsDir(rubricsDir: string = defaultRubricsDir()): string {
 /** Paths relative to the working directory read better in messages; fall back to absolute outside it. */
 export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)
+    ? rel.split(path.sep).join("/")
+    : file;
 }
 
 async function listJson(dir: string): Promise<string[]> {
@@ -52,13 +55,18 @@ function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && "code" in err;
 }
 
-async function readJson(file: string): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
+async function readJson(
+  file: string,
+): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
   const label = displayPath(file);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    const reason = isErrnoException(err) && err.code === "ENOENT" ? "file not found" : `cannot read file (${String(err)})`;
+    const reason =
+      isErrnoException(err) && err.code === "ENOENT"
+        ? "file not found"
+        : `cannot read file (${String(err)})`;
     return { ok: false, error: `${label}: ${reason}` };
   }
   try {
@@ -66,7 +74,10 @@ async function readJson(file: string): Promise<{ ok: true; data: unknown } | { o
     const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
     return { ok: true, data };
   } catch (err) {
-    return { ok: false, error: `${label}: invalid JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      error: `${label}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -83,7 +94,11 @@ export async function loadRubricFile(file: string): Promise<LoadResult<Rubric>> 
   if (!result.ok) return { ok: false, errors: result.errors, path: abs };
   const expected = `${result.value.key}@${result.value.version}.json`;
   if (path.basename(abs) !== expected) {
-    return { ok: false, errors: [`${label}: (root): file name must be "${expected}" (from key and version)`], path: abs };
+    return {
+      ok: false,
+      errors: [`${label}: (root): file name must be "${expected}" (from key and version)`],
+      path: abs,
+    };
   }
   return { ok: true, value: result.value, path: abs };
 }
@@ -97,7 +112,11 @@ export async function loadWeightProfileFile(file: string): Promise<LoadResult<We
   if (!result.ok) return { ok: false, errors: result.errors, path: abs };
   const expected = `${result.value.key}.json`;
   if (path.basename(abs) !== expected) {
-    return { ok: false, errors: [`${label}: (root): file name must be "${expected}" (from key)`], path: abs };
+    return {
+      ok: false,
+      errors: [`${label}: (root): file name must be "${expected}" (from key)`],
+      path: abs,
+    };
   }
   return { ok: true, value: result.value, path: abs };
 }
@@ -110,20 +129,38 @@ const RUBRIC_REF = /^([a-z0-9-]+)@([0-9A-Za-z.-]+)$/;
 const PROFILE_REF = /^[a-z0-9-]+$/;
 
 /** `ref` is `key@version` (looked up in the rubrics directory) or a path to a rubric file. */
-export async function resolveRubricRef(ref: string, dir: string = defaultRubricsDir()): Promise<LoadResult<Rubric>> {
+export async function resolveRubricRef(
+  ref: string,
+  dir: string = defaultRubricsDir(),
+): Promise<LoadResult<Rubric>> {
   if (looksLikePath(ref)) return loadRubricFile(ref);
   const m = RUBRIC_REF.exec(ref);
   if (m === null) {
-    return { ok: false, errors: [`rubric reference "${ref}": expected key@version (e.g. general-tier3@2025.1) or a path to a .json file`], path: null };
+    return {
+      ok: false,
+      errors: [
+        `rubric reference "${ref}": expected key@version (e.g. general-tier3@2025.1) or a path to a .json file`,
+      ],
+      path: null,
+    };
   }
   return loadRubricFile(path.join(dir, `${ref}.json`));
 }
 
 /** `ref` is a profile key (looked up in `<rubrics>/weights`) or a path to a profile file. */
-export async function loadWeightProfile(ref: string, dir: string = defaultRubricsDir()): Promise<LoadResult<WeightProfile>> {
+export async function loadWeightProfile(
+  ref: string,
+  dir: string = defaultRubricsDir(),
+): Promise<LoadResult<WeightProfile>> {
   if (looksLikePath(ref)) return loadWeightProfileFile(ref);
   if (!PROFILE_REF.test(ref)) {
-    return { ok: false, errors: [`weight profile reference "${ref}": expected a profile key ([a-z0-9-]+) or a path to a .json file`], path: null };
+    return {
+      ok: false,
+      errors: [
+        `weight profile reference "${ref}": expected a profile key ([a-z0-9-]+) or a path to a .json file`,
+      ],
+      path: null,
+    };
   }
   return loadWeightProfileFile(path.join(weightsDir(dir), `${ref}.json`));
 }
@@ -134,5 +171,7 @@ export async function loadAnswersFile(rubric: Rubric, file: string): Promise<Loa
   const json = await readJson(abs);
   if (!json.ok) return { ok: false, errors: [json.error], path: abs };
   const result = validateAnswers(rubric, json.data, displayPath(abs));
-  return result.ok ? { ok: true, value: result.value, path: abs } : { ok: false, errors: result.errors, path: abs };
+  return result.ok
+    ? { ok: true, value: result.value, path: abs }
+    : { ok: false, errors: result.errors, path: abs };
 }

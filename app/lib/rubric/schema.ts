@@ -56,14 +56,18 @@ export const FAIL_CAP_NONE = "none";
 
 const nonBlank = (what: string) =>
   z
-    .string({ error: (iss) => (iss.input === undefined ? `required (${what})` : "must be a string") })
+    .string({
+      error: (iss) => (iss.input === undefined ? `required (${what})` : "must be a string"),
+    })
     .regex(/\S/, { error: "must not be blank" });
 
 const idString = nonBlank("an id").regex(/^\S+$/, { error: "must not contain whitespace" });
 
 const slug = (what: string) =>
   z
-    .string({ error: (iss) => (iss.input === undefined ? `required (${what})` : "must be a string") })
+    .string({
+      error: (iss) => (iss.input === undefined ? `required (${what})` : "must be a string"),
+    })
     .regex(/^[a-z0-9-]+$/, { error: "must match [a-z0-9-]+" });
 
 const finiteNumber = (what: string) =>
@@ -117,7 +121,9 @@ export type RubricItem = z.output<typeof RubricItemSchema>;
 export const RubricSubElementSchema = z.strictObject({
   id: idString,
   title: LocalizedTextSchema,
-  items: z.array(RubricItemSchema, { error: "must be an array" }).min(1, { error: "must have at least one item" }),
+  items: z
+    .array(RubricItemSchema, { error: "must be an array" })
+    .min(1, { error: "must have at least one item" }),
 });
 export type RubricSubElement = z.output<typeof RubricSubElementSchema>;
 
@@ -155,24 +161,39 @@ export const RubricSchema = z.strictObject({
   $schemaVersion: z.literal(SCHEMA_VERSION, { error: `must be ${SCHEMA_VERSION}` }),
   key: slug("the rubric key"),
   version: z
-    .string({ error: (iss) => (iss.input === undefined ? "required (the rubric version)" : "must be a string") })
+    .string({
+      error: (iss) =>
+        iss.input === undefined ? "required (the rubric version)" : "must be a string",
+    })
     .regex(/^[0-9A-Za-z.-]+$/, { error: "must match [0-9A-Za-z.-]+" }),
   title: LocalizedTextSchema,
   standard: nonBlank("the standard name"),
   description: LocalizedTextSchema.optional(),
   applicability: z.strictObject({
     industries: z
-      .array(z.union([z.literal("*"), z.enum(INDUSTRIES)], { error: `must be "*" or one of ${INDUSTRIES.join(", ")}` }))
-      .min(1, { error: "must list at least one industry (or \"*\")" }),
+      .array(
+        z.union([z.literal("*"), z.enum(INDUSTRIES)], {
+          error: `must be "*" or one of ${INDUSTRIES.join(", ")}`,
+        }),
+      )
+      .min(1, { error: 'must list at least one industry (or "*")' }),
     sizeClasses: z
       .array(z.enum(SIZE_CLASSES, { error: `must be one of ${SIZE_CLASSES.join(", ")}` }))
       .min(1, { error: "must list at least one size class" }),
   }),
   totalPoints: pointsNumber.max(MAX_TOTAL_POINTS, { error: `must be ≤ ${MAX_TOTAL_POINTS}` }),
-  levels: z.array(LevelSchema, { error: "must be an array" }).min(1, { error: "must have at least one level" }),
-  vetoPolicy: z.enum(VETO_POLICIES, { error: `must be one of ${VETO_POLICIES.map((p) => `"${p}"`).join(", ")}` }),
-  performanceConditions: z.array(PerformanceConditionSchema, { error: "must be an array" }).default([]),
-  elements: z.array(RubricElementSchema, { error: "must be an array" }).min(1, { error: "must have at least one element" }),
+  levels: z
+    .array(LevelSchema, { error: "must be an array" })
+    .min(1, { error: "must have at least one level" }),
+  vetoPolicy: z.enum(VETO_POLICIES, {
+    error: `must be one of ${VETO_POLICIES.map((p) => `"${p}"`).join(", ")}`,
+  }),
+  performanceConditions: z
+    .array(PerformanceConditionSchema, { error: "must be an array" })
+    .default([]),
+  elements: z
+    .array(RubricElementSchema, { error: "must be an array" })
+    .min(1, { error: "must have at least one element" }),
 });
 export type Rubric = z.output<typeof RubricSchema>;
 /** What a rubric file may contain before defaults are applied. */
@@ -228,7 +249,11 @@ export const ItemAnswerSchema = z.discriminatedUnion(
       note: optionalNote,
     }),
     z.strictObject({ choice: z.literal("none"), note: optionalNote }),
-    z.strictObject({ choice: z.literal("na"), naReason: nonBlank("why the item does not apply"), note: optionalNote }),
+    z.strictObject({
+      choice: z.literal("na"),
+      naReason: nonBlank("why the item does not apply"),
+      note: optionalNote,
+    }),
   ],
   { error: 'must be one of "full", "partial", "none", "na"' },
 );
@@ -237,7 +262,9 @@ export type AnswerChoice = ItemAnswer["choice"];
 
 export const AnswersSchema = z.strictObject({
   answers: z.record(z.string(), ItemAnswerSchema, { error: "must be an object keyed by item id" }),
-  performance: z.record(z.string(), z.boolean({ error: "must be true (passed) or false (failed)" })).optional(),
+  performance: z
+    .record(z.string(), z.boolean({ error: "must be true (passed) or false (failed)" }))
+    .optional(),
 });
 /** An answer sheet: item id → answer, plus safety-performance facts (condition id → passed?). */
 export type Answers = z.output<typeof AnswersSchema>;
@@ -269,7 +296,8 @@ function issueMessages(fileLabel: string, issues: ReadonlyArray<z.core.$ZodIssue
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       // One line per key, and the key in the path, so it reads like every other message.
-      for (const key of issue.keys) out.push(`${fileLabel}: ${formatPath([...issue.path, key])}: unknown key`);
+      for (const key of issue.keys)
+        out.push(`${fileLabel}: ${formatPath([...issue.path, key])}: unknown key`);
     } else {
       out.push(`${fileLabel}: ${formatPath(issue.path)}: ${issue.message}`);
     }
@@ -301,10 +329,17 @@ function checkRubric(r: Rubric, sink: ErrorSink): void {
   const levelKeys = new Map<string, number>();
   r.levels.forEach((level, i) => {
     if (level.key === FAIL_CAP_NONE) {
-      sink.add(["levels", i, "key"], `"${FAIL_CAP_NONE}" is reserved (it means "no level" in failCap)`);
+      sink.add(
+        ["levels", i, "key"],
+        `"${FAIL_CAP_NONE}" is reserved (it means "no level" in failCap)`,
+      );
     }
     const first = levelKeys.get(level.key);
-    if (first !== undefined) sink.add(["levels", i, "key"], `duplicate level key "${level.key}" (first at levels[${first}])`);
+    if (first !== undefined)
+      sink.add(
+        ["levels", i, "key"],
+        `duplicate level key "${level.key}" (first at levels[${first}])`,
+      );
     else levelKeys.set(level.key, i);
     const prev = r.levels[i - 1];
     if (prev !== undefined && !(level.minScore < prev.minScore)) {
@@ -319,7 +354,10 @@ function checkRubric(r: Rubric, sink: ErrorSink): void {
   r.performanceConditions.forEach((cond, i) => {
     const first = conditionIds.get(cond.id);
     if (first !== undefined) {
-      sink.add(["performanceConditions", i, "id"], `duplicate condition id "${cond.id}" (first at performanceConditions[${first}])`);
+      sink.add(
+        ["performanceConditions", i, "id"],
+        `duplicate condition id "${cond.id}" (first at performanceConditions[${first}])`,
+      );
     } else conditionIds.set(cond.id, i);
     if (cond.failCap !== FAIL_CAP_NONE && !levelKeys.has(cond.failCap)) {
       sink.add(
@@ -351,16 +389,24 @@ function checkRubric(r: Rubric, sink: ErrorSink): void {
           const rulePath = [...itemPath, "deductionRules", ri] as const;
           const firstRule = ruleIds.get(rule.id);
           if (firstRule !== undefined) {
-            sink.add([...rulePath, "id"], `duplicate rule id "${rule.id}" in this item (first at deductionRules[${firstRule}])`);
+            sink.add(
+              [...rulePath, "id"],
+              `duplicate rule id "${rule.id}" in this item (first at deductionRules[${firstRule}])`,
+            );
           } else ruleIds.set(rule.id, ri);
           if (rule.cap === undefined) return;
           if (rule.per === "all") {
-            sink.add([...rulePath, "cap"], 'has no effect with per "all" (the rule already removes all points); remove it');
+            sink.add(
+              [...rulePath, "cap"],
+              'has no effect with per "all" (the rule already removes all points); remove it',
+            );
             return;
           }
           const capH = toHundredths(rule.cap);
-          if (capH < toHundredths(rule.per)) sink.add([...rulePath, "cap"], `must be ≥ per (${rule.per})`);
-          if (capH > pointsH) sink.add([...rulePath, "cap"], `must be ≤ the item points (${item.points})`);
+          if (capH < toHundredths(rule.per))
+            sink.add([...rulePath, "cap"], `must be ≥ per (${rule.per})`);
+          if (capH > pointsH)
+            sink.add([...rulePath, "cap"], `must be ≤ the item points (${item.points})`);
         });
       });
     });
@@ -368,7 +414,10 @@ function checkRubric(r: Rubric, sink: ErrorSink): void {
 
   const totalH = toHundredths(r.totalPoints);
   if (sumHundredths !== totalH) {
-    sink.add(["totalPoints"], `must equal the sum of all item points (${fmtPoints(sumHundredths)}), got ${r.totalPoints}`);
+    sink.add(
+      ["totalPoints"],
+      `must equal the sum of all item points (${fmtPoints(sumHundredths)}), got ${r.totalPoints}`,
+    );
   }
 }
 
@@ -378,13 +427,18 @@ export function validateRubric(data: unknown, fileLabel: string): ValidationResu
   if (!parsed.success) return { ok: false, errors: issueMessages(fileLabel, parsed.error.issues) };
   const sink = new ErrorSink(fileLabel);
   checkRubric(parsed.data, sink);
-  return sink.errors.length > 0 ? { ok: false, errors: sink.errors } : { ok: true, value: parsed.data };
+  return sink.errors.length > 0
+    ? { ok: false, errors: sink.errors }
+    : { ok: true, value: parsed.data };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Weight profile cross-field checks
 
-export function validateWeightProfile(data: unknown, fileLabel: string): ValidationResult<WeightProfile> {
+export function validateWeightProfile(
+  data: unknown,
+  fileLabel: string,
+): ValidationResult<WeightProfile> {
   const parsed = WeightProfileSchema.safeParse(data);
   if (!parsed.success) return { ok: false, errors: issueMessages(fileLabel, parsed.error.issues) };
   const sink = new ErrorSink(fileLabel);
@@ -401,10 +455,13 @@ export function validateWeightProfile(data: unknown, fileLabel: string): Validat
     }
     // Two rules for the same target would make the resulting weight depend on file order.
     const first = seen.get(selector);
-    if (first !== undefined) sink.add(["rules", i], `duplicate rule for ${selector} (first at rules[${first}])`);
+    if (first !== undefined)
+      sink.add(["rules", i], `duplicate rule for ${selector} (first at rules[${first}])`);
     else seen.set(selector, i);
   });
-  return sink.errors.length > 0 ? { ok: false, errors: sink.errors } : { ok: true, value: parsed.data };
+  return sink.errors.length > 0
+    ? { ok: false, errors: sink.errors }
+    : { ok: true, value: parsed.data };
 }
 
 /**
@@ -426,11 +483,17 @@ export function weightProfileWarnings(rubric: Rubric, profile: WeightProfile): s
   }
   const warnings: string[] = [];
   profile.rules.forEach((rule, i) => {
-    if (rule.tag !== undefined && !tags.has(rule.tag)) warnings.push(`rules[${i}]: no item of ${rubric.key}@${rubric.version} has tag "${rule.tag}"`);
+    if (rule.tag !== undefined && !tags.has(rule.tag))
+      warnings.push(
+        `rules[${i}]: no item of ${rubric.key}@${rubric.version} has tag "${rule.tag}"`,
+      );
     if (rule.element !== undefined && !elementIds.has(rule.element)) {
-      warnings.push(`rules[${i}]: ${rubric.key}@${rubric.version} has no element "${rule.element}" (element rules match first-level elements only)`);
+      warnings.push(
+        `rules[${i}]: ${rubric.key}@${rubric.version} has no element "${rule.element}" (element rules match first-level elements only)`,
+      );
     }
-    if (rule.item !== undefined && !itemIds.has(rule.item)) warnings.push(`rules[${i}]: ${rubric.key}@${rubric.version} has no item "${rule.item}"`);
+    if (rule.item !== undefined && !itemIds.has(rule.item))
+      warnings.push(`rules[${i}]: ${rubric.key}@${rubric.version} has no item "${rule.item}"`);
   });
   return warnings;
 }
@@ -442,21 +505,32 @@ export function weightProfileWarnings(rubric: Rubric, profile: WeightProfile): s
  * Validates an answer sheet against a (valid) rubric: structure, unknown item / rule / performance
  * condition ids, counts, and "na" only where the rubric allows it.
  */
-export function validateAnswers(rubric: Rubric, data: unknown, fileLabel = "answers"): ValidationResult<Answers> {
+export function validateAnswers(
+  rubric: Rubric,
+  data: unknown,
+  fileLabel = "answers",
+): ValidationResult<Answers> {
   const parsed = AnswersSchema.safeParse(data);
   if (!parsed.success) return { ok: false, errors: issueMessages(fileLabel, parsed.error.issues) };
   const sink = new ErrorSink(fileLabel);
   const items = new Map<string, RubricItem>();
-  for (const el of rubric.elements) for (const sub of el.subElements) for (const item of sub.items) items.set(item.id, item);
+  for (const el of rubric.elements)
+    for (const sub of el.subElements) for (const item of sub.items) items.set(item.id, item);
 
   for (const [itemId, answer] of Object.entries(parsed.data.answers)) {
     const item = items.get(itemId);
     if (item === undefined) {
-      sink.add(["answers", itemId], `unknown item id "${itemId}" in ${rubric.key}@${rubric.version}`);
+      sink.add(
+        ["answers", itemId],
+        `unknown item id "${itemId}" in ${rubric.key}@${rubric.version}`,
+      );
       continue;
     }
     if (answer.choice === "na" && !item.naAllowed) {
-      sink.add(["answers", itemId, "choice"], '"na" is not allowed for this item (naAllowed is false)');
+      sink.add(
+        ["answers", itemId, "choice"],
+        '"na" is not allowed for this item (naAllowed is false)',
+      );
     }
     if (answer.choice !== "partial") continue;
     const seenRules = new Map<string, number>();
@@ -470,7 +544,10 @@ export function validateAnswers(rubric: Rubric, data: unknown, fileLabel = "answ
       }
       const first = seenRules.get(d.rule);
       if (first !== undefined) {
-        sink.add(["answers", itemId, "deductions", di, "rule"], `rule "${d.rule}" is already listed at deductions[${first}]; use count instead`);
+        sink.add(
+          ["answers", itemId, "deductions", di, "rule"],
+          `rule "${d.rule}" is already listed at deductions[${first}]; use count instead`,
+        );
       } else seenRules.set(d.rule, di);
     });
   }
@@ -478,8 +555,13 @@ export function validateAnswers(rubric: Rubric, data: unknown, fileLabel = "answ
   const conditionIds = new Set(rubric.performanceConditions.map((c) => c.id));
   for (const condId of Object.keys(parsed.data.performance ?? {})) {
     if (!conditionIds.has(condId)) {
-      sink.add(["performance", condId], `unknown performance condition id "${condId}" in ${rubric.key}@${rubric.version}`);
+      sink.add(
+        ["performance", condId],
+        `unknown performance condition id "${condId}" in ${rubric.key}@${rubric.version}`,
+      );
     }
   }
-  return sink.errors.length > 0 ? { ok: false, errors: sink.errors } : { ok: true, value: parsed.data };
+  return sink.errors.length > 0
+    ? { ok: false, errors: sink.errors }
+    : { ok: true, value: parsed.data };
 }

@@ -126,7 +126,14 @@ const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
  */
 function roundHalfUpSmall(n: number, d: number, decimals: number): RoundedDecimal | null {
   const scale = POW10[decimals];
-  if (scale === undefined || !Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d <= 0) return null;
+  if (
+    scale === undefined ||
+    !Number.isSafeInteger(n) ||
+    !Number.isSafeInteger(d) ||
+    n < 0 ||
+    d <= 0
+  )
+    return null;
   const a = 2 * n * scale + d;
   const b = 2 * d;
   if (a >= FAST_LIMIT || b >= FAST_LIMIT) return null;
@@ -135,8 +142,8 @@ function roundHalfUpSmall(n: number, d: number, decimals: number): RoundedDecima
   const r = a - q * b;
   if (r < 0) q--;
   else if (r >= b) q++;
-  const text = formatSmall(q, decimals, scale);
-  return { value: Number(text), text, scaled: BigInt(q) };
+  // q / scale is the correctly rounded quotient, i.e. the same double as parsing `text`.
+  return { value: q / scale, text: formatSmall(q, decimals, scale), scaled: BigInt(q) };
 }
 
 function formatSmall(q: number, decimals: number, scale: number): string {
@@ -147,11 +154,18 @@ function formatSmall(q: number, decimals: number, scale: number): string {
 }
 
 /** numerator / denominator rounded half-up to 1 decimal, exactly. */
-export function roundHalfUp1(numerator: bigint | number, denominator: bigint | number): RoundedDecimal {
+export function roundHalfUp1(
+  numerator: bigint | number,
+  denominator: bigint | number,
+): RoundedDecimal {
   return roundHalfUp(numerator, denominator, 1);
 }
 
 /** (part / whole) × 100 rounded half-up to `decimals` places, i.e. a percentage score. */
-export function percentHalfUp(part: bigint | number, whole: bigint | number, decimals = 1): RoundedDecimal {
+export function percentHalfUp(
+  part: bigint | number,
+  whole: bigint | number,
+  decimals = 1,
+): RoundedDecimal {
   return roundHalfUp(toBigInt(part, "part") * 100n, whole, decimals);
 }

@@ -22,9 +22,24 @@
  *   allowed levels, if given). It is null when there is no score or no better level. Candidates
  *   are the items not at full points, ranked by the weighted score they would add.
  */
-import type { Answers, ItemAnswer, LocalizedText, Rubric, RubricItem, VetoPolicy, WeightProfile } from "../rubric/schema";
+import type {
+  Answers,
+  ItemAnswer,
+  LocalizedText,
+  Rubric,
+  RubricItem,
+  VetoPolicy,
+  WeightProfile,
+} from "../rubric/schema";
 import { FAIL_CAP_NONE } from "../rubric/schema";
-import { WEIGHT_SCALE, fromHundredths, percentHalfUp, roundHalfUp, toHundredths, toThousandths } from "./decimal";
+import {
+  WEIGHT_SCALE,
+  fromHundredths,
+  percentHalfUp,
+  roundHalfUp,
+  toHundredths,
+  toThousandths,
+} from "./decimal";
 
 // ---------------------------------------------------------------------------------------------
 // Compiled rubric
@@ -101,7 +116,13 @@ export function compileRubric(rubric: Rubric): CompiledRubric {
       subs.push({ id: sub.id, title: sub.title, standardH: subStandard });
       elStandard += subStandard;
     }
-    elements.push({ id: el.id, title: el.title, standardH: elStandard, subStart, subEnd: subs.length });
+    elements.push({
+      id: el.id,
+      title: el.title,
+      standardH: elStandard,
+      subStart,
+      subEnd: subs.length,
+    });
   });
 
   const n = items.length;
@@ -307,7 +328,12 @@ export class ScoringInputError extends Error {
 
 const DEFAULT_MAX_CANDIDATES = 10;
 
-function lookupAnswer(c: CompiledRubric, map: Answers["answers"], i: number, id: string): ItemAnswer | undefined {
+function lookupAnswer(
+  c: CompiledRubric,
+  map: Answers["answers"],
+  i: number,
+  id: string,
+): ItemAnswer | undefined {
   const a = map[id];
   // Only ids like "constructor" could pick up an inherited property; check those few properly.
   if (a !== undefined && c.protoShadowed[i] === 1 && !Object.hasOwn(map, id)) return undefined;
@@ -398,7 +424,8 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
             break;
           }
         }
-        if (rule === undefined) throw new ScoringInputError(`item ${id}: unknown deduction rule "${d.rule}"`);
+        if (rule === undefined)
+          throw new ScoringInputError(`item ${id}: unknown deduction rule "${d.rule}"`);
         if (d.count === 0) continue;
         let ded = rule.perH < 0 ? pts : rule.perH * d.count;
         if (rule.capH >= 0 && ded > rule.capH) ded = rule.capH;
@@ -451,7 +478,9 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
 
   if (!Number.isSafeInteger(numW) || !Number.isSafeInteger(denW)) {
     // Unreachable for schema-valid input (see decimal.ts); refuse rather than return a wrong score.
-    throw new ScoringInputError("weighted sums exceed the exact integer range; check totalPoints and weights");
+    throw new ScoringInputError(
+      "weighted sums exceed the exact integer range; check totalPoints and weights",
+    );
   }
 
   const elements: ElementBreakdown[] = c.elements.map((el) => {
@@ -529,7 +558,11 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
     reasons.push({
       code: "below-threshold",
       effect: "blocks",
-      params: { score: weighted.value, level: lowest?.key ?? null, minScore: lowest?.minScore ?? null },
+      params: {
+        score: weighted.value,
+        level: lowest?.key ?? null,
+        minScore: lowest?.minScore ?? null,
+      },
     });
     blocked = true;
   }
@@ -541,17 +574,29 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
       reasons.push({ code: "veto", effect: "blocks", params: { policy, itemIds, level: null } });
       blocked = true;
     } else {
-      reasons.push({ code: "veto", effect: "caps", params: { policy, itemIds, level: levels[lowestIdx]?.key ?? null } });
+      reasons.push({
+        code: "veto",
+        effect: "caps",
+        params: { policy, itemIds, level: levels[lowestIdx]?.key ?? null },
+      });
       if (ceiling >= 0 && ceiling < lowestIdx) ceiling = lowestIdx;
     }
   }
 
   if (performance.failed.length > 0) {
     if (performance.capIdx === Infinity) {
-      reasons.push({ code: "performance", effect: "blocks", params: { conditionIds: performance.failed, cap: FAIL_CAP_NONE } });
+      reasons.push({
+        code: "performance",
+        effect: "blocks",
+        params: { conditionIds: performance.failed, cap: FAIL_CAP_NONE },
+      });
       blocked = true;
     } else {
-      reasons.push({ code: "performance", effect: "caps", params: { conditionIds: performance.failed, cap: performance.cap } });
+      reasons.push({
+        code: "performance",
+        effect: "caps",
+        params: { conditionIds: performance.failed, cap: performance.cap },
+      });
       if (ceiling >= 0 && ceiling < performance.capIdx) ceiling = performance.capIdx;
     }
   }
@@ -634,7 +679,11 @@ interface PerformanceResult {
   cap: string | null;
 }
 
-function evaluatePerformance(rubric: Rubric, answers: Answers, c: CompiledRubric): PerformanceResult {
+function evaluatePerformance(
+  rubric: Rubric,
+  answers: Answers,
+  c: CompiledRubric,
+): PerformanceResult {
   const facts = answers.performance;
   const failed: string[] = [];
   let capIdx = -1;
@@ -642,14 +691,24 @@ function evaluatePerformance(rubric: Rubric, answers: Answers, c: CompiledRubric
     // Absent means passed: the assessor records failures, not every condition.
     if (facts === undefined || !Object.hasOwn(facts, cond.id) || facts[cond.id] !== false) continue;
     failed.push(cond.id);
-    const idx = cond.failCap === FAIL_CAP_NONE ? Infinity : (c.levelIndex.get(cond.failCap) ?? Infinity);
+    const idx =
+      cond.failCap === FAIL_CAP_NONE ? Infinity : (c.levelIndex.get(cond.failCap) ?? Infinity);
     if (idx > capIdx) capIdx = idx;
   }
-  const cap = capIdx < 0 ? null : capIdx === Infinity ? FAIL_CAP_NONE : (rubric.levels[capIdx]?.key ?? FAIL_CAP_NONE);
+  const cap =
+    capIdx < 0
+      ? null
+      : capIdx === Infinity
+        ? FAIL_CAP_NONE
+        : (rubric.levels[capIdx]?.key ?? FAIL_CAP_NONE);
   return { failed, capIdx, cap };
 }
 
-function allowedMask(count: number, c: CompiledRubric, levelsAllowed: ReadonlyArray<string> | null | undefined): Uint8Array {
+function allowedMask(
+  count: number,
+  c: CompiledRubric,
+  levelsAllowed: ReadonlyArray<string> | null | undefined,
+): Uint8Array {
   const mask = new Uint8Array(count);
   if (levelsAllowed === undefined || levelsAllowed === null) return mask.fill(1);
   for (const key of levelsAllowed) {

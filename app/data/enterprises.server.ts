@@ -1,0 +1,249 @@
+import type { Types } from "mongoose";
+import { Enterprise, type EnterpriseDoc } from "../../models/enterprise";
+import { Membership, type MembershipDoc } from "../../models/membership";
+import { User } from "../../models/user";
+import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
+import type { IndustryKey, Role, SizeClass } from "~/lib/domain";
+import type { EnterpriseFields } from "~/lib/validation";
+import { recordAudit } from "./audit.server";
+import { toObjectId, type TenantScope } from "./ids.server";
+import { isDuplicateKeyError } from "./mongo-errors.server";
+import type { TenantView } from "./tenants.server";
+
+export type Actor = { id: Types.ObjectId; email: string };
+
+export type EnterpriseView = Pick<
+  EnterpriseDoc,
+  | "_id"
+  | "tenantId"
+  | "name"
+  | "creditCode"
+  | "industry"
+  | "sizeClass"
+  | "districtCode"
+  | "address"
+  | "contactName"
+  | "contactPhone"
+  | "status"
+  | "version"
+  | "lockedReason"
+  | "createdAt"
+  | "updatedAt"
+>;
+
+export type EnterpriseListItem = Pick<
+  EnterpriseDoc,
+  "_id" | "name" | "creditCode" | "industry" | "sizeClass" | "districtCode" | "status"
+>;
+
+/** The fields an edit form writes; everything else (status, lock, version) has its own path. */
+const EDITABLE_FIELDS = [
+  "name",
+  "creditCode",
+  "industry",
+  "sizeClass",
+  "districtCode",
+  "address",
+  "contactName",
+  "contactPhone",
+] as const satisfies ReadonlyArray<keyof EnterpriseFields & keyof EnterpriseDoc>;
+
+export const MAX_PAGE_SIZE = 100;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Districts an enterprise can belong to; a tenant without districts is one district itself. */
+export function districtOptions(tenant: Pick<TenantView, "districts" | "regionCode" | "name">): Array<{ code: string; name: string }> {
+  return tenant.districts.length > 0 ? tenant.districts : [{ code: tenant.regionCode, name: tenant.name.zh }];
+}
+
+export function isTenantDistrict(tenant: Pick<TenantView, "districts" | "regionCode" | "name">, code: string): boolean {
+  return districtOptions(tenant).some((d) => d.code === code);
+}
+
+export async function listEnterprises({
+  tenantId,
+  q,
+  districtCode,
+  industry,
+  sizeClass,
+  page = 1,
+  pageSize = 20,
+}: TenantScope & {
+  q?: string;
+  districtCode?: string;
+  industry?: IndustryKey;
+  sizeClass?: SizeClass;
+  page?: number;
+  pageSize?: number;
+}): Promise<{ items: EnterpriseListItem[]; total: number; page: number; pageSize: number }> {
+  const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
+  const current = Math.max(1, Math.floor(page));
+  const filter: Record<string, unknown> & TenantScope = { tenantId };
+  if (districtCode) filter.districtCode = districtCode;
+  if (industry) filter.industry = industry;
+  if (sizeClass) filter.sizeClass = sizeClass;
+  const text = q?.trim() ?? "";
+  if (text) {
+    const or: Array<Record<string, unknown>> = [{ name: { $regex: escapeRegex(text), $options: "i" } }];
+    // Codes are stored normalized (upper-case, half-width), so a normalized anchored prefix is
+    // case-insensitive for the user and can still use the (tenantId, creditCode) index.
+    const code = normalizeCreditCode(text);
+    if (code && [...code].every((ch) => CREDIT_CODE_ALPHABET.includes(ch))) {
+      or.push({ creditCode: { $regex: `^${code}` } });
+    }
+    filter.$or = or;
+  }
+  const [items, total] = await Promise.all([
+    Enterprise.find(filter)
+      .sort({ name: 1, _id: 1 })
+      .skip((current - 1) * size)
+      .limit(size)
+      .select({ name: 1, creditCode: 1, industry: 1, sizeClass: 1, districtCode: 1, status: 1 })
+      .lean<EnterpriseListItem[]>(),
+    Enterprise.countDocuments(filter),
+  ]);
+  return { items, total, page: current, pageSize: size };
+}
+
+export async function getEnterprise({
+  tenantId,
+  id,
+}: TenantScope & { id: string | Types.ObjectId }): Promise<EnterpriseView | null> {
+  const _id = typeof id === "string" ? toObjectId(id) : id;
+  if (!_id) return null;
+  return Enterprise.findOne({ tenantId, _id }).lean<EnterpriseView>();
+}
+
+export type EnterpriseAccount = {
+  membershipId: Types.ObjectId;
+  userId: Types.ObjectId;
+  name: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+};
+
+export async function listEnterpriseAccounts({
+  tenantId,
+  enterpriseId,
+}: TenantScope & { enterpriseId: Types.ObjectId }): Promise<EnterpriseAccount[]> {
+  const memberships = await Membership.find({ tenantId, enterpriseId })
+    .sort({ createdAt: 1, _id: 1 })
+    .lean<MembershipDoc[]>();
+  if (memberships.length === 0) return [];
+  const users = await User.find({ _id: { $in: memberships.map((m) => m.userId) } })
+    .select({ name: 1, email: 1, disabled: 1 })
+    .lean<Array<{ _id: Types.ObjectId; name: string; email: string; disabled: boolean }>>();
+  const byId = new Map(users.map((u) => [String(u._id), u]));
+  return memberships.flatMap((m) => {
+    const user = byId.get(String(m.userId));
+    if (!user) return [];
+    return [{ membershipId: m._id, userId: m.userId, name: user.name, email: user.email, role: m.role, disabled: user.disabled }];
+  });
+}
+
+export type EnterpriseWriteError = "creditCodeTaken" | "conflict" | "notFound" | "locked";
+export type EnterpriseWriteResult =
+  | { ok: true; enterprise: EnterpriseView; changed: string[] }
+  | { ok: false; error: EnterpriseWriteError };
+
+export async function createEnterprise({
+  tenantId,
+  fields,
+  actor,
+  ip,
+}: TenantScope & { fields: EnterpriseFields; actor: Actor; ip: string }): Promise<EnterpriseWriteResult> {
+  let created: EnterpriseView;
+  try {
+    const doc = await Enterprise.create({ tenantId, ...pickEditable(fields), status: "active", version: 0 });
+    created = doc.toObject<EnterpriseView>();
+  } catch (error) {
+    // The unique (tenantId, creditCode) index decides, so two simultaneous creates cannot both win.
+    if (isDuplicateKeyError(error)) return { ok: false, error: "creditCodeTaken" };
+    throw error;
+  }
+  await recordAudit({
+    tenantId,
+    action: "enterprise.created",
+    actor,
+    ip,
+    target: { type: "enterprise", id: String(created._id), label: created.name },
+    details: { creditCode: created.creditCode },
+  });
+  return { ok: true, enterprise: created, changed: [...EDITABLE_FIELDS] };
+}
+
+/**
+ * Compare-and-set on `version`: the write happens only if nobody saved since the form was loaded,
+ * otherwise nothing is written and the caller gets `conflict`.
+ */
+export async function updateEnterprise({
+  tenantId,
+  id,
+  expectedVersion,
+  fields,
+  actor,
+  ip,
+}: TenantScope & {
+  id: string | Types.ObjectId;
+  expectedVersion: number;
+  fields: EnterpriseFields;
+  actor: Actor;
+  ip: string;
+}): Promise<EnterpriseWriteResult> {
+  const current = await getEnterprise({ tenantId, id });
+  if (!current) return { ok: false, error: "notFound" };
+  // Master-data lock (set by the grading workflow while an application is under way).
+  if (current.lockedReason) return { ok: false, error: "locked" };
+  if (current.version !== expectedVersion) return { ok: false, error: "conflict" };
+
+  const next = pickEditable(fields);
+  const changes: Record<string, { from: string; to: string }> = {};
+  for (const key of EDITABLE_FIELDS) {
+    if (current[key] !== next[key]) changes[key] = { from: current[key], to: next[key] };
+  }
+  const changed = Object.keys(changes);
+  if (changed.length === 0) return { ok: true, enterprise: current, changed };
+
+  let updated: EnterpriseView | null;
+  try {
+    updated = await Enterprise.findOneAndUpdate(
+      { tenantId, _id: current._id, version: expectedVersion, lockedReason: null },
+      { $set: next, $inc: { version: 1 } },
+      { returnDocument: "after" },
+    ).lean<EnterpriseView>();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return { ok: false, error: "creditCodeTaken" };
+    throw error;
+  }
+  if (!updated) {
+    // Lost the race between our read and our write: someone saved (or locked) in between.
+    const now = await getEnterprise({ tenantId, id: current._id });
+    return { ok: false, error: !now ? "notFound" : now.lockedReason ? "locked" : "conflict" };
+  }
+  await recordAudit({
+    tenantId,
+    action: "enterprise.updated",
+    actor,
+    ip,
+    target: { type: "enterprise", id: String(updated._id), label: updated.name },
+    details: { changed, changes, version: updated.version },
+  });
+  return { ok: true, enterprise: updated, changed };
+}
+
+function pickEditable(fields: EnterpriseFields): Pick<EnterpriseDoc, (typeof EDITABLE_FIELDS)[number]> {
+  return {
+    name: fields.name,
+    creditCode: fields.creditCode,
+    industry: fields.industry,
+    sizeClass: fields.sizeClass,
+    districtCode: fields.districtCode,
+    address: fields.address,
+    contactName: fields.contactName,
+    contactPhone: fields.contactPhone,
+  };
+}

@@ -1,0 +1,373 @@
+import type { Types } from "mongoose";
+import { Invitation, type InvitationDoc } from "../../models/invitation";
+import { Membership } from "../../models/membership";
+import { OutboxMessage } from "../../models/outbox-message";
+import { User, type UserDoc } from "../../models/user";
+import { LOGIN_LIMITS } from "~/auth.server";
+import { getEnv } from "~/env.server";
+import type { Locale } from "~/i18n";
+import { isEnterpriseRole, type Role } from "~/lib/domain";
+import { passwordMatchesEmail, passwordSchema } from "~/lib/validation";
+import { logger } from "~/logger.server";
+import { recordAudit } from "./audit.server";
+import type { TenantScope } from "./ids.server";
+import { enterpriseBelongsToTenant, enterpriseNamesById, isDuplicateKeyError, type Actor } from "./memberships.server";
+import { hashPassword, verifyPassword } from "./passwords.server";
+import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
+import { hashToken, newToken } from "./sessions.server";
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export type InvitationView = Pick<
+  InvitationDoc,
+  "_id" | "email" | "role" | "enterpriseId" | "expiresAt" | "usedAt" | "usedBy" | "revokedAt" | "invitedBy" | "createdAt"
+>;
+export type InvitationState = "pending" | "used" | "revoked" | "expired";
+
+const VIEW_FIELDS = {
+  email: 1,
+  role: 1,
+  enterpriseId: 1,
+  expiresAt: 1,
+  usedAt: 1,
+  usedBy: 1,
+  revokedAt: 1,
+  invitedBy: 1,
+  createdAt: 1,
+} as const;
+
+export function invitationState(invitation: Pick<InvitationDoc, "usedAt" | "revokedAt" | "expiresAt">, now = new Date()): InvitationState {
+  if (invitation.usedAt) return "used";
+  if (invitation.revokedAt) return "revoked";
+  if (invitation.expiresAt.getTime() <= now.getTime()) return "expired";
+  return "pending";
+}
+
+function invitationLink(tenantSlug: string, token: string): string {
+  return `${getEnv().APP_URL.replace(/\/+$/, "")}/t/${tenantSlug}/invite/${token}`;
+}
+
+/** A pending email is pointless once the link is dead. */
+async function cancelPendingEmail({ tenantId, invitationId }: TenantScope & { invitationId: Types.ObjectId }) {
+  await OutboxMessage.updateOne(
+    { tenantId, idempotencyKey: `invitation:${String(invitationId)}`, status: "pending" },
+    { $set: { status: "cancelled" } },
+  );
+}
+
+export type CreateInvitationError = "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember";
+
+/**
+ * Creates an invitation and queues its email. Authorisation (who may invite which role) is the
+ * caller's job; this checks the facts: the enterprise is in the tenant, nothing is pending already.
+ * Returns the link so development builds can show it; only the token's hash is stored.
+ */
+export async function createInvitation({
+  tenantId,
+  tenantSlug,
+  tenantName,
+  email,
+  role,
+  enterpriseId,
+  invitedBy,
+  ip,
+  locale,
+  now = new Date(),
+}: TenantScope & {
+  tenantSlug: string;
+  tenantName: string;
+  email: string;
+  role: Role;
+  enterpriseId: Types.ObjectId | null;
+  invitedBy: Actor;
+  ip: string;
+  locale: Locale;
+  now?: Date;
+}): Promise<{ ok: true; invitation: InvitationView; link: string } | { ok: false; error: CreateInvitationError }> {
+  const scopedEnterpriseId = isEnterpriseRole(role) ? enterpriseId : null;
+  if (isEnterpriseRole(role)) {
+    if (!scopedEnterpriseId) return { ok: false, error: "enterpriseRequired" };
+    if (!(await enterpriseBelongsToTenant({ tenantId, enterpriseId: scopedEnterpriseId }))) {
+      return { ok: false, error: "enterpriseNotFound" };
+    }
+  }
+  const pending = await Invitation.exists({
+    tenantId,
+    email,
+    role,
+    usedAt: null,
+    revokedAt: null,
+    expiresAt: { $gt: now },
+  });
+  if (pending) return { ok: false, error: "duplicate" };
+  const existingUser = await User.findOne({ email }).select({ _id: 1, locale: 1 }).lean<Pick<UserDoc, "_id" | "locale">>();
+  if (existingUser) {
+    const member = await Membership.exists({ tenantId, userId: existingUser._id, role, enterpriseId: scopedEnterpriseId });
+    if (member) return { ok: false, error: "alreadyMember" };
+  }
+
+  const token = newToken();
+  const created = await Invitation.create({
+    tenantId,
+    email,
+    role,
+    enterpriseId: scopedEnterpriseId,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+    invitedBy: invitedBy.id,
+  });
+  const link = invitationLink(tenantSlug, token);
+  await OutboxMessage.create({
+    tenantId,
+    idempotencyKey: `invitation:${String(created._id)}`,
+    template: "invitation",
+    to: email,
+    locale: existingUser?.locale ?? locale,
+    data: { link, tenantName, role },
+    nextAttemptAt: now,
+  });
+  // Until the mail worker exists this log line is how an operator hands out the link.
+  logger.info({ invitationId: String(created._id), tenantId: String(tenantId), to: email, role, link }, "invitation created");
+  await recordAudit({
+    tenantId,
+    action: "invitation.created",
+    ip,
+    actor: invitedBy,
+    target: { type: "invitation", id: String(created._id), label: email },
+    details: { role, enterpriseId: scopedEnterpriseId ? String(scopedEnterpriseId) : null },
+    at: now,
+  });
+  const invitation: InvitationView = {
+    _id: created._id,
+    email: created.email,
+    role: created.role,
+    enterpriseId: created.enterpriseId,
+    expiresAt: created.expiresAt,
+    usedAt: null,
+    usedBy: null,
+    revokedAt: null,
+    invitedBy: created.invitedBy,
+    createdAt: created.createdAt,
+  };
+  return { ok: true, invitation, link };
+}
+
+export type InvitationLookup = {
+  invitation: InvitationView;
+  state: InvitationState;
+  enterpriseName: string | null;
+  /** Whether the invited email already has an account (then the invitee logs in instead of signing up). */
+  hasAccount: boolean;
+};
+
+export async function getInvitationByToken({
+  tenantId,
+  token,
+  now = new Date(),
+}: TenantScope & { token: string; now?: Date }): Promise<InvitationLookup | null> {
+  if (!token || token.length > 100) return null;
+  const invitation = await Invitation.findOne({ tenantId, tokenHash: hashToken(token) })
+    .select(VIEW_FIELDS)
+    .lean<InvitationView>();
+  if (!invitation) return null;
+  const [names, account] = await Promise.all([
+    enterpriseNamesById({ tenantId, ids: [invitation.enterpriseId] }),
+    User.exists({ email: invitation.email }),
+  ]);
+  return {
+    invitation,
+    state: invitationState(invitation, now),
+    enterpriseName: invitation.enterpriseId ? (names.get(String(invitation.enterpriseId)) ?? null) : null,
+    hasAccount: account !== null,
+  };
+}
+
+export type AcceptInput = { kind: "new"; name: string; password: string } | { kind: "existing"; password: string };
+export type AcceptError =
+  | "notFound"
+  | "used"
+  | "revoked"
+  | "expired"
+  | "accountExists"
+  | "noAccount"
+  | "wrongPassword"
+  | "weakPassword"
+  | "rateLimited"
+  | "disabled";
+
+/**
+ * Accepts an invitation. There are no multi-document transactions (FerretDB), so the writes are
+ * ordered to never leave a used invitation without its membership: check everything, create the
+ * user and membership, then claim the invitation with one compare-and-set; whoever loses the
+ * claim removes what it created.
+ */
+export async function acceptInvitation({
+  tenantId,
+  token,
+  input,
+  ip,
+  locale,
+  now = new Date(),
+}: TenantScope & { token: string; input: AcceptInput; ip: string; locale: Locale; now?: Date }): Promise<
+  | { ok: true; user: { _id: Types.ObjectId; email: string }; invitation: InvitationView; newUser: boolean }
+  | { ok: false; error: AcceptError; retryAfterMinutes?: number }
+> {
+  const tokenHash = hashToken(token);
+  const invitation = await Invitation.findOne({ tenantId, tokenHash }).select(VIEW_FIELDS).lean<InvitationView>();
+  if (!invitation) return { ok: false, error: "notFound" };
+  const state = invitationState(invitation, now);
+  if (state !== "pending") return { ok: false, error: state };
+
+  const existing = await User.findOne({ email: invitation.email })
+    .select({ _id: 1, email: 1, passwordHash: 1, disabled: 1 })
+    .lean<Pick<UserDoc, "_id" | "email" | "passwordHash" | "disabled">>();
+  let user: { _id: Types.ObjectId; email: string };
+  let createdUser = false;
+  if (input.kind === "existing") {
+    if (!existing) return { ok: false, error: "noAccount" };
+    // The link already proves access to the mailbox, but the account password is still guessable
+    // from it: share the login form's per-account limit.
+    const accountKey = `login:acct:${existing.email}`;
+    const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
+    if (limit.limited) {
+      return { ok: false, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) };
+    }
+    if (!(await verifyPassword(existing.passwordHash, input.password))) {
+      await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
+      return { ok: false, error: "wrongPassword" };
+    }
+    await clearRateLimit(accountKey, LOGIN_LIMITS.windowMs);
+    if (existing.disabled) return { ok: false, error: "disabled" };
+    user = { _id: existing._id, email: existing.email };
+  } else {
+    if (existing) return { ok: false, error: "accountExists" };
+    // The route validated this already; the data layer does not trust its callers' forms.
+    if (!passwordSchema.safeParse(input.password).success || passwordMatchesEmail(input.password, invitation.email)) {
+      return { ok: false, error: "weakPassword" };
+    }
+    try {
+      const created = await User.create({
+        email: invitation.email,
+        name: input.name,
+        passwordHash: await hashPassword(input.password),
+        locale,
+      });
+      user = { _id: created._id, email: created.email };
+      createdUser = true;
+    } catch (error) {
+      // Someone created this account between our check and the insert.
+      if (isDuplicateKeyError(error)) return { ok: false, error: "accountExists" };
+      throw error;
+    }
+  }
+
+  const membershipKey = { tenantId, userId: user._id, role: invitation.role, enterpriseId: invitation.enterpriseId };
+  let createdMembershipId: Types.ObjectId | null = null;
+  if (!(await Membership.exists(membershipKey))) {
+    try {
+      createdMembershipId = (await Membership.create({ ...membershipKey, createdBy: invitation.invitedBy }))._id;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  const claimed = await Invitation.findOneAndUpdate(
+    { tenantId, tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+    { $set: { usedAt: now, usedBy: user._id } },
+    { returnDocument: "after" },
+  ).lean<InvitationView>();
+  if (!claimed) {
+    const after = await Invitation.findOne({ tenantId, tokenHash }).select(VIEW_FIELDS).lean<InvitationView>();
+    // A concurrent accept by the same person won: the membership is theirs too, keep it.
+    const sameUserWon = after?.usedBy !== null && after?.usedBy !== undefined && String(after.usedBy) === String(user._id);
+    if (!sameUserWon) {
+      if (createdMembershipId) await Membership.deleteOne({ tenantId, _id: createdMembershipId });
+      if (createdUser) await User.deleteOne({ _id: user._id });
+    }
+    const lost = after ? invitationState(after, now) : "revoked";
+    return { ok: false, error: lost === "pending" ? "used" : lost };
+  }
+
+  await cancelPendingEmail({ tenantId, invitationId: invitation._id });
+  await recordAudit({
+    tenantId,
+    action: "invitation.accepted",
+    ip,
+    actor: { id: user._id, email: user.email },
+    target: { type: "invitation", id: String(invitation._id), label: invitation.email },
+    details: {
+      role: invitation.role,
+      enterpriseId: invitation.enterpriseId ? String(invitation.enterpriseId) : null,
+      newUser: createdUser,
+    },
+    at: now,
+  });
+  return { ok: true, user, invitation: claimed, newUser: createdUser };
+}
+
+/** `enterpriseId` limits an enterprise admin to their own enterprise's invitations (others look absent). */
+export async function revokeInvitation({
+  tenantId,
+  invitationId,
+  enterpriseId,
+  actor,
+  ip,
+  now = new Date(),
+}: TenantScope & {
+  invitationId: Types.ObjectId;
+  enterpriseId?: Types.ObjectId;
+  actor: Actor;
+  ip: string;
+  now?: Date;
+}): Promise<{ ok: true } | { ok: false; error: "notFound" | "notPending" }> {
+  const scope = { tenantId, _id: invitationId, ...(enterpriseId ? { enterpriseId } : {}) };
+  const revoked = await Invitation.findOneAndUpdate(
+    { ...scope, usedAt: null, revokedAt: null },
+    { $set: { revokedAt: now } },
+    { returnDocument: "after" },
+  ).lean<InvitationView>();
+  if (!revoked) {
+    return (await Invitation.exists(scope)) ? { ok: false, error: "notPending" } : { ok: false, error: "notFound" };
+  }
+  await cancelPendingEmail({ tenantId, invitationId });
+  await recordAudit({
+    tenantId,
+    action: "invitation.revoked",
+    ip,
+    actor,
+    target: { type: "invitation", id: String(invitationId), label: revoked.email },
+    details: { role: revoked.role },
+    at: now,
+  });
+  return { ok: true };
+}
+
+export type PendingInvitation = InvitationView & { enterpriseName: string | null };
+
+export async function listPendingInvitations({
+  tenantId,
+  enterpriseId,
+  limit = 100,
+  now = new Date(),
+}: TenantScope & { enterpriseId?: Types.ObjectId; limit?: number; now?: Date }): Promise<{
+  items: PendingInvitation[];
+  capped: boolean;
+}> {
+  const rows = await Invitation.find({
+    tenantId,
+    ...(enterpriseId ? { enterpriseId } : {}),
+    usedAt: null,
+    revokedAt: null,
+    expiresAt: { $gt: now },
+  })
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .select(VIEW_FIELDS)
+    .lean<InvitationView[]>();
+  const items = rows.slice(0, limit);
+  const names = await enterpriseNamesById({ tenantId, ids: items.map((i) => i.enterpriseId) });
+  return {
+    items: items.map((i) => ({ ...i, enterpriseName: i.enterpriseId ? (names.get(String(i.enterpriseId)) ?? null) : null })),
+    capped: rows.length > limit,
+  };
+}
