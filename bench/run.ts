@@ -69,7 +69,7 @@ async function main() {
       { name: "HTTP home (logged in, regulator)", path: "/t/chengdu", as: "regulator@demo.safegrade.cn" },
     ];
     for (const p of pages) {
-      const headers = p.as ? { cookie: await loginCookie(app.url, p.as) } : {};
+      const headers: Record<string, string> = p.as ? { cookie: await loginCookie(app.url, p.as) } : {};
       const m = await measure(`${app.url}${p.path}`, headers);
       rows.push({ name: p.name, value: m.rps, unit: "req/s", ratio: m.rps / baseline.rps, p50: m.p50, p99: m.p99 });
     }

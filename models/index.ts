@@ -5,9 +5,11 @@ import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { RateLimit } from "./rate-limit";
 import { Registration } from "./registration";
+import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
 import { Tenant } from "./tenant";
 import { User } from "./user";
+import { WeightProfileModel } from "./weight-profile";
 
 export const ALL_MODELS = [
   Tenant,
@@ -20,6 +22,8 @@ export const ALL_MODELS = [
   AuditEvent,
   RateLimit,
   OutboxMessage,
+  RubricVersion,
+  WeightProfileModel,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -31,7 +31,8 @@ export function tenantScoped(schema: Schema): void {
     schema.pre(op, function () {
       if (this.getOptions().crossTenant === true) return;
       const filter = this.getFilter();
-      if (filter.tenantId === undefined || filter.tenantId === null) {
+      // `tenantId: null` is allowed on purpose: it selects shared records (e.g. shipped rubrics).
+      if (!("tenantId" in filter) || filter.tenantId === undefined) {
         throw new MissingTenantFilterError(this.model.modelName, op);
       }
     });

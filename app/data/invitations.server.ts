@@ -305,22 +305,22 @@ export async function acceptInvitation({
   return { ok: true, user, invitation: claimed, newUser: createdUser };
 }
 
-/** `enterpriseId` limits an enterprise admin to their own enterprise's invitations (others look absent). */
+/** `enterpriseIds` limits an enterprise admin to their own enterprises' invitations (others look absent). */
 export async function revokeInvitation({
   tenantId,
   invitationId,
-  enterpriseId,
+  enterpriseIds,
   actor,
   ip,
   now = new Date(),
 }: TenantScope & {
   invitationId: Types.ObjectId;
-  enterpriseId?: Types.ObjectId;
+  enterpriseIds?: Types.ObjectId[];
   actor: Actor;
   ip: string;
   now?: Date;
 }): Promise<{ ok: true } | { ok: false; error: "notFound" | "notPending" }> {
-  const scope = { tenantId, _id: invitationId, ...(enterpriseId ? { enterpriseId } : {}) };
+  const scope = { tenantId, _id: invitationId, ...(enterpriseIds ? { enterpriseId: { $in: enterpriseIds } } : {}) };
   const revoked = await Invitation.findOneAndUpdate(
     { ...scope, usedAt: null, revokedAt: null },
     { $set: { revokedAt: now } },
@@ -346,16 +346,16 @@ export type PendingInvitation = InvitationView & { enterpriseName: string | null
 
 export async function listPendingInvitations({
   tenantId,
-  enterpriseId,
+  enterpriseIds,
   limit = 100,
   now = new Date(),
-}: TenantScope & { enterpriseId?: Types.ObjectId; limit?: number; now?: Date }): Promise<{
+}: TenantScope & { enterpriseIds?: Types.ObjectId[]; limit?: number; now?: Date }): Promise<{
   items: PendingInvitation[];
   capped: boolean;
 }> {
   const rows = await Invitation.find({
     tenantId,
-    ...(enterpriseId ? { enterpriseId } : {}),
+    ...(enterpriseIds ? { enterpriseId: { $in: enterpriseIds } } : {}),
     usedAt: null,
     revokedAt: null,
     expiresAt: { $gt: now },

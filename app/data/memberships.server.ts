@@ -52,14 +52,25 @@ export async function enterpriseBelongsToTenant({ tenantId, enterpriseId }: Tena
   return (await Enterprise.exists({ tenantId, _id: enterpriseId })) !== null;
 }
 
+/** The enterprises this user administers (the scope of `invite:user:own`). */
+export async function enterprisesAdministeredBy({ tenantId, userId }: TenantScope & { userId: Types.ObjectId }): Promise<Types.ObjectId[]> {
+  const rows = await Membership.find({ tenantId, userId, role: "enterprise_admin" })
+    .select({ enterpriseId: 1 })
+    .lean<Array<Pick<MembershipDoc, "enterpriseId">>>();
+  return rows.map((r) => r.enterpriseId).filter((id): id is Types.ObjectId => id !== null);
+}
+
+/** `enterpriseIds` limits the list to those enterprises' members (an enterprise admin's view). */
 export async function listMembers({
   tenantId,
-  enterpriseId,
+  enterpriseIds,
   page,
   pageSize = 50,
-}: TenantScope & { enterpriseId?: Types.ObjectId; page: number; pageSize?: number }): Promise<{ items: MemberRow[]; total: number }> {
-  const filter: Partial<Record<keyof MembershipDoc, unknown>> & TenantScope = { tenantId };
-  if (enterpriseId) filter.enterpriseId = enterpriseId;
+}: TenantScope & { enterpriseIds?: Types.ObjectId[]; page: number; pageSize?: number }): Promise<{
+  items: MemberRow[];
+  total: number;
+}> {
+  const filter = { tenantId, ...(enterpriseIds ? { enterpriseId: { $in: enterpriseIds } } : {}) };
   const [memberships, total] = await Promise.all([
     Membership.find(filter)
       .sort({ createdAt: -1, _id: -1 })

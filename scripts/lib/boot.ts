@@ -5,6 +5,7 @@
 import path from "node:path";
 import mongoose from "mongoose";
 import { ensureIndexes } from "../../models/index";
+import { importRubricFiles } from "../../app/data/rubrics.server";
 import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
@@ -34,6 +35,11 @@ export async function boot(options: BootOptions): Promise<Booted> {
     process.env.MONGODB_URI = uri;
     await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
     await ensureIndexes();
+    const rubrics = await importRubricFiles();
+    if (rubrics.errors.length > 0) {
+      throw new Error(`Rubric files were refused:\n  ${rubrics.errors.join("\n  ")}`);
+    }
+    if (rubrics.imported.length > 0) log(`Imported rubrics: ${rubrics.imported.join(", ")}`);
     if (!process.env.SESSION_SECRET) {
       process.env.SESSION_SECRET = await loadOrCreateSessionSecret();
       if (process.env.NODE_ENV === "production") log("SESSION_SECRET not set: using a generated secret stored in the database.");

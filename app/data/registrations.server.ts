@@ -1,0 +1,326 @@
+import { Types } from "mongoose";
+import { Enterprise } from "../../models/enterprise";
+import { Membership } from "../../models/membership";
+import { Registration, type RegistrationDoc, type RegistrationStatus } from "../../models/registration";
+import { User } from "../../models/user";
+import type { Locale } from "~/i18n";
+import type { EnterpriseFields } from "~/lib/validation";
+import { recordAudit } from "./audit.server";
+import type { Actor } from "./enterprises.server";
+import { toObjectId, type TenantScope } from "./ids.server";
+import { isDuplicateKeyError } from "./mongo-errors.server";
+import { enqueueEmail } from "./outbox.server";
+import { hashPassword } from "./passwords.server";
+
+export type { RegistrationStatus };
+
+/** What a regulator sees; never the password hash. */
+export type RegistrationView = Pick<
+  RegistrationDoc,
+  "_id" | "status" | "enterprise" | "decidedAt" | "reason" | "enterpriseId" | "createdAt"
+> & { admin: { email: string; name: string } };
+
+const VIEW_FIELDS = {
+  status: 1,
+  enterprise: 1,
+  "admin.email": 1,
+  "admin.name": 1,
+  decidedAt: 1,
+  reason: 1,
+  enterpriseId: 1,
+  createdAt: 1,
+} as const;
+
+/** A pending (or half-approved) registration holds its credit code and email until decided. */
+const OPEN_STATUSES: RegistrationStatus[] = ["pending", "approving"];
+
+export type SubmitRegistrationInput = EnterpriseFields & { adminName: string; adminEmail: string; password: string };
+export type SubmitRegistrationError = "creditCodeTaken" | "pendingExists" | "emailTaken";
+
+export async function submitRegistration({
+  tenantId,
+  input,
+  locale,
+  ip,
+}: TenantScope & { input: SubmitRegistrationInput; locale: Locale; ip: string }): Promise<
+  { ok: true; id: Types.ObjectId } | { ok: false; error: SubmitRegistrationError }
+> {
+  const email = input.adminEmail.trim().toLowerCase();
+  const [enterprise, pending, user, pendingForEmail] = await Promise.all([
+    Enterprise.exists({ tenantId, creditCode: input.creditCode }),
+    Registration.exists({ tenantId, "enterprise.creditCode": input.creditCode, status: { $in: OPEN_STATUSES } }),
+    User.exists({ email }),
+    // Users are global, so an email waiting for approval in another tenant is just as taken.
+    Registration.exists({ "admin.email": email, status: { $in: OPEN_STATUSES } }).setOptions({ crossTenant: true }),
+  ]);
+  if (enterprise) return { ok: false, error: "creditCodeTaken" };
+  if (pending) return { ok: false, error: "pendingExists" };
+  if (user || pendingForEmail) return { ok: false, error: "emailTaken" };
+
+  const doc = await Registration.create({
+    tenantId,
+    status: "pending",
+    enterprise: {
+      name: input.name,
+      creditCode: input.creditCode,
+      industry: input.industry,
+      sizeClass: input.sizeClass,
+      districtCode: input.districtCode,
+      address: input.address,
+      contactName: input.contactName,
+      contactPhone: input.contactPhone,
+    },
+    admin: { email, name: input.adminName, passwordHash: await hashPassword(input.password), locale },
+  });
+  await recordAudit({
+    tenantId,
+    action: "registration.submitted",
+    ip,
+    target: { type: "registration", id: String(doc._id), label: input.name },
+    details: { creditCode: input.creditCode, adminEmail: email },
+  });
+  return { ok: true, id: doc._id };
+}
+
+export async function listRegistrations({
+  tenantId,
+  recentLimit = 20,
+}: TenantScope & { recentLimit?: number }): Promise<{ open: RegistrationView[]; recent: RegistrationView[] }> {
+  const [open, recent] = await Promise.all([
+    Registration.find({ tenantId, status: { $in: OPEN_STATUSES } })
+      .sort({ createdAt: 1, _id: 1 })
+      .select(VIEW_FIELDS)
+      .lean<RegistrationView[]>(),
+    Registration.find({ tenantId, status: { $in: ["approved", "refused"] } })
+      .sort({ decidedAt: -1, _id: -1 })
+      .limit(recentLimit)
+      .select(VIEW_FIELDS)
+      .lean<RegistrationView[]>(),
+  ]);
+  return { open, recent };
+}
+
+export async function getRegistration({
+  tenantId,
+  id,
+}: TenantScope & { id: string | Types.ObjectId }): Promise<RegistrationView | null> {
+  const _id = typeof id === "string" ? toObjectId(id) : id;
+  if (!_id) return null;
+  return Registration.findOne({ tenantId, _id }).select(VIEW_FIELDS).lean<RegistrationView>();
+}
+
+export type DecisionError = "notFound" | "notPending" | "creditCodeTaken" | "emailTaken";
+export type DecisionResult =
+  | { ok: true; registrationId: Types.ObjectId; enterpriseId: Types.ObjectId | null }
+  | { ok: false; error: DecisionError };
+
+async function missingOrDecided(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<DecisionResult> {
+  const exists = await Registration.exists({ tenantId, _id: id });
+  return { ok: false, error: exists ? "notPending" : "notFound" };
+}
+
+/**
+ * Approves a registration: creates the enterprise, the admin user and the admin membership.
+ *
+ * There are no multi-document transactions, so every step is idempotent and a retry (after a crash,
+ * or a second regulator clicking at the same time) completes the same records:
+ *  1. the ids of the enterprise and user are fixed on the registration once (CAS on `enterpriseId: null`);
+ *  2. claim: pending → approving (atomic). `approving` can be claimed again to finish a broken attempt,
+ *     and a refusal cannot slip in while it holds;
+ *  3. enterprise and user are looked up by credit code / email: one carrying the planned id is ours
+ *     from an earlier attempt and is reused; one with another id belongs to someone else → conflict,
+ *     the claim is released and nothing is created;
+ *  4. membership upsert, email queued under an idempotency key;
+ *  5. approving → approved (atomic); only the attempt that makes this move writes the audit event.
+ */
+export async function approveRegistration({
+  tenantId,
+  id,
+  actor,
+  ip,
+  now = new Date(),
+}: TenantScope & { id: string | Types.ObjectId; actor: Actor; ip: string; now?: Date }): Promise<DecisionResult> {
+  const _id = typeof id === "string" ? toObjectId(id) : id;
+  if (!_id) return { ok: false, error: "notFound" };
+
+  await Registration.updateOne(
+    { tenantId, _id, status: "pending", enterpriseId: null },
+    { $set: { enterpriseId: new Types.ObjectId(), userId: new Types.ObjectId() } },
+  );
+  const reg = await Registration.findOneAndUpdate(
+    { tenantId, _id, status: { $in: OPEN_STATUSES } },
+    { $set: { status: "approving" } },
+    { returnDocument: "after" },
+  ).lean<RegistrationDoc>();
+  if (!reg) return missingOrDecided(tenantId, _id);
+  const enterpriseId = reg.enterpriseId;
+  const userId = reg.userId;
+  if (!enterpriseId || !userId) throw new Error(`registration ${String(_id)} claimed without planned ids`);
+
+  const release = () => Registration.updateOne({ tenantId, _id, status: "approving" }, { $set: { status: "pending" } });
+  // Check both before creating either, so a conflict on the email does not leave a new enterprise behind.
+  const [codeOwner, emailOwner] = await Promise.all([
+    Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode }).select({ _id: 1 }).lean(),
+    User.findOne({ email: reg.admin.email }).select({ _id: 1 }).lean(),
+  ]);
+  const conflict: DecisionError | null =
+    codeOwner && !codeOwner._id.equals(enterpriseId)
+      ? "creditCodeTaken"
+      : emailOwner && !emailOwner._id.equals(userId)
+        ? "emailTaken"
+        : null;
+  if (conflict) {
+    await release();
+    return { ok: false, error: conflict };
+  }
+  const ownEnterprise = await ensureEnterprise({ reg, enterpriseId, actor, ip });
+  if (ownEnterprise === "taken") {
+    await release();
+    return { ok: false, error: "creditCodeTaken" };
+  }
+  const ownUser = await ensureUser({ reg, userId });
+  if (ownUser === "taken") {
+    await release();
+    return { ok: false, error: "emailTaken" };
+  }
+  try {
+    await Membership.updateOne(
+      { tenantId, userId, role: "enterprise_admin", enterpriseId },
+      { $setOnInsert: { createdBy: actor.id } },
+      { upsert: true },
+    );
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  await enqueueEmail({
+    tenantId,
+    idempotencyKey: `registration:${String(_id)}:approved`,
+    template: "registration-approved",
+    to: reg.admin.email,
+    locale: reg.admin.locale,
+    data: {
+      registrationId: String(_id),
+      enterpriseId: String(enterpriseId),
+      enterpriseName: reg.enterprise.name,
+      creditCode: reg.enterprise.creditCode,
+      adminName: reg.admin.name,
+      email: reg.admin.email,
+    },
+    now,
+  });
+  const done = await Registration.findOneAndUpdate(
+    { tenantId, _id, status: "approving" },
+    { $set: { status: "approved", decidedBy: actor.id, decidedAt: now, enterpriseId, userId, "admin.passwordHash": "" } },
+    { returnDocument: "after" },
+  ).lean<RegistrationDoc>();
+  // Someone else finished the same approval a moment earlier: their call reports success.
+  if (!done) return { ok: false, error: "notPending" };
+  await recordAudit({
+    tenantId,
+    action: "registration.approved",
+    actor,
+    ip,
+    at: now,
+    target: { type: "registration", id: String(_id), label: reg.enterprise.name },
+    details: {
+      creditCode: reg.enterprise.creditCode,
+      enterpriseId: String(enterpriseId),
+      userId: String(userId),
+      adminEmail: reg.admin.email,
+      resumed: ownEnterprise === "existing" || ownUser === "existing",
+    },
+  });
+  return { ok: true, registrationId: _id, enterpriseId };
+}
+
+async function ensureEnterprise({
+  reg,
+  enterpriseId,
+  actor,
+  ip,
+}: {
+  reg: RegistrationDoc;
+  enterpriseId: Types.ObjectId;
+  actor: Actor;
+  ip: string;
+}): Promise<"created" | "existing" | "taken"> {
+  const { tenantId } = reg;
+  const find = () => Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode }).select({ _id: 1 }).lean();
+  const found = await find();
+  if (found) return found._id.equals(enterpriseId) ? "existing" : "taken";
+  try {
+    await Enterprise.create({ _id: enterpriseId, tenantId, ...reg.enterprise, status: "active", version: 0 });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const winner = await find();
+    return winner?._id.equals(enterpriseId) ? "existing" : "taken";
+  }
+  await recordAudit({
+    tenantId,
+    action: "enterprise.created",
+    actor,
+    ip,
+    target: { type: "enterprise", id: String(enterpriseId), label: reg.enterprise.name },
+    details: { creditCode: reg.enterprise.creditCode, registrationId: String(reg._id) },
+  });
+  return "created";
+}
+
+async function ensureUser({ reg, userId }: { reg: RegistrationDoc; userId: Types.ObjectId }): Promise<"created" | "existing" | "taken"> {
+  const find = () => User.findOne({ email: reg.admin.email }).select({ _id: 1 }).lean();
+  const found = await find();
+  if (found) return found._id.equals(userId) ? "existing" : "taken";
+  if (!reg.admin.passwordHash) throw new Error(`registration ${String(reg._id)} has no password hash left`);
+  try {
+    await User.create({ _id: userId, email: reg.admin.email, name: reg.admin.name, passwordHash: reg.admin.passwordHash, locale: reg.admin.locale });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const winner = await find();
+    return winner?._id.equals(userId) ? "existing" : "taken";
+  }
+  return "created";
+}
+
+export async function refuseRegistration({
+  tenantId,
+  id,
+  reason,
+  actor,
+  ip,
+  now = new Date(),
+}: TenantScope & { id: string | Types.ObjectId; reason: string; actor: Actor; ip: string; now?: Date }): Promise<DecisionResult> {
+  const _id = typeof id === "string" ? toObjectId(id) : id;
+  if (!_id) return { ok: false, error: "notFound" };
+  // Only from pending: an approval in progress holds `approving` and must be finished, not undercut.
+  const reg = await Registration.findOneAndUpdate(
+    { tenantId, _id, status: "pending" },
+    { $set: { status: "refused", reason, decidedBy: actor.id, decidedAt: now, "admin.passwordHash": "" } },
+    { returnDocument: "after" },
+  ).lean<RegistrationDoc>();
+  if (!reg) return missingOrDecided(tenantId, _id);
+  await enqueueEmail({
+    tenantId,
+    idempotencyKey: `registration:${String(_id)}:refused`,
+    template: "registration-refused",
+    to: reg.admin.email,
+    locale: reg.admin.locale,
+    data: {
+      registrationId: String(_id),
+      enterpriseName: reg.enterprise.name,
+      creditCode: reg.enterprise.creditCode,
+      adminName: reg.admin.name,
+      reason,
+    },
+    now,
+  });
+  await recordAudit({
+    tenantId,
+    action: "registration.refused",
+    actor,
+    ip,
+    at: now,
+    target: { type: "registration", id: String(_id), label: reg.enterprise.name },
+    details: { creditCode: reg.enterprise.creditCode, adminEmail: reg.admin.email, reason },
+  });
+  return { ok: true, registrationId: _id, enterpriseId: null };
+}

@@ -1,0 +1,191 @@
+/**
+ * The one server module through which rubrics are read: shipped files are imported into MongoDB
+ * (idempotent by key + version + content hash), tenants' own versions live beside them, and
+ * assessments pin a version's `_id`.
+ */
+import { createHash } from "node:crypto";
+import type { Types } from "mongoose";
+import { RubricVersion, type RubricVersionDoc } from "../../models/rubric-version";
+import { WeightProfileModel } from "../../models/weight-profile";
+import { INDUSTRIES, type IndustryKey, type SizeClass } from "~/lib/domain";
+import {
+  listRubricFiles,
+  listWeightProfileFiles,
+  loadRubricFile,
+  loadWeightProfileFile,
+  displayPath,
+} from "~/lib/rubric/load-files.server";
+import { validateRubric, validateWeightProfile, type Rubric, type WeightProfile } from "~/lib/rubric/schema";
+import type { TenantScope } from "./ids.server";
+
+/** JSON with object keys sorted, so the hash ignores formatting and key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+export function contentHash(json: string): string {
+  return createHash("sha256").update(json).digest("hex");
+}
+
+export function countItems(rubric: Rubric): number {
+  let n = 0;
+  for (const e of rubric.elements) for (const s of e.subElements) n += s.items.length;
+  return n;
+}
+
+export class RubricImportError extends Error {}
+
+export type ImportReport = { imported: string[]; unchanged: string[]; errors: string[] };
+
+export async function importRubricFiles(dir?: string): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], unchanged: [], errors: [] };
+  for (const file of await listRubricFiles(dir)) {
+    const loaded = await loadRubricFile(file);
+    if (!loaded.ok) {
+      report.errors.push(...loaded.errors);
+      continue;
+    }
+    const rubric = loaded.value;
+    const json = canonicalJson(rubric);
+    const hash = contentHash(json);
+    const ref = `${rubric.key}@${rubric.version}`;
+    const existing = await RubricVersion.findOne({ tenantId: null, key: rubric.key, version: rubric.version }).lean();
+    if (existing) {
+      if (existing.contentHash === hash) report.unchanged.push(ref);
+      else
+        report.errors.push(
+          `${displayPath(file)}: ${ref} was already imported with different content. Published versions never change: give the edited file a new "version".`,
+        );
+      continue;
+    }
+    try {
+      await RubricVersion.create({
+        tenantId: null,
+        key: rubric.key,
+        version: rubric.version,
+        title: { zh: rubric.title.zh, en: rubric.title.en ?? "" },
+        standard: rubric.standard,
+        status: "published",
+        source: "file",
+        contentJson: json,
+        contentHash: hash,
+        itemCount: countItems(rubric),
+        totalPoints: rubric.totalPoints,
+        industries: [...rubric.applicability.industries],
+        sizeClasses: [...rubric.applicability.sizeClasses],
+        publishedAt: new Date(),
+      });
+      report.imported.push(ref);
+    } catch (error) {
+      // Another instance imported the same file at the same moment: the unique index decided.
+      if (error instanceof Error && "code" in error && error.code === 11000) report.unchanged.push(ref);
+      else throw error;
+    }
+  }
+  for (const file of await listWeightProfileFiles(dir)) {
+    const loaded = await loadWeightProfileFile(file);
+    if (!loaded.ok) {
+      report.errors.push(...loaded.errors);
+      continue;
+    }
+    const profile = loaded.value;
+    const json = canonicalJson(profile);
+    const hash = contentHash(json);
+    const existing = await WeightProfileModel.findOne({ key: profile.key }).lean();
+    if (existing?.contentHash === hash) {
+      report.unchanged.push(`weights:${profile.key}`);
+      continue;
+    }
+    // Weight profiles are not pinned by assessments (the chosen profile is copied into the result), so an update is allowed.
+    await WeightProfileModel.updateOne(
+      { key: profile.key },
+      { $set: { title: { zh: profile.title.zh, en: profile.title.en ?? "" }, contentJson: json, contentHash: hash } },
+      { upsert: true },
+    );
+    report.imported.push(`weights:${profile.key}`);
+  }
+  return report;
+}
+
+export type RubricVersionMeta = Omit<RubricVersionDoc, "contentJson">;
+
+const parsedCache = new Map<string, Rubric>();
+/** Parses stored content once per process; safe because content with a given hash never changes. */
+export function parseStoredRubric(doc: Pick<RubricVersionDoc, "contentJson" | "contentHash" | "key" | "version">): Rubric {
+  const cached = parsedCache.get(doc.contentHash);
+  if (cached) return cached;
+  const result = validateRubric(JSON.parse(doc.contentJson), `${doc.key}@${doc.version}`);
+  if (!result.ok) throw new RubricImportError(result.errors.join("\n"));
+  if (parsedCache.size > 200) parsedCache.clear();
+  parsedCache.set(doc.contentHash, result.value);
+  return result.value;
+}
+
+const visibleTo = (tenantId: Types.ObjectId) => ({ tenantId: { $in: [tenantId, null] } });
+
+export async function getRubricVersion({
+  tenantId,
+  id,
+}: TenantScope & { id: Types.ObjectId }): Promise<{ meta: RubricVersionMeta; rubric: Rubric } | null> {
+  const doc = await RubricVersion.findOne({ _id: id, ...visibleTo(tenantId) }).lean();
+  if (!doc) return null;
+  const { contentJson: _omit, ...meta } = doc;
+  return { meta, rubric: parseStoredRubric(doc) };
+}
+
+export async function listRubricVersions({
+  tenantId,
+  status,
+}: TenantScope & { status?: RubricVersionDoc["status"] }): Promise<RubricVersionMeta[]> {
+  const filter: Record<string, unknown> = { ...visibleTo(tenantId) };
+  if (status) filter.status = status;
+  return RubricVersion.find(filter, { contentJson: 0 }).sort({ key: 1, createdAt: -1 }).lean<RubricVersionMeta[]>();
+}
+
+function industryMatches(industries: string[], industry: IndustryKey): boolean {
+  const zh = INDUSTRIES.find((i) => i.key === industry)?.zh;
+  return industries.includes("*") || (zh !== undefined && industries.includes(zh));
+}
+
+/**
+ * Published rubrics that apply to an enterprise, best match first: a specific industry list beats
+ * "*", a tenant's own version beats a shipped one, and within a key the latest publication wins.
+ */
+export async function listApplicableRubrics({
+  tenantId,
+  industry,
+  sizeClass,
+}: TenantScope & { industry: IndustryKey; sizeClass: SizeClass }): Promise<RubricVersionMeta[]> {
+  const all = await listRubricVersions({ tenantId, status: "published" });
+  const matching = all.filter((r) => r.sizeClasses.includes(sizeClass) && industryMatches(r.industries, industry));
+  const latestByKey = new Map<string, RubricVersionMeta>();
+  for (const r of matching) {
+    const current = latestByKey.get(r.key);
+    const better =
+      !current ||
+      (r.tenantId !== null && current.tenantId === null) ||
+      ((r.tenantId === null) === (current.tenantId === null) && (r.publishedAt?.getTime() ?? 0) > (current.publishedAt?.getTime() ?? 0));
+    if (better) latestByKey.set(r.key, r);
+  }
+  return [...latestByKey.values()].sort((a, b) => {
+    const spec = (r: RubricVersionMeta) => (r.industries.includes("*") ? 1 : 0);
+    const size = (r: RubricVersionMeta) => r.sizeClasses.length;
+    return spec(a) - spec(b) || size(a) - size(b) || a.key.localeCompare(b.key);
+  });
+}
+
+export async function getWeightProfile({ key }: { key: string }): Promise<WeightProfile | null> {
+  const doc = await WeightProfileModel.findOne({ key }).lean();
+  if (!doc) return null;
+  const result = validateWeightProfile(JSON.parse(doc.contentJson), `weights:${key}`);
+  return result.ok ? result.value : null;
+}
+
+export async function listWeightProfiles(): Promise<Array<{ key: string; title: { zh: string; en: string } }>> {
+  return WeightProfileModel.find({}, { key: 1, title: 1 }).sort({ key: 1 }).lean();
+}
