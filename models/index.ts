@@ -1,3 +1,4 @@
+import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
@@ -24,6 +25,7 @@ export const ALL_MODELS = [
   OutboxMessage,
   RubricVersion,
   WeightProfileModel,
+  Assessment,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -262,7 +262,7 @@ export default function AdminUsersPage() {
       ) : null}
 
       <InviteForm
-        key={actionData?.notice === "admin.users.inviteSent" ? actionData.link ?? actionData.noticeParams?.email : "invite"}
+        sent={actionData?.notice === "admin.users.inviteSent" ? actionData : null}
         scope={d.scope}
         roleOptions={d.roleOptions}
         enterprises={d.enterprises}
@@ -364,11 +364,14 @@ export default function AdminUsersPage() {
 }
 
 function InviteForm({
+  sent,
   scope,
   roleOptions,
   enterprises,
   serverErrors,
 }: {
+  /** The last successful invite result; a new one clears the form. */
+  sent: object | null;
   scope: "any" | "own";
   roleOptions: Role[];
   enterprises: Array<{ id: string; name: string }>;
@@ -381,6 +384,7 @@ function InviteForm({
     register,
     handleSubmit,
     watch,
+    reset,
     formState: { errors },
   } = useForm({
     resolver: zodResolver(inviteSchema),
@@ -391,8 +395,8 @@ function InviteForm({
   const showEnterprise = isEnterpriseRole(role) && (scope === "any" || enterprises.length > 1);
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "invite";
   useEffect(() => {
-    if (serverErrors.email) document.getElementById("invite-email")?.focus();
-  }, [serverErrors.email]);
+    if (sent) reset();
+  }, [sent, reset]);
   return (
     <section className="card" aria-labelledby="invite-heading">
       <h2 id="invite-heading" className="mb-3 text-lg font-medium">
@@ -413,7 +417,6 @@ function InviteForm({
           <FormError error={serverErrors._form} />
         </div>
         <TextField
-          id="invite-email"
           label={t("common.email")}
           type="email"
           autoComplete="off"

@@ -1,0 +1,140 @@
+import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { tenantScoped } from "./tenant-scoped";
+
+/**
+ * One grading application (定级申请) of one enterprise in one cycle: the self-assessment
+ * (自评) answers, and — from Step 4 on — the workflow state and its history, all in ONE document,
+ * so every change is a single-document compare-and-set on `version`. A returned application goes
+ * back to draft in this same document; it is never re-created.
+ */
+export type StoredDeduction = { rule: string; count: number; note?: string };
+export type StoredAnswer = {
+  choice: "full" | "partial" | "none" | "na";
+  deductions?: StoredDeduction[];
+  naReason?: string;
+  note?: string;
+  /** Set when the answer was copied from the previous cycle and not yet confirmed. */
+  carriedOver?: boolean;
+  updatedAt?: Date;
+  updatedBy?: Types.ObjectId;
+};
+
+export type EvidenceRef = {
+  fileId: Types.ObjectId;
+  itemId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  uploadedBy: Types.ObjectId;
+  uploadedAt: Date;
+  carriedOver?: boolean;
+};
+
+export type HistoryEntry = {
+  at: Date;
+  actorId: Types.ObjectId | null;
+  actorRole: string;
+  event: string;
+  from: string;
+  to: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+};
+
+export type AssessmentDoc = {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  enterpriseId: Types.ObjectId;
+  /** Grading cycle, e.g. "2026". One open assessment per enterprise per cycle. */
+  cycle: string;
+  rubricVersionId: Types.ObjectId;
+  rubricKey: string;
+  rubricVersion: string;
+  weightProfileKey: string | null;
+  /** Level applied for (a rubric level key). */
+  appliedLevel: string | null;
+  /** itemId → answer. Item ids contain dots, so they are stored as an array, not as object keys. */
+  answers: Array<StoredAnswer & { itemId: string }>;
+  performance: Array<{ conditionId: string; passed: boolean; note?: string }>;
+  evidence: EvidenceRef[];
+  /** Last computed score summary (denormalised for lists and dashboards). */
+  scoreSummary: { score: number | null; level: string | null; eligible: boolean; answered: number; items: number } | null;
+  previousAssessmentId: Types.ObjectId | null;
+  /** Workflow state (Step 4 owns the machine); "draft" = editable by the enterprise. */
+  state: string;
+  workflow: Record<string, unknown> | null;
+  history: HistoryEntry[];
+  /** Compare-and-set counter: every write is `{ _id, version: expected }` → `$inc: { version: 1 }`. */
+  version: number;
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const answerSchema = new Schema(
+  {
+    itemId: { type: String, required: true },
+    choice: { type: String, enum: ["full", "partial", "none", "na"], required: true },
+    deductions: [{ _id: false, rule: String, count: Number, note: String }],
+    naReason: String,
+    note: String,
+    carriedOver: Boolean,
+    updatedAt: Date,
+    updatedBy: Schema.Types.ObjectId,
+  },
+  { _id: false },
+);
+
+const schema = new Schema<AssessmentDoc>(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true },
+    enterpriseId: { type: Schema.Types.ObjectId, required: true },
+    cycle: { type: String, required: true },
+    rubricVersionId: { type: Schema.Types.ObjectId, required: true },
+    rubricKey: { type: String, required: true },
+    rubricVersion: { type: String, required: true },
+    weightProfileKey: { type: String, default: null },
+    appliedLevel: { type: String, default: null },
+    answers: { type: [answerSchema], default: [] },
+    performance: [{ _id: false, conditionId: String, passed: Boolean, note: String }],
+    evidence: [
+      {
+        _id: false,
+        fileId: Schema.Types.ObjectId,
+        itemId: String,
+        filename: String,
+        contentType: String,
+        size: Number,
+        uploadedBy: Schema.Types.ObjectId,
+        uploadedAt: Date,
+        carriedOver: Boolean,
+      },
+    ],
+    scoreSummary: { type: Schema.Types.Mixed, default: null },
+    previousAssessmentId: { type: Schema.Types.ObjectId, default: null },
+    state: { type: String, default: "draft" },
+    workflow: { type: Schema.Types.Mixed, default: null },
+    history: [
+      {
+        _id: false,
+        at: Date,
+        actorId: Schema.Types.ObjectId,
+        actorRole: String,
+        event: String,
+        from: String,
+        to: String,
+        reason: String,
+        details: Schema.Types.Mixed,
+      },
+    ],
+    version: { type: Number, default: 0 },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+schema.index({ tenantId: 1, enterpriseId: 1, cycle: 1 }, { unique: true });
+schema.index({ tenantId: 1, state: 1, updatedAt: -1 });
+schema.plugin(tenantScoped);
+
+export const Assessment: Model<AssessmentDoc> =
+  mongoose.models.Assessment ?? mongoose.model<AssessmentDoc>("Assessment", schema, "assessments");
