@@ -1,7 +1,9 @@
 import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
+import { Claim } from "./claim";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
+import { JobSchedule } from "./job-schedule";
 import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { RateLimit } from "./rate-limit";
@@ -26,6 +28,8 @@ export const ALL_MODELS = [
   RubricVersion,
   WeightProfileModel,
   Assessment,
+  JobSchedule,
+  Claim,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -1,10 +1,13 @@
 import type { UseFormRegisterReturn } from "react-hook-form";
+import type { z } from "zod";
 import { useT } from "~/i18n/react";
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
-import type { EnterpriseFields } from "~/lib/validation";
+import type { EnterpriseFields, enterpriseFieldsSchema } from "~/lib/validation";
 import { SelectField, TextField } from "./form";
 
 export type EnterpriseFieldName = keyof EnterpriseFields;
+/** What the form holds before zod parses it (selects may still be empty). */
+export type EnterpriseFormInput = z.input<typeof enterpriseFieldsSchema>;
 
 /**
  * The enterprise master-data inputs, shared by self-registration, "add enterprise" and the edit

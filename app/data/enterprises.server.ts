@@ -155,7 +155,9 @@ export async function createEnterprise({
   fields,
   actor,
   ip,
-}: TenantScope & { fields: EnterpriseFields; actor: Actor; ip: string }): Promise<EnterpriseWriteResult> {
+}: TenantScope & { fields: EnterpriseFields; actor: Actor; ip: string }): Promise<
+  { ok: true; enterprise: EnterpriseView } | { ok: false; error: "creditCodeTaken" }
+> {
   let created: EnterpriseView;
   try {
     const doc = await Enterprise.create({ tenantId, ...pickEditable(fields), status: "active", version: 0 });
@@ -173,7 +175,7 @@ export async function createEnterprise({
     target: { type: "enterprise", id: String(created._id), label: created.name },
     details: { creditCode: created.creditCode },
   });
-  return { ok: true, enterprise: created, changed: [...EDITABLE_FIELDS] };
+  return { ok: true, enterprise: created };
 }
 
 /**

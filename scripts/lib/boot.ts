@@ -6,6 +6,8 @@ import path from "node:path";
 import mongoose from "mongoose";
 import { ensureIndexes } from "../../models/index";
 import { importRubricFiles } from "../../app/data/rubrics.server";
+import { registerAllJobs } from "../../app/jobs/index.server";
+import { startScheduler } from "../../app/jobs/scheduler.server";
 import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
@@ -51,11 +53,14 @@ export async function boot(options: BootOptions): Promise<Booted> {
         for (const u of DEMO_USERS) log(`  ${u.role.padEnd(18)} ${u.email}`);
       }
     }
+    registerAllJobs();
+    const stopScheduler = process.env.SCHEDULER === "off" ? () => {} : startScheduler();
     const http = await startHttpServer({ port: options.port, host: options.host, trustProxy: process.env.TRUST_PROXY === "true" });
     return {
       url: http.url,
       db,
       stop: async () => {
+        stopScheduler();
         await http.close();
         await mongoose.disconnect();
         await db.stop();

@@ -1,0 +1,192 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
+import { districtOptions, listEnterprises } from "~/data/enterprises.server";
+import { districtName } from "~/data/tenants.server";
+import { translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { getLocale } from "~/locale.server";
+import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
+import { can } from "~/lib/permissions";
+import { requireTenantPermission } from "~/tenant.server";
+
+const PAGE_SIZE = 20;
+
+/** Filters come from the URL; anything malformed is ignored rather than an error page. */
+const filterSchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  district: z.string().trim().max(12).catch(""),
+  industry: z.enum(INDUSTRY_KEYS).optional().catch(undefined),
+  size: z.enum(SIZE_CLASSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:enterprise:any");
+  const locale = await getLocale(request);
+  const url = new URL(request.url);
+  const filters = filterSchema.parse({
+    q: url.searchParams.get("q") ?? "",
+    district: url.searchParams.get("district") ?? "",
+    industry: url.searchParams.get("industry") ?? undefined,
+    size: url.searchParams.get("size") ?? undefined,
+    page: url.searchParams.get("page") ?? 1,
+  });
+  const result = await listEnterprises({
+    tenantId: tenant._id,
+    q: filters.q,
+    districtCode: filters.district,
+    industry: filters.industry,
+    sizeClass: filters.size,
+    page: filters.page,
+    pageSize: PAGE_SIZE,
+  });
+  return {
+    slug: tenant.slug,
+    locale,
+    filters: { q: filters.q, district: filters.district, industry: filters.industry ?? "", size: filters.size ?? "" },
+    items: result.items.map((e) => ({
+      id: String(e._id),
+      name: e.name,
+      creditCode: e.creditCode,
+      industry: e.industry,
+      sizeClass: e.sizeClass,
+      district: districtName(tenant, e.districtCode),
+      status: e.status,
+    })),
+    total: result.total,
+    page: result.page,
+    pageSize: result.pageSize,
+    districts: districtOptions(tenant),
+    canCreate: can(member.permissions, "create:enterprise:any"),
+  };
+}
+
+export default function EnterpriseList() {
+  const { slug, filters, items, total, page, pageSize, districts, canCreate } = useLoaderData<typeof loader>();
+  const t = useT();
+  const base = `/t/${slug}/enterprises`;
+  return (
+    <section>
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <h1 className="page-title mb-0">{t("enterprise.list.title")}</h1>
+        {canCreate ? (
+          <Link to={`${base}/new`} className="btn-primary" data-testid="create-enterprise">
+            {t("enterprise.create.title")}
+          </Link>
+        ) : null}
+      </div>
+
+      {/* Keyed by the query so "reset" and back/forward refill the inputs. */}
+      <Form
+        method="get"
+        key={`${filters.q}|${filters.district}|${filters.industry}|${filters.size}`}
+        className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
+        role="search"
+      >
+        <label className="lg:col-span-2">
+          <span className="sr-only">{t("common.search")}</span>
+          <input
+            type="search"
+            name="q"
+            defaultValue={filters.q}
+            placeholder={t("enterprise.list.searchPlaceholder")}
+            className="input"
+            maxLength={100}
+          />
+        </label>
+        <label>
+          <span className="sr-only">{t("enterprise.district")}</span>
+          <select name="district" defaultValue={filters.district} className="input">
+            <option value="">{t("enterprise.list.allDistricts")}</option>
+            {districts.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">{t("enterprise.industry")}</span>
+          <select name="industry" defaultValue={filters.industry} className="input">
+            <option value="">{t("enterprise.list.allIndustries")}</option>
+            {INDUSTRY_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {t(`industry.${key}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">{t("enterprise.sizeClass")}</span>
+          <select name="size" defaultValue={filters.size} className="input">
+            <option value="">{t("enterprise.list.allSizes")}</option>
+            {SIZE_CLASSES.map((size) => (
+              <option key={size} value={size}>
+                {t(`enterprise.size.${size}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="flex gap-2 sm:col-span-2 lg:col-span-5">
+          <button type="submit" className="btn-primary">
+            {t("common.search")}
+          </button>
+          <Link to={base} className="btn-secondary">
+            {t("common.reset")}
+          </Link>
+        </div>
+      </Form>
+
+      <div className="card overflow-x-auto p-0">
+        <table className="table" data-testid="enterprise-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("enterprise.name")}</th>
+              <th scope="col">{t("enterprise.creditCode")}</th>
+              <th scope="col">{t("enterprise.district")}</th>
+              <th scope="col">{t("enterprise.industry")}</th>
+              <th scope="col">{t("enterprise.sizeClass")}</th>
+              <th scope="col">{t("enterprise.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="py-8 text-center text-slate-500">
+                  {t("enterprise.list.empty")}
+                </td>
+              </tr>
+            ) : (
+              items.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link to={`${base}/${e.id}`} className="font-medium text-brand-700 hover:underline">
+                      {e.name}
+                    </Link>
+                  </td>
+                  <td className="font-mono text-xs">{e.creditCode}</td>
+                  <td>{e.district}</td>
+                  <td>{t(`industry.${e.industry}`)}</td>
+                  <td>{t(`enterprise.size.${e.sizeClass}`)}</td>
+                  <td>{t(`enterprise.status.${e.status}`)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={page} pageSize={pageSize} total={total} />
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "enterprise.list.title") : "SafeGrade" },
+];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
