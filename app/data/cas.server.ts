@@ -19,7 +19,7 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /** Inserts the claim; true for exactly one caller per key. */
-export async function claimOnce(key: string, now = new Date(), owner = randomUUID()): Promise<boolean> {
+export async function claimOnce(key: string, now = new Date(), owner: string = randomUUID()): Promise<boolean> {
   try {
     await Claim.create({ _id: key, at: now, owner });
     return true;

@@ -282,7 +282,7 @@ export async function acceptInvitation({
     const sameUserWon = after?.usedBy !== null && after?.usedBy !== undefined && String(after.usedBy) === String(user._id);
     if (!sameUserWon) {
       if (createdMembershipId) await Membership.deleteOne({ tenantId, _id: createdMembershipId });
-      // mutated
+      if (createdUser) await User.deleteOne({ _id: user._id });
     }
     const lost = after ? invitationState(after, now) : "revoked";
     return { ok: false, error: lost === "pending" ? "used" : lost };
