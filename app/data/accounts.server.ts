@@ -31,9 +31,10 @@ export async function updateDisplayName({
   name: string;
   ip: string;
 }): Promise<{ changed: boolean }> {
-  const before = await User.findOneAndUpdate({ _id: userId }, { $set: { name } }, { returnDocument: "before" })
-    .select({ name: 1 })
-    .lean<Pick<UserDoc, "name">>();
+  // No projection: FerretDB does not implement `fields` on findAndModify.
+  const before = await User.findOneAndUpdate({ _id: userId }, { $set: { name } }, { returnDocument: "before" }).lean<
+    Pick<UserDoc, "name">
+  >();
   if (!before || before.name === name) return { changed: false };
   await recordAudit({
     tenantId,
