@@ -17,6 +17,8 @@ export type StoredAnswer = {
   carriedOver?: boolean;
   updatedAt?: Date;
   updatedBy?: Types.ObjectId;
+  /** The document `version` this answer was written at: a client based on an older version has not seen it. */
+  rev?: number;
 };
 
 export type EvidenceRef = {
@@ -64,6 +66,9 @@ export type AssessmentDoc = {
   state: string;
   workflow: Record<string, unknown> | null;
   history: HistoryEntry[];
+  /** Who saved answers last, and when (a cleared answer leaves no trace of its own). */
+  lastSavedBy: Types.ObjectId | null;
+  lastSavedAt: Date | null;
   /** Compare-and-set counter: every write is `{ _id, version: expected }` → `$inc: { version: 1 }`. */
   version: number;
   createdBy: Types.ObjectId;
@@ -81,6 +86,7 @@ const answerSchema = new Schema(
     carriedOver: Boolean,
     updatedAt: Date,
     updatedBy: Schema.Types.ObjectId,
+    rev: Number,
   },
   { _id: false },
 );
@@ -127,6 +133,8 @@ const schema = new Schema<AssessmentDoc>(
         details: Schema.Types.Mixed,
       },
     ],
+    lastSavedBy: { type: Schema.Types.ObjectId, default: null },
+    lastSavedAt: { type: Date, default: null },
     version: { type: Number, default: 0 },
     createdBy: { type: Schema.Types.ObjectId, required: true },
   },

@@ -7,9 +7,9 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 /**
  * An enterprise's self-registration, waiting for a regulator's decision.
- * `approving` is the claim taken by an approval in progress (there are no transactions): the ids of
- * the enterprise and user it creates are fixed on the registration first, so a retried approval
- * finishes the same records instead of creating new ones.
+ * `approving` is held by an approval in progress (there are no transactions): the move to it fixes
+ * the ids of the enterprise and user to create, so a retried approval finishes the same records
+ * instead of creating new ones, and a refusal cannot slip in while it holds.
  */
 export type RegistrationDoc = {
   _id: Types.ObjectId;
@@ -32,6 +32,8 @@ export type RegistrationDoc = {
   reason: string;
   enterpriseId: Types.ObjectId | null;
   userId: Types.ObjectId | null;
+  /** Compare-and-set counter: every status change goes through `casUpdate` (app/data/cas.server.ts). */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -61,6 +63,7 @@ const schema = new Schema<RegistrationDoc>(
     reason: { type: String, default: "" },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },
     userId: { type: Schema.Types.ObjectId, default: null },
+    version: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );
@@ -70,4 +73,5 @@ schema.index({ "admin.email": 1, status: 1 });
 schema.plugin(tenantScoped);
 
 export const Registration: Model<RegistrationDoc> =
-  mongoose.models.Registration ?? mongoose.model<RegistrationDoc>("Registration", schema, "registrations");
+  mongoose.models.Registration ??
+  mongoose.model<RegistrationDoc>("Registration", schema, "registrations");

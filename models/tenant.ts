@@ -13,6 +13,8 @@ export type TenantSettings = {
   grantableLevels: string[];
   yearlyTarget: number;
   holidays: string[];
+  /** Evidence upload limits; an unset field falls back to DEFAULT_EVIDENCE_LIMITS (app/lib/evidence.ts). */
+  evidence?: { maxFileBytes?: number; maxFilesPerItem?: number; maxFilesPerAssessment?: number };
 };
 
 export type TenantDoc = {
@@ -44,6 +46,11 @@ const schema = new Schema<TenantDoc>(
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },
+      evidence: {
+        maxFileBytes: { type: Number, min: 1 },
+        maxFilesPerItem: { type: Number, min: 1 },
+        maxFilesPerAssessment: { type: Number, min: 1 },
+      },
     },
   },
   { timestamps: true, versionKey: false },

@@ -28,7 +28,12 @@ export function EnterpriseFieldset({
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <div className="sm:col-span-2">
-        <TextField label={t("enterprise.name")} autoComplete="organization" error={error("name")} {...field("name")} />
+        <TextField
+          label={t("enterprise.name")}
+          autoComplete="organization"
+          error={error("name")}
+          {...field("name")}
+        />
       </div>
       <TextField
         label={t("enterprise.creditCode")}
@@ -37,7 +42,9 @@ export function EnterpriseFieldset({
         maxLength={40}
         className="input font-mono uppercase tracking-wider"
         readOnly={creditCodeReadOnly}
-        hint={creditCodeReadOnly ? t("enterprise.creditCode.fixed") : t("enterprise.creditCode.hint")}
+        hint={
+          creditCodeReadOnly ? t("enterprise.creditCode.fixed") : t("enterprise.creditCode.hint")
+        }
         error={error("creditCode")}
         data-testid="credit-code"
         {...field("creditCode")}
@@ -64,9 +71,19 @@ export function EnterpriseFieldset({
         {...field("sizeClass")}
       />
       <div className="sm:col-span-2">
-        <TextField label={t("enterprise.address")} autoComplete="street-address" error={error("address")} {...field("address")} />
+        <TextField
+          label={t("enterprise.address")}
+          autoComplete="street-address"
+          error={error("address")}
+          {...field("address")}
+        />
       </div>
-      <TextField label={t("enterprise.contactName")} autoComplete="name" error={error("contactName")} {...field("contactName")} />
+      <TextField
+        label={t("enterprise.contactName")}
+        autoComplete="name"
+        error={error("contactName")}
+        {...field("contactName")}
+      />
       <TextField
         label={t("enterprise.contactPhone")}
         type="tel"

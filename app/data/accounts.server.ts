@@ -8,14 +8,28 @@ import { hashPassword, verifyPassword } from "./passwords.server";
 import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { countUserSessions } from "./sessions.server";
 
-export type AccountView = { email: string; name: string; passwordChangedAt: Date | null; sessionCount: number };
+export type AccountView = {
+  email: string;
+  name: string;
+  passwordChangedAt: Date | null;
+  sessionCount: number;
+};
 
-export async function getAccount({ userId }: { userId: Types.ObjectId }): Promise<AccountView | null> {
+export async function getAccount({
+  userId,
+}: {
+  userId: Types.ObjectId;
+}): Promise<AccountView | null> {
   const user = await User.findOne({ _id: userId })
     .select({ email: 1, name: 1, passwordChangedAt: 1 })
     .lean<Pick<UserDoc, "email" | "name" | "passwordChangedAt">>();
   if (!user) return null;
-  return { email: user.email, name: user.name, passwordChangedAt: user.passwordChangedAt, sessionCount: await countUserSessions(userId) };
+  return {
+    email: user.email,
+    name: user.name,
+    passwordChangedAt: user.passwordChangedAt,
+    sessionCount: await countUserSessions(userId),
+  };
 }
 
 export async function updateDisplayName({
@@ -32,9 +46,11 @@ export async function updateDisplayName({
   ip: string;
 }): Promise<{ changed: boolean }> {
   // No projection: FerretDB does not implement `fields` on findAndModify.
-  const before = await User.findOneAndUpdate({ _id: userId }, { $set: { name } }, { returnDocument: "before" }).lean<
-    Pick<UserDoc, "name">
-  >();
+  const before = await User.findOneAndUpdate(
+    { _id: userId },
+    { $set: { name } },
+    { returnDocument: "before" },
+  ).lean<Pick<UserDoc, "name">>();
   if (!before || before.name === name) return { changed: false };
   await recordAudit({
     tenantId,
@@ -67,7 +83,10 @@ export async function changePassword({
   ip: string;
   endOtherSessions: () => Promise<number>;
   now?: Date;
-}): Promise<{ ok: true; sessionsEnded: number } | { ok: false; error: "wrongPassword" | "unchanged" | "rateLimited"; retryAfterMinutes?: number }> {
+}): Promise<
+  | { ok: true; sessionsEnded: number }
+  | { ok: false; error: "wrongPassword" | "unchanged" | "rateLimited"; retryAfterMinutes?: number }
+> {
   const user = await User.findOne({ _id: userId })
     .select({ email: 1, passwordHash: 1 })
     .lean<Pick<UserDoc, "_id" | "email" | "passwordHash">>();
@@ -76,7 +95,11 @@ export async function changePassword({
   const accountKey = `login:acct:${user.email}`;
   const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
   if (limit.limited) {
-    return { ok: false, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) };
+    return {
+      ok: false,
+      error: "rateLimited",
+      retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+    };
   }
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
@@ -84,7 +107,10 @@ export async function changePassword({
   }
   await clearRateLimit(accountKey, LOGIN_LIMITS.windowMs);
   if (currentPassword === newPassword) return { ok: false, error: "unchanged" };
-  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(newPassword), passwordChangedAt: now } });
+  await User.updateOne(
+    { _id: userId },
+    { $set: { passwordHash: await hashPassword(newPassword), passwordChangedAt: now } },
+  );
   const sessionsEnded = await endOtherSessions();
   await recordAudit({
     tenantId,

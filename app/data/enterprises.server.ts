@@ -6,6 +6,7 @@ import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import type { IndustryKey, Role, SizeClass } from "~/lib/domain";
 import type { EnterpriseFields } from "~/lib/validation";
 import { recordAudit } from "./audit.server";
+import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import type { TenantView } from "./tenants.server";
@@ -55,11 +56,18 @@ function escapeRegex(text: string): string {
 }
 
 /** Districts an enterprise can belong to; a tenant without districts is one district itself. */
-export function districtOptions(tenant: Pick<TenantView, "districts" | "regionCode" | "name">): Array<{ code: string; name: string }> {
-  return tenant.districts.length > 0 ? tenant.districts : [{ code: tenant.regionCode, name: tenant.name.zh }];
+export function districtOptions(
+  tenant: Pick<TenantView, "districts" | "regionCode" | "name">,
+): Array<{ code: string; name: string }> {
+  return tenant.districts.length > 0
+    ? tenant.districts
+    : [{ code: tenant.regionCode, name: tenant.name.zh }];
 }
 
-export function isTenantDistrict(tenant: Pick<TenantView, "districts" | "regionCode" | "name">, code: string): boolean {
+export function isTenantDistrict(
+  tenant: Pick<TenantView, "districts" | "regionCode" | "name">,
+  code: string,
+): boolean {
   return districtOptions(tenant).some((d) => d.code === code);
 }
 
@@ -87,7 +95,9 @@ export async function listEnterprises({
   if (sizeClass) filter.sizeClass = sizeClass;
   const text = q?.trim() ?? "";
   if (text) {
-    const or: Array<Record<string, unknown>> = [{ name: { $regex: escapeRegex(text), $options: "i" } }];
+    const or: Array<Record<string, unknown>> = [
+      { name: { $regex: escapeRegex(text), $options: "i" } },
+    ];
     // Codes are stored normalized (upper-case, half-width), so a normalized anchored prefix is
     // case-insensitive for the user and can still use the (tenantId, creditCode) index.
     const code = normalizeCreditCode(text);
@@ -141,7 +151,16 @@ export async function listEnterpriseAccounts({
   return memberships.flatMap((m) => {
     const user = byId.get(String(m.userId));
     if (!user) return [];
-    return [{ membershipId: m._id, userId: m.userId, name: user.name, email: user.email, role: m.role, disabled: user.disabled }];
+    return [
+      {
+        membershipId: m._id,
+        userId: m.userId,
+        name: user.name,
+        email: user.email,
+        role: m.role,
+        disabled: user.disabled,
+      },
+    ];
   });
 }
 
@@ -160,7 +179,12 @@ export async function createEnterprise({
 > {
   let created: EnterpriseView;
   try {
-    const doc = await Enterprise.create({ tenantId, ...pickEditable(fields), status: "active", version: 0 });
+    const doc = await Enterprise.create({
+      tenantId,
+      ...pickEditable(fields),
+      status: "active",
+      version: 0,
+    });
     created = doc.toObject<EnterpriseView>();
   } catch (error) {
     // The unique (tenantId, creditCode) index decides, so two simultaneous creates cannot both win.
@@ -179,8 +203,9 @@ export async function createEnterprise({
 }
 
 /**
- * Compare-and-set on `version`: the write happens only if nobody saved since the form was loaded,
- * otherwise nothing is written and the caller gets `conflict`.
+ * Compare-and-set on `version` (through `casUpdate`, which is atomic on FerretDB too): the write
+ * happens only if nobody saved since the form was loaded; otherwise nothing is written and the
+ * caller gets `conflict`.
  */
 export async function updateEnterprise({
   tenantId,
@@ -198,7 +223,8 @@ export async function updateEnterprise({
 }): Promise<EnterpriseWriteResult> {
   const current = await getEnterprise({ tenantId, id });
   if (!current) return { ok: false, error: "notFound" };
-  // Master-data lock (set by the grading workflow while an application is under way).
+  // Master-data lock: set while a grading application is under way (DOMAIN.md §5). Whatever sets
+  // or clears `lockedReason` must go through `casUpdate` as well, so a lock and an edit cannot cross.
   if (current.lockedReason) return { ok: false, error: "locked" };
   if (current.version !== expectedVersion) return { ok: false, error: "conflict" };
 
@@ -209,21 +235,26 @@ export async function updateEnterprise({
   }
   const changed = Object.keys(changes);
   if (changed.length === 0) return { ok: true, enterprise: current, changed };
+  // Checked up front so the usual case does not depend on how the server reports a unique
+  // violation during an update; the unique index still decides a race.
+  if (changes.creditCode && (await Enterprise.exists({ tenantId, creditCode: next.creditCode }))) {
+    return { ok: false, error: "creditCodeTaken" };
+  }
 
-  let updated: EnterpriseView | null;
+  let won: boolean;
   try {
-    updated = await Enterprise.findOneAndUpdate(
-      { tenantId, _id: current._id, version: expectedVersion, lockedReason: null },
-      { $set: next, $inc: { version: 1 } },
-      { returnDocument: "after" },
-    ).lean<EnterpriseView>();
+    won = await casUpdate(
+      Enterprise,
+      { _id: current._id, tenantId, expectedVersion, extra: { lockedReason: null } },
+      { $set: next },
+    );
   } catch (error) {
     if (isDuplicateKeyError(error)) return { ok: false, error: "creditCodeTaken" };
     throw error;
   }
-  if (!updated) {
+  const now = await getEnterprise({ tenantId, id: current._id });
+  if (!won || !now) {
     // Lost the race between our read and our write: someone saved (or locked) in between.
-    const now = await getEnterprise({ tenantId, id: current._id });
     return { ok: false, error: !now ? "notFound" : now.lockedReason ? "locked" : "conflict" };
   }
   await recordAudit({
@@ -231,13 +262,15 @@ export async function updateEnterprise({
     action: "enterprise.updated",
     actor,
     ip,
-    target: { type: "enterprise", id: String(updated._id), label: updated.name },
-    details: { changed, changes, version: updated.version },
+    target: { type: "enterprise", id: String(now._id), label: now.name },
+    details: { changed, changes, version: now.version },
   });
-  return { ok: true, enterprise: updated, changed };
+  return { ok: true, enterprise: now, changed };
 }
 
-function pickEditable(fields: EnterpriseFields): Pick<EnterpriseDoc, (typeof EDITABLE_FIELDS)[number]> {
+function pickEditable(
+  fields: EnterpriseFields,
+): Pick<EnterpriseDoc, (typeof EDITABLE_FIELDS)[number]> {
   return {
     name: fields.name,
     creditCode: fields.creditCode,

@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import { Claim } from "../../models/claim";
 import { Invitation, type InvitationDoc } from "../../models/invitation";
 import { Membership } from "../../models/membership";
 import { OutboxMessage } from "../../models/outbox-message";
@@ -10,8 +11,11 @@ import { isEnterpriseRole, type Role } from "~/lib/domain";
 import { passwordMatchesEmail, passwordSchema } from "~/lib/validation";
 import { logger } from "~/logger.server";
 import { recordAudit } from "./audit.server";
+import { claimOnce, releaseClaim, STALE_CLAIM_MS } from "./cas.server";
 import type { TenantScope } from "./ids.server";
-import { enterpriseBelongsToTenant, enterpriseNamesById, isDuplicateKeyError, type Actor } from "./memberships.server";
+import { enterpriseBelongsToTenant, enterpriseNamesById, type Actor } from "./memberships.server";
+import { isDuplicateKeyError } from "./mongo-errors.server";
+import { enqueueEmail } from "./outbox.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { hashToken, newToken } from "./sessions.server";
@@ -20,7 +24,16 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type InvitationView = Pick<
   InvitationDoc,
-  "_id" | "email" | "role" | "enterpriseId" | "expiresAt" | "usedAt" | "usedBy" | "revokedAt" | "invitedBy" | "createdAt"
+  | "_id"
+  | "email"
+  | "role"
+  | "enterpriseId"
+  | "expiresAt"
+  | "usedAt"
+  | "usedBy"
+  | "revokedAt"
+  | "invitedBy"
+  | "createdAt"
 >;
 export type InvitationState = "pending" | "used" | "revoked" | "expired";
 
@@ -36,7 +49,10 @@ const VIEW_FIELDS = {
   createdAt: 1,
 } as const;
 
-export function invitationState(invitation: Pick<InvitationDoc, "usedAt" | "revokedAt" | "expiresAt">, now = new Date()): InvitationState {
+export function invitationState(
+  invitation: Pick<InvitationDoc, "usedAt" | "revokedAt" | "expiresAt">,
+  now = new Date(),
+): InvitationState {
   if (invitation.usedAt) return "used";
   if (invitation.revokedAt) return "revoked";
   if (invitation.expiresAt.getTime() <= now.getTime()) return "expired";
@@ -48,14 +64,52 @@ function invitationLink(tenantSlug: string, token: string): string {
 }
 
 /** A pending email is pointless once the link is dead. */
-async function cancelPendingEmail({ tenantId, invitationId }: TenantScope & { invitationId: Types.ObjectId }) {
+async function cancelPendingEmail({
+  tenantId,
+  invitationId,
+}: TenantScope & { invitationId: Types.ObjectId }) {
   await OutboxMessage.updateOne(
     { tenantId, idempotencyKey: `invitation:${String(invitationId)}`, status: "pending" },
     { $set: { status: "cancelled" } },
   );
 }
 
-export type CreateInvitationError = "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember";
+/**
+ * Accepting and revoking both settle an invitation, and only one of them may. FerretDB applies a
+ * filtered update in two steps (docs/decisions/001-compare-and-set.md), so `usedAt: null` in an
+ * update filter does not stop a second writer; the unique claim insert does.
+ */
+function settlementKey(invitationId: Types.ObjectId): string {
+  return `invitation:${String(invitationId)}:use`;
+}
+
+async function claimSettlement({
+  tenantId,
+  invitationId,
+  owner,
+  now,
+}: TenantScope & { invitationId: Types.ObjectId; owner: string; now: Date }): Promise<boolean> {
+  const key = settlementKey(invitationId);
+  if (await claimOnce(key, now, owner)) return true;
+  // A writer that crashed between its claim and its update would block the link for good:
+  // take over a stale claim if the invitation is still unsettled.
+  const claim = await Claim.findOne({ _id: key }).lean();
+  if (!claim || now.getTime() - claim.at.getTime() < STALE_CLAIM_MS) return false;
+  const current = await Invitation.findOne({ tenantId, _id: invitationId })
+    .select({ usedAt: 1, revokedAt: 1 })
+    .lean<Pick<InvitationDoc, "usedAt" | "revokedAt">>();
+  if (!current || current.usedAt || current.revokedAt) return false;
+  await Claim.deleteOne({ _id: key, at: claim.at });
+  return claimOnce(key, now, owner);
+}
+
+async function settlementOwner(invitationId: Types.ObjectId): Promise<string> {
+  const claim = await Claim.findOne({ _id: settlementKey(invitationId) }).lean();
+  return claim?.owner ?? "";
+}
+
+export type CreateInvitationError =
+  "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember";
 
 /**
  * Creates an invitation and queues its email. Authorisation (who may invite which role) is the
@@ -83,7 +137,10 @@ export async function createInvitation({
   ip: string;
   locale: Locale;
   now?: Date;
-}): Promise<{ ok: true; invitation: InvitationView; link: string } | { ok: false; error: CreateInvitationError }> {
+}): Promise<
+  | { ok: true; invitation: InvitationView; link: string }
+  | { ok: false; error: CreateInvitationError }
+> {
   const scopedEnterpriseId = isEnterpriseRole(role) ? enterpriseId : null;
   if (isEnterpriseRole(role)) {
     if (!scopedEnterpriseId) return { ok: false, error: "enterpriseRequired" };
@@ -100,9 +157,16 @@ export async function createInvitation({
     expiresAt: { $gt: now },
   });
   if (pending) return { ok: false, error: "duplicate" };
-  const existingUser = await User.findOne({ email }).select({ _id: 1, locale: 1 }).lean<Pick<UserDoc, "_id" | "locale">>();
+  const existingUser = await User.findOne({ email })
+    .select({ _id: 1, locale: 1 })
+    .lean<Pick<UserDoc, "_id" | "locale">>();
   if (existingUser) {
-    const member = await Membership.exists({ tenantId, userId: existingUser._id, role, enterpriseId: scopedEnterpriseId });
+    const member = await Membership.exists({
+      tenantId,
+      userId: existingUser._id,
+      role,
+      enterpriseId: scopedEnterpriseId,
+    });
     if (member) return { ok: false, error: "alreadyMember" };
   }
 
@@ -117,17 +181,20 @@ export async function createInvitation({
     invitedBy: invitedBy.id,
   });
   const link = invitationLink(tenantSlug, token);
-  await OutboxMessage.create({
+  await enqueueEmail({
     tenantId,
     idempotencyKey: `invitation:${String(created._id)}`,
     template: "invitation",
     to: email,
     locale: existingUser?.locale ?? locale,
     data: { link, tenantName, role },
-    nextAttemptAt: now,
+    now,
   });
   // Until the mail worker exists this log line is how an operator hands out the link.
-  logger.info({ invitationId: String(created._id), tenantId: String(tenantId), to: email, role, link }, "invitation created");
+  logger.info(
+    { invitationId: String(created._id), tenantId: String(tenantId), to: email, role, link },
+    "invitation created",
+  );
   await recordAudit({
     tenantId,
     action: "invitation.created",
@@ -177,12 +244,15 @@ export async function getInvitationByToken({
   return {
     invitation,
     state: invitationState(invitation, now),
-    enterpriseName: invitation.enterpriseId ? (names.get(String(invitation.enterpriseId)) ?? null) : null,
+    enterpriseName: invitation.enterpriseId
+      ? (names.get(String(invitation.enterpriseId)) ?? null)
+      : null,
     hasAccount: account !== null,
   };
 }
 
-export type AcceptInput = { kind: "new"; name: string; password: string } | { kind: "existing"; password: string };
+export type AcceptInput =
+  { kind: "new"; name: string; password: string } | { kind: "existing"; password: string };
 export type AcceptError =
   | "notFound"
   | "used"
@@ -198,8 +268,8 @@ export type AcceptError =
 /**
  * Accepts an invitation. There are no multi-document transactions (FerretDB), so the writes are
  * ordered to never leave a used invitation without its membership: check everything, create the
- * user and membership, then claim the invitation with one compare-and-set; whoever loses the
- * claim removes what it created.
+ * user and membership, then claim the invitation (see claimSettlement) and mark it used; whoever
+ * loses the claim removes what it created.
  */
 export async function acceptInvitation({
   tenantId,
@@ -208,12 +278,25 @@ export async function acceptInvitation({
   ip,
   locale,
   now = new Date(),
-}: TenantScope & { token: string; input: AcceptInput; ip: string; locale: Locale; now?: Date }): Promise<
-  | { ok: true; user: { _id: Types.ObjectId; email: string }; invitation: InvitationView; newUser: boolean }
+}: TenantScope & {
+  token: string;
+  input: AcceptInput;
+  ip: string;
+  locale: Locale;
+  now?: Date;
+}): Promise<
+  | {
+      ok: true;
+      user: { _id: Types.ObjectId; email: string };
+      invitation: InvitationView;
+      newUser: boolean;
+    }
   | { ok: false; error: AcceptError; retryAfterMinutes?: number }
 > {
   const tokenHash = hashToken(token);
-  const invitation = await Invitation.findOne({ tenantId, tokenHash }).select(VIEW_FIELDS).lean<InvitationView>();
+  const invitation = await Invitation.findOne({ tenantId, tokenHash })
+    .select(VIEW_FIELDS)
+    .lean<InvitationView>();
   if (!invitation) return { ok: false, error: "notFound" };
   const state = invitationState(invitation, now);
   if (state !== "pending") return { ok: false, error: state };
@@ -230,7 +313,11 @@ export async function acceptInvitation({
     const accountKey = `login:acct:${existing.email}`;
     const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
     if (limit.limited) {
-      return { ok: false, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) };
+      return {
+        ok: false,
+        error: "rateLimited",
+        retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+      };
     }
     if (!(await verifyPassword(existing.passwordHash, input.password))) {
       await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
@@ -242,7 +329,10 @@ export async function acceptInvitation({
   } else {
     if (existing) return { ok: false, error: "accountExists" };
     // The route validated this already; the data layer does not trust its callers' forms.
-    if (!passwordSchema.safeParse(input.password).success || passwordMatchesEmail(input.password, invitation.email)) {
+    if (
+      !passwordSchema.safeParse(input.password).success ||
+      passwordMatchesEmail(input.password, invitation.email)
+    ) {
       return { ok: false, error: "weakPassword" };
     }
     try {
@@ -261,32 +351,51 @@ export async function acceptInvitation({
     }
   }
 
-  const membershipKey = { tenantId, userId: user._id, role: invitation.role, enterpriseId: invitation.enterpriseId };
+  const membershipKey = {
+    tenantId,
+    userId: user._id,
+    role: invitation.role,
+    enterpriseId: invitation.enterpriseId,
+  };
   let createdMembershipId: Types.ObjectId | null = null;
   if (!(await Membership.exists(membershipKey))) {
     try {
-      createdMembershipId = (await Membership.create({ ...membershipKey, createdBy: invitation.invitedBy }))._id;
+      createdMembershipId = (
+        await Membership.create({ ...membershipKey, createdBy: invitation.invitedBy })
+      )._id;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
   }
 
-  const claimed = await Invitation.findOneAndUpdate(
-    { tenantId, tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
-    { $set: { usedAt: now, usedBy: user._id } },
-    { returnDocument: "after" },
-  ).lean<InvitationView>();
-  if (!claimed) {
-    const after = await Invitation.findOne({ tenantId, tokenHash }).select(VIEW_FIELDS).lean<InvitationView>();
+  const owner = `accept:${String(user._id)}`;
+  const undo = async () => {
+    if (createdMembershipId) await Membership.deleteOne({ tenantId, _id: createdMembershipId });
+    if (createdUser) await User.deleteOne({ _id: user._id });
+  };
+  if (!(await claimSettlement({ tenantId, invitationId: invitation._id, owner, now }))) {
+    const winner = await settlementOwner(invitation._id);
     // A concurrent accept by the same person won: the membership is theirs too, keep it.
-    const sameUserWon = after?.usedBy !== null && after?.usedBy !== undefined && String(after.usedBy) === String(user._id);
-    if (!sameUserWon) {
-      if (createdMembershipId) await Membership.deleteOne({ tenantId, _id: createdMembershipId });
-      if (createdUser) await User.deleteOne({ _id: user._id });
-    }
+    if (winner !== owner) await undo();
+    const after = await Invitation.findOne({ tenantId, _id: invitation._id })
+      .select(VIEW_FIELDS)
+      .lean<InvitationView>();
     const lost = after ? invitationState(after, now) : "revoked";
-    return { ok: false, error: lost === "pending" ? "used" : lost };
+    // The winner may not have written its timestamp yet; its claim says what it is doing.
+    if (lost !== "pending") return { ok: false, error: lost };
+    return { ok: false, error: winner.startsWith("revoke:") ? "revoked" : "used" };
   }
+  const marked = await Invitation.updateOne(
+    { tenantId, _id: invitation._id, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+    { $set: { usedAt: now, usedBy: user._id } },
+  );
+  if (marked.modifiedCount !== 1) {
+    // Only possible after a stale-claim takeover raced us; leave the invitation as it is.
+    await undo();
+    await releaseClaim(settlementKey(invitation._id));
+    return { ok: false, error: "used" };
+  }
+  const claimed: InvitationView = { ...invitation, usedAt: now, usedBy: user._id };
 
   await cancelPendingEmail({ tenantId, invitationId: invitation._id });
   await recordAudit({
@@ -320,15 +429,22 @@ export async function revokeInvitation({
   ip: string;
   now?: Date;
 }): Promise<{ ok: true } | { ok: false; error: "notFound" | "notPending" }> {
-  const scope = { tenantId, _id: invitationId, ...(enterpriseIds ? { enterpriseId: { $in: enterpriseIds } } : {}) };
-  const revoked = await Invitation.findOneAndUpdate(
-    { ...scope, usedAt: null, revokedAt: null },
-    { $set: { revokedAt: now } },
-    { returnDocument: "after" },
-  ).lean<InvitationView>();
-  if (!revoked) {
-    return (await Invitation.exists(scope)) ? { ok: false, error: "notPending" } : { ok: false, error: "notFound" };
+  const scope = {
+    tenantId,
+    _id: invitationId,
+    ...(enterpriseIds ? { enterpriseId: { $in: enterpriseIds } } : {}),
+  };
+  const revoked = await Invitation.findOne(scope).select(VIEW_FIELDS).lean<InvitationView>();
+  if (!revoked) return { ok: false, error: "notFound" };
+  if (revoked.usedAt || revoked.revokedAt) return { ok: false, error: "notPending" };
+  const owner = `revoke:${String(actor.id)}`;
+  if (!(await claimSettlement({ tenantId, invitationId, owner, now }))) {
+    return { ok: false, error: "notPending" };
   }
+  await Invitation.updateOne(
+    { tenantId, _id: invitationId, usedAt: null, revokedAt: null },
+    { $set: { revokedAt: now } },
+  );
   await cancelPendingEmail({ tenantId, invitationId });
   await recordAudit({
     tenantId,
@@ -367,7 +483,10 @@ export async function listPendingInvitations({
   const items = rows.slice(0, limit);
   const names = await enterpriseNamesById({ tenantId, ids: items.map((i) => i.enterpriseId) });
   return {
-    items: items.map((i) => ({ ...i, enterpriseName: i.enterpriseId ? (names.get(String(i.enterpriseId)) ?? null) : null })),
+    items: items.map((i) => ({
+      ...i,
+      enterpriseName: i.enterpriseId ? (names.get(String(i.enterpriseId)) ?? null) : null,
+    })),
     capped: rows.length > limit,
   };
 }

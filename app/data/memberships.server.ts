@@ -5,6 +5,7 @@ import { User } from "../../models/user";
 import { isEnterpriseRole, type Role } from "~/lib/domain";
 import { recordAudit } from "./audit.server";
 import type { TenantScope } from "./ids.server";
+import { isDuplicateKeyError } from "./mongo-errors.server";
 
 export type Actor = { id: Types.ObjectId; email: string };
 
@@ -19,10 +20,6 @@ export type MemberRow = {
   enterpriseName: string | null;
   createdAt: Date;
 };
-
-export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === 11000;
-}
 
 export async function enterpriseNamesById({
   tenantId,
@@ -48,12 +45,18 @@ export async function listEnterpriseChoices({
     .lean<Array<{ _id: Types.ObjectId; name: string }>>();
 }
 
-export async function enterpriseBelongsToTenant({ tenantId, enterpriseId }: TenantScope & { enterpriseId: Types.ObjectId }) {
+export async function enterpriseBelongsToTenant({
+  tenantId,
+  enterpriseId,
+}: TenantScope & { enterpriseId: Types.ObjectId }) {
   return (await Enterprise.exists({ tenantId, _id: enterpriseId })) !== null;
 }
 
 /** The enterprises this user administers (the scope of `invite:user:own`). */
-export async function enterprisesAdministeredBy({ tenantId, userId }: TenantScope & { userId: Types.ObjectId }): Promise<Types.ObjectId[]> {
+export async function enterprisesAdministeredBy({
+  tenantId,
+  userId,
+}: TenantScope & { userId: Types.ObjectId }): Promise<Types.ObjectId[]> {
   const rows = await Membership.find({ tenantId, userId, role: "enterprise_admin" })
     .select({ enterpriseId: 1 })
     .lean<Array<Pick<MembershipDoc, "enterpriseId">>>();
@@ -112,7 +115,8 @@ async function userLabel(userId: Types.ObjectId): Promise<string> {
   return user?.email ?? String(userId);
 }
 
-export type MembershipChangeError = "notFound" | "lastAdmin" | "alreadyMember" | "enterpriseMismatch" | "conflict";
+export type MembershipChangeError =
+  "notFound" | "lastAdmin" | "alreadyMember" | "enterpriseMismatch" | "conflict";
 
 /**
  * Changes the role of one membership. Enterprise roles swap only with enterprise roles (the
@@ -131,9 +135,11 @@ export async function changeMemberRole({
   const current = await Membership.findOne({ tenantId, _id: membershipId }).lean<MembershipDoc>();
   if (!current) return { ok: false, error: "notFound" };
   if (current.role === role) return { ok: true, changed: false };
-  if (isEnterpriseRole(current.role) !== isEnterpriseRole(role)) return { ok: false, error: "enterpriseMismatch" };
+  if (isEnterpriseRole(current.role) !== isEnterpriseRole(role))
+    return { ok: false, error: "enterpriseMismatch" };
   const demotesAdmin = current.role === "tenant_admin";
-  if (demotesAdmin && (await countTenantAdmins({ tenantId })) <= 1) return { ok: false, error: "lastAdmin" };
+  if (demotesAdmin && (await countTenantAdmins({ tenantId })) <= 1)
+    return { ok: false, error: "lastAdmin" };
 
   let updated: MembershipDoc | null;
   try {
@@ -175,8 +181,12 @@ export async function removeMembership({
   const current = await Membership.findOne({ tenantId, _id: membershipId }).lean<MembershipDoc>();
   if (!current) return { ok: false, error: "notFound" };
   const isAdmin = current.role === "tenant_admin";
-  if (isAdmin && (await countTenantAdmins({ tenantId })) <= 1) return { ok: false, error: "lastAdmin" };
-  const deleted = await Membership.findOneAndDelete({ tenantId, _id: membershipId }).lean<MembershipDoc>();
+  if (isAdmin && (await countTenantAdmins({ tenantId })) <= 1)
+    return { ok: false, error: "lastAdmin" };
+  const deleted = await Membership.findOneAndDelete({
+    tenantId,
+    _id: membershipId,
+  }).lean<MembershipDoc>();
   if (!deleted) return { ok: false, error: "notFound" };
   // Same race guard as in changeMemberRole: put it back if we removed the last admin.
   if (isAdmin && (await countTenantAdmins({ tenantId })) === 0) {

@@ -1,4 +1,11 @@
-/** E11000: a unique index refused the write. The unique indexes are our guards (no transactions). */
+/**
+ * A unique index refused the write. MongoDB (and FerretDB on insert) report E11000; FerretDB 1.24
+ * reports a unique violation caused by an *update* as code 1 with SQLite's message instead.
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === 11000;
+  if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  if (error.code === 11000) return true;
+  return (
+    error.code === 1 && error instanceof Error && /UNIQUE constraint failed/.test(error.message)
+  );
 }

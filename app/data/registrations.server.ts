@@ -1,11 +1,16 @@
 import { Types } from "mongoose";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
-import { Registration, type RegistrationDoc, type RegistrationStatus } from "../../models/registration";
+import {
+  Registration,
+  type RegistrationDoc,
+  type RegistrationStatus,
+} from "../../models/registration";
 import { User } from "../../models/user";
 import type { Locale } from "~/i18n";
 import type { EnterpriseFields } from "~/lib/validation";
 import { recordAudit } from "./audit.server";
+import { casUpdate } from "./cas.server";
 import type { Actor } from "./enterprises.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
@@ -34,7 +39,11 @@ const VIEW_FIELDS = {
 /** A pending (or half-approved) registration holds its credit code and email until decided. */
 const OPEN_STATUSES: RegistrationStatus[] = ["pending", "approving"];
 
-export type SubmitRegistrationInput = EnterpriseFields & { adminName: string; adminEmail: string; password: string };
+export type SubmitRegistrationInput = EnterpriseFields & {
+  adminName: string;
+  adminEmail: string;
+  password: string;
+};
 export type SubmitRegistrationError = "creditCodeTaken" | "pendingExists" | "emailTaken";
 
 export async function submitRegistration({
@@ -48,10 +57,16 @@ export async function submitRegistration({
   const email = input.adminEmail.trim().toLowerCase();
   const [enterprise, pending, user, pendingForEmail] = await Promise.all([
     Enterprise.exists({ tenantId, creditCode: input.creditCode }),
-    Registration.exists({ tenantId, "enterprise.creditCode": input.creditCode, status: { $in: OPEN_STATUSES } }),
+    Registration.exists({
+      tenantId,
+      "enterprise.creditCode": input.creditCode,
+      status: { $in: OPEN_STATUSES },
+    }),
     User.exists({ email }),
     // Users are global, so an email waiting for approval in another tenant is just as taken.
-    Registration.exists({ "admin.email": email, status: { $in: OPEN_STATUSES } }).setOptions({ crossTenant: true }),
+    Registration.exists({ "admin.email": email, status: { $in: OPEN_STATUSES } }).setOptions({
+      crossTenant: true,
+    }),
   ]);
   if (enterprise) return { ok: false, error: "creditCodeTaken" };
   if (pending) return { ok: false, error: "pendingExists" };
@@ -70,7 +85,12 @@ export async function submitRegistration({
       contactName: input.contactName,
       contactPhone: input.contactPhone,
     },
-    admin: { email, name: input.adminName, passwordHash: await hashPassword(input.password), locale },
+    admin: {
+      email,
+      name: input.adminName,
+      passwordHash: await hashPassword(input.password),
+      locale,
+    },
   });
   await recordAudit({
     tenantId,
@@ -85,7 +105,10 @@ export async function submitRegistration({
 export async function listRegistrations({
   tenantId,
   recentLimit = 20,
-}: TenantScope & { recentLimit?: number }): Promise<{ open: RegistrationView[]; recent: RegistrationView[] }> {
+}: TenantScope & { recentLimit?: number }): Promise<{
+  open: RegistrationView[];
+  recent: RegistrationView[];
+}> {
   const [open, recent] = await Promise.all([
     Registration.find({ tenantId, status: { $in: OPEN_STATUSES } })
       .sort({ createdAt: 1, _id: 1 })
@@ -109,29 +132,29 @@ export async function getRegistration({
   return Registration.findOne({ tenantId, _id }).select(VIEW_FIELDS).lean<RegistrationView>();
 }
 
-export type DecisionError = "notFound" | "notPending" | "creditCodeTaken" | "emailTaken";
+export type DecisionError =
+  "notFound" | "notPending" | "conflict" | "creditCodeTaken" | "emailTaken";
 export type DecisionResult =
   | { ok: true; registrationId: Types.ObjectId; enterpriseId: Types.ObjectId | null }
   | { ok: false; error: DecisionError };
 
-async function missingOrDecided(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<DecisionResult> {
-  const exists = await Registration.exists({ tenantId, _id: id });
-  return { ok: false, error: exists ? "notPending" : "notFound" };
+function findRegistration(tenantId: Types.ObjectId, _id: Types.ObjectId) {
+  return Registration.findOne({ tenantId, _id }).lean<RegistrationDoc>();
 }
 
 /**
  * Approves a registration: creates the enterprise, the admin user and the admin membership.
  *
  * There are no multi-document transactions, so every step is idempotent and a retry (after a crash,
- * or a second regulator clicking at the same time) completes the same records:
- *  1. the ids of the enterprise and user are fixed on the registration once (CAS on `enterpriseId: null`);
- *  2. claim: pending → approving (atomic). `approving` can be claimed again to finish a broken attempt,
- *     and a refusal cannot slip in while it holds;
- *  3. enterprise and user are looked up by credit code / email: one carrying the planned id is ours
+ * or a second regulator clicking at the same moment) completes the same records:
+ *  1. pending → approving by compare-and-set, fixing the ids of the enterprise and user to create.
+ *     Only one caller makes this move; a refusal (pending → refused) competes for the same version;
+ *  2. an `approving` registration may be picked up again to finish a broken attempt;
+ *  3. an enterprise with the credit code / a user with the email that carries the planned id is ours
  *     from an earlier attempt and is reused; one with another id belongs to someone else → conflict,
- *     the claim is released and nothing is created;
- *  4. membership upsert, email queued under an idempotency key;
- *  5. approving → approved (atomic); only the attempt that makes this move writes the audit event.
+ *     the registration goes back to pending and nothing is created;
+ *  4. membership upsert; email queued under an idempotency key;
+ *  5. approving → approved by compare-and-set; only the caller that makes this move writes the audit.
  */
 export async function approveRegistration({
   tenantId,
@@ -139,28 +162,44 @@ export async function approveRegistration({
   actor,
   ip,
   now = new Date(),
-}: TenantScope & { id: string | Types.ObjectId; actor: Actor; ip: string; now?: Date }): Promise<DecisionResult> {
+}: TenantScope & {
+  id: string | Types.ObjectId;
+  actor: Actor;
+  ip: string;
+  now?: Date;
+}): Promise<DecisionResult> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return { ok: false, error: "notFound" };
+  let reg = await findRegistration(tenantId, _id);
+  if (!reg) return { ok: false, error: "notFound" };
+  if (reg.status === "pending") {
+    await casUpdate(
+      Registration,
+      { _id, tenantId, expectedVersion: reg.version, extra: { status: "pending" } },
+      // Ids kept from an attempt that was sent back to pending are reused, so nothing it made is orphaned.
+      {
+        $set: {
+          status: "approving",
+          enterpriseId: reg.enterpriseId ?? new Types.ObjectId(),
+          userId: reg.userId ?? new Types.ObjectId(),
+        },
+      },
+    );
+    // Whether we or a simultaneous approver made the move, carry on from what is stored now.
+    reg = await findRegistration(tenantId, _id);
+    if (!reg) return { ok: false, error: "notFound" };
+  }
+  if (reg.status !== "approving")
+    return { ok: false, error: reg.status === "pending" ? "conflict" : "notPending" };
+  const { enterpriseId, userId } = reg;
+  if (!enterpriseId || !userId)
+    throw new Error(`registration ${String(_id)} is approving without planned ids`);
 
-  await Registration.updateOne(
-    { tenantId, _id, status: "pending", enterpriseId: null },
-    { $set: { enterpriseId: new Types.ObjectId(), userId: new Types.ObjectId() } },
-  );
-  const reg = await Registration.findOneAndUpdate(
-    { tenantId, _id, status: { $in: OPEN_STATUSES } },
-    { $set: { status: "approving" } },
-    { returnDocument: "after" },
-  ).lean<RegistrationDoc>();
-  if (!reg) return missingOrDecided(tenantId, _id);
-  const enterpriseId = reg.enterpriseId;
-  const userId = reg.userId;
-  if (!enterpriseId || !userId) throw new Error(`registration ${String(_id)} claimed without planned ids`);
-
-  const release = () => Registration.updateOne({ tenantId, _id, status: "approving" }, { $set: { status: "pending" } });
   // Check both before creating either, so a conflict on the email does not leave a new enterprise behind.
   const [codeOwner, emailOwner] = await Promise.all([
-    Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode }).select({ _id: 1 }).lean(),
+    Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode })
+      .select({ _id: 1 })
+      .lean(),
     User.findOne({ email: reg.admin.email }).select({ _id: 1 }).lean(),
   ]);
   const conflict: DecisionError | null =
@@ -170,18 +209,24 @@ export async function approveRegistration({
         ? "emailTaken"
         : null;
   if (conflict) {
-    await release();
+    await casUpdate(
+      Registration,
+      { _id, tenantId, expectedVersion: reg.version, extra: { status: "approving" } },
+      { $set: { status: "pending" } },
+    );
     return { ok: false, error: conflict };
   }
+
   const ownEnterprise = await ensureEnterprise({ reg, enterpriseId, actor, ip });
-  if (ownEnterprise === "taken") {
-    await release();
-    return { ok: false, error: "creditCodeTaken" };
-  }
-  const ownUser = await ensureUser({ reg, userId });
-  if (ownUser === "taken") {
-    await release();
-    return { ok: false, error: "emailTaken" };
+  const ownUser = ownEnterprise === "taken" ? "taken" : await ensureUser({ reg, userId });
+  if (ownEnterprise === "taken" || ownUser === "taken") {
+    // Lost a race with someone creating the same code / email a moment ago.
+    await casUpdate(
+      Registration,
+      { _id, tenantId, expectedVersion: reg.version, extra: { status: "approving" } },
+      { $set: { status: "pending" } },
+    );
+    return { ok: false, error: ownEnterprise === "taken" ? "creditCodeTaken" : "emailTaken" };
   }
   try {
     await Membership.updateOne(
@@ -208,13 +253,13 @@ export async function approveRegistration({
     },
     now,
   });
-  const done = await Registration.findOneAndUpdate(
-    { tenantId, _id, status: "approving" },
-    { $set: { status: "approved", decidedBy: actor.id, decidedAt: now, enterpriseId, userId, "admin.passwordHash": "" } },
-    { returnDocument: "after" },
-  ).lean<RegistrationDoc>();
-  // Someone else finished the same approval a moment earlier: their call reports success.
-  if (!done) return { ok: false, error: "notPending" };
+  const finished = await casUpdate(
+    Registration,
+    { _id, tenantId, expectedVersion: reg.version, extra: { status: "approving" } },
+    { $set: { status: "approved", decidedBy: actor.id, decidedAt: now, "admin.passwordHash": "" } },
+  );
+  // A simultaneous approver finished first: its call reports the success and writes the audit.
+  if (!finished) return { ok: false, error: "notPending" };
   await recordAudit({
     tenantId,
     action: "registration.approved",
@@ -245,11 +290,20 @@ async function ensureEnterprise({
   ip: string;
 }): Promise<"created" | "existing" | "taken"> {
   const { tenantId } = reg;
-  const find = () => Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode }).select({ _id: 1 }).lean();
+  const find = () =>
+    Enterprise.findOne({ tenantId, creditCode: reg.enterprise.creditCode })
+      .select({ _id: 1 })
+      .lean();
   const found = await find();
   if (found) return found._id.equals(enterpriseId) ? "existing" : "taken";
   try {
-    await Enterprise.create({ _id: enterpriseId, tenantId, ...reg.enterprise, status: "active", version: 0 });
+    await Enterprise.create({
+      _id: enterpriseId,
+      tenantId,
+      ...reg.enterprise,
+      status: "active",
+      version: 0,
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
     const winner = await find();
@@ -266,13 +320,26 @@ async function ensureEnterprise({
   return "created";
 }
 
-async function ensureUser({ reg, userId }: { reg: RegistrationDoc; userId: Types.ObjectId }): Promise<"created" | "existing" | "taken"> {
+async function ensureUser({
+  reg,
+  userId,
+}: {
+  reg: RegistrationDoc;
+  userId: Types.ObjectId;
+}): Promise<"created" | "existing" | "taken"> {
   const find = () => User.findOne({ email: reg.admin.email }).select({ _id: 1 }).lean();
   const found = await find();
   if (found) return found._id.equals(userId) ? "existing" : "taken";
-  if (!reg.admin.passwordHash) throw new Error(`registration ${String(reg._id)} has no password hash left`);
+  if (!reg.admin.passwordHash)
+    throw new Error(`registration ${String(reg._id)} has no password hash left`);
   try {
-    await User.create({ _id: userId, email: reg.admin.email, name: reg.admin.name, passwordHash: reg.admin.passwordHash, locale: reg.admin.locale });
+    await User.create({
+      _id: userId,
+      email: reg.admin.email,
+      name: reg.admin.name,
+      passwordHash: reg.admin.passwordHash,
+      locale: reg.admin.locale,
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
     const winner = await find();
@@ -288,16 +355,36 @@ export async function refuseRegistration({
   actor,
   ip,
   now = new Date(),
-}: TenantScope & { id: string | Types.ObjectId; reason: string; actor: Actor; ip: string; now?: Date }): Promise<DecisionResult> {
+}: TenantScope & {
+  id: string | Types.ObjectId;
+  reason: string;
+  actor: Actor;
+  ip: string;
+  now?: Date;
+}): Promise<DecisionResult> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return { ok: false, error: "notFound" };
+  const reg = await findRegistration(tenantId, _id);
+  if (!reg) return { ok: false, error: "notFound" };
   // Only from pending: an approval in progress holds `approving` and must be finished, not undercut.
-  const reg = await Registration.findOneAndUpdate(
-    { tenantId, _id, status: "pending" },
-    { $set: { status: "refused", reason, decidedBy: actor.id, decidedAt: now, "admin.passwordHash": "" } },
-    { returnDocument: "after" },
-  ).lean<RegistrationDoc>();
-  if (!reg) return missingOrDecided(tenantId, _id);
+  if (reg.status !== "pending") return { ok: false, error: "notPending" };
+  const won = await casUpdate(
+    Registration,
+    { _id, tenantId, expectedVersion: reg.version, extra: { status: "pending" } },
+    {
+      $set: {
+        status: "refused",
+        reason,
+        decidedBy: actor.id,
+        decidedAt: now,
+        "admin.passwordHash": "",
+      },
+    },
+  );
+  if (!won) {
+    const latest = await findRegistration(tenantId, _id);
+    return { ok: false, error: latest?.status === "pending" ? "conflict" : "notPending" };
+  }
   await enqueueEmail({
     tenantId,
     idempotencyKey: `registration:${String(_id)}:refused`,

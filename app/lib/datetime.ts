@@ -20,7 +20,10 @@ export function formatDateTime(value: string | Date, locale: Locale): string {
 }
 
 export function formatDate(value: string | Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    typeof value === "string" ? new Date(value) : value,
-  );
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(typeof value === "string" ? new Date(value) : value);
 }

@@ -18,6 +18,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "registrations", label: "nav.registrations", path: "/registrations", anyOf: ["approve:registration:any"] },
   { key: "users", label: "nav.users", path: "/admin/users", anyOf: ["invite:user:any", "invite:user:own"] },
   { key: "audit", label: "nav.audit", path: "/admin/audit", anyOf: ["read:audit:any"] },
+  { key: "rubrics", label: "nav.rubrics", path: "/rubrics", anyOf: ["manage:rubric:any"] },
 ];
 
 export function visibleNav(

@@ -1,5 +1,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
@@ -56,14 +62,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (form.intent) {
     case "profile": {
       const parsed = profileSchema.safeParse(form);
-      if (!parsed.success) return data<ActionResult>({ intent: "profile", errors: fieldErrors(parsed.error) }, { status: 400 });
-      await updateDisplayName({ tenantId: tenant._id, userId: user._id, email: user.email, name: parsed.data.name, ip });
+      if (!parsed.success)
+        return data<ActionResult>(
+          { intent: "profile", errors: fieldErrors(parsed.error) },
+          { status: 400 },
+        );
+      await updateDisplayName({
+        tenantId: tenant._id,
+        userId: user._id,
+        email: user.email,
+        name: parsed.data.name,
+        ip,
+      });
       return data<ActionResult>({ intent: "profile", notice: "auth.account.profileSaved" });
     }
 
     case "password": {
       const parsed = passwordFormSchemaFor(user.email).safeParse(form);
-      if (!parsed.success) return data<ActionResult>({ intent: "password", errors: fieldErrors(parsed.error) }, { status: 400 });
+      if (!parsed.success)
+        return data<ActionResult>(
+          { intent: "password", errors: fieldErrors(parsed.error) },
+          { status: 400 },
+        );
       const result = await changePassword({
         tenantId: tenant._id,
         userId: user._id,
@@ -78,7 +98,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
             ? [400, { currentPassword: msg("errors.password.wrong") }]
             : result.error === "unchanged"
               ? [400, { password: msg("errors.password.unchanged") }]
-              : [429, { _form: msg("errors.login.rateLimited", { minutes: result.retryAfterMinutes ?? 15 }) }];
+              : [
+                  429,
+                  {
+                    _form: msg("errors.login.rateLimited", {
+                      minutes: result.retryAfterMinutes ?? 15,
+                    }),
+                  },
+                ];
         return data<ActionResult>({ intent: "password", errors }, { status });
       }
       return data<ActionResult>({ intent: "password", notice: "auth.account.passwordChanged" });
@@ -97,7 +124,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
 
     default:
-      return data<ActionResult>({ intent: null, errors: { _form: msg("errors.generic") } }, { status: 400 });
+      return data<ActionResult>(
+        { intent: null, errors: { _form: msg("errors.generic") } },
+        { status: 400 },
+      );
   }
 }
 
@@ -160,9 +190,10 @@ function ProfileForm({ name, email, result }: { name: string; email: string; res
         {result?.notice ? <Notice>{t(result.notice)}</Notice> : null}
         <FormError error={serverErrors._form} />
         <input type="hidden" name="intent" value="profile" />
-        <p className="text-sm text-slate-600">
-          {t("common.email")}: {email}
-        </p>
+        <div>
+          <span className="label">{t("common.email")}</span>
+          <p className="text-sm text-slate-700">{email}</p>
+        </div>
         <TextField
           label={t("auth.account.displayName")}
           autoComplete="name"
@@ -241,7 +272,9 @@ function PasswordForm({ email, result }: { email: string; result: FormResult }) 
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -1,5 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
@@ -10,7 +15,11 @@ import { FormError, Notice, SelectField, TextField } from "~/components/form";
 import { Pagination } from "~/components/pagination";
 import type { TenantId } from "~/data/ids.server";
 import { toObjectId } from "~/data/ids.server";
-import { createInvitation, listPendingInvitations, revokeInvitation } from "~/data/invitations.server";
+import {
+  createInvitation,
+  listPendingInvitations,
+  revokeInvitation,
+} from "~/data/invitations.server";
 import {
   changeMemberRole,
   enterpriseNamesById,
@@ -43,13 +52,23 @@ async function inviteScope(tenantId: TenantId, member: Member): Promise<Scope> {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "invite:user:any", "invite:user:own");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "invite:user:any",
+    "invite:user:own",
+  );
   const query = pageQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
   const scope = await inviteScope(tenant._id, member);
   const enterpriseIds = scope.kind === "own" ? scope.enterpriseIds : undefined;
   const [members, pending, enterprises] = await Promise.all([
-    listMembers({ tenantId: tenant._id, enterpriseIds, page: query.data.page, pageSize: PAGE_SIZE }),
+    listMembers({
+      tenantId: tenant._id,
+      enterpriseIds,
+      page: query.data.page,
+      pageSize: PAGE_SIZE,
+    }),
     listPendingInvitations({ tenantId: tenant._id, enterpriseIds }),
     scope.kind === "any"
       ? listEnterpriseChoices({ tenantId: tenant._id })
@@ -114,7 +133,12 @@ function fail(intent: Intent | null, status: number, errors: Record<string, stri
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "invite:user:any", "invite:user:own");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "invite:user:any",
+    "invite:user:own",
+  );
   const form = Object.fromEntries(await request.formData());
   const ip = clientIp(request);
   const actor = { id: member.user._id, email: member.user.email };
@@ -127,16 +151,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const { email, role } = parsed.data;
       let enterpriseId: TenantId | null = null;
       if (isEnterpriseRole(role)) {
-        const only = scope.kind === "own" && scope.enterpriseIds.length === 1 ? scope.enterpriseIds[0] : undefined;
+        const only =
+          scope.kind === "own" && scope.enterpriseIds.length === 1
+            ? scope.enterpriseIds[0]
+            : undefined;
         if (parsed.data.enterpriseId === "" && !only) {
           return fail("invite", 400, { enterpriseId: msg("errors.invite.enterpriseRequired") });
         }
-        enterpriseId = parsed.data.enterpriseId === "" ? (only ?? null) : toObjectId(parsed.data.enterpriseId);
+        enterpriseId =
+          parsed.data.enterpriseId === "" ? (only ?? null) : toObjectId(parsed.data.enterpriseId);
         if (!enterpriseId) return fail("invite", 404, { enterpriseId: msg("errors.notFound") });
       }
       if (scope.kind === "own") {
         const target = enterpriseId;
-        if (!isEnterpriseRole(role) || !target || !scope.enterpriseIds.some((id) => id.equals(target))) throw forbidden();
+        if (
+          !isEnterpriseRole(role) ||
+          !target ||
+          !scope.enterpriseIds.some((id) => id.equals(target))
+        )
+          throw forbidden();
       }
       const locale = await getLocale(request);
       const result = await createInvitation({
@@ -197,7 +230,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.success) return fail("changeRole", 400, fieldErrors(parsed.error));
       const membershipId = toObjectId(parsed.data.membershipId);
       if (!membershipId) return fail("changeRole", 404, { _form: msg("errors.notFound") });
-      const result = await changeMemberRole({ tenantId: tenant._id, membershipId, role: parsed.data.role, actor, ip });
+      const result = await changeMemberRole({
+        tenantId: tenant._id,
+        membershipId,
+        role: parsed.data.role,
+        actor,
+        ip,
+      });
       if (!result.ok) {
         switch (result.error) {
           case "notFound":
@@ -241,7 +280,8 @@ export default function AdminUsersPage() {
   const t = useT();
   const locale = useLocale();
   const enterpriseName = (name: string | null) => name ?? "—";
-  const errorsFor = (intent: Intent) => (actionData?.intent === intent ? (actionData.errors ?? {}) : {});
+  const errorsFor = (intent: Intent) =>
+    actionData?.intent === intent ? (actionData.errors ?? {}) : {};
   const memberErrors = { ...errorsFor("changeRole"), ...errorsFor("remove") };
 
   return (
@@ -253,7 +293,11 @@ export default function AdminUsersPage() {
           {actionData.link ? (
             <span className="mt-1 block break-all">
               {t("admin.users.inviteLink")}{" "}
-              <a href={actionData.link} className="font-mono text-xs underline" data-testid="invite-link">
+              <a
+                href={actionData.link}
+                className="font-mono text-xs underline"
+                data-testid="invite-link"
+              >
                 {actionData.link}
               </a>
             </span>
@@ -311,7 +355,9 @@ export default function AdminUsersPage() {
           </div>
         )}
         {d.pending.capped ? (
-          <p className="mt-2 text-xs text-slate-500">{t("admin.users.listCapped", { count: d.pending.items.length })}</p>
+          <p className="mt-2 text-xs text-slate-500">
+            {t("admin.users.listCapped", { count: d.pending.items.length })}
+          </p>
         ) : null}
       </section>
 
@@ -341,7 +387,9 @@ export default function AdminUsersPage() {
                   <tr key={m.membershipId}>
                     <td>
                       {m.name}
-                      {m.userId === d.currentUserId ? <span className="text-slate-500"> {t("admin.users.you")}</span> : null}
+                      {m.userId === d.currentUserId ? (
+                        <span className="text-slate-500"> {t("admin.users.you")}</span>
+                      ) : null}
                     </td>
                     <td>{m.email}</td>
                     <td>{t(`role.${m.role}`)}</td>
@@ -402,7 +450,9 @@ function InviteForm({
       <h2 id="invite-heading" className="mb-3 text-lg font-medium">
         {t("admin.users.invite")}
       </h2>
-      {scope === "own" ? <p className="mb-3 text-sm text-slate-600">{t("admin.users.ownEnterpriseHint")}</p> : null}
+      {scope === "own" ? (
+        <p className="mb-3 text-sm text-slate-600">{t("admin.users.ownEnterpriseHint")}</p>
+      ) : null}
       <Form
         method="post"
         noValidate
@@ -462,7 +512,12 @@ function MemberActions({ membershipId, role }: { membershipId: string; role: Rol
         <label className="sr-only" htmlFor={`role-${membershipId}`}>
           {t("common.role")}
         </label>
-        <select id={`role-${membershipId}`} name="role" defaultValue={role} className="input w-auto py-1">
+        <select
+          id={`role-${membershipId}`}
+          name="role"
+          defaultValue={role}
+          className="input w-auto py-1"
+        >
           {choices.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
@@ -489,7 +544,9 @@ function MemberActions({ membershipId, role }: { membershipId: string; role: Rol
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -1,6 +1,18 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden, requireMember, requirePermission, type Member } from "~/auth.server";
@@ -52,7 +64,10 @@ function editRights(member: Member, isOwn: boolean) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member, enterprise, isOwn } = await requireVisibleEnterprise(request, params);
-  const accounts = await listEnterpriseAccounts({ tenantId: tenant._id, enterpriseId: enterprise._id });
+  const accounts = await listEnterpriseAccounts({
+    tenantId: tenant._id,
+    enterpriseId: enterprise._id,
+  });
   const rights = editRights(member, isOwn);
   return {
     slug: tenant.slug,
@@ -91,13 +106,17 @@ const updateFormSchema = z.object({
   version: z.coerce.number().int().min(0),
 });
 
-const WRITE_ERRORS: Record<Exclude<EnterpriseWriteError, "notFound">, { field: string; key: MessageKey }> = {
+const WRITE_ERRORS: Record<
+  Exclude<EnterpriseWriteError, "notFound">,
+  { field: string; key: MessageKey }
+> = {
   creditCodeTaken: { field: "creditCode", key: "errors.creditCode.taken" },
   conflict: { field: "_form", key: "errors.conflict" },
   locked: { field: "_form", key: "enterprise.locked" },
 };
 
-const fail = (errors: Record<string, string>, status: number) => data({ ok: false as const, errors }, { status });
+const fail = (errors: Record<string, string>, status: number) =>
+  data({ ok: false as const, errors }, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member, enterprise, isOwn } = await requireVisibleEnterprise(request, params);
@@ -108,8 +127,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!meta.success) return fail({ _form: msg("errors.generic") }, 400);
   const parsed = enterpriseFieldsSchema.safeParse(form);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
-  const fields = rights.canEditCreditCode ? parsed.data : { ...parsed.data, creditCode: enterprise.creditCode };
-  if (!isTenantDistrict(tenant, fields.districtCode)) return fail({ districtCode: msg("errors.invalidChoice") }, 400);
+  const fields = rights.canEditCreditCode
+    ? parsed.data
+    : { ...parsed.data, creditCode: enterprise.creditCode };
+  if (!isTenantDistrict(tenant, fields.districtCode))
+    return fail({ districtCode: msg("errors.invalidChoice") }, 400);
 
   const result = await updateEnterprise({
     tenantId: tenant._id,
@@ -153,10 +175,17 @@ export default function EnterpriseDetail() {
       </h1>
       {created ? <Notice>{t("enterprise.create.done")}</Notice> : null}
       {actionData?.ok ? (
-        <Notice>{actionData.changed.length > 0 ? t("enterprise.edit.saved") : t("enterprise.edit.noChanges")}</Notice>
+        <Notice>
+          {actionData.changed.length > 0
+            ? t("enterprise.edit.saved")
+            : t("enterprise.edit.noChanges")}
+        </Notice>
       ) : null}
       {enterprise.locked ? (
-        <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
           {t("enterprise.locked")}
         </div>
       ) : null}
@@ -191,7 +220,11 @@ export default function EnterpriseDetail() {
                 <tr key={a.id}>
                   <td>
                     {a.name}
-                    {a.disabled ? <span className="badge ml-2 bg-slate-100 text-slate-600">{t("enterprise.account.disabled")}</span> : null}
+                    {a.disabled ? (
+                      <span className="badge ml-2 bg-slate-100 text-slate-600">
+                        {t("enterprise.account.disabled")}
+                      </span>
+                    ) : null}
                   </td>
                   <td>{a.email}</td>
                   <td>{t(`role.${a.role}`)}</td>
@@ -257,7 +290,11 @@ function EditForm() {
           creditCodeReadOnly={!canEditCreditCode}
         />
         <div className="flex justify-end">
-          <button type="submit" className="btn-primary" disabled={navigation.state === "submitting"}>
+          <button
+            type="submit"
+            className="btn-primary"
+            disabled={navigation.state === "submitting"}
+          >
             {t("common.save")}
           </button>
         </div>
@@ -266,7 +303,9 @@ function EditForm() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? `${d.enterprise.name} · SafeGrade` : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${d.enterprise.name} · SafeGrade` : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

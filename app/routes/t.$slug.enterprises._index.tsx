@@ -46,7 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     slug: tenant.slug,
     locale,
-    filters: { q: filters.q, district: filters.district, industry: filters.industry ?? "", size: filters.size ?? "" },
+    filters: {
+      q: filters.q,
+      district: filters.district,
+      industry: filters.industry ?? "",
+      size: filters.size ?? "",
+    },
     items: result.items.map((e) => ({
       id: String(e._id),
       name: e.name,
@@ -65,7 +70,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function EnterpriseList() {
-  const { slug, filters, items, total, page, pageSize, districts, canCreate } = useLoaderData<typeof loader>();
+  const { slug, filters, items, total, page, pageSize, districts, canCreate } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const base = `/t/${slug}/enterprises`;
   return (
@@ -163,7 +169,10 @@ export default function EnterpriseList() {
               items.map((e) => (
                 <tr key={e.id}>
                   <td>
-                    <Link to={`${base}/${e.id}`} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      to={`${base}/${e.id}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       {e.name}
                     </Link>
                   </td>

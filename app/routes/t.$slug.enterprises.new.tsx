@@ -1,9 +1,26 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { clientIp } from "~/auth.server";
-import { EMPTY_ENTERPRISE_TEXT, EnterpriseFieldset, type EnterpriseFormInput } from "~/components/enterprise-fields";
+import {
+  EMPTY_ENTERPRISE_TEXT,
+  EnterpriseFieldset,
+  type EnterpriseFormInput,
+} from "~/components/enterprise-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { createEnterprise, districtOptions, isTenantDistrict } from "~/data/enterprises.server";
@@ -15,16 +32,25 @@ import { requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "create:enterprise:any");
-  return { slug: tenant.slug, districts: districtOptions(tenant), locale: await getLocale(request) };
+  return {
+    slug: tenant.slug,
+    districts: districtOptions(tenant),
+    locale: await getLocale(request),
+  };
 }
 
 const fail = (errors: Record<string, string>, status: number) => data({ errors }, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "create:enterprise:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "create:enterprise:any",
+  );
   const parsed = enterpriseFieldsSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
-  if (!isTenantDistrict(tenant, parsed.data.districtCode)) return fail({ districtCode: msg("errors.invalidChoice") }, 400);
+  if (!isTenantDistrict(tenant, parsed.data.districtCode))
+    return fail({ districtCode: msg("errors.invalidChoice") }, 400);
   const result = await createEnterprise({
     tenantId: tenant._id,
     fields: parsed.data,
@@ -73,7 +99,11 @@ export default function NewEnterprise() {
           <Link to={`/t/${slug}/enterprises`} className="btn-secondary">
             {t("common.cancel")}
           </Link>
-          <button type="submit" className="btn-primary" disabled={navigation.state === "submitting"}>
+          <button
+            type="submit"
+            className="btn-primary"
+            disabled={navigation.state === "submitting"}
+          >
             {t("common.save")}
           </button>
         </div>

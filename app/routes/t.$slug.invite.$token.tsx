@@ -1,11 +1,29 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { clientIp, startSessionFor } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, TextField } from "~/components/form";
-import { acceptInvitation, getInvitationByToken, type AcceptInput, type InvitationState } from "~/data/invitations.server";
+import {
+  acceptInvitation,
+  getInvitationByToken,
+  type AcceptInput,
+  type InvitationState,
+} from "~/data/invitations.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
@@ -33,7 +51,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const base = { locale, slug: tenant.slug, tenantName: tenantName(tenant, locale) };
   if (found.state !== "pending") {
     // 410 Gone: the link existed but can no longer be used; the page says why.
-    return data({ ...base, kind: "unavailable" as const, reason: UNAVAILABLE[found.state] }, { status: 410 });
+    return data(
+      { ...base, kind: "unavailable" as const, reason: UNAVAILABLE[found.state] },
+      { status: 410 },
+    );
   }
   const { invitation } = found;
   return data({
@@ -63,17 +84,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const found = await getInvitationByToken({ tenantId: tenant._id, token });
   if (!found) throw notFound();
   if (found.state !== "pending") {
-    return data<ActionResult>({ errors: { _form: msg(UNAVAILABLE[found.state]) } }, { status: 410 });
+    return data<ActionResult>(
+      { errors: { _form: msg(UNAVAILABLE[found.state]) } },
+      { status: 410 },
+    );
   }
   const form = Object.fromEntries(await request.formData());
   let input: AcceptInput;
   if (form.mode === "existing") {
     const parsed = acceptInviteExistingUserSchema.safeParse(form);
-    if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
+    if (!parsed.success)
+      return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
     input = { kind: "existing", password: parsed.data.password };
   } else {
     const parsed = newUserSchemaFor(found.invitation.email).safeParse(form);
-    if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
+    if (!parsed.success)
+      return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
     input = { kind: "new", name: parsed.data.name, password: parsed.data.password };
   }
 
@@ -91,22 +117,44 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "used":
       case "expired":
       case "revoked":
-        return data<ActionResult>({ errors: { _form: msg(UNAVAILABLE[result.error]) } }, { status: 410 });
+        return data<ActionResult>(
+          { errors: { _form: msg(UNAVAILABLE[result.error]) } },
+          { status: 410 },
+        );
       case "accountExists":
-        return data<ActionResult>({ errors: { _form: msg("errors.invite.accountExists") } }, { status: 409 });
+        return data<ActionResult>(
+          { errors: { _form: msg("errors.invite.accountExists") } },
+          { status: 409 },
+        );
       case "noAccount":
-        return data<ActionResult>({ errors: { _form: msg("errors.invite.noAccount") } }, { status: 409 });
+        return data<ActionResult>(
+          { errors: { _form: msg("errors.invite.noAccount") } },
+          { status: 409 },
+        );
       case "wrongPassword":
-        return data<ActionResult>({ errors: { password: msg("errors.invite.wrongPassword") } }, { status: 401 });
+        return data<ActionResult>(
+          { errors: { password: msg("errors.invite.wrongPassword") } },
+          { status: 401 },
+        );
       case "weakPassword":
-        return data<ActionResult>({ errors: { password: msg("errors.password.classes") } }, { status: 400 });
+        return data<ActionResult>(
+          { errors: { password: msg("errors.password.classes") } },
+          { status: 400 },
+        );
       case "rateLimited":
         return data<ActionResult>(
-          { errors: { _form: msg("errors.login.rateLimited", { minutes: result.retryAfterMinutes ?? 15 }) } },
+          {
+            errors: {
+              _form: msg("errors.login.rateLimited", { minutes: result.retryAfterMinutes ?? 15 }),
+            },
+          },
           { status: 429 },
         );
       case "disabled":
-        return data<ActionResult>({ errors: { _form: msg("errors.login.disabled") } }, { status: 403 });
+        return data<ActionResult>(
+          { errors: { _form: msg("errors.login.disabled") } },
+          { status: 403 },
+        );
     }
   }
   const setCookie = await startSessionFor(result.user, request);
@@ -138,10 +186,14 @@ export default function AcceptInvitationPage() {
     <div className="mx-auto max-w-md">
       <div className="card">
         <h1 className="page-title">{t("auth.invite.title")}</h1>
-        <p className="text-slate-700">{t("auth.invite.intro", { role: t(`role.${d.role}`), tenant: d.tenantName })}</p>
+        <p className="text-slate-700">
+          {t("auth.invite.intro", { role: t(`role.${d.role}`), tenant: d.tenantName })}
+        </p>
         <ul className="mt-2 space-y-1 text-sm text-slate-600">
           <li>{t("auth.invite.email", { email: d.email })}</li>
-          {d.enterpriseName ? <li>{t("auth.invite.enterprise", { name: d.enterpriseName })}</li> : null}
+          {d.enterpriseName ? (
+            <li>{t("auth.invite.enterprise", { name: d.enterpriseName })}</li>
+          ) : null}
           <li>{t("auth.invite.validUntil", { date: formatDateTime(d.expiresAt, locale) })}</li>
         </ul>
         <div className="mt-6">
@@ -156,7 +208,13 @@ export default function AcceptInvitationPage() {
   );
 }
 
-function NewUserForm({ email, serverErrors }: { email: string; serverErrors: Record<string, string> }) {
+function NewUserForm({
+  email,
+  serverErrors,
+}: {
+  email: string;
+  serverErrors: Record<string, string>;
+}) {
   const t = useT();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -205,14 +263,24 @@ function NewUserForm({ email, serverErrors }: { email: string; serverErrors: Rec
         error={errors.confirmPassword?.message ?? serverErrors.confirmPassword}
         {...register("confirmPassword")}
       />
-      <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
+      <button
+        type="submit"
+        className="btn-primary w-full"
+        disabled={navigation.state === "submitting"}
+      >
         {t("auth.invite.accept")}
       </button>
     </Form>
   );
 }
 
-function ExistingUserForm({ email, serverErrors }: { email: string; serverErrors: Record<string, string> }) {
+function ExistingUserForm({
+  email,
+  serverErrors,
+}: {
+  email: string;
+  serverErrors: Record<string, string>;
+}) {
   const t = useT();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -220,7 +288,10 @@ function ExistingUserForm({ email, serverErrors }: { email: string; serverErrors
     register,
     handleSubmit,
     formState: { errors },
-  } = useForm({ resolver: zodResolver(acceptInviteExistingUserSchema), defaultValues: { password: "" } });
+  } = useForm({
+    resolver: zodResolver(acceptInviteExistingUserSchema),
+    defaultValues: { password: "" },
+  });
   return (
     <Form
       method="post"
@@ -243,7 +314,11 @@ function ExistingUserForm({ email, serverErrors }: { email: string; serverErrors
         error={errors.password?.message ?? serverErrors.password}
         {...register("password")}
       />
-      <button type="submit" className="btn-primary w-full" disabled={navigation.state === "submitting"}>
+      <button
+        type="submit"
+        className="btn-primary w-full"
+        disabled={navigation.state === "submitting"}
+      >
         {t("auth.invite.accept")}
       </button>
     </Form>

@@ -1,6 +1,19 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { clientIp } from "~/auth.server";
@@ -80,7 +93,13 @@ export default function RegisterPage() {
   } = useForm<z.input<typeof registrationSchema>, unknown, z.output<typeof registrationSchema>>({
     resolver: zodResolver(registrationSchema),
     mode: "onTouched",
-    defaultValues: { ...EMPTY_ENTERPRISE_TEXT, adminName: "", adminEmail: "", password: "", confirmPassword: "" },
+    defaultValues: {
+      ...EMPTY_ENTERPRISE_TEXT,
+      adminName: "",
+      adminEmail: "",
+      password: "",
+      confirmPassword: "",
+    },
   });
   const serverErrors: Record<string, string> = actionData?.errors ?? {};
   const errorFor = (name: keyof typeof errors) => errors[name]?.message ?? serverErrors[name];
@@ -116,13 +135,20 @@ export default function RegisterPage() {
       >
         <FormError error={serverErrors._form} />
         <fieldset className="card space-y-4">
-          <legend className="px-1 text-base font-medium">{t("registration.enterpriseSection")}</legend>
+          <legend className="px-1 text-base font-medium">
+            {t("registration.enterpriseSection")}
+          </legend>
           <EnterpriseFieldset field={(n) => register(n)} error={errorFor} districts={districts} />
         </fieldset>
         <fieldset className="card space-y-4">
           <legend className="px-1 text-base font-medium">{t("registration.adminSection")}</legend>
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextField label={t("registration.adminName")} autoComplete="name" error={errorFor("adminName")} {...register("adminName")} />
+            <TextField
+              label={t("registration.adminName")}
+              autoComplete="name"
+              error={errorFor("adminName")}
+              {...register("adminName")}
+            />
             <TextField
               label={t("registration.adminEmail")}
               type="email"
@@ -155,7 +181,11 @@ export default function RegisterPage() {
               {t("nav.login")}
             </Link>
           </p>
-          <button type="submit" className="btn-primary" disabled={navigation.state === "submitting"}>
+          <button
+            type="submit"
+            className="btn-primary"
+            disabled={navigation.state === "submitting"}
+          >
             {t("registration.submit")}
           </button>
         </div>

@@ -1,6 +1,18 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp } from "~/auth.server";
@@ -14,8 +26,9 @@ import {
   type RegistrationView,
 } from "~/data/registrations.server";
 import { districtName, type TenantView } from "~/data/tenants.server";
-import { translate, type Locale, type MessageKey } from "~/i18n";
+import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { msg, reasonSchema } from "~/lib/validation";
 import { notFound, requireTenantPermission } from "~/tenant.server";
@@ -62,21 +75,33 @@ const decisionSchema = z.discriminatedUnion("intent", [
 
 const DECISION_ERRORS: Record<Exclude<DecisionError, "notFound">, MessageKey> = {
   notPending: "errors.registration.notPending",
+  conflict: "errors.conflict",
   creditCodeTaken: "errors.creditCode.taken",
   emailTaken: "errors.emailTaken",
 };
 
-type ActionResult = { ok: boolean; id: string; notice: MessageKey | null; errors: Record<string, string> };
+type ActionResult = {
+  ok: boolean;
+  id: string;
+  notice: MessageKey | null;
+  errors: Record<string, string>;
+};
 const reply = (body: ActionResult, status = 200) => data(body, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "approve:registration:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "approve:registration:any",
+  );
   const form = Object.fromEntries(await request.formData());
   const id = typeof form.id === "string" ? form.id : "";
   const parsed = decisionSchema.safeParse(form);
   if (!parsed.success) {
     const reasonIssue = parsed.error.issues.find((i) => i.path[0] === "reason");
-    const errors: Record<string, string> = reasonIssue ? { reason: reasonIssue.message } : { _form: msg("errors.generic") };
+    const errors: Record<string, string> = reasonIssue
+      ? { reason: reasonIssue.message }
+      : { _form: msg("errors.generic") };
     return reply({ ok: false, id, notice: null, errors }, 400);
   }
   const actor = { id: member.user._id, email: member.user.email };
@@ -84,21 +109,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result =
     parsed.data.intent === "approve"
       ? await approveRegistration({ tenantId: tenant._id, id: parsed.data.id, actor, ip })
-      : await refuseRegistration({ tenantId: tenant._id, id: parsed.data.id, reason: parsed.data.reason, actor, ip });
+      : await refuseRegistration({
+          tenantId: tenant._id,
+          id: parsed.data.id,
+          reason: parsed.data.reason,
+          actor,
+          ip,
+        });
   if (!result.ok) {
     // Another tenant's id looks exactly like an id that does not exist.
     if (result.error === "notFound") throw notFound();
-    return reply({ ok: false, id, notice: null, errors: { _form: msg(DECISION_ERRORS[result.error]) } }, 409);
+    return reply(
+      { ok: false, id, notice: null, errors: { _form: msg(DECISION_ERRORS[result.error]) } },
+      409,
+    );
   }
-  const notice: MessageKey = parsed.data.intent === "approve" ? "registration.approved" : "registration.refused";
+  const notice: MessageKey =
+    parsed.data.intent === "approve" ? "registration.approved" : "registration.refused";
   return reply({ ok: true, id, notice, errors: {} });
-}
-
-function formatTime(locale: Locale, iso: string): string {
-  // A fixed zone so the server render and the browser agree (the product is used in China).
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(
-    new Date(iso),
-  );
 }
 
 export default function Registrations() {
@@ -119,7 +147,11 @@ export default function Registrations() {
         ) : (
           <ul className="space-y-4" data-testid="open-registrations">
             {open.map((r) => (
-              <OpenRegistration key={r.id} row={r} errors={actionData?.id === r.id ? actionData.errors : {}} />
+              <OpenRegistration
+                key={r.id}
+                row={r}
+                errors={actionData?.id === r.id ? actionData.errors : {}}
+              />
             ))}
           </ul>
         )}
@@ -147,7 +179,10 @@ export default function Registrations() {
                   <tr key={r.id}>
                     <td>
                       {r.enterpriseId ? (
-                        <Link to={`/t/${slug}/enterprises/${r.enterpriseId}`} className="text-brand-700 hover:underline">
+                        <Link
+                          to={`/t/${slug}/enterprises/${r.enterpriseId}`}
+                          className="text-brand-700 hover:underline"
+                        >
                           {r.name}
                         </Link>
                       ) : (
@@ -160,7 +195,7 @@ export default function Registrations() {
                       <div className="text-xs text-slate-500">{r.adminEmail}</div>
                     </td>
                     <td>{t(`registration.status.${r.status}`)}</td>
-                    <td>{r.decidedAt ? formatTime(locale, r.decidedAt) : "—"}</td>
+                    <td>{r.decidedAt ? formatDateTime(r.decidedAt, locale) : "—"}</td>
                     <td className="max-w-xs whitespace-pre-wrap break-words">{r.reason || "—"}</td>
                   </tr>
                 ))}
@@ -173,7 +208,13 @@ export default function Registrations() {
   );
 }
 
-function OpenRegistration({ row, errors: serverErrors }: { row: Row; errors: Record<string, string> }) {
+function OpenRegistration({
+  row,
+  errors: serverErrors,
+}: {
+  row: Row;
+  errors: Record<string, string>;
+}) {
   const t = useT();
   const locale = useLocale();
   const navigation = useNavigation();
@@ -192,15 +233,19 @@ function OpenRegistration({ row, errors: serverErrors }: { row: Row; errors: Rec
     [t("enterprise.address"), row.address],
     [t("enterprise.contactName"), [row.contactName, row.contactPhone].filter(Boolean).join(" · ")],
     [t("registration.applicant"), `${row.adminName} <${row.adminEmail}>`],
-    [t("registration.submittedAt"), formatTime(locale, row.submittedAt)],
+    [t("registration.submittedAt"), formatDateTime(row.submittedAt, locale)],
   ];
   return (
     <li className="card space-y-4" data-registration={row.id}>
       <div className="flex flex-wrap items-center gap-3">
         <h3 className="text-base font-semibold">{row.name}</h3>
-        <span className="badge bg-amber-50 text-amber-800">{t(`registration.status.${row.status}`)}</span>
+        <span className="badge bg-amber-50 text-amber-800">
+          {t(`registration.status.${row.status}`)}
+        </span>
       </div>
-      {row.status === "approving" ? <p className="text-sm text-amber-700">{t("registration.approvingHint")}</p> : null}
+      {row.status === "approving" ? (
+        <p className="text-sm text-amber-700">{t("registration.approvingHint")}</p>
+      ) : null}
       <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-2">
         {details.map(([label, value]) => (
           <div key={label}>

@@ -5,7 +5,7 @@ const baseUrl = inject("baseUrl");
 
 /** What each demo role must (and must not) see in the main navigation. */
 const EXPECTED: Array<{ email: string; sees: string[]; hidden: string[] }> = [
-  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit"], hidden: ["my-enterprise"] },
+  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics"], hidden: ["my-enterprise"] },
   { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations"], hidden: ["users", "audit", "my-enterprise"] },
   { email: "reviewer@demo.safegrade.cn", sees: ["home"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise"] },
   { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users"], hidden: ["enterprises", "registrations", "audit"] },

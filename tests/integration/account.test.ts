@@ -13,10 +13,15 @@ const NEW_PASSWORD = "Rotated-password-77";
 async function setup() {
   const tenant = await createTenant();
   const { user } = await createMember(tenant._id, "regulator");
-  const [current, laptop, phone] = [await cookieFor(user._id), await cookieFor(user._id), await cookieFor(user._id)];
+  const [current, laptop, phone] = [
+    await cookieFor(user._id),
+    await cookieFor(user._id),
+    await cookieFor(user._id),
+  ];
   const post = (form: Record<string, string>, cookie = current) =>
     callAction(accountAction, `/t/${tenant.slug}/account`, { slug: tenant.slug }, { cookie, form });
-  const load = (cookie = current) => callLoader(accountLoader, `/t/${tenant.slug}/account`, { slug: tenant.slug }, { cookie });
+  const load = (cookie = current) =>
+    callLoader(accountLoader, `/t/${tenant.slug}/account`, { slug: tenant.slug }, { cookie });
   return { tenant, user, current, laptop, phone, post, load };
 }
 
@@ -32,7 +37,9 @@ describe("account page", () => {
     const tenant = await createTenant();
     const res = await callLoader(accountLoader, `/t/${tenant.slug}/account`, { slug: tenant.slug });
     expect(res.status).toBe(302);
-    expect(res.location).toBe(`/t/${tenant.slug}/login?redirectTo=${encodeURIComponent(`/t/${tenant.slug}/account`)}`);
+    expect(res.location).toBe(
+      `/t/${tenant.slug}/login?redirectTo=${encodeURIComponent(`/t/${tenant.slug}/account`)}`,
+    );
   });
 
   it("changes the display name and audits it; an empty name is a 400", async () => {
@@ -41,7 +48,9 @@ describe("account page", () => {
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ notice: "auth.account.profileSaved" });
     expect((await User.findById(user._id).lean())?.name).toBe("监管员 陈立（新）");
-    expect(await AuditEvent.findOne({ tenantId: tenant._id, action: "profile.updated" }).lean()).toMatchObject({
+    expect(
+      await AuditEvent.findOne({ tenantId: tenant._id, action: "profile.updated" }).lean(),
+    ).toMatchObject({
       details: { from: user.name, to: "监管员 陈立（新）" },
     });
 
@@ -53,7 +62,12 @@ describe("account page", () => {
   it("changing the password re-hashes it, ends the other sessions and keeps this one", async () => {
     const { tenant, user, current, laptop, post, load } = await setup();
     const oldHash = (await User.findById(user._id).lean())?.passwordHash;
-    const res = await post({ intent: "password", currentPassword: TEST_PASSWORD, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const res = await post({
+      intent: "password",
+      currentPassword: TEST_PASSWORD,
+      password: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ notice: "auth.account.passwordChanged" });
 
@@ -66,14 +80,21 @@ describe("account page", () => {
     expect(await Session.countDocuments({ userId: user._id })).toBe(1);
     expect((await load(current)).status).toBe(200);
     expect((await load(laptop)).status).toBe(302);
-    expect(await AuditEvent.findOne({ tenantId: tenant._id, action: "password.changed" }).lean()).toMatchObject({
+    expect(
+      await AuditEvent.findOne({ tenantId: tenant._id, action: "password.changed" }).lean(),
+    ).toMatchObject({
       actorEmail: user.email,
       details: { sessionsEnded: 2 },
     });
 
     // The new password logs in; the old one does not.
     const login = (password: string) =>
-      callAction(loginAction, `/t/${tenant.slug}/login`, { slug: tenant.slug }, { form: { email: user.email, password } });
+      callAction(
+        loginAction,
+        `/t/${tenant.slug}/login`,
+        { slug: tenant.slug },
+        { form: { email: user.email, password } },
+      );
     expect((await login(TEST_PASSWORD)).status).toBe(401);
     expect((await login(NEW_PASSWORD)).status).toBe(302);
   });
@@ -83,11 +104,43 @@ describe("account page", () => {
     const oldHash = (await User.findById(user._id).lean())?.passwordHash;
     const local = user.email.split("@")[0] ?? "";
     const cases: Array<[Record<string, string>, number, Record<string, string>]> = [
-      [{ currentPassword: "not-my-password-1", password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, 400, { currentPassword: "errors.password.wrong" }],
-      [{ currentPassword: TEST_PASSWORD, password: "short1", confirmPassword: "short1" }, 400, { password: "errors.password.tooShort" }],
-      [{ currentPassword: TEST_PASSWORD, password: NEW_PASSWORD, confirmPassword: "different-1234" }, 400, { confirmPassword: "errors.password.mismatch" }],
-      [{ currentPassword: TEST_PASSWORD, password: `${local}-2026A`, confirmPassword: `${local}-2026A` }, 400, { password: "errors.password.containsEmail" }],
-      [{ currentPassword: TEST_PASSWORD, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD }, 400, { password: "errors.password.unchanged" }],
+      [
+        {
+          currentPassword: "not-my-password-1",
+          password: NEW_PASSWORD,
+          confirmPassword: NEW_PASSWORD,
+        },
+        400,
+        { currentPassword: "errors.password.wrong" },
+      ],
+      [
+        { currentPassword: TEST_PASSWORD, password: "short1", confirmPassword: "short1" },
+        400,
+        { password: "errors.password.tooShort" },
+      ],
+      [
+        {
+          currentPassword: TEST_PASSWORD,
+          password: NEW_PASSWORD,
+          confirmPassword: "different-1234",
+        },
+        400,
+        { confirmPassword: "errors.password.mismatch" },
+      ],
+      [
+        {
+          currentPassword: TEST_PASSWORD,
+          password: `${local}-2026A`,
+          confirmPassword: `${local}-2026A`,
+        },
+        400,
+        { password: "errors.password.containsEmail" },
+      ],
+      [
+        { currentPassword: TEST_PASSWORD, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD },
+        400,
+        { password: "errors.password.unchanged" },
+      ],
     ];
     for (const [form, status, errors] of cases) {
       const res = await post({ intent: "password", ...form });
@@ -101,12 +154,27 @@ describe("account page", () => {
   it("limits guessing the current password like the login form does", async () => {
     const { user, post } = await setup();
     for (let i = 0; i < 5; i++) {
-      const res = await post({ intent: "password", currentPassword: `guess-${i}-password`, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+      const res = await post({
+        intent: "password",
+        currentPassword: `guess-${i}-password`,
+        password: NEW_PASSWORD,
+        confirmPassword: NEW_PASSWORD,
+      });
       expect(res.status).toBe(400);
     }
-    const blocked = await post({ intent: "password", currentPassword: TEST_PASSWORD, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const blocked = await post({
+      intent: "password",
+      currentPassword: TEST_PASSWORD,
+      password: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(blocked.status).toBe(429);
-    expect(await verifyPassword((await User.findById(user._id).lean())?.passwordHash ?? "", TEST_PASSWORD)).toBe(true);
+    expect(
+      await verifyPassword(
+        (await User.findById(user._id).lean())?.passwordHash ?? "",
+        TEST_PASSWORD,
+      ),
+    ).toBe(true);
   });
 
   it("log out everywhere deletes every session of the user, including this one, and audits it", async () => {
@@ -122,7 +190,13 @@ describe("account page", () => {
     expect(await Session.countDocuments({ userId: someoneElse._id })).toBe(1);
     expect((await load(current)).status).toBe(302);
     expect((await load(phone)).status).toBe(302);
-    expect(await AuditEvent.countDocuments({ tenantId: tenant._id, action: "logout.everywhere", actorEmail: user.email })).toBe(1);
+    expect(
+      await AuditEvent.countDocuments({
+        tenantId: tenant._id,
+        action: "logout.everywhere",
+        actorEmail: user.email,
+      }),
+    ).toBe(1);
   });
 
   it("rejects an unknown intent with 400", async () => {

@@ -1,6 +1,7 @@
 import type { Types } from "mongoose";
 import { describe, expect, it, vi } from "vitest";
 import { AuditEvent } from "../../models/audit-event";
+import { Claim } from "../../models/claim";
 import { Invitation } from "../../models/invitation";
 import { Membership } from "../../models/membership";
 import { OutboxMessage } from "../../models/outbox-message";
@@ -12,7 +13,14 @@ import { loader as homeLoader } from "~/routes/t.$slug._index";
 import { action as usersAction, loader as usersLoader } from "~/routes/t.$slug.admin.users";
 import { action as inviteAction, loader as inviteLoader } from "~/routes/t.$slug.invite.$token";
 import { callAction, callLoader } from "../route-helpers";
-import { cookieFor, createEnterprise, createMember, createTenant, createUser, TEST_PASSWORD } from "../factories";
+import {
+  cookieFor,
+  createEnterprise,
+  createMember,
+  createTenant,
+  createUser,
+  TEST_PASSWORD,
+} from "../factories";
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 const NEW_PASSWORD = "Safety-first-2026";
@@ -22,15 +30,28 @@ async function adminOf(tenant: Tenant) {
   return { user, cookie: await cookieFor(user._id) };
 }
 
-async function invite(tenant: Tenant, cookie: string, form: { email: string; role: string; enterpriseId?: string }) {
-  return callAction(usersAction, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, {
-    cookie,
-    form: { intent: "invite", enterpriseId: "", ...form },
-  });
+async function invite(
+  tenant: Tenant,
+  cookie: string,
+  form: { email: string; role: string; enterpriseId?: string },
+) {
+  return callAction(
+    usersAction,
+    `/t/${tenant.slug}/admin/users`,
+    { slug: tenant.slug },
+    {
+      cookie,
+      form: { intent: "invite", enterpriseId: "", ...form },
+    },
+  );
 }
 
 /** Invites and returns the raw token from the link the action shows outside production. */
-async function inviteToken(tenant: Tenant, cookie: string, form: { email: string; role: string; enterpriseId?: string }) {
+async function inviteToken(
+  tenant: Tenant,
+  cookie: string,
+  form: { email: string; role: string; enterpriseId?: string },
+) {
   const res = await invite(tenant, cookie, form);
   expect(res.status).toBe(200);
   const link = (res.data as { link?: string }).link;
@@ -41,7 +62,12 @@ async function inviteToken(tenant: Tenant, cookie: string, form: { email: string
 }
 
 function accept(tenant: Tenant, token: string, form: Record<string, string>) {
-  return callAction(inviteAction, `/t/${tenant.slug}/invite/${token}`, { slug: tenant.slug, token }, { form });
+  return callAction(
+    inviteAction,
+    `/t/${tenant.slug}/invite/${token}`,
+    { slug: tenant.slug, token },
+    { form },
+  );
 }
 
 const newUserForm = (overrides: Record<string, string> = {}) => ({
@@ -66,10 +92,18 @@ describe("creating invitations", () => {
   it("stores only the token hash, queues the email, audits, and lists it as pending", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "  New.Regulator@Example.com ", role: "regulator" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "  New.Regulator@Example.com ",
+      role: "regulator",
+    });
 
     const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
-    expect(invitation).toMatchObject({ email: "new.regulator@example.com", role: "regulator", enterpriseId: null, usedAt: null });
+    expect(invitation).toMatchObject({
+      email: "new.regulator@example.com",
+      role: "regulator",
+      enterpriseId: null,
+      usedAt: null,
+    });
     expect(invitation?.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(invitation)).not.toContain(token);
     const ttl = (invitation?.expiresAt.getTime() ?? 0) - Date.now();
@@ -86,24 +120,44 @@ describe("creating invitations", () => {
     });
     expect(String(outbox?.data.link)).toMatch(new RegExp(`/t/${tenant.slug}/invite/${token}$`));
 
-    const audit = await AuditEvent.findOne({ tenantId: tenant._id, action: "invitation.created" }).lean();
-    expect(audit).toMatchObject({ actorEmail: admin.user.email, targetType: "invitation", targetLabel: "new.regulator@example.com" });
+    const audit = await AuditEvent.findOne({
+      tenantId: tenant._id,
+      action: "invitation.created",
+    }).lean();
+    expect(audit).toMatchObject({
+      actorEmail: admin.user.email,
+      targetType: "invitation",
+      targetLabel: "new.regulator@example.com",
+    });
 
-    const page = await callLoader(usersLoader, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, { cookie: admin.cookie });
+    const page = await callLoader(
+      usersLoader,
+      `/t/${tenant.slug}/admin/users`,
+      { slug: tenant.slug },
+      { cookie: admin.cookie },
+    );
     expect(page.status).toBe(200);
-    expect(page.data).toMatchObject({ pending: { items: [{ email: "new.regulator@example.com", role: "regulator" }] } });
+    expect(page.data).toMatchObject({
+      pending: { items: [{ email: "new.regulator@example.com", role: "regulator" }] },
+    });
   });
 
   it("refuses a second pending invitation for the same email and role", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
     await inviteToken(tenant, admin.cookie, { email: "twice@example.com", role: "reviewer" });
-    const again = await invite(tenant, admin.cookie, { email: "twice@example.com", role: "reviewer" });
+    const again = await invite(tenant, admin.cookie, {
+      email: "twice@example.com",
+      role: "reviewer",
+    });
     expect(again.status).toBe(409);
     expect(again.data).toMatchObject({ errors: { email: "errors.invite.duplicate" } });
     expect(await Invitation.countDocuments({ tenantId: tenant._id })).toBe(1);
     // Another role for the same person is a different invitation.
-    expect((await invite(tenant, admin.cookie, { email: "twice@example.com", role: "regulator" })).status).toBe(200);
+    expect(
+      (await invite(tenant, admin.cookie, { email: "twice@example.com", role: "regulator" }))
+        .status,
+    ).toBe(200);
   });
 
   it("refuses to invite someone who already has that role here", async () => {
@@ -123,11 +177,18 @@ describe("creating invitations", () => {
 
     const bad = await invite(tenant, admin.cookie, { email: "not-an-email", role: "nobody" });
     expect(bad.status).toBe(400);
-    expect(bad.data).toMatchObject({ errors: { email: "errors.email", role: "errors.invalidChoice" } });
+    expect(bad.data).toMatchObject({
+      errors: { email: "errors.email", role: "errors.invalidChoice" },
+    });
 
-    const noEnterprise = await invite(tenant, admin.cookie, { email: "a@example.com", role: "enterprise_member" });
+    const noEnterprise = await invite(tenant, admin.cookie, {
+      email: "a@example.com",
+      role: "enterprise_member",
+    });
     expect(noEnterprise.status).toBe(400);
-    expect(noEnterprise.data).toMatchObject({ errors: { enterpriseId: "errors.invite.enterpriseRequired" } });
+    expect(noEnterprise.data).toMatchObject({
+      errors: { enterpriseId: "errors.invite.enterpriseRequired" },
+    });
 
     const wrongTenant = await invite(tenant, admin.cookie, {
       email: "a@example.com",
@@ -136,7 +197,9 @@ describe("creating invitations", () => {
     });
     expect(wrongTenant.status).toBe(404);
     expect(await Invitation.countDocuments({ tenantId: { $in: [tenant._id, other._id] } })).toBe(0);
-    expect(await OutboxMessage.countDocuments({ tenantId: { $in: [tenant._id, other._id] } })).toBe(0);
+    expect(await OutboxMessage.countDocuments({ tenantId: { $in: [tenant._id, other._id] } })).toBe(
+      0,
+    );
   });
 
   it("lets an enterprise admin invite only members and admins of their own enterprise", async () => {
@@ -149,7 +212,11 @@ describe("creating invitations", () => {
       { email: "x@example.com", role: "regulator" },
       { email: "x@example.com", role: "tenant_admin" },
       { email: "x@example.com", role: "reviewer" },
-      { email: "x@example.com", role: "enterprise_member", enterpriseId: String(otherEnterprise._id) },
+      {
+        email: "x@example.com",
+        role: "enterprise_member",
+        enterpriseId: String(otherEnterprise._id),
+      },
     ]) {
       const res = await invite(tenant, cookie, form);
       expect(res.status, JSON.stringify(form)).toBe(403);
@@ -157,7 +224,10 @@ describe("creating invitations", () => {
     expect(await Invitation.countDocuments({ tenantId: tenant._id })).toBe(0);
 
     // Their own enterprise is implied when they have only one.
-    expect((await invite(tenant, cookie, { email: "colleague@example.com", role: "enterprise_member" })).status).toBe(200);
+    expect(
+      (await invite(tenant, cookie, { email: "colleague@example.com", role: "enterprise_member" }))
+        .status,
+    ).toBe(200);
     const explicit = await invite(tenant, cookie, {
       email: "deputy@example.com",
       role: "enterprise_admin",
@@ -165,20 +235,43 @@ describe("creating invitations", () => {
     });
     expect(explicit.status).toBe(200);
     const stored = await Invitation.find({ tenantId: tenant._id }).lean();
-    expect(stored.map((i) => String(i.enterpriseId))).toEqual([String(enterpriseId), String(enterpriseId)]);
+    expect(stored.map((i) => String(i.enterpriseId))).toEqual([
+      String(enterpriseId),
+      String(enterpriseId),
+    ]);
 
     // Their page shows only their enterprise's invitations and offers only enterprise roles.
-    const page = await callLoader(usersLoader, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, { cookie });
+    const page = await callLoader(
+      usersLoader,
+      `/t/${tenant.slug}/admin/users`,
+      { slug: tenant.slug },
+      { cookie },
+    );
     expect(page.status).toBe(200);
-    expect(page.data).toMatchObject({ scope: "own", canUpdate: false, roleOptions: ["enterprise_admin", "enterprise_member"] });
+    expect(page.data).toMatchObject({
+      scope: "own",
+      canUpdate: false,
+      roleOptions: ["enterprise_admin", "enterprise_member"],
+    });
   });
 
   it("is 403 for roles without an invite permission", async () => {
     const tenant = await createTenant();
     const { user } = await createMember(tenant._id, "regulator");
     const cookie = await cookieFor(user._id);
-    expect((await callLoader(usersLoader, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, { cookie })).status).toBe(403);
-    expect((await invite(tenant, cookie, { email: "x@example.com", role: "regulator" })).status).toBe(403);
+    expect(
+      (
+        await callLoader(
+          usersLoader,
+          `/t/${tenant.slug}/admin/users`,
+          { slug: tenant.slug },
+          { cookie },
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await invite(tenant, cookie, { email: "x@example.com", role: "regulator" })).status,
+    ).toBe(403);
   });
 });
 
@@ -193,7 +286,10 @@ describe("accepting invitations", () => {
       enterpriseId: String(enterprise._id),
     });
 
-    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, { slug: tenant.slug, token });
+    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, {
+      slug: tenant.slug,
+      token,
+    });
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({
       kind: "pending",
@@ -213,24 +309,42 @@ describe("accepting invitations", () => {
     expect(user?.name).toBe("新成员 孙丽");
     expect(await verifyPassword(user?.passwordHash ?? "", NEW_PASSWORD)).toBe(true);
     const memberships = await Membership.find({ tenantId: tenant._id, userId: user?._id }).lean();
-    expect(memberships).toMatchObject([{ role: "enterprise_member", enterpriseId: enterprise._id, createdBy: admin.user._id }]);
+    expect(memberships).toMatchObject([
+      { role: "enterprise_member", enterpriseId: enterprise._id, createdBy: admin.user._id },
+    ]);
     const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
     expect(invitation?.usedAt).toBeInstanceOf(Date);
     expect(String(invitation?.usedBy)).toBe(String(user?._id));
-    expect(await AuditEvent.findOne({ tenantId: tenant._id, action: "invitation.accepted" }).lean()).toMatchObject({
+    expect(
+      await AuditEvent.findOne({ tenantId: tenant._id, action: "invitation.accepted" }).lean(),
+    ).toMatchObject({
       actorEmail: "member@example.com",
       details: { role: "enterprise_member", newUser: true },
     });
-    expect((await OutboxMessage.findOne({ tenantId: tenant._id }).lean())?.status).toBe("cancelled");
+    expect((await OutboxMessage.findOne({ tenantId: tenant._id }).lean())?.status).toBe(
+      "cancelled",
+    );
 
-    const home = await callLoader(homeLoader, `/t/${tenant.slug}`, { slug: tenant.slug }, { cookie });
-    expect(home.data).toMatchObject({ kind: "member", userName: "新成员 孙丽", roles: ["role.enterprise_member"] });
+    const home = await callLoader(
+      homeLoader,
+      `/t/${tenant.slug}`,
+      { slug: tenant.slug },
+      { cookie },
+    );
+    expect(home.data).toMatchObject({
+      kind: "member",
+      userName: "新成员 孙丽",
+      roles: ["role.enterprise_member"],
+    });
   });
 
   it("is single use: a second accept is 410 and writes nothing", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "once@example.com", role: "reviewer" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "once@example.com",
+      role: "reviewer",
+    });
     expect((await accept(tenant, token, newUserForm())).status).toBe(302);
     const before = await counts(tenant._id);
 
@@ -241,21 +355,29 @@ describe("accepting invitations", () => {
     expect(existing.status).toBe(410);
     expect(await counts(tenant._id)).toEqual(before);
 
-    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, { slug: tenant.slug, token });
+    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, {
+      slug: tenant.slug,
+      token,
+    });
     expect(page.status).toBe(410);
     expect(page.data).toMatchObject({ kind: "unavailable", reason: "errors.invite.used" });
   });
 
-  it("lets exactly one of two simultaneous accepts win", async () => {
+  it("lets exactly one of six simultaneous accepts win", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
     const existing = await createUser({ email: "racer@example.com" });
-    const token = await inviteToken(tenant, admin.cookie, { email: existing.email, role: "regulator" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: existing.email,
+      role: "regulator",
+    });
     const form = { mode: "existing", password: TEST_PASSWORD };
-    const results = await Promise.all([accept(tenant, token, form), accept(tenant, token, form), accept(tenant, token, form)]);
-    expect(results.map((r) => r.status).sort()).toEqual([302, 410, 410]);
+    const results = await Promise.all(Array.from({ length: 6 }, () => accept(tenant, token, form)));
+    expect(results.map((r) => r.status).sort()).toEqual([302, 410, 410, 410, 410, 410]);
     expect(await Membership.countDocuments({ tenantId: tenant._id, userId: existing._id })).toBe(1);
-    expect(await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.accepted" })).toBe(1);
+    expect(
+      await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.accepted" }),
+    ).toBe(1);
   });
 
   it("never leaves a used invitation without a membership when accept races a revoke", async () => {
@@ -267,14 +389,21 @@ describe("accepting invitations", () => {
       const invitation = await Invitation.findOne({ tenantId: tenant._id, email }).lean();
       await Promise.all([
         accept(tenant, token, newUserForm()),
-        callAction(usersAction, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, {
-          cookie: admin.cookie,
-          form: { intent: "revoke", invitationId: String(invitation?._id) },
-        }),
+        callAction(
+          usersAction,
+          `/t/${tenant.slug}/admin/users`,
+          { slug: tenant.slug },
+          {
+            cookie: admin.cookie,
+            form: { intent: "revoke", invitationId: String(invitation?._id) },
+          },
+        ),
       ]);
       const after = await Invitation.findOne({ tenantId: tenant._id, email }).lean();
       const user = await User.findOne({ email }).lean();
-      const membership = user ? await Membership.exists({ tenantId: tenant._id, userId: user._id }) : null;
+      const membership = user
+        ? await Membership.exists({ tenantId: tenant._id, userId: user._id })
+        : null;
       // Exactly one side wins, and the data agrees with the winner.
       expect(Boolean(after?.usedAt) !== Boolean(after?.revokedAt)).toBe(true);
       expect(Boolean(after?.usedAt)).toBe(Boolean(membership));
@@ -285,30 +414,80 @@ describe("accepting invitations", () => {
   it("undoes the new user and membership when the claim loses to a revoke that lands mid-way", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "midway@example.com", role: "reviewer" });
-    const claim = Invitation.findOneAndUpdate.bind(Invitation);
-    // The revoke happens after acceptInvitation checked the invitation and wrote the user and
-    // membership, just before its compare-and-set claim.
-    vi.spyOn(Invitation, "findOneAndUpdate").mockImplementationOnce(((filter: object, update: object, options: object) => {
-      const revokeFirst = Invitation.updateOne({ tenantId: tenant._id }, { $set: { revokedAt: new Date() } });
-      return { lean: async () => (await revokeFirst, claim(filter, update, options).lean()) };
-    }) as unknown as typeof Invitation.findOneAndUpdate);
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "midway@example.com",
+      role: "reviewer",
+    });
+    const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
+    const insertClaim = Claim.create.bind(Claim);
+    // The admin's revoke runs after acceptInvitation checked the invitation and wrote the user and
+    // membership, just before it inserts its claim (the revoke's own claim insert is the real one).
+    vi.spyOn(Claim, "create").mockImplementationOnce((async (doc: object) => {
+      const revoked = await callAction(
+        usersAction,
+        `/t/${tenant.slug}/admin/users`,
+        { slug: tenant.slug },
+        {
+          cookie: admin.cookie,
+          form: { intent: "revoke", invitationId: String(invitation?._id) },
+        },
+      );
+      expect(revoked.status).toBe(200);
+      return insertClaim(doc);
+    }) as unknown as typeof Claim.create);
 
     const res = await accept(tenant, token, newUserForm());
     expect(res.status).toBe(410);
     expect(res.data).toEqual({ errors: { _form: "errors.invite.revoked" } });
     expect(await User.countDocuments({ email: "midway@example.com" })).toBe(0);
     expect(await Membership.countDocuments({ tenantId: tenant._id, role: "reviewer" })).toBe(0);
-    expect(await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.accepted" })).toBe(0);
+    expect(
+      await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.accepted" }),
+    ).toBe(0);
+    const after = await Invitation.findOne({ tenantId: tenant._id }).lean();
+    expect(after?.usedAt).toBeNull();
+    expect(after?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it("takes over a stale claim left by a crashed writer, but not a fresh one", async () => {
+    const tenant = await createTenant();
+    const admin = await adminOf(tenant);
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "crash@example.com",
+      role: "reviewer",
+    });
+    const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
+    const key = `invitation:${String(invitation?._id)}:use`;
+
+    await Claim.create({ _id: key, at: new Date(), owner: "accept:someone-in-flight" });
+    const blocked = await accept(tenant, token, newUserForm());
+    expect(blocked.status).toBe(410);
+    expect(await User.countDocuments({ email: "crash@example.com" })).toBe(0);
+
+    await Claim.updateOne({ _id: key }, { $set: { at: new Date(Date.now() - 5 * 60_000) } });
+    const res = await accept(tenant, token, newUserForm());
+    expect(res.status).toBe(302);
+    expect((await Invitation.findOne({ tenantId: tenant._id }).lean())?.usedAt).toBeInstanceOf(
+      Date,
+    );
   });
 
   it("refuses an expired link with 410 and creates no user", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "late@example.com", role: "regulator" });
-    await Invitation.updateOne({ tenantId: tenant._id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "late@example.com",
+      role: "regulator",
+    });
+    await Invitation.updateOne(
+      { tenantId: tenant._id },
+      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    );
 
-    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, { slug: tenant.slug, token });
+    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, {
+      slug: tenant.slug,
+      token,
+    });
     expect(page.status).toBe(410);
     expect(page.data).toMatchObject({ kind: "unavailable", reason: "errors.invite.expired" });
     const res = await accept(tenant, token, newUserForm());
@@ -317,24 +496,38 @@ describe("accepting invitations", () => {
     expect(await User.countDocuments({ email: "late@example.com" })).toBe(0);
     expect(await Membership.countDocuments({ tenantId: tenant._id })).toBe(1);
     // An expired invitation is no longer pending, so the admin can invite again.
-    expect((await invite(tenant, admin.cookie, { email: "late@example.com", role: "regulator" })).status).toBe(200);
+    expect(
+      (await invite(tenant, admin.cookie, { email: "late@example.com", role: "regulator" })).status,
+    ).toBe(200);
   });
 
   it("refuses a revoked link with 410; revoking is audited and cancels the email", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "withdrawn@example.com", role: "regulator" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "withdrawn@example.com",
+      role: "regulator",
+    });
     const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
     const revoke = () =>
-      callAction(usersAction, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, {
-        cookie: admin.cookie,
-        form: { intent: "revoke", invitationId: String(invitation?._id) },
-      });
+      callAction(
+        usersAction,
+        `/t/${tenant.slug}/admin/users`,
+        { slug: tenant.slug },
+        {
+          cookie: admin.cookie,
+          form: { intent: "revoke", invitationId: String(invitation?._id) },
+        },
+      );
     const res = await revoke();
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ notice: "admin.users.inviteRevoked" });
-    expect(await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.revoked" })).toBe(1);
-    expect((await OutboxMessage.findOne({ tenantId: tenant._id }).lean())?.status).toBe("cancelled");
+    expect(
+      await AuditEvent.countDocuments({ tenantId: tenant._id, action: "invitation.revoked" }),
+    ).toBe(1);
+    expect((await OutboxMessage.findOne({ tenantId: tenant._id }).lean())?.status).toBe(
+      "cancelled",
+    );
     expect((await revoke()).status).toBe(409);
 
     const accepted = await accept(tenant, token, newUserForm());
@@ -347,10 +540,27 @@ describe("accepting invitations", () => {
     const a = await createTenant();
     const b = await createTenant();
     const adminB = await adminOf(b);
-    const tokenB = await inviteToken(b, adminB.cookie, { email: "b@example.com", role: "regulator" });
+    const tokenB = await inviteToken(b, adminB.cookie, {
+      email: "b@example.com",
+      role: "regulator",
+    });
     const unknown = "x".repeat(43);
-    expect((await callLoader(inviteLoader, `/t/${a.slug}/invite/${unknown}`, { slug: a.slug, token: unknown })).status).toBe(404);
-    expect((await callLoader(inviteLoader, `/t/${a.slug}/invite/${tokenB}`, { slug: a.slug, token: tokenB })).status).toBe(404);
+    expect(
+      (
+        await callLoader(inviteLoader, `/t/${a.slug}/invite/${unknown}`, {
+          slug: a.slug,
+          token: unknown,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await callLoader(inviteLoader, `/t/${a.slug}/invite/${tokenB}`, {
+          slug: a.slug,
+          token: tokenB,
+        })
+      ).status,
+    ).toBe(404);
     expect((await accept(a, tokenB, newUserForm())).status).toBe(404);
     expect(await User.countDocuments({ email: "b@example.com" })).toBe(0);
   });
@@ -358,12 +568,21 @@ describe("accepting invitations", () => {
   it("rejects weak passwords with 400 and field errors, writing nothing", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "weakling@example.com", role: "reviewer" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "weakling@example.com",
+      role: "reviewer",
+    });
     const before = await counts(tenant._id);
     const cases: Array<[Record<string, string>, Record<string, string>]> = [
       [{ password: "short1", confirmPassword: "short1" }, { password: "errors.password.tooShort" }],
-      [{ password: "onlyletters", confirmPassword: "onlyletters" }, { password: "errors.password.classes" }],
-      [{ password: "Weakling-2026x", confirmPassword: "Weakling-2026x" }, { password: "errors.password.containsEmail" }],
+      [
+        { password: "onlyletters", confirmPassword: "onlyletters" },
+        { password: "errors.password.classes" },
+      ],
+      [
+        { password: "Weakling-2026x", confirmPassword: "Weakling-2026x" },
+        { password: "errors.password.containsEmail" },
+      ],
       [{ confirmPassword: "Something-else-1" }, { confirmPassword: "errors.password.mismatch" }],
       [{ name: "  " }, { name: "errors.required" }],
     ];
@@ -380,7 +599,10 @@ describe("accepting invitations", () => {
     const tenant = await createTenant();
     const other = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "both@example.com", role: "reviewer" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "both@example.com",
+      role: "reviewer",
+    });
     // Meanwhile the same person joins another jurisdiction.
     const { user } = await createMember(other._id, "reviewer", { email: "both@example.com" });
 
@@ -390,7 +612,10 @@ describe("accepting invitations", () => {
     expect(await User.countDocuments({ email: "both@example.com" })).toBe(1);
     expect((await Invitation.findOne({ tenantId: tenant._id }).lean())?.usedAt).toBeNull();
 
-    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, { slug: tenant.slug, token });
+    const page = await callLoader(inviteLoader, `/t/${tenant.slug}/invite/${token}`, {
+      slug: tenant.slug,
+      token,
+    });
     expect(page.data).toMatchObject({ kind: "pending", hasAccount: true });
 
     const wrong = await accept(tenant, token, { mode: "existing", password: "not-the-password-1" });
@@ -400,9 +625,13 @@ describe("accepting invitations", () => {
 
     const ok = await accept(tenant, token, { mode: "existing", password: TEST_PASSWORD });
     expect(ok.status).toBe(302);
-    expect(await Membership.countDocuments({ tenantId: tenant._id, userId: user._id, role: "reviewer" })).toBe(1);
+    expect(
+      await Membership.countDocuments({ tenantId: tenant._id, userId: user._id, role: "reviewer" }),
+    ).toBe(1);
     expect(await User.countDocuments({ email: "both@example.com" })).toBe(1);
-    expect(await AuditEvent.findOne({ tenantId: tenant._id, action: "invitation.accepted" }).lean()).toMatchObject({
+    expect(
+      await AuditEvent.findOne({ tenantId: tenant._id, action: "invitation.accepted" }).lean(),
+    ).toMatchObject({
       details: { newUser: false },
     });
   });
@@ -410,7 +639,10 @@ describe("accepting invitations", () => {
   it("asks for a new account when the form says existing but there is none", async () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
-    const token = await inviteToken(tenant, admin.cookie, { email: "fresh@example.com", role: "reviewer" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "fresh@example.com",
+      role: "reviewer",
+    });
     const res = await accept(tenant, token, { mode: "existing", password: "whatever-123" });
     expect(res.status).toBe(409);
     expect(res.data).toEqual({ errors: { _form: "errors.invite.noAccount" } });
@@ -427,14 +659,24 @@ describe("tenant isolation of invitations", () => {
     const invitationB = await Invitation.findOne({ tenantId: b._id }).lean();
 
     for (const invitationId of [String(invitationB?._id), "not-an-id", ""]) {
-      const res = await callAction(usersAction, `/t/${a.slug}/admin/users`, { slug: a.slug }, {
-        cookie: adminA.cookie,
-        form: { intent: "revoke", invitationId },
-      });
+      const res = await callAction(
+        usersAction,
+        `/t/${a.slug}/admin/users`,
+        { slug: a.slug },
+        {
+          cookie: adminA.cookie,
+          form: { intent: "revoke", invitationId },
+        },
+      );
       expect(res.status, invitationId).toBe(invitationId === "" ? 400 : 404);
     }
     expect((await Invitation.findOne({ tenantId: b._id }).lean())?.revokedAt).toBeNull();
-    const listA = await callLoader(usersLoader, `/t/${a.slug}/admin/users`, { slug: a.slug }, { cookie: adminA.cookie });
+    const listA = await callLoader(
+      usersLoader,
+      `/t/${a.slug}/admin/users`,
+      { slug: a.slug },
+      { cookie: adminA.cookie },
+    );
     expect(listA.data).toMatchObject({ pending: { items: [] } });
   });
 
@@ -442,13 +684,22 @@ describe("tenant isolation of invitations", () => {
     const tenant = await createTenant();
     const admin = await adminOf(tenant);
     const other = await createEnterprise(tenant._id);
-    await inviteToken(tenant, admin.cookie, { email: "o@example.com", role: "enterprise_member", enterpriseId: String(other._id) });
+    await inviteToken(tenant, admin.cookie, {
+      email: "o@example.com",
+      role: "enterprise_member",
+      enterpriseId: String(other._id),
+    });
     const invitation = await Invitation.findOne({ tenantId: tenant._id }).lean();
     const { user } = await createMember(tenant._id, "enterprise_admin");
-    const res = await callAction(usersAction, `/t/${tenant.slug}/admin/users`, { slug: tenant.slug }, {
-      cookie: await cookieFor(user._id),
-      form: { intent: "revoke", invitationId: String(invitation?._id) },
-    });
+    const res = await callAction(
+      usersAction,
+      `/t/${tenant.slug}/admin/users`,
+      { slug: tenant.slug },
+      {
+        cookie: await cookieFor(user._id),
+        form: { intent: "revoke", invitationId: String(invitation?._id) },
+      },
+    );
     expect(res.status).toBe(404);
     expect((await Invitation.findOne({ tenantId: tenant._id }).lean())?.revokedAt).toBeNull();
   });

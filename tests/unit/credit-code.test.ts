@@ -13,10 +13,13 @@ import { creditCodeSchema } from "~/lib/validation";
 const REAL_CODES = ["914403001922038216", "91110000100010433L"];
 
 /** The same text in full-width forms, as it comes out of Chinese input methods and PDFs. */
-const fullWidth = (text: string) => text.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+const fullWidth = (text: string) =>
+  text.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
 
 const alphabetChar = fc.constantFrom(...CREDIT_CODE_ALPHABET.split(""));
-const body17 = fc.array(alphabetChar, { minLength: 17, maxLength: 17 }).map((chars) => chars.join(""));
+const body17 = fc
+  .array(alphabetChar, { minLength: 17, maxLength: 17 })
+  .map((chars) => chars.join(""));
 const validCode = body17.map((body) => body + computeCheckCharacter(body));
 
 describe("unified social credit code", () => {
@@ -49,7 +52,10 @@ describe("unified social credit code", () => {
     ["91110000100010433V", 18, "V"],
     ["9111000010001#433L", 14, "#"],
   ])("reports the first bad character of %s", (input, position, character) => {
-    expect(validateCreditCode(input)).toEqual({ ok: false, error: { code: "character", position, character } });
+    expect(validateCreditCode(input)).toEqual({
+      ok: false,
+      error: { code: "character", position, character },
+    });
   });
 
   it("reports a wrong check character with the expected one", () => {
@@ -68,18 +74,28 @@ describe("unified social credit code", () => {
     expect(fullWidth("91110000100010433L")).toBe("９１１１００００１０００１０４３３Ｌ");
     expect(normalizeCreditCode(fullWidth("91110000100010433L"))).toBe("91110000100010433L");
     expect(normalizeCreditCode(" 9111 0000-1000 1043 3l\u3000")).toBe("91110000100010433L");
-    expect(validateCreditCode(fullWidth("91110000100010433l"))).toEqual({ ok: true, value: "91110000100010433L" });
-    expect(validateCreditCode("91110000100010433l")).toEqual({ ok: true, value: "91110000100010433L" });
+    expect(validateCreditCode(fullWidth("91110000100010433l"))).toEqual({
+      ok: true,
+      value: "91110000100010433L",
+    });
+    expect(validateCreditCode("91110000100010433l")).toEqual({
+      ok: true,
+      value: "91110000100010433L",
+    });
   });
 
   it("encodes the failing position and character for the form message", () => {
     const result = creditCodeSchema.safeParse("91440300I92203821Z");
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe("errors.creditCode.character?position=9&character=I");
+    expect(result.error?.issues[0]?.message).toBe(
+      "errors.creditCode.character?position=9&character=I",
+    );
     expect(creditCodeSchema.safeParse("914403001922038217").error?.issues[0]?.message).toBe(
       "errors.creditCode.checksum?expected=6&actual=7",
     );
-    expect(creditCodeSchema.safeParse("123").error?.issues[0]?.message).toBe("errors.creditCode.length?length=3");
+    expect(creditCodeSchema.safeParse("123").error?.issues[0]?.message).toBe(
+      "errors.creditCode.length?length=3",
+    );
     expect(creditCodeSchema.parse("91110000100010433l")).toBe("91110000100010433L");
   });
 
@@ -96,21 +112,28 @@ describe("unified social credit code", () => {
 
     it("changing any single character to another alphabet character makes a valid code invalid", () => {
       fc.assert(
-        fc.property(validCode, fc.integer({ min: 0, max: 17 }), fc.integer({ min: 1, max: 30 }), (code, index, shift) => {
-          const original = CREDIT_CODE_ALPHABET.indexOf(code.charAt(index));
-          const replacement = CREDIT_CODE_ALPHABET.charAt((original + shift) % 31);
-          const mutated = code.slice(0, index) + replacement + code.slice(index + 1);
-          expect(mutated).not.toBe(code);
-          const result = validateCreditCode(mutated);
-          expect(result.ok).toBe(false);
-          if (!result.ok) expect(result.error.code).toBe("checksum");
-        }),
+        fc.property(
+          validCode,
+          fc.integer({ min: 0, max: 17 }),
+          fc.integer({ min: 1, max: 30 }),
+          (code, index, shift) => {
+            const original = CREDIT_CODE_ALPHABET.indexOf(code.charAt(index));
+            const replacement = CREDIT_CODE_ALPHABET.charAt((original + shift) % 31);
+            const mutated = code.slice(0, index) + replacement + code.slice(index + 1);
+            expect(mutated).not.toBe(code);
+            const result = validateCreditCode(mutated);
+            expect(result.ok).toBe(false);
+            if (!result.ok) expect(result.error.code).toBe("checksum");
+          },
+        ),
         { numRuns: 2000 },
       );
     });
 
     it("the check character is always in the alphabet", () => {
-      fc.assert(fc.property(body17, (body) => CREDIT_CODE_ALPHABET.includes(computeCheckCharacter(body))));
+      fc.assert(
+        fc.property(body17, (body) => CREDIT_CODE_ALPHABET.includes(computeCheckCharacter(body))),
+      );
     });
 
     it("validation is idempotent under normalization (lower case is accepted as its upper case)", () => {

@@ -138,13 +138,16 @@ export const enterprise = {
     "registration.status.pending": "Pending",
     "registration.status.approved": "Approved",
     "registration.status.refused": "Refused",
-    "registration.approved": "Registration approved; the enterprise and its admin account were created",
+    "registration.approved":
+      "Registration approved; the enterprise and its admin account were created",
     "registration.refused": "Registration refused",
     "registration.refuseReason": "Reason for refusal",
     "registration.applicant": "Applicant",
     "enterprise.choose": "Choose…",
-    "enterprise.creditCode.hint": "18 digits and capital letters (never I, O, S, V or Z); pasting is fine",
-    "enterprise.creditCode.fixed": "The credit code is maintained by the regulator; contact them to correct it.",
+    "enterprise.creditCode.hint":
+      "18 digits and capital letters (never I, O, S, V or Z); pasting is fine",
+    "enterprise.creditCode.fixed":
+      "The credit code is maintained by the regulator; contact them to correct it.",
     "enterprise.locked": "The enterprise data is locked while a grading application is under way.",
     "enterprise.list.empty": "No enterprise matches",
     "enterprise.detail.noAccounts": "This enterprise has no accounts yet",
@@ -156,7 +159,8 @@ export const enterprise = {
     "registration.adminEmailHint": "You log in with this email once approved",
     "registration.password": "Password",
     "registration.confirmPassword": "Confirm password",
-    "registration.passwordHint": "At least 10 characters with letters and digits, not containing your email name",
+    "registration.passwordHint":
+      "At least 10 characters with letters and digits, not containing your email name",
     "registration.submit": "Submit registration",
     "registration.haveAccount": "Already have an account?",
     "registration.status.approving": "In progress",
@@ -166,7 +170,8 @@ export const enterprise = {
     "registration.submittedAt": "Submitted",
     "registration.decidedAt": "Decided",
     "registration.refuseHint": "The applicant receives the reason by email.",
-    "registration.approvingHint": "An earlier approval did not finish; approve again to complete it.",
+    "registration.approvingHint":
+      "An earlier approval did not finish; approve again to complete it.",
     "registration.viewEnterprise": "View enterprise",
   } satisfies Record<keyof typeof zh, string>,
 };

@@ -1,0 +1,69 @@
+/**
+ * The autosave wire format between the wizard and `/t/<slug>/assessments/<id>/save`.
+ * Request: form fields `intent=save`, `version`, `changes` (JSON `[{ itemId, answer | null }]`),
+ * `performance` (JSON `[{ conditionId, passed: boolean | null, note? }]`). The same body works
+ * from a fetcher, `fetch(…, { keepalive })` and `navigator.sendBeacon`.
+ */
+import type { AnswerView, ItemErrors, PerformanceView, ScoreSummary } from "./answers";
+
+export type ConflictItem = {
+  itemId: string;
+  /** The answer on the server now (null: unanswered). */
+  current: AnswerView | null;
+  /** True when someone saved this item after the version the caller was based on. */
+  changedByOthers: boolean;
+  updatedBy: { id: string; name: string } | null;
+  updatedAt: string | null;
+};
+
+export type SaveResponseBody =
+  | {
+      ok: true;
+      version: number;
+      saved: Array<{ itemId: string; answer: AnswerView | null }>;
+      performance: PerformanceView[];
+      scoreSummary: ScoreSummary;
+    }
+  | { ok: false; error: "invalid"; itemErrors: Record<string, ItemErrors>; performanceErrors: Record<string, string>; formError: string | null }
+  | {
+      ok: false;
+      error: "conflict";
+      version: number;
+      items: ConflictItem[];
+      otherItems: ConflictItem[];
+      answers: AnswerView[];
+      performance: PerformanceView[];
+      editors: Record<string, string>;
+      lastSavedBy: { id: string; name: string } | null;
+    }
+  | { ok: false; error: "locked"; state: string }
+  | { ok: false; error: "badRequest" };
+
+/** What the wizard learns from one save attempt. */
+export type SaveOutcome =
+  | { kind: "response"; status: number; body: SaveResponseBody }
+  /** The request never reached the server (offline, blocked, timed out). */
+  | { kind: "offline" }
+  /** The server answered with something else than the save API (e.g. the login page). */
+  | { kind: "session" }
+  | { kind: "failed"; status: number };
+
+export type ChangePayload = { itemId: string; answer: unknown };
+export type PerformancePayload = { conditionId: string; passed: boolean | null; note?: string };
+
+export function saveRequestBody(input: {
+  version: number;
+  changes: ChangePayload[];
+  performance: PerformancePayload[];
+}): URLSearchParams {
+  return new URLSearchParams({
+    intent: "save",
+    version: String(input.version),
+    changes: JSON.stringify(input.changes),
+    performance: JSON.stringify(input.performance),
+  });
+}
+
+export function saveUrl(slug: string, assessmentId: string): string {
+  return `/t/${slug}/assessments/${assessmentId}/save`;
+}
