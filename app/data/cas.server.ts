@@ -52,8 +52,14 @@ export async function casUpdate<T extends Versioned>(
   const query: Record<string, unknown> = { _id: filter._id, version: filter.expectedVersion, ...filter.extra };
   if (filter.tenantId !== undefined) query.tenantId = filter.tenantId;
   const inc = { ...(update.$inc ?? {}), version: 1 };
-  const result = await model.updateOne(query, { ...update, $inc: inc });
-  if (result.modifiedCount === 1) return true;
+  let modified = false;
+  try {
+    modified = (await model.updateOne(query, { ...update, $inc: inc })).modifiedCount === 1;
+  } catch (error) {
+    await releaseClaim(key);
+    throw error;
+  }
+  if (modified) return true;
   // Our claim stands for a transition that did not happen (state guard failed): free it.
   await releaseClaim(key);
   return false;

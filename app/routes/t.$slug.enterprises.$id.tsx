@@ -173,7 +173,7 @@ export default function EnterpriseDetail() {
       <h1 className="page-title" data-testid="enterprise-name">
         {enterprise.name}
       </h1>
-      {created ? <Notice>{t("enterprise.create.done")}</Notice> : null}
+      {created && !actionData ? <Notice>{t("enterprise.create.done")}</Notice> : null}
       {actionData?.ok ? (
         <Notice>
           {actionData.changed.length > 0

@@ -86,15 +86,13 @@ export const DEMO_USERS: Array<{ email: string; name: string; role: Role | "plat
 
 export type SeedResult = { seeded: boolean; reason?: string };
 
+/** "Has data" = anyone's data: a tenant or a user. Rubric imports and job rows don't count. */
 async function databaseHasData(): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error("not connected");
-  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  for (const c of collections) {
-    if (c.name.startsWith("system.") || c.name === "app_secrets") continue;
-    if ((await db.collection(c.name).estimatedDocumentCount()) > 0) return true;
-  }
-  return false;
+  const [tenants, users] = await Promise.all([
+    Tenant.estimatedDocumentCount(),
+    User.estimatedDocumentCount(),
+  ]);
+  return tenants > 0 || users > 0;
 }
 
 export async function seedDemoData(): Promise<SeedResult> {
