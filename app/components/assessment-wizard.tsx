@@ -108,6 +108,11 @@ export type WizardContextValue = {
   flushNow(timeoutMs?: number): Promise<void>;
   /** Bumped whenever forms must re-read their values (server refresh, restore, take theirs). */
   syncToken: number;
+  /**
+   * Another write that does not touch answers (an evidence upload or delete) moved the version
+   * from the one we know to `version`: adopt it, so the next save is not a needless conflict.
+   */
+  noteVersion(version: number): void;
 };
 
 const WizardContext = createContext<WizardContextValue | null>(null);
@@ -314,13 +319,21 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     (version: number, answers: AnswerView[], performance: PerformanceView[]) => {
       const before = serverRef.current;
       serverRef.current = toServerState(version, answers, performance);
+      // Count what other people changed: not our own earlier save (a beacon, another tab) arriving late.
       let changed = 0;
       for (const id of new Set([...before.answers.keys(), ...serverRef.current.answers.keys()])) {
-        if (!sameAnswer(before.answers.get(id), serverRef.current.answers.get(id))) changed++;
+        const now = serverRef.current.answers.get(id);
+        if (sameAnswer(before.answers.get(id), now)) continue;
+        if (now?.updatedBy === userId) continue;
+        const item = items.get(id);
+        const draft = draftsRef.current.get(id);
+        const mine = item && draft ? answerFromFormValue(item, draft) : null;
+        if (mine?.ok && sameAnswer(mine.answer, now)) continue;
+        changed++;
       }
       return changed;
     },
-    [],
+    [items, userId],
   );
 
   const onOutcome = useCallback(
@@ -390,7 +403,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
         pruneDrafts();
         persistLocal();
         setSyncToken((n) => n + 1);
-        const others = merged - overlap.length;
+        const others = Math.max(0, merged - overlap.length);
         if (others > 0) setNotice({ kind: "merged", count: others });
         rerender();
         if (overlap.length > 0) {
@@ -632,6 +645,10 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     rerender();
   }, [persistLocal, rerender, setConflict]);
 
+  const noteVersion = useCallback((version: number) => {
+    if (version === serverRef.current.version + 1 && !inFlightRef.current) serverRef.current.version = version;
+  }, []);
+
   // -------------------------------------------------------------------------------------------
   // Render-time values (recomputed on every tick)
 
@@ -725,6 +742,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       takeTheirs,
       flushNow,
       syncToken,
+      noteVersion,
     };
   }, [
     tick,
@@ -748,6 +766,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     takeTheirs,
     flushNow,
     syncToken,
+    noteVersion,
   ]);
 
   return <WizardContext.Provider value={value}>{children}</WizardContext.Provider>;

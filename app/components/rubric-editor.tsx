@@ -8,10 +8,23 @@
  * 400 answer) and shown twice: all of them at the top, and each one next to its item or level.
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useFieldArray, useForm, useWatch, type Control, type UseFormGetValues, type UseFormRegister, type UseFormSetValue } from "react-hook-form";
+import {
+  useFieldArray,
+  useForm,
+  useWatch,
+  type Control,
+  type UseFormGetValues,
+  type UseFormRegister,
+  type UseFormSetValue,
+} from "react-hook-form";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { describeIssue, issueTarget, parseRubricIssues, type RubricIssue } from "~/lib/rubric/issues";
+import {
+  describeIssue,
+  issueTarget,
+  parseRubricIssues,
+  type RubricIssue,
+} from "~/lib/rubric/issues";
 import { pickText } from "~/lib/rubric/localize";
 import { validateRubric, type Rubric, type RubricItem } from "~/lib/rubric/schema";
 import { toScaledInt } from "~/lib/scoring/decimal";
@@ -20,7 +33,13 @@ const LABEL = "draft";
 const NO_ISSUES: RubricIssue[] = [];
 
 /** Σ item points in hundredths, or null while some value is not a valid number of points. */
-function sumHundredths(elements: ReadonlyArray<{ subElements?: ReadonlyArray<{ items?: ReadonlyArray<{ points?: unknown }> }> }> | undefined): number | null {
+function sumHundredths(
+  elements:
+    | ReadonlyArray<{
+        subElements?: ReadonlyArray<{ items?: ReadonlyArray<{ points?: unknown }> }>;
+      }>
+    | undefined,
+): number | null {
   let sum = 0;
   for (const el of elements ?? []) {
     for (const sub of el.subElements ?? []) {
@@ -35,7 +54,9 @@ function sumHundredths(elements: ReadonlyArray<{ subElements?: ReadonlyArray<{ i
 }
 
 /** totalPoints follows the items: the editor never asks for it. */
-function validateDraft(values: Rubric): { ok: true; value: Rubric } | { ok: false; issues: RubricIssue[] } {
+function validateDraft(
+  values: Rubric,
+): { ok: true; value: Rubric } | { ok: false; issues: RubricIssue[] } {
   const sum = sumHundredths(values.elements);
   const candidate = sum === null ? values : { ...values, totalPoints: sum / 100 };
   const result = validateRubric(candidate, LABEL);
@@ -90,7 +111,14 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 function fieldLabel(field: string, t: ReturnType<typeof useT>): string {
   const rule = /^deductionRules\.(\d+)(?:\.(.*))?$/.exec(field);
   if (rule) {
-    const sub = rule[2] === "per" ? t("rubric.rule.perLabel") : rule[2] === "cap" ? t("rubric.rule.capLabel") : rule[2] === "text.zh" ? t("rubric.rule.textLabel") : "";
+    const sub =
+      rule[2] === "per"
+        ? t("rubric.rule.perLabel")
+        : rule[2] === "cap"
+          ? t("rubric.rule.capLabel")
+          : rule[2] === "text.zh"
+            ? t("rubric.rule.textLabel")
+            : "";
     return `${t("rubric.rule.label", { n: Number(rule[1]) + 1 })}${sub ? ` · ${sub}` : ""}`;
   }
   const key = FIELD_LABELS[field];
@@ -116,7 +144,18 @@ function hasIssue(issues: RubricIssue[], field: string): boolean | undefined {
   return issues.some((i) => issueTarget(i.segments).field.startsWith(field)) || undefined;
 }
 
-const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, si, ii, itemId, isNew, issues, onRemove }: ItemProps) {
+const ItemEditor = memo(function ItemEditor({
+  control,
+  register,
+  setValue,
+  ei,
+  si,
+  ii,
+  itemId,
+  isNew,
+  issues,
+  onRemove,
+}: ItemProps) {
   const t = useT();
   const issueText = useIssueText();
   const base = `elements.${ei}.subElements.${si}.items.${ii}` as const;
@@ -130,13 +169,24 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
     >
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-xs text-slate-500">{itemId}</span>
-        {isNew ? <span className="badge bg-emerald-100 text-emerald-800">{t("rubric.item.new")}</span> : null}
-        <button type="button" className="ml-auto text-xs text-red-700 hover:underline" onClick={() => onRemove(ii)} data-testid={`remove-${itemId}`}>
+        {isNew ? (
+          <span className="badge bg-emerald-100 text-emerald-800">{t("rubric.item.new")}</span>
+        ) : null}
+        <button
+          type="button"
+          className="ml-auto text-xs text-red-700 hover:underline"
+          onClick={() => onRemove(ii)}
+          data-testid={`remove-${itemId}`}
+        >
           {t("rubric.item.remove")}
         </button>
       </div>
       {issues.length > 0 ? (
-        <ul className="mt-2 space-y-0.5 text-sm text-red-700" role="alert" data-testid={`item-issues-${itemId}`}>
+        <ul
+          className="mt-2 space-y-0.5 text-sm text-red-700"
+          role="alert"
+          data-testid={`item-issues-${itemId}`}
+        >
           {issues.map((issue, k) => (
             <li key={k}>
               {fieldLabel(issueTarget(issue.segments).field, t)}：{issueText(issue)}
@@ -147,7 +197,12 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
       <div className="mt-2 grid gap-3 md:grid-cols-[1fr_8rem]">
         <label className="block">
           <span className="label">{t("rubric.item.text")}</span>
-          <textarea rows={2} className="input" aria-invalid={hasIssue(issues, "text")} {...register(`${base}.text.zh`)} />
+          <textarea
+            rows={2}
+            className="input"
+            aria-invalid={hasIssue(issues, "text")}
+            {...register(`${base}.text.zh`)}
+          />
         </label>
         <label className="block">
           <span className="label">{t("rubric.item.points")}</span>
@@ -165,7 +220,11 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
       <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
         {(["naAllowed", "evidenceRequired", "veto"] as const).map((flag) => (
           <label key={flag} className="inline-flex items-center gap-1.5">
-            <input type="checkbox" className="h-4 w-4 rounded border-slate-300" {...register(`${base}.${flag}`)} />
+            <input
+              type="checkbox"
+              className="h-4 w-4 rounded border-slate-300"
+              {...register(`${base}.${flag}`)}
+            />
             {t(`rubric.item.${flag}`)}
           </label>
         ))}
@@ -176,7 +235,8 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
             className="input py-1"
             placeholder={t("rubric.item.tagsHint")}
             {...register(`${base}.tags`, {
-              setValueAs: (v: unknown) => (typeof v === "string" ? v.split(/[\s,，、]+/).filter(Boolean) : v),
+              setValueAs: (v: unknown) =>
+                typeof v === "string" ? v.split(/[\s,，、]+/).filter(Boolean) : v,
             })}
           />
         </label>
@@ -189,7 +249,10 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
             const mode = per === "all" ? "all" : "per";
             const ruleBase = `${base}.deductionRules.${ri}` as const;
             return (
-              <li key={rule.fieldKey} className="grid gap-2 rounded border border-slate-100 bg-slate-50 p-2 md:grid-cols-[2rem_1fr_9rem_6rem_6rem_auto]">
+              <li
+                key={rule.fieldKey}
+                className="grid gap-2 rounded border border-slate-100 bg-slate-50 p-2 md:grid-cols-[2rem_1fr_9rem_6rem_6rem_auto]"
+              >
                 <span className="self-center font-mono text-xs text-slate-500">{rule.id}</span>
                 <input
                   type="text"
@@ -233,14 +296,21 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
                       placeholder={t("rubric.rule.capLabel")}
                       aria-invalid={hasIssue(issues, `deductionRules.${ri}.cap`)}
                       {...register(`${ruleBase}.cap`, {
-                        setValueAs: (v: unknown) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
+                        setValueAs: (v: unknown) =>
+                          v === "" || v === undefined || v === null ? undefined : Number(v),
                       })}
                     />
                   </>
                 ) : (
-                  <span className="self-center text-xs text-slate-500 md:col-span-2">{t("rubric.rule.all")}</span>
+                  <span className="self-center text-xs text-slate-500 md:col-span-2">
+                    {t("rubric.rule.all")}
+                  </span>
                 )}
-                <button type="button" className="justify-self-start text-xs text-red-700 hover:underline" onClick={() => rules.remove(ri)}>
+                <button
+                  type="button"
+                  className="justify-self-start text-xs text-red-700 hover:underline"
+                  onClick={() => rules.remove(ri)}
+                >
                   {t("rubric.rule.remove")}
                 </button>
               </li>
@@ -250,7 +320,9 @@ const ItemEditor = memo(function ItemEditor({ control, register, setValue, ei, s
         <button
           type="button"
           className="mt-2 text-xs text-brand-700 hover:underline"
-          onClick={() => rules.append({ id: nextRuleId(perValues ?? []), text: { zh: "" }, per: 1 })}
+          onClick={() =>
+            rules.append({ id: nextRuleId(perValues ?? []), text: { zh: "" }, per: 1 })
+          }
         >
           + {t("rubric.rule.add")}
         </button>
@@ -356,14 +428,24 @@ function ElementSummary({ control, ei }: { control: Control<Rubric>; ei: number 
   );
 }
 
-function TotalBar({ control, parentTotal }: { control: Control<Rubric>; parentTotal: number | null }) {
+function TotalBar({
+  control,
+  parentTotal,
+}: {
+  control: Control<Rubric>;
+  parentTotal: number | null;
+}) {
   const t = useT();
   const elements = useWatch({ control, name: "elements" });
   const sum = sumHundredths(elements);
   return (
     <p className="text-sm text-slate-700" data-testid="total-points">
       {t("rubric.editor.total", { total: sum === null ? "—" : sum / 100 })}
-      {parentTotal !== null ? <span className="ml-2 text-slate-500">{t("rubric.editor.parentTotal", { total: parentTotal })}</span> : null}
+      {parentTotal !== null ? (
+        <span className="ml-2 text-slate-500">
+          {t("rubric.editor.parentTotal", { total: parentTotal })}
+        </span>
+      ) : null}
     </p>
   );
 }
@@ -390,11 +472,19 @@ export function RubricEditor({
   const t = useT();
   const locale = useLocale();
   const issueText = useIssueText();
-  const { control, register, setValue, getValues, reset, watch, formState } = useForm<Rubric>({ defaultValues: rubric });
+  const { control, register, setValue, getValues, reset, watch, formState } = useForm<Rubric>({
+    defaultValues: rubric,
+  });
   const [issues, setIssues] = useState<RubricIssue[]>([]);
   const [open, setOpen] = useState<Set<number>>(() => new Set());
   const summaryRef = useRef<HTMLDivElement>(null);
-  const originalIds = useMemo(() => new Set(rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items.map((i) => i.id)))), [rubric]);
+  const originalIds = useMemo(
+    () =>
+      new Set(
+        rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items.map((i) => i.id))),
+      ),
+    [rubric],
+  );
 
   // A saved revision comes back from the loader: it is the new baseline. Keyed on the revision
   // only, so a mere revalidation (same revision) never throws away what the user typed.
@@ -437,7 +527,8 @@ export function RubricEditor({
       const next = new Set(prev);
       for (const issue of list) {
         const target = issueTarget(issue.segments);
-        if (target.kind === "item" || target.kind === "sub" || target.kind === "element") next.add(target.element);
+        if (target.kind === "item" || target.kind === "sub" || target.kind === "element")
+          next.add(target.element);
       }
       return next;
     });
@@ -449,10 +540,12 @@ export function RubricEditor({
     const byItem: IssueIndex = new Map();
     const bySub: IssueIndex = new Map();
     const byLevel: IssueIndex = new Map();
-    const add = (map: IssueIndex, key: string, issue: RubricIssue) => map.set(key, [...(map.get(key) ?? []), issue]);
+    const add = (map: IssueIndex, key: string, issue: RubricIssue) =>
+      map.set(key, [...(map.get(key) ?? []), issue]);
     for (const issue of issues) {
       const target = issueTarget(issue.segments);
-      if (target.kind === "item") add(byItem, `${target.element}.${target.sub}.${target.item}`, issue);
+      if (target.kind === "item")
+        add(byItem, `${target.element}.${target.sub}.${target.item}`, issue);
       else if (target.kind === "sub") add(bySub, `${target.element}.${target.sub}`, issue);
       else if (target.kind === "level") add(byLevel, String(target.level), issue);
     }
@@ -463,22 +556,28 @@ export function RubricEditor({
     const target = issueTarget(issue.segments);
     const values = getValues();
     if (target.kind === "item") {
-      const id = values.elements[target.element]?.subElements[target.sub]?.items[target.item]?.id ?? issue.path;
+      const id =
+        values.elements[target.element]?.subElements[target.sub]?.items[target.item]?.id ??
+        issue.path;
       return `${id} · ${fieldLabel(target.field, t)}`;
     }
-    if (target.kind === "sub") return values.elements[target.element]?.subElements[target.sub]?.id ?? issue.path;
+    if (target.kind === "sub")
+      return values.elements[target.element]?.subElements[target.sub]?.id ?? issue.path;
     if (target.kind === "element") return values.elements[target.element]?.id ?? issue.path;
     if (target.kind === "level") {
       const level = values.levels[target.level];
       return `${level ? pickText(level.name, locale) : issue.path} · ${fieldLabel(target.field, t)}`;
     }
-    return target.field === "totalPoints" ? t("rubric.detail.totals") : issue.path || t("rubric.editor.whole");
+    return target.field === "totalPoints"
+      ? t("rubric.detail.totals")
+      : issue.path || t("rubric.editor.whole");
   };
 
   const anchorFor = (issue: RubricIssue): string | null => {
     const target = issueTarget(issue.segments);
     if (target.kind !== "item") return null;
-    const id = getValues().elements[target.element]?.subElements[target.sub]?.items[target.item]?.id;
+    const id =
+      getValues().elements[target.element]?.subElements[target.sub]?.items[target.item]?.id;
     return id ? `#item-${id}` : null;
   };
 
@@ -506,25 +605,55 @@ export function RubricEditor({
       data-testid="rubric-editor"
       data-revision={revision}
     >
-      <div ref={summaryRef} className="sticky top-0 z-10 -mx-4 mb-4 border-b border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur">
+      <div
+        ref={summaryRef}
+        className="sticky top-0 z-10 -mx-4 mb-4 border-b border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur"
+      >
         <div className="flex flex-wrap items-center gap-3">
           <TotalBar control={control} parentTotal={parentTotal} />
-          {isDirty ? <span className="badge bg-amber-100 text-amber-800">{t("rubric.editor.unsaved")}</span> : null}
-          <button type="button" className="btn-secondary ml-auto py-1 text-xs" onClick={() => setOpen(allOpen ? new Set() : new Set(elements.map((_, i) => i)))}>
+          {isDirty ? (
+            <span className="badge bg-amber-100 text-amber-800">{t("rubric.editor.unsaved")}</span>
+          ) : null}
+          <button
+            type="button"
+            className="btn-secondary ml-auto py-1 text-xs"
+            onClick={() => setOpen(allOpen ? new Set() : new Set(elements.map((_, i) => i)))}
+          >
             {allOpen ? t("rubric.detail.collapseAll") : t("rubric.detail.expandAll")}
           </button>
-          <button type="submit" className="btn-primary py-1.5" disabled={submitting} data-testid="save-draft">
+          <button
+            type="submit"
+            className="btn-primary py-1.5"
+            disabled={submitting}
+            data-testid="save-draft"
+          >
             {t("rubric.editor.save")}
           </button>
         </div>
         {issues.length > 0 ? (
-          <div role="alert" className="mt-3 max-h-48 overflow-auto rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="issues">
-            <p className="font-medium">{t("rubric.editor.issuesTitle", { count: issues.length })}</p>
+          <div
+            role="alert"
+            className="mt-3 max-h-48 overflow-auto rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+            data-testid="issues"
+          >
+            <p className="font-medium">
+              {t("rubric.editor.issuesTitle", { count: issues.length })}
+            </p>
             <ul className="mt-1 list-disc pl-5">
               {issues.map((issue, k) => {
                 const href = anchorFor(issue);
                 const text = `${issueWhere(issue)}：${issueText(issue)}`;
-                return <li key={k}>{href ? <a href={href} className="underline">{text}</a> : text}</li>;
+                return (
+                  <li key={k}>
+                    {href ? (
+                      <a href={href} className="underline">
+                        {text}
+                      </a>
+                    ) : (
+                      text
+                    )}
+                  </li>
+                );
               })}
             </ul>
           </div>
@@ -537,12 +666,21 @@ export function RubricEditor({
           {levels.map((level, li) => {
             const levelIssues = issuesByLevel.get(String(li)) ?? NO_ISSUES;
             return (
-              <div key={level.key} className="rounded-md border border-slate-200 p-3" data-testid={`level-${level.key}`}>
+              <div
+                key={level.key}
+                className="rounded-md border border-slate-200 p-3"
+                data-testid={`level-${level.key}`}
+              >
                 <p className="font-mono text-xs text-slate-500">{level.key}</p>
                 <div className="mt-1 grid grid-cols-2 gap-2">
                   <label className="block">
                     <span className="label">{t("rubric.editor.levelName")}</span>
-                    <input type="text" className="input" aria-invalid={hasIssue(levelIssues, "name")} {...register(`levels.${li}.name.zh`)} />
+                    <input
+                      type="text"
+                      className="input"
+                      aria-invalid={hasIssue(levelIssues, "name")}
+                      {...register(`levels.${li}.name.zh`)}
+                    />
                   </label>
                   <label className="block">
                     <span className="label">{t("rubric.detail.minScore")}</span>
@@ -559,7 +697,11 @@ export function RubricEditor({
                   </label>
                 </div>
                 {levelIssues.length > 0 ? (
-                  <ul className="mt-1 text-sm text-red-700" role="alert" data-testid={`level-issues-${level.key}`}>
+                  <ul
+                    className="mt-1 text-sm text-red-700"
+                    role="alert"
+                    data-testid={`level-issues-${level.key}`}
+                  >
                     {levelIssues.map((issue, k) => (
                       <li key={k}>{issueText(issue)}</li>
                     ))}
@@ -579,7 +721,11 @@ export function RubricEditor({
             return target.kind !== "level" && target.kind !== "rubric" && target.element === ei;
           });
           return (
-            <section key={el.id} className={`card p-4 ${elementHasIssues ? "border-red-300" : ""}`} data-element={el.id}>
+            <section
+              key={el.id}
+              className={`card p-4 ${elementHasIssues ? "border-red-300" : ""}`}
+              data-element={el.id}
+            >
               <button
                 type="button"
                 className="flex w-full flex-wrap items-baseline gap-2 text-left"
@@ -601,7 +747,11 @@ export function RubricEditor({
                 <span className="font-mono text-sm text-slate-500">{el.id}</span>
                 <span className="font-semibold text-slate-900">{pickText(el.title, locale)}</span>
                 <ElementSummary control={control} ei={ei} />
-                {elementHasIssues ? <span className="badge bg-red-100 text-red-800">{t("rubric.editor.hasIssues")}</span> : null}
+                {elementHasIssues ? (
+                  <span className="badge bg-red-100 text-red-800">
+                    {t("rubric.editor.hasIssues")}
+                  </span>
+                ) : null}
               </button>
               <div id={`element-${el.id}`} className={isOpen ? "" : "hidden"}>
                 {el.subElements.map((sub, si) => (

@@ -9,7 +9,11 @@ import type { DeductionRule, Rubric, RubricItem } from "~/lib/rubric/schema";
 export function StatusBadge({ status }: { status: "draft" | "published" | "archived" }) {
   const t = useT();
   const colour =
-    status === "published" ? "bg-emerald-100 text-emerald-800" : status === "draft" ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-600";
+    status === "published"
+      ? "bg-emerald-100 text-emerald-800"
+      : status === "draft"
+        ? "bg-amber-100 text-amber-800"
+        : "bg-slate-100 text-slate-600";
   return (
     <span className={`badge ${colour}`} data-testid="rubric-status" data-status={status}>
       {t(`rubric.status.${status}`)}
@@ -56,11 +60,16 @@ export function ItemView({ item }: { item: RubricItem }) {
   const locale = useLocale();
   const ruleText = useRuleText();
   return (
-    <li className="break-inside-avoid border-t border-slate-100 py-3 first:border-t-0" data-item={item.id}>
+    <li
+      className="break-inside-avoid border-t border-slate-100 py-3 first:border-t-0"
+      data-item={item.id}
+    >
       <div className="flex flex-wrap items-start gap-2">
         <span className="font-mono text-xs text-slate-500">{item.id}</span>
         <p className="min-w-0 flex-1 text-sm text-slate-900">{pickText(item.text, locale)}</p>
-        <span className="whitespace-nowrap text-sm font-medium text-slate-900">{t("rubric.points", { points: item.points })}</span>
+        <span className="whitespace-nowrap text-sm font-medium text-slate-900">
+          {t("rubric.points", { points: item.points })}
+        </span>
       </div>
       <div className="mt-1 flex flex-wrap gap-1">
         <Flags item={item} />
@@ -90,7 +99,13 @@ function sumPoints(items: RubricItem[]): number {
 }
 
 /** Elements → sub-elements → items. `collapsible` folds each element into a <details>. */
-export function RubricTree({ rubric, collapsible = false }: { rubric: Rubric; collapsible?: boolean }) {
+export function RubricTree({
+  rubric,
+  collapsible = false,
+}: {
+  rubric: Rubric;
+  collapsible?: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -98,10 +113,12 @@ export function RubricTree({ rubric, collapsible = false }: { rubric: Rubric; co
       {rubric.elements.map((el) => {
         const items = el.subElements.flatMap((s) => s.items);
         const heading = (
-          <span className="flex flex-wrap items-baseline gap-2">
+          <span className="inline-flex flex-wrap items-baseline gap-2">
             <span className="font-mono text-sm text-slate-500">{el.id}</span>
             <span className="font-semibold text-slate-900">{pickText(el.title, locale)}</span>
-            <span className="text-sm text-slate-500">{t("rubric.group.summary", { count: items.length, points: sumPoints(items) })}</span>
+            <span className="text-sm text-slate-500">
+              {t("rubric.group.summary", { count: items.length, points: sumPoints(items) })}
+            </span>
           </span>
         );
         const body = (
@@ -112,7 +129,10 @@ export function RubricTree({ rubric, collapsible = false }: { rubric: Rubric; co
                   <span className="font-mono text-xs text-slate-500">{sub.id}</span>
                   {pickText(sub.title, locale)}
                   <span className="text-xs font-normal text-slate-500">
-                    {t("rubric.group.summary", { count: sub.items.length, points: sumPoints(sub.items) })}
+                    {t("rubric.group.summary", {
+                      count: sub.items.length,
+                      points: sumPoints(sub.items),
+                    })}
                   </span>
                 </h3>
                 <ul>
@@ -162,14 +182,24 @@ export function RubricOverview({ rubric, itemCount }: { rubric: Rubric; itemCoun
       <div className="card">
         <dl>
           <Row label={t("rubric.detail.standard")}>{rubric.standard}</Row>
-          <Row label={t("rubric.detail.industries")}>{rubric.applicability.industries.map((i) => (i === "*" ? t("rubric.detail.allIndustries") : i)).join("、")}</Row>
+          <Row label={t("rubric.detail.industries")}>
+            {rubric.applicability.industries
+              .map((i) => (i === "*" ? t("rubric.detail.allIndustries") : i))
+              .join("、")}
+          </Row>
           <Row label={t("rubric.detail.sizeClasses")}>
             {rubric.applicability.sizeClasses.map((s) => t(`enterprise.size.${s}`)).join("、")}
           </Row>
-          <Row label={t("rubric.detail.totals")}>{t("rubric.detail.totalsValue", { points: rubric.totalPoints, items: itemCount })}</Row>
-          <Row label={t("rubric.detail.vetoPolicy")}>{t(`rubric.vetoPolicy.${rubric.vetoPolicy}`)}</Row>
+          <Row label={t("rubric.detail.totals")}>
+            {t("rubric.detail.totalsValue", { points: rubric.totalPoints, items: itemCount })}
+          </Row>
+          <Row label={t("rubric.detail.vetoPolicy")}>
+            {t(`rubric.vetoPolicy.${rubric.vetoPolicy}`)}
+          </Row>
         </dl>
-        {rubric.description ? <p className="mt-3 text-sm text-slate-600">{pickText(rubric.description, locale)}</p> : null}
+        {rubric.description ? (
+          <p className="mt-3 text-sm text-slate-600">{pickText(rubric.description, locale)}</p>
+        ) : null}
       </div>
       <div className="card">
         <h2 className="text-sm font-medium text-slate-700">{t("rubric.detail.levels")}</h2>
@@ -191,13 +221,19 @@ export function RubricOverview({ rubric, itemCount }: { rubric: Rubric; itemCoun
         </table>
         {rubric.performanceConditions.length > 0 ? (
           <>
-            <h2 className="mt-4 text-sm font-medium text-slate-700">{t("rubric.detail.performance")}</h2>
+            <h2 className="mt-4 text-sm font-medium text-slate-700">
+              {t("rubric.detail.performance")}
+            </h2>
             <ul className="mt-2 space-y-1 text-sm">
               {rubric.performanceConditions.map((c) => (
                 <li key={c.id}>
                   {pickText(c.text, locale)}
                   <span className="ml-1 text-xs text-slate-500">
-                    （{c.failCap === "none" ? t("rubric.detail.failCapNone") : t("rubric.detail.failCapLevel", { level: levelName(c.failCap) })}）
+                    （
+                    {c.failCap === "none"
+                      ? t("rubric.detail.failCapNone")
+                      : t("rubric.detail.failCapLevel", { level: levelName(c.failCap) })}
+                    ）
                   </span>
                 </li>
               ))}

@@ -30,7 +30,10 @@ export function canReadAssessment(actor: AssessmentActor, doc: Owned): boolean {
 }
 
 /** Enterprise-side changes (answers, evidence): own enterprise, update permission, still a draft. */
-export function canEditAssessment(actor: AssessmentActor, doc: Owned & Pick<AssessmentDoc, "state">): boolean {
+export function canEditAssessment(
+  actor: AssessmentActor,
+  doc: Owned & Pick<AssessmentDoc, "state">,
+): boolean {
   return (
     String(actor.tenantId) === String(doc.tenantId) &&
     can(actor.permissions, "update:assessment:own") &&
@@ -52,7 +55,10 @@ export async function findVisibleAssessment<K extends keyof AssessmentDoc = keyo
   id: string | Types.ObjectId;
   actor: AssessmentActor;
   fields?: readonly K[];
-}): Promise<Pick<AssessmentDoc, K | "_id" | "tenantId" | "enterpriseId" | "state" | "version"> | null> {
+}): Promise<Pick<
+  AssessmentDoc,
+  K | "_id" | "tenantId" | "enterpriseId" | "state" | "version"
+> | null> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return null;
   await connectDb();

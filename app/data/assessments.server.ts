@@ -80,6 +80,20 @@ export async function getAssessment({ tenantId, id }: TenantScope & { id: string
   return Assessment.findOne({ tenantId, _id }).lean<AssessmentRecord>();
 }
 
+/** Owner and state only: enough for the permission checks of a save. */
+export async function findVisibleAssessmentHead({
+  tenantId,
+  id,
+  viewer,
+}: TenantScope & { id: string; viewer: AssessmentViewer }): Promise<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state"> | null> {
+  const _id = toObjectId(id);
+  if (!_id) return null;
+  const doc = await Assessment.findOne({ tenantId, _id })
+    .select({ enterpriseId: 1, state: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state">>();
+  return doc && canSeeAssessment(viewer, doc) ? doc : null;
+}
+
 /** The assessment if this viewer may see it; otherwise null, so the route answers 404 and ids do not leak. */
 export async function findVisibleAssessment({
   tenantId,
@@ -88,6 +102,36 @@ export async function findVisibleAssessment({
 }: TenantScope & { id: string; viewer: AssessmentViewer }): Promise<AssessmentRecord | null> {
   const assessment = await getAssessment({ tenantId, id });
   return assessment && canSeeAssessment(viewer, assessment) ? assessment : null;
+}
+
+const outlineCache = new Map<string, string[]>();
+
+/**
+ * The element ids of a visible assessment's rubric, without loading its answers: what an element
+ * page needs to answer 404 for an unknown element. Cached per rubric version (published versions
+ * never change).
+ */
+export async function findAssessmentOutline({
+  tenantId,
+  id,
+  viewer,
+}: TenantScope & { id: string; viewer: AssessmentViewer }): Promise<{ elementIds: string[]; state: string } | null> {
+  const _id = toObjectId(id);
+  if (!_id) return null;
+  const doc = await Assessment.findOne({ tenantId, _id })
+    .select({ enterpriseId: 1, rubricVersionId: 1, state: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "state">>();
+  if (!doc || !canSeeAssessment(viewer, doc)) return null;
+  const key = String(doc.rubricVersionId);
+  let elementIds = outlineCache.get(key);
+  if (!elementIds) {
+    const loaded = await getRubricVersion({ tenantId, id: doc.rubricVersionId });
+    if (!loaded) return null;
+    elementIds = loaded.rubric.elements.map((e) => e.id);
+    if (outlineCache.size > 200) outlineCache.clear();
+    outlineCache.set(key, elementIds);
+  }
+  return { elementIds, state: doc.state };
 }
 
 /** The pinned rubric version and the weight profile the score uses. */

@@ -9,7 +9,8 @@
  *
  * Write order keeps failures harmless: upload = store the file, then push the ref (if the push
  * fails the file is deleted at once, and the orphan purge catches a crash in between); delete =
- * pull the ref, then delete the file. A ref never points at a missing file.
+ * remove the ref, then delete the file. A ref never points at a missing file. Both ref changes
+ * are compare-and-sets on the assessment `version` (app/data/cas.server.ts), like answer saves.
  *
  * GridFS is used through mongoose's own copy of the driver (`mongoose.mongo`). The app also has a
  * top-level `mongodb` package of another version; a GridFSBucket from that copy, given mongoose's
@@ -41,7 +42,11 @@ import {
 } from "~/lib/evidence";
 import type { Rubric } from "~/lib/rubric/schema";
 import { logger } from "~/logger.server";
-import { canEditAssessment, findVisibleAssessment, type AssessmentActor } from "./assessment-access.server";
+import {
+  canEditAssessment,
+  findVisibleAssessment,
+  type AssessmentActor,
+} from "./assessment-access.server";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
@@ -89,7 +94,9 @@ function filesCollection() {
 function chunksCollection() {
   const db = mongoose.connection.db;
   if (!db) throw new Error("no database handle");
-  return db.collection<{ _id: Types.ObjectId; files_id: Types.ObjectId; n: number }>(`${EVIDENCE_BUCKET}.chunks`);
+  return db.collection<{ _id: Types.ObjectId; files_id: Types.ObjectId; n: number }>(
+    `${EVIDENCE_BUCKET}.chunks`,
+  );
 }
 
 /** GridFS's own two indexes plus ours (ownership, and upload date for the orphan purge). Idempotent. */
@@ -106,20 +113,27 @@ async function ensureEvidenceIndexes(_bucket: Bucket): Promise<void> {
 // Limits
 
 /** The tenant's limits, each falling back to the default when unset. */
-export function evidenceLimits(settings: Pick<TenantSettings, "evidence"> | null | undefined): EvidenceLimits {
+export function evidenceLimits(
+  settings: Pick<TenantSettings, "evidence"> | null | undefined,
+): EvidenceLimits {
   const own = settings?.evidence ?? {};
   const pick = (value: number | undefined, fallback: number) =>
     typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
   return {
     maxFileBytes: pick(own.maxFileBytes, DEFAULT_EVIDENCE_LIMITS.maxFileBytes),
     maxFilesPerItem: pick(own.maxFilesPerItem, DEFAULT_EVIDENCE_LIMITS.maxFilesPerItem),
-    maxFilesPerAssessment: pick(own.maxFilesPerAssessment, DEFAULT_EVIDENCE_LIMITS.maxFilesPerAssessment),
+    maxFilesPerAssessment: pick(
+      own.maxFilesPerAssessment,
+      DEFAULT_EVIDENCE_LIMITS.maxFilesPerAssessment,
+    ),
   };
 }
 
 export async function getEvidenceLimits({ tenantId }: TenantScope): Promise<EvidenceLimits> {
   await connectDb();
-  const tenant = await Tenant.findOne({ _id: tenantId }).select({ "settings.evidence": 1 }).lean<{ settings?: Pick<TenantSettings, "evidence"> }>();
+  const tenant = await Tenant.findOne({ _id: tenantId })
+    .select({ "settings.evidence": 1 })
+    .lean<{ settings?: Pick<TenantSettings, "evidence"> }>();
   return evidenceLimits(tenant?.settings);
 }
 
@@ -140,7 +154,9 @@ export function toEvidenceFileView(ref: EvidenceRef): EvidenceFileView {
 }
 
 /** Evidence views grouped by item id, in upload order. */
-export function evidenceByItem(evidence: readonly EvidenceRef[]): Record<string, EvidenceFileView[]> {
+export function evidenceByItem(
+  evidence: readonly EvidenceRef[],
+): Record<string, EvidenceFileView[]> {
   const out: Record<string, EvidenceFileView[]> = {};
   for (const ref of evidence) (out[ref.itemId] ??= []).push(toEvidenceFileView(ref));
   return out;
@@ -152,15 +168,21 @@ export function evidenceByItem(evidence: readonly EvidenceRef[]): Record<string,
  */
 export function missingRequiredEvidence(
   rubric: Rubric,
-  assessment: { evidence: ReadonlyArray<Pick<EvidenceRef, "itemId">>; answers?: ReadonlyArray<{ itemId: string; choice: string }> },
+  assessment: {
+    evidence: ReadonlyArray<Pick<EvidenceRef, "itemId">>;
+    answers?: ReadonlyArray<{ itemId: string; choice: string }>;
+  },
 ): string[] {
   const withFiles = new Set(assessment.evidence.map((e) => e.itemId));
-  const notApplicable = new Set((assessment.answers ?? []).filter((a) => a.choice === "na").map((a) => a.itemId));
+  const notApplicable = new Set(
+    (assessment.answers ?? []).filter((a) => a.choice === "na").map((a) => a.itemId),
+  );
   const missing: string[] = [];
   for (const el of rubric.elements)
     for (const sub of el.subElements)
       for (const item of sub.items)
-        if (item.evidenceRequired && !withFiles.has(item.id) && !notApplicable.has(item.id)) missing.push(item.id);
+        if (item.evidenceRequired && !withFiles.has(item.id) && !notApplicable.has(item.id))
+          missing.push(item.id);
   return missing;
 }
 
@@ -208,17 +230,24 @@ type EvidenceAssessment = Pick<
 >;
 
 /** Counting refs per item and in total; null when another file still fits. */
-function countError(doc: Pick<AssessmentDoc, "evidence">, itemId: string, limits: EvidenceLimits): UploadEvidenceError | null {
+function countError(
+  doc: Pick<AssessmentDoc, "evidence">,
+  itemId: string,
+  limits: EvidenceLimits,
+): UploadEvidenceError | null {
   if (doc.evidence.length >= limits.maxFilesPerAssessment) return "tooManyForAssessment";
-  if (doc.evidence.filter((e) => e.itemId === itemId).length >= limits.maxFilesPerItem) return "tooManyForItem";
+  if (doc.evidence.filter((e) => e.itemId === itemId).length >= limits.maxFilesPerItem)
+    return "tooManyForItem";
   return null;
 }
 
 function rubricHasItem(rubric: Rubric, itemId: string): boolean {
-  return rubric.elements.some((el) => el.subElements.some((sub) => sub.items.some((item) => item.id === itemId)));
+  return rubric.elements.some((el) =>
+    el.subElements.some((sub) => sub.items.some((item) => item.id === itemId)),
+  );
 }
 
-const PUSH_ATTEMPTS = 8;
+const PUSH_ATTEMPTS = 16;
 
 /**
  * Checks everything that can be checked before reading a byte, streams the file into GridFS
@@ -246,7 +275,8 @@ export async function uploadEvidence(input: UploadEvidenceInput): Promise<Upload
   if (!doc) return fail("notFound");
   if (!canEditAssessment(actor, { ...doc, state: "draft" })) return fail("forbidden");
   if (doc.state !== "draft") return fail("locked");
-  if (input.expectedVersion !== undefined && input.expectedVersion !== doc.version) return fail("conflict");
+  if (input.expectedVersion !== undefined && input.expectedVersion !== doc.version)
+    return fail("conflict");
   const pinned = await getRubricVersion({ tenantId, id: doc.rubricVersionId });
   if (!pinned || !rubricHasItem(pinned.rubric, itemId)) return fail("unknownItem");
   const tooMany = countError(doc, itemId, limits);
@@ -280,7 +310,13 @@ export async function uploadEvidence(input: UploadEvidenceInput): Promise<Upload
     actor: { id: actor.user._id, email: actor.user.email },
     ip: input.ip,
     target: { type: "assessment", id: String(doc._id), label: filename },
-    details: { itemId, fileId: String(stored.fileId), size: stored.size, sha256: stored.sha256, contentType: stored.contentType },
+    details: {
+      itemId,
+      fileId: String(stored.fileId),
+      size: stored.size,
+      sha256: stored.sha256,
+      contentType: stored.contentType,
+    },
   });
   return { ok: true, evidence: ref, version: pushed.version };
 }
@@ -302,12 +338,19 @@ async function pushRef(
     if (tooMany) return { ok: false, error: tooMany };
     const applied = await casUpdate(
       Assessment,
-      { _id: doc._id, tenantId: doc.tenantId, expectedVersion: doc.version, extra: { state: "draft" } },
+      {
+        _id: doc._id,
+        tenantId: doc.tenantId,
+        expectedVersion: doc.version,
+        extra: { state: "draft" },
+      },
       { $push: { evidence: ref } },
     );
     if (applied) return { ok: true, version: doc.version + 1 };
     if (expectedVersion !== undefined) break;
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20) * attempt));
+    await new Promise((resolve) =>
+      setTimeout(resolve, 5 + Math.floor(Math.random() * 20) * attempt),
+    );
     doc = await Assessment.findOne(
       { _id: doc._id, tenantId: doc.tenantId },
       { tenantId: 1, enterpriseId: 1, state: 1, version: 1, evidence: 1, rubricVersionId: 1 },
@@ -373,7 +416,12 @@ async function storeFile({
   source: EvidenceSource;
   filename: string;
   maxBytes: number;
-  metadata: { tenantId: Types.ObjectId; assessmentId: Types.ObjectId; itemId: string; uploadedBy: Types.ObjectId };
+  metadata: {
+    tenantId: Types.ObjectId;
+    assessmentId: Types.ObjectId;
+    itemId: string;
+    uploadedBy: Types.ObjectId;
+  };
 }): Promise<StoreResult> {
   const bucket = await evidenceBucket();
   const fileId = new Types.ObjectId();
@@ -386,7 +434,11 @@ async function storeFile({
   let size = 0;
 
   const abort = async (error: "empty" | "type" | "mismatch" | "tooLarge"): Promise<StoreResult> => {
-    await upload.abort().catch((e: unknown) => logger.warn({ err: e, fileId: String(fileId) }, "evidence abort failed"));
+    await upload
+      .abort()
+      .catch((e: unknown) =>
+        logger.warn({ err: e, fileId: String(fileId) }, "evidence abort failed"),
+      );
     return { ok: false, error };
   };
   /** Refuses early on the first bytes: anything but the four signatures, or a signature the name contradicts. */
@@ -423,8 +475,8 @@ async function storeFile({
     await finished(upload);
   } catch (error) {
     // Client gone or database error mid-stream: leave nothing behind, then let the caller see it.
-    if (!upload.writableFinished) await upload.abort().catch(() => {});
-    else await deleteFileQuietly(fileId);
+    if (!upload.writableEnded) await upload.abort().catch(() => {});
+    await deleteFileQuietly(fileId);
     throw error;
   }
 
@@ -445,7 +497,12 @@ async function storeFile({
   return { ok: true, fileId, size, sha256, contentType: decision.contentType };
 }
 
-async function readZipContents(bucket: Bucket, fileId: Types.ObjectId, tail: Uint8Array, size: number): Promise<ZipContents | null> {
+async function readZipContents(
+  bucket: Bucket,
+  fileId: Types.ObjectId,
+  tail: Uint8Array,
+  size: number,
+): Promise<ZipContents | null> {
   const cd = locateCentralDirectory(tail, size);
   if (!cd || cd.size > MAX_CENTRAL_DIRECTORY_BYTES) return null;
   const tailStart = size - tail.length;
@@ -455,7 +512,10 @@ async function readZipContents(bucket: Bucket, fileId: Types.ObjectId, tail: Uin
   } else {
     // A big central directory (many parts) starts before the kept tail: read just that range back.
     const parts: Buffer[] = [];
-    for await (const part of bucket.openDownloadStream(fileId, { start: cd.offset, end: cd.offset + cd.size })) {
+    for await (const part of bucket.openDownloadStream(fileId, {
+      start: cd.offset,
+      end: cd.offset + cd.size,
+    })) {
       parts.push(Buffer.from(part as Uint8Array));
     }
     bytes = Buffer.concat(parts);
@@ -475,7 +535,9 @@ async function deleteFileQuietly(fileId: Types.ObjectId): Promise<boolean> {
   } catch (error) {
     if (isFileNotFound(error)) {
       // No files document (an aborted upload): chunks may still exist.
-      await chunksCollection().deleteMany({ files_id: fileId }).catch(() => {});
+      await chunksCollection()
+        .deleteMany({ files_id: fileId })
+        .catch(() => {});
       return false;
     }
     // The orphan purge job removes it later.
@@ -503,10 +565,19 @@ export async function openEvidenceDownload({
   assessmentId,
   fileId,
   actor,
-}: TenantScope & { assessmentId: string; fileId: string; actor: AssessmentActor }): Promise<EvidenceDownload | null> {
+}: TenantScope & {
+  assessmentId: string;
+  fileId: string;
+  actor: AssessmentActor;
+}): Promise<EvidenceDownload | null> {
   const _fileId = toObjectId(fileId);
   if (!_fileId) return null;
-  const doc = await findVisibleAssessment({ tenantId, id: assessmentId, actor, fields: ["evidence"] });
+  const doc = await findVisibleAssessment({
+    tenantId,
+    id: assessmentId,
+    actor,
+    fields: ["evidence"],
+  });
   const ref = doc?.evidence.find((e) => e.fileId.equals(_fileId));
   if (!ref) return null;
   const bucket = await evidenceBucket();
@@ -515,19 +586,33 @@ export async function openEvidenceDownload({
     logger.error({ fileId, assessmentId }, "evidence ref without a stored file");
     return null;
   }
-  return { ref, length: file.length, sha256: file.metadata?.sha256 ?? null, stream: bucket.openDownloadStream(_fileId) };
+  return {
+    ref,
+    length: file.length,
+    sha256: file.metadata?.sha256 ?? null,
+    stream: bucket.openDownloadStream(_fileId),
+  };
 }
 
 /**
  * Content-Disposition with an ASCII fallback and the RFC 5987 `filename*` for the real (often
  * Chinese) name; every current browser prefers `filename*`.
  */
-export function contentDisposition(filename: string, type: "attachment" | "inline" = "attachment"): string {
+export function contentDisposition(
+  filename: string,
+  type: "attachment" | "inline" = "attachment",
+): string {
   const dot = filename.lastIndexOf(".");
   const ext = dot > 0 ? filename.slice(dot).replace(/[^A-Za-z0-9.]/g, "") : "";
-  const stem = (dot > 0 ? filename.slice(0, dot) : filename).replace(/[^\x20-\x7e]+/g, "_").replace(/["\\%;]/g, "_").trim();
+  const stem = (dot > 0 ? filename.slice(0, dot) : filename)
+    .replace(/[^\x20-\x7e]+/g, "_")
+    .replace(/["\\%;]/g, "_")
+    .trim();
   const fallback = `${/[A-Za-z0-9]/.test(stem) ? stem : "evidence"}${ext}`;
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -552,20 +637,30 @@ export async function deleteEvidence({
 }): Promise<{ ok: true; version: number } | { ok: false; error: DeleteEvidenceError }> {
   const _fileId = toObjectId(fileId);
   if (!_fileId) return { ok: false, error: "notFound" };
-  let doc = await findVisibleAssessment({ tenantId, id: assessmentId, actor, fields: ["evidence"] });
+  let doc = await findVisibleAssessment({
+    tenantId,
+    id: assessmentId,
+    actor,
+    fields: ["evidence"],
+  });
   if (!doc) return { ok: false, error: "notFound" };
-  if (!canEditAssessment(actor, { ...doc, state: "draft" })) return { ok: false, error: "forbidden" };
-  if (expectedVersion !== undefined && expectedVersion !== doc.version) return { ok: false, error: "conflict" };
+  if (!canEditAssessment(actor, { ...doc, state: "draft" }))
+    return { ok: false, error: "forbidden" };
+  if (expectedVersion !== undefined && expectedVersion !== doc.version)
+    return { ok: false, error: "conflict" };
 
   let version = -1;
   for (let attempt = 0; attempt < PUSH_ATTEMPTS && doc; attempt++) {
     const ref = doc.evidence.find((e) => e.fileId.equals(_fileId));
     if (!ref) return { ok: false, error: "notFound" };
     if (doc.state !== "draft") return { ok: false, error: "locked" };
+    // The whole array is written back rather than `$pull: { evidence: { fileId } }`: FerretDB 1.24
+    // treats a $pull condition as a value to compare the element with, so the query form removes
+    // nothing there. Safe because the compare-and-set guarantees `doc` is the current version.
     const applied = await casUpdate(
       Assessment,
       { _id: doc._id, tenantId, expectedVersion: doc.version, extra: { state: "draft" } },
-      { $pull: { evidence: { fileId: _fileId } } },
+      { $set: { evidence: doc.evidence.filter((e) => !e.fileId.equals(_fileId)) } },
     );
     if (applied) {
       version = doc.version + 1;
@@ -601,7 +696,11 @@ const PURGE_BATCH = 500;
  * of something unreferenced, and deleting what another instance just deleted is a no-op.
  * `olderThan` must leave room for uploads in progress (the ref is pushed right after the file).
  */
-export async function purgeOrphanEvidence({ olderThan }: { olderThan: Date }): Promise<{ files: number; chunks: number }> {
+export async function purgeOrphanEvidence({
+  olderThan,
+}: {
+  olderThan: Date;
+}): Promise<{ files: number; chunks: number }> {
   const bucket = await evidenceBucket();
   const files = filesCollection();
   let deletedFiles = 0;
@@ -609,12 +708,19 @@ export async function purgeOrphanEvidence({ olderThan }: { olderThan: Date }): P
   for (;;) {
     const filter: Record<string, unknown> = { uploadDate: { $lt: olderThan } };
     if (lastId) filter._id = { $gt: lastId };
-    const batch = await files.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(PURGE_BATCH).toArray();
+    const batch = await files
+      .find(filter, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(PURGE_BATCH)
+      .toArray();
     if (batch.length === 0) break;
     lastId = batch[batch.length - 1]?._id ?? null;
     const ids = batch.map((f) => f._id);
     // A platform job: references are looked up across tenants on purpose.
-    const referencing = await Assessment.find({ "evidence.fileId": { $in: ids } }, { "evidence.fileId": 1 })
+    const referencing = await Assessment.find(
+      { "evidence.fileId": { $in: ids } },
+      { "evidence.fileId": 1 },
+    )
       .setOptions({ crossTenant: true })
       .lean<Array<{ evidence: Array<{ fileId: Types.ObjectId }> }>>();
     const used = new Set<string>();
@@ -641,7 +747,9 @@ export async function purgeOrphanEvidence({ olderThan }: { olderThan: Date }): P
   for (let i = 0; i < oldChunkIds.length; i += PURGE_BATCH) {
     const slice = oldChunkIds.slice(i, i + PURGE_BATCH);
     const existing = new Set(
-      (await files.find({ _id: { $in: slice } }, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)),
+      (await files.find({ _id: { $in: slice } }, { projection: { _id: 1 } }).toArray()).map((f) =>
+        String(f._id),
+      ),
     );
     const orphaned = slice.filter((id) => !existing.has(String(id)));
     if (orphaned.length === 0) continue;
@@ -660,5 +768,7 @@ export async function listStoredEvidenceFiles({
   assessmentId,
 }: TenantScope & { assessmentId: Types.ObjectId }): Promise<FilesDoc[]> {
   await evidenceBucket();
-  return filesCollection().find({ "metadata.tenantId": tenantId, "metadata.assessmentId": assessmentId }).toArray();
+  return filesCollection()
+    .find({ "metadata.tenantId": tenantId, "metadata.assessmentId": assessmentId })
+    .toArray();
 }

@@ -4,16 +4,28 @@
  * re-score the tenant's submitted assessments, and publish it. Published versions never change:
  * every write below is conditional on `status: "draft"` and on this tenant owning the document.
  */
-import type { Types } from "mongoose";
+import type { Types, UpdateQuery } from "mongoose";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { Claim } from "../../models/claim";
 import { Enterprise } from "../../models/enterprise";
 import { RubricVersion, type RubricVersionDoc } from "../../models/rubric-version";
 import { Tenant } from "../../models/tenant";
 import { diffRubricVersions, type RubricDiff } from "~/lib/rubric/diff";
 import { parseRubricIssues, type RubricIssue } from "~/lib/rubric/issues";
-import { validateRubric, type LocalizedText, type Rubric, type WeightProfile } from "~/lib/rubric/schema";
-import { scoreDelta, scoreSnapshot, type AnswerAdjustments, type ScoreSnapshot } from "~/lib/scoring/rescore";
+import {
+  validateRubric,
+  type LocalizedText,
+  type Rubric,
+  type WeightProfile,
+} from "~/lib/rubric/schema";
+import {
+  scoreDelta,
+  scoreSnapshot,
+  type AnswerAdjustments,
+  type ScoreSnapshot,
+} from "~/lib/scoring/rescore";
 import { recordAudit } from "./audit.server";
+import { claimOnce, releaseClaim, STALE_CLAIM_MS } from "./cas.server";
 import type { TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import {
@@ -67,7 +79,12 @@ export async function cloneRubricVersion({
   actor,
   version,
   ip,
-}: TenantScope & { id: Types.ObjectId; actor: Actor; version?: string; ip?: string }): Promise<CloneResult> {
+}: TenantScope & {
+  id: Types.ObjectId;
+  actor: Actor;
+  version?: string;
+  ip?: string;
+}): Promise<CloneResult> {
   const source = await getRubricVersion({ tenantId, id });
   if (!source) return { ok: false, error: "notFound" };
   if (source.meta.status !== "published") return { ok: false, error: "notPublished" };
@@ -76,9 +93,14 @@ export async function cloneRubricVersion({
 
   const wanted = version?.trim();
   if (wanted !== undefined && wanted !== "") {
-    if (!VERSION_PATTERN.test(wanted) || wanted.length > MAX_VERSION_LENGTH) return { ok: false, error: "invalidVersion" };
+    if (!VERSION_PATTERN.test(wanted) || wanted.length > MAX_VERSION_LENGTH)
+      return { ok: false, error: "invalidVersion" };
     // A tenant version must not shadow a shipped one: "general-tier3@2025.1" has to mean one thing.
-    const taken = await RubricVersion.exists({ tenantId: { $in: [tenantId, null] }, key: source.meta.key, version: wanted });
+    const taken = await RubricVersion.exists({
+      tenantId: { $in: [tenantId, null] },
+      key: source.meta.key,
+      version: wanted,
+    });
     if (taken) return { ok: false, error: "versionTaken" };
     const created = await insertClone(tenantId, source, wanted, actor);
     if (!created) return { ok: false, error: "versionTaken" };
@@ -93,7 +115,8 @@ export async function cloneRubricVersion({
     { version: 1 },
   ).lean();
   let n = 1;
-  for (const v of existing) n = Math.max(n, Number(v.version.slice(base.length + suffix.length)) + 1);
+  for (const v of existing)
+    n = Math.max(n, Number(v.version.slice(base.length + suffix.length)) + 1);
   // Two admins cloning at the same moment: the unique index decides, the loser takes the next number.
   for (let attempt = 0; attempt < 5; attempt++, n++) {
     const candidate = `${base}${suffix}${n}`;
@@ -145,7 +168,11 @@ async function auditClone(
     action: "rubric.cloned",
     actor,
     ip,
-    target: { type: "rubricVersion", id: String(created._id), label: `${created.key}@${created.version}` },
+    target: {
+      type: "rubricVersion",
+      id: String(created._id),
+      label: `${created.key}@${created.version}`,
+    },
     details: { parentId: String(parent._id), parent: `${parent.key}@${parent.version}` },
   });
 }
@@ -157,9 +184,52 @@ export type WriteError = "notFound" | "immutable" | "conflict";
 
 /** Why a conditional write on a draft matched nothing. */
 async function whyNotWritten(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<WriteError> {
-  const doc = await RubricVersion.findOne({ _id: id, tenantId: { $in: [tenantId, null] } }, { status: 1 }).lean();
+  const doc = await RubricVersion.findOne(
+    { _id: id, tenantId: { $in: [tenantId, null] } },
+    { status: 1 },
+  ).lean();
   if (!doc) return "notFound";
   return doc.status === "draft" ? "conflict" : "immutable";
+}
+
+/**
+ * Claims the transition of a draft from `expectedRevision` to the next one (see
+ * docs/decisions/001-compare-and-set.md: a filtered update alone is not atomic on FerretDB, a
+ * unique insert is). Edits, publishing and discarding all claim the same key, so exactly one of
+ * them wins. A claim whose writer crashed before writing is taken over once it is stale.
+ */
+async function claimRevision(
+  tenantId: Types.ObjectId,
+  id: Types.ObjectId,
+  expectedRevision: number,
+): Promise<string | null> {
+  const key = `rubric_versions:${String(id)}:r${expectedRevision + 1}`;
+  const now = new Date();
+  if (await claimOnce(key, now)) return key;
+  const claim = await Claim.findById(key).lean();
+  if (!claim || now.getTime() - claim.at.getTime() < STALE_CLAIM_MS) return null;
+  const doc = await RubricVersion.findOne({ _id: id, tenantId }, { revision: 1 }).lean();
+  if (!doc || doc.revision !== expectedRevision) return null;
+  await Claim.deleteOne({ _id: key, at: claim.at });
+  return (await claimOnce(key, now)) ? key : null;
+}
+
+/** Applies `update` to the draft if it is still a draft at `expectedRevision`, bumping the revision. */
+async function casDraft(
+  tenantId: Types.ObjectId,
+  id: Types.ObjectId,
+  expectedRevision: number,
+  update: UpdateQuery<RubricVersionDoc>,
+): Promise<boolean> {
+  const key = await claimRevision(tenantId, id, expectedRevision);
+  if (!key) return false;
+  const result = await RubricVersion.updateOne(
+    { _id: id, tenantId, status: "draft", revision: expectedRevision },
+    { ...update, $inc: { revision: 1 } },
+  );
+  if (result.modifiedCount === 1) return true;
+  await releaseClaim(key);
+  return false;
 }
 
 export type UpdateDraftResult =
@@ -185,21 +255,31 @@ export async function updateDraft({
   actor?: Actor;
   ip?: string;
 }): Promise<UpdateDraftResult> {
-  const current = await RubricVersion.findOne({ _id: id, tenantId: { $in: [tenantId, null] } }, { contentJson: 0 }).lean();
+  const current = await RubricVersion.findOne(
+    { _id: id, tenantId: { $in: [tenantId, null] } },
+    { contentJson: 0 },
+  ).lean();
   if (!current) return { ok: false, error: "notFound" };
-  if (current.status !== "draft" || current.tenantId === null) return { ok: false, error: "immutable" };
+  if (current.status !== "draft" || current.tenantId === null)
+    return { ok: false, error: "immutable" };
 
   const label = `${current.key}@${current.version}`;
   const withIdentity =
-    typeof input === "object" && input !== null && !Array.isArray(input) ? { ...input, key: current.key, version: current.version } : input;
+    typeof input === "object" && input !== null && !Array.isArray(input)
+      ? { ...input, key: current.key, version: current.version }
+      : input;
   const result = validateRubric(withIdentity, label);
-  if (!result.ok) return { ok: false, error: "invalid", issues: parseRubricIssues(result.errors, label), errors: result.errors };
+  if (!result.ok)
+    return {
+      ok: false,
+      error: "invalid",
+      issues: parseRubricIssues(result.errors, label),
+      errors: result.errors,
+    };
 
-  const update = await RubricVersion.updateOne(
-    { _id: id, tenantId, status: "draft", revision: expectedRevision },
-    { $set: denormalized(result.value), $inc: { revision: 1 } },
-  );
-  if (update.matchedCount === 0) return { ok: false, error: await whyNotWritten(tenantId, id) };
+  if (!(await casDraft(tenantId, id, expectedRevision, { $set: denormalized(result.value) }))) {
+    return { ok: false, error: await whyNotWritten(tenantId, id) };
+  }
   if (actor) {
     await recordAudit({
       tenantId,
@@ -207,13 +287,29 @@ export async function updateDraft({
       actor,
       ip,
       target: { type: "rubricVersion", id: String(id), label },
-      details: { revision: expectedRevision + 1, itemCount: countItems(result.value), totalPoints: result.value.totalPoints },
+      details: {
+        revision: expectedRevision + 1,
+        itemCount: countItems(result.value),
+        totalPoints: result.value.totalPoints,
+      },
     });
   }
   return { ok: true, revision: expectedRevision + 1 };
 }
 
 export type PublishResult = { ok: true } | { ok: false; error: WriteError };
+
+/** The revision a write should expect when the caller did not say: the current one of a draft. */
+async function currentDraftRevision(
+  tenantId: Types.ObjectId,
+  id: Types.ObjectId,
+): Promise<number | null> {
+  const doc = await RubricVersion.findOne(
+    { _id: id, tenantId, status: "draft" },
+    { revision: 1 },
+  ).lean();
+  return doc ? doc.revision : null;
+}
 
 /**
  * draft → published, once. `expectedRevision` (when given) makes sure the admin publishes the
@@ -226,27 +322,37 @@ export async function publishDraft({
   expectedRevision,
   ip,
   now = new Date(),
-}: TenantScope & { id: Types.ObjectId; actor: Actor; expectedRevision?: number; ip?: string; now?: Date }): Promise<PublishResult> {
-  const filter: Record<string, unknown> = { _id: id, tenantId, status: "draft" };
-  if (expectedRevision !== undefined) filter.revision = expectedRevision;
-  const doc = await RubricVersion.findOneAndUpdate(
-    filter,
-    { $set: { status: "published", publishedAt: now, publishedBy: actor.id }, $inc: { revision: 1 } },
-    { new: true, projection: { contentJson: 0 } },
-  ).lean();
-  if (!doc) return { ok: false, error: await whyNotWritten(tenantId, id) };
+}: TenantScope & {
+  id: Types.ObjectId;
+  actor: Actor;
+  expectedRevision?: number;
+  ip?: string;
+  now?: Date;
+}): Promise<PublishResult> {
+  const revision = expectedRevision ?? (await currentDraftRevision(tenantId, id));
+  const published =
+    revision !== null &&
+    (await casDraft(tenantId, id, revision, {
+      $set: { status: "published", publishedAt: now, publishedBy: actor.id },
+    }));
+  if (!published) return { ok: false, error: await whyNotWritten(tenantId, id) };
+  const doc = await RubricVersion.findOne({ _id: id, tenantId }, { contentJson: 0 }).lean();
   await recordAudit({
     tenantId,
     action: "rubric.published",
     actor,
     ip,
     at: now,
-    target: { type: "rubricVersion", id: String(id), label: `${doc.key}@${doc.version}` },
+    target: {
+      type: "rubricVersion",
+      id: String(id),
+      label: doc ? `${doc.key}@${doc.version}` : String(id),
+    },
     details: {
-      parentId: doc.parentId ? String(doc.parentId) : null,
-      contentHash: doc.contentHash,
-      itemCount: doc.itemCount,
-      totalPoints: doc.totalPoints,
+      parentId: doc?.parentId ? String(doc.parentId) : null,
+      contentHash: doc?.contentHash ?? null,
+      itemCount: doc?.itemCount ?? null,
+      totalPoints: doc?.totalPoints ?? null,
     },
   });
   return { ok: true };
@@ -259,8 +365,23 @@ export async function discardDraft({
   actor,
   ip,
 }: TenantScope & { id: Types.ObjectId; actor: Actor; ip?: string }): Promise<PublishResult> {
-  const doc = await RubricVersion.findOneAndDelete({ _id: id, tenantId, status: "draft" }, { projection: { key: 1, version: 1 } }).lean();
-  if (!doc) return { ok: false, error: await whyNotWritten(tenantId, id) };
+  const doc = await RubricVersion.findOne(
+    { _id: id, tenantId, status: "draft" },
+    { key: 1, version: 1, revision: 1 },
+  ).lean();
+  const key = doc ? await claimRevision(tenantId, id, doc.revision) : null;
+  if (!doc || !key) return { ok: false, error: await whyNotWritten(tenantId, id) };
+  // (findOneAndDelete with a projection is not implemented by FerretDB 1.24; the filter still guards.)
+  const deleted = await RubricVersion.deleteOne({
+    _id: id,
+    tenantId,
+    status: "draft",
+    revision: doc.revision,
+  });
+  if (deleted.deletedCount !== 1) {
+    await releaseClaim(key);
+    return { ok: false, error: await whyNotWritten(tenantId, id) };
+  }
   await recordAudit({
     tenantId,
     action: "rubric.draftDiscarded",
@@ -279,20 +400,30 @@ export type VersionWithParent = {
   parent: { meta: RubricVersionMeta; rubric: Rubric } | null;
 };
 
-export async function getVersionWithParent({ tenantId, id }: TenantScope & { id: Types.ObjectId }): Promise<VersionWithParent | null> {
+export async function getVersionWithParent({
+  tenantId,
+  id,
+}: TenantScope & { id: Types.ObjectId }): Promise<VersionWithParent | null> {
   const version = await getRubricVersion({ tenantId, id });
   if (!version) return null;
-  const parent = version.meta.parentId ? await getRubricVersion({ tenantId, id: version.meta.parentId }) : null;
+  const parent = version.meta.parentId
+    ? await getRubricVersion({ tenantId, id: version.meta.parentId })
+    : null;
   return { version, parent };
 }
 
 export async function diffWithParent({
   tenantId,
   id,
-}: TenantScope & { id: Types.ObjectId }): Promise<(VersionWithParent & { diff: RubricDiff | null }) | null> {
+}: TenantScope & { id: Types.ObjectId }): Promise<
+  (VersionWithParent & { diff: RubricDiff | null }) | null
+> {
   const loaded = await getVersionWithParent({ tenantId, id });
   if (!loaded) return null;
-  return { ...loaded, diff: loaded.parent ? diffRubricVersions(loaded.parent.rubric, loaded.version.rubric) : null };
+  return {
+    ...loaded,
+    diff: loaded.parent ? diffRubricVersions(loaded.parent.rubric, loaded.version.rubric) : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,10 +449,19 @@ export type PreviewRow = {
 export type RescorePreview = {
   draft: { id: string; key: string; version: string };
   rows: PreviewRow[];
-  summary: { total: number; up: number; down: number; same: number; levelChanged: number; truncated: boolean };
+  summary: {
+    total: number;
+    up: number;
+    down: number;
+    same: number;
+    levelChanged: number;
+    truncated: boolean;
+  };
   /** Level names of every version involved, by key (for display). */
   levelNames: Record<string, LocalizedText>;
   levelsAllowed: string[];
+  /** Where the time went: reading from the database vs. re-scoring (pure CPU). */
+  timings: { fetchMs: number; scoreMs: number };
 };
 
 /** A city can have thousands of applications; beyond this the preview says it is partial. */
@@ -329,7 +469,16 @@ export const PREVIEW_LIMIT = 5000;
 
 type PreviewAssessment = Pick<
   AssessmentDoc,
-  "_id" | "enterpriseId" | "cycle" | "state" | "rubricVersionId" | "rubricKey" | "rubricVersion" | "weightProfileKey" | "answers" | "performance"
+  | "_id"
+  | "enterpriseId"
+  | "cycle"
+  | "state"
+  | "rubricVersionId"
+  | "rubricKey"
+  | "rubricVersion"
+  | "weightProfileKey"
+  | "answers"
+  | "performance"
 >;
 
 function changeRank(row: PreviewRow): number {
@@ -348,6 +497,7 @@ export async function rescorePreview({
   tenantId,
   draftId,
 }: TenantScope & { draftId: Types.ObjectId }): Promise<RescorePreview | null> {
+  const fetchStarted = performance.now();
   const draft = await getRubricVersion({ tenantId, id: draftId });
   if (!draft || draft.meta.tenantId === null) return null;
   const tenant = await Tenant.findOne({ _id: tenantId }, { settings: 1 }).lean();
@@ -375,16 +525,30 @@ export async function rescorePreview({
   const truncated = assessments.length > PREVIEW_LIMIT;
   if (truncated) assessments.length = PREVIEW_LIMIT;
 
-  const pinnedIds = [...new Map(assessments.map((a) => [String(a.rubricVersionId), a.rubricVersionId])).values()];
-  const pinnedDocs = await RubricVersion.find({ _id: { $in: pinnedIds }, tenantId: { $in: [tenantId, null] } }).lean();
-  const pinned = new Map(pinnedDocs.map((d) => [String(d._id), { doc: d, rubric: parseStoredRubric(d) }]));
+  const pinnedIds = [
+    ...new Map(assessments.map((a) => [String(a.rubricVersionId), a.rubricVersionId])).values(),
+  ];
+  const pinnedDocs = await RubricVersion.find({
+    _id: { $in: pinnedIds },
+    tenantId: { $in: [tenantId, null] },
+  }).lean();
+  const pinned = new Map(
+    pinnedDocs.map((d) => [String(d._id), { doc: d, rubric: parseStoredRubric(d) }]),
+  );
 
-  const enterpriseIds = [...new Map(assessments.map((a) => [String(a.enterpriseId), a.enterpriseId])).values()];
-  const enterprises = await Enterprise.find({ tenantId, _id: { $in: enterpriseIds } }, { name: 1 }).lean();
+  const enterpriseIds = [
+    ...new Map(assessments.map((a) => [String(a.enterpriseId), a.enterpriseId])).values(),
+  ];
+  const enterprises = await Enterprise.find(
+    { tenantId, _id: { $in: enterpriseIds } },
+    { name: 1 },
+  ).lean();
   const names = new Map(enterprises.map((e) => [String(e._id), e.name]));
 
   const profiles = new Map<string, WeightProfile | null>();
-  for (const key of new Set(assessments.map((a) => a.weightProfileKey).filter((k): k is string => !!k))) {
+  for (const key of new Set(
+    assessments.map((a) => a.weightProfileKey).filter((k): k is string => !!k),
+  )) {
     profiles.set(key, await getWeightProfile({ key }));
   }
 
@@ -393,6 +557,7 @@ export async function rescorePreview({
     for (const level of rubric.levels) levelNames[level.key] ??= level.name;
   }
 
+  const scoreStarted = performance.now();
   const rows: PreviewRow[] = [];
   for (const a of assessments) {
     const current = pinned.get(String(a.rubricVersionId));
@@ -437,5 +602,9 @@ export async function rescorePreview({
     summary,
     levelNames,
     levelsAllowed,
+    timings: {
+      fetchMs: Math.round(scoreStarted - fetchStarted),
+      scoreMs: Math.round(performance.now() - scoreStarted),
+    },
   };
 }

@@ -75,8 +75,11 @@ export function kindFromFilename(filename: string): EvidenceKind | null {
  */
 export function cleanFilename(raw: string): string | null {
   const base = raw.split(/[/\\]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").replace(/\s+/g, " ").trim();
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   if (cleaned === "" || cleaned === "." || cleaned === "..") return null;
   if ([...cleaned].length > MAX_FILENAME_LENGTH) return null;
   return cleaned;
@@ -121,7 +124,10 @@ export type CentralDirectoryLocation = { offset: number; size: number; entries: 
  * bytes of a `totalSize`-byte file). Handles an archive comment and ZIP64 records. Returns null
  * when the file is not a well-formed single-disk ZIP.
  */
-export function locateCentralDirectory(tail: Uint8Array, totalSize: number): CentralDirectoryLocation | null {
+export function locateCentralDirectory(
+  tail: Uint8Array,
+  totalSize: number,
+): CentralDirectoryLocation | null {
   const tailStart = totalSize - tail.length;
   if (tailStart < 0 || tail.length < 22) return null;
   // Scan backwards for the end record whose comment length reaches exactly the end of the file.
@@ -141,7 +147,8 @@ export function locateCentralDirectory(tail: Uint8Array, totalSize: number): Cen
     const locator = eocd - 20;
     if (locator < 0 || u32(tail, locator) !== 0x07064b50) return null;
     const recordAt = u64(tail, locator + 8) - tailStart;
-    if (recordAt < 0 || recordAt + 56 > tail.length || u32(tail, recordAt) !== 0x06064b50) return null;
+    if (recordAt < 0 || recordAt + 56 > tail.length || u32(tail, recordAt) !== 0x06064b50)
+      return null;
     entries = u64(tail, recordAt + 32);
     size = u64(tail, recordAt + 40);
     offset = u64(tail, recordAt + 48);
@@ -156,7 +163,10 @@ export type ZipContents = { docx: boolean; xlsx: boolean };
  * Reads the entry names of a central directory. Null when it is malformed, has no
  * `[Content_Types].xml`, or carries macros; otherwise which Office package types it can be.
  */
-export function classifyCentralDirectory(cd: Uint8Array, expectedEntries: number): ZipContents | null {
+export function classifyCentralDirectory(
+  cd: Uint8Array,
+  expectedEntries: number,
+): ZipContents | null {
   let pos = 0;
   let count = 0;
   let contentTypes = false;
@@ -181,8 +191,7 @@ export function classifyCentralDirectory(cd: Uint8Array, expectedEntries: number
 }
 
 export type TypeCheck =
-  | { ok: true; kind: EvidenceKind; contentType: string }
-  | { ok: false; error: "type" | "mismatch" };
+  { ok: true; kind: EvidenceKind; contentType: string } | { ok: false; error: "type" | "mismatch" };
 
 /**
  * The decision for a whole file, given its name, its first bytes and (for ZIPs) the classified
@@ -218,4 +227,26 @@ export function formatBytes(bytes: number): string {
   }
   const digits = value >= 100 || Number.isInteger(value) ? 0 : 1;
   return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/**
+ * The same content check as the server's, on a Blob (browser File or Node Blob): reads only the
+ * head, the tail and, when it lies before the tail, the ZIP central directory.
+ */
+export async function checkBlobType(blob: Blob, filename: string): Promise<TypeCheck> {
+  const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  let zip: ZipContents | null = null;
+  if (sniffHead(head) === "zip") {
+    const tailStart = Math.max(0, blob.size - ZIP_TAIL_BYTES);
+    const tail = new Uint8Array(await blob.slice(tailStart).arrayBuffer());
+    const cd = locateCentralDirectory(tail, blob.size);
+    if (cd && cd.size <= MAX_CENTRAL_DIRECTORY_BYTES) {
+      const bytes =
+        cd.offset >= tailStart
+          ? tail.subarray(cd.offset - tailStart, cd.offset - tailStart + cd.size)
+          : new Uint8Array(await blob.slice(cd.offset, cd.offset + cd.size).arrayBuffer());
+      zip = classifyCentralDirectory(bytes, cd.entries);
+    }
+  }
+  return decideType(filename, head, zip);
 }

@@ -14,6 +14,7 @@ export type NavItem = {
 export const NAV_ITEMS: NavItem[] = [
   { key: "home", label: "nav.home", path: "", anyOf: [] },
   { key: "my-enterprise", label: "nav.myEnterprise", path: "/enterprises/{enterpriseId}", anyOf: ["read:enterprise:own"] },
+  { key: "assessments", label: "nav.assessments", path: "/assessments", anyOf: ["read:assessment:own", "read:assessment:any"] },
   { key: "enterprises", label: "nav.enterprises", path: "/enterprises", anyOf: ["read:enterprise:any"] },
   { key: "registrations", label: "nav.registrations", path: "/registrations", anyOf: ["approve:registration:any"] },
   { key: "users", label: "nav.users", path: "/admin/users", anyOf: ["invite:user:any", "invite:user:own"] },

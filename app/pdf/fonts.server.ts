@@ -25,7 +25,10 @@ export function fontPath(file: string): string {
 }
 
 export function loadCjkFonts(): Promise<CjkFonts> {
-  loading ??= Promise.all([readFile(fontPath(FONT_FILES.regular)), readFile(fontPath(FONT_FILES.bold))])
+  loading ??= Promise.all([
+    readFile(fontPath(FONT_FILES.regular)),
+    readFile(fontPath(FONT_FILES.bold)),
+  ])
     .then(([regular, bold]) => ({ regular, bold }))
     .catch((error: unknown) => {
       loading = undefined;

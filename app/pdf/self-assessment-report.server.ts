@@ -83,7 +83,9 @@ export async function loadSelfAssessmentReport({
   };
 }
 
-export function reportFilename(data: Pick<SelfAssessmentReportData, "locale" | "enterprise" | "cycle">): string {
+export function reportFilename(
+  data: Pick<SelfAssessmentReportData, "locale" | "enterprise" | "cycle">,
+): string {
   return `${translate(data.locale, "selfReport.fileName")}-${data.enterprise.name}-${data.cycle}.pdf`;
 }
 
@@ -91,7 +93,13 @@ export function reportFilename(data: Pick<SelfAssessmentReportData, "locale" | "
 // Layout
 
 const PAGE = { size: "A4", margin: 50 } as const;
-const COLORS = { text: "#111827", muted: "#4b5563", rule: "#9ca3af", head: "#e5e7eb", accent: "#1d4ed8" } as const;
+const COLORS = {
+  text: "#111827",
+  muted: "#4b5563",
+  rule: "#9ca3af",
+  head: "#e5e7eb",
+  accent: "#1d4ed8",
+} as const;
 const FONT = { regular: "sc", bold: "sc-bold" } as const;
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -127,7 +135,11 @@ class ReportWriter {
   heading(key: MessageKey): void {
     this.ensureSpace(60);
     this.doc.moveDown(0.8);
-    this.doc.font(FONT.bold).fontSize(13).fillColor(COLORS.accent).text(this.t(key), this.left, this.doc.y, { width: this.width });
+    this.doc
+      .font(FONT.bold)
+      .fontSize(13)
+      .fillColor(COLORS.accent)
+      .text(this.t(key), this.left, this.doc.y, { width: this.width });
     this.doc.moveDown(0.3);
     this.doc.font(FONT.regular).fontSize(10).fillColor(COLORS.text);
   }
@@ -153,7 +165,9 @@ class ReportWriter {
       this.ensureSpace(h + 4);
       const top = this.doc.y;
       this.doc.fillColor(COLORS.muted).text(label, this.left, top, { width: labelWidth });
-      this.doc.fillColor(COLORS.text).text(value, this.left + labelWidth, top, { width: this.width - labelWidth });
+      this.doc
+        .fillColor(COLORS.text)
+        .text(value, this.left + labelWidth, top, { width: this.width - labelWidth });
       this.doc.y = top + h + 4;
     }
   }
@@ -171,7 +185,10 @@ class ReportWriter {
       this.doc.font(font).fontSize(size);
       let h = 0;
       cells.forEach((cell, i) => {
-        h = Math.max(h, this.doc.heightOfString(cell || " ", { width: (widths[i] ?? 0) - 2 * pad }));
+        h = Math.max(
+          h,
+          this.doc.heightOfString(cell || " ", { width: (widths[i] ?? 0) - 2 * pad }),
+        );
       });
       return Math.min(h + 2 * pad, maxRow);
     };
@@ -225,7 +242,9 @@ function writeReport(w: ReportWriter): void {
   const b = data.breakdown;
   const rubric = data.rubric;
   const itemText = new Map<string, LocalizedText>();
-  for (const el of rubric.elements) for (const sub of el.subElements) for (const item of sub.items) itemText.set(item.id, item.text);
+  for (const el of rubric.elements)
+    for (const sub of el.subElements)
+      for (const item of sub.items) itemText.set(item.id, item.text);
   const levelName = (key: string | null) => {
     const level = rubric.levels.find((l) => l.key === key);
     return level ? w.text(level.name) : t("selfReport.noLevel");
@@ -235,16 +254,32 @@ function writeReport(w: ReportWriter): void {
     return text ? `${id} ${w.text(text)}` : id;
   };
 
-  doc.font(FONT.bold).fontSize(18).fillColor(COLORS.text).text(t("selfReport.title"), w.left, doc.y, { width: w.width, align: "center" });
+  doc
+    .font(FONT.bold)
+    .fontSize(18)
+    .fillColor(COLORS.text)
+    .text(t("selfReport.title"), w.left, doc.y, { width: w.width, align: "center" });
   doc.moveDown(1);
   w.fields([
     [t("selfReport.enterprise"), data.enterprise.name],
     [t("selfReport.creditCode"), data.enterprise.creditCode],
     [t("selfReport.authority"), data.authority],
-    [t("selfReport.rubric"), t("selfReport.rubricVersion", { title: w.text(rubric.title), key: rubric.key, version: rubric.version })],
+    [
+      t("selfReport.rubric"),
+      t("selfReport.rubricVersion", {
+        title: w.text(rubric.title),
+        key: rubric.key,
+        version: rubric.version,
+      }),
+    ],
     [t("selfReport.cycle"), data.cycle],
     [t("selfReport.date"), formatDate(data.asOf, data.locale)],
-    [t("selfReport.state"), data.state === "draft" ? t("selfReport.state.draft") : t("selfReport.state.other", { state: data.state })],
+    [
+      t("selfReport.state"),
+      data.state === "draft"
+        ? t("selfReport.state.draft")
+        : t("selfReport.state.other", { state: data.state }),
+    ],
   ]);
 
   w.heading("selfReport.summary");
@@ -260,7 +295,12 @@ function writeReport(w: ReportWriter): void {
     [t("selfReport.level"), levelName(b.level)],
   ]);
   w.paragraph(
-    t("selfReport.counts", { items: b.counts.items, answered: b.counts.answered, na: b.counts.na, unanswered: b.counts.unanswered }),
+    t("selfReport.counts", {
+      items: b.counts.items,
+      answered: b.counts.answered,
+      na: b.counts.na,
+      unanswered: b.counts.unanswered,
+    }),
     { color: COLORS.muted },
   );
   doc.moveDown(0.4);
@@ -268,7 +308,12 @@ function writeReport(w: ReportWriter): void {
   if (b.vetoes.length === 0) w.paragraph(t("selfReport.noVetoes"), { color: COLORS.muted });
   for (const v of b.vetoes) w.paragraph(`• ${v.itemId} ${w.text(v.text)}`);
   const failedConditions = rubric.performanceConditions.filter((c) =>
-    b.reasons.some((r) => r.code === "performance" && Array.isArray(r.params.conditionIds) && r.params.conditionIds.includes(c.id)),
+    b.reasons.some(
+      (r) =>
+        r.code === "performance" &&
+        Array.isArray(r.params.conditionIds) &&
+        r.params.conditionIds.includes(c.id),
+    ),
   );
   if (failedConditions.length > 0) {
     doc.moveDown(0.4);
@@ -278,7 +323,11 @@ function writeReport(w: ReportWriter): void {
 
   w.heading("selfReport.breakdown");
   const totals = b.elements.reduce(
-    (acc, el) => ({ standard: acc.standard + el.standard * 100, applicable: acc.applicable + el.applicable * 100, obtained: acc.obtained + el.obtained * 100 }),
+    (acc, el) => ({
+      standard: acc.standard + el.standard * 100,
+      applicable: acc.applicable + el.applicable * 100,
+      obtained: acc.obtained + el.obtained * 100,
+    }),
     { standard: 0, applicable: 0, obtained: 0 },
   );
   w.table(
@@ -290,7 +339,13 @@ function writeReport(w: ReportWriter): void {
       { key: "selfReport.col.percentage", width: 0.14, align: "right" },
     ],
     [
-      ...b.elements.map((el) => [`${el.id} ${w.text(el.title)}`, points(el.standard), points(el.applicable), points(el.obtained), percent(el.percentage)]),
+      ...b.elements.map((el) => [
+        `${el.id} ${w.text(el.title)}`,
+        points(el.standard),
+        points(el.applicable),
+        points(el.obtained),
+        percent(el.percentage),
+      ]),
       [
         t("selfReport.total"),
         points(Math.round(totals.standard) / 100),
@@ -332,7 +387,9 @@ function writeReport(w: ReportWriter): void {
     doc.moveDown(0.4);
   }
   if (data.missingEvidence.length > 0) {
-    w.paragraph(t("selfReport.missingEvidence", { count: data.missingEvidence.length }), { bold: true });
+    w.paragraph(t("selfReport.missingEvidence", { count: data.missingEvidence.length }), {
+      bold: true,
+    });
     for (const id of data.missingEvidence) w.paragraph(`• ${itemLabel(id)}`);
   }
 
@@ -356,7 +413,11 @@ function writeReport(w: ReportWriter): void {
           { key: "selfReport.col.current", width: 0.18, align: "right" },
           { key: "selfReport.col.gain", width: 0.18, align: "right" },
         ],
-        next.candidates.map((c) => [itemLabel(c.itemId), `${points(c.currentObtained)} / ${points(c.points)}`, `+${c.gain}`]),
+        next.candidates.map((c) => [
+          itemLabel(c.itemId),
+          `${points(c.currentObtained)} / ${points(c.points)}`,
+          `+${c.gain}`,
+        ]),
       );
   }
   doc.moveDown(1);
@@ -366,7 +427,11 @@ function writeReport(w: ReportWriter): void {
 function writePageFooters(w: ReportWriter): void {
   const { doc, data, t } = w;
   const range = doc.bufferedPageRange();
-  const footer = t("selfReport.footer", { enterprise: data.enterprise.name, cycle: data.cycle, version: data.version });
+  const footer = t("selfReport.footer", {
+    enterprise: data.enterprise.name,
+    cycle: data.cycle,
+    version: data.version,
+  });
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     // Writing inside the bottom margin must not start a new page.
@@ -374,12 +439,22 @@ function writePageFooters(w: ReportWriter): void {
     doc.page.margins.bottom = 0;
     const y = doc.page.height - bottomMargin + 18;
     doc.font(FONT.regular).fontSize(8).fillColor(COLORS.muted);
-    doc.text(footer, w.left, y, { width: w.width * 0.7, lineBreak: false, ellipsis: true, height: 12 });
-    doc.text(t("selfReport.page", { page: i - range.start + 1, pages: range.count }), w.left + w.width * 0.7, y, {
-      width: w.width * 0.3,
-      align: "right",
+    doc.text(footer, w.left, y, {
+      width: w.width * 0.7,
       lineBreak: false,
+      ellipsis: true,
+      height: 12,
     });
+    doc.text(
+      t("selfReport.page", { page: i - range.start + 1, pages: range.count }),
+      w.left + w.width * 0.7,
+      y,
+      {
+        width: w.width * 0.3,
+        align: "right",
+        lineBreak: false,
+      },
+    );
     doc.page.margins.bottom = bottomMargin;
   }
 }
@@ -414,7 +489,9 @@ export function renderSelfAssessmentReport(data: SelfAssessmentReportData, fonts
   return doc;
 }
 
-export async function renderSelfAssessmentReportBuffer(data: SelfAssessmentReportData): Promise<Buffer> {
+export async function renderSelfAssessmentReportBuffer(
+  data: SelfAssessmentReportData,
+): Promise<Buffer> {
   const doc = renderSelfAssessmentReport(data, await loadCjkFonts());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

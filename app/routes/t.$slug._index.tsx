@@ -41,6 +41,11 @@ export default function TenantHome() {
             {t("home.registerCta")}
           </Link>
         </div>
+        <p className="mt-6 text-sm">
+          <Link to={`${base}/criteria`} className="text-brand-700 hover:underline">
+            {t("rubric.public.homeLink")}
+          </Link>
+        </p>
       </section>
     );
   }

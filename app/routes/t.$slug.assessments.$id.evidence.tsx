@@ -6,9 +6,18 @@
  * crosses it. Answers JSON: 201 `{ ok, evidence, version }` or `{ ok: false, errors: { file } }`
  * with 400/401/403/404/409/413/415 and an i18n key.
  */
-import { unstable_parseMultipartFormData, type ActionFunctionArgs, type UploadHandler } from "@remix-run/node";
+import {
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type UploadHandler,
+} from "@remix-run/node";
 import { clientIp, getMember } from "~/auth.server";
-import { evidenceLimits, toEvidenceFileView, uploadEvidence, type UploadEvidenceError } from "~/data/evidence.server";
+import {
+  evidenceLimits,
+  toEvidenceFileView,
+  uploadEvidence,
+  type UploadEvidenceError,
+} from "~/data/evidence.server";
 import type { MessageKey } from "~/i18n";
 import { formatBytes, type EvidenceLimits } from "~/lib/evidence";
 import { logger } from "~/logger.server";
@@ -45,7 +54,10 @@ function errorMessage(error: UploadEvidenceError, limits: EvidenceLimits): strin
     case "tooManyForAssessment":
       return msg("evidence.errors.tooManyForAssessment", { max: limits.maxFilesPerAssessment });
     default: {
-      const keys: Record<Exclude<UploadEvidenceError, "tooLarge" | "tooManyForItem" | "tooManyForAssessment">, MessageKey> = {
+      const keys: Record<
+        Exclude<UploadEvidenceError, "tooLarge" | "tooManyForItem" | "tooManyForAssessment">,
+        MessageKey
+      > = {
         notFound: "errors.notFound",
         forbidden: "errors.forbidden",
         locked: "evidence.errors.locked",
@@ -62,13 +74,16 @@ function errorMessage(error: UploadEvidenceError, limits: EvidenceLimits): strin
 }
 
 const fail = (status: number, file: string, headers?: HeadersInit) =>
-  Response.json({ ok: false, errors: { file } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+  Response.json(
+    { ok: false, errors: { file } },
+    { status, headers: { "Cache-Control": "no-store", ...headers } },
+  );
 
 /**
  * The request body behind a reader we keep, so that after a refusal the rest of the upload can be
  * read and thrown away. Browsers only show our answer once they have sent the whole body; a
  * server that stops reading leaves them hanging (the "fails on large files without a message"
- * complaint). Past `maxDrain` bytes the connection is given up instead.
+ * complaint). Past `maxDrain` bytes we stop reading and close the connection after answering.
  */
 function drainableBody(body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
@@ -92,10 +107,8 @@ function drainableBody(body: ReadableStream<Uint8Array>) {
         const { done, value } = await reader.read();
         if (done) return true;
         seen += value.byteLength;
-        if (seen > maxDrain) {
-          await reader.cancel();
-          return false;
-        }
+        // Stop reading; the answer goes out with "Connection: close" and Node ends the socket.
+        if (seen > maxDrain) return false;
       }
     } catch {
       return false;
@@ -137,7 +150,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const maxBody = limits.maxFileBytes + MULTIPART_OVERHEAD;
   const maxDrain = 2 * maxBody;
   const contentType = request.headers.get("Content-Type") ?? "";
-  if (!request.body || !contentType.startsWith("multipart/form-data")) return fail(400, msg("evidence.errors.noFile"));
+  if (!request.body || !contentType.startsWith("multipart/form-data"))
+    return fail(400, msg("evidence.errors.noFile"));
   const body = drainableBody(request.body);
   const refuse = async (status: number, file: string) => {
     const drained = await body.drain(maxDrain);
@@ -158,11 +172,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return undefined;
     }
     if (part.name !== "file") throw new Refused(400, msg("evidence.errors.noFile"));
+    // An empty file input still sends a part, with an empty name.
+    if (part.filename === "" && !fields.get("filename"))
+      throw new Refused(400, msg("evidence.errors.noFile"));
     const itemId = url.searchParams.get("itemId") ?? fields.get("itemId") ?? "";
     if (itemId === "") throw new Refused(400, msg("evidence.errors.unknownItem"));
     const expectedText = fields.get("expectedVersion") ?? url.searchParams.get("expectedVersion");
     const expectedVersion = expectedText ? Number(expectedText) : undefined;
-    if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion)) throw new Refused(400, msg("errors.generic"));
+    if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion))
+      throw new Refused(400, msg("errors.generic"));
     result = await uploadEvidence({
       tenantId: tenant._id,
       assessmentId: params.id ?? "",
@@ -186,7 +204,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   try {
     await unstable_parseMultipartFormData(
-      new Request(request.url, { method: "POST", headers: request.headers, body: body.stream, duplex: "half" }),
+      new Request(request.url, {
+        method: "POST",
+        headers: request.headers,
+        body: body.stream,
+        duplex: "half",
+      }),
       handler,
     );
   } catch (error) {

@@ -61,14 +61,25 @@ export default function PublicCriteriaPage() {
           <h1 className="page-title mb-1">{pickText(rubric.title, locale)}</h1>
           <p className="text-sm text-slate-600">
             <span className="font-mono">{d.ref}</span>
-            {d.publishedAt ? <span className="ml-2">{t("rubric.public.published", { date: formatDate(d.publishedAt, locale) })}</span> : null}
+            {d.publishedAt ? (
+              <span className="ml-2">
+                {t("rubric.public.published", { date: formatDate(d.publishedAt, locale) })}
+              </span>
+            ) : null}
           </p>
         </div>
-        <button type="button" className="btn-secondary print:hidden" onClick={() => window.print()} data-no-print>
+        <button
+          type="button"
+          className="btn-secondary print:hidden"
+          onClick={() => window.print()}
+          data-no-print
+        >
           {t("rubric.public.print")}
         </button>
       </div>
-      <p className="mb-4 text-sm text-slate-700">{t("rubric.public.intro", { tenant: d.tenantName })}</p>
+      <p className="mb-4 text-sm text-slate-700">
+        {t("rubric.public.intro", { tenant: d.tenantName })}
+      </p>
       <div className="mb-4 rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-700">
         <p>{t("rubric.public.formula")}</p>
         <p className="mt-1">{t("rubric.public.levelRule")}</p>

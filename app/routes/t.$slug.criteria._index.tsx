@@ -38,20 +38,28 @@ export default function PublicCriteriaList() {
   return (
     <section className="mx-auto max-w-4xl">
       <h1 className="page-title">{t("rubric.public.listTitle")}</h1>
-      <p className="mb-4 text-sm text-slate-600">{t("rubric.public.listIntro", { tenant: d.tenantName })}</p>
+      <p className="mb-4 text-sm text-slate-600">
+        {t("rubric.public.listIntro", { tenant: d.tenantName })}
+      </p>
       {d.versions.length === 0 ? (
         <p className="card text-sm text-slate-500">{t("rubric.list.empty")}</p>
       ) : (
         <ul className="space-y-3">
           {d.versions.map((v) => (
             <li key={v.id} className="card">
-              <Link to={`/t/${d.slug}/criteria/${v.id}`} className="font-medium text-brand-700 hover:underline">
+              <Link
+                to={`/t/${d.slug}/criteria/${v.id}`}
+                className="font-medium text-brand-700 hover:underline"
+              >
                 {pickText(v.title, locale)}
               </Link>
               <p className="mt-1 text-sm text-slate-600">
-                <span className="font-mono">{v.ref}</span> · {v.standard} · {t("rubric.detail.totalsValue", { points: v.totalPoints, items: v.itemCount })}
+                <span className="font-mono">{v.ref}</span> · {v.standard} ·{" "}
+                {t("rubric.detail.totalsValue", { points: v.totalPoints, items: v.itemCount })}
                 {v.own ? <span className="ml-2">· {t("rubric.source.tenant")}</span> : null}
-                {v.publishedAt ? <span className="ml-2">· {formatDate(v.publishedAt, locale)}</span> : null}
+                {v.publishedAt ? (
+                  <span className="ml-2">· {formatDate(v.publishedAt, locale)}</span>
+                ) : null}
               </p>
             </li>
           ))}
@@ -62,7 +70,9 @@ export default function PublicCriteriaList() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${translate(d.locale, "rubric.public.listTitle")} · ${d.tenantName}` : "SafeGrade" },
+  {
+    title: d ? `${translate(d.locale, "rubric.public.listTitle")} · ${d.tenantName}` : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

@@ -1,5 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+  useSubmit,
+} from "@remix-run/react";
 import { useCallback, useState } from "react";
 import { z } from "zod";
 import { clientIp } from "~/auth.server";
@@ -29,7 +42,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canManage = can(member.permissions, "manage:rubric:any");
   if (!loaded || (loaded.meta.status === "draft" && !canManage)) throw notFound();
   const { meta, rubric } = loaded;
-  const parent = meta.parentId ? await getRubricVersion({ tenantId: tenant._id, id: meta.parentId }) : null;
+  const parent = meta.parentId
+    ? await getRubricVersion({ tenantId: tenant._id, id: meta.parentId })
+    : null;
   const locale = await getLocale(request);
   return {
     locale,
@@ -48,7 +63,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       updatedAt: meta.updatedAt.toISOString(),
     },
     parent: parent
-      ? { id: String(parent.meta._id), label: `${parent.meta.key}@${parent.meta.version}`, totalPoints: parent.rubric.totalPoints }
+      ? {
+          id: String(parent.meta._id),
+          label: `${parent.meta.key}@${parent.meta.version}`,
+          totalPoints: parent.rubric.totalPoints,
+        }
       : null,
     rubric,
     canManage,
@@ -71,13 +90,25 @@ type ActionResult = {
   issues?: RubricIssue[];
 };
 
-function fail(intent: ActionResult["intent"], status: number, message: string, issues?: RubricIssue[]) {
+function fail(
+  intent: ActionResult["intent"],
+  status: number,
+  message: string,
+  issues?: RubricIssue[],
+) {
   return data<ActionResult>({ intent, errors: { _form: message }, issues }, { status });
 }
 
-function writeFailure(intent: ActionResult["intent"], error: "notFound" | "immutable" | "conflict") {
+function writeFailure(
+  intent: ActionResult["intent"],
+  error: "notFound" | "immutable" | "conflict",
+) {
   if (error === "notFound") throw notFound();
-  return fail(intent, 409, error === "immutable" ? msg("rubric.error.immutable") : msg("errors.conflict"));
+  return fail(
+    intent,
+    409,
+    error === "immutable" ? msg("rubric.error.immutable") : msg("errors.conflict"),
+  );
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -99,15 +130,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
       } catch {
         return fail("save", 400, msg("rubric.error.invalidJson"));
       }
-      const result = await updateDraft({ tenantId: tenant._id, id, expectedRevision: parsed.data.revision, rubric, actor, ip });
-      if (result.ok) return data<ActionResult>({ intent: "save", ok: true, revision: result.revision });
-      if (result.error === "invalid") return fail("save", 400, msg("rubric.editor.invalid", { count: result.issues.length }), result.issues);
+      const result = await updateDraft({
+        tenantId: tenant._id,
+        id,
+        expectedRevision: parsed.data.revision,
+        rubric,
+        actor,
+        ip,
+      });
+      if (result.ok)
+        return data<ActionResult>({ intent: "save", ok: true, revision: result.revision });
+      if (result.error === "invalid")
+        return fail(
+          "save",
+          400,
+          msg("rubric.editor.invalid", { count: result.issues.length }),
+          result.issues,
+        );
       return writeFailure("save", result.error);
     }
     case "publish": {
       const parsed = publishSchema.safeParse(form);
       if (!parsed.success) return fail("publish", 400, msg("errors.generic"));
-      const result = await publishDraft({ tenantId: tenant._id, id, actor, expectedRevision: parsed.data.revision, ip });
+      const result = await publishDraft({
+        tenantId: tenant._id,
+        id,
+        actor,
+        expectedRevision: parsed.data.revision,
+        ip,
+      });
       if (!result.ok) return writeFailure("publish", result.error);
       return redirect(`${base}/${String(id)}?published=1`);
     }
@@ -137,12 +188,16 @@ export default function RubricVersionPage() {
 
   const onSave = useCallback(
     (value: Rubric) => {
-      submit({ intent: "save", revision: String(v.revision), rubric: JSON.stringify(value) }, { method: "post" });
+      submit(
+        { intent: "save", revision: String(v.revision), rubric: JSON.stringify(value) },
+        { method: "post" },
+      );
     },
     [submit, v.revision],
   );
 
-  const saved = actionData?.intent === "save" && actionData.ok === true && actionData.revision === v.revision;
+  const saved =
+    actionData?.intent === "save" && actionData.ok === true && actionData.revision === v.revision;
   return (
     <section>
       <p className="mb-2 text-sm">
@@ -162,12 +217,19 @@ export default function RubricVersionPage() {
             {d.parent ? (
               <span>
                 {t("rubric.detail.parent")}{" "}
-                <Link to={`/t/${d.slug}/rubrics/${d.parent.id}`} className="font-mono text-brand-700 hover:underline">
+                <Link
+                  to={`/t/${d.slug}/rubrics/${d.parent.id}`}
+                  className="font-mono text-brand-700 hover:underline"
+                >
                   {d.parent.label}
                 </Link>
               </span>
             ) : null}
-            {v.publishedAt ? <span>{t("rubric.detail.publishedAt", { date: formatDateTime(v.publishedAt, locale) })}</span> : null}
+            {v.publishedAt ? (
+              <span>
+                {t("rubric.detail.publishedAt", { date: formatDateTime(v.publishedAt, locale) })}
+              </span>
+            ) : null}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
@@ -178,10 +240,18 @@ export default function RubricVersionPage() {
           ) : null}
           {d.editable ? (
             <>
-              <Link to={`${base}/preview`} className="btn-secondary py-1.5" data-testid="open-preview">
+              <Link
+                to={`${base}/preview`}
+                className="btn-secondary py-1.5"
+                data-testid="open-preview"
+              >
                 {t("rubric.actions.preview")}
               </Link>
-              <PublishControl action={base} revision={v.revision} blockedReason={dirty ? t("rubric.publish.saveFirst") : null} />
+              <PublishControl
+                action={base}
+                revision={v.revision}
+                blockedReason={dirty ? t("rubric.publish.saveFirst") : null}
+              />
               <DiscardControl action={base} />
             </>
           ) : null}
@@ -194,7 +264,9 @@ export default function RubricVersionPage() {
       </div>
 
       <div className="mb-4 space-y-2">
-        {searchParams.get("published") === "1" && v.status === "published" ? <Notice>{t("rubric.publish.done")}</Notice> : null}
+        {searchParams.get("published") === "1" && v.status === "published" ? (
+          <Notice>{t("rubric.publish.done")}</Notice>
+        ) : null}
         {saved ? <Notice>{t("rubric.editor.saved")}</Notice> : null}
         <FormError error={actionData?.errors?._form} />
       </div>
@@ -222,7 +294,9 @@ export default function RubricVersionPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? d.title : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? d.title : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -32,8 +32,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: version.meta.status,
       editable: canManage && version.meta.status === "draft" && version.meta.tenantId !== null,
     },
-    parent: parent ? { id: String(parent.meta._id), label: `${parent.meta.key}@${parent.meta.version}` } : null,
-    levelNames: Object.fromEntries([...(parent?.rubric.levels ?? []), ...version.rubric.levels].map((l) => [l.key, l.name])),
+    parent: parent
+      ? { id: String(parent.meta._id), label: `${parent.meta.key}@${parent.meta.version}` }
+      : null,
+    levelNames: Object.fromEntries(
+      [...(parent?.rubric.levels ?? []), ...version.rubric.levels].map((l) => [l.key, l.name]),
+    ),
     diff,
   };
 }
@@ -67,7 +71,8 @@ function FieldChange({ change }: { change: ItemFieldChange }) {
     case "guidance":
       body = (
         <>
-          <Before>{pickText(change.before, locale) || "—"}</Before> → <After>{pickText(change.after, locale) || "—"}</After>
+          <Before>{pickText(change.before, locale) || "—"}</Before> →{" "}
+          <After>{pickText(change.after, locale) || "—"}</After>
         </>
       );
       break;
@@ -90,7 +95,8 @@ function FieldChange({ change }: { change: ItemFieldChange }) {
     case "tags":
       body = (
         <>
-          <Before>{change.before.join(", ") || "—"}</Before> → <After>{change.after.join(", ") || "—"}</After>
+          <Before>{change.before.join(", ") || "—"}</Before> →{" "}
+          <After>{change.after.join(", ") || "—"}</After>
         </>
       );
       break;
@@ -152,10 +158,18 @@ function ItemLine({ item, tone }: { item: ItemRef; tone: "added" | "removed" }) 
   const locale = useLocale();
   const colour = tone === "added" ? "border-emerald-300 bg-emerald-50" : "border-red-300 bg-red-50";
   return (
-    <li className={`rounded-md border-l-4 px-3 py-2 ${colour}`} data-item={item.id} data-change={tone}>
+    <li
+      className={`rounded-md border-l-4 px-3 py-2 ${colour}`}
+      data-item={item.id}
+      data-change={tone}
+    >
       <span className="font-mono text-xs text-slate-500">{item.id}</span>{" "}
-      <span className={tone === "removed" ? "line-through decoration-red-400" : ""}>{pickText(item.text, locale)}</span>{" "}
-      <span className="whitespace-nowrap text-sm font-medium">{t("rubric.points", { points: item.points })}</span>
+      <span className={tone === "removed" ? "line-through decoration-red-400" : ""}>
+        {pickText(item.text, locale)}
+      </span>{" "}
+      <span className="whitespace-nowrap text-sm font-medium">
+        {t("rubric.points", { points: item.points })}
+      </span>
     </li>
   );
 }
@@ -164,12 +178,19 @@ function ChangedItem({ item }: { item: ItemChange }) {
   const t = useT();
   const locale = useLocale();
   return (
-    <li className="rounded-md border-l-4 border-amber-300 bg-amber-50 px-3 py-2" data-item={item.id} data-change="changed">
+    <li
+      className="rounded-md border-l-4 border-amber-300 bg-amber-50 px-3 py-2"
+      data-item={item.id}
+      data-change="changed"
+    >
       <p>
-        <span className="font-mono text-xs text-slate-500">{item.id}</span> {pickText(item.text, locale)}
+        <span className="font-mono text-xs text-slate-500">{item.id}</span>{" "}
+        {pickText(item.text, locale)}
       </p>
       {item.movedFrom ? (
-        <p className="text-sm text-slate-600">{t("rubric.diff.moved", { from: item.movedFrom.subElementId, to: item.subElementId })}</p>
+        <p className="text-sm text-slate-600">
+          {t("rubric.diff.moved", { from: item.movedFrom.subElementId, to: item.subElementId })}
+        </p>
       ) : null}
       <ul className="mt-1 space-y-1">
         {item.changes.map((c) => (
@@ -180,7 +201,17 @@ function ChangedItem({ item }: { item: ItemChange }) {
   );
 }
 
-function Section({ title, count, children, testId }: { title: string; count: number; children: ReactNode; testId: string }) {
+function Section({
+  title,
+  count,
+  children,
+  testId,
+}: {
+  title: string;
+  count: number;
+  children: ReactNode;
+  testId: string;
+}) {
   if (count === 0) return null;
   return (
     <section className="card" data-testid={testId}>
@@ -202,7 +233,9 @@ export default function RubricDiffPage() {
     const name = d.levelNames[key];
     return name ? pickText(name, locale) : key;
   };
-  const pointsDelta = diff ? Math.round((diff.totals.pointsAfter - diff.totals.pointsBefore) * 100) / 100 : 0;
+  const pointsDelta = diff
+    ? Math.round((diff.totals.pointsAfter - diff.totals.pointsBefore) * 100) / 100
+    : 0;
   return (
     <section>
       <p className="mb-2 text-sm">
@@ -214,7 +247,11 @@ export default function RubricDiffPage() {
         <h1 className="page-title mb-0">{t("rubric.diff.title")}</h1>
         <StatusBadge status={d.version.status} />
         {d.version.editable ? (
-          <Link to={`${base}/preview`} className="btn-secondary ml-auto py-1.5" data-testid="open-preview">
+          <Link
+            to={`${base}/preview`}
+            className="btn-secondary ml-auto py-1.5"
+            data-testid="open-preview"
+          >
             {t("rubric.actions.preview")}
           </Link>
         ) : null}
@@ -232,7 +269,9 @@ export default function RubricDiffPage() {
               <p className="text-lg font-semibold">
                 {diff.totals.pointsBefore} → {diff.totals.pointsAfter}
                 {pointsDelta !== 0 ? (
-                  <span className={`ml-2 text-sm ${pointsDelta > 0 ? "text-emerald-700" : "text-red-700"}`}>
+                  <span
+                    className={`ml-2 text-sm ${pointsDelta > 0 ? "text-emerald-700" : "text-red-700"}`}
+                  >
                     ({pointsDelta > 0 ? "+" : ""}
                     {pointsDelta})
                   </span>
@@ -248,13 +287,23 @@ export default function RubricDiffPage() {
             <div className="sm:col-span-2">
               <p className="text-xs text-slate-500">{t("rubric.diff.counts")}</p>
               <p className="text-sm">
-                <span className="text-emerald-700">{t("rubric.diff.addedCount", { count: diff.items.added.length })}</span> ·{" "}
-                <span className="text-red-700">{t("rubric.diff.removedCount", { count: diff.items.removed.length })}</span> ·{" "}
-                <span className="text-amber-700">{t("rubric.diff.changedCount", { count: diff.items.changed.length })}</span>
+                <span className="text-emerald-700">
+                  {t("rubric.diff.addedCount", { count: diff.items.added.length })}
+                </span>{" "}
+                ·{" "}
+                <span className="text-red-700">
+                  {t("rubric.diff.removedCount", { count: diff.items.removed.length })}
+                </span>{" "}
+                ·{" "}
+                <span className="text-amber-700">
+                  {t("rubric.diff.changedCount", { count: diff.items.changed.length })}
+                </span>
               </p>
             </div>
           </div>
-          {diff.empty ? <p className="card text-sm text-slate-600">{t("rubric.diff.empty")}</p> : null}
+          {diff.empty ? (
+            <p className="card text-sm text-slate-600">{t("rubric.diff.empty")}</p>
+          ) : null}
 
           <Section title={t("rubric.diff.meta")} count={diff.meta.length} testId="diff-meta">
             <ul className="space-y-1 text-sm">
@@ -269,7 +318,9 @@ export default function RubricDiffPage() {
 
           <Section
             title={t("rubric.detail.levels")}
-            count={diff.levels.added.length + diff.levels.removed.length + diff.levels.changed.length}
+            count={
+              diff.levels.added.length + diff.levels.removed.length + diff.levels.changed.length
+            }
             testId="diff-levels"
           >
             <ul className="space-y-1 text-sm">
@@ -279,13 +330,16 @@ export default function RubricDiffPage() {
                   {c.fields.includes("minScore") ? (
                     <>
                       {" "}
-                      {t("rubric.detail.minScore")}：<Before>{c.before.minScore}</Before> → <After>{c.after.minScore}</After>
+                      {t("rubric.detail.minScore")}：<Before>{c.before.minScore}</Before> →{" "}
+                      <After>{c.after.minScore}</After>
                     </>
                   ) : null}
                   {c.fields.includes("name") ? (
                     <>
                       {" "}
-                      {t("rubric.editor.levelName")}：<Before>{pickText(c.before.name, locale)}</Before> → <After>{pickText(c.after.name, locale)}</After>
+                      {t("rubric.editor.levelName")}：
+                      <Before>{pickText(c.before.name, locale)}</Before> →{" "}
+                      <After>{pickText(c.after.name, locale)}</After>
                     </>
                   ) : null}
                 </li>
@@ -309,18 +363,30 @@ export default function RubricDiffPage() {
 
           <Section
             title={t("rubric.detail.performance")}
-            count={diff.performanceConditions.added.length + diff.performanceConditions.removed.length + diff.performanceConditions.changed.length}
+            count={
+              diff.performanceConditions.added.length +
+              diff.performanceConditions.removed.length +
+              diff.performanceConditions.changed.length
+            }
             testId="diff-performance"
           >
             <ul className="space-y-1 text-sm">
               {diff.performanceConditions.changed.map((c) => (
                 <li key={c.id}>
                   <Before>
-                    {pickText(c.before.text, locale)}（{c.before.failCap === "none" ? t("rubric.detail.failCapNone") : levelName(c.before.failCap)}）
+                    {pickText(c.before.text, locale)}（
+                    {c.before.failCap === "none"
+                      ? t("rubric.detail.failCapNone")
+                      : levelName(c.before.failCap)}
+                    ）
                   </Before>{" "}
                   →{" "}
                   <After>
-                    {pickText(c.after.text, locale)}（{c.after.failCap === "none" ? t("rubric.detail.failCapNone") : levelName(c.after.failCap)}）
+                    {pickText(c.after.text, locale)}（
+                    {c.after.failCap === "none"
+                      ? t("rubric.detail.failCapNone")
+                      : levelName(c.after.failCap)}
+                    ）
                   </After>
                 </li>
               ))}
@@ -369,30 +435,47 @@ export default function RubricDiffPage() {
                   <span className="font-mono text-xs text-slate-500">{g.id}</span>{" "}
                   {g.title ? (
                     <>
-                      <Before>{pickText(g.title.before, locale)}</Before> → <After>{pickText(g.title.after, locale)}</After>
+                      <Before>{pickText(g.title.before, locale)}</Before> →{" "}
+                      <After>{pickText(g.title.after, locale)}</After>
                     </>
                   ) : null}
-                  {g.movedFrom ? <span className="ml-2 text-slate-600">{t("rubric.diff.moved", { from: g.movedFrom, to: g.parentId ?? "" })}</span> : null}
+                  {g.movedFrom ? (
+                    <span className="ml-2 text-slate-600">
+                      {t("rubric.diff.moved", { from: g.movedFrom, to: g.parentId ?? "" })}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
           </Section>
 
-          <Section title={t("rubric.diff.itemsChanged")} count={diff.items.changed.length} testId="diff-changed">
+          <Section
+            title={t("rubric.diff.itemsChanged")}
+            count={diff.items.changed.length}
+            testId="diff-changed"
+          >
             <ul className="space-y-2">
               {diff.items.changed.map((item) => (
                 <ChangedItem key={item.id} item={item} />
               ))}
             </ul>
           </Section>
-          <Section title={t("rubric.diff.itemsAdded")} count={diff.items.added.length} testId="diff-added">
+          <Section
+            title={t("rubric.diff.itemsAdded")}
+            count={diff.items.added.length}
+            testId="diff-added"
+          >
             <ul className="space-y-2">
               {diff.items.added.map((item) => (
                 <ItemLine key={item.id} item={item} tone="added" />
               ))}
             </ul>
           </Section>
-          <Section title={t("rubric.diff.itemsRemoved")} count={diff.items.removed.length} testId="diff-removed">
+          <Section
+            title={t("rubric.diff.itemsRemoved")}
+            count={diff.items.removed.length}
+            testId="diff-removed"
+          >
             <ul className="space-y-2">
               {diff.items.removed.map((item) => (
                 <ItemLine key={item.id} item={item} tone="removed" />
@@ -417,11 +500,14 @@ export default function RubricDiffPage() {
                   return (
                     <tr key={row.id} className={delta !== 0 ? "bg-amber-50" : ""}>
                       <td>
-                        <span className="font-mono text-xs text-slate-500">{row.id}</span> {pickText(row.title, locale)}
+                        <span className="font-mono text-xs text-slate-500">{row.id}</span>{" "}
+                        {pickText(row.title, locale)}
                       </td>
                       <td className="text-right tabular-nums">{row.before ?? "—"}</td>
                       <td className="text-right tabular-nums">{row.after ?? "—"}</td>
-                      <td className={`text-right tabular-nums ${delta > 0 ? "text-emerald-700" : delta < 0 ? "text-red-700" : "text-slate-400"}`}>
+                      <td
+                        className={`text-right tabular-nums ${delta > 0 ? "text-emerald-700" : delta < 0 ? "text-red-700" : "text-slate-400"}`}
+                      >
                         {delta > 0 ? `+${delta}` : delta}
                       </td>
                     </tr>
@@ -436,7 +522,9 @@ export default function RubricDiffPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? d.title : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? d.title : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

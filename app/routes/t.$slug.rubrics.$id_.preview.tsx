@@ -41,14 +41,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-function ScoreCell({ snap, levelName }: { snap: ScoreSnapshot; levelName: (key: string | null) => string }) {
+function ScoreCell({
+  snap,
+  levelName,
+}: {
+  snap: ScoreSnapshot;
+  levelName: (key: string | null) => string;
+}) {
   const t = useT();
   return (
     <span className="whitespace-nowrap">
-      <span className="tabular-nums font-medium">{snap.scoreText ?? t("rubric.preview.noScore")}</span>
+      <span className="tabular-nums font-medium">
+        {snap.scoreText ?? t("rubric.preview.noScore")}
+      </span>
       <span className="ml-1 text-slate-600">· {levelName(snap.level)}</span>
       {snap.scoreLevel && snap.scoreLevel !== snap.level ? (
-        <span className="ml-1 text-xs text-slate-400">({t("rubric.preview.scoreLevel", { level: levelName(snap.scoreLevel) })})</span>
+        <span className="ml-1 text-xs text-slate-400">
+          ({t("rubric.preview.scoreLevel", { level: levelName(snap.scoreLevel) })})
+        </span>
       ) : null}
     </span>
   );
@@ -81,7 +91,9 @@ export default function RescorePreviewPage() {
               {t("rubric.actions.diff")}
             </Link>
           ) : null}
-          {d.version.status === "draft" ? <PublishControl action={base} revision={d.version.revision} /> : null}
+          {d.version.status === "draft" ? (
+            <PublishControl action={base} revision={d.version.revision} />
+          ) : null}
         </div>
       </div>
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("rubric.preview.intro")}</p>
@@ -99,9 +111,15 @@ export default function RescorePreviewPage() {
               same: summary.same,
               levelChanged: summary.levelChanged,
             })}
-            <span className="ml-2 text-xs text-slate-400">{t("rubric.preview.elapsed", { ms: d.elapsedMs })}</span>
+            <span className="ml-2 text-xs text-slate-400">
+              {t("rubric.preview.elapsed", { ms: d.elapsedMs })}
+            </span>
           </p>
-          {summary.truncated ? <p className="mb-2 text-sm text-amber-700">{t("rubric.preview.truncated", { count: summary.total })}</p> : null}
+          {summary.truncated ? (
+            <p className="mb-2 text-sm text-amber-700">
+              {t("rubric.preview.truncated", { count: summary.total })}
+            </p>
+          ) : null}
           <div className="card overflow-x-auto p-0">
             <table className="table" data-testid="preview-table">
               <thead>
@@ -116,15 +134,30 @@ export default function RescorePreviewPage() {
               </thead>
               <tbody>
                 {rows.map((row) => {
-                  const adjusted = row.adjustments.dropped + row.adjustments.invalidated + row.adjustments.deductionsDropped;
+                  const adjusted =
+                    row.adjustments.dropped +
+                    row.adjustments.invalidated +
+                    row.adjustments.deductionsDropped;
                   const tone =
-                    row.delta === null ? "" : row.delta > 0 ? "text-emerald-700" : row.delta < 0 ? "text-red-700" : "text-slate-400";
+                    row.delta === null
+                      ? ""
+                      : row.delta > 0
+                        ? "text-emerald-700"
+                        : row.delta < 0
+                          ? "text-red-700"
+                          : "text-slate-400";
                   return (
-                    <tr key={row.assessmentId} className={row.levelChanged ? "bg-amber-50" : ""} data-assessment={row.assessmentId}>
+                    <tr
+                      key={row.assessmentId}
+                      className={row.levelChanged ? "bg-amber-50" : ""}
+                      data-assessment={row.assessmentId}
+                    >
                       <td>
                         {row.enterpriseName || "—"}
                         {adjusted > 0 ? (
-                          <p className="text-xs text-slate-500">{t("rubric.preview.adjusted", { count: adjusted })}</p>
+                          <p className="text-xs text-slate-500">
+                            {t("rubric.preview.adjusted", { count: adjusted })}
+                          </p>
                         ) : null}
                       </td>
                       <td>{row.cycle}</td>
@@ -136,10 +169,18 @@ export default function RescorePreviewPage() {
                       </td>
                       <td>
                         <ScoreCell snap={row.after} levelName={levelName} />
-                        {row.levelChanged ? <span className="badge ml-2 bg-amber-200 text-amber-900">{t("rubric.preview.levelChanged")}</span> : null}
+                        {row.levelChanged ? (
+                          <span className="badge ml-2 bg-amber-200 text-amber-900">
+                            {t("rubric.preview.levelChanged")}
+                          </span>
+                        ) : null}
                       </td>
                       <td className={`text-right tabular-nums font-medium ${tone}`}>
-                        {row.delta === null ? "—" : row.delta > 0 ? `+${row.delta.toFixed(1)}` : row.delta.toFixed(1)}
+                        {row.delta === null
+                          ? "—"
+                          : row.delta > 0
+                            ? `+${row.delta.toFixed(1)}`
+                            : row.delta.toFixed(1)}
                       </td>
                     </tr>
                   );
@@ -153,7 +194,9 @@ export default function RescorePreviewPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? d.title : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? d.title : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp } from "~/auth.server";
@@ -59,7 +65,11 @@ const cloneSchema = z.object({
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:rubric:any");
   const form = Object.fromEntries(await request.formData());
-  if (form.intent !== "clone") return data({ errors: { _form: msg("errors.generic") } as Record<string, string> }, { status: 400 });
+  if (form.intent !== "clone")
+    return data(
+      { errors: { _form: msg("errors.generic") } as Record<string, string> },
+      { status: 400 },
+    );
   const parsed = cloneSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const id = toObjectId(parsed.data.id);
@@ -76,11 +86,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "notFound":
         throw notFound();
       case "notPublished":
-        return data({ errors: { _form: msg("rubric.error.notPublished") } as Record<string, string> }, { status: 409 });
+        return data(
+          { errors: { _form: msg("rubric.error.notPublished") } as Record<string, string> },
+          { status: 409 },
+        );
       case "versionTaken":
-        return data({ errors: { version: msg("rubric.error.versionTaken") } as Record<string, string> }, { status: 409 });
+        return data(
+          { errors: { version: msg("rubric.error.versionTaken") } as Record<string, string> },
+          { status: 409 },
+        );
       case "invalidVersion":
-        return data({ errors: { version: msg("rubric.error.invalidVersion") } as Record<string, string> }, { status: 400 });
+        return data(
+          { errors: { version: msg("rubric.error.invalidVersion") } as Record<string, string> },
+          { status: 400 },
+        );
     }
   }
   return redirect(`/t/${tenant.slug}/rubrics/${String(result.id)}`);
@@ -97,7 +116,9 @@ export default function RubricListPage() {
   return (
     <section>
       <h1 className="page-title">{t("rubric.list.title")}</h1>
-      <p className="mb-4 max-w-3xl text-sm text-slate-600">{t(d.canManage ? "rubric.list.introManage" : "rubric.list.intro")}</p>
+      <p className="mb-4 max-w-3xl text-sm text-slate-600">
+        {t(d.canManage ? "rubric.list.introManage" : "rubric.list.intro")}
+      </p>
       <div className="mb-3 space-y-2">
         <FormError error={errors._form} />
         <FormError error={errors.version} />
@@ -136,14 +157,19 @@ export default function RubricListPage() {
                   </td>
                   <td className="text-right tabular-nums">{v.itemCount}</td>
                   <td className="text-right tabular-nums">{v.totalPoints}</td>
-                  <td className="whitespace-nowrap">{formatDate(v.publishedAt ?? v.updatedAt, locale)}</td>
+                  <td className="whitespace-nowrap">
+                    {formatDate(v.publishedAt ?? v.updatedAt, locale)}
+                  </td>
                   <td>
                     <div className="flex flex-wrap items-center gap-2">
                       <Link to={`${base}/${v.id}`} className="btn-secondary py-1 text-xs">
                         {v.status === "draft" && d.canManage ? t("rubric.edit") : t("rubric.view")}
                       </Link>
                       {v.status === "published" ? (
-                        <Link to={`/t/${d.slug}/criteria/${v.id}`} className="text-xs text-brand-700 hover:underline">
+                        <Link
+                          to={`/t/${d.slug}/criteria/${v.id}`}
+                          className="text-xs text-brand-700 hover:underline"
+                        >
                           {t("rubric.public.link")}
                         </Link>
                       ) : null}
@@ -181,7 +207,9 @@ export default function RubricListPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -5,12 +5,12 @@ const baseUrl = inject("baseUrl");
 
 /** What each demo role must (and must not) see in the main navigation. */
 const EXPECTED: Array<{ email: string; sees: string[]; hidden: string[] }> = [
-  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics"], hidden: ["my-enterprise"] },
-  { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations"], hidden: ["users", "audit", "my-enterprise"] },
-  { email: "reviewer@demo.safegrade.cn", sees: ["home"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise"] },
-  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users"], hidden: ["enterprises", "registrations", "audit"] },
-  { email: "ent-member@demo.safegrade.cn", sees: ["home", "my-enterprise"], hidden: ["enterprises", "registrations", "users", "audit"] },
-  { email: "platform@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit"], hidden: [] },
+  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics", "assessments"], hidden: ["my-enterprise"] },
+  { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "assessments"], hidden: ["users", "audit", "my-enterprise"] },
+  { email: "reviewer@demo.safegrade.cn", sees: ["home"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise", "assessments"] },
+  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users", "assessments"], hidden: ["enterprises", "registrations", "audit"] },
+  { email: "ent-member@demo.safegrade.cn", sees: ["home", "my-enterprise", "assessments"], hidden: ["enterprises", "registrations", "users", "audit"] },
+  { email: "platform@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "assessments"], hidden: [] },
 ];
 
 describe("each role sees its own navigation", () => {

@@ -15,7 +15,8 @@ function shipped(name: string): Rubric {
 
 const base = shipped("general-tier3@2025.1");
 const clone = (): Rubric => structuredClone(base);
-const allItems = (r: Rubric): RubricItem[] => r.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
+const allItems = (r: Rubric): RubricItem[] =>
+  r.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
 function item(r: Rubric, id: string): RubricItem {
   const found = allItems(r).find((i) => i.id === id);
   if (!found) throw new Error(`no item ${id}`);
@@ -27,7 +28,12 @@ describe("diffRubricVersions", () => {
     const diff = diffRubricVersions(base, clone());
     expect(diff.empty).toBe(true);
     expect(diff.items).toEqual({ added: [], removed: [], changed: [] });
-    expect(diff.totals).toEqual({ pointsBefore: 1000, pointsAfter: 1000, itemsBefore: 135, itemsAfter: 135 });
+    expect(diff.totals).toEqual({
+      pointsBefore: 1000,
+      pointsAfter: 1000,
+      itemsBefore: 135,
+      itemsAfter: 135,
+    });
     expect(diff.elementTotals.every((e) => e.before === e.after)).toBe(true);
   });
 
@@ -50,13 +56,24 @@ describe("diffRubricVersions", () => {
     expect(diff.items.removed).toEqual([]);
     expect(diff.items.changed.map((c) => c.id)).toEqual(["E1.1.1", "E1.1.2"]);
     const [first, second] = diff.items.changed;
-    expect(first?.changes.map((c) => c.field)).toEqual(["text", "points", "naAllowed", "veto", "tags"]);
+    expect(first?.changes.map((c) => c.field)).toEqual([
+      "text",
+      "points",
+      "naAllowed",
+      "veto",
+      "tags",
+    ]);
     expect(first?.changes.find((c) => c.field === "points")).toMatchObject({ before: 5, after: 8 });
-    expect(first?.changes.find((c) => c.field === "tags")).toMatchObject({ before: [], after: ["risk-management"] });
+    expect(first?.changes.find((c) => c.field === "tags")).toMatchObject({
+      before: [],
+      after: ["risk-management"],
+    });
     const rules = second?.changes.find((c) => c.field === "rules");
     expect(rules).toMatchObject({ rules: { added: ["z"], removed: ["c"], changed: ["b"] } });
     expect(diff.totals).toMatchObject({ pointsBefore: 1000, pointsAfter: 1003 });
-    expect(diff.elementTotals.find((e) => e.id === "E1")).toMatchObject({ before: expect.any(Number) });
+    expect(diff.elementTotals.find((e) => e.id === "E1")).toMatchObject({
+      before: expect.any(Number),
+    });
     const e1 = diff.elementTotals.find((e) => e.id === "E1");
     expect((e1?.after ?? 0) - (e1?.before ?? 0)).toBe(3);
     expect(diff.empty).toBe(false);
@@ -79,24 +96,45 @@ describe("diffRubricVersions", () => {
     const sub = e1.subElements[0];
     if (!sub) throw new Error("fixture");
     const removed = sub.items.pop();
-    sub.items.push({ id: "E1.1.99", text: { zh: "新增评分项" }, points: 4, deductionRules: [], naAllowed: false, evidenceRequired: false, veto: false, tags: [] });
+    sub.items.push({
+      id: "E1.1.99",
+      text: { zh: "新增评分项" },
+      points: 4,
+      deductionRules: [],
+      naAllowed: false,
+      evidenceRequired: false,
+      veto: false,
+      tags: [],
+    });
     // Move the first item of E2's first sub-element into E1.1.
     const moved = e2.subElements[0]?.items.shift();
     if (!moved || !removed) throw new Error("fixture");
     sub.items.push(moved);
-    e2.subElements.push({ id: "E2.9", title: { zh: "新二级要素" }, items: [{ ...moved, id: "E2.9.1" }] });
+    e2.subElements.push({
+      id: "E2.9",
+      title: { zh: "新二级要素" },
+      items: [{ ...moved, id: "E2.9.1" }],
+    });
     e1.title = { zh: "目标与职责" };
 
     const diff = diffRubricVersions(base, draft);
     expect(diff.items.added.map((i) => i.id)).toEqual(["E1.1.99", "E2.9.1"]);
     expect(diff.items.removed.map((i) => i.id)).toEqual([removed.id]);
     const movedChange = diff.items.changed.find((c) => c.id === moved.id);
-    expect(movedChange?.movedFrom).toEqual({ elementId: "E2", subElementId: e2.subElements[0]?.id });
+    expect(movedChange?.movedFrom).toEqual({
+      elementId: "E2",
+      subElementId: e2.subElements[0]?.id,
+    });
     expect(movedChange?.subElementId).toBe("E1.1");
     expect(movedChange?.changes).toEqual([]);
     expect(diff.subElements.added.map((s) => s.id)).toEqual(["E2.9"]);
     expect(diff.elements.changed).toEqual([
-      { id: "E1", parentId: null, title: { before: base.elements[0]?.title, after: { zh: "目标与职责" } }, movedFrom: null },
+      {
+        id: "E1",
+        parentId: null,
+        title: { before: base.elements[0]?.title, after: { zh: "目标与职责" } },
+        movedFrom: null,
+      },
     ]);
     expect(diff.totals.itemsAfter).toBe(diff.totals.itemsBefore + 1);
   });
@@ -116,13 +154,22 @@ describe("diffRubricVersions", () => {
 
     const diff = diffRubricVersions(base, draft);
     expect(diff.levels.changed).toEqual([
-      { key: "level3", before: expect.objectContaining({ minScore: 60 }), after: expect.objectContaining({ minScore: 65 }), fields: ["minScore"] },
+      {
+        key: "level3",
+        before: expect.objectContaining({ minScore: 60 }),
+        after: expect.objectContaining({ minScore: 65 }),
+        fields: ["minScore"],
+      },
     ]);
     expect(diff.levels.added.map((l) => l.key)).toEqual(["basic"]);
     expect(diff.levels.removed.map((l) => l.key)).toEqual(["level1"]);
-    expect(diff.performanceConditions.changed).toEqual([expect.objectContaining({ id: cond.id, fields: ["failCap"] })]);
+    expect(diff.performanceConditions.changed).toEqual([
+      expect.objectContaining({ id: cond.id, fields: ["failCap"] }),
+    ]);
     expect(diff.performanceConditions.added.map((c) => c.id)).toEqual(["extra"]);
-    expect(diff.meta).toEqual([{ field: "vetoPolicy", before: "ineligible", after: "lowest-level" }]);
+    expect(diff.meta).toEqual([
+      { field: "vetoPolicy", before: "ineligible", after: "lowest-level" },
+    ]);
     expect(diff.items.changed).toEqual([]);
   });
 
@@ -183,7 +230,9 @@ describe("diffRubricVersions", () => {
         }
         const forward = diffRubricVersions(small, draft);
         const backward = diffRubricVersions(draft, small);
-        expect(forward.items.removed.map((i) => i.id).sort()).toEqual(backward.items.added.map((i) => i.id).sort());
+        expect(forward.items.removed.map((i) => i.id).sort()).toEqual(
+          backward.items.added.map((i) => i.id).sort(),
+        );
         expect(forward.items.added).toEqual([]);
         expect(forward.totals.itemsBefore - forward.totals.itemsAfter).toBe(drop.size);
       }),
@@ -194,13 +243,10 @@ describe("diffRubricVersions", () => {
 
 describe("rubric validation issues for the editor", () => {
   it("splits schema messages into JSON path, form field name and message, and finds the item", () => {
-    const draft = clone() as unknown as { elements: Array<{ subElements: Array<{ items: Array<Record<string, unknown>> }> }>; levels: Array<Record<string, unknown>> };
+    const draft = clone();
     const target = draft.elements[2]?.subElements[1]?.items[0];
     if (!target) throw new Error("fixture");
     target.points = 0;
-    const level = draft.levels[2];
-    if (!level) throw new Error("fixture");
-    level.minScore = 80;
     const result = validateRubric(draft, "general-tier3@x");
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -212,12 +258,35 @@ describe("rubric validation issues for the editor", () => {
       message: "must be > 0",
     });
     const pointsIssue = issues.find((i) => i.name.endsWith("points"));
-    expect(issueTarget(pointsIssue?.segments ?? [])).toEqual({ kind: "item", element: 2, sub: 1, item: 0, field: "points" });
+    expect(issueTarget(pointsIssue?.segments ?? [])).toEqual({
+      kind: "item",
+      element: 2,
+      sub: 1,
+      item: 0,
+      field: "points",
+    });
     expect(describeIssue("must be > 0")).toEqual({ key: "rubric.issue.positive", params: {} });
-    const levelIssue = issues.find((i) => i.path === "levels[2].minScore");
+    // Cross-field checks run once the structure is valid, so the threshold order is a second round.
+    const second = clone();
+    const level = second.levels[2];
+    if (!level) throw new Error("fixture");
+    level.minScore = 80;
+    const again = validateRubric(second, "general-tier3@x");
+    const levelIssue = again.ok
+      ? undefined
+      : parseRubricIssues(again.errors, "general-tier3@x").find(
+          (i) => i.path === "levels[2].minScore",
+        );
     expect(levelIssue?.message).toMatch(/must be lower than levels\[1\]\.minScore \(75\)/);
-    expect(issueTarget(levelIssue?.segments ?? [])).toEqual({ kind: "level", level: 2, field: "minScore" });
-    expect(describeIssue(levelIssue?.message ?? "")).toEqual({ key: "rubric.issue.levelOrder", params: { previous: "75" } });
+    expect(issueTarget(levelIssue?.segments ?? [])).toEqual({
+      kind: "level",
+      level: 2,
+      field: "minScore",
+    });
+    expect(describeIssue(levelIssue?.message ?? "")).toEqual({
+      key: "rubric.issue.levelOrder",
+      params: { previous: "75" },
+    });
   });
 
   it("reads quoted keys and the root path, and keeps unknown lines whole", () => {
@@ -225,8 +294,15 @@ describe("rubric validation issues for the editor", () => {
       segments: ["answers", "E1.1.1", "choice"],
       message: "bad",
     });
-    expect(parseRubricIssues(["x: (root): must be an object"], "x")[0]).toMatchObject({ segments: [], path: "(root)", message: "must be an object" });
-    expect(parseRubricIssues(["something else"], "x")[0]).toMatchObject({ path: "", message: "something else" });
+    expect(parseRubricIssues(["x: (root): must be an object"], "x")[0]).toMatchObject({
+      segments: [],
+      path: "(root)",
+      message: "must be an object",
+    });
+    expect(parseRubricIssues(["something else"], "x")[0]).toMatchObject({
+      path: "",
+      message: "something else",
+    });
     expect(describeIssue("must equal the sum of all item points (1003), got 1000")).toEqual({
       key: "rubric.issue.totalMismatch",
       params: { sum: "1003", total: "1000" },

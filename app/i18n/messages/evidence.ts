@@ -5,7 +5,8 @@ const zh = {
   "evidence.none": "尚未上传材料",
   "evidence.listLabel": "已上传的证明材料",
   "evidence.choose": "选择文件上传",
-  "evidence.hint": "可上传 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）文件；单个文件不超过 {max}，本项最多 {count} 个",
+  "evidence.hint":
+    "可上传 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）文件；单个文件不超过 {max}，本项最多 {count} 个",
   "evidence.uploading": "正在上传：{name}",
   "evidence.progressLabel": "{name} 上传进度",
   "evidence.checking": "正在检查：{name}",
@@ -45,11 +46,13 @@ export const evidence = {
   en: {
     "evidence.title": "Evidence",
     "evidence.requiredBadge": "Required",
-    "evidence.requiredHint": "This item requires evidence: upload at least one file before submitting",
+    "evidence.requiredHint":
+      "This item requires evidence: upload at least one file before submitting",
     "evidence.none": "No files uploaded yet",
     "evidence.listLabel": "Uploaded evidence",
     "evidence.choose": "Choose files to upload",
-    "evidence.hint": "PDF, JPG, PNG, Word (.docx) or Excel (.xlsx); at most {max} per file and {count} files for this item",
+    "evidence.hint":
+      "PDF, JPG, PNG, Word (.docx) or Excel (.xlsx); at most {max} per file and {count} files for this item",
     "evidence.uploading": "Uploading {name}",
     "evidence.progressLabel": "Upload progress of {name}",
     "evidence.checking": "Checking {name}",
@@ -68,18 +71,23 @@ export const evidence = {
     "evidence.deleting": "Deleting…",
     "evidence.deleted": "Deleted {name}",
     "evidence.errorFor": "{name}: {error}",
-    "evidence.errors.type": "This file type is not accepted: upload PDF, JPG, PNG, DOCX or XLSX files only",
+    "evidence.errors.type":
+      "This file type is not accepted: upload PDF, JPG, PNG, DOCX or XLSX files only",
     "evidence.errors.mismatch":
       "The file content does not match its extension (e.g. an image renamed to .pdf): upload the original file",
     "evidence.errors.tooLarge": "The file is too large: at most {max} per file",
-    "evidence.errors.tooManyForItem": "At most {max} files per item: delete a file you no longer need first",
-    "evidence.errors.tooManyForAssessment": "At most {max} files per self-assessment: delete files you no longer need first",
+    "evidence.errors.tooManyForItem":
+      "At most {max} files per item: delete a file you no longer need first",
+    "evidence.errors.tooManyForAssessment":
+      "At most {max} files per self-assessment: delete files you no longer need first",
     "evidence.errors.empty": "The file is empty (0 bytes)",
     "evidence.errors.badName": "The file name is not valid or too long (at most 200 characters)",
     "evidence.errors.unknownItem": "This item is not part of the rubric of this self-assessment",
-    "evidence.errors.locked": "The self-assessment has been submitted: its evidence can no longer change",
+    "evidence.errors.locked":
+      "The self-assessment has been submitted: its evidence can no longer change",
     "evidence.errors.noFile": "Choose a file to upload",
-    "evidence.errors.network": "The connection was interrupted and the file was not uploaded. Please try again",
+    "evidence.errors.network":
+      "The connection was interrupted and the file was not uploaded. Please try again",
     "evidence.errors.signedOut": "Your session has expired: log in again, then upload",
     "evidence.errors.server": "The server could not process this file. Please try again later",
     "evidence.errors.deleteFailed": "The file could not be deleted. Reload the page and try again",

@@ -1,6 +1,7 @@
 const zh = {
   "rubric.list.title": "评分标准版本",
-  "rubric.list.intro": "本辖区定级所用的评分细则。已发布的版本不会再改变，已提交的申请始终按其所用版本计分。",
+  "rubric.list.intro":
+    "本辖区定级所用的评分细则。已发布的版本不会再改变，已提交的申请始终按其所用版本计分。",
   "rubric.list.introManage":
     "系统内置的评分细则与本辖区的修订版本。已发布的版本不可修改：如需调整，请复制为草稿，编辑后与原版本对比、试算对已提交申请的影响，再发布。",
   "rubric.list.empty": "暂无评分标准",
@@ -19,7 +20,7 @@ const zh = {
   "rubric.edit": "编辑",
   "rubric.clone": "复制为草稿",
   "rubric.clone.version": "新版本号（可选）",
-  "rubric.clone.versionPlaceholder": "版本号（留空自动编号）",
+  "rubric.clone.versionPlaceholder": "版本号（可选）",
   "rubric.points": "{points} 分",
   "rubric.group.summary": "{count} 项 · {points} 分",
   "rubric.detail.standard": "依据标准",
@@ -144,7 +145,8 @@ const zh = {
   "rubric.preview.intro":
     "把本草稿应用到本辖区已提交（及后续环节）且使用同一评分标准的申请，对比现得分、等级与按草稿计算的结果。答案按评分项编号对应：草稿新增的评分项视为未作答，删除的评分项答案不再计入。试算不改变任何数据。",
   "rubric.preview.empty": "本辖区暂无使用该评分标准的已提交申请，无可试算的数据。",
-  "rubric.preview.summary": "共 {total} 份申请：得分上升 {up} 份，下降 {down} 份，不变 {same} 份；等级变化 {levelChanged} 份。",
+  "rubric.preview.summary":
+    "共 {total} 份申请：得分上升 {up} 份，下降 {down} 份，不变 {same} 份；等级变化 {levelChanged} 份。",
   "rubric.preview.elapsed": "计算用时 {ms} 毫秒",
   "rubric.preview.truncated": "申请数量较多，仅试算了前 {count} 份。",
   "rubric.preview.enterprise": "企业",
@@ -160,10 +162,12 @@ const zh = {
   "rubric.preview.adjusted": "{count} 条答案因评分项或扣分规则变化未能沿用",
   "rubric.public.listTitle": "定级评分标准",
   "rubric.public.listIntro": "{tenant}企业安全生产标准化定级所依据的评分标准（已发布版本）。",
-  "rubric.public.intro": "以下为{tenant}企业安全生产标准化定级所依据的评分项目、标准分值、考评办法、等级分数线和安全绩效条件。",
+  "rubric.public.intro":
+    "以下为{tenant}企业安全生产标准化定级所依据的评分项目、标准分值、考评办法、等级分数线和安全绩效条件。",
   "rubric.public.formula":
     "计分方法：每个评分项的实得分 = 标准分值 − 扣分，最低为 0 分；不适用项不计入总分。最终得分 = 各项实得分之和 ÷（总分 − 不适用项分值）× 100，四舍五入保留一位小数。",
-  "rubric.public.levelRule": "定级等级取“得分所达等级”与“安全绩效条件允许的最高等级”中较低者；否决项按下述规则处理。",
+  "rubric.public.levelRule":
+    "定级等级取“得分所达等级”与“安全绩效条件允许的最高等级”中较低者；否决项按下述规则处理。",
   "rubric.public.print": "打印",
   "rubric.public.published": "发布于 {date}",
   "rubric.public.link": "公开页面",
@@ -178,7 +182,8 @@ export const rubric = {
   "zh-CN": zh,
   en: {
     "rubric.list.title": "Rubric versions",
-    "rubric.list.intro": "The scoring rules this jurisdiction grades with. Published versions never change; a submitted application is always scored with the version it used.",
+    "rubric.list.intro":
+      "The scoring rules this jurisdiction grades with. Published versions never change; a submitted application is always scored with the version it used.",
     "rubric.list.introManage":
       "Shipped scoring rules and this jurisdiction's revisions. Published versions cannot be edited: clone one into a draft, edit it, compare it with its parent, preview its effect on submitted applications, then publish.",
     "rubric.list.empty": "No rubrics yet",
@@ -197,7 +202,7 @@ export const rubric = {
     "rubric.edit": "Edit",
     "rubric.clone": "Clone as draft",
     "rubric.clone.version": "New version (optional)",
-    "rubric.clone.versionPlaceholder": "Version (blank = automatic)",
+    "rubric.clone.versionPlaceholder": "Version (optional)",
     "rubric.points": "{points} pts",
     "rubric.group.summary": "{count} items · {points} pts",
     "rubric.detail.standard": "Standard",
@@ -271,9 +276,11 @@ export const rubric = {
     "rubric.discard.confirm": "Delete",
     "rubric.error.notPublished": "Only published versions can be cloned",
     "rubric.error.versionTaken": "This version is already used; choose another",
-    "rubric.error.invalidVersion": "A version may contain letters, digits, dots and hyphens, at most 60 characters",
+    "rubric.error.invalidVersion":
+      "A version may contain letters, digits, dots and hyphens, at most 60 characters",
     "rubric.error.immutable": "Published versions cannot be changed; clone a new draft instead",
-    "rubric.error.invalidJson": "The submitted data could not be read; reload the page and try again",
+    "rubric.error.invalidJson":
+      "The submitted data could not be read; reload the page and try again",
     "rubric.issue.positive": "must be greater than 0",
     "rubric.issue.decimals": "at most {n} decimal(s)",
     "rubric.issue.number": "enter a number",
@@ -286,7 +293,8 @@ export const rubric = {
     "rubric.issue.capWithAll": "an “all points” rule cannot have a cap",
     "rubric.issue.capBelowPer": "the cap cannot be lower than the deduction per finding ({per})",
     "rubric.issue.capAboveItem": "the cap cannot exceed the item's points ({points})",
-    "rubric.issue.totalMismatch": "the total must equal the sum of item points ({sum}); it is {total}",
+    "rubric.issue.totalMismatch":
+      "the total must equal the sum of item points ({sum}); it is {total}",
     "rubric.issue.noItems": "every sub-element needs at least one item",
     "rubric.issue.noSubElements": "every element needs at least one sub-element",
     "rubric.issue.empty": "must not be empty",
@@ -295,7 +303,8 @@ export const rubric = {
     "rubric.issue.unknownKey": "unknown field",
     "rubric.diff.title": "Compare versions",
     "rubric.diff.against": "What {version} changes compared with {parent}",
-    "rubric.diff.noParent": "This version was not cloned from another one; there is nothing to compare with.",
+    "rubric.diff.noParent":
+      "This version was not cloned from another one; there is nothing to compare with.",
     "rubric.diff.empty": "Nothing differs from the parent version.",
     "rubric.diff.totalPoints": "Total points",
     "rubric.diff.itemCount": "Items",
@@ -321,8 +330,10 @@ export const rubric = {
     "rubric.preview.title": "Re-score preview",
     "rubric.preview.intro":
       "Applies this draft to the jurisdiction's submitted (and later-stage) applications that use the same rubric, and compares their current score and level with the result under the draft. Answers are matched by item id: items new in the draft count as unanswered, answers to removed items are dropped. Nothing is changed.",
-    "rubric.preview.empty": "No submitted application uses this rubric yet; there is nothing to preview.",
-    "rubric.preview.summary": "{total} applications: {up} up, {down} down, {same} unchanged; {levelChanged} change level.",
+    "rubric.preview.empty":
+      "No submitted application uses this rubric yet; there is nothing to preview.",
+    "rubric.preview.summary":
+      "{total} applications: {up} up, {down} down, {same} unchanged; {levelChanged} change level.",
     "rubric.preview.elapsed": "computed in {ms} ms",
     "rubric.preview.truncated": "Many applications: only the first {count} were re-scored.",
     "rubric.preview.enterprise": "Enterprise",
@@ -335,9 +346,11 @@ export const rubric = {
     "rubric.preview.noLevel": "no level",
     "rubric.preview.scoreLevel": "score reaches {level}",
     "rubric.preview.levelChanged": "Level changes",
-    "rubric.preview.adjusted": "{count} answer(s) could not be carried over (changed items or rules)",
+    "rubric.preview.adjusted":
+      "{count} answer(s) could not be carried over (changed items or rules)",
     "rubric.public.listTitle": "Grading criteria",
-    "rubric.public.listIntro": "The published rubrics {tenant} grades work-safety standardization with.",
+    "rubric.public.listIntro":
+      "The published rubrics {tenant} grades work-safety standardization with.",
     "rubric.public.intro":
       "The items, standard points, deduction rules, level thresholds and safety-performance conditions {tenant} grades enterprises on.",
     "rubric.public.formula":

@@ -20,7 +20,8 @@ const zh = {
   "selfReport.scoreLevel": "得分对应等级",
   "selfReport.level": "自评等级",
   "selfReport.noLevel": "未达到可定级条件",
-  "selfReport.counts": "评分项共 {items} 项：已作答 {answered} 项，不适用 {na} 项，未作答 {unanswered} 项",
+  "selfReport.counts":
+    "评分项共 {items} 项：已作答 {answered} 项，不适用 {na} 项，未作答 {unanswered} 项",
   "selfReport.vetoes": "否决项",
   "selfReport.noVetoes": "无否决项不满足",
   "selfReport.performance": "安全绩效条件未满足",
@@ -44,13 +45,15 @@ const zh = {
   "selfReport.missingEvidence": "缺少证明材料的评分项（{count} 项）",
   "selfReport.nothingMissing": "所有评分项均已作答，要求的证明材料均已上传",
   "selfReport.nextLevel": "达到更高等级",
-  "selfReport.nextLevelTarget": "距“{level}”（{minScore} 分）还差 {points} 分。以下评分项若得满分，可提高的得分：",
+  "selfReport.nextLevelTarget":
+    "距“{level}”（{minScore} 分）还差 {points} 分。以下评分项若得满分，可提高的得分：",
   "selfReport.noNextLevel": "已达到评分标准的最高等级，或当前无法计分",
   "selfReport.col.gain": "可提高",
   "selfReport.col.current": "当前/标准分",
   "selfReport.page": "第 {page} 页 / 共 {pages} 页",
   "selfReport.footer": "{enterprise} · {cycle} 自评报告 · 数据版本 {version}",
-  "selfReport.declaration": "本报告根据企业在安标通 SafeGrade 中填报的自评数据自动生成，内容与系统记录一致。",
+  "selfReport.declaration":
+    "本报告根据企业在安标通 SafeGrade 中填报的自评数据自动生成，内容与系统记录一致。",
 } as const;
 
 export const selfReport = {
@@ -76,7 +79,8 @@ export const selfReport = {
     "selfReport.scoreLevel": "Level reached by the score",
     "selfReport.level": "Self-assessed level",
     "selfReport.noLevel": "No level can be granted",
-    "selfReport.counts": "{items} items: {answered} answered, {na} not applicable, {unanswered} unanswered",
+    "selfReport.counts":
+      "{items} items: {answered} answered, {na} not applicable, {unanswered} unanswered",
     "selfReport.vetoes": "Veto items",
     "selfReport.noVetoes": "No veto item failed",
     "selfReport.performance": "Safety-performance conditions not met",

@@ -304,3 +304,29 @@ export function itemElementIds(rubric: Rubric): Map<string, string> {
   for (const el of rubric.elements) for (const sub of el.subElements) for (const item of sub.items) out.set(item.id, el.id);
   return out;
 }
+
+/**
+ * Points one item obtains with this answer (display only; the engine computes the score).
+ * Null: not applicable or unanswered.
+ */
+export function itemObtained(item: RubricItem, answer: ItemAnswer | null): number | null {
+  if (!answer || answer.choice === "na") return null;
+  if (answer.choice === "full") return item.points;
+  if (answer.choice === "none") return 0;
+  const pointsH = toHundredths(item.points);
+  let lostH = 0;
+  for (const d of answer.deductions) {
+    const rule = item.deductionRules.find((r) => r.id === d.rule);
+    if (!rule || d.count === 0) continue;
+    let dedH = rule.per === "all" ? pointsH : toHundredths(rule.per) * d.count;
+    if (rule.cap !== undefined) dedH = Math.min(dedH, toHundredths(rule.cap));
+    lostH += dedH;
+  }
+  return Math.max(0, pointsH - lostH) / 100;
+}
+
+/** Localized rubric text: English when asked for and written, else Chinese. */
+export function textOf(text: { zh: string; en?: string } | undefined, locale: string): string {
+  if (!text) return "";
+  return locale === "en" && text.en ? text.en : text.zh;
+}

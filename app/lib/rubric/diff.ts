@@ -8,7 +8,14 @@
  * items inside a sub-element: none of them changes a score.
  */
 import { toHundredths, fromHundredths } from "../scoring/decimal";
-import type { DeductionRule, Level, LocalizedText, PerformanceCondition, Rubric, RubricItem } from "./schema";
+import type {
+  DeductionRule,
+  Level,
+  LocalizedText,
+  PerformanceCondition,
+  Rubric,
+  RubricItem,
+} from "./schema";
 
 export type ItemLocation = { elementId: string; subElementId: string };
 
@@ -41,9 +48,19 @@ export type GroupChange = {
   movedFrom: string | null;
 };
 
-export type GroupTotal = { id: string; title: LocalizedText; before: number | null; after: number | null };
+export type GroupTotal = {
+  id: string;
+  title: LocalizedText;
+  before: number | null;
+  after: number | null;
+};
 
-export type LevelChange = { key: string; before: Level; after: Level; fields: Array<"minScore" | "name"> };
+export type LevelChange = {
+  key: string;
+  before: Level;
+  after: Level;
+  fields: Array<"minScore" | "name">;
+};
 export type ConditionChange = {
   id: string;
   before: PerformanceCondition;
@@ -51,7 +68,8 @@ export type ConditionChange = {
   fields: Array<"text" | "failCap">;
 };
 
-export type MetaField = "title" | "standard" | "vetoPolicy" | "industries" | "sizeClasses" | "description";
+export type MetaField =
+  "title" | "standard" | "vetoPolicy" | "industries" | "sizeClasses" | "description";
 export type MetaChange = { field: MetaField; before: string; after: string };
 
 export interface RubricDiff {
@@ -129,7 +147,8 @@ function sortedTags(tags: string[]): string[] {
 
 function itemChanges(before: RubricItem, after: RubricItem): ItemFieldChange[] {
   const out: ItemFieldChange[] = [];
-  if (!sameText(before.text, after.text)) out.push({ field: "text", before: before.text, after: after.text });
+  if (!sameText(before.text, after.text))
+    out.push({ field: "text", before: before.text, after: after.text });
   if (toHundredths(before.points) !== toHundredths(after.points)) {
     out.push({ field: "points", before: before.points, after: after.points });
   }
@@ -138,7 +157,8 @@ function itemChanges(before: RubricItem, after: RubricItem): ItemFieldChange[] {
     out.push({ field: "rules", before: before.deductionRules, after: after.deductionRules, rules });
   }
   for (const field of ["naAllowed", "evidenceRequired", "veto"] as const) {
-    if (before[field] !== after[field]) out.push({ field, before: before[field], after: after[field] });
+    if (before[field] !== after[field])
+      out.push({ field, before: before[field], after: after[field] });
   }
   const tagsBefore = sortedTags(before.tags);
   const tagsAfter = sortedTags(after.tags);
@@ -190,7 +210,11 @@ function metaChanges(a: Rubric, b: Rubric): MetaChange[] {
   push("description", a.description?.zh ?? "", b.description?.zh ?? "");
   push("vetoPolicy", a.vetoPolicy, b.vetoPolicy);
   push("industries", a.applicability.industries.join("、"), b.applicability.industries.join("、"));
-  push("sizeClasses", a.applicability.sizeClasses.join("、"), b.applicability.sizeClasses.join("、"));
+  push(
+    "sizeClasses",
+    a.applicability.sizeClasses.join("、"),
+    b.applicability.sizeClasses.join("、"),
+  );
   return out;
 }
 
@@ -227,7 +251,12 @@ export function diffRubricVersions(parent: Rubric, draft: Rubric): RubricDiff {
   }
   for (const el of a.elements.values()) {
     if (b.elements.has(el.id)) continue;
-    elementTotals.push({ id: el.id, title: el.title, before: fromHundredths(a.elementPointsH.get(el.id) ?? 0), after: null });
+    elementTotals.push({
+      id: el.id,
+      title: el.title,
+      before: fromHundredths(a.elementPointsH.get(el.id) ?? 0),
+      after: null,
+    });
   }
 
   const levelsBefore = new Map(parent.levels.map((l) => [l.key, l]));
@@ -242,13 +271,18 @@ export function diffRubricVersions(parent: Rubric, draft: Rubric): RubricDiff {
     const fields: LevelChange["fields"] = [];
     if (old.minScore !== level.minScore) fields.push("minScore");
     if (!sameText(old.name, level.name)) fields.push("name");
-    if (fields.length > 0) levels.changed.push({ key: level.key, before: old, after: level, fields });
+    if (fields.length > 0)
+      levels.changed.push({ key: level.key, before: old, after: level, fields });
   }
   for (const level of parent.levels) if (!levelsAfter.has(level.key)) levels.removed.push(level);
 
   const condBefore = new Map(parent.performanceConditions.map((c) => [c.id, c]));
   const condAfter = new Set(draft.performanceConditions.map((c) => c.id));
-  const performanceConditions: RubricDiff["performanceConditions"] = { added: [], removed: [], changed: [] };
+  const performanceConditions: RubricDiff["performanceConditions"] = {
+    added: [],
+    removed: [],
+    changed: [],
+  };
   for (const cond of draft.performanceConditions) {
     const old = condBefore.get(cond.id);
     if (old === undefined) {
@@ -258,7 +292,8 @@ export function diffRubricVersions(parent: Rubric, draft: Rubric): RubricDiff {
     const fields: ConditionChange["fields"] = [];
     if (!sameText(old.text, cond.text)) fields.push("text");
     if (old.failCap !== cond.failCap) fields.push("failCap");
-    if (fields.length > 0) performanceConditions.changed.push({ id: cond.id, before: old, after: cond, fields });
+    if (fields.length > 0)
+      performanceConditions.changed.push({ id: cond.id, before: old, after: cond, fields });
   }
   for (const cond of parent.performanceConditions) {
     if (!condAfter.has(cond.id)) performanceConditions.removed.push(cond);

@@ -68,9 +68,15 @@ export function parseRubricIssues(errors: readonly string[], label: string): Rub
   return errors.map((line) => {
     const body = line.startsWith(prefix) ? line.slice(prefix.length) : line;
     const read = readPath(body);
-    if (!read || !read.rest.startsWith(": ")) return { path: "", segments: [], name: "", message: body };
+    if (!read || !read.rest.startsWith(": "))
+      return { path: "", segments: [], name: "", message: body };
     const path = body.slice(0, body.length - read.rest.length);
-    return { path, segments: read.segments, name: toFieldName(read.segments), message: read.rest.slice(2) };
+    return {
+      path,
+      segments: read.segments,
+      name: toFieldName(read.segments),
+      message: read.rest.slice(2),
+    };
   });
 }
 
@@ -87,12 +93,14 @@ export function issueTarget(segments: readonly PathSegment[]): IssueTarget {
   const rest = (n: number) => toFieldName(segments.slice(n));
   if (s0 === "elements" && typeof s1 === "number") {
     if (s2 === "subElements" && typeof s3 === "number") {
-      if (s4 === "items" && typeof s5 === "number") return { kind: "item", element: s1, sub: s3, item: s5, field: rest(6) };
+      if (s4 === "items" && typeof s5 === "number")
+        return { kind: "item", element: s1, sub: s3, item: s5, field: rest(6) };
       return { kind: "sub", element: s1, sub: s3, field: rest(4) };
     }
     return { kind: "element", element: s1, field: rest(2) };
   }
-  if (s0 === "levels" && typeof s1 === "number") return { kind: "level", level: s1, field: rest(2) };
+  if (s0 === "levels" && typeof s1 === "number")
+    return { kind: "level", level: s1, field: rest(2) };
   return { kind: "rubric", field: rest(0) };
 }
 
@@ -100,15 +108,31 @@ const PATTERNS: Array<[RegExp, MessageKey, (m: RegExpExecArray) => MessageParams
   [/^must be > 0$/, "rubric.issue.positive", () => ({})],
   [/^must have at most (\d+) decimals?$/, "rubric.issue.decimals", (m) => ({ n: m[1] ?? "" })],
   [/^(must be a number|required \((points|minScore|weight)\))$/, "rubric.issue.number", () => ({})],
-  [/^(must not be blank|required \(.*text\)|required \(an id\))$/, "rubric.issue.blank", () => ({})],
+  [
+    /^(must not be blank|required \(.*text\)|required \(an id\))$/,
+    "rubric.issue.blank",
+    () => ({}),
+  ],
   [/^must be ≤ (\S+)$/, "rubric.issue.max", (m) => ({ max: m[1] ?? "" })],
-  [/^must be lower than levels\[\d+\]\.minScore \(([^)]*)\)/, "rubric.issue.levelOrder", (m) => ({ previous: m[1] ?? "" })],
+  [
+    /^must be lower than levels\[\d+\]\.minScore \(([^)]*)\)/,
+    "rubric.issue.levelOrder",
+    (m) => ({ previous: m[1] ?? "" }),
+  ],
   [/^duplicate id "(.*)" \(first used at/, "rubric.issue.duplicateId", (m) => ({ id: m[1] ?? "" })],
-  [/^duplicate rule id "(.*)" in this item/, "rubric.issue.duplicateRule", (m) => ({ id: m[1] ?? "" })],
+  [
+    /^duplicate rule id "(.*)" in this item/,
+    "rubric.issue.duplicateRule",
+    (m) => ({ id: m[1] ?? "" }),
+  ],
   [/^duplicate level key "(.*)"/, "rubric.issue.duplicateLevel", (m) => ({ key: m[1] ?? "" })],
   [/^has no effect with per "all"/, "rubric.issue.capWithAll", () => ({})],
   [/^must be ≥ per \(([^)]*)\)$/, "rubric.issue.capBelowPer", (m) => ({ per: m[1] ?? "" })],
-  [/^must be ≤ the item points \(([^)]*)\)$/, "rubric.issue.capAboveItem", (m) => ({ points: m[1] ?? "" })],
+  [
+    /^must be ≤ the item points \(([^)]*)\)$/,
+    "rubric.issue.capAboveItem",
+    (m) => ({ points: m[1] ?? "" }),
+  ],
   [
     /^must equal the sum of all item points \(([^)]*)\), got (\S+)$/,
     "rubric.issue.totalMismatch",
@@ -118,7 +142,11 @@ const PATTERNS: Array<[RegExp, MessageKey, (m: RegExpExecArray) => MessageParams
   [/^must have at least one sub-element$/, "rubric.issue.noSubElements", () => ({})],
   [/^must have at least one (level|element)$/, "rubric.issue.empty", () => ({})],
   [/^must be "all" or a number/, "rubric.issue.per", () => ({})],
-  [/^must contain no whitespace|^must not contain whitespace$/, "rubric.issue.whitespace", () => ({})],
+  [
+    /^must contain no whitespace|^must not contain whitespace$/,
+    "rubric.issue.whitespace",
+    () => ({}),
+  ],
   [/^unknown key$/, "rubric.issue.unknownKey", () => ({})],
 ];
 

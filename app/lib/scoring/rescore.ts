@@ -7,7 +7,14 @@
  * and a "partial" whose deduction rules were all removed become unanswered, deductions citing a
  * removed rule are left out, and items new in the target are simply unanswered.
  */
-import { MAX_DEDUCTION_COUNT, type AnswerDeduction, type Answers, type ItemAnswer, type Rubric, type WeightProfile } from "../rubric/schema";
+import {
+  MAX_DEDUCTION_COUNT,
+  type AnswerDeduction,
+  type Answers,
+  type ItemAnswer,
+  type Rubric,
+  type WeightProfile,
+} from "../rubric/schema";
 import { compileRubric, scoreAssessment } from "./engine";
 
 /** The shape an assessment stores its answers in (models/assessment.ts), without the model import. */
@@ -81,7 +88,8 @@ export function projectAnswers(
   const conditionIds = new Set(rubric.performanceConditions.map((c) => c.id));
   const facts: Record<string, boolean> = {};
   for (const p of performance) {
-    if (p.conditionId && conditionIds.has(p.conditionId) && typeof p.passed === "boolean") facts[p.conditionId] = p.passed;
+    if (p.conditionId && conditionIds.has(p.conditionId) && typeof p.passed === "boolean")
+      facts[p.conditionId] = p.passed;
   }
   return { answers: { answers: map, performance: facts }, adjustments };
 }

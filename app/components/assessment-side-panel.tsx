@@ -1,0 +1,141 @@
+/**
+ * The wizard's side panel: save status, live score and level (computed in the browser with the
+ * same engine and inputs as the server), and the element list with progress.
+ */
+import { NavLink, useNavigate } from "@remix-run/react";
+import type { MouseEvent } from "react";
+import { useLocale, useT } from "~/i18n/react";
+import { textOf } from "~/lib/assessment/answers";
+import { levelName, ScoreReasons } from "./assessment-score";
+import { useWizard, type DisplayStatus } from "./assessment-wizard";
+
+const STATUS_STYLE: Record<DisplayStatus, string> = {
+  saved: "bg-emerald-50 text-emerald-800 border-emerald-200",
+  saving: "bg-sky-50 text-sky-800 border-sky-200",
+  pending: "bg-amber-50 text-amber-800 border-amber-200",
+  incomplete: "bg-amber-50 text-amber-800 border-amber-200",
+  conflict: "bg-red-50 text-red-800 border-red-200",
+  offline: "bg-slate-100 text-slate-800 border-slate-300",
+  error: "bg-red-50 text-red-800 border-red-200",
+  session: "bg-red-50 text-red-800 border-red-200",
+  locked: "bg-slate-100 text-slate-700 border-slate-300",
+};
+
+export function SaveStatus() {
+  const t = useT();
+  const { status, incompleteCount } = useWizard();
+  const text =
+    status === "incomplete"
+      ? t("assessment.status.incomplete", { count: incompleteCount })
+      : t(`assessment.status.${status}`);
+  return (
+    <p
+      role="status"
+      aria-live="polite"
+      aria-label={t("assessment.status.label")}
+      data-testid="save-status"
+      data-status={status}
+      className={`rounded-md border px-3 py-1.5 text-sm ${STATUS_STYLE[status]}`}
+    >
+      {text}
+    </p>
+  );
+}
+
+export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weightsTitle: string | null }) {
+  const t = useT();
+  const locale = useLocale();
+  const navigate = useNavigate();
+  const wizard = useWizard();
+  const { rubric, breakdown } = wizard;
+  const level = levelName(rubric, breakdown.level, locale);
+  const answered = breakdown.counts.answered + breakdown.counts.na;
+
+  // The summary is computed from what is saved: save first, then go.
+  const toSummary = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    void wizard.flushNow().then(() => navigate(`${base}/summary`));
+  };
+
+  return (
+    <div className="space-y-4">
+      <SaveStatus />
+      <section className="card space-y-2" aria-labelledby="live-score-title">
+        <h2 id="live-score-title" className="text-sm font-medium text-slate-600">
+          {t("assessment.wizard.liveScore")}
+        </h2>
+        <p className="text-3xl font-semibold text-slate-900" data-testid="live-score" aria-live="polite">
+          {breakdown.scoreText ?? t("assessment.wizard.noScore")}
+        </p>
+        <p className="text-sm" data-testid="live-level">
+          <span className="text-slate-500">{t("assessment.wizard.levelReached")}：</span>
+          <span className={level ? "font-medium text-emerald-700" : "text-slate-700"}>{level ?? t("assessment.wizard.noLevel")}</span>
+        </p>
+        <p className="text-xs text-slate-500" data-testid="live-progress">
+          {t("assessment.wizard.answered", { answered, items: breakdown.counts.items })}
+        </p>
+        {weightsTitle ? <p className="text-xs text-slate-500">{t("assessment.wizard.weighted", { profile: weightsTitle })}</p> : null}
+        <ScoreReasons t={t} rubric={rubric} reasons={breakdown.reasons.filter((r) => r.effect !== "info")} locale={locale} />
+      </section>
+      <nav aria-label={t("assessment.wizard.elements")} className="card p-2">
+        <ol className="space-y-1 text-sm">
+          {rubric.elements.map((el) => {
+            let total = 0;
+            let done = 0;
+            for (const sub of el.subElements) {
+              for (const item of sub.items) {
+                total++;
+                if (wizard.effectiveAnswer(item.id)) done++;
+              }
+            }
+            return (
+              <li key={el.id}>
+                <NavLink
+                  to={`${base}/${el.id}`}
+                  prefetch="intent"
+                  className={({ isActive }) =>
+                    `flex items-center justify-between gap-2 rounded-md px-2 py-1.5 ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-50"}`
+                  }
+                  data-element-link={el.id}
+                >
+                  <span className="truncate">
+                    <span className="mr-1 font-mono text-xs text-slate-400">{el.id}</span>
+                    {textOf(el.title, locale)}
+                  </span>
+                  <span className={`shrink-0 text-xs ${done === total ? "text-emerald-700" : "text-slate-500"}`} data-element-progress={el.id}>
+                    {t("assessment.wizard.elementProgress", { answered: done, items: total })}
+                  </span>
+                </NavLink>
+              </li>
+            );
+          })}
+          {rubric.performanceConditions.length > 0 ? (
+            <li className="border-t border-slate-100 pt-1">
+              <NavLink
+                to={`${base}/performance`}
+                className={({ isActive }) =>
+                  `block rounded-md px-2 py-1.5 ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-50"}`
+                }
+              >
+                {t("assessment.wizard.performance")}
+              </NavLink>
+            </li>
+          ) : null}
+          <li>
+            <NavLink
+              to={`${base}/summary`}
+              onClick={toSummary}
+              className={({ isActive }) =>
+                `block rounded-md px-2 py-1.5 ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-50"}`
+              }
+              data-testid="summary-link"
+            >
+              {t("assessment.wizard.summary")}
+            </NavLink>
+          </li>
+        </ol>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useLocation, useNavigate, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useMemo, useRef, type FormEvent } from "react";
+import { FormProvider, useForm } from "react-hook-form";
+import { AssessmentItem, itemAnchor, type ElementFormValues } from "~/components/assessment-item";
+import { useWizard } from "~/components/assessment-wizard";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EvidenceSlot } from "~/components/assessment-evidence-slot";
+import { findAssessmentOutline } from "~/data/assessments.server";
+import { useLocale, useT } from "~/i18n/react";
+import { answerFromFormValue, sameFormValue, textOf } from "~/lib/assessment/answers";
+import type { RubricItem } from "~/lib/rubric/schema";
+import { notFound, requireTenantPermission } from "~/tenant.server";
+import type { loader as wizardLoader } from "./t.$slug.assessments.$id";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
+  const outline = await findAssessmentOutline({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  const index = outline ? outline.elementIds.indexOf(params.elementId ?? "") : -1;
+  if (!outline || index < 0) throw notFound();
+  return {
+    elementId: outline.elementIds[index] ?? "",
+    prev: outline.elementIds[index - 1] ?? null,
+    next: outline.elementIds[index + 1] ?? null,
+  };
+}
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
+
+export default function ElementPage() {
+  const { elementId, prev, next } = useLoaderData<typeof loader>();
+  // One form per element: a new element starts from the wizard's current values.
+  return <ElementForm key={elementId} elementId={elementId} prev={prev} next={next} />;
+}
+
+function ElementForm({ elementId, prev, next }: { elementId: string; prev: string | null; next: string | null }) {
+  const t = useT();
+  const locale = useLocale();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const wizard = useWizard();
+  const wizardRef = useRef(wizard);
+  wizardRef.current = wizard;
+  const layout = useRouteLoaderData<typeof wizardLoader>("routes/t.$slug.assessments.$id");
+  const element = wizard.rubric.elements.find((e) => e.id === elementId);
+  const flat = useMemo<RubricItem[]>(() => (element ? element.subElements.flatMap((s) => s.items) : []), [element]);
+  const indexOf = useMemo(() => new Map(flat.map((item, i) => [item.id, i])), [flat]);
+
+  const form = useForm<ElementFormValues>({
+    defaultValues: { items: flat.map((item) => wizard.formValueFor(item.id)) },
+  });
+  const { watch, getValues, setValue } = form;
+
+  // Every change goes to the wizard (local draft + debounced autosave).
+  useEffect(() => {
+    const subscription = watch((_values, { name }) => {
+      const match = name ? /^items\.(\d+)/.exec(name) : null;
+      if (!match) return;
+      const i = Number(match[1]);
+      const item = flat[i];
+      if (item) wizardRef.current.setDraft(item.id, getValues(`items.${i}`));
+    });
+    return () => subscription.unsubscribe();
+  }, [watch, getValues, flat]);
+
+  // The wizard's values changed underneath (restored draft, someone else's save, "take theirs").
+  const syncedRef = useRef(wizard.syncToken);
+  useEffect(() => {
+    if (syncedRef.current === wizard.syncToken) return;
+    syncedRef.current = wizard.syncToken;
+    flat.forEach((item, i) => {
+      const desired = wizardRef.current.formValueFor(item.id);
+      if (!sameFormValue(getValues(`items.${i}`), desired)) setValue(`items.${i}`, desired);
+    });
+  }, [wizard.syncToken, flat, getValues, setValue]);
+
+  // Links from the summary point at one item: bring it into view and give it focus.
+  useEffect(() => {
+    if (!location.hash) return;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) {
+      target.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    }
+  }, [location.hash]);
+
+  if (!element || !layout) return null;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const values = getValues("items");
+    const firstInvalid = flat.findIndex((item, i) => {
+      const value = values[i];
+      return value !== undefined && !answerFromFormValue(item, value).ok;
+    });
+    void wizard.flushNow();
+    if (firstInvalid >= 0) {
+      const item = flat[firstInvalid];
+      const section = item ? document.getElementById(itemAnchor(item.id)) : null;
+      const control = section?.querySelector<HTMLElement>("[aria-invalid=true], textarea:not([disabled]), input:not([disabled])");
+      section?.scrollIntoView({ block: "start" });
+      (control ?? section)?.focus();
+    }
+  };
+
+  const base = `/t/${wizard.slug}/assessments/${wizard.assessmentId}`;
+  const elementTitle = (id: string) => {
+    const el = wizard.rubric.elements.find((e) => e.id === id);
+    return el ? `${el.id} ${textOf(el.title, locale)}` : id;
+  };
+
+  return (
+    <FormProvider {...form}>
+      <form noValidate onSubmit={onSubmit} className="space-y-6" aria-labelledby="element-title" data-element={element.id}>
+        <header>
+          <h2 id="element-title" className="text-xl font-semibold text-slate-900">
+            {t("assessment.wizard.elementTitle", { id: element.id, title: textOf(element.title, locale) })}
+          </h2>
+          <p className="text-sm text-slate-500">{t("assessment.wizard.itemCount", { count: flat.length })}</p>
+        </header>
+        {element.subElements.map((sub) => (
+          <section key={sub.id} aria-labelledby={`sub-${sub.id}`} className="space-y-4">
+            <h3 id={`sub-${sub.id}`} className="text-base font-medium text-slate-800">
+              <span className="mr-2 font-mono text-xs text-slate-400">{sub.id}</span>
+              {textOf(sub.title, locale)}
+            </h3>
+            {sub.items.map((item) => (
+              <AssessmentItem
+                key={item.id}
+                item={item}
+                index={indexOf.get(item.id) ?? 0}
+                evidenceSlot={
+                  <EvidenceSlot
+                    slug={wizard.slug}
+                    assessmentId={wizard.assessmentId}
+                    itemId={item.id}
+                    files={layout.evidence[item.id] ?? []}
+                    canEdit={wizard.canEdit}
+                    required={item.evidenceRequired}
+                    limits={layout.evidenceLimits}
+                  />
+                }
+              />
+            ))}
+          </section>
+        ))}
+        <footer className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4">
+          <span>
+            {prev ? (
+              <Link to={`${base}/${prev}`} className="btn-secondary" rel="prev">
+                ← {t("assessment.wizard.prev", { title: elementTitle(prev) })}
+              </Link>
+            ) : null}
+          </span>
+          <span className="flex flex-wrap gap-3">
+            {wizard.canEdit ? (
+              <button type="submit" className="btn-secondary" data-testid="save-now">
+                {t("assessment.wizard.saveNow")}
+              </button>
+            ) : null}
+            {next ? (
+              <Link to={`${base}/${next}`} className="btn-primary" rel="next">
+                {t("assessment.wizard.next", { title: elementTitle(next) })} →
+              </Link>
+            ) : (
+              <Link
+                to={`${base}/summary`}
+                className="btn-primary"
+                onClick={(event) => {
+                  // The summary shows what is saved: save first, then go.
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  void wizard.flushNow().then(() => navigate(`${base}/summary`));
+                }}
+              >
+                {t("assessment.wizard.summary")} →
+              </Link>
+            )}
+          </span>
+        </footer>
+      </form>
+    </FormProvider>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d, matches }) => {
+  const parent = matches.find((m) => m.id === "routes/t.$slug.assessments.$id")?.meta ?? [];
+  const title = parent.find((m) => "title" in m);
+  return [{ title: `${d?.elementId ?? ""} · ${title && "title" in title ? String(title.title) : "SafeGrade"}` }];
+};
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,212 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Link,
+  Outlet,
+  useLoaderData,
+  type ClientActionFunctionArgs,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
+import { AssessmentSidePanel } from "~/components/assessment-side-panel";
+import { ConflictDialog } from "~/components/assessment-conflict-dialog";
+import { useWizard, WizardProvider } from "~/components/assessment-wizard";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Notice } from "~/components/form";
+import {
+  answerView,
+  canEditAssessment,
+  editorNames,
+  findVisibleAssessment,
+  loadAssessmentRubric,
+  performanceView,
+} from "~/data/assessments.server";
+import { getEnterprise } from "~/data/enterprises.server";
+import { evidenceByItem, getEvidenceLimits } from "~/data/evidence.server";
+import { translate } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { textOf } from "~/lib/assessment/answers";
+import { saveUrl, type SaveOutcome, type SaveResponseBody } from "~/lib/assessment/save-protocol";
+import { getLocale } from "~/locale.server";
+import { notFound, requireTenantPermission } from "~/tenant.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
+  const assessment = await findVisibleAssessment({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  if (!assessment) throw notFound();
+  const [{ rubric, meta, weights }, enterprise, editors, locale, limits] = await Promise.all([
+    loadAssessmentRubric({ tenantId: tenant._id, assessment }),
+    getEnterprise({ tenantId: tenant._id, id: assessment.enterpriseId }),
+    editorNames(assessment.answers.map((a) => a.updatedBy)),
+    getLocale(request),
+    getEvidenceLimits({ tenantId: tenant._id }),
+  ]);
+  const canEdit = canEditAssessment(member, assessment);
+  return {
+    slug: tenant.slug,
+    locale,
+    user: { id: String(member.user._id), name: member.user.name },
+    assessment: {
+      id: String(assessment._id),
+      cycle: assessment.cycle,
+      state: assessment.state,
+      version: assessment.version,
+      enterpriseName: enterprise?.name ?? "",
+      rubricKey: assessment.rubricKey,
+      rubricVersion: assessment.rubricVersion,
+      rubricTitle: meta.title,
+    },
+    rubric,
+    weights,
+    answers: assessment.answers.map(answerView),
+    performance: assessment.performance.map(performanceView),
+    editors,
+    evidence: evidenceByItem(assessment.evidence),
+    evidenceLimits: { maxFileBytes: limits.maxFileBytes, maxFilesPerItem: limits.maxFilesPerItem },
+    canEdit,
+    readOnly: canEdit ? null : assessment.state !== "draft" ? ("submitted" as const) : ("viewOnly" as const),
+  };
+}
+
+/**
+ * Autosave goes through this client action so that a failed request (offline, blocked) becomes a
+ * status the wizard shows instead of an error page, and so the request targets the JSON save
+ * endpoint that beacons use too.
+ */
+export async function clientAction({ request, params }: ClientActionFunctionArgs): Promise<SaveOutcome> {
+  const form = await request.formData();
+  const body = new URLSearchParams();
+  for (const [key, value] of form) if (typeof value === "string") body.append(key, value);
+  let res: Response;
+  try {
+    res = await fetch(saveUrl(params.slug ?? "", params.id ?? ""), {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+  } catch {
+    return { kind: "offline" };
+  }
+  if (!(res.headers.get("Content-Type") ?? "").includes("application/json")) {
+    return res.redirected || res.ok ? { kind: "session" } : { kind: "failed", status: res.status };
+  }
+  try {
+    return { kind: "response", status: res.status, body: (await res.json()) as SaveResponseBody };
+  } catch {
+    return { kind: "failed", status: res.status };
+  }
+}
+
+/** Autosaves must not reload the (large) wizard data; the save response carries what changed. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
+
+export default function AssessmentWizardLayout() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <WizardProvider
+      key={data.assessment.id}
+      init={{
+        slug: data.slug,
+        assessmentId: data.assessment.id,
+        userId: data.user.id,
+        userName: data.user.name,
+        rubric: data.rubric,
+        weights: data.weights,
+        version: data.assessment.version,
+        answers: data.answers,
+        performance: data.performance,
+        editors: data.editors,
+        canEdit: data.canEdit,
+      }}
+    >
+      <WizardFrame />
+    </WizardProvider>
+  );
+}
+
+function WizardFrame() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  const wizard = useWizard();
+  const base = `/t/${data.slug}/assessments/${data.assessment.id}`;
+  const { notice } = wizard;
+  return (
+    <section className="space-y-4">
+      <div>
+        <Link to={`/t/${data.slug}/assessments`} className="text-sm text-brand-600 hover:underline">
+          ← {t("assessment.list.title")}
+        </Link>
+        <h1 className="page-title mb-1 mt-2" data-testid="assessment-title">
+          {data.assessment.enterpriseName} · {data.assessment.cycle}
+        </h1>
+        <p className="text-sm text-slate-500">
+          {t("assessment.wizard.pinned", { rubric: textOf(data.assessment.rubricTitle, locale), version: data.assessment.rubricVersion })}
+        </p>
+      </div>
+      {data.readOnly ? (
+        <div role="status" className="rounded-md border border-slate-200 bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="read-only">
+          {t(data.readOnly === "submitted" ? "assessment.wizard.readOnly" : "assessment.wizard.viewOnly")}
+        </div>
+      ) : null}
+      {notice ? (
+        <div data-testid="wizard-notice" data-notice-kind={notice.kind}>
+          <Notice>
+            <span className="flex flex-wrap items-center justify-between gap-3">
+              <span>
+                {notice.kind === "restored"
+                  ? t("assessment.draft.restored", { count: notice.count })
+                  : notice.kind === "merged"
+                    ? t("assessment.conflict.merged", { count: notice.count })
+                    : t("assessment.draft.discarded")}
+              </span>
+              <span className="flex gap-2">
+                {notice.kind === "restored" ? (
+                  <button type="button" className="btn-secondary py-1" onClick={wizard.discardLocal}>
+                    {t("assessment.draft.discard")}
+                  </button>
+                ) : null}
+                <button type="button" className="btn-secondary py-1" onClick={wizard.dismissNotice} aria-label={t("common.cancel")}>
+                  ×
+                </button>
+              </span>
+            </span>
+          </Notice>
+        </div>
+      ) : null}
+      {wizard.carriedCount > 0 && wizard.canEdit ? (
+        <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          <span>{t("assessment.wizard.carriedCount", { count: wizard.carriedCount })}</span>
+          <button
+            type="button"
+            className="btn-secondary py-1"
+            onClick={() => {
+              const ids: string[] = [];
+              for (const id of wizard.items.keys()) if (wizard.serverAnswer(id)?.carriedOver) ids.push(id);
+              wizard.confirmCarried(ids);
+            }}
+          >
+            {t("assessment.wizard.confirmAll")}
+          </button>
+        </div>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-[18rem_minmax(0,1fr)]">
+        <aside className="lg:sticky lg:top-4 lg:self-start">
+          <AssessmentSidePanel base={base} weightsTitle={data.weights ? textOf(data.weights.title, locale) : null} />
+        </aside>
+        <div className="min-w-0">
+          <Outlet />
+        </div>
+      </div>
+      <ConflictDialog />
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? `${translate(d.locale, "nav.assessments")} · ${d.assessment.enterpriseName} ${d.assessment.cycle}` : "SafeGrade" },
+];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
