@@ -8,11 +8,16 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { buildApp, startAppProcess } from "../scripts/lib/app-process";
 import { PROJECT_ROOT } from "../scripts/lib/database";
+import { benchAssessment } from "./assessment";
+import { benchCertificates, benchVerifyHttp, demoVerifyCode } from "./certificates";
 import { benchScoring } from "./scoring";
 
 type Row = { name: string; value: number; unit: string; ratio?: number; p50?: number; p99?: number; target?: string };
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+// The in-process benchmarks point process.env.MONGODB_URI at their own (stopped) database; the app
+// process must get the caller's setting instead (usually none: its own embedded database).
+const CALLER_MONGODB_URI = process.env.MONGODB_URI ?? "";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 async function measure(url: string, headers: Record<string, string> = {}) {
@@ -56,10 +61,14 @@ async function main() {
   const rows: Row[] = [];
   console.log("Pure benchmarks…");
   for (const r of await benchScoring()) rows.push(r);
+  for (const r of await benchCertificates()) rows.push(r);
 
   console.log("Building the app…");
   buildApp();
-  const app = await startAppProcess();
+  console.log("Self-assessment server timings (in process, 200-item rubric)…");
+  for (const r of await benchAssessment()) rows.push(r);
+  // TRUST_PROXY: the verification benchmark sends each request from another client address.
+  const app = await startAppProcess({ env: { TRUST_PROXY: "true", MONGODB_URI: CALLER_MONGODB_URI } });
   try {
     console.log(`App at ${app.url}; ${CONNECTIONS} connections × ${DURATION}s per page`);
     const baseline = await measure(`${app.url}/bench/baseline`);
@@ -72,6 +81,15 @@ async function main() {
       const headers: Record<string, string> = p.as ? { cookie: await loginCookie(app.url, p.as) } : {};
       const m = await measure(`${app.url}${p.path}`, headers);
       rows.push({ name: p.name, value: m.rps, unit: "req/s", ratio: m.rps / baseline.rps, p50: m.p50, p99: m.p99 });
+    }
+    // Public verification of the demo certificate (rate limit counted per request, never tripped).
+    const code = await demoVerifyCode(app.url, await loginCookie(app.url, "regulator@demo.safegrade.cn"));
+    for (const v of [
+      { name: "HTTP verify API /api/public/certificates/<code>", path: `/api/public/certificates/${code}` },
+      { name: "HTTP verify page /verify/<code>", path: `/verify/${code}` },
+    ]) {
+      const m = await benchVerifyHttp(`${app.url}${v.path}`, { connections: CONNECTIONS, duration: DURATION });
+      rows.push({ name: v.name, value: m.rps, unit: "req/s", ratio: m.rps / baseline.rps, p50: m.p50, p99: m.p99 });
     }
   } finally {
     await app.stop();

@@ -43,6 +43,36 @@ export type HistoryEntry = {
   details?: Record<string, unknown>;
 };
 
+/** The grading workflow's running deadlines as Dates (mirrors `workflow.context.deadlines`, for queries). */
+export type ApplicationDeadlines = { acceptBy?: Date; reviewBy?: Date; rectifyBy?: Date; noticeEndsAt?: Date };
+
+/** One reviewer's own item-by-item scoring (same answer shape as the self-assessment). */
+export type ReviewerAnswer = StoredAnswer & { itemId: string; evidenceComment?: string };
+
+export type ApplicationReview = {
+  /** Reviewer user id (hex) → that reviewer's answers, in rubric order. */
+  byReviewer: Record<string, ReviewerAnswer[]>;
+  summaries: Record<string, { score: number | null; level: string | null; answered: number; items: number; savedAt: Date }>;
+  rectifications: Array<{ at: Date; by: Types.ObjectId | null; reason: string; days: number; rectifyBy: Date | null }>;
+  report: { at: Date; by: Types.ObjectId | null; recommendedLevel: string | null; reason: string | null; score: number | null } | null;
+};
+
+/** An objection raised during the public notice (公示). Contact data is for the regulator only. */
+export type ApplicationObjection = { at: Date; name: string; contact: string; statement: string; ip: string };
+
+/** The side effects of one workflow transition, written in the same update as the transition. */
+export type ApplicationEffects = { version: number; at: Date; event: string; items: Array<Record<string, unknown>> };
+
+/** Set by CERTIFY; Step 5 issues the certificate from it. */
+export type PendingCertificate = {
+  level: string;
+  appliedLevel: string | null;
+  lowerLevel: boolean;
+  issuedAt: Date;
+  certifiedBy: Types.ObjectId | null;
+  version: number;
+};
+
 export type AssessmentDoc = {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
@@ -58,6 +88,11 @@ export type AssessmentDoc = {
   /** itemId → answer. Item ids contain dots, so they are stored as an array, not as object keys. */
   answers: Array<StoredAnswer & { itemId: string }>;
   performance: Array<{ conditionId: string; passed: boolean; note?: string }>;
+  /**
+   * Accident record backing the performance declaration (app/lib/assessment/accidents.ts):
+   * `{ none, accidents[], rev, updatedBy, updatedAt }`, validated by the shared checker; null = not declared.
+   */
+  accidentRecord: Record<string, unknown> | null;
   evidence: EvidenceRef[];
   /** Last computed score summary (denormalised for lists and dashboards). */
   scoreSummary: { score: number | null; level: string | null; eligible: boolean; answered: number; items: number } | null;
@@ -74,6 +109,17 @@ export type AssessmentDoc = {
   createdBy: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;
+  // Grading workflow (Step 4). All written by app/data/grading.server.ts in the transition's CAS.
+  /** Running deadlines of the workflow; {} when none runs. */
+  deadlines?: ApplicationDeadlines | null;
+  /** Assigned reviewers (mirrors `workflow.context.reviewers`, for "my assignments"). */
+  reviewerIds?: Types.ObjectId[];
+  /** Last submission. */
+  submittedAt?: Date | null;
+  review?: ApplicationReview | null;
+  objections?: ApplicationObjection[];
+  effects?: ApplicationEffects[];
+  pendingCertificate?: PendingCertificate | null;
 };
 
 const answerSchema = new Schema(
@@ -103,6 +149,7 @@ const schema = new Schema<AssessmentDoc>(
     appliedLevel: { type: String, default: null },
     answers: { type: [answerSchema], default: [] },
     performance: [{ _id: false, conditionId: String, passed: Boolean, note: String }],
+    accidentRecord: { type: Schema.Types.Mixed, default: null },
     evidence: [
       {
         _id: false,
@@ -137,11 +184,21 @@ const schema = new Schema<AssessmentDoc>(
     lastSavedAt: { type: Date, default: null },
     version: { type: Number, default: 0 },
     createdBy: { type: Schema.Types.ObjectId, required: true },
+    deadlines: { type: Schema.Types.Mixed, default: null },
+    reviewerIds: { type: [Schema.Types.ObjectId], default: [] },
+    submittedAt: { type: Date, default: null },
+    review: { type: Schema.Types.Mixed, default: null },
+    objections: { type: [Schema.Types.Mixed], default: [] },
+    effects: { type: [Schema.Types.Mixed], default: [] },
+    pendingCertificate: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
 schema.index({ tenantId: 1, enterpriseId: 1, cycle: 1 }, { unique: true });
 schema.index({ tenantId: 1, state: 1, updatedAt: -1 });
+schema.index({ tenantId: 1, reviewerIds: 1 });
+// The deadlines job looks across tenants (it runs for the whole installation).
+schema.index({ state: 1, "deadlines.noticeEndsAt": 1 });
 schema.plugin(tenantScoped);
 
 export const Assessment: Model<AssessmentDoc> =

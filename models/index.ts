@@ -1,5 +1,6 @@
 import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
+import { Certificate } from "./certificate";
 import { Claim } from "./claim";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
@@ -30,6 +31,7 @@ export const ALL_MODELS = [
   Assessment,
   JobSchedule,
   Claim,
+  Certificate,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

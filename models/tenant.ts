@@ -15,6 +15,15 @@ export type TenantSettings = {
   holidays: string[];
   /** Evidence upload limits; an unset field falls back to DEFAULT_EVIDENCE_LIMITS (app/lib/evidence.ts). */
   evidence?: { maxFileBytes?: number; maxFilesPerItem?: number; maxFilesPerAssessment?: number };
+  // Certificates (Step 5); unset falls back to the defaults in app/lib/certificate.ts.
+  /** Days before expiry on which the enterprise is reminded (default 90 and 30). */
+  certificateReminderDays?: number[];
+  /** How long a revocation keeps the enterprise from applying again (default 12 months). */
+  revocationBlockMonths?: number;
+  /** How long before expiry a renewal application may start (default 3 months). */
+  certificateRenewalMonths?: number;
+  /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
+  certificateSealPng?: Buffer | null;
 };
 
 export type TenantDoc = {
@@ -51,6 +60,10 @@ const schema = new Schema<TenantDoc>(
         maxFilesPerItem: { type: Number, min: 1 },
         maxFilesPerAssessment: { type: Number, min: 1 },
       },
+      certificateReminderDays: { type: [Number], default: [90, 30] },
+      revocationBlockMonths: { type: Number, default: 12, min: 0 },
+      certificateRenewalMonths: { type: Number, default: 3, min: 0 },
+      certificateSealPng: { type: Buffer, default: null, select: false },
     },
   },
   { timestamps: true, versionKey: false },

@@ -15,6 +15,8 @@ const app = await boot({
   forceEmbedded: !process.env.MONGODB_URI,
   seed: true,
 });
+// Tests that drive the app's command-line tools (scripts/run-jobs.ts) need the same database.
+process.stdout.write(`DATABASE ${process.env.MONGODB_URI ?? ""}\n`);
 process.stdout.write(`READY ${app.url}\n`);
 const stop = async () => {
   await app.stop();

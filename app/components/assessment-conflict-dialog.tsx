@@ -6,6 +6,7 @@
 import { useEffect, useRef } from "react";
 import type { Translator } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import type { AccidentRecord } from "~/lib/assessment/accidents";
 import { textOf, type AnswerView } from "~/lib/assessment/answers";
 import { formatDateTime } from "~/lib/datetime";
 import type { ItemAnswer, RubricItem } from "~/lib/rubric/schema";
@@ -23,12 +24,28 @@ export function describeAnswer(
     for (const d of answer.deductions ?? []) {
       const rule = item?.deductionRules.find((r) => r.id === d.rule);
       const count = d.count ?? 1;
-      parts.push(`${rule ? textOf(rule.text, locale) : d.rule}${count > 1 ? ` ×${count}` : ""}${d.note ? `（${d.note}）` : ""}`);
+      const text = `${rule ? textOf(rule.text, locale) : d.rule}${count > 1 ? ` ×${count}` : ""}`;
+      parts.push(d.note ? t("assessment.summary.withNote", { text, note: d.note }) : text);
     }
   }
   if (answer.choice === "na" && answer.naReason) parts.push(answer.naReason);
   if (answer.note) parts.push(answer.note);
-  return parts.join("；");
+  return parts.join(t("assessment.list.separator"));
+}
+
+/** One line for an accident record: "none", or the count with totals. */
+export function describeAccidents(t: Translator, record: AccidentRecord | null): string {
+  if (!record) return t("assessment.accidents.undeclared");
+  if (record.none) return t("assessment.accidents.summaryNone");
+  const sum = (f: (a: AccidentRecord["accidents"][number]) => number) => record.accidents.reduce((acc, a) => acc + f(a), 0);
+  // Loss in 万元 with up to 2 decimals: add in hundredths so 0.1 + 0.2 prints 0.3.
+  const lossHundredths = sum((a) => Math.round(a.directLossWan * 100));
+  return t("assessment.accidents.summarySome", {
+    count: record.accidents.length,
+    deaths: sum((a) => a.deaths),
+    injuries: sum((a) => a.seriousInjuries),
+    loss: String(lossHundredths / 100),
+  });
 }
 
 export function ConflictDialog() {
@@ -73,6 +90,28 @@ export function ConflictDialog() {
               </thead>
               <tbody>
                 {conflict.map((c) => {
+                  const by = (
+                    <span className="block text-xs text-slate-500">
+                      {t("assessment.conflict.by", {
+                        name: c.by ?? t("assessment.conflict.someone"),
+                        time: c.at ? formatDateTime(c.at, locale) : "",
+                      })}
+                    </span>
+                  );
+                  if (c.kind === "accidents") {
+                    return (
+                      <tr key="accidents" data-conflict-item="accidents">
+                        <th scope="row" className="font-normal">
+                          {t("assessment.conflict.accidents")}
+                        </th>
+                        <td>
+                          <span className="block">{describeAccidents(t, c.theirs)}</span>
+                          {by}
+                        </td>
+                        <td>{describeAccidents(t, c.mine)}</td>
+                      </tr>
+                    );
+                  }
                   const item = items.get(c.itemId);
                   return (
                     <tr key={c.itemId} data-conflict-item={c.itemId}>
@@ -82,12 +121,7 @@ export function ConflictDialog() {
                       </th>
                       <td>
                         <span className="block">{describeAnswer(t, item, c.theirs, locale)}</span>
-                        <span className="block text-xs text-slate-500">
-                          {t("assessment.conflict.by", {
-                            name: c.by ?? t("assessment.conflict.someone"),
-                            time: c.at ? formatDateTime(c.at, locale) : "",
-                          })}
-                        </span>
+                        {by}
                       </td>
                       <td>{describeAnswer(t, item, c.mine, locale)}</td>
                     </tr>

@@ -20,7 +20,18 @@ export function itemAnchor(itemId: string): string {
   return `item-${itemId}`;
 }
 
-export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem; index: number; evidenceSlot?: ReactNode }) {
+export function AssessmentItem({
+  item,
+  index,
+  initial,
+  evidenceSlot,
+}: {
+  item: RubricItem;
+  index: number;
+  /** The values the form started with (server HTML shows them before the page is interactive). */
+  initial?: ItemFormValue;
+  evidenceSlot?: ReactNode;
+}) {
   const t = useT();
   const locale = useLocale();
   const errorText = useErrorText();
@@ -58,7 +69,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
         <legend id={legendId} className="text-sm text-slate-900">
           <span className="mr-1 font-mono text-xs text-slate-500">{item.id}</span>{" "}
           <span className="font-medium">{textOf(item.text, locale)}</span>{" "}
-          <span className="ml-1 text-xs text-slate-500">（{t("assessment.item.points", { points: item.points })}）</span>
+          <span className="ml-1 text-xs text-slate-500">{t("assessment.item.points", { points: item.points })}</span>
           {item.veto ? (
             <>
               {" "}
@@ -74,6 +85,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
                 value={c}
                 className="h-4 w-4 border-slate-300 text-brand-600 focus:ring-brand-500"
                 data-choice={c}
+                defaultChecked={initial?.choice === c}
                 {...register(`items.${index}.choice`)}
               />
               {t(`assessment.choice.${c}`)}
@@ -116,14 +128,14 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
               const ruleHint =
                 rule.per === "all"
                   ? t("assessment.item.ruleAll")
-                  : [t("assessment.item.rulePer", { per: rule.per }), rule.cap !== undefined ? t("assessment.item.ruleCap", { cap: rule.cap }) : null]
-                      .filter(Boolean)
-                      .join("，");
+                  : rule.cap !== undefined
+                    ? t("assessment.item.rulePerCap", { per: rule.per, cap: rule.cap })
+                    : t("assessment.item.rulePer", { per: rule.per });
               const ruleTextId = `${uid}-rule-${r}`;
               return (
                 <li key={rule.id} className="space-y-2" data-rule={rule.id}>
                   <p id={ruleTextId} className="text-sm text-slate-800">
-                    {textOf(rule.text, locale)} <span className="text-xs text-slate-500">（{ruleHint}）</span>
+                    {textOf(rule.text, locale)} <span className="text-xs text-slate-500">{ruleHint}</span>
                   </p>
                   {rule.per === "all" ? (
                     <Controller
@@ -160,6 +172,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
                         className="input inline-block w-24"
                         aria-invalid={countError ? true : undefined}
                         aria-describedby={[ruleTextId, countError ? errId(`counts.${r}`) : null].filter(Boolean).join(" ")}
+                        defaultValue={initial?.counts[r]}
                         {...register(`items.${index}.counts.${r}`)}
                       />
                       {countError ? (
@@ -180,6 +193,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
                         className="input"
                         maxLength={2000}
                         aria-describedby={ruleTextId}
+                        defaultValue={initial?.ruleNotes[r]}
                         {...register(`items.${index}.ruleNotes.${r}`)}
                       />
                     </div>
@@ -210,6 +224,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
             disabled={disabled}
             aria-invalid={err("naReason") ? true : undefined}
             aria-describedby={err("naReason") ? errId("naReason") : undefined}
+            defaultValue={initial?.naReason}
             {...register(`items.${index}.naReason`)}
           />
           {err("naReason") ? (
@@ -232,6 +247,7 @@ export function AssessmentItem({ item, index, evidenceSlot }: { item: RubricItem
           disabled={disabled}
           aria-invalid={err("note") ? true : undefined}
           aria-describedby={err("note") ? errId("note") : undefined}
+          defaultValue={initial?.note}
           {...register(`items.${index}.note`)}
         />
         {err("note") ? (

@@ -21,7 +21,7 @@ export function reasonText(t: Translator, rubric: Rubric, reason: ScoreReason, l
       return t("assessment.reason.veto", { items: list(p.itemIds).join("、") });
     case "performance": {
       const names = list(p.conditionIds).map((id) => textOf(rubric.performanceConditions.find((c) => c.id === id)?.text, locale) || id);
-      return t("assessment.reason.performance", { conditions: names.join("；") });
+      return t("assessment.reason.performance", { conditions: names.join(t("assessment.list.separator")) });
     }
     case "below-threshold":
       return t("assessment.reason.below-threshold", { score: String(p.score ?? ""), minScore: String(p.minScore ?? "") });

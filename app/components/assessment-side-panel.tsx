@@ -69,7 +69,7 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
           {breakdown.scoreText ?? t("assessment.wizard.noScore")}
         </p>
         <p className="text-sm" data-testid="live-level">
-          <span className="text-slate-500">{t("assessment.wizard.levelReached")}：</span>
+          <span className="text-slate-500">{t("assessment.wizard.levelReached")}</span>
           <span className={level ? "font-medium text-emerald-700" : "text-slate-700"}>{level ?? t("assessment.wizard.noLevel")}</span>
         </p>
         <p className="text-xs text-slate-500" data-testid="live-progress">

@@ -27,6 +27,16 @@ import {
   type ItemFormValue,
   type PerformanceView,
 } from "~/lib/assessment/answers";
+import {
+  accidentFormValue,
+  accidentRecordFromForm,
+  chinaToday,
+  plainAccidentRecord,
+  sameAccidentRecord,
+  type AccidentFormValue,
+  type AccidentRecord,
+  type AccidentRecordView,
+} from "~/lib/assessment/accidents";
 import { localDraftKey, readLocalDraft, writeLocalDraft, type PerformanceFormValue } from "~/lib/assessment/local-draft";
 import {
   saveRequestBody,
@@ -44,13 +54,9 @@ const RETRY_DELAYS_MS = [3000, 10_000, 30_000];
 export type NetworkStatus = "idle" | "saving" | "offline" | "error" | "session" | "locked";
 export type DisplayStatus = "saved" | "saving" | "pending" | "incomplete" | "conflict" | "offline" | "error" | "session" | "locked";
 
-export type ConflictEntry = {
-  itemId: string;
-  theirs: AnswerView | null;
-  mine: ItemAnswer | null;
-  by: string | null;
-  at: string | null;
-};
+export type ConflictEntry =
+  | { kind: "item"; itemId: string; theirs: AnswerView | null; mine: ItemAnswer | null; by: string | null; at: string | null }
+  | { kind: "accidents"; itemId: "accidents"; theirs: AccidentRecord | null; mine: AccidentRecord | null; by: string | null; at: string | null };
 
 export type WizardNotice = { kind: "restored"; count: number } | { kind: "merged"; count: number } | { kind: "discarded" };
 
@@ -64,11 +70,17 @@ export type WizardInit = {
   version: number;
   answers: AnswerView[];
   performance: PerformanceView[];
+  accidentRecord: AccidentRecordView | null;
   editors: Record<string, string>;
   canEdit: boolean;
 };
 
-type ServerState = { version: number; answers: Map<string, AnswerView>; performance: Map<string, PerformanceView> };
+type ServerState = {
+  version: number;
+  answers: Map<string, AnswerView>;
+  performance: Map<string, PerformanceView>;
+  accidentRecord: AccidentRecordView | null;
+};
 
 export type WizardContextValue = {
   slug: string;
@@ -90,6 +102,12 @@ export type WizardContextValue = {
   isConfirmPending(itemId: string): boolean;
   setDraft(itemId: string, value: ItemFormValue): void;
   setPerformanceDraft(conditionId: string, value: PerformanceFormValue): void;
+  /** The accident record: the unsaved draft, else the saved one. */
+  accidentValue(): AccidentFormValue;
+  setAccidentDraft(value: AccidentFormValue): void;
+  accidentErrors(): Record<string, string> | null;
+  /** The record the hints and the summary use: saved, with a valid draft applied. */
+  effectiveAccidentRecord: AccidentRecord | null;
   confirmCarried(itemIds: string[]): void;
   /** Answers the score is computed from: saved answers with every valid draft applied. */
   effectiveAnswer(itemId: string): ItemAnswer | null;
@@ -123,11 +141,12 @@ export function useWizard(): WizardContextValue {
   return value;
 }
 
-function toServerState(version: number, answers: AnswerView[], performance: PerformanceView[]): ServerState {
+function toServerState(version: number, answers: AnswerView[], performance: PerformanceView[], accidentRecord: AccidentRecordView | null): ServerState {
   return {
     version,
     answers: new Map(answers.map((a) => [a.itemId, a])),
     performance: new Map(performance.map((p) => [p.conditionId, p])),
+    accidentRecord,
   };
 }
 
@@ -157,12 +176,13 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     return map;
   }, [rubric]);
 
-  const serverRef = useRef<ServerState>(toServerState(init.version, init.answers, init.performance));
+  const serverRef = useRef<ServerState>(toServerState(init.version, init.answers, init.performance, init.accidentRecord));
+  const accidentDraftRef = useRef<AccidentFormValue | null>(null);
   const draftsRef = useRef(new Map<string, ItemFormValue>());
   const perfDraftsRef = useRef(new Map<string, PerformanceFormValue>());
   const confirmRef = useRef(new Set<string>());
   const editorsRef = useRef<Record<string, string>>({ ...init.editors, [init.userId]: init.userName });
-  const inFlightRef = useRef<{ version: number; changes: ChangePayload[]; performance: PerformancePayload[] } | null>(null);
+  const inFlightRef = useRef<{ version: number; changes: ChangePayload[]; performance: PerformancePayload[]; accidentRecord?: AccidentRecord | null } | null>(null);
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
   const retryRef = useRef(0);
   const waitersRef = useRef<Array<() => void>>([]);
@@ -175,6 +195,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   const [conflict, setConflictState] = useState<ConflictEntry[] | null>(null);
   const [notice, setNotice] = useState<WizardNotice | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, ItemErrors>>({});
+  const [serverAccidentErrors, setServerAccidentErrors] = useState<Record<string, string> | null>(null);
   const rerender = useCallback(() => setTick((n) => n + 1), []);
   const setNetwork = useCallback((s: NetworkStatus) => {
     networkRef.current = s;
@@ -204,7 +225,12 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   );
 
   /** Valid drafts that differ from the server, plus confirmations, plus performance changes. */
-  const collectChanges = useCallback((): { changes: ChangePayload[]; performance: PerformancePayload[]; incomplete: number } => {
+  const collectChanges = useCallback((): {
+    changes: ChangePayload[];
+    performance: PerformancePayload[];
+    accidentRecord?: AccidentRecord | null;
+    incomplete: number;
+  } => {
     const changes: ChangePayload[] = [];
     let incomplete = 0;
     const server = serverRef.current;
@@ -230,7 +256,14 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       const payload = perfPayload(conditionId, value);
       if (!samePerf(payload, server.performance.get(conditionId))) performance.push(payload);
     }
-    return { changes, performance, incomplete };
+    let accidentRecord: AccidentRecord | null | undefined;
+    const accidentDraft = accidentDraftRef.current;
+    if (accidentDraft) {
+      const result = accidentRecordFromForm(accidentDraft, chinaToday());
+      if (!result.ok) incomplete++;
+      else if (!sameAccidentRecord(result.record, server.accidentRecord)) accidentRecord = result.record;
+    }
+    return accidentRecord === undefined ? { changes, performance, incomplete } : { changes, performance, accidentRecord, incomplete };
   }, [items]);
 
   const persistLocal = useCallback(() => {
@@ -242,6 +275,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       items: [...draftsRef.current.entries()],
       performance: [...perfDraftsRef.current.entries()],
       confirmations: [...confirmRef.current],
+      accidents: accidentDraftRef.current,
     });
   }, [storageKey, assessmentId]);
 
@@ -269,6 +303,11 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     for (const [conditionId, value] of perfDraftsRef.current) {
       if (samePerf(perfPayload(conditionId, value), server.performance.get(conditionId))) perfDraftsRef.current.delete(conditionId);
     }
+    const accidentDraft = accidentDraftRef.current;
+    if (accidentDraft) {
+      const result = accidentRecordFromForm(accidentDraft, chinaToday());
+      if (result.ok && sameAccidentRecord(result.record, server.accidentRecord)) accidentDraftRef.current = null;
+    }
   }, [items]);
 
   const settleWaiters = useCallback(() => {
@@ -289,15 +328,15 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       if (!inFlightRef.current) settleWaiters();
       return;
     }
-    const { changes, performance } = collectChanges();
-    if (changes.length === 0 && performance.length === 0) {
+    const { changes, performance, accidentRecord } = collectChanges();
+    if (changes.length === 0 && performance.length === 0 && accidentRecord === undefined) {
       settleWaiters();
       return;
     }
     const version = serverRef.current.version;
-    inFlightRef.current = { version, changes, performance };
+    inFlightRef.current = { version, changes, performance, accidentRecord };
     setNetwork("saving");
-    void submitRef.current(saveRequestBody({ version, changes, performance }), {
+    void submitRef.current(saveRequestBody({ version, changes, performance, accidentRecord }), {
       method: "post",
       action: `/t/${slug}/assessments/${assessmentId}`,
     });
@@ -316,9 +355,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   );
 
   const applyFullServerState = useCallback(
-    (version: number, answers: AnswerView[], performance: PerformanceView[]) => {
+    (version: number, answers: AnswerView[], performance: PerformanceView[], accidentRecord: AccidentRecordView | null) => {
       const before = serverRef.current;
-      serverRef.current = toServerState(version, answers, performance);
+      serverRef.current = toServerState(version, answers, performance, accidentRecord);
       // Count what other people changed: not our own earlier save (a beacon, another tab) arriving late.
       let changed = 0;
       for (const id of new Set([...before.answers.keys(), ...serverRef.current.answers.keys()])) {
@@ -364,6 +403,8 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
           else server.answers.delete(s.itemId);
         }
         server.performance = new Map(body.performance.map((p) => [p.conditionId, p]));
+        server.accidentRecord = body.accidentRecord;
+        if (sent.accidentRecord !== undefined) setServerAccidentErrors(null);
         pruneDrafts();
         persistLocal();
         setServerErrors((prev) => {
@@ -375,14 +416,14 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
         setNetwork("idle");
         rerender();
         const more = collectChanges();
-        if (more.changes.length > 0 || more.performance.length > 0) flush();
+        if (more.changes.length > 0 || more.performance.length > 0 || more.accidentRecord !== undefined) flush();
         else settleWaiters();
         return;
       }
       if (body.error === "conflict") {
         editorsRef.current = { ...editorsRef.current, ...body.editors };
         const before = serverRef.current;
-        const merged = applyFullServerState(body.version, body.answers, body.performance);
+        const merged = applyFullServerState(body.version, body.answers, body.performance, body.accidentRecord);
         const overlap: ConflictEntry[] = [];
         for (const c of body.items) {
           const draft = draftsRef.current.get(c.itemId);
@@ -393,11 +434,26 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
           const touchedByThem = c.changedByOthers || (c.current === null && before.answers.has(c.itemId));
           if (!touchedByThem || sameAnswer(mine, c.current)) continue;
           overlap.push({
+            kind: "item",
             itemId: c.itemId,
             theirs: c.current,
             mine: mine && "itemId" in mine ? plainAnswer(mine) : mine,
             by: c.updatedBy?.name ?? body.lastSavedBy?.name ?? null,
             at: c.updatedAt,
+          });
+        }
+        // The accident record is one unit: a conflict when someone else saved it after our version.
+        const theirRecord = body.accidentRecord;
+        const accidentDraft = accidentDraftRef.current;
+        const myRecord = accidentDraft ? accidentRecordFromForm(accidentDraft, chinaToday()) : null;
+        if (myRecord?.ok && theirRecord && theirRecord.rev > sent.version && !sameAccidentRecord(myRecord.record, theirRecord)) {
+          overlap.push({
+            kind: "accidents",
+            itemId: "accidents",
+            theirs: plainAccidentRecord(theirRecord),
+            mine: myRecord.record,
+            by: theirRecord.updatedBy ? (editorsRef.current[theirRecord.updatedBy] ?? null) : null,
+            at: theirRecord.updatedAt,
           });
         }
         pruneDrafts();
@@ -423,6 +479,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       }
       if (body.error === "invalid") {
         setServerErrors(body.itemErrors);
+        setServerAccidentErrors(Object.keys(body.accidentErrors).length > 0 ? body.accidentErrors : null);
         setNetwork("error");
         settleWaiters();
         return;
@@ -466,6 +523,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       // Someone saved this item after the version these edits were based on: ask, never overwrite.
       if (saved && saved.rev > stored.baseVersion && result.ok) {
         conflicts.push({
+          kind: "item",
           itemId,
           theirs: saved,
           mine: result.answer,
@@ -483,6 +541,24 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     for (const itemId of stored.confirmations) {
       if (server.answers.get(itemId)?.carriedOver) confirmRef.current.add(itemId);
     }
+    if (stored.accidents) {
+      const result = accidentRecordFromForm(stored.accidents, chinaToday());
+      if (!(result.ok && sameAccidentRecord(result.record, server.accidentRecord))) {
+        accidentDraftRef.current = stored.accidents;
+        restored++;
+        const theirs = server.accidentRecord;
+        if (result.ok && theirs && theirs.rev > stored.baseVersion) {
+          conflicts.push({
+            kind: "accidents",
+            itemId: "accidents",
+            theirs: plainAccidentRecord(theirs),
+            mine: result.record,
+            by: theirs.updatedBy ? (editorsRef.current[theirs.updatedBy] ?? null) : null,
+            at: theirs.updatedAt,
+          });
+        }
+      }
+    }
     persistLocal();
     if (restored === 0) return;
     setNotice({ kind: "restored", count: restored });
@@ -498,12 +574,12 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   useEffect(() => {
     if (init.version <= serverRef.current.version) return;
     editorsRef.current = { ...editorsRef.current, ...init.editors };
-    applyFullServerState(init.version, init.answers, init.performance);
+    applyFullServerState(init.version, init.answers, init.performance, init.accidentRecord);
     pruneDrafts();
     persistLocal();
     setSyncToken((n) => n + 1);
     rerender();
-  }, [init.version, init.answers, init.performance, init.editors, applyFullServerState, pruneDrafts, persistLocal, rerender]);
+  }, [init.version, init.answers, init.performance, init.accidentRecord, init.editors, applyFullServerState, pruneDrafts, persistLocal, rerender]);
 
   // -------------------------------------------------------------------------------------------
   // Leaving: navigation, hidden tab, closed page, unmount
@@ -516,9 +592,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   useEffect(() => {
     if (!canEdit) return;
     const payload = (): URLSearchParams | null => {
-      const { changes, performance } = collectChanges();
-      if (changes.length === 0 && performance.length === 0) return null;
-      return saveRequestBody({ version: serverRef.current.version, changes, performance });
+      const { changes, performance, accidentRecord } = collectChanges();
+      if (changes.length === 0 && performance.length === 0 && accidentRecord === undefined) return null;
+      return saveRequestBody({ version: serverRef.current.version, changes, performance, accidentRecord });
     };
     const onVisibility = () => {
       if (document.visibilityState === "hidden") flush();
@@ -544,9 +620,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     return () => {
       if (timerRef.current) clearTimeout(timerRef.current);
       if (!canEdit || inFlightRef.current || conflictRef.current) return;
-      const { changes, performance } = collectChanges();
-      if (changes.length === 0 && performance.length === 0) return;
-      const body = saveRequestBody({ version: serverRef.current.version, changes, performance });
+      const { changes, performance, accidentRecord } = collectChanges();
+      if (changes.length === 0 && performance.length === 0 && accidentRecord === undefined) return;
+      const body = saveRequestBody({ version: serverRef.current.version, changes, performance, accidentRecord });
       // Leaving the wizard inside the app: the request outlives this component.
       void fetch(url, { method: "POST", body, keepalive: body.toString().length < 60_000, credentials: "same-origin" }).catch(() => {});
     };
@@ -591,6 +667,20 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     [canEdit, persistLocal, rerender, schedule],
   );
 
+  const setAccidentDraft = useCallback(
+    (value: AccidentFormValue) => {
+      if (!canEdit) return;
+      const next = structuredClone(value);
+      if (JSON.stringify(next) === JSON.stringify(accidentDraftRef.current ?? accidentFormValue(serverRef.current.accidentRecord))) return;
+      accidentDraftRef.current = JSON.stringify(next) === JSON.stringify(accidentFormValue(serverRef.current.accidentRecord)) ? null : next;
+      setServerAccidentErrors(null);
+      persistLocal();
+      rerender();
+      schedule();
+    },
+    [canEdit, persistLocal, rerender, schedule],
+  );
+
   const confirmCarried = useCallback(
     (itemIds: string[]) => {
       if (!canEdit) return;
@@ -623,6 +713,10 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
 
   const takeTheirs = useCallback(() => {
     for (const c of conflictRef.current ?? []) {
+      if (c.kind === "accidents") {
+        accidentDraftRef.current = null;
+        continue;
+      }
       draftsRef.current.delete(c.itemId);
       confirmRef.current.delete(c.itemId);
     }
@@ -637,6 +731,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     draftsRef.current.clear();
     perfDraftsRef.current.clear();
     confirmRef.current.clear();
+    accidentDraftRef.current = null;
     if (timerRef.current) clearTimeout(timerRef.current);
     setConflict(null);
     persistLocal();
@@ -679,8 +774,11 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
         performance.values(),
       ),
     });
-    const { changes, performance: perfChanges, incomplete } = collectChanges();
-    const pendingCount = changes.length + perfChanges.length;
+    const { changes, performance: perfChanges, accidentRecord: accidentChange, incomplete } = collectChanges();
+    const pendingCount = changes.length + perfChanges.length + (accidentChange === undefined ? 0 : 1);
+    const accidentDraft = accidentDraftRef.current;
+    const accidentResult = accidentDraft ? accidentRecordFromForm(accidentDraft, chinaToday()) : null;
+    const effectiveAccidentRecord = accidentResult?.ok ? accidentResult.record : server.accidentRecord;
     let carriedCount = 0;
     for (const a of server.answers.values()) if (a.carriedOver && !confirmRef.current.has(a.itemId)) carriedCount++;
 
@@ -727,6 +825,10 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       isConfirmPending: (id) => confirmRef.current.has(id),
       setDraft,
       setPerformanceDraft,
+      accidentValue: () => accidentDraftRef.current ?? accidentFormValue(server.accidentRecord),
+      setAccidentDraft,
+      accidentErrors: () => (accidentResult && !accidentResult.ok ? accidentResult.errors : serverAccidentErrors),
+      effectiveAccidentRecord: effectiveAccidentRecord ? plainAccidentRecord(effectiveAccidentRecord) : null,
       confirmCarried,
       effectiveAnswer: (id) => effective.get(id) ?? null,
       breakdown,
@@ -759,6 +861,8 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     serverErrors,
     setDraft,
     setPerformanceDraft,
+    setAccidentDraft,
+    serverAccidentErrors,
     confirmCarried,
     notice,
     discardLocal,

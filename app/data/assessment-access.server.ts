@@ -15,7 +15,7 @@ export type AssessmentActor = Pick<Member, "tenantId" | "enterpriseId" | "permis
   user: Pick<Member["user"], "_id" | "email">;
 };
 
-type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId">;
+type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "reviewerIds">;
 
 function isOwnEnterprise(actor: AssessmentActor, doc: Owned): boolean {
   return actor.enterpriseId !== null && String(actor.enterpriseId) === String(doc.enterpriseId);
@@ -25,8 +25,11 @@ export function canReadAssessment(actor: AssessmentActor, doc: Owned): boolean {
   if (String(actor.tenantId) !== String(doc.tenantId)) return false;
   if (can(actor.permissions, "read:assessment:any")) return true;
   if (can(actor.permissions, "read:assessment:own") && isOwnEnterprise(actor, doc)) return true;
-  // Reviewers (read:assessment:assigned) get access once Step 5 records assignments on the document.
-  return false;
+  // Reviewers see the applications they are assigned to (the grading workflow records them).
+  return (
+    can(actor.permissions, "read:assessment:assigned") &&
+    (doc.reviewerIds ?? []).some((id) => String(id) === String(actor.user._id))
+  );
 }
 
 /** Enterprise-side changes (answers, evidence): own enterprise, update permission, still a draft. */
@@ -64,7 +67,7 @@ export async function findVisibleAssessment<K extends keyof AssessmentDoc = keyo
   await connectDb();
   let projection: ProjectionType<AssessmentDoc> | undefined;
   if (fields) {
-    const p: Record<string, 1> = { tenantId: 1, enterpriseId: 1, state: 1, version: 1 };
+    const p: Record<string, 1> = { tenantId: 1, enterpriseId: 1, state: 1, version: 1, reviewerIds: 1 };
     for (const f of fields) p[f] = 1;
     projection = p;
   }

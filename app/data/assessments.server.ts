@@ -26,6 +26,13 @@ import {
   type PerformanceView,
   type ScoreSummary,
 } from "~/lib/assessment/answers";
+import {
+  chinaToday,
+  checkAccidentRecord,
+  sameAccidentRecord,
+  type AccidentRecord,
+  type AccidentRecordView,
+} from "~/lib/assessment/accidents";
 import type { ConflictItem } from "~/lib/assessment/save-protocol";
 import type { IndustryKey, SizeClass } from "~/lib/domain";
 import type { Permission } from "~/lib/permissions";
@@ -182,6 +189,18 @@ export function answerView(a: StoredAnswer & { itemId: string }): AnswerView {
 
 export function performanceView(p: AssessmentDoc["performance"][number]): PerformanceView {
   return p.note ? { conditionId: p.conditionId, passed: p.passed, note: p.note } : { conditionId: p.conditionId, passed: p.passed };
+}
+
+/** The stored accident record as the browser sees it (null: not declared yet). */
+export function accidentRecordView(stored: AssessmentDoc["accidentRecord"] | undefined): AccidentRecordView | null {
+  if (!stored) return null;
+  // Our own data, validated when written; the far-future "today" only skips the date bound.
+  const parsed = checkAccidentRecord(stored, "9999-12-31");
+  if (!parsed.ok) return null;
+  const rev = typeof stored.rev === "number" ? stored.rev : 0;
+  const updatedBy = stored.updatedBy ? String(stored.updatedBy) : null;
+  const updatedAt = stored.updatedAt instanceof Date ? stored.updatedAt.toISOString() : null;
+  return { ...parsed.record, rev, updatedBy, updatedAt };
 }
 
 export type EvidenceView = {
@@ -475,11 +494,19 @@ export type SaveResult =
       /** The stored answers of the changed items (null: now unanswered). */
       saved: Array<{ itemId: string; answer: AnswerView | null }>;
       performance: PerformanceView[];
+      accidentRecord: AccidentRecordView | null;
       scoreSummary: ScoreSummary;
     }
   | { ok: false; error: "notFound" }
   | { ok: false; error: "locked"; state: string }
-  | { ok: false; error: "invalid"; itemErrors: Record<string, ItemErrors>; performanceErrors: Record<string, string>; formError: string | null }
+  | {
+      ok: false;
+      error: "invalid";
+      itemErrors: Record<string, ItemErrors>;
+      performanceErrors: Record<string, string>;
+      accidentErrors: Record<string, string>;
+      formError: string | null;
+    }
   | {
       ok: false;
       error: "conflict";
@@ -491,6 +518,7 @@ export type SaveResult =
       /** Everything as it is now, so the caller can refresh its copy. */
       answers: AnswerView[];
       performance: PerformanceView[];
+      accidentRecord: AccidentRecordView | null;
       editors: Record<string, string>;
       lastSavedBy: { id: string; name: string } | null;
     };
@@ -507,7 +535,12 @@ function conflictItem(stored: (StoredAnswer & { itemId: string }) | undefined, i
 }
 
 async function conflictResult(doc: AssessmentRecord, expectedVersion: number, changedIds: string[]): Promise<SaveResult> {
-  const editors = await editorNames([...doc.answers.map((a) => a.updatedBy), doc.lastSavedBy]);
+  const accidentBy = doc.accidentRecord?.updatedBy;
+  const editors = await editorNames([
+    ...doc.answers.map((a) => a.updatedBy),
+    doc.lastSavedBy,
+    accidentBy instanceof Types.ObjectId ? accidentBy : null,
+  ]);
   const byId = new Map(doc.answers.map((a) => [a.itemId, a]));
   const mine = new Set(changedIds);
   return {
@@ -520,13 +553,19 @@ async function conflictResult(doc: AssessmentRecord, expectedVersion: number, ch
       .map((a) => conflictItem(a, a.itemId, expectedVersion, editors)),
     answers: doc.answers.map(answerView),
     performance: doc.performance.map(performanceView),
+    accidentRecord: accidentRecordView(doc.accidentRecord),
     editors,
     lastSavedBy: doc.lastSavedBy ? { id: String(doc.lastSavedBy), name: editors[String(doc.lastSavedBy)] ?? "" } : null,
   };
 }
 
-function invalid(itemErrors: Record<string, ItemErrors>, performanceErrors: Record<string, string> = {}, formError: string | null = null): SaveResult {
-  return { ok: false, error: "invalid", itemErrors, performanceErrors, formError };
+function invalid(
+  itemErrors: Record<string, ItemErrors>,
+  performanceErrors: Record<string, string> = {},
+  formError: string | null = null,
+  accidentErrors: Record<string, string> = {},
+): SaveResult {
+  return { ok: false, error: "invalid", itemErrors, performanceErrors, accidentErrors, formError };
 }
 
 /**
@@ -540,6 +579,7 @@ export async function saveAnswers({
   expectedVersion,
   changes,
   performance = [],
+  accidentRecord,
   actor,
   now = new Date(),
 }: TenantScope & {
@@ -547,6 +587,8 @@ export async function saveAnswers({
   expectedVersion: number;
   changes: AnswerChange[];
   performance?: PerformanceChange[];
+  /** The whole accident record (null clears it); undefined leaves it as it is. */
+  accidentRecord?: unknown;
   actor: AssessmentActor;
   now?: Date;
 }): Promise<SaveResult> {
@@ -590,7 +632,17 @@ export async function saveAnswers({
       perfClean.set(p.conditionId, note ? { passed: p.passed, note } : { passed: p.passed });
     }
   }
-  if (Object.keys(itemErrors).length > 0 || Object.keys(performanceErrors).length > 0) return invalid(itemErrors, performanceErrors);
+  let accidentClean: AccidentRecord | null | undefined;
+  let accidentErrors: Record<string, string> = {};
+  if (accidentRecord === null) accidentClean = null;
+  else if (accidentRecord !== undefined) {
+    const checked = checkAccidentRecord(accidentRecord, chinaToday(now));
+    if (checked.ok) accidentClean = checked.record;
+    else accidentErrors = checked.errors;
+  }
+  if (Object.keys(itemErrors).length > 0 || Object.keys(performanceErrors).length > 0 || Object.keys(accidentErrors).length > 0) {
+    return invalid(itemErrors, performanceErrors, null, accidentErrors);
+  }
 
   if (doc.state !== "draft") return { ok: false, error: "locked", state: doc.state };
   const changedIds = [...clean.keys()];
@@ -628,6 +680,14 @@ export async function saveAnswers({
     perfTouched = true;
   }
 
+  const currentAccidents = accidentRecordView(doc.accidentRecord);
+  let nextAccidents: AssessmentDoc["accidentRecord"] = doc.accidentRecord;
+  let accidentsTouched = false;
+  if (accidentClean !== undefined && !sameAccidentRecord(accidentClean, currentAccidents)) {
+    nextAccidents = accidentClean ? { ...accidentClean, rev: nextRev, updatedBy: actor.id, updatedAt: now } : null;
+    accidentsTouched = true;
+  }
+
   const answers = [...items.keys()].flatMap((itemId) => {
     const a = byId.get(itemId);
     return a ? [a] : [];
@@ -637,7 +697,7 @@ export async function saveAnswers({
     return p ? [p] : [];
   });
 
-  if (touched.size === 0 && !perfTouched) {
+  if (touched.size === 0 && !perfTouched && !accidentsTouched) {
     return {
       ok: true,
       version: doc.version,
@@ -646,6 +706,7 @@ export async function saveAnswers({
         return { itemId, answer: a ? answerView(a) : null };
       }),
       performance: doc.performance.map(performanceView),
+      accidentRecord: currentAccidents,
       scoreSummary: doc.scoreSummary ?? summaryOf(scoreOf(doc, rubric, weights)),
     };
   }
@@ -659,10 +720,16 @@ export async function saveAnswers({
   const applied = await casUpdate(
     Assessment,
     { _id: doc._id, tenantId, expectedVersion, extra: { state: "draft" } },
-    { $set: { answers, performance: nextPerformance, scoreSummary, lastSavedBy: actor.id, lastSavedAt: now } },
+    { $set: { answers, performance: nextPerformance, accidentRecord: nextAccidents, scoreSummary, lastSavedBy: actor.id, lastSavedAt: now } },
   );
   if (!applied) {
-    const latest = await getAssessment({ tenantId, id: doc._id });
+    // Another writer holds the claim for this version; its update may still be on its way, and the
+    // caller must learn what it changed, so wait (briefly) until the version has moved.
+    let latest = await getAssessment({ tenantId, id: doc._id });
+    for (let i = 0; i < 25 && latest?.state === "draft" && latest.version === expectedVersion; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      latest = await getAssessment({ tenantId, id: doc._id });
+    }
     if (!latest) return { ok: false, error: "notFound" };
     if (latest.state !== "draft") return { ok: false, error: "locked", state: latest.state };
     return conflictResult(latest, expectedVersion, changedIds);
@@ -675,6 +742,7 @@ export async function saveAnswers({
       return { itemId, answer: a ? answerView(a) : null };
     }),
     performance: nextPerformance.map(performanceView),
+    accidentRecord: accidentRecordView(nextAccidents),
     scoreSummary,
   };
 }

@@ -7,6 +7,8 @@ import { assessment } from "./messages/assessment";
 import { evidence } from "./messages/evidence";
 import { selfReport } from "./messages/self-report";
 import { rubric } from "./messages/rubric";
+import { certificate } from "./messages/certificate";
+import { workflow } from "./messages/workflow";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -16,7 +18,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

@@ -15,11 +15,14 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "home", label: "nav.home", path: "", anyOf: [] },
   { key: "my-enterprise", label: "nav.myEnterprise", path: "/enterprises/{enterpriseId}", anyOf: ["read:enterprise:own"] },
   { key: "assessments", label: "nav.assessments", path: "/assessments", anyOf: ["read:assessment:own", "read:assessment:any"] },
+  { key: "applications", label: "nav.applications", path: "/applications", anyOf: ["accept:application:any", "read:assessment:own"] },
+  { key: "reviews", label: "nav.reviews", path: "/reviews", anyOf: ["review:assessment:assigned"] },
   { key: "enterprises", label: "nav.enterprises", path: "/enterprises", anyOf: ["read:enterprise:any"] },
   { key: "registrations", label: "nav.registrations", path: "/registrations", anyOf: ["approve:registration:any"] },
   { key: "users", label: "nav.users", path: "/admin/users", anyOf: ["invite:user:any", "invite:user:own"] },
   { key: "audit", label: "nav.audit", path: "/admin/audit", anyOf: ["read:audit:any"] },
   { key: "rubrics", label: "nav.rubrics", path: "/rubrics", anyOf: ["manage:rubric:any"] },
+  { key: "certificates", label: "nav.certificates", path: "/certificates", anyOf: ["read:certificate:own", "read:certificate:any"] },
 ];
 
 export function visibleNav(

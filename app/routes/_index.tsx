@@ -22,6 +22,11 @@ export default function Landing() {
       <section className="mx-auto max-w-3xl py-10 text-center">
         <h1 className="text-3xl font-semibold text-slate-900">{t("landing.title")}</h1>
         <p className="mt-3 text-slate-600">{t("landing.intro")}</p>
+        <p className="mt-6">
+          <Link to="/verify" className="btn-secondary" data-testid="landing-verify">
+            {t("landing.verify")}
+          </Link>
+        </p>
       </section>
       <section className="mx-auto max-w-3xl">
         <h2 className="mb-3 text-lg font-medium">{t("landing.tenants")}</h2>

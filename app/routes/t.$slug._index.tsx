@@ -45,6 +45,12 @@ export default function TenantHome() {
           <Link to={`${base}/criteria`} className="text-brand-700 hover:underline">
             {t("rubric.public.homeLink")}
           </Link>
+          <span className="mx-2 text-slate-300" aria-hidden>
+            ·
+          </span>
+          <Link to={`${base}/notices`} className="text-brand-700 hover:underline">
+            {t("workflow.notice.link")}
+          </Link>
         </p>
       </section>
     );

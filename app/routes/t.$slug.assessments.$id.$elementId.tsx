@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigate, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useMemo, useRef, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { FormProvider, useForm } from "react-hook-form";
 import { AssessmentItem, itemAnchor, type ElementFormValues } from "~/components/assessment-item";
 import { useWizard } from "~/components/assessment-wizard";
@@ -47,9 +47,9 @@ function ElementForm({ elementId, prev, next }: { elementId: string; prev: strin
   const flat = useMemo<RubricItem[]>(() => (element ? element.subElements.flatMap((s) => s.items) : []), [element]);
   const indexOf = useMemo(() => new Map(flat.map((item, i) => [item.id, i])), [flat]);
 
-  const form = useForm<ElementFormValues>({
-    defaultValues: { items: flat.map((item) => wizard.formValueFor(item.id)) },
-  });
+  // Also rendered into the server HTML (defaultChecked/defaultValue), so answers show before hydration.
+  const [initial] = useState(() => flat.map((item) => wizard.formValueFor(item.id)));
+  const form = useForm<ElementFormValues>({ defaultValues: { items: initial } });
   const { watch, getValues, setValue } = form;
 
   // Every change goes to the wizard (local draft + debounced autosave).
@@ -130,6 +130,7 @@ function ElementForm({ elementId, prev, next }: { elementId: string; prev: strin
                 key={item.id}
                 item={item}
                 index={indexOf.get(item.id) ?? 0}
+                initial={initial[indexOf.get(item.id) ?? 0]}
                 evidenceSlot={
                   <EvidenceSlot
                     slug={wizard.slug}

@@ -41,6 +41,8 @@ const saveFormSchema = z.object({
       .max(200),
   ).optional(),
   itemIds: jsonField(z.array(z.string().min(1).max(200)).max(MAX_CHANGES_PER_SAVE)).optional(),
+  // Checked field by field by the shared accident-record rules in saveAnswers.
+  accidentRecord: jsonField(z.unknown()).optional(),
 });
 
 function respond(body: SaveResponseBody, status: number): Response {
@@ -82,6 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           expectedVersion: input.version,
           changes: input.changes ?? [],
           performance: input.performance ?? [],
+          accidentRecord: input.accidentRecord,
           actor,
         });
   return toResponse(result);

@@ -5,9 +5,11 @@ import { levelName, ScoreReasons } from "~/components/assessment-score";
 import { useWizard } from "~/components/assessment-wizard";
 import { itemAnchor } from "~/components/assessment-item";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { findVisibleAssessment, loadAssessmentRubric, scoreOf } from "~/data/assessments.server";
+import { describeAccidents } from "~/components/assessment-conflict-dialog";
+import { accidentRecordView, findVisibleAssessment, loadAssessmentRubric, scoreOf } from "~/data/assessments.server";
 import { missingRequiredEvidence } from "~/data/evidence.server";
 import { useLocale, useT } from "~/i18n/react";
+import { chinaToday, declarationHints, plainAccidentRecord } from "~/lib/assessment/accidents";
 import { itemElementIds, rubricItems, textOf } from "~/lib/assessment/answers";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
@@ -43,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       note: declared.get(c.id)?.note ?? "",
     })),
     carriedOverAnswers: [...answers.values()].filter((a) => a.carriedOver).length,
+    accidentRecord: accidentRecordView(assessment.accidentRecord),
   };
 }
 
@@ -70,13 +73,13 @@ export default function AssessmentSummary() {
   const items = new Map(rubricItems(rubric).map((i) => [i.id, i]));
   const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}#${itemAnchor(itemId)}`;
   const itemText = (itemId: string) => textOf(items.get(itemId)?.text, locale);
-  const ItemRef = ({ itemId }: { itemId: string }) => (
+  const itemRef = (itemId: string) => (
     <Link to={itemLink(itemId)} className="text-brand-700 hover:underline" aria-label={t("assessment.summary.goTo", { id: itemId })}>
       <span className="font-mono text-xs">{itemId}</span> {itemText(itemId)}
     </Link>
   );
   // Long lists (a new assessment has every item unanswered) are grouped by element and folded.
-  const GroupedItems = ({ ids }: { ids: string[] }) => (
+  const groupedItems = (ids: string[]) => (
     <div className="space-y-2">
       {rubric.elements.map((el) => {
         const inElement = ids.filter((id) => elementOf.get(id) === el.id);
@@ -84,12 +87,13 @@ export default function AssessmentSummary() {
         return (
           <details key={el.id} open={ids.length <= 12} className="text-sm">
             <summary className="cursor-pointer text-slate-700">
-              <span className="font-mono text-xs text-slate-500">{el.id}</span> {textOf(el.title, locale)}（{inElement.length}）
+              <span className="font-mono text-xs text-slate-500">{el.id}</span>{" "}
+              {t("assessment.summary.groupCount", { title: textOf(el.title, locale), count: inElement.length })}
             </summary>
             <ul className="mt-1 list-disc space-y-1 pl-8">
               {inElement.map((id) => (
                 <li key={id}>
-                  <ItemRef itemId={id} />
+                  {itemRef(id)}
                 </li>
               ))}
             </ul>
@@ -105,10 +109,22 @@ export default function AssessmentSummary() {
   const undeclared = d.performance.filter((p) => !p.declared);
   const failed = d.performance.filter((p) => p.passed === false);
   const conditionText = (id: string) => textOf(rubric.performanceConditions.find((c) => c.id === id)?.text, locale);
+  const accidentRecord = d.accidentRecord ? plainAccidentRecord(d.accidentRecord) : null;
+  const hints = declarationHints(
+    accidentRecord,
+    new Map(d.performance.filter((p) => p.passed !== null).map((p) => [p.conditionId, p.passed === true])),
+    chinaToday(),
+  );
 
   return (
     <div className="space-y-6" data-testid="assessment-summary">
-      <h2 className="text-xl font-semibold text-slate-900">{t("assessment.summary.title")}</h2>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 className="text-xl font-semibold text-slate-900">{t("assessment.summary.title")}</h2>
+        {/* The printable report (same content, as a PDF) is served by the report resource route. */}
+        <a href={`${base}/report.pdf`} className="btn-secondary" data-testid="report-link">
+          {t("assessment.summary.reportPdf")}
+        </a>
+      </div>
       {unsaved > 0 ? (
         <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
           {t("assessment.summary.unsaved", { count: unsaved })}
@@ -156,7 +172,7 @@ export default function AssessmentSummary() {
           <ul className="list-disc space-y-1 pl-5 text-sm">
             {b.vetoes.map((v) => (
               <li key={v.itemId}>
-                <ItemRef itemId={v.itemId} />
+                {itemRef(v.itemId)}
               </li>
             ))}
           </ul>
@@ -213,7 +229,7 @@ export default function AssessmentSummary() {
                 {b.deductions.map((dd, i) => (
                   <tr key={`${dd.itemId}-${dd.ruleId ?? "none"}-${i}`} data-deduction={dd.itemId}>
                     <td>
-                      <ItemRef itemId={dd.itemId} />
+                      {itemRef(dd.itemId)}
                     </td>
                     <td>{dd.kind === "none" ? t("assessment.summary.itemNone") : textOf(dd.text, locale)}</td>
                     <td className="whitespace-nowrap text-right">{dd.count}</td>
@@ -246,7 +262,7 @@ export default function AssessmentSummary() {
                 {b.toNextLevel.candidates.map((c) => (
                   <tr key={c.itemId}>
                     <td>
-                      <ItemRef itemId={c.itemId} />
+                      {itemRef(c.itemId)}
                     </td>
                     <td className="whitespace-nowrap text-right">
                       {c.currentObtained} / {c.points}
@@ -266,7 +282,7 @@ export default function AssessmentSummary() {
         {b.unanswered.length === 0 ? (
           <p className="text-sm text-slate-600">{t("assessment.summary.allAnswered")}</p>
         ) : (
-          <GroupedItems ids={b.unanswered} />
+          groupedItems(b.unanswered)
         )}
       </Section>
 
@@ -274,7 +290,7 @@ export default function AssessmentSummary() {
         {d.missingEvidence.length === 0 ? (
           <p className="text-sm text-slate-600">{t("assessment.summary.noMissingEvidence")}</p>
         ) : (
-          <GroupedItems ids={d.missingEvidence} />
+          groupedItems(d.missingEvidence)
         )}
       </Section>
 
@@ -285,7 +301,7 @@ export default function AssessmentSummary() {
               {d.naItems.map((na) => (
                 <tr key={na.itemId}>
                   <td>
-                    <ItemRef itemId={na.itemId} />
+                    {itemRef(na.itemId)}
                   </td>
                   <td>{na.reason}</td>
                 </tr>
@@ -297,14 +313,29 @@ export default function AssessmentSummary() {
 
       {d.performance.length > 0 ? (
         <Section title={t("assessment.summary.performance")} testId="summary-performance">
+          <p className={`text-sm ${accidentRecord ? "text-slate-700" : "font-medium text-amber-700"}`} data-testid="summary-accidents">
+            {accidentRecord ? (
+              t("assessment.summary.labelled", { label: t("assessment.accidents.title"), value: describeAccidents(t, accidentRecord) })
+            ) : (
+              <Link to={`${base}/performance`} className="hover:underline">
+                {t("assessment.summary.accidentsMissing")}
+              </Link>
+            )}
+          </p>
+          {hints.map((h) => (
+            <p key={h.conditionId} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
+              {t("assessment.summary.labelled", { label: conditionText(h.conditionId), value: t(h.key) })}
+            </p>
+          ))}
           {failed.length > 0 ? (
             <div>
               <p className="text-sm font-medium text-red-700">{t("assessment.summary.performanceFailed")}</p>
               <ul className="list-disc pl-5 text-sm">
                 {failed.map((p) => (
                   <li key={p.conditionId}>
-                    {conditionText(p.conditionId)}
-                    {p.note ? `（${p.note}）` : ""}
+                    {p.note
+                      ? t("assessment.summary.withNote", { text: conditionText(p.conditionId), note: p.note })
+                      : conditionText(p.conditionId)}
                   </li>
                 ))}
               </ul>
@@ -324,7 +355,7 @@ export default function AssessmentSummary() {
               </ul>
             </div>
           ) : null}
-          {failed.length === 0 && undeclared.length === 0 ? (
+          {failed.length === 0 && undeclared.length === 0 && accidentRecord ? (
             <p className="text-sm text-slate-600">{t("assessment.performance.passed")}</p>
           ) : null}
         </Section>

@@ -12,6 +12,7 @@ import { useWizard, WizardProvider } from "~/components/assessment-wizard";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
 import {
+  accidentRecordView,
   answerView,
   canEditAssessment,
   editorNames,
@@ -58,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     weights,
     answers: assessment.answers.map(answerView),
     performance: assessment.performance.map(performanceView),
+    accidentRecord: accidentRecordView(assessment.accidentRecord),
     editors,
     evidence: evidenceByItem(assessment.evidence),
     evidenceLimits: { maxFileBytes: limits.maxFileBytes, maxFilesPerItem: limits.maxFilesPerItem },
@@ -115,6 +117,7 @@ export default function AssessmentWizardLayout() {
         version: data.assessment.version,
         answers: data.answers,
         performance: data.performance,
+        accidentRecord: data.accidentRecord,
         editors: data.editors,
         canEdit: data.canEdit,
       }}

@@ -71,7 +71,8 @@ const startSchema = z.object({
   intent: z.literal("start"),
   cycle: z.string().regex(/^20\d{2}$/, { error: msg("assessment.errors.invalidCycle") }),
   rubricVersionId: z.string().min(1, { error: msg("errors.invalidChoice") }),
-  fromPrevious: z.enum(["on"]).optional(),
+  // A checked box posts "on"; unchecked it is absent (server) or false (react-hook-form).
+  fromPrevious: z.union([z.literal("on"), z.literal(false)]).optional(),
 });
 type StartForm = z.infer<typeof startSchema>;
 
@@ -172,12 +173,12 @@ function StartCard({ start }: { start: NonNullable<LoaderData["start"]> }) {
         data-testid="start-form"
       >
         <FormError error={serverErrors._form} />
-        <input type="hidden" {...register("intent")} />
+        <input type="hidden" value="start" {...register("intent")} />
         <div>
           <label htmlFor="start-cycle" className="label">
             {t("assessment.cycle")}
           </label>
-          <select id="start-cycle" className="input w-40" aria-invalid={err("cycle") ? true : undefined} aria-describedby={err("cycle") ? "start-cycle-error" : undefined} {...register("cycle")}>
+          <select id="start-cycle" className="input w-40" defaultValue={start.defaultCycle} aria-invalid={err("cycle") ? true : undefined} aria-describedby={err("cycle") ? "start-cycle-error" : undefined} {...register("cycle")}>
             {start.cycles.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -195,7 +196,7 @@ function StartCard({ start }: { start: NonNullable<LoaderData["start"]> }) {
           <div className="space-y-2">
             {start.rubrics.map((r, i) => (
               <label key={r.id} className="flex items-start gap-2 text-sm">
-                <input type="radio" value={r.id} className="mt-0.5 h-4 w-4" {...register("rubricVersionId")} />
+                <input type="radio" value={r.id} className="mt-0.5 h-4 w-4" defaultChecked={i === 0} {...register("rubricVersionId")} />
                 <span>
                   {t("assessment.start.rubricOption", { title: textOf(r.title, locale), version: r.version, items: r.itemCount, points: r.totalPoints })}
                   {i === 0 ? <span className="badge ml-2 bg-emerald-100 text-emerald-800">{t("assessment.start.proposed")}</span> : null}

@@ -15,7 +15,13 @@ export function buildApp(): void {
   if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-export type AppProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
+export type AppProcess = {
+  url: string;
+  /** The app's database (with its name), for command-line tools run against the same data. */
+  databaseUri: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+};
 
 export async function startAppProcess(options: { env?: Record<string, string> } = {}): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-app-"));
@@ -43,8 +49,10 @@ export async function startAppProcess(options: { env?: Record<string, string> } 
       reject(new Error(`app exited with ${code}:\n${output}`));
     });
   });
+  const databaseUri = /^DATABASE (\S+)$/m.exec(output)?.[1] ?? "";
   return {
     url,
+    databaseUri,
     child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -2,13 +2,14 @@
  * Demo data for an empty database: tenant `chengdu` with one user per role and three enterprises.
  * Idempotent, and refuses to touch a database that already holds data.
  */
-import mongoose from "mongoose";
+import type mongoose from "mongoose";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
 import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { hashPassword } from "../../app/data/passwords.server";
 import type { Role } from "../../app/lib/domain";
+import { seedDemoCertificateFor } from "./seed-certificate";
 
 export const DEMO_PASSWORD = "Demo#2026safe";
 
@@ -127,5 +128,8 @@ export async function seedDemoData(): Promise<SeedResult> {
       enterpriseId: u.enterprise ? (enterpriseIds.get(u.enterprise) ?? null) : null,
     });
   }
+  // Step 5: the chemical company is certified (三级), so the demo has a real, verifiable certificate.
+  const certified = enterpriseIds.get("chemical");
+  if (certified) await seedDemoCertificateFor(tenant, certified);
   return { seeded: true };
 }

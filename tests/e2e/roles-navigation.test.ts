@@ -5,12 +5,12 @@ const baseUrl = inject("baseUrl");
 
 /** What each demo role must (and must not) see in the main navigation. */
 const EXPECTED: Array<{ email: string; sees: string[]; hidden: string[] }> = [
-  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics", "assessments"], hidden: ["my-enterprise"] },
-  { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "assessments"], hidden: ["users", "audit", "my-enterprise"] },
-  { email: "reviewer@demo.safegrade.cn", sees: ["home"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise", "assessments"] },
-  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users", "assessments"], hidden: ["enterprises", "registrations", "audit"] },
-  { email: "ent-member@demo.safegrade.cn", sees: ["home", "my-enterprise", "assessments"], hidden: ["enterprises", "registrations", "users", "audit"] },
-  { email: "platform@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "assessments"], hidden: [] },
+  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics", "assessments", "certificates"], hidden: ["my-enterprise", "applications", "reviews"] },
+  { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "assessments", "applications", "certificates"], hidden: ["users", "audit", "my-enterprise", "reviews"] },
+  { email: "reviewer@demo.safegrade.cn", sees: ["home", "reviews"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise", "assessments", "applications", "certificates"] },
+  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users", "assessments", "applications", "certificates"], hidden: ["enterprises", "registrations", "audit", "reviews"] },
+  { email: "ent-member@demo.safegrade.cn", sees: ["home", "my-enterprise", "assessments", "applications", "certificates"], hidden: ["enterprises", "registrations", "users", "audit", "reviews"] },
+  { email: "platform@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "assessments", "applications", "reviews", "certificates"], hidden: [] },
 ];
 
 describe("each role sees its own navigation", () => {

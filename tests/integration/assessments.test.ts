@@ -378,6 +378,8 @@ describe("saving answers", () => {
     );
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);
     expect(attempts.filter((a) => !a.ok && a.error === "conflict")).toHaveLength(5);
+    // Every loser learns the winner's version and change, even if the winner's write was still landing.
+    for (const a of attempts) if (!a.ok && a.error === "conflict") expect([a.version, a.items[0]?.changedByOthers]).toEqual([1, true]);
     const stored = await getAssessment({ tenantId: s.tenant._id, id: doc._id });
     expect(stored?.version).toBe(1);
     const winner = attempts.findIndex((a) => a.ok);
@@ -397,6 +399,51 @@ describe("saving answers", () => {
       items: [{ itemId: "E2.2.1", current: null, changedByOthers: false }],
       otherItems: [{ itemId: "E2.2.2", changedByOthers: true, updatedBy: { name: s.member.user.name } }],
     });
+  });
+
+  it("saves the accident record of the performance declaration, rejecting bad rows field by field", async () => {
+    const s = await setup();
+    const doc = await started(s);
+    const id = String(doc._id);
+    const cookie = await cookieFor(s.admin.user._id);
+    const record = {
+      none: false,
+      accidents: [
+        { occurredOn: "2025-06-01", accidentClass: "general", deaths: 0, seriousInjuries: 1, directLossWan: "12.5", reportedOnTime: "yes", description: " 叉车碰撞 " },
+      ],
+    };
+    const ok = await postSave(s, id, cookie, { ...saveForm(0, []), accidentRecord: JSON.stringify(record) });
+    expect(ok.status).toBe(200);
+    expect((ok.data as { accidentRecord: unknown }).accidentRecord).toMatchObject({
+      none: false,
+      accidents: [{ occurredOn: "2025-06-01", accidentClass: "general", deaths: 0, seriousInjuries: 1, directLossWan: 12.5, reportedOnTime: true, description: "叉车碰撞" }],
+      rev: 1,
+      updatedBy: String(s.admin.user._id),
+    });
+
+    const bad = {
+      none: false,
+      accidents: [{ occurredOn: "2999-01-01", accidentClass: "minor", deaths: -1, seriousInjuries: 0, directLossWan: "1,5", reportedOnTime: "maybe" }],
+    };
+    const rejected = await postSave(s, id, cookie, { ...saveForm(1, []), accidentRecord: JSON.stringify(bad) });
+    expect(rejected.status).toBe(400);
+    expect((rejected.data as { accidentErrors: Record<string, string> }).accidentErrors).toEqual({
+      "accidents.0.occurredOn": "assessment.accidents.errors.future",
+      "accidents.0.accidentClass": "errors.invalidChoice",
+      "accidents.0.deaths": "assessment.errors.count",
+      "accidents.0.directLossWan": "assessment.accidents.errors.loss",
+      "accidents.0.reportedOnTime": "assessment.accidents.errors.reported",
+    });
+    const contradictory = await postSave(s, id, cookie, { ...saveForm(1, []), accidentRecord: JSON.stringify({ none: true, accidents: record.accidents }) });
+    expect(contradictory.status).toBe(400);
+
+    // Someone else's save of the record shows up in a conflict; null clears it.
+    const stale = await postSave(s, id, cookie, { ...saveForm(0, []), accidentRecord: JSON.stringify({ none: true, accidents: [] }) });
+    expect(stale.status).toBe(409);
+    expect((stale.data as { accidentRecord: { rev: number } }).accidentRecord.rev).toBe(1);
+    const cleared = await postSave(s, id, cookie, { ...saveForm(1, []), accidentRecord: "null" });
+    expect(cleared.status).toBe(200);
+    expect((await getAssessment({ tenantId: s.tenant._id, id }))?.accidentRecord).toBeNull();
   });
 
   it("refuses to change a submitted assessment (409 locked) and writes nothing", async () => {

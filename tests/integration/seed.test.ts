@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { Assessment } from "../../models/assessment";
+import { Certificate } from "../../models/certificate";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
 import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "../../scripts/lib/seed";
+import { verifyCertificate } from "~/data/certificates.server";
 import { validateCreditCode } from "~/lib/credit-code";
+import { restoreSnapshot, topStateOf } from "~/workflows/grading.machine";
 import { action as loginAction } from "~/routes/t.$slug.login";
 import { callAction } from "../route-helpers";
 import { createTenant } from "../factories";
@@ -30,6 +34,27 @@ describe("demo seeding", () => {
       form: { email: regulator?.email ?? "", password: DEMO_PASSWORD },
     });
     expect(res.status).toBe(302);
+  });
+
+  it("certifies the chemical company through the real workflow and issues a verifiable certificate", async () => {
+    expect(await seedDemoData()).toEqual({ seeded: true });
+    const tenant = await Tenant.findOne({ slug: "chengdu" }).lean();
+    const chemical = await Enterprise.findOne({ tenantId: tenant?._id, name: "成都蜀新化工材料股份有限公司" }).lean();
+    const apps = await Assessment.find({ tenantId: tenant?._id }).lean();
+    expect(apps).toHaveLength(1);
+    const app = apps[0];
+    expect(String(app?.enterpriseId)).toBe(String(chemical?._id));
+    expect(app?.state).toBe("certified");
+    expect(topStateOf(restoreSnapshot(app?.workflow))).toBe("certified");
+    expect(app?.history.map((h) => h.event)).toEqual(["SUBMIT", "ACCEPT", "ASSIGN_REVIEWERS", "START_REVIEW", "REPORT_REVIEW", "APPROVE", "START_NOTICE", "NOTICE_ENDED", "CERTIFY"]);
+    expect(app?.pendingCertificate).toMatchObject({ level: "level3", lowerLevel: false });
+    const certificates = await Certificate.find({ tenantId: tenant?._id }).lean();
+    expect(certificates).toHaveLength(1);
+    const cert = certificates[0];
+    expect(cert?.number).toMatch(/^CDAQBZ-\d{4}-00001$/);
+    expect(cert?.levelName.zh).toBe("三级");
+    expect(cert?.enterprise.creditCode).toBe("91510113MA62A1B2C1");
+    expect((await verifyCertificate({ code: cert?.verifyCode ?? "" }))?.state).toBe("VALID");
   });
 
   it("is idempotent: a second run changes nothing", async () => {

@@ -5,6 +5,8 @@ import { buildApp, startAppProcess } from "../../scripts/lib/app-process";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The e2e app's database, for tests that run scripts (e.g. scripts/run-jobs.ts) against it. */
+    databaseUri: string;
   }
 }
 
@@ -12,5 +14,6 @@ export default async function setup(project: TestProject) {
   buildApp();
   const app = await startAppProcess({ env: process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {} });
   project.provide("baseUrl", app.url);
+  project.provide("databaseUri", app.databaseUri);
   return () => app.stop();
 }

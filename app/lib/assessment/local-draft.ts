@@ -5,6 +5,7 @@
  * something to overwrite. Browser-only; every access is guarded (private mode, quota, bad JSON).
  */
 import { z } from "zod";
+import type { AccidentFormValue } from "./accidents";
 import type { ItemFormValue } from "./answers";
 
 export type PerformanceFormValue = { passed: "" | "yes" | "no"; note: string };
@@ -19,6 +20,7 @@ export type LocalDraft = {
   performance: Array<[string, PerformanceFormValue]>;
   /** Carried-over answers the person confirmed but that are not saved yet. */
   confirmations: string[];
+  accidents?: AccidentFormValue | null;
 };
 
 const itemFormValue = z.object({
@@ -37,6 +39,23 @@ const draftSchema = z.object({
   items: z.array(z.tuple([z.string(), itemFormValue])),
   performance: z.array(z.tuple([z.string(), z.object({ passed: z.enum(["", "yes", "no"]), note: z.string() })])),
   confirmations: z.array(z.string()),
+  accidents: z
+    .object({
+      status: z.enum(["", "none", "some"]),
+      accidents: z.array(
+        z.object({
+          occurredOn: z.string(),
+          accidentClass: z.enum(["", "general", "larger", "major", "especially-major"]),
+          deaths: z.string(),
+          seriousInjuries: z.string(),
+          directLossWan: z.string(),
+          reportedOnTime: z.enum(["", "yes", "no"]),
+          description: z.string(),
+        }),
+      ),
+    })
+    .nullable()
+    .optional(),
 });
 
 export function localDraftKey(userId: string, assessmentId: string): string {
@@ -69,7 +88,7 @@ export function writeLocalDraft(key: string, draft: LocalDraft | null): boolean 
   const store = storage();
   if (!store) return false;
   try {
-    if (draft === null || (draft.items.length === 0 && draft.performance.length === 0 && draft.confirmations.length === 0)) {
+    if (draft === null || (draft.items.length === 0 && draft.performance.length === 0 && draft.confirmations.length === 0 && !draft.accidents)) {
       store.removeItem(key);
     } else {
       store.setItem(key, JSON.stringify(draft));

@@ -1,9 +1,11 @@
 /**
  * The autosave wire format between the wizard and `/t/<slug>/assessments/<id>/save`.
  * Request: form fields `intent=save`, `version`, `changes` (JSON `[{ itemId, answer | null }]`),
- * `performance` (JSON `[{ conditionId, passed: boolean | null, note? }]`). The same body works
+ * `performance` (JSON `[{ conditionId, passed: boolean | null, note? }]`) and optionally
+ * `accidentRecord` (JSON, the whole record or null). The same body works
  * from a fetcher, `fetch(…, { keepalive })` and `navigator.sendBeacon`.
  */
+import type { AccidentRecord, AccidentRecordView } from "./accidents";
 import type { AnswerView, ItemErrors, PerformanceView, ScoreSummary } from "./answers";
 
 export type ConflictItem = {
@@ -22,9 +24,17 @@ export type SaveResponseBody =
       version: number;
       saved: Array<{ itemId: string; answer: AnswerView | null }>;
       performance: PerformanceView[];
+      accidentRecord: AccidentRecordView | null;
       scoreSummary: ScoreSummary;
     }
-  | { ok: false; error: "invalid"; itemErrors: Record<string, ItemErrors>; performanceErrors: Record<string, string>; formError: string | null }
+  | {
+      ok: false;
+      error: "invalid";
+      itemErrors: Record<string, ItemErrors>;
+      performanceErrors: Record<string, string>;
+      accidentErrors: Record<string, string>;
+      formError: string | null;
+    }
   | {
       ok: false;
       error: "conflict";
@@ -33,6 +43,7 @@ export type SaveResponseBody =
       otherItems: ConflictItem[];
       answers: AnswerView[];
       performance: PerformanceView[];
+      accidentRecord: AccidentRecordView | null;
       editors: Record<string, string>;
       lastSavedBy: { id: string; name: string } | null;
     }
@@ -55,13 +66,16 @@ export function saveRequestBody(input: {
   version: number;
   changes: ChangePayload[];
   performance: PerformancePayload[];
+  accidentRecord?: AccidentRecord | null;
 }): URLSearchParams {
-  return new URLSearchParams({
+  const body = new URLSearchParams({
     intent: "save",
     version: String(input.version),
     changes: JSON.stringify(input.changes),
     performance: JSON.stringify(input.performance),
   });
+  if (input.accidentRecord !== undefined) body.set("accidentRecord", JSON.stringify(input.accidentRecord));
+  return body;
 }
 
 export function saveUrl(slug: string, assessmentId: string): string {

@@ -1,0 +1,432 @@
+/**
+ * Read models of the grading workflow for the workspaces: the application page, the regulator's
+ * queues, the reviewer's assignments and the public notice list. Plain JSON (ISO dates), so
+ * routes pass them straight to the browser.
+ */
+import { Types } from "mongoose";
+import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { Enterprise } from "../../models/enterprise";
+import { Membership } from "../../models/membership";
+import { Tenant, type TenantSettings } from "../../models/tenant";
+import { User } from "../../models/user";
+import { connectDb } from "~/db.server";
+import type { MessageKey } from "~/i18n";
+import type { ScoreSummary } from "~/lib/assessment/answers";
+import type { IndustryKey } from "~/lib/domain";
+import { can } from "~/lib/permissions";
+import type { LocalizedText } from "~/lib/rubric/schema";
+import {
+  APPLICATION_QUEUES,
+  MEMBER_EVENTS,
+  type ApplicationQueue,
+} from "~/workflows/grading-input";
+import {
+  GradingSnapshotError,
+  GradingVersionMismatchError,
+  handledEvents,
+  stateKeyOf,
+  topStateOf,
+  type BlockReason,
+  type GradingEventType,
+  type GradingSnapshot,
+} from "~/workflows/grading.machine";
+import { editorNames } from "./assessments.server";
+import {
+  canViewApplication,
+  conflictedReviewerIds,
+  memberMaySend,
+  offeredLevels,
+  previewBlockedReasons,
+  snapshotOfApplication,
+  type GradingMember,
+} from "./grading.server";
+import { toObjectId, type TenantScope } from "./ids.server";
+import { getRubricVersion } from "./rubrics.server";
+
+export type LevelView = { key: string; name: LocalizedText; minScore: number };
+
+export type HistoryView = {
+  at: string;
+  actorName: string;
+  actorRole: string;
+  event: string;
+  from: string;
+  to: string;
+  reason: string | null;
+};
+
+export type DeadlinesView = { acceptBy?: string; reviewBy?: string; rectifyBy?: string; noticeEndsAt?: string };
+
+function deadlinesView(d: AssessmentDoc["deadlines"]): DeadlinesView {
+  const out: DeadlinesView = {};
+  if (d?.acceptBy) out.acceptBy = d.acceptBy.toISOString();
+  if (d?.reviewBy) out.reviewBy = d.reviewBy.toISOString();
+  if (d?.rectifyBy) out.rectifyBy = d.rectifyBy.toISOString();
+  if (d?.noticeEndsAt) out.noticeEndsAt = d.noticeEndsAt.toISOString();
+  return out;
+}
+
+async function levelsOf(tenantId: Types.ObjectId, rubricVersionId: Types.ObjectId): Promise<{ levels: LevelView[]; title: LocalizedText } | null> {
+  const loaded = await getRubricVersion({ tenantId, id: rubricVersionId });
+  if (!loaded) return null;
+  return {
+    levels: loaded.rubric.levels.map((l) => ({ key: l.key, name: l.name, minScore: l.minScore })),
+    title: loaded.rubric.title,
+  };
+}
+
+async function tenantSettings(tenantId: Types.ObjectId): Promise<TenantSettings | null> {
+  const t = await Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>();
+  return t?.settings ?? null;
+}
+
+function historyView(doc: Pick<AssessmentDoc, "history">, names: Record<string, string>): HistoryView[] {
+  return doc.history.map((h) => ({
+    at: h.at.toISOString(),
+    actorName: h.actorId ? (names[String(h.actorId)] ?? "") : "",
+    actorRole: h.actorRole,
+    event: h.event,
+    from: h.from,
+    to: h.to,
+    reason: h.reason ?? null,
+  }));
+}
+
+/** The workflow state of a stored application as the UI needs it; null when it cannot be resumed. */
+function snapshotOrNull(doc: AssessmentDoc, settings: TenantSettings): { snapshot: GradingSnapshot | null; error: MessageKey | null } {
+  try {
+    return { snapshot: snapshotOfApplication(doc, settings), error: null };
+  } catch (error) {
+    if (error instanceof GradingVersionMismatchError) return { snapshot: null, error: "workflow.errors.outdated" };
+    if (error instanceof GradingSnapshotError) return { snapshot: null, error: "workflow.errors.damaged" };
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application page
+
+export type ReviewerOption = { id: string; name: string; email: string; conflicted: boolean };
+
+export async function listReviewerOptions({ tenantId, enterpriseId }: TenantScope & { enterpriseId: Types.ObjectId }): Promise<ReviewerOption[]> {
+  const memberships = await Membership.find({ tenantId, role: "reviewer" }).select({ userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>();
+  if (memberships.length === 0) return [];
+  const [users, conflicted] = await Promise.all([
+    User.find({ _id: { $in: memberships.map((m) => m.userId) }, disabled: false })
+      .select({ name: 1, email: 1 })
+      .sort({ name: 1 })
+      .lean<Array<{ _id: Types.ObjectId; name: string; email: string }>>(),
+    conflictedReviewerIds({ tenantId, enterpriseId }),
+  ]);
+  return users.map((u) => ({ id: String(u._id), name: u.name, email: u.email, conflicted: conflicted.includes(String(u._id)) }));
+}
+
+export type ApplicationPage = NonNullable<Awaited<ReturnType<typeof getApplicationPage>>>;
+
+export async function getApplicationPage({
+  tenantId,
+  id,
+  member,
+  now = new Date(),
+}: TenantScope & { id: string; member: GradingMember; now?: Date }) {
+  const _id = toObjectId(id);
+  if (!_id) return null;
+  await connectDb();
+  const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
+  if (!doc || !canViewApplication(member, doc)) return null;
+  const settings = await tenantSettings(tenantId);
+  if (!settings) return null;
+  const [enterprise, rubric] = await Promise.all([
+    Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ name: 1, creditCode: 1 }).lean<{ name: string; creditCode: string }>(),
+    levelsOf(tenantId, doc.rubricVersionId),
+  ]);
+  const reviewerIds = (doc.reviewerIds ?? []).map(String);
+  const names = await editorNames([...doc.history.map((h) => h.actorId), ...reviewerIds, doc.review?.report?.by ?? null]);
+  const { snapshot, error } = snapshotOrNull(doc, settings);
+
+  const candidates = snapshot
+    ? MEMBER_EVENTS.filter(
+        (t) =>
+          handledEvents(snapshot).includes(t) &&
+          memberMaySend(member, t, doc) &&
+          // Withdrawing a never-submitted draft would close the cycle for nothing: not offered.
+          !(t === "WITHDRAW" && topStateOf(snapshot) === "draft" && !doc.submittedAt),
+      )
+    : [];
+  const preview = snapshot
+    ? await previewBlockedReasons({ tenantId, doc, settings, snapshot, member, types: candidates, now })
+    : { byType: {}, byLevel: {}, facts: null };
+  const clean = (reasons: BlockReason[] | undefined) => reasons ?? [];
+  const actions = candidates.map((type) => ({ type, blocked: type === "SUBMIT" ? [] : clean(preview.byType[type]) }));
+  const levelViews = rubric?.levels ?? [];
+  const levelName = (key: string | null) => (key ? (levelViews.find((l) => l.key === key)?.name ?? { zh: key, en: key }) : null);
+  const offered = offeredLevels(
+    levelViews.map((l) => l.key),
+    settings,
+  ).map((key) => ({ key, name: levelName(key) ?? { zh: key }, minScore: levelViews.find((l) => l.key === key)?.minScore ?? 0, blocked: clean(preview.byLevel[key]) }));
+
+  const isRegulator = can(member.permissions, "accept:application:any");
+  const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS") ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId }) : [];
+  const review = doc.review ?? null;
+  const deadlines = deadlinesView(doc.deadlines);
+  const overdue = Object.fromEntries(Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()]));
+
+  return {
+    id: String(doc._id),
+    version: doc.version,
+    cycle: doc.cycle,
+    enterpriseId: String(doc.enterpriseId),
+    enterpriseName: enterprise?.name ?? "",
+    creditCode: enterprise?.creditCode ?? "",
+    rubricTitle: rubric?.title ?? null,
+    rubricVersion: doc.rubricVersion,
+    state: doc.state,
+    stateKey: snapshot ? stateKeyOf(snapshot) : doc.state,
+    topState: snapshot ? topStateOf(snapshot) : (doc.state.split(".")[0] ?? doc.state),
+    workflowError: error,
+    appliedLevel: doc.appliedLevel,
+    appliedLevelName: levelName(doc.appliedLevel),
+    reportedLevel: snapshot?.context.reportedLevel ?? null,
+    reportedLevelName: levelName(snapshot?.context.reportedLevel ?? null),
+    scoreSummary: doc.scoreSummary as ScoreSummary | null,
+    submittedAt: doc.submittedAt ? doc.submittedAt.toISOString() : null,
+    deadlines,
+    overdue,
+    reviewers: reviewerIds.map((rid) => ({ id: rid, name: names[rid] ?? "" })),
+    reviewersRequired: snapshot?.context.reviewersRequired ?? settings.reviewersRequired,
+    // From the workflow, not from `pendingCertificate` (Step 5 clears that marker once it issued the certificate).
+    certification:
+      snapshot && (topStateOf(snapshot) === "certified" || topStateOf(snapshot) === "certifiedLowerLevel") && snapshot.context.reportedLevel
+        ? {
+            level: snapshot.context.reportedLevel,
+            levelName: levelName(snapshot.context.reportedLevel),
+            lowerLevel: topStateOf(snapshot) === "certifiedLowerLevel",
+          }
+        : null,
+    report: review?.report
+      ? {
+          at: review.report.at.toISOString(),
+          byName: review.report.by ? (names[String(review.report.by)] ?? "") : "",
+          recommendedLevel: review.report.recommendedLevel,
+          recommendedLevelName: levelName(review.report.recommendedLevel),
+          reason: review.report.reason,
+          score: review.report.score,
+        }
+      : null,
+    rectifications: (review?.rectifications ?? []).map((r) => ({
+      at: r.at.toISOString(),
+      reason: r.reason,
+      days: r.days,
+      rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null,
+    })),
+    objections: isRegulator
+      ? (doc.objections ?? []).map((o) => ({ at: o.at.toISOString(), name: o.name, contact: o.contact, statement: o.statement }))
+      : [],
+    history: historyView(doc, names),
+    offeredLevels: offered,
+    facts: preview.facts
+      ? {
+          score: preview.facts.score.selfScore,
+          eligibleLevel: preview.facts.score.eligibleLevel,
+          eligibleLevelName: levelName(preview.facts.score.eligibleLevel),
+          missingEvidence: preview.facts.requiredEvidenceMissing.length,
+        }
+      : null,
+    actions,
+    reviewerOptions,
+    canOpenSelfAssessment: can(member.permissions, "read:assessment:any") || can(member.permissions, "read:assessment:own"),
+    canReview: reviewerIds.includes(String(member.user._id)) && can(member.permissions, "review:assessment:assigned"),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+export type ApplicationListItem = {
+  id: string;
+  enterpriseName: string;
+  creditCode: string;
+  cycle: string;
+  state: string;
+  returned: boolean;
+  appliedLevel: string | null;
+  appliedLevelName: LocalizedText | null;
+  score: number | null;
+  submittedAt: string | null;
+  updatedAt: string;
+  deadlines: DeadlinesView;
+  overdue: Record<string, boolean>;
+  reviewerCount: number;
+};
+
+type ListDoc = Pick<
+  AssessmentDoc,
+  "_id" | "enterpriseId" | "cycle" | "state" | "appliedLevel" | "scoreSummary" | "submittedAt" | "updatedAt" | "deadlines" | "reviewerIds" | "rubricVersionId" | "workflow"
+>;
+const LIST_FIELDS = {
+  enterpriseId: 1,
+  cycle: 1,
+  state: 1,
+  appliedLevel: 1,
+  scoreSummary: 1,
+  submittedAt: 1,
+  updatedAt: 1,
+  deadlines: 1,
+  reviewerIds: 1,
+  rubricVersionId: 1,
+  "workflow.value": 1,
+} as const;
+
+function isReturnedDraft(doc: Pick<AssessmentDoc, "state" | "workflow">): boolean {
+  const value = doc.workflow?.value;
+  return doc.state === "draft" && typeof value === "object" && value !== null && "draft" in value && value.draft === "returned";
+}
+
+async function listItems(tenantId: Types.ObjectId, docs: ListDoc[], now: Date): Promise<ApplicationListItem[]> {
+  const enterpriseIds = [...new Set(docs.map((d) => String(d.enterpriseId)))].map((id) => new Types.ObjectId(id));
+  const enterprises =
+    enterpriseIds.length > 0
+      ? await Enterprise.find({ tenantId, _id: { $in: enterpriseIds } }).select({ name: 1, creditCode: 1 }).lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string }>>()
+      : [];
+  const byId = new Map(enterprises.map((e) => [String(e._id), e]));
+  const rubricLevels = new Map<string, LevelView[]>();
+  for (const rid of new Set(docs.map((d) => String(d.rubricVersionId)))) {
+    rubricLevels.set(rid, (await levelsOf(tenantId, new Types.ObjectId(rid)))?.levels ?? []);
+  }
+  return docs.map((d) => {
+    const deadlines = deadlinesView(d.deadlines);
+    const levels = rubricLevels.get(String(d.rubricVersionId)) ?? [];
+    return {
+      id: String(d._id),
+      enterpriseName: byId.get(String(d.enterpriseId))?.name ?? "",
+      creditCode: byId.get(String(d.enterpriseId))?.creditCode ?? "",
+      cycle: d.cycle,
+      state: d.state,
+      returned: isReturnedDraft(d),
+      appliedLevel: d.appliedLevel,
+      appliedLevelName: d.appliedLevel ? (levels.find((l) => l.key === d.appliedLevel)?.name ?? null) : null,
+      score: d.scoreSummary?.score ?? null,
+      submittedAt: d.submittedAt ? d.submittedAt.toISOString() : null,
+      updatedAt: d.updatedAt.toISOString(),
+      deadlines,
+      overdue: Object.fromEntries(Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()])),
+      reviewerCount: (d.reviewerIds ?? []).length,
+    };
+  });
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The authority's queues: applications that were submitted at least once, counted per queue, and
+ * the page of one queue (optionally filtered by enterprise name or credit code, and by cycle).
+ */
+export async function listApplicationQueues({
+  tenantId,
+  queue,
+  q,
+  cycle,
+  page = 1,
+  pageSize = 50,
+  now = new Date(),
+}: TenantScope & { queue: ApplicationQueue; q?: string; cycle?: string; page?: number; pageSize?: number; now?: Date }) {
+  await connectDb();
+  const base: Record<string, unknown> & TenantScope = { tenantId, submittedAt: { $ne: null } };
+  if (cycle) base.cycle = cycle;
+  const grouped = await Assessment.aggregate<{ _id: string; n: number }>([{ $match: base }, { $group: { _id: "$state", n: { $sum: 1 } } }]);
+  const perState = new Map(grouped.map((g) => [g._id, g.n]));
+  const counts = Object.fromEntries(
+    APPLICATION_QUEUES.map((queueDef) => [queueDef.key, queueDef.states.reduce((sum: number, s: string) => sum + (perState.get(s) ?? 0), 0)]),
+  ) as Record<ApplicationQueue, number>;
+
+  const def = APPLICATION_QUEUES.find((d) => d.key === queue) ?? APPLICATION_QUEUES[0];
+  const filter: Record<string, unknown> & TenantScope = { ...base, state: { $in: [...def.states] } };
+  const text = q?.trim() ?? "";
+  if (text) {
+    const matching = await Enterprise.find({
+      tenantId,
+      $or: [{ name: { $regex: escapeRegex(text), $options: "i" } }, { creditCode: { $regex: `^${escapeRegex(text.toUpperCase())}` } }],
+    })
+      .select({ _id: 1 })
+      .limit(500)
+      .lean<Array<{ _id: Types.ObjectId }>>();
+    filter.enterpriseId = { $in: matching.map((e) => e._id) };
+  }
+  const size = Math.min(Math.max(1, Math.floor(pageSize)), 100);
+  const current = Math.max(1, Math.floor(page));
+  // Oldest submission first where a deadline runs from it; otherwise the latest change first.
+  const sort: Record<string, 1 | -1> = queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
+  const [docs, total] = await Promise.all([
+    Assessment.find(filter).sort(sort).skip((current - 1) * size).limit(size).select(LIST_FIELDS).lean<ListDoc[]>(),
+    Assessment.countDocuments(filter),
+  ]);
+  return { counts, items: await listItems(tenantId, docs, now), total, page: current, pageSize: size };
+}
+
+/** The enterprise's own applications (every cycle, drafts included). */
+export async function listEnterpriseApplications({ tenantId, enterpriseId, now = new Date() }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }) {
+  await connectDb();
+  const docs = await Assessment.find({ tenantId, enterpriseId }).sort({ cycle: -1, _id: 1 }).limit(100).select(LIST_FIELDS).lean<ListDoc[]>();
+  return listItems(tenantId, docs, now);
+}
+
+/** The reviewer's assignments, running ones first. */
+export async function listReviewAssignments({ tenantId, reviewerId, now = new Date() }: TenantScope & { reviewerId: Types.ObjectId; now?: Date }) {
+  await connectDb();
+  const docs = await Assessment.find({ tenantId, reviewerIds: reviewerId }).sort({ updatedAt: -1, _id: 1 }).limit(200).select(LIST_FIELDS).lean<ListDoc[]>();
+  const items = await listItems(tenantId, docs, now);
+  const running = (s: string) => s === "reviewAssigned" || s.startsWith("underReview");
+  return [...items.filter((i) => running(i.state)), ...items.filter((i) => !running(i.state))];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public notice (公示): no login
+
+export type PublicNoticeItem = {
+  id: string;
+  enterpriseName: string;
+  creditCode: string;
+  industry: IndustryKey;
+  districtCode: string;
+  levelName: LocalizedText | null;
+  startedAt: string | null;
+  endsAt: string | null;
+};
+
+export async function listPublicNotices({ tenantId }: TenantScope): Promise<PublicNoticeItem[]> {
+  await connectDb();
+  const docs = await Assessment.find({ tenantId, state: "publicNotice.running" })
+    .sort({ "deadlines.noticeEndsAt": 1, _id: 1 })
+    .limit(500)
+    .select({ enterpriseId: 1, rubricVersionId: 1, deadlines: 1, history: 1, "workflow.context.reportedLevel": 1 })
+    .lean<Array<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "deadlines" | "history" | "workflow">>>();
+  if (docs.length === 0) return [];
+  const enterprises = await Enterprise.find({ tenantId, _id: { $in: docs.map((d) => d.enterpriseId) } })
+    .select({ name: 1, creditCode: 1, industry: 1, districtCode: 1 })
+    .lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string; industry: IndustryKey; districtCode: string }>>();
+  const byId = new Map(enterprises.map((e) => [String(e._id), e]));
+  const out: PublicNoticeItem[] = [];
+  for (const d of docs) {
+    const e = byId.get(String(d.enterpriseId));
+    if (!e) continue;
+    const context = d.workflow?.context;
+    const level = typeof context === "object" && context !== null && "reportedLevel" in context && typeof context.reportedLevel === "string" ? context.reportedLevel : null;
+    const levels = (await levelsOf(tenantId, d.rubricVersionId))?.levels ?? [];
+    const started = [...d.history].reverse().find((h) => h.event === "START_NOTICE");
+    out.push({
+      id: String(d._id),
+      enterpriseName: e.name,
+      creditCode: e.creditCode,
+      industry: e.industry,
+      districtCode: e.districtCode,
+      levelName: level ? (levels.find((l) => l.key === level)?.name ?? { zh: level }) : null,
+      startedAt: started ? started.at.toISOString() : null,
+      endsAt: d.deadlines?.noticeEndsAt ? d.deadlines.noticeEndsAt.toISOString() : null,
+    });
+  }
+  return out;
+}
+
+export type { GradingEventType };

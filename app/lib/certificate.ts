@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { INDUSTRY_KEYS } from "./domain";
+
+/**
+ * Certificate rules that need no database: the number pattern, validity dates and the status a
+ * reader sees. Shared by the server (issuing, jobs) and the pages (labels, colours).
+ *
+ * Dates follow the calendar in China (Asia/Shanghai, UTC+8 all year, no daylight saving), so a
+ * certificate issued on 2026-03-02 in Chengdu is "valid until 2029-03-01" wherever the server runs.
+ */
+
+export const CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired"] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+/** What the public verification says. Never just "invalid" (DOMAIN.md §9). */
+export const VERIFICATION_STATES = ["VALID", "EXPIRED", "SUSPENDED", "REVOKED"] as const;
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
+
+export const CERTIFICATE_HISTORY_ACTIONS = [
+  "issued",
+  "suspended",
+  "reinstated",
+  "revoked",
+  "expired",
+  "reminder",
+  "renewalStarted",
+] as const;
+export type CertificateHistoryAction = (typeof CERTIFICATE_HISTORY_ACTIONS)[number];
+
+export const DEFAULT_NUMBER_PATTERN = "AQBZ-{YYYY}-{SEQ:5}";
+export const DEFAULT_VALID_YEARS = 3;
+export const DEFAULT_REMINDER_DAYS: readonly number[] = [90, 30];
+export const DEFAULT_REVOCATION_BLOCK_MONTHS = 12;
+export const DEFAULT_RENEWAL_MONTHS = 3;
+
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CalendarDay = { year: number; month: number; day: number };
+
+/** The calendar day in China of an instant (month 1–12). */
+export function shanghaiDay(at: Date): CalendarDay {
+  const shifted = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/** Midnight (start of day) in China of the given calendar day; out-of-range days roll over like Date.UTC. */
+function shanghaiMidnight(year: number, monthIndex: number, day: number): number {
+  return Date.UTC(year, monthIndex, day) - SHANGHAI_OFFSET_MS;
+}
+
+/**
+ * Last instant of validity: the end of the day before the anniversary `years` later
+ * (issued 2026-03-02 → valid until 2029-03-01 23:59:59.999 China time; a 29 February issue ends
+ * on 28 February).
+ */
+export function validUntilFor(issuedAt: Date, years: number): Date {
+  const d = shanghaiDay(issuedAt);
+  let anniversary = shanghaiMidnight(d.year + years, d.month - 1, d.day);
+  // 29 Feb + n years in a common year: Date.UTC rolls to 1 Mar; the anniversary is then 1 Mar.
+  if (d.month === 2 && d.day === 29 && shanghaiDay(new Date(anniversary)).month === 3) {
+    anniversary = shanghaiMidnight(d.year + years, 2, 1);
+  }
+  return new Date(anniversary - 1);
+}
+
+/** `at` moved by whole calendar months (day clamped to the target month's length), in China time. */
+export function addMonths(at: Date, months: number): Date {
+  const d = shanghaiDay(at);
+  const timeOfDay = at.getTime() - shanghaiMidnight(d.year, d.month - 1, d.day);
+  const targetMonthIndex = d.month - 1 + months;
+  const lastDay = new Date(Date.UTC(d.year, targetMonthIndex + 1, 0)).getUTCDate();
+  return new Date(shanghaiMidnight(d.year, targetMonthIndex, Math.min(d.day, lastDay)) + timeOfDay);
+}
+
+export function addDays(at: Date, days: number): Date {
+  return new Date(at.getTime() + days * DAY_MS);
+}
+
+/** Whole days left until the end of validity (0 on the last day, negative once expired). */
+export function daysUntil(validUntil: Date, now: Date): number {
+  return Math.floor((validUntil.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** The status a reader should see now: an active certificate past its end date is expired even before the job ran. */
+export function effectiveStatus(cert: { status: CertificateStatus; validUntil: Date | string }, now: Date): CertificateStatus {
+  const end = typeof cert.validUntil === "string" ? new Date(cert.validUntil) : cert.validUntil;
+  if ((cert.status === "active" || cert.status === "suspended") && now.getTime() > end.getTime()) return "expired";
+  return cert.status;
+}
+
+export function verificationState(status: CertificateStatus): VerificationState {
+  switch (status) {
+    case "active":
+      return "VALID";
+    case "expired":
+      return "EXPIRED";
+    case "suspended":
+      return "SUSPENDED";
+    case "revoked":
+      return "REVOKED";
+  }
+}
+
+/** Tailwind classes per state: colour is a second signal next to the words, never the only one. */
+export const STATUS_STYLE: Record<CertificateStatus, { badge: string; panel: string }> = {
+  active: { badge: "bg-emerald-100 text-emerald-800", panel: "border-emerald-300 bg-emerald-50 text-emerald-900" },
+  suspended: { badge: "bg-amber-100 text-amber-900", panel: "border-amber-300 bg-amber-50 text-amber-900" },
+  revoked: { badge: "bg-red-100 text-red-800", panel: "border-red-300 bg-red-50 text-red-900" },
+  expired: { badge: "bg-slate-200 text-slate-700", panel: "border-slate-300 bg-slate-100 text-slate-800" },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Number pattern: literal text plus {YYYY} {YY} {REGION} and exactly one {SEQ} or {SEQ:n}
+
+const TOKEN = /\{([A-Z]+)(?::(\d{1,2}))?\}/g;
+
+export type PatternProblem = "noSequence" | "manySequences" | "unknownToken" | "tooLong" | "badCharacter";
+
+export function patternProblems(pattern: string): PatternProblem[] {
+  const problems = new Set<PatternProblem>();
+  if (pattern.length === 0 || pattern.length > 60) problems.add("tooLong");
+  let sequences = 0;
+  for (const match of pattern.matchAll(TOKEN)) {
+    const [, name, width] = match;
+    if (name === "SEQ") sequences++;
+    else if ((name !== "YYYY" && name !== "YY" && name !== "REGION") || width !== undefined) problems.add("unknownToken");
+  }
+  if (sequences === 0) problems.add("noSequence");
+  if (sequences > 1) problems.add("manySequences");
+  // Braces left after removing the tokens are typos like "{SEQ:5" or "{yyyy}".
+  if (/[{}]/.test(pattern.replace(TOKEN, ""))) problems.add("unknownToken");
+  if (/[\p{Cc}"<>\\]/u.test(pattern)) problems.add("badCharacter");
+  return [...problems];
+}
+
+/**
+ * The sequence restarts every year when the number shows the year; otherwise it runs on for the
+ * tenant (scope 0), so two years can never print the same number.
+ */
+export function sequenceYear(pattern: string, year: number): number {
+  return /\{YYYY\}|\{YY\}/.test(pattern) ? year : 0;
+}
+
+export function formatCertificateNumber(pattern: string, values: { year: number; seq: number; region: string }): string {
+  return pattern.replace(TOKEN, (whole, name: string, width: string | undefined) => {
+    if (name === "YYYY") return String(values.year).padStart(4, "0");
+    if (name === "YY") return String(values.year % 100).padStart(2, "0");
+    if (name === "REGION") return values.region;
+    if (name === "SEQ") return String(values.seq).padStart(width ? Number(width) : 1, "0");
+    return whole;
+  });
+}
+
+/** Verification codes are 16 random bytes in base64url (22 characters). */
+export const VERIFY_CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** A code as typed or pasted: trims, and accepts a whole verification URL. */
+export function normalizeVerifyCode(input: string): string {
+  const text = input.trim();
+  const fromUrl = /\/verify\/([A-Za-z0-9_-]+)/.exec(text);
+  return fromUrl?.[1] ?? text;
+}
+
+/** Cells a spreadsheet would run as a formula get a leading apostrophe (CSV injection). */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** List, registry and CSV filters from the URL; anything malformed is ignored rather than an error page. */
+export const certificateFilterSchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  level: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .catch(""),
+  status: z.enum(CERTIFICATE_STATUSES).optional().catch(undefined),
+  industry: z.enum(INDUSTRY_KEYS).optional().catch(undefined),
+  district: z
+    .string()
+    .trim()
+    .max(12)
+    .regex(/^[0-9]*$/)
+    .catch(""),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type CertificateFilterInput = z.infer<typeof certificateFilterSchema>;
+
+export function parseCertificateFilters(search: URLSearchParams): CertificateFilterInput {
+  return certificateFilterSchema.parse({
+    q: search.get("q") ?? "",
+    level: search.get("level") ?? "",
+    status: search.get("status") ?? undefined,
+    industry: search.get("industry") ?? undefined,
+    district: search.get("district") ?? "",
+    page: search.get("page") ?? 1,
+  });
+}
+
+/** The same filters as a query string (for the CSV link and pagination), empty values left out. */
+export function filterQuery(filters: Omit<CertificateFilterInput, "page">): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, String(value));
+  return params.toString();
+}

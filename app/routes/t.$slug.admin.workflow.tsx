@@ -1,0 +1,126 @@
+/**
+ * The grading workflow as the machine defines it: every state and every transition with the roles
+ * that may trigger it, plus the Mermaid source (the same text as docs/grading-workflow.mmd). Read
+ * from the machine at request time, so the page can never drift from the code.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import type { AnyStateNode } from "xstate";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { eventLabel, roleLabel, stateLabel } from "~/components/workflow-ui";
+import { translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { getLocale } from "~/locale.server";
+import { requireTenantPermission } from "~/tenant.server";
+import { EVENT_ROLES, GRADING_EVENT_TYPES, GRADING_MACHINE_VERSION, gradingMachine, toMermaid, type GradingEventType } from "~/workflows/grading.machine";
+
+type StateRow = { key: string; depth: number; final: boolean };
+type TransitionRow = { from: string; to: string; event: string; guard: string | null; roles: string[] };
+
+function isEventType(type: string): type is GradingEventType {
+  return GRADING_EVENT_TYPES.some((t) => t === type);
+}
+
+function guardName(guard: unknown): string | null {
+  if (typeof guard === "string") return guard;
+  if (typeof guard === "object" && guard !== null && "type" in guard && typeof guard.type === "string") return guard.type;
+  return null;
+}
+
+function describeMachine(): { states: StateRow[]; transitions: TransitionRow[] } {
+  const states: StateRow[] = [];
+  const transitions: TransitionRow[] = [];
+  const walk = (node: AnyStateNode, depth: number) => {
+    for (const child of Object.values<AnyStateNode>(node.states)) {
+      const key = child.path.join(".");
+      states.push({ key, depth, final: child.type === "final" });
+      for (const [event, defs] of child.transitions) {
+        for (const def of defs) {
+          for (const target of def.target ?? [child]) {
+            transitions.push({
+              from: key,
+              to: target.path.join("."),
+              event,
+              guard: defs.length > 1 ? guardName(def.guard) : null,
+              roles: isEventType(event) ? [...EVENT_ROLES[event]] : [],
+            });
+          }
+        }
+      }
+      walk(child, depth + 1);
+    }
+  };
+  walk(gradingMachine.root, 0);
+  return { states, transitions };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireTenantPermission(request, params, "manage:settings:any", "accept:application:any");
+  return { locale: await getLocale(request), version: GRADING_MACHINE_VERSION, mermaid: toMermaid(gradingMachine), ...describeMachine() };
+}
+
+export default function WorkflowDiagram() {
+  const { version, mermaid, states, transitions } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <section className="space-y-6">
+      <div>
+        <h1 className="page-title mb-1">{t("workflow.diagram.title")}</h1>
+        <p className="text-sm text-slate-600">{t("workflow.diagram.intro")}</p>
+        <p className="text-xs text-slate-500">{t("workflow.diagram.version", { version })}</p>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
+        <div className="card">
+          <h2 className="mb-2 text-lg font-medium">{t("workflow.diagram.states")}</h2>
+          <ul className="space-y-1 text-sm" data-testid="workflow-states">
+            {states.map((s) => (
+              <li key={s.key} style={{ paddingLeft: `${s.depth * 1.25}rem` }} data-state={s.key}>
+                {stateLabel(t, s.key)}
+                <span className="ml-1 font-mono text-xs text-slate-400">{s.key}</span>
+                {s.final ? <span className="badge ml-1 bg-slate-100 text-slate-600">{t("workflow.diagram.final")}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="card overflow-x-auto p-0">
+          <h2 className="px-4 pt-4 text-lg font-medium">{t("workflow.diagram.transitions")}</h2>
+          <table className="table" data-testid="workflow-transitions">
+            <thead>
+              <tr>
+                <th scope="col">{t("workflow.diagram.from")}</th>
+                <th scope="col">{t("workflow.diagram.event")}</th>
+                <th scope="col">{t("workflow.diagram.to")}</th>
+                <th scope="col">{t("workflow.diagram.roles")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {transitions.map((tr, i) => (
+                <tr key={`${tr.from}-${tr.event}-${tr.to}-${i}`}>
+                  <td>{stateLabel(t, tr.from)}</td>
+                  <td>
+                    {eventLabel(t, tr.event)}
+                    {tr.guard ? <span className="ml-1 font-mono text-xs text-slate-500">[{tr.guard}]</span> : null}
+                  </td>
+                  <td>{stateLabel(t, tr.to)}</td>
+                  <td className="text-xs">{tr.roles.map((r) => roleLabel(t, r)).join("、")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <details className="card">
+        <summary className="cursor-pointer text-sm font-medium">{t("workflow.diagram.mermaid")}</summary>
+        <pre className="mt-3 overflow-x-auto text-xs" data-testid="workflow-mermaid">
+          {mermaid}
+        </pre>
+      </details>
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? translate(d.locale, "workflow.diagram.title") : "SafeGrade" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,326 @@
+/**
+ * GET/POST /t/<slug>/certificates/<id> — one certificate: what it says, its status and history,
+ * the PDF, and (regulator) suspend / reinstate / revoke with a mandatory reason; (enterprise admin)
+ * start the renewal application once the renewal window is open.
+ */
+import { zodResolver } from "@hookform/resolvers/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { clientIp, forbidden } from "~/auth.server";
+import { CertificateStatusBadge } from "~/components/certificate-status";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError, Notice, TextAreaField } from "~/components/form";
+import {
+  allowedChanges,
+  certificateDetail,
+  certificateSettings,
+  changeCertificateStatus,
+  findVisibleCertificate,
+  renewalOpensAt,
+  startRenewal,
+  type RenewalError,
+  type StatusChange,
+  type StatusChangeError,
+} from "~/data/certificates.server";
+import { translate, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { STATUS_STYLE } from "~/lib/certificate";
+import { formatDate, formatDateTime } from "~/lib/datetime";
+import { can } from "~/lib/permissions";
+import { fieldErrors, msg, reasonSchema } from "~/lib/validation";
+import { getLocale } from "~/locale.server";
+import { notFound, requireTenantPermission } from "~/tenant.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
+  const cert = await findVisibleCertificate({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  if (!cert) throw notFound();
+  const now = new Date();
+  const detail = await certificateDetail(cert, now);
+  const ownEnterprise = member.enterpriseId !== null && member.enterpriseId.equals(cert.enterpriseId);
+  const opensAt = renewalOpensAt(cert, certificateSettings(tenant.settings).renewalMonths);
+  return {
+    slug: tenant.slug,
+    locale: await getLocale(request),
+    certificate: detail,
+    changes: can(member.permissions, "revoke:certificate:any") ? allowedChanges(cert, now) : [],
+    renewal:
+      ownEnterprise && can(member.permissions, "submit:assessment:own") && detail.status !== "revoked"
+        ? { opensAt: opensAt.toISOString(), open: now >= opensAt, applicationId: detail.renewalApplicationId }
+        : null,
+  };
+}
+
+const reasonFormSchema = z.object({ reason: reasonSchema });
+const changeSchema = z.object({
+  intent: z.enum(["suspend", "reinstate", "revoke"]),
+  reason: reasonSchema,
+  version: z.coerce.number().int().min(0),
+});
+
+const CHANGE_ERRORS: Record<Exclude<StatusChangeError, "notFound">, MessageKey> = {
+  reasonRequired: "errors.reasonRequired",
+  invalidState: "certificate.errors.invalidState",
+  conflict: "certificate.errors.conflict",
+};
+const RENEWAL_ERRORS: Partial<Record<RenewalError, MessageKey>> = {
+  revoked: "certificate.errors.renewRevoked",
+  tooEarly: "certificate.errors.renewTooEarly",
+  blocked: "certificate.errors.renewBlocked",
+  noApplicableRubric: "assessment.errors.noApplicableRubric",
+};
+const NOTICES: Record<StatusChange, MessageKey> = {
+  suspend: "certificate.notice.suspended",
+  reinstate: "certificate.notice.reinstated",
+  revoke: "certificate.notice.revoked",
+};
+
+type ActionResult = { ok: boolean; intent: string; notice: MessageKey | null; errors: Record<string, string> };
+const reply = (body: ActionResult, status = 200) => data(body, { status });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
+  const form = Object.fromEntries(await request.formData());
+  const intent = typeof form.intent === "string" ? form.intent : "";
+  const cert = await findVisibleCertificate({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  if (!cert) throw notFound();
+  const actor = { id: member.user._id, email: member.user.email };
+  const ip = clientIp(request);
+
+  if (intent === "renew") {
+    if (!can(member.permissions, "submit:assessment:own") || !member.enterpriseId?.equals(cert.enterpriseId)) throw forbidden();
+    const result = await startRenewal({
+      tenantId: tenant._id,
+      certificateId: String(cert._id),
+      enterpriseId: member.enterpriseId,
+      actor: { ...actor, role: member.roles[0] ?? "" },
+      ip,
+    });
+    if (!result.ok) {
+      if (result.error === "notFound") throw notFound();
+      return reply({ ok: false, intent, notice: null, errors: { _form: msg(RENEWAL_ERRORS[result.error] ?? "errors.generic") } }, 409);
+    }
+    return redirect(`/t/${tenant.slug}/assessments/${result.applicationId}`);
+  }
+
+  if (!can(member.permissions, "revoke:certificate:any")) throw forbidden();
+  const parsed = changeSchema.safeParse(form);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    return reply({ ok: false, intent, notice: null, errors: errors.reason ? { reason: errors.reason } : { _form: msg("errors.generic") } }, 400);
+  }
+  const result = await changeCertificateStatus({
+    tenantId: tenant._id,
+    id: cert._id,
+    change: parsed.data.intent,
+    reason: parsed.data.reason,
+    expectedVersion: parsed.data.version,
+    actor,
+    ip,
+  });
+  if (!result.ok) {
+    if (result.error === "notFound") throw notFound();
+    const status = result.error === "reasonRequired" ? 400 : 409;
+    const errors: Record<string, string> =
+      result.error === "reasonRequired" ? { reason: msg("errors.reasonRequired") } : { _form: msg(CHANGE_ERRORS[result.error]) };
+    return reply({ ok: false, intent, notice: null, errors }, status);
+  }
+  return reply({ ok: true, intent, notice: NOTICES[parsed.data.intent], errors: {} });
+}
+
+export default function CertificateDetailPage() {
+  const { slug, certificate: c, changes, renewal } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const navigation = useNavigation();
+  const text = (v: { zh: string; en: string }) => (locale === "en" && v.en ? v.en : v.zh);
+  const pdfHref = `/t/${slug}/certificates/${c.id}.pdf`;
+  const facts: Array<[string, string]> = [
+    [t("enterprise.name"), c.enterpriseName],
+    [t("enterprise.creditCode"), c.creditCode],
+    [t("certificate.level"), text(c.levelName)],
+    [t("enterprise.industry"), t(`industry.${c.industry}`)],
+    [t("enterprise.district"), c.districtName || "—"],
+    [t("certificate.issuer"), text(c.issuer)],
+    [t("certificate.issuedAt"), formatDate(c.issuedAt, locale)],
+    [t("certificate.validUntil"), formatDate(c.validUntil, locale)],
+  ];
+  return (
+    <section className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <Link to={`/t/${slug}/certificates`} className="text-sm text-brand-700 hover:underline">
+          ← {t("certificate.list.back")}
+        </Link>
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="page-title mb-0" data-testid="certificate-number">
+          {t("certificate.detail.title", { number: c.number })}
+        </h1>
+        <CertificateStatusBadge status={c.status} />
+      </div>
+      {actionData?.notice ? <Notice>{t(actionData.notice)}</Notice> : null}
+
+      {c.status === "revoked" || c.status === "suspended" ? (
+        <div className={`rounded-lg border p-4 text-sm ${STATUS_STYLE[c.status].panel}`} data-testid="status-reason">
+          <p className="font-medium">
+            {c.status === "revoked"
+              ? t("certificate.detail.revokedOn", { date: formatDate(c.revokedAt ?? c.validUntil, locale) })
+              : t("certificate.detail.suspendedOn", { date: formatDate(c.suspendedAt ?? c.validUntil, locale) })}
+          </p>
+          <p className="mt-1 whitespace-pre-wrap break-words">{c.status === "revoked" ? c.revokedReason : c.suspendedReason}</p>
+          {c.status === "revoked" && c.blockedUntil ? (
+            <p className="mt-1">{t("certificate.detail.blockedUntil", { date: formatDate(c.blockedUntil, locale) })}</p>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="card">
+        <dl className="grid gap-x-6 gap-y-3 sm:grid-cols-2">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-xs text-slate-500">{label}</dt>
+              <dd className="text-sm">{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="mt-4 flex flex-wrap gap-3 border-t border-slate-100 pt-4">
+          <a href={pdfHref} className="btn-primary" data-testid="certificate-pdf">
+            {t("certificate.detail.downloadPdf")}
+          </a>
+          <a href={c.verifyPath} className="btn-secondary" data-testid="certificate-verify-link">
+            {t("certificate.detail.verifyLink")}
+          </a>
+        </div>
+        <p className="mt-3 break-all text-xs text-slate-500">
+          {t("certificate.detail.verifyUrl")} <span className="font-mono">{c.verifyUrl}</span>
+        </p>
+      </div>
+
+      {renewal ? (
+        <div className="card space-y-2" data-testid="renewal">
+          <h2 className="text-lg font-medium">{t("certificate.renewal.title")}</h2>
+          {renewal.applicationId ? (
+            <Link to={`/t/${slug}/assessments/${renewal.applicationId}`} className="text-brand-700 hover:underline">
+              {t("certificate.renewal.open")}
+            </Link>
+          ) : renewal.open ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="renew" />
+              <p className="mb-2 text-sm text-slate-600">{t("certificate.renewal.hint")}</p>
+              <FormError error={actionData?.intent === "renew" ? actionData.errors._form : undefined} />
+              <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
+                {t("certificate.renewal.start")}
+              </button>
+            </Form>
+          ) : (
+            <p className="text-sm text-slate-600">{t("certificate.renewal.opensOn", { date: formatDate(renewal.opensAt, locale) })}</p>
+          )}
+        </div>
+      ) : null}
+
+      {changes.length > 0 ? (
+        <div className="card space-y-4" data-testid="status-actions">
+          <h2 className="text-lg font-medium">{t("certificate.actions.title")}</h2>
+          <FormError error={actionData && !actionData.ok && actionData.intent !== "renew" ? actionData.errors._form : undefined} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            {changes.map((change) => (
+              <StatusChangeForm
+                key={change}
+                change={change}
+                version={c.version}
+                serverError={actionData?.intent === change ? actionData.errors.reason : undefined}
+              />
+            ))}
+          </div>
+        </div>
+      ) : null}
+
+      <div>
+        <h2 className="mb-3 text-lg font-medium">{t("certificate.history.title")}</h2>
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="certificate-history">
+            <thead>
+              <tr>
+                <th scope="col">{t("common.time")}</th>
+                <th scope="col">{t("certificate.history.action")}</th>
+                <th scope="col">{t("certificate.history.actor")}</th>
+                <th scope="col">{t("common.reason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.history.map((h, i) => (
+                <tr key={`${h.at}-${i}`} data-action={h.action}>
+                  <td className="whitespace-nowrap">{formatDateTime(h.at, locale)}</td>
+                  <td>
+                    {t(`certificate.history.${h.action}`)}
+                    {h.action === "reminder" && typeof h.details.daysBefore === "number"
+                      ? ` (${t("certificate.history.daysBefore", { days: h.details.daysBefore })})`
+                      : ""}
+                  </td>
+                  <td>{h.actorId ? h.actorName || "—" : t("certificate.history.system")}</td>
+                  <td className="max-w-md whitespace-pre-wrap break-words">{h.reason || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const CHANGE_UI: Record<StatusChange, { label: MessageKey; hint: MessageKey; button: string }> = {
+  suspend: { label: "certificate.actions.suspend", hint: "certificate.actions.suspendHint", button: "btn-secondary" },
+  reinstate: { label: "certificate.actions.reinstate", hint: "certificate.actions.reinstateHint", button: "btn-primary" },
+  revoke: { label: "certificate.actions.revoke", hint: "certificate.actions.revokeHint", button: "btn-danger" },
+};
+
+function StatusChangeForm({ change, version, serverError }: { change: StatusChange; version: number; serverError?: string }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm({ resolver: zodResolver(reasonFormSchema), defaultValues: { reason: "" } });
+  const ui = CHANGE_UI[change];
+  return (
+    <Form
+      method="post"
+      noValidate
+      className="flex flex-col gap-2 rounded-md border border-slate-200 p-4"
+      data-change={change}
+      onSubmit={(event) => {
+        const target = event.currentTarget;
+        void handleSubmit(() => submit(target))(event);
+      }}
+    >
+      <input type="hidden" name="intent" value={change} />
+      <input type="hidden" name="version" value={version} />
+      <TextAreaField
+        label={t("certificate.actions.reasonFor", { action: t(ui.label) })}
+        rows={3}
+        hint={t(ui.hint)}
+        error={errors.reason?.message ?? serverError}
+        {...register("reason")}
+      />
+      <div>
+        <button type="submit" className={ui.button} disabled={navigation.state !== "idle"}>
+          {t(ui.label)}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "certificate.detail.title", { number: d.certificate.number }) : "SafeGrade" },
+];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
