@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -19,6 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nav: member ? visibleNav(member.permissions, member.enterpriseId ? String(member.enterpriseId) : null) : [],
   };
 }
+
+/** Background autosaves change nothing the shell shows (user, nav), so they don't reload it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
 
 export default function TenantLayout() {
   const { tenant, user, nav } = useLoaderData<typeof loader>();

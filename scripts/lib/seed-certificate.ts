@@ -39,6 +39,20 @@ export type DemoCertificateInput = {
 };
 
 export async function seedDemoCertificate(input: DemoCertificateInput): Promise<{ applicationId: Types.ObjectId; number: string; verifyCode: string }> {
+  const { applicationId, certifiedAt } = await seedDemoApplication(input, { certify: true });
+  const issued = await issueCertificateForApplication({ tenantId: input.tenantId, applicationId, now: certifiedAt });
+  if (!issued.ok) throw new Error(`demo certificate: ${issued.error}`);
+  return { applicationId, number: issued.certificate.number, verifyCode: issued.certificate.verifyCode };
+}
+
+/**
+ * The demo application, through the real machine up to the end of the public notice, and (with
+ * `certify`) certified 25 days ago with Step 4's pending-certificate marker.
+ */
+export async function seedDemoApplication(
+  input: DemoCertificateInput,
+  options: { certify: boolean },
+): Promise<{ applicationId: Types.ObjectId; certifiedAt: Date; version: number }> {
   const now = input.now ?? new Date();
   let meta = await RubricVersion.findOne({ tenantId: null, key: RUBRIC_KEY }).sort({ version: -1 }).lean();
   if (!meta) {
@@ -132,7 +146,7 @@ export async function seedDemoCertificate(input: DemoCertificateInput): Promise<
     { event: { type: "START_NOTICE", actor: regulator, now: at(34).toISOString() } },
     { event: { type: "NOTICE_ENDED", actor: { id: null, role: "system" }, now: at(26).toISOString() } },
     { event: { type: "CERTIFY", actor: regulator, now: certifiedAt.toISOString() } },
-  ];
+  ].slice(0, options.certify ? undefined : -1);
   for (const { event } of steps) {
     const step = applyGradingEvent(snapshot, event);
     if (!step.ok) throw new Error(`demo certificate: ${event.type} refused (${step.reasons.join(", ")})`);
@@ -147,7 +161,8 @@ export async function seedDemoCertificate(input: DemoCertificateInput): Promise<
     });
     snapshot = step.snapshot;
   }
-  if (topStateOf(snapshot) !== "certified") throw new Error(`demo certificate: ended in ${stateKeyOf(snapshot)}`);
+  const expected = options.certify ? "certified" : "publicNotice";
+  if (topStateOf(snapshot) !== expected) throw new Error(`demo certificate: ended in ${stateKeyOf(snapshot)}`);
 
   await Assessment.updateOne(
     { tenantId: input.tenantId, _id: draft._id },
@@ -165,21 +180,14 @@ export async function seedDemoCertificate(input: DemoCertificateInput): Promise<
           rectifications: [],
           report: { at: at(40), by: input.reviewerIds[0], recommendedLevel: LEVEL, reason: null, score: breakdown.score },
         },
-        pendingCertificate: {
-          level: LEVEL,
-          appliedLevel: LEVEL,
-          lowerLevel: false,
-          issuedAt: certifiedAt,
-          certifiedBy: input.regulatorId,
-          version: steps.length,
-        },
+        pendingCertificate: options.certify
+          ? { level: LEVEL, appliedLevel: LEVEL, lowerLevel: false, issuedAt: certifiedAt, certifiedBy: input.regulatorId, version: steps.length }
+          : null,
         version: steps.length,
       },
     },
   );
-  const issued = await issueCertificateForApplication({ tenantId: input.tenantId, applicationId: draft._id, now: certifiedAt });
-  if (!issued.ok) throw new Error(`demo certificate: ${issued.error}`);
-  return { applicationId: draft._id, number: issued.certificate.number, verifyCode: issued.certificate.verifyCode };
+  return { applicationId: draft._id, certifiedAt, version: steps.length };
 }
 
 /** The demo tenant's certified enterprise: its admin, the first regulator and the first two reviewers act. */
