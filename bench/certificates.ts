@@ -43,7 +43,13 @@ function syntheticCertificate(i: number): CertificateRecord {
     verifyCode: randomBytes(16).toString("base64url"),
     level: "level3",
     levelName: { zh: "三级", en: "Level 3" },
-    enterprise: { name: `成都蜀新化工材料股份有限公司第${i + 1}分厂`, creditCode: "91510113MA62A1B2C1", industry: "chemical", districtCode: "510113", districtName: "青白江区" },
+    enterprise: {
+      name: `成都蜀新化工材料股份有限公司第${i + 1}分厂`,
+      creditCode: "91510113MA62A1B2C1",
+      industry: "chemical",
+      districtCode: "510113",
+      districtName: "青白江区",
+    },
     issuer: { zh: "成都市应急管理局", en: "Chengdu Emergency Management Bureau" },
     tenantName: { zh: "成都市应急管理局", en: "Chengdu Emergency Management Bureau" },
     issuedAt,
@@ -67,7 +73,12 @@ function syntheticCertificate(i: number): CertificateRecord {
 export async function benchCertificates(): Promise<CertificateBenchRow[]> {
   const render = (i: number) => {
     const cert = syntheticCertificate(i);
-    return renderCertificateBuffer(certificatePdfData(cert, { verifyUrl: `https://safegrade.example.cn/verify/${cert.verifyCode}`, seal: null }));
+    return renderCertificateBuffer(
+      certificatePdfData(cert, {
+        verifyUrl: `https://safegrade.example.cn/verify/${cert.verifyCode}`,
+        seal: null,
+      }),
+    );
   };
   // Warm-up: font files read, fontkit and pdfkit code paths compiled.
   for (let i = 0; i < 8; i++) await render(1000 + i);
@@ -82,24 +93,41 @@ export async function benchCertificates(): Promise<CertificateBenchRow[]> {
   times.sort((a, b) => a - b);
   sizes.sort((a, b) => a - b);
   return [
-    { name: "Certificate PDF, warm (median)", value: quantile(times, 0.5), unit: "ms", target: "< 60 ms" },
+    {
+      name: "Certificate PDF, warm (median)",
+      value: quantile(times, 0.5),
+      unit: "ms",
+      target: "< 60 ms",
+    },
     { name: "Certificate PDF, warm (p95)", value: quantile(times, 0.95), unit: "ms" },
-    { name: "Certificate PDF size (median)", value: quantile(sizes, 0.5) / 1024, unit: "KB", target: "< 150 KB" },
+    {
+      name: "Certificate PDF size (median)",
+      value: quantile(sizes, 0.5) / 1024,
+      unit: "KB",
+      target: "< 150 KB",
+    },
   ];
 }
 
 /** The verification code of the demo certificate, read the way a regulator would find it. */
 export async function demoVerifyCode(baseUrl: string, cookie: string): Promise<string> {
-  const list = await (await fetch(`${baseUrl}/t/chengdu/certificates`, { headers: { cookie } })).text();
+  const list = await (
+    await fetch(`${baseUrl}/t/chengdu/certificates`, { headers: { cookie } })
+  ).text();
   const id = /\/t\/chengdu\/certificates\/([0-9a-f]{24})"/.exec(list)?.[1];
   if (!id) throw new Error("no demo certificate in the certificate list");
-  const detail = await (await fetch(`${baseUrl}/t/chengdu/certificates/${id}`, { headers: { cookie } })).text();
+  const detail = await (
+    await fetch(`${baseUrl}/t/chengdu/certificates/${id}`, { headers: { cookie } })
+  ).text();
   const code = /\/verify\/([A-Za-z0-9_-]{22})"/.exec(detail)?.[1];
   if (!code) throw new Error("no verification link on the demo certificate's page");
   return code;
 }
 
-export async function benchVerifyHttp(url: string, options: { connections: number; duration: number }) {
+export async function benchVerifyHttp(
+  url: string,
+  options: { connections: number; duration: number },
+) {
   let n = 0;
   const result = await autocannon({
     url,
@@ -111,13 +139,17 @@ export async function benchVerifyHttp(url: string, options: { connections: numbe
         setupRequest: (request) => {
           n += 1;
           // 10.x.y.z: a fresh client address per request, so each counts once in its own window.
-          request.headers = { ...request.headers, "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+          request.headers = {
+            ...request.headers,
+            "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          };
           return request;
         },
       },
     ],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -132,5 +164,6 @@ const invokedDirectly = (() => {
 })();
 
 if (invokedDirectly) {
-  for (const row of await benchCertificates()) console.log(`${row.name.padEnd(40)} ${row.value.toFixed(1)} ${row.unit}`);
+  for (const row of await benchCertificates())
+    console.log(`${row.name.padEnd(40)} ${row.value.toFixed(1)} ${row.unit}`);
 }

@@ -38,7 +38,13 @@ export type CertificateDoc = {
   verifyCode: string;
   level: string;
   levelName: { zh: string; en: string };
-  enterprise: { name: string; creditCode: string; industry: IndustryKey; districtCode: string; districtName: string };
+  enterprise: {
+    name: string;
+    creditCode: string;
+    industry: IndustryKey;
+    districtCode: string;
+    districtName: string;
+  };
   issuer: { zh: string; en: string };
   /** The tenant's name at issue (printed at the top). */
   tenantName: { zh: string; en: string };
@@ -119,4 +125,5 @@ schema.index({ tenantId: 1, "enterprise.name": 1 });
 schema.plugin(tenantScoped);
 
 export const Certificate: Model<CertificateDoc> =
-  mongoose.models.Certificate ?? mongoose.model<CertificateDoc>("Certificate", schema, "certificates");
+  mongoose.models.Certificate ??
+  mongoose.model<CertificateDoc>("Certificate", schema, "certificates");

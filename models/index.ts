@@ -13,7 +13,7 @@ import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
 import { Tenant } from "./tenant";
 import { User } from "./user";
-import { WeightProfileModel } from "./weight-profile";
+import { dropLegacyWeightProfileIndex, WeightProfileModel } from "./weight-profile";
 
 export const ALL_MODELS = [
   Tenant,
@@ -40,4 +40,5 @@ export async function ensureIndexes(): Promise<void> {
     await m.createCollection().catch(() => {});
     await m.createIndexes();
   }
+  await dropLegacyWeightProfileIndex();
 }

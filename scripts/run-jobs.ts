@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 import mongoose from "mongoose";
 import { loadOrCreateSessionSecret } from "./lib/app-secret";
 
-const USAGE = "usage: npx tsx scripts/run-jobs.ts [--now <ISO instant>] [--job <name>]... [--uri <mongodb uri>]";
+const USAGE =
+  "usage: npx tsx scripts/run-jobs.ts [--now <ISO instant>] [--job <name>]... [--uri <mongodb uri>]";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
   let values: { now?: string; job?: string[]; uri?: string };
   try {
     ({ values } = parseArgs({
-      options: { now: { type: "string" }, job: { type: "string", multiple: true }, uri: { type: "string" } },
+      options: {
+        now: { type: "string" },
+        job: { type: "string", multiple: true },
+        uri: { type: "string" },
+      },
     }));
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
@@ -43,7 +48,8 @@ async function main(): Promise<void> {
   const all = registeredJobs();
   const wanted = values.job ?? all.map((j) => j.name);
   const unknown = wanted.filter((name) => !all.some((j) => j.name === name));
-  if (unknown.length > 0) fail(`unknown job(s): ${unknown.join(", ")} (known: ${all.map((j) => j.name).join(", ")})`);
+  if (unknown.length > 0)
+    fail(`unknown job(s): ${unknown.join(", ")} (known: ${all.map((j) => j.name).join(", ")})`);
 
   await mongoose.connect(process.env.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
   try {
@@ -53,10 +59,17 @@ async function main(): Promise<void> {
     const jobs = all.filter((j) => wanted.includes(j.name));
     const ran = await runDueJobs(now, jobs);
     // A job that threw is not in `ran`; the scheduler recorded its error on the job's row.
-    const rows = await JobSchedule.find({ _id: { $in: jobs.map((j) => j.name) }, lastRunAt: now }).lean();
-    const failed = rows.filter((r) => r.lastError).map((r) => ({ name: r._id, error: r.lastError }));
+    const rows = await JobSchedule.find({
+      _id: { $in: jobs.map((j) => j.name) },
+      lastRunAt: now,
+    }).lean();
+    const failed = rows
+      .filter((r) => r.lastError)
+      .map((r) => ({ name: r._id, error: r.lastError }));
     const skipped = jobs.map((j) => j.name).filter((name) => !rows.some((r) => r._id === name));
-    process.stdout.write(`${JSON.stringify({ now: now.toISOString(), ran, failed, skipped }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ now: now.toISOString(), ran, failed, skipped }, null, 2)}\n`,
+    );
     if (failed.length > 0) process.exitCode = 1;
   } finally {
     await mongoose.disconnect();

@@ -23,7 +23,12 @@ export type WorkflowActionResult = {
   reasons?: string[];
 };
 
-export type OfferedLevel = { key: string; name: { zh: string; en?: string }; minScore: number; blocked: string[] };
+export type OfferedLevel = {
+  key: string;
+  name: { zh: string; en?: string };
+  minScore: number;
+  blocked: string[];
+};
 export type ReviewerChoice = { id: string; name: string; email: string; conflicted: boolean };
 
 export type ActionPanelProps = {
@@ -34,7 +39,11 @@ export type ActionPanelProps = {
   reviewerOptions: ReviewerChoice[];
   currentReviewers: string[];
   reviewersRequired: number;
-  facts: { score: number | null; eligibleLevelName: { zh: string; en?: string } | null; missingEvidence: number } | null;
+  facts: {
+    score: number | null;
+    eligibleLevelName: { zh: string; en?: string } | null;
+    missingEvidence: number;
+  } | null;
   suggestedLevel?: string | null;
   /** Form action URL; the current route when omitted. */
   action?: string;
@@ -42,18 +51,33 @@ export type ActionPanelProps = {
 
 function useResultFor(intent: string): WorkflowActionResult | null {
   const data = useActionData<WorkflowActionResult>();
-  return data && typeof data === "object" && "intent" in data && data.intent === intent ? data : null;
+  return data && typeof data === "object" && "intent" in data && data.intent === intent
+    ? data
+    : null;
 }
 
-function Shell({ type, blocked, children }: { type: string; blocked: string[]; children: ReactNode }) {
+function Shell({
+  type,
+  blocked,
+  children,
+}: {
+  type: string;
+  blocked: string[];
+  children: ReactNode;
+}) {
   const result = useResultFor(type);
   return (
-    <div className="space-y-2 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0" data-action={type}>
+    <div
+      className="space-y-2 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0"
+      data-action={type}
+    >
       <BlockedReasons reasons={blocked} />
       {result && !result.ok ? (
         <>
           <FormError error={result.errors?._form} />
-          {result.reasons && result.reasons.length > 0 && !result.errors ? <BlockedReasons reasons={result.reasons} /> : null}
+          {result.reasons && result.reasons.length > 0 && !result.errors ? (
+            <BlockedReasons reasons={result.reasons} />
+          ) : null}
         </>
       ) : null}
       {children}
@@ -63,7 +87,17 @@ function Shell({ type, blocked, children }: { type: string; blocked: string[]; c
 
 const DANGER = new Set(["RETURN", "REJECT", "WITHDRAW", "DECLINE_LOWER_LEVEL"]);
 
-function SimpleAction({ type, blocked, version, action }: { type: string; blocked: string[]; version: number; action?: string }) {
+function SimpleAction({
+  type,
+  blocked,
+  version,
+  action,
+}: {
+  type: string;
+  blocked: string[];
+  version: number;
+  action?: string;
+}) {
   const t = useT();
   const navigation = useNavigation();
   return (
@@ -71,7 +105,11 @@ function SimpleAction({ type, blocked, version, action }: { type: string; blocke
       <Form method="post" action={action}>
         <input type="hidden" name="intent" value={type} />
         <input type="hidden" name="version" value={version} />
-        <button type="submit" className={DANGER.has(type) ? "btn-secondary" : "btn-primary"} disabled={navigation.state !== "idle"}>
+        <button
+          type="submit"
+          className={DANGER.has(type) ? "btn-secondary" : "btn-primary"}
+          disabled={navigation.state !== "idle"}
+        >
           {actionLabel(t, type)}
         </button>
       </Form>
@@ -81,7 +119,19 @@ function SimpleAction({ type, blocked, version, action }: { type: string; blocke
 
 const reasonForm = z.object({ reason: reasonSchema });
 
-function ReasonAction({ type, blocked, version, label, action }: { type: string; blocked: string[]; version: number; label: "workflow.form.returnReason" | "workflow.form.rejectReason" | "workflow.form.reason"; action?: string }) {
+function ReasonAction({
+  type,
+  blocked,
+  version,
+  label,
+  action,
+}: {
+  type: string;
+  blocked: string[];
+  version: number;
+  label: "workflow.form.returnReason" | "workflow.form.rejectReason" | "workflow.form.reason";
+  action?: string;
+}) {
   const t = useT();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -105,8 +155,17 @@ function ReasonAction({ type, blocked, version, label, action }: { type: string;
       >
         <input type="hidden" name="intent" value={type} />
         <input type="hidden" name="version" value={version} />
-        <TextAreaField label={t(label)} rows={3} error={errors.reason?.message ?? result?.errors?.reason} {...register("reason")} />
-        <button type="submit" className={DANGER.has(type) ? "btn-danger" : "btn-primary"} disabled={navigation.state !== "idle"}>
+        <TextAreaField
+          label={t(label)}
+          rows={3}
+          error={errors.reason?.message ?? result?.errors?.reason}
+          {...register("reason")}
+        />
+        <button
+          type="submit"
+          className={DANGER.has(type) ? "btn-danger" : "btn-primary"}
+          disabled={navigation.state !== "idle"}
+        >
           {actionLabel(t, type)}
         </button>
       </Form>
@@ -114,13 +173,30 @@ function ReasonAction({ type, blocked, version, label, action }: { type: string;
   );
 }
 
-function SubmitAction({ blocked, version, offeredLevels, appliedLevel, facts, action }: { blocked: string[]; version: number; offeredLevels: OfferedLevel[]; appliedLevel: string | null; facts: ActionPanelProps["facts"]; action?: string }) {
+function SubmitAction({
+  blocked,
+  version,
+  offeredLevels,
+  appliedLevel,
+  facts,
+  action,
+}: {
+  blocked: string[];
+  version: number;
+  offeredLevels: OfferedLevel[];
+  appliedLevel: string | null;
+  facts: ActionPanelProps["facts"];
+  action?: string;
+}) {
   const t = useT();
   const locale = useLocale();
   const errorText = useErrorText();
   const navigation = useNavigation();
   const result = useResultFor("SUBMIT");
-  const initial = offeredLevels.find((l) => l.key === appliedLevel && l.blocked.length === 0) ?? offeredLevels.find((l) => l.blocked.length === 0) ?? offeredLevels[0];
+  const initial =
+    offeredLevels.find((l) => l.key === appliedLevel && l.blocked.length === 0) ??
+    offeredLevels.find((l) => l.blocked.length === 0) ??
+    offeredLevels[0];
   const [level, setLevel] = useState(initial?.key ?? "");
   const chosen = offeredLevels.find((l) => l.key === level);
   const fieldError = errorText(result?.errors?.appliedLevel);
@@ -130,7 +206,9 @@ function SubmitAction({ blocked, version, offeredLevels, appliedLevel, facts, ac
         <p className="text-sm text-slate-600" data-testid="submit-facts">
           {t("workflow.app.facts", {
             score: facts.score === null ? "—" : facts.score.toFixed(1),
-            level: facts.eligibleLevelName ? textOf(facts.eligibleLevelName, locale) : t("workflow.app.noLevel"),
+            level: facts.eligibleLevelName
+              ? textOf(facts.eligibleLevelName, locale)
+              : t("workflow.app.noLevel"),
             missing: facts.missingEvidence,
           })}
         </p>
@@ -152,7 +230,10 @@ function SubmitAction({ blocked, version, offeredLevels, appliedLevel, facts, ac
           >
             {offeredLevels.map((l) => (
               <option key={l.key} value={l.key}>
-                {t(l.blocked.length > 0 ? "workflow.form.levelBlocked" : "workflow.form.levelOption", { name: textOf(l.name, locale), min: l.minScore })}
+                {t(
+                  l.blocked.length > 0 ? "workflow.form.levelBlocked" : "workflow.form.levelOption",
+                  { name: textOf(l.name, locale), min: l.minScore },
+                )}
               </option>
             ))}
           </select>
@@ -171,7 +252,21 @@ function SubmitAction({ blocked, version, offeredLevels, appliedLevel, facts, ac
   );
 }
 
-function AssignAction({ blocked, version, reviewerOptions, currentReviewers, reviewersRequired, action }: { blocked: string[]; version: number; reviewerOptions: ReviewerChoice[]; currentReviewers: string[]; reviewersRequired: number; action?: string }) {
+function AssignAction({
+  blocked,
+  version,
+  reviewerOptions,
+  currentReviewers,
+  reviewersRequired,
+  action,
+}: {
+  blocked: string[];
+  version: number;
+  reviewerOptions: ReviewerChoice[];
+  currentReviewers: string[];
+  reviewersRequired: number;
+  action?: string;
+}) {
   const t = useT();
   const errorText = useErrorText();
   const navigation = useNavigation();
@@ -183,16 +278,29 @@ function AssignAction({ blocked, version, reviewerOptions, currentReviewers, rev
         <input type="hidden" name="intent" value="ASSIGN_REVIEWERS" />
         <input type="hidden" name="version" value={version} />
         <fieldset>
-          <legend className="label">{t("workflow.form.reviewers", { count: reviewersRequired })}</legend>
+          <legend className="label">
+            {t("workflow.form.reviewers", { count: reviewersRequired })}
+          </legend>
           <ul className="space-y-1" data-testid="reviewer-options">
             {reviewerOptions.map((r) => (
               <li key={r.id}>
-                <label className={`flex items-center gap-2 text-sm ${r.conflicted ? "text-slate-400" : ""}`}>
-                  <input type="checkbox" name="reviewerIds" value={r.id} defaultChecked={currentReviewers.includes(r.id) && !r.conflicted} disabled={r.conflicted} data-email={r.email} />
+                <label
+                  className={`flex items-center gap-2 text-sm ${r.conflicted ? "text-slate-400" : ""}`}
+                >
+                  <input
+                    type="checkbox"
+                    name="reviewerIds"
+                    value={r.id}
+                    defaultChecked={currentReviewers.includes(r.id) && !r.conflicted}
+                    disabled={r.conflicted}
+                    data-email={r.email}
+                  />
                   <span>
                     {r.name} <span className="text-xs text-slate-500">{r.email}</span>
                   </span>
-                  {r.conflicted ? <span className="text-xs text-amber-700">{t("workflow.form.conflicted")}</span> : null}
+                  {r.conflicted ? (
+                    <span className="text-xs text-amber-700">{t("workflow.form.conflicted")}</span>
+                  ) : null}
                 </label>
               </li>
             ))}
@@ -216,7 +324,15 @@ const rectificationForm = z.object({
   days: z.coerce.number().int().min(1).max(MAX_RECTIFICATION_DAYS),
 });
 
-function RectificationAction({ blocked, version, action }: { blocked: string[]; version: number; action?: string }) {
+function RectificationAction({
+  blocked,
+  version,
+  action,
+}: {
+  blocked: string[];
+  version: number;
+  action?: string;
+}) {
   const t = useT();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -225,7 +341,10 @@ function RectificationAction({ blocked, version, action }: { blocked: string[]; 
     register,
     handleSubmit,
     formState: { errors },
-  } = useForm({ resolver: zodResolver(rectificationForm), defaultValues: { reason: "", days: 10 } });
+  } = useForm({
+    resolver: zodResolver(rectificationForm),
+    defaultValues: { reason: "", days: 10 },
+  });
   return (
     <Shell type="REQUEST_RECTIFICATION" blocked={blocked}>
       <Form
@@ -240,14 +359,23 @@ function RectificationAction({ blocked, version, action }: { blocked: string[]; 
       >
         <input type="hidden" name="intent" value="REQUEST_RECTIFICATION" />
         <input type="hidden" name="version" value={version} />
-        <TextAreaField label={t("workflow.form.rectificationReason")} rows={3} error={errors.reason?.message ?? result?.errors?.reason} {...register("reason")} />
+        <TextAreaField
+          label={t("workflow.form.rectificationReason")}
+          rows={3}
+          error={errors.reason?.message ?? result?.errors?.reason}
+          {...register("reason")}
+        />
         <TextField
           label={t("workflow.form.days")}
           type="number"
           min={1}
           max={MAX_RECTIFICATION_DAYS}
           className="input w-32"
-          error={errors.days ? `workflow.errors.days?max=${MAX_RECTIFICATION_DAYS}` : result?.errors?.days}
+          error={
+            errors.days
+              ? `workflow.errors.days?max=${MAX_RECTIFICATION_DAYS}`
+              : result?.errors?.days
+          }
           {...register("days")}
         />
         <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
@@ -258,13 +386,30 @@ function RectificationAction({ blocked, version, action }: { blocked: string[]; 
   );
 }
 
-function ReportAction({ blocked, version, offeredLevels, appliedLevel, suggestedLevel, action }: { blocked: string[]; version: number; offeredLevels: OfferedLevel[]; appliedLevel: string | null; suggestedLevel?: string | null; action?: string }) {
+function ReportAction({
+  blocked,
+  version,
+  offeredLevels,
+  appliedLevel,
+  suggestedLevel,
+  action,
+}: {
+  blocked: string[];
+  version: number;
+  offeredLevels: OfferedLevel[];
+  appliedLevel: string | null;
+  suggestedLevel?: string | null;
+  action?: string;
+}) {
   const t = useT();
   const locale = useLocale();
   const errorText = useErrorText();
   const navigation = useNavigation();
   const result = useResultFor("REPORT_REVIEW");
-  const appliedIndex = Math.max(0, offeredLevels.findIndex((l) => l.key === appliedLevel));
+  const appliedIndex = Math.max(
+    0,
+    offeredLevels.findIndex((l) => l.key === appliedLevel),
+  );
   const options = offeredLevels.slice(appliedIndex);
   const initial = options.find((l) => l.key === suggestedLevel)?.key ?? options[0]?.key ?? "";
   return (
@@ -276,7 +421,12 @@ function ReportAction({ blocked, version, offeredLevels, appliedLevel, suggested
           <label htmlFor="recommended-level" className="label">
             {t("workflow.form.recommendedLevel")}
           </label>
-          <select id="recommended-level" name="recommendedLevel" className="input max-w-sm" defaultValue={initial}>
+          <select
+            id="recommended-level"
+            name="recommendedLevel"
+            className="input max-w-sm"
+            defaultValue={initial}
+          >
             {options.map((l) => (
               <option key={l.key} value={l.key}>
                 {textOf(l.name, locale)}
@@ -287,7 +437,12 @@ function ReportAction({ blocked, version, offeredLevels, appliedLevel, suggested
           {suggestedLevel !== undefined ? (
             <p className="mt-1 text-xs text-slate-500">
               {t("workflow.form.suggested", {
-                level: textOf(offeredLevels.find((l) => l.key === suggestedLevel)?.name ?? { zh: t("workflow.app.noLevel") }, locale),
+                level: textOf(
+                  offeredLevels.find((l) => l.key === suggestedLevel)?.name ?? {
+                    zh: t("workflow.app.noLevel"),
+                  },
+                  locale,
+                ),
               })}
             </p>
           ) : null}
@@ -297,7 +452,12 @@ function ReportAction({ blocked, version, offeredLevels, appliedLevel, suggested
             </p>
           ) : null}
         </div>
-        <TextAreaField label={t("workflow.form.reportReason")} name="reason" rows={3} error={result?.errors?.reason} />
+        <TextAreaField
+          label={t("workflow.form.reportReason")}
+          name="reason"
+          rows={3}
+          error={result?.errors?.reason}
+        />
         <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
           {actionLabel(t, "REPORT_REVIEW")}
         </button>
@@ -309,17 +469,46 @@ function ReportAction({ blocked, version, offeredLevels, appliedLevel, suggested
 export function ActionPanel(props: ActionPanelProps) {
   const t = useT();
   const { version, action } = props;
-  if (props.actions.length === 0) return <p className="text-sm text-slate-500">{t("workflow.app.noActions")}</p>;
+  if (props.actions.length === 0)
+    return <p className="text-sm text-slate-500">{t("workflow.app.noActions")}</p>;
   return (
     <div className="space-y-4" data-testid="workflow-actions">
       {props.actions.map(({ type, blocked }) => {
         switch (type) {
           case "SUBMIT":
-            return <SubmitAction key={type} blocked={blocked} version={version} offeredLevels={props.offeredLevels} appliedLevel={props.appliedLevel} facts={props.facts} action={action} />;
+            return (
+              <SubmitAction
+                key={type}
+                blocked={blocked}
+                version={version}
+                offeredLevels={props.offeredLevels}
+                appliedLevel={props.appliedLevel}
+                facts={props.facts}
+                action={action}
+              />
+            );
           case "RETURN":
-            return <ReasonAction key={type} type={type} blocked={blocked} version={version} label="workflow.form.returnReason" action={action} />;
+            return (
+              <ReasonAction
+                key={type}
+                type={type}
+                blocked={blocked}
+                version={version}
+                label="workflow.form.returnReason"
+                action={action}
+              />
+            );
           case "REJECT":
-            return <ReasonAction key={type} type={type} blocked={blocked} version={version} label="workflow.form.rejectReason" action={action} />;
+            return (
+              <ReasonAction
+                key={type}
+                type={type}
+                blocked={blocked}
+                version={version}
+                label="workflow.form.rejectReason"
+                action={action}
+              />
+            );
           case "ASSIGN_REVIEWERS":
             return (
               <AssignAction
@@ -333,11 +522,31 @@ export function ActionPanel(props: ActionPanelProps) {
               />
             );
           case "REQUEST_RECTIFICATION":
-            return <RectificationAction key={type} blocked={blocked} version={version} action={action} />;
+            return (
+              <RectificationAction key={type} blocked={blocked} version={version} action={action} />
+            );
           case "REPORT_REVIEW":
-            return <ReportAction key={type} blocked={blocked} version={version} offeredLevels={props.offeredLevels} appliedLevel={props.appliedLevel} suggestedLevel={props.suggestedLevel} action={action} />;
+            return (
+              <ReportAction
+                key={type}
+                blocked={blocked}
+                version={version}
+                offeredLevels={props.offeredLevels}
+                appliedLevel={props.appliedLevel}
+                suggestedLevel={props.suggestedLevel}
+                action={action}
+              />
+            );
           default:
-            return <SimpleAction key={type} type={type} blocked={blocked} version={version} action={action} />;
+            return (
+              <SimpleAction
+                key={type}
+                type={type}
+                blocked={blocked}
+                version={version}
+                action={action}
+              />
+            );
         }
       })}
     </div>

@@ -22,7 +22,8 @@ export function actionLabel(t: Translator, event: string): string {
 }
 
 export function roleLabel(t: Translator, role: string): string {
-  if (role === "system" || role === "public") return t(role === "system" ? "workflow.actor.system" : "workflow.actor.public");
+  if (role === "system" || role === "public")
+    return t(role === "system" ? "workflow.actor.system" : "workflow.actor.public");
   return dynamic(t, `role.${role}`, role);
 }
 
@@ -42,7 +43,8 @@ const STATE_TONES: Array<[string, string]> = [
 export function StateBadge({ state, returned = false }: { state: string; returned?: boolean }) {
   const t = useT();
   const key = returned && state === "draft" ? "draft.returned" : state;
-  const tone = STATE_TONES.find(([prefix]) => key.startsWith(prefix))?.[1] ?? "bg-brand-50 text-brand-800";
+  const tone =
+    STATE_TONES.find(([prefix]) => key.startsWith(prefix))?.[1] ?? "bg-brand-50 text-brand-800";
   return (
     <span className={`badge ${tone}`} data-state={key}>
       {stateLabel(t, key)}
@@ -61,9 +63,14 @@ export function DeadlineText({ at, overdue }: { at: string; overdue: boolean }) 
   const t = useT();
   const locale = useLocale();
   return (
-    <span className={overdue ? "font-medium text-red-700" : undefined} data-overdue={overdue ? "true" : undefined}>
+    <span
+      className={overdue ? "font-medium text-red-700" : undefined}
+      data-overdue={overdue ? "true" : undefined}
+    >
       {formatDate(at, locale)}
-      {overdue ? <span className="badge ml-2 bg-red-50 text-red-700">{t("workflow.app.overdue")}</span> : null}
+      {overdue ? (
+        <span className="badge ml-2 bg-red-50 text-red-700">{t("workflow.app.overdue")}</span>
+      ) : null}
     </span>
   );
 }
@@ -82,7 +89,8 @@ export type TimelineEntry = {
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
   const t = useT();
   const locale = useLocale();
-  if (entries.length === 0) return <p className="text-sm text-slate-500">{t("workflow.app.timelineEmpty")}</p>;
+  if (entries.length === 0)
+    return <p className="text-sm text-slate-500">{t("workflow.app.timelineEmpty")}</p>;
   return (
     <ol className="space-y-3" data-testid="timeline">
       {[...entries].reverse().map((e, i) => (
@@ -93,10 +101,15 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
           </div>
           <div className="text-xs text-slate-600">
             {[e.actorName, roleLabel(t, e.actorRole)].filter(Boolean).join(" · ")}
-            {e.from ? ` · ${t("workflow.app.transition", { from: stateLabel(t, e.from), to: stateLabel(t, e.to) })}` : ""}
+            {e.from
+              ? ` · ${t("workflow.app.transition", { from: stateLabel(t, e.from), to: stateLabel(t, e.to) })}`
+              : ""}
           </div>
           {e.reason ? (
-            <p className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-700" data-testid="timeline-reason">
+            <p
+              className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-700"
+              data-testid="timeline-reason"
+            >
               {t("workflow.app.reason", { reason: e.reason })}
             </p>
           ) : null}
@@ -110,7 +123,11 @@ export function BlockedReasons({ reasons, title }: { reasons: string[]; title?: 
   const t = useT();
   if (reasons.length === 0) return null;
   return (
-    <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="blocked-reasons" role="status">
+    <div
+      className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+      data-testid="blocked-reasons"
+      role="status"
+    >
       <span className="font-medium">{t(title ?? "workflow.app.blocked")}</span>
       <ul className="ml-5 list-disc">
         {reasons.map((r) => (

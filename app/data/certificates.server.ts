@@ -13,7 +13,11 @@
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
-import { Certificate, type CertificateDoc, type CertificateHistoryEntry } from "../../models/certificate";
+import {
+  Certificate,
+  type CertificateDoc,
+  type CertificateHistoryEntry,
+} from "../../models/certificate";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
 import { Tenant, type TenantDoc } from "../../models/tenant";
@@ -83,7 +87,9 @@ type CertificateSettings = {
   renewalMonths: number;
 };
 
-export function certificateSettings(settings: Partial<TenantDoc["settings"]> | undefined): CertificateSettings {
+export function certificateSettings(
+  settings: Partial<TenantDoc["settings"]> | undefined,
+): CertificateSettings {
   const pattern = settings?.certificateNumberPattern ?? "";
   const reminders = (settings?.certificateReminderDays ?? [...DEFAULT_REMINDER_DAYS]).filter(
     (d) => Number.isInteger(d) && d > 0 && d <= 3650,
@@ -91,14 +97,20 @@ export function certificateSettings(settings: Partial<TenantDoc["settings"]> | u
   return {
     // A broken pattern must not stop a certification; the default keeps numbers unique and readable.
     pattern: pattern && patternProblems(pattern).length === 0 ? pattern : DEFAULT_NUMBER_PATTERN,
-    validYears: settings?.certificateValidYears && settings.certificateValidYears >= 1 ? settings.certificateValidYears : DEFAULT_VALID_YEARS,
+    validYears:
+      settings?.certificateValidYears && settings.certificateValidYears >= 1
+        ? settings.certificateValidYears
+        : DEFAULT_VALID_YEARS,
     reminderDays: [...new Set(reminders)].sort((a, b) => b - a),
     revocationBlockMonths: settings?.revocationBlockMonths ?? DEFAULT_REVOCATION_BLOCK_MONTHS,
     renewalMonths: settings?.certificateRenewalMonths ?? DEFAULT_RENEWAL_MONTHS,
   };
 }
 
-type TenantForCertificates = Pick<TenantDoc, "_id" | "slug" | "name" | "authority" | "regionCode" | "districts" | "settings">;
+type TenantForCertificates = Pick<
+  TenantDoc,
+  "_id" | "slug" | "name" | "authority" | "regionCode" | "districts" | "settings"
+>;
 
 async function loadTenant(tenantId: Types.ObjectId): Promise<TenantForCertificates | null> {
   return Tenant.findOne({ _id: tenantId })
@@ -114,7 +126,13 @@ export async function loadCertificateSeal({ tenantId }: TenantScope): Promise<Bu
   const seal: unknown = doc?.settings?.certificateSealPng;
   if (Buffer.isBuffer(seal) && seal.length > 0) return seal;
   // The driver may hand back a BSON Binary.
-  if (seal && typeof seal === "object" && "buffer" in seal && seal.buffer instanceof Uint8Array && seal.buffer.length > 0) {
+  if (
+    seal &&
+    typeof seal === "object" &&
+    "buffer" in seal &&
+    seal.buffer instanceof Uint8Array &&
+    seal.buffer.length > 0
+  ) {
     return Buffer.from(seal.buffer);
   }
   return null;
@@ -128,7 +146,9 @@ export function verificationUrl(code: string): string {
 // Issue
 
 /** The Step 4 marker (models/assessment.ts `PendingCertificate`), read defensively. */
-function pendingOf(app: Pick<AssessmentDoc, "pendingCertificate" | "workflow">): { level: string; issuedAt: Date | null; certifiedBy: Types.ObjectId | null } | null {
+function pendingOf(
+  app: Pick<AssessmentDoc, "pendingCertificate" | "workflow">,
+): { level: string; issuedAt: Date | null; certifiedBy: Types.ObjectId | null } | null {
   const marker = app.pendingCertificate;
   if (marker && typeof marker.level === "string" && marker.level) {
     const issuedAt = marker.issuedAt ? new Date(marker.issuedAt) : null;
@@ -139,8 +159,14 @@ function pendingOf(app: Pick<AssessmentDoc, "pendingCertificate" | "workflow">):
     };
   }
   // A certified application without the marker (older data): the level is in the workflow snapshot.
-  const context: unknown = app.workflow && typeof app.workflow === "object" ? app.workflow.context : null;
-  if (context && typeof context === "object" && "reportedLevel" in context && typeof context.reportedLevel === "string") {
+  const context: unknown =
+    app.workflow && typeof app.workflow === "object" ? app.workflow.context : null;
+  if (
+    context &&
+    typeof context === "object" &&
+    "reportedLevel" in context &&
+    typeof context.reportedLevel === "string"
+  ) {
     return { level: context.reportedLevel, issuedAt: null, certifiedBy: null };
   }
   return null;
@@ -150,8 +176,10 @@ function isCertifiedState(state: string): boolean {
   return CERTIFIED_STATES.some((s) => s === state);
 }
 
-export type IssueError = "applicationNotFound" | "notCertified" | "enterpriseNotFound" | "tenantNotFound";
-export type IssueResult = { ok: true; certificate: CertificateRecord; created: boolean } | { ok: false; error: IssueError };
+export type IssueError =
+  "applicationNotFound" | "notCertified" | "enterpriseNotFound" | "tenantNotFound";
+export type IssueResult =
+  { ok: true; certificate: CertificateRecord; created: boolean } | { ok: false; error: IssueError };
 
 /**
  * Issues the certificate of a certified application; idempotent (a second or concurrent call
@@ -165,7 +193,10 @@ export async function issueCertificateForApplication({
 }: TenantScope & { applicationId: string | Types.ObjectId; now?: Date }): Promise<IssueResult> {
   const appId = oid(applicationId);
   if (!appId) return { ok: false, error: "applicationNotFound" };
-  const existing = await Certificate.findOne({ tenantId, applicationId: appId }).lean<CertificateRecord>();
+  const existing = await Certificate.findOne({
+    tenantId,
+    applicationId: appId,
+  }).lean<CertificateRecord>();
   if (existing) return { ok: true, certificate: existing, created: false };
   const app = await Assessment.findOne({ tenantId, _id: appId }).lean<AssessmentDoc>();
   if (!app) return { ok: false, error: "applicationNotFound" };
@@ -192,7 +223,10 @@ export async function issueCertificateForApplication({
     enterpriseId: enterprise._id,
     year: scope,
     level: pending.level,
-    levelName: { zh: level?.name.zh ?? pending.level, en: level?.name.en ?? level?.name.zh ?? pending.level },
+    levelName: {
+      zh: level?.name.zh ?? pending.level,
+      en: level?.name.en ?? level?.name.zh ?? pending.level,
+    },
     enterprise: {
       name: enterprise.name,
       creditCode: enterprise.creditCode,
@@ -216,16 +250,29 @@ export async function issueCertificateForApplication({
   let seq = (last?.seq ?? 0) + 1;
   for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
     const seqKey = `certno:${String(tenantId)}:${scope}:${seq}`;
-    const number = formatCertificateNumber(settings.pattern, { year, seq, region: tenant.regionCode });
+    const number = formatCertificateNumber(settings.pattern, {
+      year,
+      seq,
+      region: tenant.regionCode,
+    });
     let created: CertificateRecord;
     try {
-      const doc = await Certificate.create({ ...base, seq, seqKey, number, verifyCode: newVerifyCode() });
+      const doc = await Certificate.create({
+        ...base,
+        seq,
+        seqKey,
+        number,
+        verifyCode: newVerifyCode(),
+      });
       created = doc.toObject<CertificateRecord>();
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       // Which unique key refused us? The application (someone issued it first), the sequence
       // position (someone took this number: try the next), or — practically never — the code.
-      const mine = await Certificate.findOne({ tenantId, applicationId: appId }).lean<CertificateRecord>();
+      const mine = await Certificate.findOne({
+        tenantId,
+        applicationId: appId,
+      }).lean<CertificateRecord>();
       if (mine) return { ok: true, certificate: mine, created: false };
       const taken =
         (await Certificate.exists({ seqKey }).setOptions({ crossTenant: true })) !== null ||
@@ -238,12 +285,18 @@ export async function issueCertificateForApplication({
       action: "certificate.issued",
       actor: null,
       target: { type: "certificate", id: String(created._id), label: created.number },
-      details: { applicationId: String(appId), level: created.level, enterpriseId: String(created.enterpriseId) },
+      details: {
+        applicationId: String(appId),
+        level: created.level,
+        enterpriseId: String(created.enterpriseId),
+      },
       at: now,
     });
     return { ok: true, certificate: created, created: true };
   }
-  throw new Error(`no free certificate number after ${MAX_NUMBER_ATTEMPTS} attempts (tenant ${String(tenantId)}, year ${scope})`);
+  throw new Error(
+    `no free certificate number after ${MAX_NUMBER_ATTEMPTS} attempts (tenant ${String(tenantId)}, year ${scope})`,
+  );
 }
 
 /** How far back the crash-safety job looks: a certification it missed for longer is not a crash. */
@@ -254,10 +307,16 @@ export const PENDING_LOOKBACK_DAYS = 90;
  * have no certificate. The application document is only read (its `pendingCertificate` marker
  * stays as Step 4 wrote it), so issuing never races a workflow write.
  */
-export async function issuePendingCertificates({ now = new Date(), limit = 500 }: { now?: Date; limit?: number } = {}): Promise<{ issued: number; failed: number }> {
+export async function issuePendingCertificates({
+  now = new Date(),
+  limit = 500,
+}: { now?: Date; limit?: number } = {}): Promise<{ issued: number; failed: number }> {
   await connectDb();
   const since = addDays(now, -PENDING_LOOKBACK_DAYS);
-  const apps = await Assessment.find({ state: { $in: [...CERTIFIED_STATES] }, "pendingCertificate.issuedAt": { $gte: since } })
+  const apps = await Assessment.find({
+    state: { $in: [...CERTIFIED_STATES] },
+    "pendingCertificate.issuedAt": { $gte: since },
+  })
     .setOptions({ crossTenant: true })
     .select({ tenantId: 1 })
     .limit(limit)
@@ -273,15 +332,25 @@ export async function issuePendingCertificates({ now = new Date(), limit = 500 }
   for (const app of apps) {
     if (done.has(String(app._id))) continue;
     try {
-      const result = await issueCertificateForApplication({ tenantId: app.tenantId, applicationId: app._id, now });
+      const result = await issueCertificateForApplication({
+        tenantId: app.tenantId,
+        applicationId: app._id,
+        now,
+      });
       if (result.ok && result.created) issued += 1;
       if (!result.ok) {
         failed += 1;
-        logger.warn({ applicationId: String(app._id), error: result.error }, "pending certificate not issued");
+        logger.warn(
+          { applicationId: String(app._id), error: result.error },
+          "pending certificate not issued",
+        );
       }
     } catch (error) {
       failed += 1;
-      logger.error({ err: error, applicationId: String(app._id) }, "issuing a pending certificate failed");
+      logger.error(
+        { err: error, applicationId: String(app._id) },
+        "issuing a pending certificate failed",
+      );
     }
   }
   return { issued, failed };
@@ -290,7 +359,10 @@ export async function issuePendingCertificates({ now = new Date(), limit = 500 }
 // ---------------------------------------------------------------------------------------------
 // Read
 
-export async function getCertificate({ tenantId, id }: TenantScope & { id: string | Types.ObjectId }): Promise<CertificateRecord | null> {
+export async function getCertificate({
+  tenantId,
+  id,
+}: TenantScope & { id: string | Types.ObjectId }): Promise<CertificateRecord | null> {
   const _id = oid(id);
   if (!_id) return null;
   return Certificate.findOne({ tenantId, _id }).lean<CertificateRecord>();
@@ -305,11 +377,21 @@ export async function getCertificateForApplication({
   return Certificate.findOne({ tenantId, applicationId: appId }).lean<CertificateRecord>();
 }
 
-export type CertificateViewer = { enterpriseId: Types.ObjectId | null; permissions: readonly Permission[] };
+export type CertificateViewer = {
+  enterpriseId: Types.ObjectId | null;
+  permissions: readonly Permission[];
+};
 
-export function canSeeCertificate(viewer: CertificateViewer, cert: Pick<CertificateDoc, "enterpriseId">): boolean {
+export function canSeeCertificate(
+  viewer: CertificateViewer,
+  cert: Pick<CertificateDoc, "enterpriseId">,
+): boolean {
   if (viewer.permissions.includes("read:certificate:any")) return true;
-  return viewer.permissions.includes("read:certificate:own") && viewer.enterpriseId !== null && viewer.enterpriseId.equals(cert.enterpriseId);
+  return (
+    viewer.permissions.includes("read:certificate:own") &&
+    viewer.enterpriseId !== null &&
+    viewer.enterpriseId.equals(cert.enterpriseId)
+  );
 }
 
 /** The certificate if the viewer may see it; otherwise null, so the route answers 404 and ids do not leak. */
@@ -345,11 +427,20 @@ function statusClause(status: CertificateStatus, now: Date): Record<string, unkn
     case "revoked":
       return { status: "revoked" };
     case "expired":
-      return { $or: [{ status: "expired" }, { status: { $in: ["active", "suspended"] }, validUntil: { $lt: now } }] };
+      return {
+        $or: [
+          { status: "expired" },
+          { status: { $in: ["active", "suspended"] }, validUntil: { $lt: now } },
+        ],
+      };
   }
 }
 
-function filterOf(tenantId: Types.ObjectId, f: CertificateFilters, now: Date): Record<string, unknown> & TenantScope {
+function filterOf(
+  tenantId: Types.ObjectId,
+  f: CertificateFilters,
+  now: Date,
+): Record<string, unknown> & TenantScope {
   const filter: Record<string, unknown> & TenantScope = { tenantId };
   const and: Array<Record<string, unknown>> = [];
   if (f.enterpriseId) filter.enterpriseId = f.enterpriseId;
@@ -401,7 +492,18 @@ const LIST_FIELDS = {
   status: 1,
 } as const;
 
-type ListDoc = Pick<CertificateDoc, "_id" | "number" | "enterpriseId" | "enterprise" | "level" | "levelName" | "issuedAt" | "validUntil" | "status">;
+type ListDoc = Pick<
+  CertificateDoc,
+  | "_id"
+  | "number"
+  | "enterpriseId"
+  | "enterprise"
+  | "level"
+  | "levelName"
+  | "issuedAt"
+  | "validUntil"
+  | "status"
+>;
 
 function listItem(doc: ListDoc, now: Date): CertificateListItem {
   return {
@@ -429,7 +531,12 @@ export async function listCertificates({
   page = 1,
   pageSize = 20,
   now = new Date(),
-}: TenantScope & { filters?: CertificateFilters; page?: number; pageSize?: number; now?: Date }): Promise<{
+}: TenantScope & {
+  filters?: CertificateFilters;
+  page?: number;
+  pageSize?: number;
+  now?: Date;
+}): Promise<{
   items: CertificateListItem[];
   total: number;
   page: number;
@@ -451,11 +558,17 @@ export async function listCertificates({
 }
 
 /** The levels that occur on this tenant's certificates, for the level filter. */
-export async function listCertificateLevels({ tenantId }: TenantScope): Promise<Array<{ key: string; name: { zh: string; en: string } }>> {
-  const keys = (await Certificate.distinct("level", { tenantId })).filter((k): k is string => typeof k === "string").sort();
+export async function listCertificateLevels({
+  tenantId,
+}: TenantScope): Promise<Array<{ key: string; name: { zh: string; en: string } }>> {
+  const keys = (await Certificate.distinct("level", { tenantId }))
+    .filter((k): k is string => typeof k === "string")
+    .sort();
   const named = await Promise.all(
     keys.map(async (key) => {
-      const one = await Certificate.findOne({ tenantId, level: key }).select({ levelName: 1 }).lean<{ levelName: { zh: string; en: string } }>();
+      const one = await Certificate.findOne({ tenantId, level: key })
+        .select({ levelName: 1 })
+        .lean<{ levelName: { zh: string; en: string } }>();
       return { key, name: one?.levelName ?? { zh: key, en: key } };
     }),
   );
@@ -532,10 +645,18 @@ export type PublicCertificate = {
 };
 
 /** Cross-tenant by design: the code alone identifies a certificate. Unknown or malformed → null. */
-export async function verifyCertificate({ code, now = new Date() }: { code: string; now?: Date }): Promise<PublicCertificate | null> {
+export async function verifyCertificate({
+  code,
+  now = new Date(),
+}: {
+  code: string;
+  now?: Date;
+}): Promise<PublicCertificate | null> {
   if (!VERIFY_CODE_PATTERN.test(code)) return null;
   await connectDb();
-  const doc = await Certificate.findOne({ verifyCode: code }).setOptions({ crossTenant: true }).lean<CertificateRecord>();
+  const doc = await Certificate.findOne({ verifyCode: code })
+    .setOptions({ crossTenant: true })
+    .lean<CertificateRecord>();
   if (!doc) return null;
   const status = effectiveStatus(doc, now);
   return {
@@ -552,15 +673,26 @@ export async function verifyCertificate({ code, now = new Date() }: { code: stri
     validUntil: doc.validUntil.toISOString(),
     suspendedAt: status === "suspended" && doc.suspendedAt ? doc.suspendedAt.toISOString() : null,
     revokedAt: status === "revoked" && doc.revokedAt ? doc.revokedAt.toISOString() : null,
-    reason: status === "revoked" ? doc.revokedReason : status === "suspended" ? doc.suspendedReason : null,
+    reason:
+      status === "revoked"
+        ? doc.revokedReason
+        : status === "suspended"
+          ? doc.suspendedReason
+          : null,
   };
 }
 
 /** The certificate behind a public code (for the public PDF). */
-export async function findCertificateByCode({ code }: { code: string }): Promise<CertificateRecord | null> {
+export async function findCertificateByCode({
+  code,
+}: {
+  code: string;
+}): Promise<CertificateRecord | null> {
   if (!VERIFY_CODE_PATTERN.test(code)) return null;
   await connectDb();
-  return Certificate.findOne({ verifyCode: code }).setOptions({ crossTenant: true }).lean<CertificateRecord>();
+  return Certificate.findOne({ verifyCode: code })
+    .setOptions({ crossTenant: true })
+    .lean<CertificateRecord>();
 }
 
 /** Public endpoints: per client IP, verification page + JSON + PDF together. */
@@ -583,15 +715,39 @@ export async function hitVerifyRateLimit(ip: string, now = Date.now()): Promise<
 
 export type StatusChange = "suspend" | "reinstate" | "revoke";
 
-const CHANGES: Record<StatusChange, { from: readonly CertificateStatus[]; to: CertificateStatus; action: CertificateHistoryAction; template: string }> = {
-  suspend: { from: ["active"], to: "suspended", action: "suspended", template: "certificate-suspended" },
-  reinstate: { from: ["suspended"], to: "active", action: "reinstated", template: "certificate-reinstated" },
+const CHANGES: Record<
+  StatusChange,
+  {
+    from: readonly CertificateStatus[];
+    to: CertificateStatus;
+    action: CertificateHistoryAction;
+    template: string;
+  }
+> = {
+  suspend: {
+    from: ["active"],
+    to: "suspended",
+    action: "suspended",
+    template: "certificate-suspended",
+  },
+  reinstate: {
+    from: ["suspended"],
+    to: "active",
+    action: "reinstated",
+    template: "certificate-reinstated",
+  },
   // An expired certificate can still be revoked (e.g. fraud found later): the block on new applications matters.
-  revoke: { from: ["active", "suspended", "expired"], to: "revoked", action: "revoked", template: "certificate-revoked" },
+  revoke: {
+    from: ["active", "suspended", "expired"],
+    to: "revoked",
+    action: "revoked",
+    template: "certificate-revoked",
+  },
 };
 
 export type StatusChangeError = "notFound" | "reasonRequired" | "invalidState" | "conflict";
-export type StatusChangeResult = { ok: true; certificate: CertificateRecord } | { ok: false; error: StatusChangeError };
+export type StatusChangeResult =
+  { ok: true; certificate: CertificateRecord } | { ok: false; error: StatusChangeError };
 
 export const REASON_MAX = 2000;
 
@@ -618,7 +774,8 @@ export async function changeCertificateStatus({
   if (!text || text.length > REASON_MAX) return { ok: false, error: "reasonRequired" };
   const cert = await getCertificate({ tenantId, id });
   if (!cert) return { ok: false, error: "notFound" };
-  if (expectedVersion !== undefined && expectedVersion !== cert.version) return { ok: false, error: "conflict" };
+  if (expectedVersion !== undefined && expectedVersion !== cert.version)
+    return { ok: false, error: "conflict" };
   const rule = CHANGES[change];
   if (!rule.from.includes(effectiveStatus(cert, now))) return { ok: false, error: "invalidState" };
 
@@ -626,10 +783,21 @@ export async function changeCertificateStatus({
   if (change === "suspend") Object.assign(set, { suspendedAt: now, suspendedReason: text });
   if (change === "reinstate") Object.assign(set, { suspendedAt: null, suspendedReason: "" });
   if (change === "revoke") {
-    const months = certificateSettings((await loadTenant(tenantId))?.settings).revocationBlockMonths;
-    Object.assign(set, { revokedAt: now, revokedReason: text, blockedUntil: months > 0 ? addMonths(now, months) : null });
+    const months = certificateSettings(
+      (await loadTenant(tenantId))?.settings,
+    ).revocationBlockMonths;
+    Object.assign(set, {
+      revokedAt: now,
+      revokedReason: text,
+      blockedUntil: months > 0 ? addMonths(now, months) : null,
+    });
   }
-  const entry: CertificateHistoryEntry = { at: now, actorId: actor.id, action: rule.action, reason: text };
+  const entry: CertificateHistoryEntry = {
+    at: now,
+    actorId: actor.id,
+    action: rule.action,
+    reason: text,
+  };
   const won = await casUpdate(
     Certificate,
     { _id: cert._id, tenantId, expectedVersion: cert.version, extra: { status: cert.status } },
@@ -653,21 +821,30 @@ export async function changeCertificateStatus({
     template: rule.template,
     // One mail per change: the version makes a later suspension of the same certificate a new mail.
     key: `${rule.action}:v${updated.version}`,
-    data: { reason: text, blockedUntil: updated.blockedUntil ? updated.blockedUntil.toISOString() : null },
+    data: {
+      reason: text,
+      blockedUntil: updated.blockedUntil ? updated.blockedUntil.toISOString() : null,
+    },
     now,
   });
   return { ok: true, certificate: updated };
 }
 
-export const suspendCertificate = (input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">) =>
-  changeCertificateStatus({ ...input, change: "suspend" });
-export const reinstateCertificate = (input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">) =>
-  changeCertificateStatus({ ...input, change: "reinstate" });
-export const revokeCertificate = (input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">) =>
-  changeCertificateStatus({ ...input, change: "revoke" });
+export const suspendCertificate = (
+  input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">,
+) => changeCertificateStatus({ ...input, change: "suspend" });
+export const reinstateCertificate = (
+  input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">,
+) => changeCertificateStatus({ ...input, change: "reinstate" });
+export const revokeCertificate = (
+  input: Omit<Parameters<typeof changeCertificateStatus>[0], "change">,
+) => changeCertificateStatus({ ...input, change: "revoke" });
 
 /** Which changes the current state allows (for the detail page's forms). */
-export function allowedChanges(cert: Pick<CertificateDoc, "status" | "validUntil">, now = new Date()): StatusChange[] {
+export function allowedChanges(
+  cert: Pick<CertificateDoc, "status" | "validUntil">,
+  now = new Date(),
+): StatusChange[] {
   const status = effectiveStatus(cert, now);
   return (Object.keys(CHANGES) as StatusChange[]).filter((c) => CHANGES[c].from.includes(status));
 }
@@ -688,22 +865,38 @@ export async function isBlockedFromApplying({
   enterpriseId,
   now = new Date(),
 }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }): Promise<ApplicationBlock> {
-  const doc = await Certificate.findOne({ tenantId, enterpriseId, status: "revoked", blockedUntil: { $gt: now } })
+  const doc = await Certificate.findOne({
+    tenantId,
+    enterpriseId,
+    status: "revoked",
+    blockedUntil: { $gt: now },
+  })
     .sort({ blockedUntil: -1 })
     .select({ blockedUntil: 1, number: 1, revokedReason: 1 })
     .lean<{ _id: Types.ObjectId; blockedUntil: Date; number: string; revokedReason: string }>();
   if (!doc) return { blocked: false };
-  return { blocked: true, until: doc.blockedUntil, certificateId: String(doc._id), number: doc.number, reason: doc.revokedReason };
+  return {
+    blocked: true,
+    until: doc.blockedUntil,
+    certificateId: String(doc._id),
+    number: doc.number,
+    reason: doc.revokedReason,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Renewal
 
-export type RenewalError = "notFound" | "revoked" | "tooEarly" | "blocked" | "renewalExists" | StartError;
-export type RenewalResult = { ok: true; applicationId: string; created: boolean } | { ok: false; error: RenewalError };
+export type RenewalError =
+  "notFound" | "revoked" | "tooEarly" | "blocked" | "renewalExists" | StartError;
+export type RenewalResult =
+  { ok: true; applicationId: string; created: boolean } | { ok: false; error: RenewalError };
 
 /** From when a renewal may start: `certificateRenewalMonths` before the end of validity. */
-export function renewalOpensAt(cert: Pick<CertificateDoc, "validUntil">, renewalMonths: number): Date {
+export function renewalOpensAt(
+  cert: Pick<CertificateDoc, "validUntil">,
+  renewalMonths: number,
+): Date {
   return addMonths(cert.validUntil, -renewalMonths);
 }
 
@@ -719,15 +912,23 @@ export async function startRenewal({
   actor,
   ip,
   now = new Date(),
-}: TenantScope & { certificateId: string; enterpriseId: Types.ObjectId; actor: AssessmentActor; ip?: string; now?: Date }): Promise<RenewalResult> {
+}: TenantScope & {
+  certificateId: string;
+  enterpriseId: Types.ObjectId;
+  actor: AssessmentActor;
+  ip?: string;
+  now?: Date;
+}): Promise<RenewalResult> {
   const cert = await getCertificate({ tenantId, id: certificateId });
   if (!cert || !cert.enterpriseId.equals(enterpriseId)) return { ok: false, error: "notFound" };
-  if (cert.renewalApplicationId) return { ok: true, applicationId: String(cert.renewalApplicationId), created: false };
+  if (cert.renewalApplicationId)
+    return { ok: true, applicationId: String(cert.renewalApplicationId), created: false };
   const status = effectiveStatus(cert, now);
   if (status === "revoked") return { ok: false, error: "revoked" };
   const settings = certificateSettings((await loadTenant(tenantId))?.settings);
   if (now < renewalOpensAt(cert, settings.renewalMonths)) return { ok: false, error: "tooEarly" };
-  if ((await isBlockedFromApplying({ tenantId, enterpriseId, now })).blocked) return { ok: false, error: "blocked" };
+  if ((await isBlockedFromApplying({ tenantId, enterpriseId, now })).blocked)
+    return { ok: false, error: "blocked" };
 
   const started = await startAssessment({
     tenantId,
@@ -755,7 +956,12 @@ export async function startRenewal({
   };
   await casUpdate(
     Certificate,
-    { _id: cert._id, tenantId, expectedVersion: cert.version, extra: { renewalApplicationId: null } },
+    {
+      _id: cert._id,
+      tenantId,
+      expectedVersion: cert.version,
+      extra: { renewalApplicationId: null },
+    },
     { $set: { renewalApplicationId: applicationId }, $push: { history: entry } },
   );
   await recordAudit({
@@ -773,7 +979,10 @@ export async function startRenewal({
 // ---------------------------------------------------------------------------------------------
 // Emails
 
-async function enterpriseAdmins({ tenantId, enterpriseId }: TenantScope & { enterpriseId: Types.ObjectId }) {
+async function enterpriseAdmins({
+  tenantId,
+  enterpriseId,
+}: TenantScope & { enterpriseId: Types.ObjectId }) {
   const memberships = await Membership.find({ tenantId, enterpriseId, role: "enterprise_admin" })
     .select({ userId: 1 })
     .lean<Array<{ userId: Types.ObjectId }>>();
@@ -834,13 +1043,21 @@ export type LifecycleRun = { expired: number; reminders: number };
  * safe with several runners: each change is a compare-and-set (one runner wins), and every email
  * has an idempotency key per certificate, threshold and recipient.
  */
-export async function runCertificateLifecycle({ now = new Date() }: { now?: Date } = {}): Promise<LifecycleRun> {
+export async function runCertificateLifecycle({
+  now = new Date(),
+}: { now?: Date } = {}): Promise<LifecycleRun> {
   await connectDb();
   const run: LifecycleRun = { expired: 0, reminders: 0 };
-  const tenants = await Tenant.find({}).select({ settings: 1 }).lean<Array<Pick<TenantDoc, "_id" | "settings">>>();
+  const tenants = await Tenant.find({})
+    .select({ settings: 1 })
+    .lean<Array<Pick<TenantDoc, "_id" | "settings">>>();
   for (const tenant of tenants) {
     const tenantId = tenant._id;
-    const due = await Certificate.find({ tenantId, status: { $in: ["active", "suspended"] }, validUntil: { $lt: now } })
+    const due = await Certificate.find({
+      tenantId,
+      status: { $in: ["active", "suspended"] },
+      validUntil: { $lt: now },
+    })
       .limit(1000)
       .lean<CertificateRecord[]>();
     for (const cert of due) if (await expireOne(cert, now)) run.expired += 1;
@@ -848,7 +1065,11 @@ export async function runCertificateLifecycle({ now = new Date() }: { now?: Date
     const thresholds = certificateSettings(tenant.settings).reminderDays;
     const widest = thresholds[0];
     if (widest === undefined) continue;
-    const soon = await Certificate.find({ tenantId, status: "active", validUntil: { $gte: now, $lte: addDays(now, widest) } })
+    const soon = await Certificate.find({
+      tenantId,
+      status: "active",
+      validUntil: { $gte: now, $lte: addDays(now, widest) },
+    })
       .limit(5000)
       .lean<CertificateRecord[]>();
     for (const cert of soon) if (await remindOne(cert, thresholds, now)) run.reminders += 1;
@@ -860,7 +1081,12 @@ async function expireOne(cert: CertificateRecord, now: Date): Promise<boolean> {
   const entry: CertificateHistoryEntry = { at: now, actorId: null, action: "expired", reason: "" };
   const won = await casUpdate(
     Certificate,
-    { _id: cert._id, tenantId: cert.tenantId, expectedVersion: cert.version, extra: { status: cert.status } },
+    {
+      _id: cert._id,
+      tenantId: cert.tenantId,
+      expectedVersion: cert.version,
+      extra: { status: cert.status },
+    },
     { $set: { status: "expired", expiredAt: now }, $push: { history: entry } },
   );
   if (!won) return false;
@@ -871,7 +1097,13 @@ async function expireOne(cert: CertificateRecord, now: Date): Promise<boolean> {
     details: { validUntil: cert.validUntil.toISOString() },
     at: now,
   });
-  await notifyEnterprise({ certificate: cert, template: "certificate-expired", key: "expired", data: {}, now });
+  await notifyEnterprise({
+    certificate: cert,
+    template: "certificate-expired",
+    key: "expired",
+    data: {},
+    now,
+  });
   return true;
 }
 
@@ -879,7 +1111,11 @@ async function expireOne(cert: CertificateRecord, now: Date): Promise<boolean> {
  * Sends the reminder of the nearest threshold crossed and not yet sent. Thresholds crossed while
  * the job was down are marked as sent with it, so a late run sends one mail, not several.
  */
-async function remindOne(cert: CertificateRecord, thresholds: readonly number[], now: Date): Promise<boolean> {
+async function remindOne(
+  cert: CertificateRecord,
+  thresholds: readonly number[],
+  now: Date,
+): Promise<boolean> {
   const msLeft = cert.validUntil.getTime() - now.getTime();
   const crossed = thresholds.filter((d) => msLeft <= d * 24 * 60 * 60 * 1000);
   const unsent = crossed.filter((d) => !cert.remindersSent.includes(d));
@@ -893,11 +1129,27 @@ async function remindOne(cert: CertificateRecord, thresholds: readonly number[],
     data: { daysBefore: nearest, renewalPath: `/certificates/${String(cert._id)}` },
     now,
   });
-  const entry: CertificateHistoryEntry = { at: now, actorId: null, action: "reminder", reason: "", details: { daysBefore: nearest } };
+  const entry: CertificateHistoryEntry = {
+    at: now,
+    actorId: null,
+    action: "reminder",
+    reason: "",
+    details: { daysBefore: nearest },
+  };
   const won = await casUpdate(
     Certificate,
-    { _id: cert._id, tenantId: cert.tenantId, expectedVersion: cert.version, extra: { status: "active" } },
-    { $set: { remindersSent: [...new Set([...cert.remindersSent, ...crossed])].sort((a, b) => b - a) }, $push: { history: entry } },
+    {
+      _id: cert._id,
+      tenantId: cert.tenantId,
+      expectedVersion: cert.version,
+      extra: { status: "active" },
+    },
+    {
+      $set: {
+        remindersSent: [...new Set([...cert.remindersSent, ...crossed])].sort((a, b) => b - a),
+      },
+      $push: { history: entry },
+    },
   );
   return won;
 }
@@ -918,11 +1170,23 @@ export type CertificateDetail = CertificateListItem & {
   verifyUrl: string;
   /** Same page on this host (the link on our pages; `verifyUrl` is what the QR code and emails carry). */
   verifyPath: string;
-  history: Array<{ at: string; actorId: string | null; actorName: string; action: CertificateHistoryAction; reason: string; details: Record<string, unknown> }>;
+  history: Array<{
+    at: string;
+    actorId: string | null;
+    actorName: string;
+    action: CertificateHistoryAction;
+    reason: string;
+    details: Record<string, unknown>;
+  }>;
 };
 
-export async function certificateDetail(cert: CertificateRecord, now = new Date()): Promise<CertificateDetail> {
-  const actorIds = [...new Set(cert.history.flatMap((h) => (h.actorId ? [String(h.actorId)] : [])))];
+export async function certificateDetail(
+  cert: CertificateRecord,
+  now = new Date(),
+): Promise<CertificateDetail> {
+  const actorIds = [
+    ...new Set(cert.history.flatMap((h) => (h.actorId ? [String(h.actorId)] : []))),
+  ];
   const users = actorIds.length
     ? await User.find({ _id: { $in: actorIds.map((id) => new Types.ObjectId(id)) } })
         .select({ name: 1 })

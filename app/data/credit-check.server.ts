@@ -9,9 +9,11 @@ import type { Types } from "mongoose";
 import type { CreditListing } from "~/workflows/grading.machine";
 import type { TenantScope } from "./ids.server";
 
-export async function isCreditListed(_input: TenantScope & {
-  enterpriseId: Types.ObjectId;
-  creditCode: string;
-}): Promise<CreditListing | null> {
+export async function isCreditListed(
+  _input: TenantScope & {
+    enterpriseId: Types.ObjectId;
+    creditCode: string;
+  },
+): Promise<CreditListing | null> {
   return null;
 }

@@ -55,7 +55,12 @@ export type HistoryView = {
   reason: string | null;
 };
 
-export type DeadlinesView = { acceptBy?: string; reviewBy?: string; rectifyBy?: string; noticeEndsAt?: string };
+export type DeadlinesView = {
+  acceptBy?: string;
+  reviewBy?: string;
+  rectifyBy?: string;
+  noticeEndsAt?: string;
+};
 
 function deadlinesView(d: AssessmentDoc["deadlines"]): DeadlinesView {
   const out: DeadlinesView = {};
@@ -66,7 +71,10 @@ function deadlinesView(d: AssessmentDoc["deadlines"]): DeadlinesView {
   return out;
 }
 
-async function levelsOf(tenantId: Types.ObjectId, rubricVersionId: Types.ObjectId): Promise<{ levels: LevelView[]; title: LocalizedText } | null> {
+async function levelsOf(
+  tenantId: Types.ObjectId,
+  rubricVersionId: Types.ObjectId,
+): Promise<{ levels: LevelView[]; title: LocalizedText } | null> {
   const loaded = await getRubricVersion({ tenantId, id: rubricVersionId });
   if (!loaded) return null;
   return {
@@ -76,11 +84,16 @@ async function levelsOf(tenantId: Types.ObjectId, rubricVersionId: Types.ObjectI
 }
 
 async function tenantSettings(tenantId: Types.ObjectId): Promise<TenantSettings | null> {
-  const t = await Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>();
+  const t = await Tenant.findOne({ _id: tenantId })
+    .select({ settings: 1 })
+    .lean<{ settings: TenantSettings }>();
   return t?.settings ?? null;
 }
 
-function historyView(doc: Pick<AssessmentDoc, "history">, names: Record<string, string>): HistoryView[] {
+function historyView(
+  doc: Pick<AssessmentDoc, "history">,
+  names: Record<string, string>,
+): HistoryView[] {
   return doc.history.map((h) => ({
     at: h.at.toISOString(),
     actorName: h.actorId ? (names[String(h.actorId)] ?? "") : "",
@@ -93,12 +106,17 @@ function historyView(doc: Pick<AssessmentDoc, "history">, names: Record<string, 
 }
 
 /** The workflow state of a stored application as the UI needs it; null when it cannot be resumed. */
-function snapshotOrNull(doc: AssessmentDoc, settings: TenantSettings): { snapshot: GradingSnapshot | null; error: MessageKey | null } {
+function snapshotOrNull(
+  doc: AssessmentDoc,
+  settings: TenantSettings,
+): { snapshot: GradingSnapshot | null; error: MessageKey | null } {
   try {
     return { snapshot: snapshotOfApplication(doc, settings), error: null };
   } catch (error) {
-    if (error instanceof GradingVersionMismatchError) return { snapshot: null, error: "workflow.errors.outdated" };
-    if (error instanceof GradingSnapshotError) return { snapshot: null, error: "workflow.errors.damaged" };
+    if (error instanceof GradingVersionMismatchError)
+      return { snapshot: null, error: "workflow.errors.outdated" };
+    if (error instanceof GradingSnapshotError)
+      return { snapshot: null, error: "workflow.errors.damaged" };
     throw error;
   }
 }
@@ -108,8 +126,13 @@ function snapshotOrNull(doc: AssessmentDoc, settings: TenantSettings): { snapsho
 
 export type ReviewerOption = { id: string; name: string; email: string; conflicted: boolean };
 
-export async function listReviewerOptions({ tenantId, enterpriseId }: TenantScope & { enterpriseId: Types.ObjectId }): Promise<ReviewerOption[]> {
-  const memberships = await Membership.find({ tenantId, role: "reviewer" }).select({ userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>();
+export async function listReviewerOptions({
+  tenantId,
+  enterpriseId,
+}: TenantScope & { enterpriseId: Types.ObjectId }): Promise<ReviewerOption[]> {
+  const memberships = await Membership.find({ tenantId, role: "reviewer" })
+    .select({ userId: 1 })
+    .lean<Array<{ userId: Types.ObjectId }>>();
   if (memberships.length === 0) return [];
   const [users, conflicted] = await Promise.all([
     User.find({ _id: { $in: memberships.map((m) => m.userId) }, disabled: false })
@@ -118,7 +141,12 @@ export async function listReviewerOptions({ tenantId, enterpriseId }: TenantScop
       .lean<Array<{ _id: Types.ObjectId; name: string; email: string }>>(),
     conflictedReviewerIds({ tenantId, enterpriseId }),
   ]);
-  return users.map((u) => ({ id: String(u._id), name: u.name, email: u.email, conflicted: conflicted.includes(String(u._id)) }));
+  return users.map((u) => ({
+    id: String(u._id),
+    name: u.name,
+    email: u.email,
+    conflicted: conflicted.includes(String(u._id)),
+  }));
 }
 
 export type ApplicationPage = NonNullable<Awaited<ReturnType<typeof getApplicationPage>>>;
@@ -137,11 +165,17 @@ export async function getApplicationPage({
   const settings = await tenantSettings(tenantId);
   if (!settings) return null;
   const [enterprise, rubric] = await Promise.all([
-    Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ name: 1, creditCode: 1 }).lean<{ name: string; creditCode: string }>(),
+    Enterprise.findOne({ tenantId, _id: doc.enterpriseId })
+      .select({ name: 1, creditCode: 1 })
+      .lean<{ name: string; creditCode: string }>(),
     levelsOf(tenantId, doc.rubricVersionId),
   ]);
   const reviewerIds = (doc.reviewerIds ?? []).map(String);
-  const names = await editorNames([...doc.history.map((h) => h.actorId), ...reviewerIds, doc.review?.report?.by ?? null]);
+  const names = await editorNames([
+    ...doc.history.map((h) => h.actorId),
+    ...reviewerIds,
+    doc.review?.report?.by ?? null,
+  ]);
   const { snapshot, error } = snapshotOrNull(doc, settings);
 
   const candidates = snapshot
@@ -154,22 +188,43 @@ export async function getApplicationPage({
       )
     : [];
   const preview = snapshot
-    ? await previewBlockedReasons({ tenantId, doc, settings, snapshot, member, types: candidates, now })
+    ? await previewBlockedReasons({
+        tenantId,
+        doc,
+        settings,
+        snapshot,
+        member,
+        types: candidates,
+        now,
+      })
     : { byType: {}, byLevel: {}, facts: null };
   const clean = (reasons: BlockReason[] | undefined) => reasons ?? [];
-  const actions = candidates.map((type) => ({ type, blocked: type === "SUBMIT" ? [] : clean(preview.byType[type]) }));
+  const actions = candidates.map((type) => ({
+    type,
+    blocked: type === "SUBMIT" ? [] : clean(preview.byType[type]),
+  }));
   const levelViews = rubric?.levels ?? [];
-  const levelName = (key: string | null) => (key ? (levelViews.find((l) => l.key === key)?.name ?? { zh: key, en: key }) : null);
+  const levelName = (key: string | null) =>
+    key ? (levelViews.find((l) => l.key === key)?.name ?? { zh: key, en: key }) : null;
   const offered = offeredLevels(
     levelViews.map((l) => l.key),
     settings,
-  ).map((key) => ({ key, name: levelName(key) ?? { zh: key }, minScore: levelViews.find((l) => l.key === key)?.minScore ?? 0, blocked: clean(preview.byLevel[key]) }));
+  ).map((key) => ({
+    key,
+    name: levelName(key) ?? { zh: key },
+    minScore: levelViews.find((l) => l.key === key)?.minScore ?? 0,
+    blocked: clean(preview.byLevel[key]),
+  }));
 
   const isRegulator = can(member.permissions, "accept:application:any");
-  const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS") ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId }) : [];
+  const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS")
+    ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId })
+    : [];
   const review = doc.review ?? null;
   const deadlines = deadlinesView(doc.deadlines);
-  const overdue = Object.fromEntries(Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()]));
+  const overdue = Object.fromEntries(
+    Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()]),
+  );
 
   return {
     id: String(doc._id),
@@ -196,7 +251,9 @@ export async function getApplicationPage({
     reviewersRequired: snapshot?.context.reviewersRequired ?? settings.reviewersRequired,
     // From the workflow, not from `pendingCertificate` (Step 5 clears that marker once it issued the certificate).
     certification:
-      snapshot && (topStateOf(snapshot) === "certified" || topStateOf(snapshot) === "certifiedLowerLevel") && snapshot.context.reportedLevel
+      snapshot &&
+      (topStateOf(snapshot) === "certified" || topStateOf(snapshot) === "certifiedLowerLevel") &&
+      snapshot.context.reportedLevel
         ? {
             level: snapshot.context.reportedLevel,
             levelName: levelName(snapshot.context.reportedLevel),
@@ -220,7 +277,12 @@ export async function getApplicationPage({
       rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null,
     })),
     objections: isRegulator
-      ? (doc.objections ?? []).map((o) => ({ at: o.at.toISOString(), name: o.name, contact: o.contact, statement: o.statement }))
+      ? (doc.objections ?? []).map((o) => ({
+          at: o.at.toISOString(),
+          name: o.name,
+          contact: o.contact,
+          statement: o.statement,
+        }))
       : [],
     history: historyView(doc, names),
     offeredLevels: offered,
@@ -234,8 +296,12 @@ export async function getApplicationPage({
       : null,
     actions,
     reviewerOptions,
-    canOpenSelfAssessment: can(member.permissions, "read:assessment:any") || can(member.permissions, "read:assessment:own"),
-    canReview: reviewerIds.includes(String(member.user._id)) && can(member.permissions, "review:assessment:assigned"),
+    canOpenSelfAssessment:
+      can(member.permissions, "read:assessment:any") ||
+      can(member.permissions, "read:assessment:own"),
+    canReview:
+      reviewerIds.includes(String(member.user._id)) &&
+      can(member.permissions, "review:assessment:assigned"),
   };
 }
 
@@ -261,7 +327,18 @@ export type ApplicationListItem = {
 
 type ListDoc = Pick<
   AssessmentDoc,
-  "_id" | "enterpriseId" | "cycle" | "state" | "appliedLevel" | "scoreSummary" | "submittedAt" | "updatedAt" | "deadlines" | "reviewerIds" | "rubricVersionId" | "workflow"
+  | "_id"
+  | "enterpriseId"
+  | "cycle"
+  | "state"
+  | "appliedLevel"
+  | "scoreSummary"
+  | "submittedAt"
+  | "updatedAt"
+  | "deadlines"
+  | "reviewerIds"
+  | "rubricVersionId"
+  | "workflow"
 >;
 const LIST_FIELDS = {
   enterpriseId: 1,
@@ -279,14 +356,28 @@ const LIST_FIELDS = {
 
 function isReturnedDraft(doc: Pick<AssessmentDoc, "state" | "workflow">): boolean {
   const value = doc.workflow?.value;
-  return doc.state === "draft" && typeof value === "object" && value !== null && "draft" in value && value.draft === "returned";
+  return (
+    doc.state === "draft" &&
+    typeof value === "object" &&
+    value !== null &&
+    "draft" in value &&
+    value.draft === "returned"
+  );
 }
 
-async function listItems(tenantId: Types.ObjectId, docs: ListDoc[], now: Date): Promise<ApplicationListItem[]> {
-  const enterpriseIds = [...new Set(docs.map((d) => String(d.enterpriseId)))].map((id) => new Types.ObjectId(id));
+async function listItems(
+  tenantId: Types.ObjectId,
+  docs: ListDoc[],
+  now: Date,
+): Promise<ApplicationListItem[]> {
+  const enterpriseIds = [...new Set(docs.map((d) => String(d.enterpriseId)))].map(
+    (id) => new Types.ObjectId(id),
+  );
   const enterprises =
     enterpriseIds.length > 0
-      ? await Enterprise.find({ tenantId, _id: { $in: enterpriseIds } }).select({ name: 1, creditCode: 1 }).lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string }>>()
+      ? await Enterprise.find({ tenantId, _id: { $in: enterpriseIds } })
+          .select({ name: 1, creditCode: 1 })
+          .lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string }>>()
       : [];
   const byId = new Map(enterprises.map((e) => [String(e._id), e]));
   const rubricLevels = new Map<string, LevelView[]>();
@@ -304,12 +395,16 @@ async function listItems(tenantId: Types.ObjectId, docs: ListDoc[], now: Date): 
       state: d.state,
       returned: isReturnedDraft(d),
       appliedLevel: d.appliedLevel,
-      appliedLevelName: d.appliedLevel ? (levels.find((l) => l.key === d.appliedLevel)?.name ?? null) : null,
+      appliedLevelName: d.appliedLevel
+        ? (levels.find((l) => l.key === d.appliedLevel)?.name ?? null)
+        : null,
       score: d.scoreSummary?.score ?? null,
       submittedAt: d.submittedAt ? d.submittedAt.toISOString() : null,
       updatedAt: d.updatedAt.toISOString(),
       deadlines,
-      overdue: Object.fromEntries(Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()])),
+      overdue: Object.fromEntries(
+        Object.entries(deadlines).map(([k, v]) => [k, new Date(v).getTime() < now.getTime()]),
+      ),
       reviewerCount: (d.reviewerIds ?? []).length,
     };
   });
@@ -331,23 +426,42 @@ export async function listApplicationQueues({
   page = 1,
   pageSize = 50,
   now = new Date(),
-}: TenantScope & { queue: ApplicationQueue; q?: string; cycle?: string; page?: number; pageSize?: number; now?: Date }) {
+}: TenantScope & {
+  queue: ApplicationQueue;
+  q?: string;
+  cycle?: string;
+  page?: number;
+  pageSize?: number;
+  now?: Date;
+}) {
   await connectDb();
   const base: Record<string, unknown> & TenantScope = { tenantId, submittedAt: { $ne: null } };
   if (cycle) base.cycle = cycle;
-  const grouped = await Assessment.aggregate<{ _id: string; n: number }>([{ $match: base }, { $group: { _id: "$state", n: { $sum: 1 } } }]);
+  const grouped = await Assessment.aggregate<{ _id: string; n: number }>([
+    { $match: base },
+    { $group: { _id: "$state", n: { $sum: 1 } } },
+  ]);
   const perState = new Map(grouped.map((g) => [g._id, g.n]));
   const counts = Object.fromEntries(
-    APPLICATION_QUEUES.map((queueDef) => [queueDef.key, queueDef.states.reduce((sum: number, s: string) => sum + (perState.get(s) ?? 0), 0)]),
+    APPLICATION_QUEUES.map((queueDef) => [
+      queueDef.key,
+      queueDef.states.reduce((sum: number, s: string) => sum + (perState.get(s) ?? 0), 0),
+    ]),
   ) as Record<ApplicationQueue, number>;
 
   const def = APPLICATION_QUEUES.find((d) => d.key === queue) ?? APPLICATION_QUEUES[0];
-  const filter: Record<string, unknown> & TenantScope = { ...base, state: { $in: [...def.states] } };
+  const filter: Record<string, unknown> & TenantScope = {
+    ...base,
+    state: { $in: [...def.states] },
+  };
   const text = q?.trim() ?? "";
   if (text) {
     const matching = await Enterprise.find({
       tenantId,
-      $or: [{ name: { $regex: escapeRegex(text), $options: "i" } }, { creditCode: { $regex: `^${escapeRegex(text.toUpperCase())}` } }],
+      $or: [
+        { name: { $regex: escapeRegex(text), $options: "i" } },
+        { creditCode: { $regex: `^${escapeRegex(text.toUpperCase())}` } },
+      ],
     })
       .select({ _id: 1 })
       .limit(500)
@@ -357,25 +471,53 @@ export async function listApplicationQueues({
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 100);
   const current = Math.max(1, Math.floor(page));
   // Oldest submission first where a deadline runs from it; otherwise the latest change first.
-  const sort: Record<string, 1 | -1> = queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
+  const sort: Record<string, 1 | -1> =
+    queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
   const [docs, total] = await Promise.all([
-    Assessment.find(filter).sort(sort).skip((current - 1) * size).limit(size).select(LIST_FIELDS).lean<ListDoc[]>(),
+    Assessment.find(filter)
+      .sort(sort)
+      .skip((current - 1) * size)
+      .limit(size)
+      .select(LIST_FIELDS)
+      .lean<ListDoc[]>(),
     Assessment.countDocuments(filter),
   ]);
-  return { counts, items: await listItems(tenantId, docs, now), total, page: current, pageSize: size };
+  return {
+    counts,
+    items: await listItems(tenantId, docs, now),
+    total,
+    page: current,
+    pageSize: size,
+  };
 }
 
 /** The enterprise's own applications (every cycle, drafts included). */
-export async function listEnterpriseApplications({ tenantId, enterpriseId, now = new Date() }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }) {
+export async function listEnterpriseApplications({
+  tenantId,
+  enterpriseId,
+  now = new Date(),
+}: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, enterpriseId }).sort({ cycle: -1, _id: 1 }).limit(100).select(LIST_FIELDS).lean<ListDoc[]>();
+  const docs = await Assessment.find({ tenantId, enterpriseId })
+    .sort({ cycle: -1, _id: 1 })
+    .limit(100)
+    .select(LIST_FIELDS)
+    .lean<ListDoc[]>();
   return listItems(tenantId, docs, now);
 }
 
 /** The reviewer's assignments, running ones first. */
-export async function listReviewAssignments({ tenantId, reviewerId, now = new Date() }: TenantScope & { reviewerId: Types.ObjectId; now?: Date }) {
+export async function listReviewAssignments({
+  tenantId,
+  reviewerId,
+  now = new Date(),
+}: TenantScope & { reviewerId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, reviewerIds: reviewerId }).sort({ updatedAt: -1, _id: 1 }).limit(200).select(LIST_FIELDS).lean<ListDoc[]>();
+  const docs = await Assessment.find({ tenantId, reviewerIds: reviewerId })
+    .sort({ updatedAt: -1, _id: 1 })
+    .limit(200)
+    .select(LIST_FIELDS)
+    .lean<ListDoc[]>();
   const items = await listItems(tenantId, docs, now);
   const running = (s: string) => s === "reviewAssigned" || s.startsWith("underReview");
   return [...items.filter((i) => running(i.state)), ...items.filter((i) => !running(i.state))];
@@ -400,19 +542,49 @@ export async function listPublicNotices({ tenantId }: TenantScope): Promise<Publ
   const docs = await Assessment.find({ tenantId, state: "publicNotice.running" })
     .sort({ "deadlines.noticeEndsAt": 1, _id: 1 })
     .limit(500)
-    .select({ enterpriseId: 1, rubricVersionId: 1, deadlines: 1, history: 1, "workflow.context.reportedLevel": 1 })
-    .lean<Array<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "deadlines" | "history" | "workflow">>>();
+    .select({
+      enterpriseId: 1,
+      rubricVersionId: 1,
+      deadlines: 1,
+      history: 1,
+      "workflow.context.reportedLevel": 1,
+    })
+    .lean<
+      Array<
+        Pick<
+          AssessmentDoc,
+          "_id" | "enterpriseId" | "rubricVersionId" | "deadlines" | "history" | "workflow"
+        >
+      >
+    >();
   if (docs.length === 0) return [];
-  const enterprises = await Enterprise.find({ tenantId, _id: { $in: docs.map((d) => d.enterpriseId) } })
+  const enterprises = await Enterprise.find({
+    tenantId,
+    _id: { $in: docs.map((d) => d.enterpriseId) },
+  })
     .select({ name: 1, creditCode: 1, industry: 1, districtCode: 1 })
-    .lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string; industry: IndustryKey; districtCode: string }>>();
+    .lean<
+      Array<{
+        _id: Types.ObjectId;
+        name: string;
+        creditCode: string;
+        industry: IndustryKey;
+        districtCode: string;
+      }>
+    >();
   const byId = new Map(enterprises.map((e) => [String(e._id), e]));
   const out: PublicNoticeItem[] = [];
   for (const d of docs) {
     const e = byId.get(String(d.enterpriseId));
     if (!e) continue;
     const context = d.workflow?.context;
-    const level = typeof context === "object" && context !== null && "reportedLevel" in context && typeof context.reportedLevel === "string" ? context.reportedLevel : null;
+    const level =
+      typeof context === "object" &&
+      context !== null &&
+      "reportedLevel" in context &&
+      typeof context.reportedLevel === "string"
+        ? context.reportedLevel
+        : null;
     const levels = (await levelsOf(tenantId, d.rubricVersionId))?.levels ?? [];
     const started = [...d.history].reverse().find((h) => h.event === "START_NOTICE");
     out.push({

@@ -85,9 +85,7 @@ export type GradingMember = Pick<Member, "tenantId" | "roles" | "permissions" | 
 };
 
 export type EventActor =
-  | { kind: "member"; member: GradingMember }
-  | { kind: "system" }
-  | { kind: "public"; ip: string };
+  { kind: "member"; member: GradingMember } | { kind: "system" } | { kind: "public"; ip: string };
 
 type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId"> & { reviewerIds?: Types.ObjectId[] };
 
@@ -132,7 +130,9 @@ export function memberMaySend(member: GradingMember, type: GradingEventType, doc
 // ---------------------------------------------------------------------------------------------
 // Settings and snapshots
 
-export function gradingSettingsOf(settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays">): GradingSettings {
+export function gradingSettingsOf(
+  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays">,
+): GradingSettings {
   return {
     acceptanceDays: settings.acceptanceDays,
     reviewDays: settings.reviewDays,
@@ -144,7 +144,9 @@ export function gradingSettingsOf(settings: Pick<TenantSettings, "acceptanceDays
 type TenantForGrading = { _id: Types.ObjectId; slug: string; settings: TenantSettings };
 
 async function loadTenant(tenantId: Types.ObjectId): Promise<TenantForGrading | null> {
-  return Tenant.findOne({ _id: tenantId }).select({ slug: 1, settings: 1 }).lean<TenantForGrading>();
+  return Tenant.findOne({ _id: tenantId })
+    .select({ slug: 1, settings: 1 })
+    .lean<TenantForGrading>();
 }
 
 /**
@@ -158,7 +160,10 @@ export function snapshotOfApplication(
 ): GradingSnapshot {
   if (doc.workflow) return restoreSnapshot(doc.workflow);
   if (doc.state !== "draft") {
-    throw new GradingSnapshotError("invalid-snapshot", `application ${String(doc._id)} is "${doc.state}" but has no workflow`);
+    throw new GradingSnapshotError(
+      "invalid-snapshot",
+      `application ${String(doc._id)} is "${doc.state}" but has no workflow`,
+    );
   }
   return startGrading({
     applicationId: String(doc._id),
@@ -190,9 +195,15 @@ export async function conflictedReviewerIds({
   tenantId,
   enterpriseId,
 }: TenantScope & { enterpriseId: Types.ObjectId }): Promise<string[]> {
-  const linked = await Membership.find({ tenantId, enterpriseId }).select({ userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>();
+  const linked = await Membership.find({ tenantId, enterpriseId })
+    .select({ userId: 1 })
+    .lean<Array<{ userId: Types.ObjectId }>>();
   if (linked.length === 0) return [];
-  const reviewers = await Membership.find({ tenantId, role: "reviewer", userId: { $in: linked.map((m) => m.userId) } })
+  const reviewers = await Membership.find({
+    tenantId,
+    role: "reviewer",
+    userId: { $in: linked.map((m) => m.userId) },
+  })
     .select({ userId: 1 })
     .lean<Array<{ userId: Types.ObjectId }>>();
   return [...new Set(reviewers.map((m) => String(m.userId)))].sort();
@@ -213,7 +224,10 @@ export async function submissionFacts({
   doc,
   settings,
 }: TenantScope & {
-  doc: Pick<AssessmentDoc, "enterpriseId" | "rubricVersionId" | "weightProfileKey" | "answers" | "performance" | "evidence">;
+  doc: Pick<
+    AssessmentDoc,
+    "enterpriseId" | "rubricVersionId" | "weightProfileKey" | "answers" | "performance" | "evidence"
+  >;
   settings: TenantSettings;
 }): Promise<SubmissionFacts> {
   const { rubric, weights } = await loadAssessmentRubric({ tenantId, assessment: doc });
@@ -224,9 +238,15 @@ export async function submissionFacts({
     levelsAllowed: settings.grantableLevels,
     maxCandidates: 0,
   });
-  const enterprise = await Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ creditCode: 1 }).lean<{ creditCode: string }>();
+  const enterprise = await Enterprise.findOne({ tenantId, _id: doc.enterpriseId })
+    .select({ creditCode: 1 })
+    .lean<{ creditCode: string }>();
   const [creditListed, conflicted] = await Promise.all([
-    isCreditListed({ tenantId, enterpriseId: doc.enterpriseId, creditCode: enterprise?.creditCode ?? "" }),
+    isCreditListed({
+      tenantId,
+      enterpriseId: doc.enterpriseId,
+      creditCode: enterprise?.creditCode ?? "",
+    }),
     conflictedReviewerIds({ tenantId, enterpriseId: doc.enterpriseId }),
   ]);
   return {
@@ -245,7 +265,10 @@ export async function submissionFacts({
 }
 
 /** Levels an application may ask for: the rubric's levels that this authority grants, best first. */
-export function offeredLevels(levels: readonly string[], settings: Pick<TenantSettings, "grantableLevels">): string[] {
+export function offeredLevels(
+  levels: readonly string[],
+  settings: Pick<TenantSettings, "grantableLevels">,
+): string[] {
   return levels.filter((l) => settings.grantableLevels.includes(l));
 }
 
@@ -266,7 +289,11 @@ async function buildEvent(ctx: BuildContext, input: ApplicationEventInput): Prom
   };
   switch (input.type) {
     case "SUBMIT": {
-      const facts = await submissionFacts({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings });
+      const facts = await submissionFacts({
+        tenantId: ctx.tenantId,
+        doc: ctx.doc,
+        settings: ctx.settings,
+      });
       return {
         ...base,
         type: "SUBMIT",
@@ -282,7 +309,10 @@ async function buildEvent(ctx: BuildContext, input: ApplicationEventInput): Prom
     }
     case "ASSIGN_REVIEWERS":
     case "START_REVIEW": {
-      const conflicted = await conflictedReviewerIds({ tenantId: ctx.tenantId, enterpriseId: ctx.doc.enterpriseId });
+      const conflicted = await conflictedReviewerIds({
+        tenantId: ctx.tenantId,
+        enterpriseId: ctx.doc.enterpriseId,
+      });
       return { ...base, ...input, conflictedReviewerIds: conflicted };
     }
     default:
@@ -294,20 +324,49 @@ async function buildEvent(ctx: BuildContext, input: ApplicationEventInput): Prom
 // Applying an event
 
 export type ApplyEventResult =
-  | { ok: true; version: number; state: string; stateKey: string; from: string; effects: PendingEffect[] }
-  | { ok: false; status: 400; error: "invalid"; fieldErrors: Record<string, string>; reasons: BlockReason[] }
+  | {
+      ok: true;
+      version: number;
+      state: string;
+      stateKey: string;
+      from: string;
+      effects: PendingEffect[];
+    }
+  | {
+      ok: false;
+      status: 400;
+      error: "invalid";
+      fieldErrors: Record<string, string>;
+      reasons: BlockReason[];
+    }
   | { ok: false; status: 403; error: "forbidden"; message: MessageKey }
   | { ok: false; status: 404; error: "notFound"; message: MessageKey }
   | { ok: false; status: 409; error: "conflict"; message: MessageKey; version: number }
   | { ok: false; status: 409; error: "outdated"; message: MessageKey }
-  | { ok: false; status: 409 | 422; error: "blocked"; reasons: BlockReason[]; messages: MessageKey[] };
+  | {
+      ok: false;
+      status: 409 | 422;
+      error: "blocked";
+      reasons: BlockReason[];
+      messages: MessageKey[];
+    };
 
 export function blockReasonKey(reason: BlockReason): MessageKey {
   return `workflow.block.${reason}`;
 }
 
-const notFoundResult: ApplyEventResult = { ok: false, status: 404, error: "notFound", message: "errors.notFound" };
-const forbiddenResult: ApplyEventResult = { ok: false, status: 403, error: "forbidden", message: "errors.forbidden" };
+const notFoundResult: ApplyEventResult = {
+  ok: false,
+  status: 404,
+  error: "notFound",
+  message: "errors.notFound",
+};
+const forbiddenResult: ApplyEventResult = {
+  ok: false,
+  status: 403,
+  error: "forbidden",
+  message: "errors.forbidden",
+};
 
 /** Reasons that concern what was typed into the form: shown next to the field (400). */
 const FIELD_REASONS: Partial<Record<BlockReason, string>> = {
@@ -322,9 +381,13 @@ function blockedResult(reasons: BlockReason[], type: GradingEventType): ApplyEve
   for (const r of reasons) {
     let field = FIELD_REASONS[r];
     if (r === "unknown-level" && type === "REPORT_REVIEW") field = "recommendedLevel";
-    if (field && !(field in fieldErrors)) fieldErrors[field] = msg(r === "reason-required" ? "errors.reasonRequired" : blockReasonKey(r));
+    if (field && !(field in fieldErrors))
+      fieldErrors[field] = msg(
+        r === "reason-required" ? "errors.reasonRequired" : blockReasonKey(r),
+      );
   }
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, status: 400, error: "invalid", fieldErrors, reasons };
+  if (Object.keys(fieldErrors).length > 0)
+    return { ok: false, status: 400, error: "invalid", fieldErrors, reasons };
   return {
     ok: false,
     status: reasons.includes("invalid-in-state") ? 409 : 422,
@@ -348,20 +411,34 @@ export type ApplyEventInput = TenantScope & {
 export async function applyApplicationEvent(input: ApplyEventInput): Promise<ApplyEventResult> {
   const { tenantId, actor } = input;
   const now = input.now ?? new Date();
-  const _id = typeof input.applicationId === "string" ? toObjectId(input.applicationId) : input.applicationId;
+  const _id =
+    typeof input.applicationId === "string" ? toObjectId(input.applicationId) : input.applicationId;
   if (!_id) return notFoundResult;
   await connectDb();
   const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
   if (!doc) return notFoundResult;
 
   // Authorise. What a member may not see is reported exactly like what does not exist.
-  const parsedType = typeof input.event === "object" && input.event !== null && "type" in input.event ? input.event.type : null;
+  const parsedType =
+    typeof input.event === "object" && input.event !== null && "type" in input.event
+      ? input.event.type
+      : null;
   let workflowActor: WorkflowActor;
   if (actor.kind === "member") {
     if (!canViewApplication(actor.member, doc)) return notFoundResult;
-    const type = gradingEventSchema.options.find((o) => o.shape.type.value === parsedType)?.shape.type.value;
-    const role = type ? roleFor(actor.member, type) : null;
-    if (!type || !role || !memberMaySend(actor.member, type, doc)) return forbiddenResult;
+    const type = gradingEventSchema.options.find((o) => o.shape.type.value === parsedType)?.shape
+      .type.value;
+    if (!type) {
+      return {
+        ok: false,
+        status: 400,
+        error: "invalid",
+        fieldErrors: { type: msg("errors.invalidChoice") },
+        reasons: [],
+      };
+    }
+    const role = roleFor(actor.member, type);
+    if (!role || !memberMaySend(actor.member, type, doc)) return forbiddenResult;
     workflowActor = { id: String(actor.member.user._id), role };
   } else if (actor.kind === "public") {
     // The public sees only applications under public notice, and may only object.
@@ -388,8 +465,19 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
   if (eventInput.type === "SUBMIT") {
     // Only levels of the pinned rubric that this authority grants may be applied for.
     const { rubric } = await loadAssessmentRubric({ tenantId, assessment: doc });
-    if (!offeredLevels(rubric.levels.map((l) => l.key), tenant.settings).includes(eventInput.appliedLevel)) {
-      return { ok: false, status: 400, error: "invalid", fieldErrors: { appliedLevel: msg("workflow.errors.levelNotOffered") }, reasons: [] };
+    if (
+      !offeredLevels(
+        rubric.levels.map((l) => l.key),
+        tenant.settings,
+      ).includes(eventInput.appliedLevel)
+    ) {
+      return {
+        ok: false,
+        status: 400,
+        error: "invalid",
+        fieldErrors: { appliedLevel: msg("workflow.errors.levelNotOffered") },
+        reasons: [],
+      };
     }
   }
 
@@ -398,24 +486,45 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
     snapshot = snapshotOfApplication(doc, tenant.settings);
   } catch (error) {
     if (error instanceof GradingSnapshotError) {
-      logger.warn({ err: error, applicationId: String(doc._id) }, "grading snapshot cannot be resumed");
+      logger.warn(
+        { err: error, applicationId: String(doc._id) },
+        "grading snapshot cannot be resumed",
+      );
       return {
         ok: false,
         status: 409,
         error: "outdated",
-        message: error instanceof GradingVersionMismatchError ? "workflow.errors.outdated" : "workflow.errors.damaged",
+        message:
+          error instanceof GradingVersionMismatchError
+            ? "workflow.errors.outdated"
+            : "workflow.errors.damaged",
       };
     }
     throw error;
   }
   if (input.expectedVersion !== undefined && input.expectedVersion !== doc.version) {
-    return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: doc.version };
+    return {
+      ok: false,
+      status: 409,
+      error: "conflict",
+      message: "errors.conflict",
+      version: doc.version,
+    };
   }
 
-  const event = await buildEvent({ tenantId, doc, settings: tenant.settings, actor: workflowActor, now }, eventInput);
+  const event = await buildEvent(
+    { tenantId, doc, settings: tenant.settings, actor: workflowActor, now },
+    eventInput,
+  );
   const checked = gradingEventSchema.safeParse(event);
   if (!checked.success) {
-    return { ok: false, status: 400, error: "invalid", fieldErrors: { _form: msg("errors.generic") }, reasons: ["invalid-payload"] };
+    return {
+      ok: false,
+      status: 400,
+      error: "invalid",
+      fieldErrors: { _form: msg("errors.generic") },
+      reasons: ["invalid-payload"],
+    };
   }
   const step = applyGradingEvent(snapshot, checked.data);
   if (!step.ok) return blockedResult(step.reasons, event.type);
@@ -456,7 +565,9 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
           by: actorId,
           reason: checked.data.reason.trim(),
           days: checked.data.days,
-          rectifyBy: next.context.deadlines.rectifyBy ? new Date(next.context.deadlines.rectifyBy) : null,
+          rectifyBy: next.context.deadlines.rectifyBy
+            ? new Date(next.context.deadlines.rectifyBy)
+            : null,
         },
       ];
       set.review = review;
@@ -492,7 +603,16 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
     details.level = certificate.level;
   }
   const push: Record<string, unknown> = {
-    history: { at: now, actorId, actorRole: workflowActor.role, event: event.type, from, to, ...(reason ? { reason } : {}), ...(Object.keys(details).length > 0 ? { details } : {}) },
+    history: {
+      at: now,
+      actorId,
+      actorRole: workflowActor.role,
+      event: event.type,
+      from,
+      to,
+      ...(reason ? { reason } : {}),
+      ...(Object.keys(details).length > 0 ? { details } : {}),
+    },
     effects: { version: newVersion, at: now, event: event.type, items: step.effects },
   };
   if (checked.data.type === "OBJECTION" && input.objector) {
@@ -505,28 +625,59 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
     };
   }
 
-  const won = await casUpdate(Assessment, { _id: doc._id, tenantId, expectedVersion: doc.version }, { $set: set, $push: push });
+  const won = await casUpdate(
+    Assessment,
+    { _id: doc._id, tenantId, expectedVersion: doc.version },
+    { $set: set, $push: push },
+  );
   if (!won) {
-    const latest = await Assessment.findOne({ tenantId, _id: doc._id }).select({ version: 1 }).lean<{ version: number }>();
-    return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: latest?.version ?? doc.version };
+    const latest = await Assessment.findOne({ tenantId, _id: doc._id })
+      .select({ version: 1 })
+      .lean<{ version: number }>();
+    return {
+      ok: false,
+      status: 409,
+      error: "conflict",
+      message: "errors.conflict",
+      version: latest?.version ?? doc.version,
+    };
   }
 
   try {
-    await carryOutEffects({ tenant, applicationId: doc._id, version: newVersion, effects: step.effects, now });
+    await carryOutEffects({
+      tenant,
+      applicationId: doc._id,
+      version: newVersion,
+      effects: step.effects,
+      now,
+    });
   } catch (error) {
     // The transition stands; the deadlines job redelivers (every effect is idempotent).
-    logger.error({ err: error, applicationId: String(doc._id), version: newVersion }, "grading effects failed");
+    logger.error(
+      { err: error, applicationId: String(doc._id), version: newVersion },
+      "grading effects failed",
+    );
   }
   await recordAudit({
     tenantId,
     action: `application.${event.type.toLowerCase()}`,
-    actor: actor.kind === "member" ? { id: actor.member.user._id, email: actor.member.user.email } : null,
+    actor:
+      actor.kind === "member"
+        ? { id: actor.member.user._id, email: actor.member.user.email }
+        : null,
     ip: actor.kind === "public" ? actor.ip : undefined,
     target: { type: "assessment", id: String(doc._id), label: doc.cycle },
     details: { from, to, version: newVersion, ...(reason ? { reason } : {}) },
     at: now,
   });
-  return { ok: true, version: newVersion, state: stateColumnOf(next), stateKey: to, from, effects: step.effects };
+  return {
+    ok: true,
+    version: newVersion,
+    state: stateColumnOf(next),
+    stateKey: to,
+    from,
+    effects: step.effects,
+  };
 }
 
 /**
@@ -548,8 +699,18 @@ export async function previewBlockedReasons({
   member: GradingMember;
   types: readonly GradingEventType[];
   now?: Date;
-}): Promise<{ byType: Partial<Record<GradingEventType, BlockReason[]>>; byLevel: Record<string, BlockReason[]>; facts: SubmissionFacts | null }> {
-  const payloadOnly = new Set<BlockReason>(["reason-required", "invalid-days", "invalid-reviewers", "unknown-level", "level-above-applied"]);
+}): Promise<{
+  byType: Partial<Record<GradingEventType, BlockReason[]>>;
+  byLevel: Record<string, BlockReason[]>;
+  facts: SubmissionFacts | null;
+}> {
+  const payloadOnly = new Set<BlockReason>([
+    "reason-required",
+    "invalid-days",
+    "invalid-reviewers",
+    "unknown-level",
+    "level-above-applied",
+  ]);
   const ctxFor = (type: GradingEventType): BuildContext => ({
     tenantId,
     doc,
@@ -607,7 +768,10 @@ async function usersOf(userIds: Types.ObjectId[]): Promise<Recipient[]> {
 }
 
 /** The tenant's users behind a recipient description (members of this tenant only). */
-export async function resolveRecipients(tenantId: Types.ObjectId, to: EmailRecipient): Promise<Recipient[]> {
+export async function resolveRecipients(
+  tenantId: Types.ObjectId,
+  to: EmailRecipient,
+): Promise<Recipient[]> {
   let filter: Record<string, unknown>;
   if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
   else if (to.kind === "enterprise") {
@@ -621,20 +785,29 @@ export async function resolveRecipients(tenantId: Types.ObjectId, to: EmailRecip
     });
     filter = { tenantId, userId: { $in: ids } };
   }
-  const memberships = await Membership.find(filter).select({ userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>();
+  const memberships = await Membership.find(filter)
+    .select({ userId: 1 })
+    .lean<Array<{ userId: Types.ObjectId }>>();
   const unique = [...new Map(memberships.map((m) => [String(m.userId), m.userId])).values()];
   return usersOf(unique);
 }
 
 /** Locks the enterprise's master data while the application runs; unlocks when it no longer does. */
-export async function reconcileEnterpriseLock({ tenantId, applicationId }: TenantScope & { applicationId: Types.ObjectId }): Promise<void> {
+export async function reconcileEnterpriseLock({
+  tenantId,
+  applicationId,
+}: TenantScope & { applicationId: Types.ObjectId }): Promise<void> {
   const reason = String(applicationId);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const app = await Assessment.findOne({ tenantId, _id: applicationId }).select({ state: 1, enterpriseId: 1 }).lean<{ state: string; enterpriseId: Types.ObjectId }>();
+    const app = await Assessment.findOne({ tenantId, _id: applicationId })
+      .select({ state: 1, enterpriseId: 1 })
+      .lean<{ state: string; enterpriseId: Types.ObjectId }>();
     if (!app) return;
     const top = app.state.split(".")[0] ?? "";
     const shouldLock = lockedStates.some((s) => s === top);
-    const enterprise = await Enterprise.findOne({ tenantId, _id: app.enterpriseId }).select({ lockedReason: 1, version: 1 }).lean<{ _id: Types.ObjectId; lockedReason: string | null; version: number }>();
+    const enterprise = await Enterprise.findOne({ tenantId, _id: app.enterpriseId })
+      .select({ lockedReason: 1, version: 1 })
+      .lean<{ _id: Types.ObjectId; lockedReason: string | null; version: number }>();
     if (!enterprise) return;
     let next: string | null;
     if (shouldLock) {
@@ -647,12 +820,20 @@ export async function reconcileEnterpriseLock({ tenantId, applicationId }: Tenan
     }
     const won = await casUpdate(
       Enterprise,
-      { _id: enterprise._id, tenantId, expectedVersion: enterprise.version, extra: { lockedReason: enterprise.lockedReason } },
+      {
+        _id: enterprise._id,
+        tenantId,
+        expectedVersion: enterprise.version,
+        extra: { lockedReason: enterprise.lockedReason },
+      },
       { $set: { lockedReason: next } },
     );
     if (won) return;
   }
-  logger.warn({ applicationId: String(applicationId) }, "enterprise lock not reconciled after retries");
+  logger.warn(
+    { applicationId: String(applicationId) },
+    "enterprise lock not reconciled after retries",
+  );
 }
 
 /** Carries out one transition's effects; safe to repeat (deterministic idempotency keys). */
@@ -671,15 +852,22 @@ export async function carryOutEffects({
 }): Promise<{ emails: number }> {
   if (effects.length === 0) return { emails: 0 };
   const tenantId = tenant._id;
-  const app = await Assessment.findOne({ tenantId, _id: applicationId }).select({ enterpriseId: 1, cycle: 1 }).lean<{ enterpriseId: Types.ObjectId; cycle: string }>();
+  const app = await Assessment.findOne({ tenantId, _id: applicationId })
+    .select({ enterpriseId: 1, cycle: 1 })
+    .lean<{ enterpriseId: Types.ObjectId; cycle: string }>();
   if (!app) return { emails: 0 };
-  const enterprise = await Enterprise.findOne({ tenantId, _id: app.enterpriseId }).select({ name: 1 }).lean<{ name: string }>();
+  const enterprise = await Enterprise.findOne({ tenantId, _id: app.enterpriseId })
+    .select({ name: 1 })
+    .lean<{ name: string }>();
   let emails = 0;
   let lockTouched = false;
   for (const [n, effect] of effects.entries()) {
     if (effect.type === "email") {
       const recipients = await resolveRecipients(tenantId, effect.to);
-      const path = effect.to.kind === "users" ? `/t/${tenant.slug}/reviews/${String(applicationId)}` : `/t/${tenant.slug}/applications/${String(applicationId)}`;
+      const path =
+        effect.to.kind === "users"
+          ? `/t/${tenant.slug}/reviews/${String(applicationId)}`
+          : `/t/${tenant.slug}/applications/${String(applicationId)}`;
       for (const r of recipients) {
         await enqueueEmail({
           tenantId,
@@ -704,7 +892,11 @@ export async function carryOutEffects({
       // Step 5 issues the certificate now (idempotent); the pendingCertificate marker written with
       // the transition lets the "issue-pending-certificates" job finish it if this fails.
       const issued = await issueCertificateForApplication({ tenantId, applicationId, now });
-      if (!issued.ok) logger.warn({ applicationId: String(applicationId), error: issued.error }, "certificate not issued");
+      if (!issued.ok)
+        logger.warn(
+          { applicationId: String(applicationId), error: issued.error },
+          "certificate not issued",
+        );
     }
   }
   if (lockTouched) await reconcileEnterpriseLock({ tenantId, applicationId });
@@ -719,7 +911,11 @@ export const REMIND_WITHIN_WORKING_DAYS = 3;
 
 const REMINDERS = [
   { deadline: "acceptBy", states: ["submitted"], to: "regulators" },
-  { deadline: "reviewBy", states: ["underReview.reviewing", "underReview.rectification"], to: "reviewers" },
+  {
+    deadline: "reviewBy",
+    states: ["underReview.reviewing", "underReview.rectification"],
+    to: "reviewers",
+  },
   { deadline: "rectifyBy", states: ["underReview.rectification"], to: "enterprise" },
 ] as const;
 
@@ -731,7 +927,10 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
 
   // 1. Public notices whose period is over. Several runners may find the same application: the
   //    compare-and-set lets one transition through, the others get a conflict and move on.
-  const due = await Assessment.find({ state: "publicNotice.running", "deadlines.noticeEndsAt": { $lte: now } })
+  const due = await Assessment.find({
+    state: "publicNotice.running",
+    "deadlines.noticeEndsAt": { $lte: now },
+  })
     .setOptions({ crossTenant: true })
     .select({ tenantId: 1, version: 1 })
     .limit(500)
@@ -746,7 +945,8 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
       now,
     });
     if (result.ok) run.noticesEnded += 1;
-    else if (result.error !== "conflict") logger.warn({ applicationId: String(app._id), result }, "notice end refused");
+    else if (result.error !== "conflict")
+      logger.warn({ applicationId: String(app._id), result }, "notice end refused");
   }
 
   // 2. Reminders, at most one per application, deadline, recipient and Shanghai day.
@@ -759,11 +959,21 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
   const horizon = new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000);
   const today = shanghaiDate(now);
   for (const rule of REMINDERS) {
-    const apps = await Assessment.find({ state: { $in: [...rule.states] }, [`deadlines.${rule.deadline}`]: { $lte: horizon } })
+    const apps = await Assessment.find({
+      state: { $in: [...rule.states] },
+      [`deadlines.${rule.deadline}`]: { $lte: horizon },
+    })
       .setOptions({ crossTenant: true })
       .select({ tenantId: 1, enterpriseId: 1, deadlines: 1, reviewerIds: 1, cycle: 1 })
       .limit(1000)
-      .lean<Array<Pick<AssessmentDoc, "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle">>>();
+      .lean<
+        Array<
+          Pick<
+            AssessmentDoc,
+            "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle"
+          >
+        >
+      >();
     for (const app of apps) {
       const dueAt = app.deadlines?.[rule.deadline];
       const tenant = await tenantOf(app.tenantId);
@@ -776,7 +986,9 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
           : rule.to === "enterprise"
             ? { kind: "enterprise", enterpriseId: String(app.enterpriseId) }
             : { kind: "users", userIds: (app.reviewerIds ?? []).map(String) };
-      const enterprise = await Enterprise.findOne({ tenantId: app.tenantId, _id: app.enterpriseId }).select({ name: 1 }).lean<{ name: string }>();
+      const enterprise = await Enterprise.findOne({ tenantId: app.tenantId, _id: app.enterpriseId })
+        .select({ name: 1 })
+        .lean<{ name: string }>();
       for (const r of await resolveRecipients(app.tenantId, to)) {
         await enqueueEmail({
           tenantId: app.tenantId,
@@ -792,7 +1004,10 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
             dueAt: dueAt.toISOString(),
             workingDaysLeft: left,
             overdue: now.getTime() > dueAt.getTime(),
-            path: rule.to === "reviewers" ? `/t/${tenant.slug}/reviews/${String(app._id)}` : `/t/${tenant.slug}/applications/${String(app._id)}`,
+            path:
+              rule.to === "reviewers"
+                ? `/t/${tenant.slug}/reviews/${String(app._id)}`
+                : `/t/${tenant.slug}/applications/${String(app._id)}`,
           },
           now,
         });
@@ -818,7 +1033,13 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
         const effect = pendingEffectOf(item);
         return effect ? [effect] : [];
       });
-      await carryOutEffects({ tenant, applicationId: app._id, version: batch.version, effects: parsed, now });
+      await carryOutEffects({
+        tenant,
+        applicationId: app._id,
+        version: batch.version,
+        effects: parsed,
+        now,
+      });
       run.redelivered += 1;
     }
   }
@@ -836,7 +1057,8 @@ function pendingEffectOf(item: unknown): PendingEffect | null {
 /** Objections per client address and hour: enough for a real objection, not for a flood. */
 export const OBJECTION_LIMIT = { perIp: 5, windowMs: 60 * 60 * 1000 } as const;
 
-export type ObjectionResult = ApplyEventResult | { ok: false; status: 429; error: "rateLimited"; retryAfterMinutes: number };
+export type ObjectionResult =
+  ApplyEventResult | { ok: false; status: 429; error: "rateLimited"; retryAfterMinutes: number };
 
 /** Anyone may object to an application under public notice; it goes back to review. */
 export async function submitObjection({
@@ -847,10 +1069,27 @@ export async function submitObjection({
   statement,
   ip,
   now = new Date(),
-}: TenantScope & { applicationId: string; name: string; contact: string; statement: string; ip: string; now?: Date }): Promise<ObjectionResult> {
-  const limit = await hitRateLimit(`objection:ip:${ip}`, OBJECTION_LIMIT.perIp, OBJECTION_LIMIT.windowMs, now.getTime());
+}: TenantScope & {
+  applicationId: string;
+  name: string;
+  contact: string;
+  statement: string;
+  ip: string;
+  now?: Date;
+}): Promise<ObjectionResult> {
+  const limit = await hitRateLimit(
+    `objection:ip:${ip}`,
+    OBJECTION_LIMIT.perIp,
+    OBJECTION_LIMIT.windowMs,
+    now.getTime(),
+  );
   if (limit.limited) {
-    return { ok: false, status: 429, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) };
+    return {
+      ok: false,
+      status: 429,
+      error: "rateLimited",
+      retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+    };
   }
   return applyApplicationEvent({
     tenantId,

@@ -5,7 +5,12 @@
  * the review screen can put both side by side item by item.
  */
 import type { Types } from "mongoose";
-import { Assessment, type ApplicationReview, type AssessmentDoc, type ReviewerAnswer } from "../../models/assessment";
+import {
+  Assessment,
+  type ApplicationReview,
+  type AssessmentDoc,
+  type ReviewerAnswer,
+} from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
@@ -24,7 +29,13 @@ import type { Rubric, WeightProfile } from "~/lib/rubric/schema";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import { msg } from "~/lib/validation";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
-import { answerView, editorNames, evidenceView, loadAssessmentRubric, type EvidenceView } from "./assessments.server";
+import {
+  answerView,
+  editorNames,
+  evidenceView,
+  loadAssessmentRubric,
+  type EvidenceView,
+} from "./assessments.server";
 import { casUpdate } from "./cas.server";
 import { emptyReview, isAssignedReviewer, type GradingMember } from "./grading.server";
 import { toObjectId, type TenantScope } from "./ids.server";
@@ -37,9 +48,20 @@ function reviewerAnswerView(a: ReviewerAnswer): ReviewerAnswerView {
   return view;
 }
 
-export type ReviewSummary = { score: number | null; level: string | null; answered: number; items: number };
+export type ReviewSummary = {
+  score: number | null;
+  level: string | null;
+  answered: number;
+  items: number;
+};
 
-function reviewSummary(rubric: Rubric, weights: WeightProfile | null, answers: ReadonlyArray<ReviewerAnswer>, doc: Pick<AssessmentDoc, "performance">, settings: TenantSettings): ReviewSummary {
+function reviewSummary(
+  rubric: Rubric,
+  weights: WeightProfile | null,
+  answers: ReadonlyArray<ReviewerAnswer>,
+  doc: Pick<AssessmentDoc, "performance">,
+  settings: TenantSettings,
+): ReviewSummary {
   const breakdown = scoreAssessment({
     rubric,
     weights,
@@ -65,12 +87,18 @@ async function loadForReviewer(tenantId: Types.ObjectId, id: string, member: Gra
 }
 
 /** Everything the review screen shows; null when the member is not assigned (→ 404). */
-export async function getReviewPage({ tenantId, id, member }: TenantScope & { id: string; member: GradingMember }) {
+export async function getReviewPage({
+  tenantId,
+  id,
+  member,
+}: TenantScope & { id: string; member: GradingMember }) {
   const doc = await loadForReviewer(tenantId, id, member);
   if (!doc) return null;
   const [{ rubric, weights }, enterprise, tenant] = await Promise.all([
     loadAssessmentRubric({ tenantId, assessment: doc }),
-    Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ name: 1 }).lean<{ name: string }>(),
+    Enterprise.findOne({ tenantId, _id: doc.enterpriseId })
+      .select({ name: 1 })
+      .lean<{ name: string }>(),
     Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>(),
   ]);
   const settings = tenant?.settings;
@@ -103,21 +131,43 @@ export async function getReviewPage({ tenantId, id, member }: TenantScope & { id
     editable: (REVIEW_SCORING_STATES as readonly string[]).includes(doc.state),
     rubric,
     selfAnswers: doc.answers.map(answerView),
-    selfSummary: { score: self.score, level: self.level, answered: self.counts.answered + self.counts.na, items: self.counts.items },
+    selfSummary: {
+      score: self.score,
+      level: self.level,
+      answered: self.counts.answered + self.counts.na,
+      items: self.counts.items,
+    },
     myAnswers: mine.map(reviewerAnswerView),
-    mySummary: review.summaries[me] ? summaryView(review.summaries[me]) : reviewSummary(rubric, weights, mine, doc, settings),
-    otherReviewers: others.map((uid) => ({ id: uid, name: names[uid] ?? "", summary: summaryView(review.summaries[uid]) })),
+    mySummary: review.summaries[me]
+      ? summaryView(review.summaries[me])
+      : reviewSummary(rubric, weights, mine, doc, settings),
+    otherReviewers: others.map((uid) => ({
+      id: uid,
+      name: names[uid] ?? "",
+      summary: summaryView(review.summaries[uid]),
+    })),
     evidence,
     report: review.report
-      ? { recommendedLevel: review.report.recommendedLevel, reason: review.report.reason, at: review.report.at.toISOString() }
+      ? {
+          recommendedLevel: review.report.recommendedLevel,
+          reason: review.report.reason,
+          at: review.report.at.toISOString(),
+        }
       : null,
-    rectifications: review.rectifications.map((r) => ({ at: r.at.toISOString(), reason: r.reason, days: r.days, rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null })),
+    rectifications: review.rectifications.map((r) => ({
+      at: r.at.toISOString(),
+      reason: r.reason,
+      days: r.days,
+      rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null,
+    })),
     grantableLevels: settings.grantableLevels,
   };
 }
 
 function summaryView(s: ApplicationReview["summaries"][string] | undefined): ReviewSummary {
-  return s ? { score: s.score, level: s.level, answered: s.answered, items: s.items } : { score: null, level: null, answered: 0, items: 0 };
+  return s
+    ? { score: s.score, level: s.level, answered: s.answered, items: s.items }
+    : { score: null, level: null, answered: 0, items: 0 };
 }
 
 /** One item: a raw answer (JSON clients, tests) or the scoring form's value; null/"" choice = unscored. */
@@ -143,9 +193,16 @@ export async function saveReviewerScores({
   expectedVersion,
   items,
   now = new Date(),
-}: TenantScope & { id: string; member: GradingMember; expectedVersion: number; items: ReviewItemInput[]; now?: Date }): Promise<SaveReviewResult> {
+}: TenantScope & {
+  id: string;
+  member: GradingMember;
+  expectedVersion: number;
+  items: ReviewItemInput[];
+  now?: Date;
+}): Promise<SaveReviewResult> {
   const doc = await loadForReviewer(tenantId, id, member);
-  if (!doc || !member.permissions.includes("review:assessment:assigned")) return { ok: false, status: 404, error: "notFound" };
+  if (!doc || !member.permissions.includes("review:assessment:assigned"))
+    return { ok: false, status: 404, error: "notFound" };
   const { rubric, weights } = await loadAssessmentRubric({ tenantId, assessment: doc });
   const byId = new Map(rubricItems(rubric).map((item) => [item.id, item]));
 
@@ -194,11 +251,22 @@ export async function saveReviewerScores({
       rev: expectedVersion + 1,
     });
   }
-  if (Object.keys(itemErrors).length > 0) return { ok: false, status: 400, error: "invalid", itemErrors };
-  if (!(REVIEW_SCORING_STATES as readonly string[]).includes(doc.state)) return { ok: false, status: 409, error: "locked", message: "workflow.errors.reviewNotOpen" };
-  if (doc.version !== expectedVersion) return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: doc.version };
+  if (Object.keys(itemErrors).length > 0)
+    return { ok: false, status: 400, error: "invalid", itemErrors };
+  if (!(REVIEW_SCORING_STATES as readonly string[]).includes(doc.state))
+    return { ok: false, status: 409, error: "locked", message: "workflow.errors.reviewNotOpen" };
+  if (doc.version !== expectedVersion)
+    return {
+      ok: false,
+      status: 409,
+      error: "conflict",
+      message: "errors.conflict",
+      version: doc.version,
+    };
 
-  const tenant = await Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>();
+  const tenant = await Tenant.findOne({ _id: tenantId })
+    .select({ settings: 1 })
+    .lean<{ settings: TenantSettings }>();
   if (!tenant) return { ok: false, status: 404, error: "notFound" };
   const answers = [...byId.keys()].flatMap((itemId) => {
     const a = clean.get(itemId);
@@ -211,13 +279,27 @@ export async function saveReviewerScores({
   review.summaries = { ...review.summaries, [me]: { ...summary, savedAt: now } };
   const won = await casUpdate(
     Assessment,
-    { _id: doc._id, tenantId, expectedVersion, extra: { state: { $in: [...REVIEW_SCORING_STATES] } } },
+    {
+      _id: doc._id,
+      tenantId,
+      expectedVersion,
+      extra: { state: { $in: [...REVIEW_SCORING_STATES] } },
+    },
     { $set: { review } },
   );
   if (!won) {
-    const latest = await Assessment.findOne({ tenantId, _id: doc._id }).select({ version: 1, state: 1 }).lean<{ version: number; state: string }>();
-    if (latest && !(REVIEW_SCORING_STATES as readonly string[]).includes(latest.state)) return { ok: false, status: 409, error: "locked", message: "workflow.errors.reviewNotOpen" };
-    return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: latest?.version ?? doc.version };
+    const latest = await Assessment.findOne({ tenantId, _id: doc._id })
+      .select({ version: 1, state: 1 })
+      .lean<{ version: number; state: string }>();
+    if (latest && !(REVIEW_SCORING_STATES as readonly string[]).includes(latest.state))
+      return { ok: false, status: 409, error: "locked", message: "workflow.errors.reviewNotOpen" };
+    return {
+      ok: false,
+      status: 409,
+      error: "conflict",
+      message: "errors.conflict",
+      version: latest?.version ?? doc.version,
+    };
   }
   return { ok: true, version: expectedVersion + 1, summary };
 }

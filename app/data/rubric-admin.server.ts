@@ -460,6 +460,8 @@ export type RescorePreview = {
   /** Level names of every version involved, by key (for display). */
   levelNames: Record<string, LocalizedText>;
   levelsAllowed: string[];
+  /** Which weights both sides were scored with: each assessment's own profile, none, or one chosen profile. */
+  weights: { mode: "assessment" | "none" | "profile"; key: string | null };
   /** Where the time went: reading from the database vs. re-scoring (pure CPU). */
   timings: { fetchMs: number; scoreMs: number };
 };
@@ -496,7 +498,15 @@ function changeRank(row: PreviewRow): number {
 export async function rescorePreview({
   tenantId,
   draftId,
-}: TenantScope & { draftId: Types.ObjectId }): Promise<RescorePreview | null> {
+  weightsKey,
+}: TenantScope & {
+  draftId: Types.ObjectId;
+  /**
+   * Omitted: each assessment keeps the weight profile it was scored with. `null`: unweighted.
+   * A key: that profile (shipped or this tenant's) for every assessment, old and new alike.
+   */
+  weightsKey?: string | null;
+}): Promise<RescorePreview | null> {
   const fetchStarted = performance.now();
   const draft = await getRubricVersion({ tenantId, id: draftId });
   if (!draft || draft.meta.tenantId === null) return null;
@@ -545,12 +555,18 @@ export async function rescorePreview({
   ).lean();
   const names = new Map(enterprises.map((e) => [String(e._id), e.name]));
 
-  const profiles = new Map<string, WeightProfile | null>();
-  for (const key of new Set(
-    assessments.map((a) => a.weightProfileKey).filter((k): k is string => !!k),
-  )) {
-    profiles.set(key, await getWeightProfile({ key }));
+  let chosen: WeightProfile | null = null;
+  if (weightsKey) {
+    chosen = await getWeightProfile({ key: weightsKey, tenantId });
+    if (!chosen) return null;
   }
+  const profiles = new Map<string, WeightProfile | null>();
+  if (weightsKey === undefined)
+    for (const key of new Set(
+      assessments.map((a) => a.weightProfileKey).filter((k): k is string => !!k),
+    )) {
+      profiles.set(key, await getWeightProfile({ key, tenantId }));
+    }
 
   const levelNames: Record<string, LocalizedText> = {};
   for (const rubric of [draft.rubric, ...[...pinned.values()].map((p) => p.rubric)]) {
@@ -563,7 +579,12 @@ export async function rescorePreview({
     const current = pinned.get(String(a.rubricVersionId));
     // An assessment whose pinned version is gone or not visible cannot be compared; leave it out.
     if (!current) continue;
-    const weights = a.weightProfileKey ? (profiles.get(a.weightProfileKey) ?? null) : null;
+    const weights =
+      weightsKey !== undefined
+        ? chosen
+        : a.weightProfileKey
+          ? (profiles.get(a.weightProfileKey) ?? null)
+          : null;
     const common = { stored: a.answers, performance: a.performance, weights, levelsAllowed };
     const before = scoreSnapshot({ rubric: current.rubric, ...common });
     const after = scoreSnapshot({ rubric: draft.rubric, ...common });
@@ -602,6 +623,12 @@ export async function rescorePreview({
     summary,
     levelNames,
     levelsAllowed,
+    weights:
+      weightsKey === undefined
+        ? { mode: "assessment", key: null }
+        : weightsKey === null
+          ? { mode: "none", key: null }
+          : { mode: "profile", key: weightsKey },
     timings: {
       fetchMs: Math.round(scoreStarted - fetchStarted),
       scoreMs: Math.round(performance.now() - scoreStarted),

@@ -15,7 +15,12 @@ import {
   loadWeightProfileFile,
   displayPath,
 } from "~/lib/rubric/load-files.server";
-import { validateRubric, validateWeightProfile, type Rubric, type WeightProfile } from "~/lib/rubric/schema";
+import {
+  validateRubric,
+  validateWeightProfile,
+  type Rubric,
+  type WeightProfile,
+} from "~/lib/rubric/schema";
 import type { TenantScope } from "./ids.server";
 
 /** JSON with object keys sorted, so the hash ignores formatting and key order. */
@@ -54,7 +59,11 @@ export async function importRubricFiles(dir?: string): Promise<ImportReport> {
     const json = canonicalJson(rubric);
     const hash = contentHash(json);
     const ref = `${rubric.key}@${rubric.version}`;
-    const existing = await RubricVersion.findOne({ tenantId: null, key: rubric.key, version: rubric.version }).lean();
+    const existing = await RubricVersion.findOne({
+      tenantId: null,
+      key: rubric.key,
+      version: rubric.version,
+    }).lean();
     if (existing) {
       if (existing.contentHash === hash) report.unchanged.push(ref);
       else
@@ -83,7 +92,8 @@ export async function importRubricFiles(dir?: string): Promise<ImportReport> {
       report.imported.push(ref);
     } catch (error) {
       // Another instance imported the same file at the same moment: the unique index decided.
-      if (error instanceof Error && "code" in error && error.code === 11000) report.unchanged.push(ref);
+      if (error instanceof Error && "code" in error && error.code === 11000)
+        report.unchanged.push(ref);
       else throw error;
     }
   }
@@ -96,17 +106,37 @@ export async function importRubricFiles(dir?: string): Promise<ImportReport> {
     const profile = loaded.value;
     const json = canonicalJson(profile);
     const hash = contentHash(json);
-    const existing = await WeightProfileModel.findOne({ key: profile.key }).lean();
-    if (existing?.contentHash === hash) {
+    // Shipped profiles only (tenant profiles share the collection). Documents written before tenant
+    // profiles existed have no tenantId field at all.
+    const existing = await WeightProfileModel.findOne({
+      key: profile.key,
+      $or: [{ tenantId: null }, { tenantId: { $exists: false } }],
+    }).lean();
+    if (existing?.contentHash === hash && existing.tenantId === null) {
       report.unchanged.push(`weights:${profile.key}`);
       continue;
     }
     // Weight profiles are not pinned by assessments (the chosen profile is copied into the result), so an update is allowed.
-    await WeightProfileModel.updateOne(
-      { key: profile.key },
-      { $set: { title: { zh: profile.title.zh, en: profile.title.en ?? "" }, contentJson: json, contentHash: hash } },
-      { upsert: true },
-    );
+    const fields = {
+      tenantId: null,
+      title: { zh: profile.title.zh, en: profile.title.en ?? "" },
+      contentJson: json,
+      contentHash: hash,
+    };
+    if (existing) await WeightProfileModel.updateOne({ _id: existing._id }, { $set: fields });
+    else {
+      try {
+        await WeightProfileModel.create({
+          ...fields,
+          key: profile.key,
+          parentKey: null,
+          revision: 0,
+        });
+      } catch (error) {
+        // Another instance imported the same file at the same moment: the unique index decided.
+        if (!(error instanceof Error && "code" in error && error.code === 11000)) throw error;
+      }
+    }
     report.imported.push(`weights:${profile.key}`);
   }
   return report;
@@ -116,7 +146,9 @@ export type RubricVersionMeta = Omit<RubricVersionDoc, "contentJson">;
 
 const parsedCache = new Map<string, Rubric>();
 /** Parses stored content once per process; safe because content with a given hash never changes. */
-export function parseStoredRubric(doc: Pick<RubricVersionDoc, "contentJson" | "contentHash" | "key" | "version">): Rubric {
+export function parseStoredRubric(
+  doc: Pick<RubricVersionDoc, "contentJson" | "contentHash" | "key" | "version">,
+): Rubric {
   const cached = parsedCache.get(doc.contentHash);
   if (cached) return cached;
   const result = validateRubric(JSON.parse(doc.contentJson), `${doc.key}@${doc.version}`);
@@ -131,7 +163,10 @@ const visibleTo = (tenantId: Types.ObjectId) => ({ tenantId: { $in: [tenantId, n
 export async function getRubricVersion({
   tenantId,
   id,
-}: TenantScope & { id: Types.ObjectId }): Promise<{ meta: RubricVersionMeta; rubric: Rubric } | null> {
+}: TenantScope & { id: Types.ObjectId }): Promise<{
+  meta: RubricVersionMeta;
+  rubric: Rubric;
+} | null> {
   const doc = await RubricVersion.findOne({ _id: id, ...visibleTo(tenantId) }).lean();
   if (!doc) return null;
   const { contentJson: _omit, ...meta } = doc;
@@ -144,7 +179,9 @@ export async function listRubricVersions({
 }: TenantScope & { status?: RubricVersionDoc["status"] }): Promise<RubricVersionMeta[]> {
   const filter: Record<string, unknown> = { ...visibleTo(tenantId) };
   if (status) filter.status = status;
-  return RubricVersion.find(filter, { contentJson: 0 }).sort({ key: 1, createdAt: -1 }).lean<RubricVersionMeta[]>();
+  return RubricVersion.find(filter, { contentJson: 0 })
+    .sort({ key: 1, createdAt: -1 })
+    .lean<RubricVersionMeta[]>();
 }
 
 function industryMatches(industries: string[], industry: IndustryKey): boolean {
@@ -162,14 +199,17 @@ export async function listApplicableRubrics({
   sizeClass,
 }: TenantScope & { industry: IndustryKey; sizeClass: SizeClass }): Promise<RubricVersionMeta[]> {
   const all = await listRubricVersions({ tenantId, status: "published" });
-  const matching = all.filter((r) => r.sizeClasses.includes(sizeClass) && industryMatches(r.industries, industry));
+  const matching = all.filter(
+    (r) => r.sizeClasses.includes(sizeClass) && industryMatches(r.industries, industry),
+  );
   const latestByKey = new Map<string, RubricVersionMeta>();
   for (const r of matching) {
     const current = latestByKey.get(r.key);
     const better =
       !current ||
       (r.tenantId !== null && current.tenantId === null) ||
-      ((r.tenantId === null) === (current.tenantId === null) && (r.publishedAt?.getTime() ?? 0) > (current.publishedAt?.getTime() ?? 0));
+      ((r.tenantId === null) === (current.tenantId === null) &&
+        (r.publishedAt?.getTime() ?? 0) > (current.publishedAt?.getTime() ?? 0));
     if (better) latestByKey.set(r.key, r);
   }
   return [...latestByKey.values()].sort((a, b) => {
@@ -179,13 +219,53 @@ export async function listApplicableRubrics({
   });
 }
 
-export async function getWeightProfile({ key }: { key: string }): Promise<WeightProfile | null> {
-  const doc = await WeightProfileModel.findOne({ key }).lean();
+/** The profile stored under `key`: without a tenant only shipped ones, with one also the tenant's own. */
+export async function getWeightProfile({
+  key,
+  tenantId,
+}: {
+  key: string;
+  tenantId?: Types.ObjectId | null;
+}): Promise<WeightProfile | null> {
+  // A tenant profile's key never equals a shipped key (the clone refuses it), so at most one matches.
+  const doc = await WeightProfileModel.findOne({
+    key,
+    tenantId: tenantId ? { $in: [tenantId, null] } : null,
+  }).lean();
   if (!doc) return null;
   const result = validateWeightProfile(JSON.parse(doc.contentJson), `weights:${key}`);
   return result.ok ? result.value : null;
 }
 
-export async function listWeightProfiles(): Promise<Array<{ key: string; title: { zh: string; en: string } }>> {
-  return WeightProfileModel.find({}, { key: 1, title: 1 }).sort({ key: 1 }).lean();
+export type WeightProfileMeta = {
+  _id: Types.ObjectId;
+  key: string;
+  title: { zh: string; en: string };
+  tenantId: Types.ObjectId | null;
+  parentKey: string | null;
+  revision: number;
+  updatedAt: Date;
+};
+
+/** Shipped profiles, plus the tenant's own when a tenant is given; shipped ones first. */
+export async function listWeightProfiles({
+  tenantId,
+}: { tenantId?: Types.ObjectId | null } = {}): Promise<WeightProfileMeta[]> {
+  const docs = await WeightProfileModel.find(
+    { tenantId: tenantId ? { $in: [tenantId, null] } : null },
+    { key: 1, title: 1, tenantId: 1, parentKey: 1, revision: 1, updatedAt: 1 },
+  )
+    .sort({ key: 1 })
+    .lean<WeightProfileMeta[]>();
+  return docs
+    .map((d) => ({
+      ...d,
+      tenantId: d.tenantId ?? null,
+      parentKey: d.parentKey ?? null,
+      revision: d.revision ?? 0,
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.tenantId !== null) - Number(b.tenantId !== null) || a.key.localeCompare(b.key),
+    );
 }

@@ -22,7 +22,10 @@ export async function workflowFormAction({
   const intent = typeof raw.type === "string" ? raw.type : "";
   const parsed = applicationEventInputSchema.safeParse(raw);
   if (!parsed.success) {
-    return data<WorkflowActionResult>({ ok: false, intent, errors: fieldErrors(parsed.error) }, { status: 400 });
+    return data<WorkflowActionResult>(
+      { ok: false, intent, errors: fieldErrors(parsed.error) },
+      { status: 400 },
+    );
   }
   const version = Number(form.get("version"));
   const result = await applyApplicationEvent({
@@ -39,10 +42,19 @@ export async function workflowFormAction({
     case "forbidden":
       throw forbidden();
     case "invalid":
-      return data<WorkflowActionResult>({ ok: false, intent, errors: result.fieldErrors, reasons: result.reasons }, { status: 400 });
+      return data<WorkflowActionResult>(
+        { ok: false, intent, errors: result.fieldErrors, reasons: result.reasons },
+        { status: 400 },
+      );
     case "blocked":
-      return data<WorkflowActionResult>({ ok: false, intent, reasons: result.reasons }, { status: result.status });
+      return data<WorkflowActionResult>(
+        { ok: false, intent, reasons: result.reasons },
+        { status: result.status },
+      );
     default:
-      return data<WorkflowActionResult>({ ok: false, intent, errors: { _form: result.message } }, { status: result.status });
+      return data<WorkflowActionResult>(
+        { ok: false, intent, errors: { _form: result.message } },
+        { status: result.status },
+      );
   }
 }

@@ -41,7 +41,11 @@ export type CalendarDay = { year: number; month: number; day: number };
 /** The calendar day in China of an instant (month 1–12). */
 export function shanghaiDay(at: Date): CalendarDay {
   const shifted = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+  };
 }
 
 /** Midnight (start of day) in China of the given calendar day; out-of-range days roll over like Date.UTC. */
@@ -83,9 +87,13 @@ export function daysUntil(validUntil: Date, now: Date): number {
 }
 
 /** The status a reader should see now: an active certificate past its end date is expired even before the job ran. */
-export function effectiveStatus(cert: { status: CertificateStatus; validUntil: Date | string }, now: Date): CertificateStatus {
+export function effectiveStatus(
+  cert: { status: CertificateStatus; validUntil: Date | string },
+  now: Date,
+): CertificateStatus {
   const end = typeof cert.validUntil === "string" ? new Date(cert.validUntil) : cert.validUntil;
-  if ((cert.status === "active" || cert.status === "suspended") && now.getTime() > end.getTime()) return "expired";
+  if ((cert.status === "active" || cert.status === "suspended") && now.getTime() > end.getTime())
+    return "expired";
   return cert.status;
 }
 
@@ -104,10 +112,19 @@ export function verificationState(status: CertificateStatus): VerificationState 
 
 /** Tailwind classes per state: colour is a second signal next to the words, never the only one. */
 export const STATUS_STYLE: Record<CertificateStatus, { badge: string; panel: string }> = {
-  active: { badge: "bg-emerald-100 text-emerald-800", panel: "border-emerald-300 bg-emerald-50 text-emerald-900" },
-  suspended: { badge: "bg-amber-100 text-amber-900", panel: "border-amber-300 bg-amber-50 text-amber-900" },
+  active: {
+    badge: "bg-emerald-100 text-emerald-800",
+    panel: "border-emerald-300 bg-emerald-50 text-emerald-900",
+  },
+  suspended: {
+    badge: "bg-amber-100 text-amber-900",
+    panel: "border-amber-300 bg-amber-50 text-amber-900",
+  },
   revoked: { badge: "bg-red-100 text-red-800", panel: "border-red-300 bg-red-50 text-red-900" },
-  expired: { badge: "bg-slate-200 text-slate-700", panel: "border-slate-300 bg-slate-100 text-slate-800" },
+  expired: {
+    badge: "bg-slate-200 text-slate-700",
+    panel: "border-slate-300 bg-slate-100 text-slate-800",
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -115,7 +132,8 @@ export const STATUS_STYLE: Record<CertificateStatus, { badge: string; panel: str
 
 const TOKEN = /\{([A-Z]+)(?::(\d{1,2}))?\}/g;
 
-export type PatternProblem = "noSequence" | "manySequences" | "unknownToken" | "tooLong" | "badCharacter";
+export type PatternProblem =
+  "noSequence" | "manySequences" | "unknownToken" | "tooLong" | "badCharacter";
 
 export function patternProblems(pattern: string): PatternProblem[] {
   const problems = new Set<PatternProblem>();
@@ -124,7 +142,8 @@ export function patternProblems(pattern: string): PatternProblem[] {
   for (const match of pattern.matchAll(TOKEN)) {
     const [, name, width] = match;
     if (name === "SEQ") sequences++;
-    else if ((name !== "YYYY" && name !== "YY" && name !== "REGION") || width !== undefined) problems.add("unknownToken");
+    else if ((name !== "YYYY" && name !== "YY" && name !== "REGION") || width !== undefined)
+      problems.add("unknownToken");
   }
   if (sequences === 0) problems.add("noSequence");
   if (sequences > 1) problems.add("manySequences");
@@ -142,7 +161,10 @@ export function sequenceYear(pattern: string, year: number): number {
   return /\{YYYY\}|\{YY\}/.test(pattern) ? year : 0;
 }
 
-export function formatCertificateNumber(pattern: string, values: { year: number; seq: number; region: string }): string {
+export function formatCertificateNumber(
+  pattern: string,
+  values: { year: number; seq: number; region: string },
+): string {
   return pattern.replace(TOKEN, (whole, name: string, width: string | undefined) => {
     if (name === "YYYY") return String(values.year).padStart(4, "0");
     if (name === "YY") return String(values.year % 100).padStart(2, "0");

@@ -28,13 +28,20 @@ export type CertificatePdfData = {
   seal: Buffer | null;
 };
 
-export function certificatePdfData(cert: CertificateRecord, options: { verifyUrl: string; seal: Buffer | null }): CertificatePdfData {
+export function certificatePdfData(
+  cert: CertificateRecord,
+  options: { verifyUrl: string; seal: Buffer | null },
+): CertificatePdfData {
   return {
     id: String(cert._id),
     number: cert.number,
     verifyUrl: options.verifyUrl,
     levelName: cert.levelName,
-    enterprise: { name: cert.enterprise.name, creditCode: cert.enterprise.creditCode, industry: cert.enterprise.industry },
+    enterprise: {
+      name: cert.enterprise.name,
+      creditCode: cert.enterprise.creditCode,
+      industry: cert.enterprise.industry,
+    },
     issuer: cert.issuer,
     tenantName: cert.tenantName,
     issuedAt: cert.issuedAt,
@@ -96,11 +103,29 @@ function writeCertificate(doc: Doc, data: CertificatePdfData): void {
   const inner = { left: 70, right: W - 70, width: W - 140 };
 
   // Frame: a strong outer line and a fine inner one.
-  doc.lineWidth(4).strokeColor(COLORS.frame).rect(22, 22, W - 44, H - 44).stroke();
-  doc.lineWidth(1).strokeColor(COLORS.gold).rect(32, 32, W - 64, H - 64).stroke();
+  doc
+    .lineWidth(4)
+    .strokeColor(COLORS.frame)
+    .rect(22, 22, W - 44, H - 44)
+    .stroke();
+  doc
+    .lineWidth(1)
+    .strokeColor(COLORS.gold)
+    .rect(32, 32, W - 64, H - 64)
+    .stroke();
 
-  const centered = (text: string, y: number, font: string, size: number, color: string = COLORS.text) => {
-    doc.font(font).fontSize(size).fillColor(color).text(text, inner.left, y, { width: inner.width, align: "center", lineBreak: true });
+  const centered = (
+    text: string,
+    y: number,
+    font: string,
+    size: number,
+    color: string = COLORS.text,
+  ) => {
+    doc
+      .font(font)
+      .fontSize(size)
+      .fillColor(color)
+      .text(text, inner.left, y, { width: inner.width, align: "center", lineBreak: true });
   };
 
   // Number, top right.
@@ -108,8 +133,15 @@ function writeCertificate(doc: Doc, data: CertificatePdfData): void {
     .font(FONT.regular)
     .fontSize(10)
     .fillColor(COLORS.muted)
-    .text(`${zh("certificate.pdf.number")} ${en("certificate.pdf.number")}`, inner.left, 50, { width: inner.width, align: "right" });
-  doc.font(FONT.bold).fontSize(12).fillColor(COLORS.text).text(data.number, inner.left, 64, { width: inner.width, align: "right" });
+    .text(`${zh("certificate.pdf.number")} ${en("certificate.pdf.number")}`, inner.left, 50, {
+      width: inner.width,
+      align: "right",
+    });
+  doc
+    .font(FONT.bold)
+    .fontSize(12)
+    .fillColor(COLORS.text)
+    .text(data.number, inner.left, 64, { width: inner.width, align: "right" });
 
   centered(data.tenantName.zh, 58, FONT.regular, 13, COLORS.muted);
   centered(zh("certificate.pdf.title"), 92, FONT.bold, 34, COLORS.frame);
@@ -119,21 +151,43 @@ function writeCertificate(doc: Doc, data: CertificatePdfData): void {
   centered(`${zh("enterprise.creditCode")}：${data.enterprise.creditCode}`, 216, FONT.regular, 12);
 
   centered(zh("certificate.pdf.statement", { level: data.levelName.zh }), 250, FONT.regular, 14);
-  centered(en("certificate.pdf.statement", { level: data.levelName.en || data.levelName.zh }), 274, FONT.regular, 10, COLORS.muted);
+  centered(
+    en("certificate.pdf.statement", { level: data.levelName.en || data.levelName.zh }),
+    274,
+    FONT.regular,
+    10,
+    COLORS.muted,
+  );
 
   centered(data.levelName.zh, 300, FONT.bold, 40, COLORS.frame);
 
   // Three facts in a row: industry, issue date, valid until.
   const facts: Array<[string, string, string]> = [
-    [zh("enterprise.industry"), en("enterprise.industry"), translate("zh-CN", `industry.${data.enterprise.industry}`)],
+    [
+      zh("enterprise.industry"),
+      en("enterprise.industry"),
+      translate("zh-CN", `industry.${data.enterprise.industry}`),
+    ],
     [zh("certificate.issuedAt"), en("certificate.issuedAt"), dateText("zh-CN", data.issuedAt)],
-    [zh("certificate.validUntil"), en("certificate.validUntil"), dateText("zh-CN", data.validUntil)],
+    [
+      zh("certificate.validUntil"),
+      en("certificate.validUntil"),
+      dateText("zh-CN", data.validUntil),
+    ],
   ];
   const colWidth = inner.width / facts.length;
   facts.forEach(([labelZh, labelEn, value], i) => {
     const x = inner.left + i * colWidth;
-    doc.font(FONT.regular).fontSize(10).fillColor(COLORS.muted).text(`${labelZh} ${labelEn}`, x, 366, { width: colWidth, align: "center" });
-    doc.font(FONT.bold).fontSize(14).fillColor(COLORS.text).text(value, x, 382, { width: colWidth, align: "center" });
+    doc
+      .font(FONT.regular)
+      .fontSize(10)
+      .fillColor(COLORS.muted)
+      .text(`${labelZh} ${labelEn}`, x, 366, { width: colWidth, align: "center" });
+    doc
+      .font(FONT.bold)
+      .fontSize(14)
+      .fillColor(COLORS.text)
+      .text(value, x, 382, { width: colWidth, align: "center" });
   });
 
   // QR code and how to verify, bottom left.
@@ -141,20 +195,45 @@ function writeCertificate(doc: Doc, data: CertificatePdfData): void {
   drawQr(doc, data.verifyUrl, inner.left, qrTop, QR_SIZE);
   const noteX = inner.left + QR_SIZE + 12;
   const noteWidth = 300;
-  doc.font(FONT.regular).fontSize(9).fillColor(COLORS.muted).text(zh("certificate.pdf.verifyHint"), noteX, qrTop + 24, { width: noteWidth });
+  doc
+    .font(FONT.regular)
+    .fontSize(9)
+    .fillColor(COLORS.muted)
+    .text(zh("certificate.pdf.verifyHint"), noteX, qrTop + 24, { width: noteWidth });
   doc.fontSize(8).text(en("certificate.pdf.verifyHint"), noteX, doc.y + 2, { width: noteWidth });
-  doc.fontSize(8).fillColor(COLORS.text).text(data.verifyUrl, noteX, doc.y + 4, { width: noteWidth });
+  doc
+    .fontSize(8)
+    .fillColor(COLORS.text)
+    .text(data.verifyUrl, noteX, doc.y + 4, { width: noteWidth });
 
   // Issuer and date, bottom right, under the seal.
   const sealSize = 118;
   const issuerWidth = 260;
   const issuerX = inner.right - issuerWidth;
   const issuerY = H - 60 - 70;
-  doc.font(FONT.bold).fontSize(15).fillColor(COLORS.text).text(data.issuer.zh, issuerX, issuerY, { width: issuerWidth, align: "center" });
-  doc.font(FONT.regular).fontSize(9).fillColor(COLORS.muted).text(data.issuer.en, issuerX, doc.y + 2, { width: issuerWidth, align: "center" });
-  doc.font(FONT.regular).fontSize(12).fillColor(COLORS.text).text(dateText("zh-CN", data.issuedAt), issuerX, doc.y + 6, { width: issuerWidth, align: "center" });
+  doc
+    .font(FONT.bold)
+    .fontSize(15)
+    .fillColor(COLORS.text)
+    .text(data.issuer.zh, issuerX, issuerY, { width: issuerWidth, align: "center" });
+  doc
+    .font(FONT.regular)
+    .fontSize(9)
+    .fillColor(COLORS.muted)
+    .text(data.issuer.en, issuerX, doc.y + 2, { width: issuerWidth, align: "center" });
+  doc
+    .font(FONT.regular)
+    .fontSize(12)
+    .fillColor(COLORS.text)
+    .text(dateText("zh-CN", data.issuedAt), issuerX, doc.y + 6, {
+      width: issuerWidth,
+      align: "center",
+    });
   if (data.seal) {
-    doc.image(data.seal, issuerX + issuerWidth / 2 - sealSize / 2, issuerY - sealSize / 2 + 10, { width: sealSize, height: sealSize });
+    doc.image(data.seal, issuerX + issuerWidth / 2 - sealSize / 2, issuerY - sealSize / 2 + 10, {
+      width: sealSize,
+      height: sealSize,
+    });
   }
 }
 

@@ -13,7 +13,12 @@ export type ParsedCjkFonts = { regular: Font | Buffer; bold: Font | Buffer };
 let loading: Promise<ParsedCjkFonts> | undefined;
 
 function isFont(value: unknown): value is Font {
-  return typeof value === "object" && value !== null && "layout" in value && typeof value.layout === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "layout" in value &&
+    typeof value.layout === "function"
+  );
 }
 
 export function loadParsedCjkFonts(): Promise<ParsedCjkFonts> {

@@ -24,14 +24,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (limit.limited) {
     const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
     return Response.json(
-      { error: "RATE_LIMITED", message: translate(locale, "verify.rateLimited", { minutes }), retryAfterSeconds: limit.retryAfterSeconds },
+      {
+        error: "RATE_LIMITED",
+        message: translate(locale, "verify.rateLimited", { minutes }),
+        retryAfterSeconds: limit.retryAfterSeconds,
+      },
       { status: 429, headers: { ...HEADERS, "Retry-After": String(limit.retryAfterSeconds) } },
     );
   }
   const found = await verifyCertificate({ code: params.code ?? "" });
   if (!found) {
     return Response.json(
-      { error: "NOT_FOUND", state: "NOT_FOUND", message: translate(locale, "verify.notFound.body") },
+      {
+        error: "NOT_FOUND",
+        state: "NOT_FOUND",
+        message: translate(locale, "verify.notFound.body"),
+      },
       { status: 404, headers: HEADERS },
     );
   }

@@ -51,6 +51,18 @@ export default function TenantHome() {
           <Link to={`${base}/notices`} className="text-brand-700 hover:underline">
             {t("workflow.notice.link")}
           </Link>
+          <span className="mx-2 text-slate-300" aria-hidden>
+            ·
+          </span>
+          <Link to={`${base}/registry`} className="text-brand-700 hover:underline">
+            {t("certificate.registry.title")}
+          </Link>
+          <span className="mx-2 text-slate-300" aria-hidden>
+            ·
+          </span>
+          <Link to="/verify" className="text-brand-700 hover:underline">
+            {t("landing.verify")}
+          </Link>
         </p>
       </section>
     );

@@ -12,10 +12,23 @@ import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
-import { EVENT_ROLES, GRADING_EVENT_TYPES, GRADING_MACHINE_VERSION, gradingMachine, toMermaid, type GradingEventType } from "~/workflows/grading.machine";
+import {
+  EVENT_ROLES,
+  GRADING_EVENT_TYPES,
+  GRADING_MACHINE_VERSION,
+  gradingMachine,
+  toMermaid,
+  type GradingEventType,
+} from "~/workflows/grading.machine";
 
 type StateRow = { key: string; depth: number; final: boolean };
-type TransitionRow = { from: string; to: string; event: string; guard: string | null; roles: string[] };
+type TransitionRow = {
+  from: string;
+  to: string;
+  event: string;
+  guard: string | null;
+  roles: string[];
+};
 
 function isEventType(type: string): type is GradingEventType {
   return GRADING_EVENT_TYPES.some((t) => t === type);
@@ -23,7 +36,13 @@ function isEventType(type: string): type is GradingEventType {
 
 function guardName(guard: unknown): string | null {
   if (typeof guard === "string") return guard;
-  if (typeof guard === "object" && guard !== null && "type" in guard && typeof guard.type === "string") return guard.type;
+  if (
+    typeof guard === "object" &&
+    guard !== null &&
+    "type" in guard &&
+    typeof guard.type === "string"
+  )
+    return guard.type;
   return null;
 }
 
@@ -56,7 +75,12 @@ function describeMachine(): { states: StateRow[]; transitions: TransitionRow[] }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireTenantPermission(request, params, "manage:settings:any", "accept:application:any");
-  return { locale: await getLocale(request), version: GRADING_MACHINE_VERSION, mermaid: toMermaid(gradingMachine), ...describeMachine() };
+  return {
+    locale: await getLocale(request),
+    version: GRADING_MACHINE_VERSION,
+    mermaid: toMermaid(gradingMachine),
+    ...describeMachine(),
+  };
 }
 
 export default function WorkflowDiagram() {
@@ -77,7 +101,11 @@ export default function WorkflowDiagram() {
               <li key={s.key} style={{ paddingLeft: `${s.depth * 1.25}rem` }} data-state={s.key}>
                 {stateLabel(t, s.key)}
                 <span className="ml-1 font-mono text-xs text-slate-400">{s.key}</span>
-                {s.final ? <span className="badge ml-1 bg-slate-100 text-slate-600">{t("workflow.diagram.final")}</span> : null}
+                {s.final ? (
+                  <span className="badge ml-1 bg-slate-100 text-slate-600">
+                    {t("workflow.diagram.final")}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -99,7 +127,9 @@ export default function WorkflowDiagram() {
                   <td>{stateLabel(t, tr.from)}</td>
                   <td>
                     {eventLabel(t, tr.event)}
-                    {tr.guard ? <span className="ml-1 font-mono text-xs text-slate-500">[{tr.guard}]</span> : null}
+                    {tr.guard ? (
+                      <span className="ml-1 font-mono text-xs text-slate-500">[{tr.guard}]</span>
+                    ) : null}
                   </td>
                   <td>{stateLabel(t, tr.to)}</td>
                   <td className="text-xs">{tr.roles.map((r) => roleLabel(t, r)).join("、")}</td>
@@ -110,7 +140,9 @@ export default function WorkflowDiagram() {
         </div>
       </div>
       <details className="card">
-        <summary className="cursor-pointer text-sm font-medium">{t("workflow.diagram.mermaid")}</summary>
+        <summary className="cursor-pointer text-sm font-medium">
+          {t("workflow.diagram.mermaid")}
+        </summary>
         <pre className="mt-3 overflow-x-auto text-xs" data-testid="workflow-mermaid">
           {mermaid}
         </pre>
@@ -119,7 +151,9 @@ export default function WorkflowDiagram() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? translate(d.locale, "workflow.diagram.title") : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "workflow.diagram.title") : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

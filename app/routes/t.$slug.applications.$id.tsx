@@ -9,7 +9,13 @@ import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
 import { ActionPanel } from "~/components/workflow-actions";
-import { DeadlineText, LevelName, StateBadge, Timeline, actionLabel } from "~/components/workflow-ui";
+import {
+  DeadlineText,
+  LevelName,
+  StateBadge,
+  Timeline,
+  actionLabel,
+} from "~/components/workflow-ui";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { workflowFormAction } from "~/data/workflow-form.server";
 import { translate, type MessageKey } from "~/i18n";
@@ -30,7 +36,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, ...VIEWERS);
-  return workflowFormAction({ tenantId: tenant._id, applicationId: params.id ?? "", member, form: await request.formData() });
+  return workflowFormAction({
+    tenantId: tenant._id,
+    applicationId: params.id ?? "",
+    member,
+    form: await request.formData(),
+  });
 }
 
 export default function ApplicationPage() {
@@ -47,7 +58,9 @@ export default function ApplicationPage() {
         <Link to={`${base}/applications`} className="text-sm text-brand-600 hover:underline">
           ← {t("workflow.list.title")}
         </Link>
-        <h1 className="page-title mb-1 mt-2">{t("workflow.app.heading", { enterprise: page.enterpriseName, cycle: page.cycle })}</h1>
+        <h1 className="page-title mb-1 mt-2">
+          {t("workflow.app.heading", { enterprise: page.enterpriseName, cycle: page.cycle })}
+        </h1>
         <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
           <StateBadge state={page.stateKey} />
           <span className="font-mono text-xs">{page.creditCode}</span>
@@ -64,30 +77,57 @@ export default function ApplicationPage() {
         </div>
       </div>
 
-      {actionData?.ok && actionData.done ? <Notice>{t("workflow.app.done", { event: actionLabel(t, actionData.done) })}</Notice> : null}
+      {actionData?.ok && actionData.done ? (
+        <Notice>{t("workflow.app.done", { event: actionLabel(t, actionData.done) })}</Notice>
+      ) : null}
       {page.workflowError ? (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="workflow-error">
+        <div
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+          data-testid="workflow-error"
+        >
           {t(page.workflowError)}
         </div>
       ) : null}
       {page.stateKey === "draft.returned" ? (
-        <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="returned-notice">
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="returned-notice"
+        >
           <p>{t("workflow.app.returned")}</p>
-          {lastReturn?.reason ? <p className="mt-1 whitespace-pre-wrap font-medium">{t("workflow.app.returnedReason", { reason: lastReturn.reason })}</p> : null}
+          {lastReturn?.reason ? (
+            <p className="mt-1 whitespace-pre-wrap font-medium">
+              {t("workflow.app.returnedReason", { reason: lastReturn.reason })}
+            </p>
+          ) : null}
         </div>
       ) : null}
       {page.certification ? (
-        <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="certified-notice">
+        <div
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+          data-testid="certified-notice"
+        >
           {page.certification.lowerLevel
             ? t("workflow.app.certifiedLower", {
-                level: page.certification.levelName ? textOf(page.certification.levelName, locale) : page.certification.level,
+                level: page.certification.levelName
+                  ? textOf(page.certification.levelName, locale)
+                  : page.certification.level,
                 applied: page.appliedLevelName ? textOf(page.appliedLevelName, locale) : "—",
               })
-            : t("workflow.app.certified", { level: page.certification.levelName ? textOf(page.certification.levelName, locale) : page.certification.level })}
+            : t("workflow.app.certified", {
+                level: page.certification.levelName
+                  ? textOf(page.certification.levelName, locale)
+                  : page.certification.level,
+              })}
         </div>
       ) : null}
       {page.stateKey === "reviewReported.awaitingConsent" ? (
-        <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           {t("workflow.app.consentNeeded", {
             level: page.reportedLevelName ? textOf(page.reportedLevelName, locale) : "—",
             applied: page.appliedLevelName ? textOf(page.appliedLevelName, locale) : "—",
@@ -112,10 +152,16 @@ export default function ApplicationPage() {
                   <LevelName name={page.reportedLevelName} />
                 </Field>
               ) : null}
-              <Field label={t("workflow.app.submittedAt")}>{page.submittedAt ? formatDateTime(page.submittedAt, locale) : "—"}</Field>
+              <Field label={t("workflow.app.submittedAt")}>
+                {page.submittedAt ? formatDateTime(page.submittedAt, locale) : "—"}
+              </Field>
               <Field label={t("workflow.app.reviewers")}>
-                {page.reviewers.length > 0 ? page.reviewers.map((r) => r.name).join("、") : t("workflow.app.reviewersNone")}
-                <span className="ml-2 text-xs text-slate-500">{t("workflow.app.reviewersCount", { count: page.reviewersRequired })}</span>
+                {page.reviewers.length > 0
+                  ? page.reviewers.map((r) => r.name).join("、")
+                  : t("workflow.app.reviewersNone")}
+                <span className="ml-2 text-xs text-slate-500">
+                  {t("workflow.app.reviewersCount", { count: page.reviewersRequired })}
+                </span>
               </Field>
               {deadlineKeys.map((key) => {
                 const at = page.deadlines[key];
@@ -136,15 +182,25 @@ export default function ApplicationPage() {
               <p className="text-sm">
                 {page.report.recommendedLevelName ? (
                   <>
-                    {t("workflow.form.recommendedLevel")}: <LevelName name={page.report.recommendedLevelName} />
+                    {t("workflow.form.recommendedLevel")}:{" "}
+                    <LevelName name={page.report.recommendedLevelName} />
                   </>
                 ) : (
                   t("workflow.app.reportFailed")
                 )}
-                {page.report.score !== null ? ` · ${t("workflow.app.reportScore", { score: page.report.score.toFixed(1) })}` : ""}
+                {page.report.score !== null
+                  ? ` · ${t("workflow.app.reportScore", { score: page.report.score.toFixed(1) })}`
+                  : ""}
               </p>
-              {page.report.reason ? <p className="whitespace-pre-wrap text-sm text-slate-700">{page.report.reason}</p> : null}
-              <p className="text-xs text-slate-500">{t("workflow.app.reportBy", { name: page.report.byName, time: formatDateTime(page.report.at, locale) })}</p>
+              {page.report.reason ? (
+                <p className="whitespace-pre-wrap text-sm text-slate-700">{page.report.reason}</p>
+              ) : null}
+              <p className="text-xs text-slate-500">
+                {t("workflow.app.reportBy", {
+                  name: page.report.byName,
+                  time: formatDateTime(page.report.at, locale),
+                })}
+              </p>
             </div>
           ) : null}
 
@@ -155,7 +211,12 @@ export default function ApplicationPage() {
                 {page.rectifications.map((r) => (
                   <li key={r.at}>
                     <p className="whitespace-pre-wrap">{r.reason}</p>
-                    <p className="text-xs text-slate-500">{t("workflow.app.rectification", { days: r.days, date: r.rectifyBy ? formatDate(r.rectifyBy, locale) : "—" })}</p>
+                    <p className="text-xs text-slate-500">
+                      {t("workflow.app.rectification", {
+                        days: r.days,
+                        date: r.rectifyBy ? formatDate(r.rectifyBy, locale) : "—",
+                      })}
+                    </p>
                   </li>
                 ))}
               </ul>
@@ -170,7 +231,8 @@ export default function ApplicationPage() {
                   <li key={o.at}>
                     <p className="whitespace-pre-wrap">{o.statement}</p>
                     <p className="text-xs text-slate-500">
-                      {t("workflow.app.objectionBy", { name: o.name, contact: o.contact })} · {formatDateTime(o.at, locale)}
+                      {t("workflow.app.objectionBy", { name: o.name, contact: o.contact })} ·{" "}
+                      {formatDateTime(o.at, locale)}
                     </p>
                   </li>
                 ))}
@@ -212,7 +274,11 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${translate(d.locale, "workflow.app.title")} · ${d.page.enterpriseName} ${d.page.cycle}` : "SafeGrade" },
+  {
+    title: d
+      ? `${translate(d.locale, "workflow.app.title")} · ${d.page.enterpriseName} ${d.page.cycle}`
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

@@ -8,7 +8,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { DeadlineText, LevelName, StateBadge } from "~/components/workflow-ui";
-import { listApplicationQueues, listEnterpriseApplications, type ApplicationListItem } from "~/data/grading-views.server";
+import {
+  listApplicationQueues,
+  listEnterpriseApplications,
+  type ApplicationListItem,
+} from "~/data/grading-views.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate } from "~/lib/datetime";
@@ -18,17 +22,32 @@ import { requireTenantPermission } from "~/tenant.server";
 import { APPLICATION_QUEUES, isApplicationQueue } from "~/workflows/grading-input";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "accept:application:any", "read:assessment:any", "read:assessment:own");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "accept:application:any",
+    "read:assessment:any",
+    "read:assessment:own",
+  );
   const locale = await getLocale(request);
   const url = new URL(request.url);
-  if (can(member.permissions, "accept:application:any") || can(member.permissions, "read:assessment:any")) {
+  if (
+    can(member.permissions, "accept:application:any") ||
+    can(member.permissions, "read:assessment:any")
+  ) {
     const queueParam = url.searchParams.get("queue");
     const queue = isApplicationQueue(queueParam) ? queueParam : "acceptance";
     const q = (url.searchParams.get("q") ?? "").slice(0, 100);
     const cycleParam = url.searchParams.get("cycle") ?? "";
     const cycle = /^20\d{2}$/.test(cycleParam) ? cycleParam : "";
     const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const list = await listApplicationQueues({ tenantId: tenant._id, queue, q, cycle: cycle || undefined, page });
+    const list = await listApplicationQueues({
+      tenantId: tenant._id,
+      queue,
+      q,
+      cycle: cycle || undefined,
+      page,
+    });
     return {
       kind: "authority" as const,
       slug: tenant.slug,
@@ -37,10 +56,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       q,
       cycle,
       list,
-      canSeeDiagram: can(member.permissions, "accept:application:any") || can(member.permissions, "manage:settings:any"),
+      canSeeDiagram:
+        can(member.permissions, "accept:application:any") ||
+        can(member.permissions, "manage:settings:any"),
     };
   }
-  const items = member.enterpriseId ? await listEnterpriseApplications({ tenantId: tenant._id, enterpriseId: member.enterpriseId }) : [];
+  const items = member.enterpriseId
+    ? await listEnterpriseApplications({ tenantId: tenant._id, enterpriseId: member.enterpriseId })
+    : [];
   return { kind: "enterprise" as const, slug: tenant.slug, locale, items };
 }
 
@@ -77,7 +100,10 @@ export default function ApplicationsIndex() {
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h1 className="page-title">{t("workflow.list.tenantTitle")}</h1>
         {d.canSeeDiagram ? (
-          <Link to={`/t/${d.slug}/admin/workflow`} className="text-sm text-brand-700 hover:underline">
+          <Link
+            to={`/t/${d.slug}/admin/workflow`}
+            className="text-sm text-brand-700 hover:underline"
+          >
             {t("workflow.app.diagram")}
           </Link>
         ) : null}
@@ -107,28 +133,53 @@ export default function ApplicationsIndex() {
           <label htmlFor="q" className="label">
             {t("common.search")}
           </label>
-          <input id="q" name="q" defaultValue={d.q} className="input w-72" placeholder={t("workflow.list.search")} />
+          <input
+            id="q"
+            name="q"
+            defaultValue={d.q}
+            className="input w-72"
+            placeholder={t("workflow.list.search")}
+          />
         </div>
         <div>
           <label htmlFor="cycle" className="label">
             {t("workflow.list.cycle")}
           </label>
-          <input id="cycle" name="cycle" defaultValue={d.cycle} className="input w-28" inputMode="numeric" pattern="20[0-9]{2}" placeholder={t("workflow.list.allCycles")} />
+          <input
+            id="cycle"
+            name="cycle"
+            defaultValue={d.cycle}
+            className="input w-28"
+            inputMode="numeric"
+            pattern="20[0-9]{2}"
+            placeholder={t("workflow.list.allCycles")}
+          />
         </div>
         <button type="submit" className="btn-secondary">
           {t("common.filter")}
         </button>
       </Form>
       <ApplicationTable slug={d.slug} items={d.list.items} showEnterprise />
-      {d.list.total > d.list.pageSize ? <Pagination page={d.list.page} pageSize={d.list.pageSize} total={d.list.total} /> : null}
+      {d.list.total > d.list.pageSize ? (
+        <Pagination page={d.list.page} pageSize={d.list.pageSize} total={d.list.total} />
+      ) : null}
     </section>
   );
 }
 
-function ApplicationTable({ slug, items, showEnterprise }: { slug: string; items: ApplicationListItem[]; showEnterprise: boolean }) {
+function ApplicationTable({
+  slug,
+  items,
+  showEnterprise,
+}: {
+  slug: string;
+  items: ApplicationListItem[];
+  showEnterprise: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
-  if (items.length === 0) return <p className="card text-sm text-slate-500">{t("workflow.list.empty")}</p>;
+  if (items.length === 0)
+    return <p className="card text-sm text-slate-500">{t("workflow.list.empty")}</p>;
   return (
     <div className="card overflow-x-auto p-0">
       <table className="table" data-testid="applications">
@@ -150,7 +201,11 @@ function ApplicationTable({ slug, items, showEnterprise }: { slug: string; items
           {items.map((a) => {
             const deadline = runningDeadline(a);
             return (
-              <tr key={a.id} data-application={a.id} data-overdue={deadline && a.overdue[deadline.key] ? "true" : undefined}>
+              <tr
+                key={a.id}
+                data-application={a.id}
+                data-overdue={deadline && a.overdue[deadline.key] ? "true" : undefined}
+              >
                 {showEnterprise ? (
                   <td>
                     {a.enterpriseName}
@@ -169,7 +224,9 @@ function ApplicationTable({ slug, items, showEnterprise }: { slug: string; items
                 <td>
                   {deadline ? (
                     <>
-                      <span className="block text-xs text-slate-500">{t(`workflow.app.deadline.${deadline.key}` as MessageKey)}</span>
+                      <span className="block text-xs text-slate-500">
+                        {t(`workflow.app.deadline.${deadline.key}` as MessageKey)}
+                      </span>
                       <DeadlineText at={deadline.at} overdue={a.overdue[deadline.key] === true} />
                     </>
                   ) : (
@@ -177,7 +234,10 @@ function ApplicationTable({ slug, items, showEnterprise }: { slug: string; items
                   )}
                 </td>
                 <td>
-                  <Link to={`/t/${slug}/applications/${a.id}`} className="text-brand-700 hover:underline">
+                  <Link
+                    to={`/t/${slug}/applications/${a.id}`}
+                    className="text-brand-700 hover:underline"
+                  >
                     {showEnterprise ? t("workflow.list.open") : t("workflow.list.view")}
                   </Link>
                 </td>
@@ -190,7 +250,9 @@ function ApplicationTable({ slug, items, showEnterprise }: { slug: string; items
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? translate(d.locale, "workflow.list.title") : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "workflow.list.title") : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -4,8 +4,21 @@
  * start the renewal application once the renewal window is open.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden } from "~/auth.server";
@@ -34,12 +47,22 @@ import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
-  const cert = await findVisibleCertificate({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:certificate:own",
+    "read:certificate:any",
+  );
+  const cert = await findVisibleCertificate({
+    tenantId: tenant._id,
+    id: params.id ?? "",
+    viewer: member,
+  });
   if (!cert) throw notFound();
   const now = new Date();
   const detail = await certificateDetail(cert, now);
-  const ownEnterprise = member.enterpriseId !== null && member.enterpriseId.equals(cert.enterpriseId);
+  const ownEnterprise =
+    member.enterpriseId !== null && member.enterpriseId.equals(cert.enterpriseId);
   const opensAt = renewalOpensAt(cert, certificateSettings(tenant.settings).renewalMonths);
   return {
     slug: tenant.slug,
@@ -47,8 +70,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     certificate: detail,
     changes: can(member.permissions, "revoke:certificate:any") ? allowedChanges(cert, now) : [],
     renewal:
-      ownEnterprise && can(member.permissions, "submit:assessment:own") && detail.status !== "revoked"
-        ? { opensAt: opensAt.toISOString(), open: now >= opensAt, applicationId: detail.renewalApplicationId }
+      ownEnterprise &&
+      can(member.permissions, "submit:assessment:own") &&
+      detail.status !== "revoked"
+        ? {
+            opensAt: opensAt.toISOString(),
+            open: now >= opensAt,
+            applicationId: detail.renewalApplicationId,
+          }
         : null,
   };
 }
@@ -77,20 +106,38 @@ const NOTICES: Record<StatusChange, MessageKey> = {
   revoke: "certificate.notice.revoked",
 };
 
-type ActionResult = { ok: boolean; intent: string; notice: MessageKey | null; errors: Record<string, string> };
+type ActionResult = {
+  ok: boolean;
+  intent: string;
+  notice: MessageKey | null;
+  errors: Record<string, string>;
+};
 const reply = (body: ActionResult, status = 200) => data(body, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:certificate:own",
+    "read:certificate:any",
+  );
   const form = Object.fromEntries(await request.formData());
   const intent = typeof form.intent === "string" ? form.intent : "";
-  const cert = await findVisibleCertificate({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  const cert = await findVisibleCertificate({
+    tenantId: tenant._id,
+    id: params.id ?? "",
+    viewer: member,
+  });
   if (!cert) throw notFound();
   const actor = { id: member.user._id, email: member.user.email };
   const ip = clientIp(request);
 
   if (intent === "renew") {
-    if (!can(member.permissions, "submit:assessment:own") || !member.enterpriseId?.equals(cert.enterpriseId)) throw forbidden();
+    if (
+      !can(member.permissions, "submit:assessment:own") ||
+      !member.enterpriseId?.equals(cert.enterpriseId)
+    )
+      throw forbidden();
     const result = await startRenewal({
       tenantId: tenant._id,
       certificateId: String(cert._id),
@@ -100,7 +147,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!result.ok) {
       if (result.error === "notFound") throw notFound();
-      return reply({ ok: false, intent, notice: null, errors: { _form: msg(RENEWAL_ERRORS[result.error] ?? "errors.generic") } }, 409);
+      return reply(
+        {
+          ok: false,
+          intent,
+          notice: null,
+          errors: { _form: msg(RENEWAL_ERRORS[result.error] ?? "errors.generic") },
+        },
+        409,
+      );
     }
     return redirect(`/t/${tenant.slug}/assessments/${result.applicationId}`);
   }
@@ -109,7 +164,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = changeSchema.safeParse(form);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
-    return reply({ ok: false, intent, notice: null, errors: errors.reason ? { reason: errors.reason } : { _form: msg("errors.generic") } }, 400);
+    return reply(
+      {
+        ok: false,
+        intent,
+        notice: null,
+        errors: errors.reason ? { reason: errors.reason } : { _form: msg("errors.generic") },
+      },
+      400,
+    );
   }
   const result = await changeCertificateStatus({
     tenantId: tenant._id,
@@ -124,7 +187,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (result.error === "notFound") throw notFound();
     const status = result.error === "reasonRequired" ? 400 : 409;
     const errors: Record<string, string> =
-      result.error === "reasonRequired" ? { reason: msg("errors.reasonRequired") } : { _form: msg(CHANGE_ERRORS[result.error]) };
+      result.error === "reasonRequired"
+        ? { reason: msg("errors.reasonRequired") }
+        : { _form: msg(CHANGE_ERRORS[result.error]) };
     return reply({ ok: false, intent, notice: null, errors }, status);
   }
   return reply({ ok: true, intent, notice: NOTICES[parsed.data.intent], errors: {} });
@@ -164,15 +229,26 @@ export default function CertificateDetailPage() {
       {actionData?.notice ? <Notice>{t(actionData.notice)}</Notice> : null}
 
       {c.status === "revoked" || c.status === "suspended" ? (
-        <div className={`rounded-lg border p-4 text-sm ${STATUS_STYLE[c.status].panel}`} data-testid="status-reason">
+        <div
+          className={`rounded-lg border p-4 text-sm ${STATUS_STYLE[c.status].panel}`}
+          data-testid="status-reason"
+        >
           <p className="font-medium">
             {c.status === "revoked"
-              ? t("certificate.detail.revokedOn", { date: formatDate(c.revokedAt ?? c.validUntil, locale) })
-              : t("certificate.detail.suspendedOn", { date: formatDate(c.suspendedAt ?? c.validUntil, locale) })}
+              ? t("certificate.detail.revokedOn", {
+                  date: formatDate(c.revokedAt ?? c.validUntil, locale),
+                })
+              : t("certificate.detail.suspendedOn", {
+                  date: formatDate(c.suspendedAt ?? c.validUntil, locale),
+                })}
           </p>
-          <p className="mt-1 whitespace-pre-wrap break-words">{c.status === "revoked" ? c.revokedReason : c.suspendedReason}</p>
+          <p className="mt-1 whitespace-pre-wrap break-words">
+            {c.status === "revoked" ? c.revokedReason : c.suspendedReason}
+          </p>
           {c.status === "revoked" && c.blockedUntil ? (
-            <p className="mt-1">{t("certificate.detail.blockedUntil", { date: formatDate(c.blockedUntil, locale) })}</p>
+            <p className="mt-1">
+              {t("certificate.detail.blockedUntil", { date: formatDate(c.blockedUntil, locale) })}
+            </p>
           ) : null}
         </div>
       ) : null}
@@ -203,20 +279,27 @@ export default function CertificateDetailPage() {
         <div className="card space-y-2" data-testid="renewal">
           <h2 className="text-lg font-medium">{t("certificate.renewal.title")}</h2>
           {renewal.applicationId ? (
-            <Link to={`/t/${slug}/assessments/${renewal.applicationId}`} className="text-brand-700 hover:underline">
+            <Link
+              to={`/t/${slug}/assessments/${renewal.applicationId}`}
+              className="text-brand-700 hover:underline"
+            >
               {t("certificate.renewal.open")}
             </Link>
           ) : renewal.open ? (
             <Form method="post">
               <input type="hidden" name="intent" value="renew" />
               <p className="mb-2 text-sm text-slate-600">{t("certificate.renewal.hint")}</p>
-              <FormError error={actionData?.intent === "renew" ? actionData.errors._form : undefined} />
+              <FormError
+                error={actionData?.intent === "renew" ? actionData.errors._form : undefined}
+              />
               <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
                 {t("certificate.renewal.start")}
               </button>
             </Form>
           ) : (
-            <p className="text-sm text-slate-600">{t("certificate.renewal.opensOn", { date: formatDate(renewal.opensAt, locale) })}</p>
+            <p className="text-sm text-slate-600">
+              {t("certificate.renewal.opensOn", { date: formatDate(renewal.opensAt, locale) })}
+            </p>
           )}
         </div>
       ) : null}
@@ -224,7 +307,13 @@ export default function CertificateDetailPage() {
       {changes.length > 0 ? (
         <div className="card space-y-4" data-testid="status-actions">
           <h2 className="text-lg font-medium">{t("certificate.actions.title")}</h2>
-          <FormError error={actionData && !actionData.ok && actionData.intent !== "renew" ? actionData.errors._form : undefined} />
+          <FormError
+            error={
+              actionData && !actionData.ok && actionData.intent !== "renew"
+                ? actionData.errors._form
+                : undefined
+            }
+          />
           <div className="grid gap-4 lg:grid-cols-2">
             {changes.map((change) => (
               <StatusChangeForm
@@ -273,12 +362,32 @@ export default function CertificateDetailPage() {
 }
 
 const CHANGE_UI: Record<StatusChange, { label: MessageKey; hint: MessageKey; button: string }> = {
-  suspend: { label: "certificate.actions.suspend", hint: "certificate.actions.suspendHint", button: "btn-secondary" },
-  reinstate: { label: "certificate.actions.reinstate", hint: "certificate.actions.reinstateHint", button: "btn-primary" },
-  revoke: { label: "certificate.actions.revoke", hint: "certificate.actions.revokeHint", button: "btn-danger" },
+  suspend: {
+    label: "certificate.actions.suspend",
+    hint: "certificate.actions.suspendHint",
+    button: "btn-secondary",
+  },
+  reinstate: {
+    label: "certificate.actions.reinstate",
+    hint: "certificate.actions.reinstateHint",
+    button: "btn-primary",
+  },
+  revoke: {
+    label: "certificate.actions.revoke",
+    hint: "certificate.actions.revokeHint",
+    button: "btn-danger",
+  },
 };
 
-function StatusChangeForm({ change, version, serverError }: { change: StatusChange; version: number; serverError?: string }) {
+function StatusChangeForm({
+  change,
+  version,
+  serverError,
+}: {
+  change: StatusChange;
+  version: number;
+  serverError?: string;
+}) {
   const t = useT();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -318,7 +427,11 @@ function StatusChangeForm({ change, version, serverError }: { change: StatusChan
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? translate(d.locale, "certificate.detail.title", { number: d.certificate.number }) : "SafeGrade" },
+  {
+    title: d
+      ? translate(d.locale, "certificate.detail.title", { number: d.certificate.number })
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

@@ -3,14 +3,31 @@
  * Same visibility as the certificate page: the enterprise's own, or any for the regulator (404 otherwise).
  */
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
-import { findVisibleCertificate, loadCertificateSeal, verificationUrl } from "~/data/certificates.server";
+import {
+  findVisibleCertificate,
+  loadCertificateSeal,
+  verificationUrl,
+} from "~/data/certificates.server";
 import { contentDisposition } from "~/data/evidence.server";
-import { certificateFilename, certificatePdfData, renderCertificateStream } from "~/pdf/certificate.server";
+import {
+  certificateFilename,
+  certificatePdfData,
+  renderCertificateStream,
+} from "~/pdf/certificate.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
-  const cert = await findVisibleCertificate({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:certificate:own",
+    "read:certificate:any",
+  );
+  const cert = await findVisibleCertificate({
+    tenantId: tenant._id,
+    id: params.id ?? "",
+    viewer: member,
+  });
   if (!cert) throw notFound();
   const data = certificatePdfData(cert, {
     verifyUrl: verificationUrl(cert.verifyCode),

@@ -21,7 +21,12 @@ import { requireTenantPermission } from "~/tenant.server";
 const PAGE_SIZE = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:certificate:own", "read:certificate:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:certificate:own",
+    "read:certificate:any",
+  );
   const locale = await getLocale(request);
   const filters = parseCertificateFilters(new URL(request.url).searchParams);
   const tenantWide = can(member.permissions, "read:certificate:any");
@@ -47,7 +52,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: tenant.slug,
     locale,
     tenantWide,
-    filters: { q: filters.q, level: filters.level, status: filters.status ?? "", industry: filters.industry ?? "", district: filters.district },
+    filters: {
+      q: filters.q,
+      level: filters.level,
+      status: filters.status ?? "",
+      industry: filters.industry ?? "",
+      district: filters.district,
+    },
     levels: tenantWide ? await listCertificateLevels({ tenantId: tenant._id }) : [],
     districts: districtOptions(tenant),
     ...result,
@@ -59,11 +70,14 @@ export default function CertificateList() {
   const t = useT();
   const locale = useLocale();
   const base = `/t/${d.slug}/certificates`;
-  const levelName = (name: { zh: string; en: string }) => (locale === "en" && name.en ? name.en : name.zh);
+  const levelName = (name: { zh: string; en: string }) =>
+    locale === "en" && name.en ? name.en : name.zh;
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
-        <h1 className="page-title mb-0">{d.tenantWide ? t("certificate.list.title") : t("certificate.list.ownTitle")}</h1>
+        <h1 className="page-title mb-0">
+          {d.tenantWide ? t("certificate.list.title") : t("certificate.list.ownTitle")}
+        </h1>
         <Link to={`/t/${d.slug}/registry`} className="text-sm text-brand-700 hover:underline">
           {t("certificate.registry.link")}
         </Link>
@@ -78,7 +92,14 @@ export default function CertificateList() {
         >
           <label className="lg:col-span-2">
             <span className="sr-only">{t("common.search")}</span>
-            <input type="search" name="q" defaultValue={d.filters.q} placeholder={t("certificate.list.searchPlaceholder")} className="input" maxLength={100} />
+            <input
+              type="search"
+              name="q"
+              defaultValue={d.filters.q}
+              placeholder={t("certificate.list.searchPlaceholder")}
+              className="input"
+              maxLength={100}
+            />
           </label>
           <label>
             <span className="sr-only">{t("certificate.level")}</span>
@@ -158,7 +179,10 @@ export default function CertificateList() {
               d.items.map((c) => (
                 <tr key={c.id} data-certificate={c.id}>
                   <td>
-                    <Link to={`${base}/${c.id}`} className="font-mono text-sm font-medium text-brand-700 hover:underline">
+                    <Link
+                      to={`${base}/${c.id}`}
+                      className="font-mono text-sm font-medium text-brand-700 hover:underline"
+                    >
                       {c.number}
                     </Link>
                   </td>
@@ -181,7 +205,11 @@ export default function CertificateList() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? translate(d.locale, d.tenantWide ? "certificate.list.title" : "certificate.list.ownTitle") : "SafeGrade" },
+  {
+    title: d
+      ? translate(d.locale, d.tenantWide ? "certificate.list.title" : "certificate.list.ownTitle")
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

@@ -4,7 +4,12 @@
  * and tells the regulators; objections are rate limited per client address.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { clientIp } from "~/auth.server";
@@ -40,17 +45,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const applicationId = typeof form.applicationId === "string" ? form.applicationId : "";
   const parsed = objectionFormSchema.safeParse(form);
-  if (!parsed.success) return data<ObjectionResult>({ ok: false, applicationId, errors: fieldErrors(parsed.error) }, { status: 400 });
-  const result = await submitObjection({ tenantId: tenant._id, ...parsed.data, ip: clientIp(request) });
+  if (!parsed.success)
+    return data<ObjectionResult>(
+      { ok: false, applicationId, errors: fieldErrors(parsed.error) },
+      { status: 400 },
+    );
+  const result = await submitObjection({
+    tenantId: tenant._id,
+    ...parsed.data,
+    ip: clientIp(request),
+  });
   if (result.ok) return data<ObjectionResult>({ ok: true, applicationId, errors: {} });
   switch (result.error) {
     case "rateLimited":
-      return data<ObjectionResult>({ ok: false, applicationId, errors: { _form: msg("workflow.errors.rateLimited", { minutes: result.retryAfterMinutes }) } }, { status: 429 });
+      return data<ObjectionResult>(
+        {
+          ok: false,
+          applicationId,
+          errors: {
+            _form: msg("workflow.errors.rateLimited", { minutes: result.retryAfterMinutes }),
+          },
+        },
+        { status: 429 },
+      );
     case "invalid":
-      return data<ObjectionResult>({ ok: false, applicationId, errors: result.fieldErrors }, { status: 400 });
+      return data<ObjectionResult>(
+        { ok: false, applicationId, errors: result.fieldErrors },
+        { status: 400 },
+      );
     default:
       // Not (or no longer) under public notice: say so rather than "not found".
-      return data<ObjectionResult>({ ok: false, applicationId, errors: { _form: msg("workflow.notice.closed") } }, { status: 409 });
+      return data<ObjectionResult>(
+        { ok: false, applicationId, errors: { _form: msg("workflow.notice.closed") } },
+        { status: 409 },
+      );
   }
 }
 
@@ -97,9 +125,22 @@ export default function PublicNotices() {
                   <dd data-testid="notice-ends">{n.endsAt ? formatDate(n.endsAt, locale) : "—"}</dd>
                 </div>
               </dl>
-              <details open={actionData !== undefined && !actionData.ok && actionData.applicationId === n.id}>
-                <summary className="cursor-pointer text-sm text-brand-700">{t("workflow.notice.object")}</summary>
-                <ObjectionFormCard applicationId={n.id} serverErrors={actionData && !actionData.ok && actionData.applicationId === n.id ? actionData.errors : {}} />
+              <details
+                open={
+                  actionData !== undefined && !actionData.ok && actionData.applicationId === n.id
+                }
+              >
+                <summary className="cursor-pointer text-sm text-brand-700">
+                  {t("workflow.notice.object")}
+                </summary>
+                <ObjectionFormCard
+                  applicationId={n.id}
+                  serverErrors={
+                    actionData && !actionData.ok && actionData.applicationId === n.id
+                      ? actionData.errors
+                      : {}
+                  }
+                />
               </details>
             </li>
           ))}
@@ -109,7 +150,13 @@ export default function PublicNotices() {
   );
 }
 
-function ObjectionFormCard({ applicationId, serverErrors }: { applicationId: string; serverErrors: Record<string, string> }) {
+function ObjectionFormCard({
+  applicationId,
+  serverErrors,
+}: {
+  applicationId: string;
+  serverErrors: Record<string, string>;
+}) {
   const t = useT();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -117,7 +164,10 @@ function ObjectionFormCard({ applicationId, serverErrors }: { applicationId: str
     register,
     handleSubmit,
     formState: { errors },
-  } = useForm<ObjectionForm>({ resolver: zodResolver(objectionFormSchema), defaultValues: { applicationId, name: "", contact: "", statement: "" } });
+  } = useForm<ObjectionForm>({
+    resolver: zodResolver(objectionFormSchema),
+    defaultValues: { applicationId, name: "", contact: "", statement: "" },
+  });
   return (
     <Form
       method="post"
@@ -131,10 +181,25 @@ function ObjectionFormCard({ applicationId, serverErrors }: { applicationId: str
       <FormError error={serverErrors._form} />
       <input type="hidden" {...register("applicationId")} />
       <div className="grid gap-3 sm:grid-cols-2">
-        <TextField label={t("workflow.notice.name")} autoComplete="name" error={errors.name?.message ?? serverErrors.name} {...register("name")} />
-        <TextField label={t("workflow.notice.contact")} hint={t("workflow.notice.privacy")} error={errors.contact?.message ?? serverErrors.contact} {...register("contact")} />
+        <TextField
+          label={t("workflow.notice.name")}
+          autoComplete="name"
+          error={errors.name?.message ?? serverErrors.name}
+          {...register("name")}
+        />
+        <TextField
+          label={t("workflow.notice.contact")}
+          hint={t("workflow.notice.privacy")}
+          error={errors.contact?.message ?? serverErrors.contact}
+          {...register("contact")}
+        />
       </div>
-      <TextAreaField label={t("workflow.notice.statement")} rows={4} error={errors.statement?.message ?? serverErrors.statement} {...register("statement")} />
+      <TextAreaField
+        label={t("workflow.notice.statement")}
+        rows={4}
+        error={errors.statement?.message ?? serverErrors.statement}
+        {...register("statement")}
+      />
       <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
         {t("workflow.notice.submit")}
       </button>
@@ -142,7 +207,9 @@ function ObjectionFormCard({ applicationId, serverErrors }: { applicationId: str
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? translate(d.locale, "workflow.notice.title") : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "workflow.notice.title") : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

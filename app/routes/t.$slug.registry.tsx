@@ -27,7 +27,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [result, levels] = await Promise.all([
     listCertificates({
       tenantId: tenant._id,
-      filters: { q: filters.q, level: filters.level, status: filters.status, industry: filters.industry, district: filters.district },
+      filters: {
+        q: filters.q,
+        level: filters.level,
+        status: filters.status,
+        industry: filters.industry,
+        district: filters.district,
+      },
       page: filters.page,
       pageSize: PAGE_SIZE,
     }),
@@ -38,7 +44,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: tenant.slug,
     locale,
     tenantName: tenantName(tenant, locale),
-    filters: { q: filters.q, level: filters.level, status: filters.status ?? "", industry: filters.industry ?? "", district: filters.district },
+    filters: {
+      q: filters.q,
+      level: filters.level,
+      status: filters.status ?? "",
+      industry: filters.industry ?? "",
+      district: filters.district,
+    },
     csvQuery: filterQuery(rest),
     levels,
     districts: districtOptions(tenant),
@@ -65,16 +77,24 @@ export default function Registry() {
   const t = useT();
   const locale = useLocale();
   const base = `/t/${d.slug}/registry`;
-  const levelName = (name: { zh: string; en: string }) => (locale === "en" && name.en ? name.en : name.zh);
+  const levelName = (name: { zh: string; en: string }) =>
+    locale === "en" && name.en ? name.en : name.zh;
   return (
     <section>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-3">
         <h1 className="page-title mb-0">{t("certificate.registry.title")}</h1>
-        <a href={`${base}.csv${d.csvQuery ? `?${d.csvQuery}` : ""}`} className="btn-secondary" data-testid="registry-csv" download>
+        <a
+          href={`${base}.csv${d.csvQuery ? `?${d.csvQuery}` : ""}`}
+          className="btn-secondary"
+          data-testid="registry-csv"
+          download
+        >
           {t("certificate.registry.csv")}
         </a>
       </div>
-      <p className="mb-4 text-sm text-slate-600">{t("certificate.registry.intro", { tenant: d.tenantName })}</p>
+      <p className="mb-4 text-sm text-slate-600">
+        {t("certificate.registry.intro", { tenant: d.tenantName })}
+      </p>
 
       <Form
         method="get"
@@ -84,7 +104,14 @@ export default function Registry() {
       >
         <label className="lg:col-span-2">
           <span className="sr-only">{t("common.search")}</span>
-          <input type="search" name="q" defaultValue={d.filters.q} placeholder={t("certificate.registry.searchPlaceholder")} className="input" maxLength={100} />
+          <input
+            type="search"
+            name="q"
+            defaultValue={d.filters.q}
+            placeholder={t("certificate.registry.searchPlaceholder")}
+            className="input"
+            maxLength={100}
+          />
         </label>
         <label>
           <span className="sr-only">{t("certificate.level")}</span>
@@ -186,7 +213,11 @@ export default function Registry() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${translate(d.locale, "certificate.registry.title")} · ${d.tenantName}` : "SafeGrade" },
+  {
+    title: d
+      ? `${translate(d.locale, "certificate.registry.title")} · ${d.tenantName}`
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

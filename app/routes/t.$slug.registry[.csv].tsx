@@ -16,7 +16,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const f = parseCertificateFilters(new URL(request.url).searchParams);
   const csv = await registryCsv({
     tenantId: tenant._id,
-    filters: { q: f.q, level: f.level, status: f.status, industry: f.industry, district: f.district },
+    filters: {
+      q: f.q,
+      level: f.level,
+      status: f.status,
+      industry: f.industry,
+      district: f.district,
+    },
     locale,
   });
   const filename = `${translate(locale, "certificate.registry.fileName")}-${tenant.slug}.csv`;

@@ -13,18 +13,34 @@ import { FormError, Notice } from "~/components/form";
 import { ActionPanel } from "~/components/workflow-actions";
 import { DeadlineText, StateBadge, Timeline, actionLabel } from "~/components/workflow-ui";
 import { getApplicationPage } from "~/data/grading-views.server";
-import { getReviewPage, saveReviewerScores, type ReviewerAnswerView } from "~/data/review-scores.server";
+import {
+  getReviewPage,
+  saveReviewerScores,
+  type ReviewerAnswerView,
+} from "~/data/review-scores.server";
 import { workflowFormAction } from "~/data/workflow-form.server";
 import { translate } from "~/i18n";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
-import { ANSWER_CHOICES, itemObtained, maxDeductionCount, plainAnswer, textOf, type AnswerView, type ItemErrors } from "~/lib/assessment/answers";
+import {
+  ANSWER_CHOICES,
+  itemObtained,
+  maxDeductionCount,
+  plainAnswer,
+  textOf,
+  type AnswerView,
+  type ItemErrors,
+} from "~/lib/assessment/answers";
 import type { RubricItem } from "~/lib/rubric/schema";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 import { reviewItemsFromForm } from "~/workflows/review-form";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "review:assessment:assigned");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "review:assessment:assigned",
+  );
   const id = params.id ?? "";
   const [review, app] = await Promise.all([
     getReviewPage({ tenantId: tenant._id, id, member }),
@@ -34,37 +50,66 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slug: tenant.slug, locale: await getLocale(request), review, app };
 }
 
-type SaveScoresResult = { ok: boolean; intent: "saveScores"; itemErrors?: Record<string, ItemErrors>; errors?: Record<string, string> };
+type SaveScoresResult = {
+  ok: boolean;
+  intent: "saveScores";
+  itemErrors?: Record<string, ItemErrors>;
+  errors?: Record<string, string>;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "review:assessment:assigned");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "review:assessment:assigned",
+  );
   const form = await request.formData();
   const id = params.id ?? "";
-  if (form.get("intent") !== "saveScores") return workflowFormAction({ tenantId: tenant._id, applicationId: id, member, form });
+  if (form.get("intent") !== "saveScores")
+    return workflowFormAction({ tenantId: tenant._id, applicationId: id, member, form });
   const version = Number(form.get("version"));
-  if (!Number.isSafeInteger(version)) return data<SaveScoresResult>({ ok: false, intent: "saveScores", errors: { _form: "errors.generic" } }, { status: 400 });
+  if (!Number.isSafeInteger(version))
+    return data<SaveScoresResult>(
+      { ok: false, intent: "saveScores", errors: { _form: "errors.generic" } },
+      { status: 400 },
+    );
   const result = await saveReviewerScores({
     tenantId: tenant._id,
     id,
     member,
     expectedVersion: version,
-    items: reviewItemsFromForm(form).map((r) => ({ itemId: r.itemId, form: r.value, evidenceComment: r.evidenceComment })),
+    items: reviewItemsFromForm(form).map((r) => ({
+      itemId: r.itemId,
+      form: r.value,
+      evidenceComment: r.evidenceComment,
+    })),
   });
   if (result.ok) return data<SaveScoresResult>({ ok: true, intent: "saveScores" });
   switch (result.error) {
     case "notFound":
       throw notFound();
     case "invalid":
-      return data<SaveScoresResult>({ ok: false, intent: "saveScores", itemErrors: result.itemErrors }, { status: 400 });
+      return data<SaveScoresResult>(
+        { ok: false, intent: "saveScores", itemErrors: result.itemErrors },
+        { status: 400 },
+      );
     default:
-      return data<SaveScoresResult>({ ok: false, intent: "saveScores", errors: { _form: result.message } }, { status: result.status });
+      return data<SaveScoresResult>(
+        { ok: false, intent: "saveScores", errors: { _form: result.message } },
+        { status: result.status },
+      );
   }
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function isSaveResult(value: unknown): value is SaveScoresResult {
-  return typeof value === "object" && value !== null && "intent" in value && value.intent === "saveScores";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "intent" in value &&
+    value.intent === "saveScores"
+  );
 }
 
 export default function ReviewScreen() {
@@ -75,11 +120,15 @@ export default function ReviewScreen() {
   const navigation = useNavigation();
   const [onlyDiff, setOnlyDiff] = useState(false);
   const saveResult = isSaveResult(actionData) ? actionData : null;
-  const workflowDone = actionData && !isSaveResult(actionData) && actionData.ok && "done" in actionData ? actionData.done : undefined;
+  const workflowDone =
+    actionData && !isSaveResult(actionData) && actionData.ok && "done" in actionData
+      ? actionData.done
+      : undefined;
   const selfById = new Map(review.selfAnswers.map((a) => [a.itemId, a]));
   const mineById = new Map(review.myAnswers.map((a) => [a.itemId, a]));
   const itemErrors = saveResult?.itemErrors ?? {};
-  const levelName = (key: string | null) => (key ? (app.offeredLevels.find((l) => l.key === key)?.name ?? { zh: key }) : null);
+  const levelName = (key: string | null) =>
+    key ? (app.offeredLevels.find((l) => l.key === key)?.name ?? { zh: key }) : null;
   let index = -1;
   return (
     <section className="space-y-6" data-testid="review-screen" data-state={app.stateKey}>
@@ -87,33 +136,63 @@ export default function ReviewScreen() {
         <Link to={`/t/${slug}/reviews`} className="text-sm text-brand-600 hover:underline">
           ← {t("workflow.reviews.title")}
         </Link>
-        <h1 className="page-title mb-1 mt-2">{t("workflow.review.title", { enterprise: review.enterpriseName, cycle: review.cycle })}</h1>
+        <h1 className="page-title mb-1 mt-2">
+          {t("workflow.review.title", { enterprise: review.enterpriseName, cycle: review.cycle })}
+        </h1>
         <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
           <StateBadge state={app.stateKey} />
           {app.deadlines.reviewBy ? (
             <span>
-              {t("workflow.app.deadline.reviewBy")}: <DeadlineText at={app.deadlines.reviewBy} overdue={app.overdue.reviewBy === true} />
+              {t("workflow.app.deadline.reviewBy")}:{" "}
+              <DeadlineText at={app.deadlines.reviewBy} overdue={app.overdue.reviewBy === true} />
             </span>
           ) : null}
           {app.deadlines.rectifyBy ? (
             <span>
-              {t("workflow.app.deadline.rectifyBy")}: <DeadlineText at={app.deadlines.rectifyBy} overdue={app.overdue.rectifyBy === true} />
+              {t("workflow.app.deadline.rectifyBy")}:{" "}
+              <DeadlineText at={app.deadlines.rectifyBy} overdue={app.overdue.rectifyBy === true} />
             </span>
           ) : null}
-          <Link to={`/t/${slug}/applications/${review.id}`} className="text-brand-700 hover:underline">
+          <Link
+            to={`/t/${slug}/applications/${review.id}`}
+            className="text-brand-700 hover:underline"
+          >
             {t("workflow.review.appPage")}
           </Link>
         </div>
       </div>
 
-      {workflowDone ? <Notice>{t("workflow.app.done", { event: actionLabel(t, workflowDone) })}</Notice> : null}
+      {workflowDone ? (
+        <Notice>{t("workflow.app.done", { event: actionLabel(t, workflowDone) })}</Notice>
+      ) : null}
       {saveResult?.ok ? <Notice>{t("workflow.review.saved")}</Notice> : null}
 
       <div className="grid gap-4 sm:grid-cols-3" data-testid="score-cards">
-        <ScoreCard title={t("workflow.review.selfScore")} score={review.selfSummary.score} level={levelName(review.selfSummary.level)} answered={review.selfSummary.answered} items={review.selfSummary.items} testId="self-score" />
-        <ScoreCard title={t("workflow.review.myScore")} score={review.mySummary.score} level={levelName(review.mySummary.level)} answered={review.mySummary.answered} items={review.mySummary.items} testId="my-score" />
+        <ScoreCard
+          title={t("workflow.review.selfScore")}
+          score={review.selfSummary.score}
+          level={levelName(review.selfSummary.level)}
+          answered={review.selfSummary.answered}
+          items={review.selfSummary.items}
+          testId="self-score"
+        />
+        <ScoreCard
+          title={t("workflow.review.myScore")}
+          score={review.mySummary.score}
+          level={levelName(review.mySummary.level)}
+          answered={review.mySummary.answered}
+          items={review.mySummary.items}
+          testId="my-score"
+        />
         {review.otherReviewers.map((o) => (
-          <ScoreCard key={o.id} title={t("workflow.review.othersScore", { name: o.name })} score={o.summary.score} level={levelName(o.summary.level)} answered={o.summary.answered} items={o.summary.items} />
+          <ScoreCard
+            key={o.id}
+            title={t("workflow.review.othersScore", { name: o.name })}
+            score={o.summary.score}
+            level={levelName(o.summary.level)}
+            answered={o.summary.answered}
+            items={o.summary.items}
+          />
         ))}
       </div>
 
@@ -136,14 +215,24 @@ export default function ReviewScreen() {
         <input type="hidden" name="intent" value="saveScores" />
         <input type="hidden" name="version" value={review.version} />
         <div className="flex flex-wrap items-center justify-between gap-3">
-          {review.editable ? null : <p className="text-sm text-slate-600">{t("workflow.review.notEditable")}</p>}
+          {review.editable ? null : (
+            <p className="text-sm text-slate-600">{t("workflow.review.notEditable")}</p>
+          )}
           <label className="inline-flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={onlyDiff}
+              onChange={(e) => setOnlyDiff(e.target.checked)}
+            />
             {t("workflow.review.onlyDiff")}
           </label>
         </div>
         <FormError error={saveResult?.errors?._form} />
-        {Object.keys(itemErrors).length > 0 ? <FormError error={`workflow.review.invalidItems?count=${Object.keys(itemErrors).length}`} /> : null}
+        {Object.keys(itemErrors).length > 0 ? (
+          <FormError
+            error={`workflow.review.invalidItems?count=${Object.keys(itemErrors).length}`}
+          />
+        ) : null}
         {review.rubric.elements.map((el) => (
           <div key={el.id} className="card overflow-x-auto p-0">
             <h2 className="border-b border-slate-200 px-4 py-2 text-base font-medium">
@@ -202,7 +291,21 @@ export default function ReviewScreen() {
   );
 }
 
-function ScoreCard({ title, score, level, answered, items, testId }: { title: string; score: number | null; level: { zh: string; en?: string } | null; answered: number; items: number; testId?: string }) {
+function ScoreCard({
+  title,
+  score,
+  level,
+  answered,
+  items,
+  testId,
+}: {
+  title: string;
+  score: number | null;
+  level: { zh: string; en?: string } | null;
+  answered: number;
+  items: number;
+  testId?: string;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -211,7 +314,11 @@ function ScoreCard({ title, score, level, answered, items, testId }: { title: st
       <p className="text-2xl font-semibold" data-score>
         {score === null ? "—" : score.toFixed(1)}
       </p>
-      <p className="text-xs text-slate-600">{t("workflow.review.levelReached", { level: level ? textOf(level, locale) : t("workflow.app.noLevel") })}</p>
+      <p className="text-xs text-slate-600">
+        {t("workflow.review.levelReached", {
+          level: level ? textOf(level, locale) : t("workflow.app.noLevel"),
+        })}
+      </p>
       <p className="text-xs text-slate-500">{t("workflow.review.answered", { answered, items })}</p>
     </div>
   );
@@ -226,7 +333,11 @@ function AnswerSummary({ item, answer }: { item: RubricItem; answer: AnswerView 
     <div className="space-y-1 text-sm">
       <p>
         {t(`assessment.choice.${answer.choice}`)}
-        {obtained !== null ? <span className="ml-2 text-xs text-slate-500">{t("workflow.review.obtained", { obtained })}</span> : null}
+        {obtained !== null ? (
+          <span className="ml-2 text-xs text-slate-500">
+            {t("workflow.review.obtained", { obtained })}
+          </span>
+        ) : null}
       </p>
       {(answer.deductions ?? []).map((d) => {
         const rule = item.deductionRules.find((r) => r.id === d.rule);
@@ -288,20 +399,31 @@ function ItemRow({
         <p className="text-xs text-slate-500">
           {t("workflow.review.points", { points: item.points })}
           {" · "}
-          {evidence.length > 0 ? t("workflow.review.evidence", { count: evidence.length }) : t("workflow.review.noEvidence")}
+          {evidence.length > 0
+            ? t("workflow.review.evidence", { count: evidence.length })
+            : t("workflow.review.noEvidence")}
         </p>
         {evidence.length > 0 ? (
           <ul className="mt-1 text-xs text-slate-600">
             {evidence.map((e) => (
               <li key={e.fileId}>
-                <a href={`${evidenceBase}/${e.fileId}?inline=1`} target="_blank" rel="noreferrer" className="text-brand-700 hover:underline">
+                <a
+                  href={`${evidenceBase}/${e.fileId}?inline=1`}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="text-brand-700 hover:underline"
+                >
                   {e.filename}
                 </a>
               </li>
             ))}
           </ul>
         ) : null}
-        {differs ? <span className="badge mt-1 bg-amber-100 text-amber-800">{t("workflow.review.diff")}</span> : null}
+        {differs ? (
+          <span className="badge mt-1 bg-amber-100 text-amber-800">
+            {t("workflow.review.diff")}
+          </span>
+        ) : null}
       </td>
       <td>
         <AnswerSummary item={item} answer={self} />
@@ -310,7 +432,12 @@ function ItemRow({
         <input type="hidden" name={name("itemId")} value={item.id} />
         <fieldset disabled={!editable} className="space-y-2">
           <div className="flex flex-wrap items-center gap-2">
-            <select name={name("choice")} defaultValue={mine?.choice ?? ""} className="input w-40 py-1" aria-label={`${item.id} ${t("workflow.review.mine")}`}>
+            <select
+              name={name("choice")}
+              defaultValue={mine?.choice ?? ""}
+              className="input w-40 py-1"
+              aria-label={`${item.id} ${t("workflow.review.mine")}`}
+            >
               <option value="">{t("workflow.review.notScored")}</option>
               {choices.map((c) => (
                 <option key={c} value={c}>
@@ -318,7 +445,11 @@ function ItemRow({
                 </option>
               ))}
             </select>
-            {myObtained !== null ? <span className="text-xs text-slate-500">{t("workflow.review.obtained", { obtained: myObtained })}</span> : null}
+            {myObtained !== null ? (
+              <span className="text-xs text-slate-500">
+                {t("workflow.review.obtained", { obtained: myObtained })}
+              </span>
+            ) : null}
           </div>
           {err("choice") ? <p className="field-error">{err("choice")}</p> : null}
           {item.deductionRules.map((rule, r) => {
@@ -345,16 +476,32 @@ function ItemRow({
                   aria-label={`${item.id} ${t("workflow.review.deductionReason")}`}
                   className="input py-1 sm:col-span-2"
                 />
-                {err(`counts.${r}`) ? <p className="field-error sm:col-span-2">{err(`counts.${r}`)}</p> : null}
+                {err(`counts.${r}`) ? (
+                  <p className="field-error sm:col-span-2">{err(`counts.${r}`)}</p>
+                ) : null}
               </div>
             );
           })}
           {err("deductions") ? <p className="field-error">{err("deductions")}</p> : null}
           {item.naAllowed ? (
-            <input type="text" name={name("naReason")} defaultValue={mine?.naReason ?? ""} placeholder={t("assessment.item.naReason")} className="input py-1" aria-label={`${item.id} ${t("assessment.item.naReason")}`} />
+            <input
+              type="text"
+              name={name("naReason")}
+              defaultValue={mine?.naReason ?? ""}
+              placeholder={t("assessment.item.naReason")}
+              className="input py-1"
+              aria-label={`${item.id} ${t("assessment.item.naReason")}`}
+            />
           ) : null}
           {err("naReason") ? <p className="field-error">{err("naReason")}</p> : null}
-          <input type="text" name={name("note")} defaultValue={mine?.note ?? ""} placeholder={t("workflow.review.note")} className="input py-1" aria-label={`${item.id} ${t("workflow.review.note")}`} />
+          <input
+            type="text"
+            name={name("note")}
+            defaultValue={mine?.note ?? ""}
+            placeholder={t("workflow.review.note")}
+            className="input py-1"
+            aria-label={`${item.id} ${t("workflow.review.note")}`}
+          />
           <input
             type="text"
             name={name("evidenceComment")}
@@ -371,7 +518,11 @@ function ItemRow({
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? `${translate(d.locale, "workflow.reviews.title")} · ${d.review.enterpriseName}` : "SafeGrade" },
+  {
+    title: d
+      ? `${translate(d.locale, "workflow.reviews.title")} · ${d.review.enterpriseName}`
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

@@ -10,7 +10,11 @@ import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "review:assessment:assigned");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "review:assessment:assigned",
+  );
   const items = await listReviewAssignments({ tenantId: tenant._id, reviewerId: member.user._id });
   return { slug: tenant.slug, locale: await getLocale(request), items };
 }
@@ -49,9 +53,21 @@ export default function ReviewsIndex() {
                   <td>
                     <StateBadge state={a.state} returned={a.returned} />
                   </td>
-                  <td>{a.deadlines.reviewBy ? <DeadlineText at={a.deadlines.reviewBy} overdue={a.overdue.reviewBy === true} /> : "—"}</td>
                   <td>
-                    <Link to={`/t/${slug}/reviews/${a.id}`} className="text-brand-700 hover:underline">
+                    {a.deadlines.reviewBy ? (
+                      <DeadlineText
+                        at={a.deadlines.reviewBy}
+                        overdue={a.overdue.reviewBy === true}
+                      />
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>
+                    <Link
+                      to={`/t/${slug}/reviews/${a.id}`}
+                      className="text-brand-700 hover:underline"
+                    >
                       {t("workflow.app.openReview")}
                     </Link>
                   </td>
@@ -65,7 +81,9 @@ export default function ReviewsIndex() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d ? translate(d.locale, "workflow.reviews.title") : "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, "workflow.reviews.title") : "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

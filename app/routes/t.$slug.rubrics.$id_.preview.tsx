@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PublishControl } from "~/components/rubric-actions";
 import { StatusBadge } from "~/components/rubric-tree";
 import { toObjectId } from "~/data/ids.server";
 import { rescorePreview } from "~/data/rubric-admin.server";
-import { getRubricVersion } from "~/data/rubrics.server";
+import { getRubricVersion, listWeightProfiles } from "~/data/rubrics.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { pickText } from "~/lib/rubric/localize";
@@ -20,8 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!id) throw notFound();
   const version = await getRubricVersion({ tenantId: tenant._id, id });
   if (!version || version.meta.tenantId === null) throw notFound();
+  // ?weights= absent: each assessment's own profile; "none": unweighted; otherwise a profile key.
+  const weightsParam = new URL(request.url).searchParams.get("weights");
+  const weightsKey =
+    weightsParam === null || weightsParam === "" ? undefined : weightsParam === "none" ? null : weightsParam;
+  const profiles = await listWeightProfiles({ tenantId: tenant._id });
   const started = performance.now();
-  const preview = await rescorePreview({ tenantId: tenant._id, draftId: id });
+  const preview = await rescorePreview({ tenantId: tenant._id, draftId: id, weightsKey });
   if (!preview) throw notFound();
   const elapsedMs = Math.round(performance.now() - started);
   const locale = await getLocale(request);
@@ -38,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     preview,
     elapsedMs,
+    weightsParam: weightsParam ?? "",
+    profiles: profiles.map((p) => ({ key: p.key, title: p.title, shipped: p.tenantId === null })),
   };
 }
 
@@ -97,6 +104,29 @@ export default function RescorePreviewPage() {
         </div>
       </div>
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("rubric.preview.intro")}</p>
+      <Form method="get" className="mb-4 flex flex-wrap items-center gap-2" data-testid="preview-weights">
+        <label htmlFor="preview-weights" className="text-sm text-slate-700">
+          {t("rubric.preview.weights")}
+        </label>
+        <select
+          id="preview-weights"
+          name="weights"
+          className="input w-auto py-1"
+          defaultValue={d.weightsParam}
+        >
+          <option value="">{t("rubric.preview.weights.assessment")}</option>
+          <option value="none">{t("rubric.preview.weights.none")}</option>
+          {d.profiles.map((p) => (
+            <option key={p.key} value={p.key}>
+              {p.key} · {pickText(p.title, locale)}
+              {p.shipped ? "" : ` (${t("weights.source.tenant")})`}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="btn-secondary py-1">
+          {t("rubric.preview.weights.apply")}
+        </button>
+      </Form>
       {rows.length === 0 ? (
         <p className="card text-sm text-slate-600" data-testid="preview-empty">
           {t("rubric.preview.empty")}

@@ -115,7 +115,14 @@ export default function RubricListPage() {
   const errors = actionData?.errors ?? {};
   return (
     <section>
-      <h1 className="page-title">{t("rubric.list.title")}</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="page-title">{t("rubric.list.title")}</h1>
+        {d.canManage ? (
+          <Link to={`/t/${d.slug}/weights`} className="btn-secondary ml-auto py-1.5">
+            {t("rubric.actions.weights")}
+          </Link>
+        ) : null}
+      </div>
       <p className="mb-4 max-w-3xl text-sm text-slate-600">
         {t(d.canManage ? "rubric.list.introManage" : "rubric.list.intro")}
       </p>

@@ -8,7 +8,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { clientIp } from "~/auth.server";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { hitVerifyRateLimit, verifyCertificate, type PublicCertificate } from "~/data/certificates.server";
+import {
+  hitVerifyRateLimit,
+  verifyCertificate,
+  type PublicCertificate,
+} from "~/data/certificates.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { STATUS_STYLE, type VerificationState } from "~/lib/certificate";
@@ -24,8 +28,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const limit = await hitVerifyRateLimit(clientIp(request));
   if (limit.limited) {
-    const body: LoaderData = { kind: "rateLimited", locale, minutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) };
-    return data(body, { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds), "Cache-Control": "no-store" } });
+    const body: LoaderData = {
+      kind: "rateLimited",
+      locale,
+      minutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+    };
+    return data(body, {
+      status: 429,
+      headers: { "Retry-After": String(limit.retryAfterSeconds), "Cache-Control": "no-store" },
+    });
   }
   const code = params.code ?? "";
   const certificate = await verifyCertificate({ code });
@@ -46,14 +57,24 @@ export default function VerifyCertificatePage() {
         {d.kind === "found" ? (
           <Verified certificate={d.certificate} />
         ) : d.kind === "notFound" ? (
-          <div className="card space-y-3 text-center" data-testid="verify-not-found" data-state="NOT_FOUND">
+          <div
+            className="card space-y-3 text-center"
+            data-testid="verify-not-found"
+            data-state="NOT_FOUND"
+          >
             <h1 className="text-2xl font-semibold text-slate-900">{t("verify.notFound.title")}</h1>
             <p className="text-slate-600">{t("verify.notFound.body")}</p>
             {d.code ? <p className="break-all font-mono text-xs text-slate-500">{d.code}</p> : null}
           </div>
         ) : (
-          <div className="card space-y-3 text-center" data-testid="verify-rate-limited" role="alert">
-            <h1 className="text-2xl font-semibold text-slate-900">{t("verify.rateLimitedTitle")}</h1>
+          <div
+            className="card space-y-3 text-center"
+            data-testid="verify-rate-limited"
+            role="alert"
+          >
+            <h1 className="text-2xl font-semibold text-slate-900">
+              {t("verify.rateLimitedTitle")}
+            </h1>
             <p className="text-slate-600">{t("verify.rateLimited", { minutes: d.minutes })}</p>
           </div>
         )}
@@ -91,10 +112,17 @@ function Verified({ certificate: c }: { certificate: PublicCertificate }) {
   const when = c.state === "REVOKED" ? c.revokedAt : c.state === "SUSPENDED" ? c.suspendedAt : null;
   return (
     <>
-      <div className={`rounded-lg border-2 p-6 ${STATUS_STYLE[PANEL[c.state]].panel}`} data-testid="verify-state" data-state={c.state} role="status">
+      <div
+        className={`rounded-lg border-2 p-6 ${STATUS_STYLE[PANEL[c.state]].panel}`}
+        data-testid="verify-state"
+        data-state={c.state}
+        role="status"
+      >
         <p className="text-xs font-semibold tracking-widest">{c.state}</p>
         <h1 className="mt-1 text-3xl font-bold">{t(`verify.state.${c.state}`)}</h1>
-        <p className="mt-2 text-sm">{t(`verify.explain.${c.state}`, { date: formatDate(when ?? c.validUntil, locale) })}</p>
+        <p className="mt-2 text-sm">
+          {t(`verify.explain.${c.state}`, { date: formatDate(when ?? c.validUntil, locale) })}
+        </p>
         {c.reason ? (
           <div className="mt-3 text-sm" data-testid="verify-reason">
             <span className="font-medium">{t("verify.reason")}</span>
@@ -124,8 +152,16 @@ function Verified({ certificate: c }: { certificate: PublicCertificate }) {
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => {
   const locale = d?.locale ?? "zh-CN";
-  const key: MessageKey = d?.kind === "found" ? `verify.state.${d.certificate.state}` : d?.kind === "notFound" ? "verify.notFound.title" : "verify.title";
-  return [{ title: `${translate(locale, key)} · ${translate(locale, "verify.title")}` }, { name: "robots", content: "noindex" }];
+  const key: MessageKey =
+    d?.kind === "found"
+      ? `verify.state.${d.certificate.state}`
+      : d?.kind === "notFound"
+        ? "verify.notFound.title"
+        : "verify.title";
+  return [
+    { title: `${translate(locale, key)} · ${translate(locale, "verify.title")}` },
+    { name: "robots", content: "noindex" },
+  ];
 };
 
 export function ErrorBoundary() {

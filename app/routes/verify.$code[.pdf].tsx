@@ -4,24 +4,44 @@
  */
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { clientIp } from "~/auth.server";
-import { findCertificateByCode, hitVerifyRateLimit, loadCertificateSeal, verificationUrl } from "~/data/certificates.server";
+import {
+  findCertificateByCode,
+  hitVerifyRateLimit,
+  loadCertificateSeal,
+  verificationUrl,
+} from "~/data/certificates.server";
 import { contentDisposition } from "~/data/evidence.server";
 import { translate } from "~/i18n";
 import { getLocale } from "~/locale.server";
-import { certificateFilename, certificatePdfData, renderCertificateStream } from "~/pdf/certificate.server";
+import {
+  certificateFilename,
+  certificatePdfData,
+  renderCertificateStream,
+} from "~/pdf/certificate.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const limit = await hitVerifyRateLimit(clientIp(request));
   if (limit.limited) {
-    throw new Response(translate(locale, "verify.rateLimited", { minutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)) }), {
-      status: 429,
-      headers: { "Retry-After": String(limit.retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8" },
-    });
+    throw new Response(
+      translate(locale, "verify.rateLimited", {
+        minutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+      }),
+      {
+        status: 429,
+        headers: {
+          "Retry-After": String(limit.retryAfterSeconds),
+          "Content-Type": "text/plain; charset=utf-8",
+        },
+      },
+    );
   }
   const cert = await findCertificateByCode({ code: params.code ?? "" });
   if (!cert) {
-    throw new Response(translate(locale, "verify.notFound.title"), { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response(translate(locale, "verify.notFound.title"), {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   const data = certificatePdfData(cert, {
     verifyUrl: verificationUrl(cert.verifyCode),

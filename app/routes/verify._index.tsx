@@ -17,7 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (raw !== null) {
     const code = normalizeVerifyCode(raw);
     if (code && /^[A-Za-z0-9_-]{1,64}$/.test(code)) return redirect(`/verify/${code}`);
-    return { locale, error: code ? ("verify.form.invalid" as const) : ("verify.form.required" as const), value: raw.slice(0, 200) };
+    return {
+      locale,
+      error: code ? ("verify.form.invalid" as const) : ("verify.form.required" as const),
+      value: raw.slice(0, 200),
+    };
   }
   return { locale, error: null, value: "" };
 }
@@ -62,7 +66,9 @@ export default function VerifyIndex() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: translate(d?.locale ?? "zh-CN", "verify.form.title") }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: translate(d?.locale ?? "zh-CN", "verify.form.title") },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -33,7 +33,11 @@ const objectIdText = z.string().regex(/^[0-9a-f]{24}$/, { error: msg("errors.inv
 export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("SUBMIT"),
-    appliedLevel: z.string().trim().min(1, { error: msg("workflow.errors.levelRequired") }).max(40),
+    appliedLevel: z
+      .string()
+      .trim()
+      .min(1, { error: msg("workflow.errors.levelRequired") })
+      .max(40),
   }),
   z.object({ type: z.literal("WITHDRAW") }),
   z.object({ type: z.literal("ACCEPT") }),
@@ -54,7 +58,9 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
       .number({ error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) })
       .int({ error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) })
       .min(1, { error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) })
-      .max(MAX_RECTIFICATION_DAYS, { error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) }),
+      .max(MAX_RECTIFICATION_DAYS, {
+        error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }),
+      }),
   }),
   z.object({ type: z.literal("SUBMIT_RECTIFICATION") }),
   z.object({
@@ -70,7 +76,11 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("CONSENT_LOWER_LEVEL") }),
   z.object({ type: z.literal("DECLINE_LOWER_LEVEL") }),
   z.object({ type: z.literal("CERTIFY") }),
-  z.object({ type: z.literal("CREDIT_LISTED"), recordId: z.string().min(1), name: z.string().min(1) }),
+  z.object({
+    type: z.literal("CREDIT_LISTED"),
+    recordId: z.string().min(1),
+    name: z.string().min(1),
+  }),
 ]);
 export type ApplicationEventInput = z.infer<typeof applicationEventInputSchema>;
 export type ApplicationEventRaw = z.input<typeof applicationEventInputSchema>;
@@ -173,4 +183,7 @@ export function isApplicationQueue(value: unknown): value is ApplicationQueue {
 }
 
 /** States in which an assigned reviewer may record item scores. */
-export const REVIEW_SCORING_STATES = ["underReview.reviewing", "underReview.rectification"] as const;
+export const REVIEW_SCORING_STATES = [
+  "underReview.reviewing",
+  "underReview.rectification",
+] as const;

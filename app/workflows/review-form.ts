@@ -9,7 +9,8 @@ import { ANSWER_CHOICES, type ItemFormValue } from "~/lib/assessment/answers";
 
 export type ReviewFormItem = { itemId: string; value: ItemFormValue; evidenceComment: string };
 
-const FIELD = /^items\.(\d{1,4})\.(itemId|choice|naReason|note|evidenceComment|counts|ruleNotes)(?:\.(\d{1,3}))?$/;
+const FIELD =
+  /^items\.(\d{1,4})\.(itemId|choice|naReason|note|evidenceComment|counts|ruleNotes)(?:\.(\d{1,3}))?$/;
 
 function isChoice(value: string): value is ItemFormValue["choice"] {
   return value === "" || ANSWER_CHOICES.some((c) => c === value);
@@ -20,7 +21,11 @@ export function reviewItemsFromForm(form: FormData): ReviewFormItem[] {
   const row = (i: number) => {
     let r = rows.get(i);
     if (!r) {
-      r = { itemId: "", value: { choice: "", counts: [], ruleNotes: [], naReason: "", note: "" }, evidenceComment: "" };
+      r = {
+        itemId: "",
+        value: { choice: "", counts: [], ruleNotes: [], naReason: "", note: "" },
+        evidenceComment: "",
+      };
       rows.set(i, r);
     }
     return r;
@@ -44,7 +49,11 @@ export function reviewItemsFromForm(form: FormData): ReviewFormItem[] {
     .sort(([a], [b]) => a - b)
     .map(([, r]) => ({
       itemId: r.itemId,
-      value: { ...r.value, counts: Array.from(r.value.counts, (c) => c ?? "0"), ruleNotes: Array.from(r.value.ruleNotes, (n) => n ?? "") },
+      value: {
+        ...r.value,
+        counts: Array.from(r.value.counts, (c) => c ?? "0"),
+        ruleNotes: Array.from(r.value.ruleNotes, (n) => n ?? ""),
+      },
       evidenceComment: r.evidenceComment,
     }))
     .filter((r) => r.itemId !== "");

@@ -34,15 +34,31 @@ export type DemoCertificateInput = {
   enterpriseAdminId: Types.ObjectId;
   regulatorId: Types.ObjectId;
   reviewerIds: [Types.ObjectId, Types.ObjectId];
-  settings: { acceptanceDays: number; reviewDays: number; publicNoticeDays: number; reviewersRequired: number; holidays: string[] };
+  settings: {
+    acceptanceDays: number;
+    reviewDays: number;
+    publicNoticeDays: number;
+    reviewersRequired: number;
+    holidays: string[];
+  };
   now?: Date;
 };
 
-export async function seedDemoCertificate(input: DemoCertificateInput): Promise<{ applicationId: Types.ObjectId; number: string; verifyCode: string }> {
+export async function seedDemoCertificate(
+  input: DemoCertificateInput,
+): Promise<{ applicationId: Types.ObjectId; number: string; verifyCode: string }> {
   const { applicationId, certifiedAt } = await seedDemoApplication(input, { certify: true });
-  const issued = await issueCertificateForApplication({ tenantId: input.tenantId, applicationId, now: certifiedAt });
+  const issued = await issueCertificateForApplication({
+    tenantId: input.tenantId,
+    applicationId,
+    now: certifiedAt,
+  });
   if (!issued.ok) throw new Error(`demo certificate: ${issued.error}`);
-  return { applicationId, number: issued.certificate.number, verifyCode: issued.certificate.verifyCode };
+  return {
+    applicationId,
+    number: issued.certificate.number,
+    verifyCode: issued.certificate.verifyCode,
+  };
 }
 
 /**
@@ -54,10 +70,14 @@ export async function seedDemoApplication(
   options: { certify: boolean },
 ): Promise<{ applicationId: Types.ObjectId; certifiedAt: Date; version: number }> {
   const now = input.now ?? new Date();
-  let meta = await RubricVersion.findOne({ tenantId: null, key: RUBRIC_KEY }).sort({ version: -1 }).lean();
+  let meta = await RubricVersion.findOne({ tenantId: null, key: RUBRIC_KEY })
+    .sort({ version: -1 })
+    .lean();
   if (!meta) {
     await importRubricFiles();
-    meta = await RubricVersion.findOne({ tenantId: null, key: RUBRIC_KEY }).sort({ version: -1 }).lean();
+    meta = await RubricVersion.findOne({ tenantId: null, key: RUBRIC_KEY })
+      .sort({ version: -1 })
+      .lean();
   }
   if (!meta) throw new Error(`demo certificate: rubric ${RUBRIC_KEY} is not available`);
   const loaded = await getRubricVersion({ tenantId: input.tenantId, id: meta._id });
@@ -72,7 +92,10 @@ export async function seedDemoApplication(
   // Self-assessment: everything met except the largest non-veto items, until the score is in the 三级 band.
   const items = rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
   const failing = new Set<string>();
-  const performance = rubric.performanceConditions.map((c) => ({ conditionId: c.id, passed: true }));
+  const performance = rubric.performanceConditions.map((c) => ({
+    conditionId: c.id,
+    passed: true,
+  }));
   const answersOf = (): Array<StoredAnswer & { itemId: string }> =>
     items.map((item) => ({
       itemId: item.id,
@@ -82,7 +105,12 @@ export async function seedDemoApplication(
       updatedBy: input.enterpriseAdminId,
       rev: 1,
     }));
-  const score = () => scoreSelfAssessment({ rubric, weights: null, answers: toScoringAnswers(answersOf(), performance) });
+  const score = () =>
+    scoreSelfAssessment({
+      rubric,
+      weights: null,
+      answers: toScoringAnswers(answersOf(), performance),
+    });
   const candidates = items.filter((i) => !i.veto).sort((a, b) => b.points - a.points);
   for (const item of candidates) {
     if ((score().score ?? 0) <= 88) break;
@@ -125,7 +153,7 @@ export async function seedDemoApplication(
     },
   });
   const history: HistoryEntry[] = [];
-  const steps: Array<{ event: GradingEvent; reason?: string }> = [
+  const path: Array<{ event: GradingEvent }> = [
     {
       event: {
         type: "SUBMIT",
@@ -133,23 +161,50 @@ export async function seedDemoApplication(
         now: submittedAt.toISOString(),
         appliedLevel: LEVEL,
         levels,
-        score: { selfScore: breakdown.score, appliedLevelMinScore: appliedMin, vetoed: false, eligibleLevel: breakdown.level },
+        score: {
+          selfScore: breakdown.score,
+          appliedLevelMinScore: appliedMin,
+          vetoed: false,
+          eligibleLevel: breakdown.level,
+        },
         requiredEvidenceMissing: [],
         creditListed: null,
       },
     },
     { event: { type: "ACCEPT", actor: regulator, now: at(58).toISOString() } },
-    { event: { type: "ASSIGN_REVIEWERS", actor: regulator, now: at(57).toISOString(), reviewerIds: input.reviewerIds.map(String) } },
+    {
+      event: {
+        type: "ASSIGN_REVIEWERS",
+        actor: regulator,
+        now: at(57).toISOString(),
+        reviewerIds: input.reviewerIds.map(String),
+      },
+    },
     { event: { type: "START_REVIEW", actor: reviewer, now: at(50).toISOString() } },
-    { event: { type: "REPORT_REVIEW", actor: reviewer, now: at(40).toISOString(), recommendedLevel: LEVEL } },
+    {
+      event: {
+        type: "REPORT_REVIEW",
+        actor: reviewer,
+        now: at(40).toISOString(),
+        recommendedLevel: LEVEL,
+      },
+    },
     { event: { type: "APPROVE", actor: regulator, now: at(35).toISOString() } },
     { event: { type: "START_NOTICE", actor: regulator, now: at(34).toISOString() } },
-    { event: { type: "NOTICE_ENDED", actor: { id: null, role: "system" }, now: at(26).toISOString() } },
+    {
+      event: {
+        type: "NOTICE_ENDED",
+        actor: { id: null, role: "system" },
+        now: at(26).toISOString(),
+      },
+    },
     { event: { type: "CERTIFY", actor: regulator, now: certifiedAt.toISOString() } },
-  ].slice(0, options.certify ? undefined : -1);
+  ];
+  const steps = options.certify ? path : path.slice(0, -1);
   for (const { event } of steps) {
     const step = applyGradingEvent(snapshot, event);
-    if (!step.ok) throw new Error(`demo certificate: ${event.type} refused (${step.reasons.join(", ")})`);
+    if (!step.ok)
+      throw new Error(`demo certificate: ${event.type} refused (${step.reasons.join(", ")})`);
     history.push({
       at: new Date(event.now),
       actorId: event.actor.id ? new Types.ObjectId(event.actor.id) : null,
@@ -157,12 +212,15 @@ export async function seedDemoApplication(
       event: event.type,
       from: stateKeyOf(snapshot),
       to: stateKeyOf(step.snapshot),
-      ...(event.type === "CERTIFY" || event.type === "REPORT_REVIEW" ? { details: { level: LEVEL } } : {}),
+      ...(event.type === "CERTIFY" || event.type === "REPORT_REVIEW"
+        ? { details: { level: LEVEL } }
+        : {}),
     });
     snapshot = step.snapshot;
   }
   const expected = options.certify ? "certified" : "publicNotice";
-  if (topStateOf(snapshot) !== expected) throw new Error(`demo certificate: ended in ${stateKeyOf(snapshot)}`);
+  if (topStateOf(snapshot) !== expected)
+    throw new Error(`demo certificate: ended in ${stateKeyOf(snapshot)}`);
 
   await Assessment.updateOne(
     { tenantId: input.tenantId, _id: draft._id },
@@ -178,10 +236,23 @@ export async function seedDemoApplication(
           byReviewer: {},
           summaries: {},
           rectifications: [],
-          report: { at: at(40), by: input.reviewerIds[0], recommendedLevel: LEVEL, reason: null, score: breakdown.score },
+          report: {
+            at: at(40),
+            by: input.reviewerIds[0],
+            recommendedLevel: LEVEL,
+            reason: null,
+            score: breakdown.score,
+          },
         },
         pendingCertificate: options.certify
-          ? { level: LEVEL, appliedLevel: LEVEL, lowerLevel: false, issuedAt: certifiedAt, certifiedBy: input.regulatorId, version: steps.length }
+          ? {
+              level: LEVEL,
+              appliedLevel: LEVEL,
+              lowerLevel: false,
+              issuedAt: certifiedAt,
+              certifiedBy: input.regulatorId,
+              version: steps.length,
+            }
           : null,
         version: steps.length,
       },
@@ -197,12 +268,15 @@ export async function seedDemoCertificateFor(
 ): Promise<{ applicationId: Types.ObjectId; number: string; verifyCode: string }> {
   const tenantId = tenant._id;
   const [admin, regulator, reviewers] = await Promise.all([
-    Membership.findOne({ tenantId, enterpriseId, role: "enterprise_admin" }).sort({ createdAt: 1 }).lean(),
+    Membership.findOne({ tenantId, enterpriseId, role: "enterprise_admin" })
+      .sort({ createdAt: 1 })
+      .lean(),
     Membership.findOne({ tenantId, role: "regulator" }).sort({ createdAt: 1 }).lean(),
     Membership.find({ tenantId, role: "reviewer" }).sort({ createdAt: 1 }).limit(2).lean(),
   ]);
   const [first, second] = reviewers;
-  if (!admin || !regulator || !first || !second) throw new Error("demo certificate: the demo users are missing");
+  if (!admin || !regulator || !first || !second)
+    throw new Error("demo certificate: the demo users are missing");
   return seedDemoCertificate({
     tenantId,
     enterpriseId,

@@ -23,9 +23,14 @@ describe("certificates", () => {
 
     await page.getByTestId("main-nav").locator('[data-nav="certificates"]').first().click();
     await page.waitForURL(/\/t\/chengdu\/certificates$/);
-    const row = page.getByTestId("certificate-table").locator("tr", { hasText: "成都蜀新化工材料股份有限公司" });
+    const row = page
+      .getByTestId("certificate-table")
+      .locator("tr", { hasText: "成都蜀新化工材料股份有限公司" });
     expect(await row.textContent()).toContain("有效");
-    await Promise.all([page.waitForURL(/\/certificates\/[0-9a-f]{24}$/), row.getByRole("link").first().click()]);
+    await Promise.all([
+      page.waitForURL(/\/certificates\/[0-9a-f]{24}$/),
+      row.getByRole("link").first().click(),
+    ]);
     const number = (await page.getByTestId("certificate-number").textContent()) ?? "";
     expect(number).toMatch(/CDAQBZ-\d{4}-00001/);
 
@@ -40,7 +45,8 @@ describe("certificates", () => {
     expect(bytes.length).toBeLessThan(150 * 1024);
 
     // The public verification page (what the QR code opens), logged out.
-    const verifyPath = (await page.getByTestId("certificate-verify-link").getAttribute("href")) ?? "";
+    const verifyPath =
+      (await page.getByTestId("certificate-verify-link").getAttribute("href")) ?? "";
     expect(verifyPath).toMatch(/^\/verify\/[A-Za-z0-9_-]{22}$/);
     const publicSession = await openBrowser();
     try {
@@ -55,13 +61,23 @@ describe("certificates", () => {
       expect(body).toContain("三级");
 
       // Revoke, with the reason required.
-      await page.locator('[data-change="revoke"]').getByRole("button", { name: "吊销证书" }).click();
-      await expect.poll(() => page.locator('[data-change="revoke"] [data-field-error]').textContent()).toBeTruthy();
+      await page
+        .locator('[data-change="revoke"]')
+        .getByRole("button", { name: "吊销证书" })
+        .click();
+      await expect
+        .poll(() => page.locator('[data-change="revoke"] [data-field-error]').textContent())
+        .toBeTruthy();
       const reason = "瞒报一起造成2人重伤的生产安全事故";
       await page.locator('[data-change="revoke"] textarea[name="reason"]').fill(reason);
-      await page.locator('[data-change="revoke"]').getByRole("button", { name: "吊销证书" }).click();
+      await page
+        .locator('[data-change="revoke"]')
+        .getByRole("button", { name: "吊销证书" })
+        .click();
       await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已吊销");
-      expect(await page.locator('[data-status="revoked"]').first().textContent()).toContain("已吊销");
+      expect(await page.locator('[data-status="revoked"]').first().textContent()).toContain(
+        "已吊销",
+      );
       expect(await page.getByTestId("certificate-history").textContent()).toContain(reason);
 
       // The public page now says REVOKED, in words, with the date and the reason.
@@ -75,9 +91,15 @@ describe("certificates", () => {
 
       // The JSON API agrees.
       const code = verifyPath.split("/").pop() ?? "";
-      const api = await publicSession.page.request.get(`${baseUrl}/api/public/certificates/${code}`);
+      const api = await publicSession.page.request.get(
+        `${baseUrl}/api/public/certificates/${code}`,
+      );
       expect(api.status()).toBe(200);
-      expect(await api.json()).toMatchObject({ state: "REVOKED", reason, number: number.replace(/^证书\s*/, "") });
+      expect(await api.json()).toMatchObject({
+        state: "REVOKED",
+        reason,
+        number: number.replace(/^证书\s*/, ""),
+      });
     } finally {
       await publicSession.close();
     }
@@ -90,17 +112,24 @@ describe("certificates", () => {
       await page.goto(`${baseUrl}/`);
       await Promise.all([page.waitForURL(/\/verify$/), page.getByTestId("landing-verify").click()]);
       await page.getByLabel("核验码").fill("AAAAAAAAAAAAAAAAAAAAAA");
-      await Promise.all([page.waitForURL(/\/verify\/AAAAAAAAAAAAAAAAAAAAAA$/), page.getByRole("button", { name: "核验" }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/verify\/AAAAAAAAAAAAAAAAAAAAAA$/),
+        page.getByRole("button", { name: "核验" }).click(),
+      ]);
       await expect.poll(() => page.getByTestId("verify-not-found").isVisible()).toBe(true);
       expect(await page.locator("h1").textContent()).toContain("没有这张证书");
       // Opened directly (as from a QR code), the page answers 404.
       const direct = await page.goto(`${baseUrl}/verify/AAAAAAAAAAAAAAAAAAAAAA`);
       expect(direct?.status()).toBe(404);
-      expect(await page.getByTestId("verify-not-found").textContent()).toContain("找不到与该核验码对应的证书");
+      expect(await page.getByTestId("verify-not-found").textContent()).toContain(
+        "找不到与该核验码对应的证书",
+      );
 
       // The public registry lists the certified enterprise.
       await page.goto(`${baseUrl}/t/chengdu/registry`);
-      expect(await page.getByTestId("registry-table").textContent()).toContain("成都蜀新化工材料股份有限公司");
+      expect(await page.getByTestId("registry-table").textContent()).toContain(
+        "成都蜀新化工材料股份有限公司",
+      );
     } finally {
       await publicSession.close();
     }

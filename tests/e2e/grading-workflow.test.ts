@@ -28,8 +28,15 @@ const REGULATOR = "regulator@demo.safegrade.cn";
 const REVIEWER = "reviewer@demo.safegrade.cn";
 const REVIEWER2 = "reviewer2@demo.safegrade.cn";
 
-type RubricFile = { levels: Array<{ key: string }>; elements: Array<{ subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean }> }> }> };
-const rubric = JSON.parse(readFileSync(path.join(ROOT, "rubrics/small-micro@2025.1.json"), "utf8")) as RubricFile;
+type RubricFile = {
+  levels: Array<{ key: string }>;
+  elements: Array<{
+    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean }> }>;
+  }>;
+};
+const rubric = JSON.parse(
+  readFileSync(path.join(ROOT, "rubrics/small-micro@2025.1.json"), "utf8"),
+) as RubricFile;
 const items = rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
 
 const run = promisify(execFile);
@@ -62,138 +69,173 @@ describe("grading workflow, end to end", () => {
     await browser.close();
   });
 
-  it("takes one application from submission through return, two reviewers and public notice to certification", { timeout: 300_000 }, async () => {
-    const { page } = browser;
+  it(
+    "takes one application from submission through return, two reviewers and public notice to certification",
+    { timeout: 300_000 },
+    async () => {
+      const { page } = browser;
 
-    // --- Enterprise: start the self-assessment with the start button, fill it in, submit.
-    await switchUser(browser, ENTERPRISE);
-    await page.goto(`${baseUrl}/t/${SLUG}/assessments`);
-    const startForm = page.getByTestId("start-form");
-    await expect.poll(() => startForm.isVisible()).toBe(true);
-    await Promise.all([page.waitForURL(/\/assessments\/[0-9a-f]{24}\/[^/]+$/), startForm.locator('button[type="submit"]').click()]);
-    const id = /\/assessments\/([0-9a-f]{24})\//.exec(page.url())?.[1] ?? "";
-    expect(id).toMatch(/^[0-9a-f]{24}$/);
+      // --- Enterprise: start the self-assessment with the start button, fill it in, submit.
+      await switchUser(browser, ENTERPRISE);
+      await page.goto(`${baseUrl}/t/${SLUG}/assessments`);
+      const startForm = page.getByTestId("start-form");
+      await expect.poll(() => startForm.isVisible()).toBe(true);
+      await Promise.all([
+        page.waitForURL(/\/assessments\/[0-9a-f]{24}\/[^/]+$/),
+        startForm.locator('button[type="submit"]').click(),
+      ]);
+      const id = /\/assessments\/([0-9a-f]{24})\//.exec(page.url())?.[1] ?? "";
+      expect(id).toMatch(/^[0-9a-f]{24}$/);
 
-    const saved = await page.request.post(`${baseUrl}/t/${SLUG}/assessments/${id}/save`, {
-      form: {
-        intent: "save",
-        version: "0",
-        changes: JSON.stringify(items.map((item) => ({ itemId: item.id, answer: { choice: "full" } }))),
-        performance: "[]",
-      },
-      headers: { Accept: "application/json" },
-    });
-    expect(saved.status()).toBe(200);
-    for (const item of items.filter((i) => i.evidenceRequired)) {
-      const uploaded = await page.request.post(`${baseUrl}/t/${SLUG}/assessments/${id}/evidence?itemId=${encodeURIComponent(item.id)}`, {
-        multipart: { file: { name: `${item.id}.pdf`, mimeType: "application/pdf", buffer: SAMPLES.pdf } },
+      const saved = await page.request.post(`${baseUrl}/t/${SLUG}/assessments/${id}/save`, {
+        form: {
+          intent: "save",
+          version: "0",
+          changes: JSON.stringify(
+            items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
+          ),
+          performance: "[]",
+        },
+        headers: { Accept: "application/json" },
       });
-      expect(uploaded.status(), `evidence for ${item.id}`).toBe(201);
-    }
+      expect(saved.status()).toBe(200);
+      for (const item of items.filter((i) => i.evidenceRequired)) {
+        const uploaded = await page.request.post(
+          `${baseUrl}/t/${SLUG}/assessments/${id}/evidence?itemId=${encodeURIComponent(item.id)}`,
+          {
+            multipart: {
+              file: { name: `${item.id}.pdf`, mimeType: "application/pdf", buffer: SAMPLES.pdf },
+            },
+          },
+        );
+        expect(uploaded.status(), `evidence for ${item.id}`).toBe(201);
+      }
 
-    await page.goto(`${baseUrl}/t/${SLUG}/applications`);
-    await page.locator(`[data-application="${id}"] a`).click();
-    await expect.poll(() => appState(page)).toBe("draft.editing");
-    expect(await page.getByTestId("submit-facts").textContent()).toContain("100.0");
-    await page.locator("#applied-level").selectOption("qualified");
-    await act(page, "SUBMIT", "submitted");
-    expect(await page.getByTestId("timeline").textContent()).toContain("提交定级申请");
+      await page.goto(`${baseUrl}/t/${SLUG}/applications`);
+      await page.locator(`[data-application="${id}"] a`).click();
+      await expect.poll(() => appState(page)).toBe("draft.editing");
+      expect(await page.getByTestId("submit-facts").textContent()).toContain("100.0");
+      await page.locator("#applied-level").selectOption("qualified");
+      await act(page, "SUBMIT", "submitted");
+      expect(await page.getByTestId("timeline").textContent()).toContain("提交定级申请");
 
-    // --- Regulator: the acceptance queue shows it with its deadline; return it with a reason.
-    await switchUser(browser, REGULATOR);
-    await page.goto(`${baseUrl}/t/${SLUG}/applications?queue=acceptance`);
-    const row = page.locator(`[data-application="${id}"]`);
-    await expect.poll(() => row.isVisible()).toBe(true);
-    expect(await row.textContent()).toContain("成都青羊区惠民食品加工厂");
-    expect(await row.textContent()).toContain("受理期限");
-    await row.locator("a").click();
-    await expect.poll(() => appState(page)).toBe("submitted");
-    // A return without a reason is refused next to the field, in Chinese.
-    await action(page, "RETURN").locator('button[type="submit"]').click();
-    await expect.poll(() => action(page, "RETURN").locator("[data-field-error]").textContent()).toContain("请填写理由");
-    await action(page, "RETURN").locator("textarea").fill("安全生产责任制文件缺少签字页，请补充后重新提交");
-    await act(page, "RETURN", "draft.returned");
+      // --- Regulator: the acceptance queue shows it with its deadline; return it with a reason.
+      await switchUser(browser, REGULATOR);
+      await page.goto(`${baseUrl}/t/${SLUG}/applications?queue=acceptance`);
+      const row = page.locator(`[data-application="${id}"]`);
+      await expect.poll(() => row.isVisible()).toBe(true);
+      expect(await row.textContent()).toContain("成都青羊区惠民食品加工厂");
+      expect(await row.textContent()).toContain("受理期限");
+      await row.locator("a").click();
+      await expect.poll(() => appState(page)).toBe("submitted");
+      // A return without a reason is refused next to the field, in Chinese.
+      await action(page, "RETURN").locator('button[type="submit"]').click();
+      await expect
+        .poll(() => action(page, "RETURN").locator("[data-field-error]").textContent())
+        .toContain("请填写理由");
+      await action(page, "RETURN")
+        .locator("textarea")
+        .fill("安全生产责任制文件缺少签字页，请补充后重新提交");
+      await act(page, "RETURN", "draft.returned");
 
-    // --- Enterprise: sees the reason, and resubmits the same application.
-    await switchUser(browser, ENTERPRISE);
-    await openApplication(page, id);
-    await expect.poll(() => appState(page)).toBe("draft.returned");
-    expect(await page.getByTestId("returned-notice").textContent()).toContain("安全生产责任制文件缺少签字页");
-    await act(page, "SUBMIT", "submitted");
+      // --- Enterprise: sees the reason, and resubmits the same application.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      await expect.poll(() => appState(page)).toBe("draft.returned");
+      expect(await page.getByTestId("returned-notice").textContent()).toContain(
+        "安全生产责任制文件缺少签字页",
+      );
+      await act(page, "SUBMIT", "submitted");
 
-    // --- Regulator: accept, assign the two reviewers.
-    await switchUser(browser, REGULATOR);
-    await openApplication(page, id);
-    await act(page, "ACCEPT", "accepted");
-    const assign = action(page, "ASSIGN_REVIEWERS");
-    await assign.locator(`input[data-email="${REVIEWER}"]`).check();
-    await assign.locator(`input[data-email="${REVIEWER2}"]`).check();
-    await act(page, "ASSIGN_REVIEWERS", "reviewAssigned");
+      // --- Regulator: accept, assign the two reviewers.
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
+      await act(page, "ACCEPT", "accepted");
+      const assign = action(page, "ASSIGN_REVIEWERS");
+      await assign.locator(`input[data-email="${REVIEWER}"]`).check();
+      await assign.locator(`input[data-email="${REVIEWER2}"]`).check();
+      await act(page, "ASSIGN_REVIEWERS", "reviewAssigned");
 
-    // --- Reviewer: my assignments → review screen → start, score one item, report.
-    await switchUser(browser, REVIEWER);
-    await page.goto(`${baseUrl}/t/${SLUG}/reviews`);
-    await page.locator(`[data-application="${id}"] a`).click();
-    const reviewState = () => page.getByTestId("review-screen").getAttribute("data-state");
-    await expect.poll(reviewState).toBe("reviewAssigned");
-    await action(page, "START_REVIEW").locator('button[type="submit"]').click();
-    await expect.poll(reviewState, { timeout: 15_000 }).toBe("underReview.reviewing");
-    const first = items[0]?.id ?? "";
-    const firstRow = page.locator(`tr[data-item="${first}"]`);
-    await firstRow.locator('select[name="items.0.choice"]').selectOption("full");
-    await firstRow.locator('input[name="items.0.evidenceComment"]').fill("现场核对原件一致");
-    await page.getByTestId("review-form").locator('button[type="submit"]').click();
-    await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("评分已保存");
-    await page.locator("#recommended-level").selectOption("qualified");
-    await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
-    await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
+      // --- Reviewer: my assignments → review screen → start, score one item, report.
+      await switchUser(browser, REVIEWER);
+      await page.goto(`${baseUrl}/t/${SLUG}/reviews`);
+      await page.locator(`[data-application="${id}"] a`).click();
+      const reviewState = () => page.getByTestId("review-screen").getAttribute("data-state");
+      await expect.poll(reviewState).toBe("reviewAssigned");
+      await action(page, "START_REVIEW").locator('button[type="submit"]').click();
+      await expect.poll(reviewState, { timeout: 15_000 }).toBe("underReview.reviewing");
+      const first = items[0]?.id ?? "";
+      const firstRow = page.locator(`tr[data-item="${first}"]`);
+      await firstRow.locator('select[name="items.0.choice"]').selectOption("full");
+      await firstRow.locator('input[name="items.0.evidenceComment"]').fill("现场核对原件一致");
+      await page.getByTestId("review-form").locator('button[type="submit"]').click();
+      await expect
+        .poll(() => page.locator("[data-notice]").first().textContent())
+        .toContain("评分已保存");
+      await page.locator("#recommended-level").selectOption("qualified");
+      await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
+      await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
 
-    // --- Regulator: approve and start the public notice; the public sees it without logging in.
-    await switchUser(browser, REGULATOR);
-    await openApplication(page, id);
-    await act(page, "APPROVE", "approved");
-    await act(page, "START_NOTICE", "publicNotice.running");
-    await browser.context.clearCookies();
-    await page.goto(`${baseUrl}/t/${SLUG}/notices`);
-    await expect.poll(() => page.locator(`[data-notice="${id}"]`).isVisible()).toBe(true);
-    expect(await page.locator(`[data-notice="${id}"]`).textContent()).toContain("成都青羊区惠民食品加工厂");
+      // --- Regulator: approve and start the public notice; the public sees it without logging in.
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
+      await act(page, "APPROVE", "approved");
+      await act(page, "START_NOTICE", "publicNotice.running");
+      await browser.context.clearCookies();
+      await page.goto(`${baseUrl}/t/${SLUG}/notices`);
+      await expect.poll(() => page.locator(`[data-notice="${id}"]`).isVisible()).toBe(true);
+      expect(await page.locator(`[data-notice="${id}"]`).textContent()).toContain(
+        "成都青羊区惠民食品加工厂",
+      );
 
-    // --- The deadlines job, with the clock moved past the end of the notice.
-    const later = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString();
-    const { stdout } = await run(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "scripts/run-jobs.ts"), "--now", later, "--job", "grading-deadlines"], {
-      cwd: ROOT,
-      env: { ...process.env, MONGODB_URI: databaseUri, LOG_LEVEL: "warn" },
-      timeout: 120_000,
-    });
-    const result = JSON.parse(stdout) as { ran: Array<{ name: string; result: string }>; failed: unknown[] };
-    expect(result.failed).toEqual([]);
-    expect(result.ran).toEqual([{ name: "grading-deadlines", result: expect.stringContaining("ended 1 notices") }]);
+      // --- The deadlines job, with the clock moved past the end of the notice.
+      const later = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString();
+      const { stdout } = await run(
+        path.join(ROOT, "node_modules/.bin/tsx"),
+        [path.join(ROOT, "scripts/run-jobs.ts"), "--now", later, "--job", "grading-deadlines"],
+        {
+          cwd: ROOT,
+          env: { ...process.env, MONGODB_URI: databaseUri, LOG_LEVEL: "warn" },
+          timeout: 120_000,
+        },
+      );
+      const result = JSON.parse(stdout) as {
+        ran: Array<{ name: string; result: string }>;
+        failed: unknown[];
+      };
+      expect(result.failed).toEqual([]);
+      expect(result.ran).toEqual([
+        { name: "grading-deadlines", result: expect.stringContaining("ended 1 notices") },
+      ]);
 
-    // --- Regulator: certify.
-    await switchUser(browser, REGULATOR);
-    await openApplication(page, id);
-    await expect.poll(() => appState(page)).toBe("publicNotice.ended");
-    await act(page, "CERTIFY", "certified");
+      // --- Regulator: certify.
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
+      await expect.poll(() => appState(page)).toBe("publicNotice.ended");
+      await act(page, "CERTIFY", "certified");
 
-    // --- Enterprise: sees "certified", and the whole history.
-    await switchUser(browser, ENTERPRISE);
-    await openApplication(page, id);
-    await expect.poll(() => appState(page)).toBe("certified");
-    expect(await page.getByTestId("certified-notice").textContent()).toContain("已认定");
-    const events = await page.locator("[data-testid=timeline] [data-event]").evaluateAll((els) => els.map((el) => el.getAttribute("data-event")));
-    expect(events.reverse()).toEqual([
-      "started",
-      "SUBMIT",
-      "RETURN",
-      "SUBMIT",
-      "ACCEPT",
-      "ASSIGN_REVIEWERS",
-      "START_REVIEW",
-      "REPORT_REVIEW",
-      "APPROVE",
-      "START_NOTICE",
-      "NOTICE_ENDED",
-      "CERTIFY",
-    ]);
-  });
+      // --- Enterprise: sees "certified", and the whole history.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      await expect.poll(() => appState(page)).toBe("certified");
+      expect(await page.getByTestId("certified-notice").textContent()).toContain("已认定");
+      const events = await page
+        .locator("[data-testid=timeline] [data-event]")
+        .evaluateAll((els) => els.map((el) => el.getAttribute("data-event")));
+      expect(events.reverse()).toEqual([
+        "started",
+        "SUBMIT",
+        "RETURN",
+        "SUBMIT",
+        "ACCEPT",
+        "ASSIGN_REVIEWERS",
+        "START_REVIEW",
+        "REPORT_REVIEW",
+        "APPROVE",
+        "START_NOTICE",
+        "NOTICE_ENDED",
+        "CERTIFY",
+      ]);
+    },
+  );
 });

@@ -8,15 +8,25 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
+import { Tenant } from "../../models/tenant";
 import { OutboxMessage } from "../../models/outbox-message";
 import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
-import { applyApplicationEvent, runGradingDeadlines, submitObjection, OBJECTION_LIMIT, type GradingMember } from "~/data/grading.server";
+import {
+  applyApplicationEvent,
+  runGradingDeadlines,
+  submitObjection,
+  OBJECTION_LIMIT,
+  type GradingMember,
+} from "~/data/grading.server";
 import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { rubricItems } from "~/lib/assessment/answers";
-import { loader as applicationLoader, action as applicationAction } from "~/routes/t.$slug.applications.$id";
+import {
+  loader as applicationLoader,
+  action as applicationAction,
+} from "~/routes/t.$slug.applications.$id";
 import { loader as applicationsLoader } from "~/routes/t.$slug.applications._index";
 import { loader as reviewsLoader } from "~/routes/t.$slug.reviews._index";
 import { loader as reviewLoader, action as reviewAction } from "~/routes/t.$slug.reviews.$id";
@@ -33,15 +43,33 @@ beforeEach(async () => {
 
 type User = { _id: Types.ObjectId; email: string };
 
-function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enterpriseId: Types.ObjectId | null = null): GradingMember {
-  return { tenantId, roles: [role], permissions: permissionsFor([role]), enterpriseId, user: { _id: user._id, email: user.email } };
+function memberOf(
+  tenantId: Types.ObjectId,
+  user: User,
+  role: Role,
+  enterpriseId: Types.ObjectId | null = null,
+): GradingMember {
+  return {
+    tenantId,
+    roles: [role],
+    permissions: permissionsFor([role]),
+    enterpriseId,
+    user: { _id: user._id, email: user.email },
+  };
 }
 
 /** A tenant, a micro enterprise (small/micro rubric: one level "qualified" ≥ 60), its admin, two regulators, three reviewers. */
-async function setup() {
+async function setup(options: { medium?: boolean } = {}) {
   const tenant = await createTenant();
-  const enterprise = await createEnterprise(tenant._id, { industry: "light", sizeClass: "micro" });
-  const admin = await createMember(tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
+  const enterprise = await createEnterprise(
+    tenant._id,
+    options.medium
+      ? { industry: "machinery", sizeClass: "medium" }
+      : { industry: "light", sizeClass: "micro" },
+  );
+  const admin = await createMember(tenant._id, "enterprise_admin", {
+    enterpriseId: enterprise._id,
+  });
   const regulator = await createMember(tenant._id, "regulator");
   const regulator2 = await createMember(tenant._id, "regulator");
   const reviewer1 = await createMember(tenant._id, "reviewer");
@@ -67,7 +95,10 @@ async function readyApplication(s: Setup): Promise<AssessmentDoc> {
     cycle: "2026",
   });
   if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({ tenantId: s.tenant._id, id: started.assessment.rubricVersionId });
+  const loaded = await getRubricVersion({
+    tenantId: s.tenant._id,
+    id: started.assessment.rubricVersionId,
+  });
   if (!loaded) throw new Error("rubric missing");
   const items = rubricItems(loaded.rubric);
   const saved = await saveAnswers({
@@ -90,14 +121,29 @@ async function readyApplication(s: Setup): Promise<AssessmentDoc> {
       uploadedBy: s.admin.user._id,
       uploadedAt: new Date(),
     }));
-  await Assessment.updateOne({ tenantId: s.tenant._id, _id: started.assessment._id }, { $set: { evidence } });
+  await Assessment.updateOne(
+    { tenantId: s.tenant._id, _id: started.assessment._id },
+    { $set: { evidence } },
+  );
   const doc = await getAssessment({ tenantId: s.tenant._id, id: started.assessment._id });
   if (!doc) throw new Error("missing");
   return doc;
 }
 
-async function send(s: Setup, id: Types.ObjectId, member: GradingMember, event: Parameters<typeof applyApplicationEvent>[0]["event"], now?: Date) {
-  return applyApplicationEvent({ tenantId: s.tenant._id, applicationId: id, event, actor: { kind: "member", member }, now });
+async function send(
+  s: Setup,
+  id: Types.ObjectId,
+  member: GradingMember,
+  event: Parameters<typeof applyApplicationEvent>[0]["event"],
+  now?: Date,
+) {
+  return applyApplicationEvent({
+    tenantId: s.tenant._id,
+    applicationId: id,
+    event,
+    actor: { kind: "member", member },
+    now,
+  });
 }
 
 async function expectOk(result: Awaited<ReturnType<typeof applyApplicationEvent>>) {
@@ -120,10 +166,27 @@ async function toApproved(s: Setup, id: Types.ObjectId) {
   await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
   await expectOk(
-    await send(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)] }, days(1)),
+    await send(
+      s,
+      id,
+      s.m.regulator,
+      {
+        type: "ASSIGN_REVIEWERS",
+        reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+      },
+      days(1),
+    ),
   );
   await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
-  await expectOk(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(3)));
+  await expectOk(
+    await send(
+      s,
+      id,
+      s.m.reviewer1,
+      { type: "REPORT_REVIEW", recommendedLevel: "qualified" },
+      days(3),
+    ),
+  );
   await expectOk(await send(s, id, s.m.regulator, { type: "APPROVE" }, days(3)));
 }
 
@@ -134,21 +197,40 @@ describe("applying workflow events", () => {
     const id = app._id;
     const startHistory = app.history.length;
 
-    const submitted = await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
-    expect(submitted).toMatchObject({ state: "submitted", from: "draft.editing", stateKey: "submitted" });
+    const submitted = await expectOk(
+      await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
+    expect(submitted).toMatchObject({
+      state: "submitted",
+      from: "draft.editing",
+      stateKey: "submitted",
+    });
     let doc = await reload(s, id);
     expect(doc.state).toBe("submitted");
     expect(doc.appliedLevel).toBe("qualified");
     expect(doc.version).toBe(app.version + 1);
-    expect(doc.workflow).toMatchObject({ value: "submitted", context: { machineVersion: 1, appliedLevel: "qualified" } });
+    expect(doc.workflow).toMatchObject({
+      value: "submitted",
+      context: { machineVersion: 1, appliedLevel: "qualified" },
+    });
     // Acceptance deadline: 5 working days after Monday 2 March = Monday 9 March, end of day Shanghai.
     expect(doc.deadlines?.acceptBy?.toISOString()).toBe("2026-03-09T15:59:59.999Z");
     expect(doc.effects?.at(-1)).toMatchObject({ version: doc.version, event: "SUBMIT" });
-    expect((await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())?.lockedReason).toBe(String(id));
+    expect(
+      (await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())
+        ?.lockedReason,
+    ).toBe(String(id));
     // The regulators were told, once each, with deterministic keys.
-    const submittedMails = await OutboxMessage.find({ tenantId: s.tenant._id, template: "application-submitted" }).lean();
-    expect(submittedMails.map((m) => m.to).sort()).toEqual([s.regulator.user.email, s.regulator2.user.email].sort());
-    expect(submittedMails.every((m) => m.idempotencyKey.startsWith(`${String(id)}:v${doc.version}:`))).toBe(true);
+    const submittedMails = await OutboxMessage.find({
+      tenantId: s.tenant._id,
+      template: "application-submitted",
+    }).lean();
+    expect(submittedMails.map((m) => m.to).sort()).toEqual(
+      [s.regulator.user.email, s.regulator2.user.email].sort(),
+    );
+    expect(
+      submittedMails.every((m) => m.idempotencyKey.startsWith(`${String(id)}:v${doc.version}:`)),
+    ).toBe(true);
 
     await toApprovedFromSubmitted(s, id);
     await expectOk(await send(s, id, s.m.regulator, { type: "START_NOTICE" }, days(4)));
@@ -158,15 +240,28 @@ describe("applying workflow events", () => {
 
     // Certification waits for the end of the notice, which only the system (the job) can declare.
     const early = await send(s, id, s.m.regulator, { type: "CERTIFY" }, days(5));
-    expect(early).toMatchObject({ ok: false, status: 409, error: "blocked", reasons: ["invalid-in-state"] });
+    expect(early).toMatchObject({
+      ok: false,
+      status: 409,
+      error: "blocked",
+      reasons: ["invalid-in-state"],
+    });
     const run = await runGradingDeadlines({ now: days(20) });
     expect(run.noticesEnded).toBe(1);
     await expectOk(await send(s, id, s.m.regulator, { type: "CERTIFY" }, days(21)));
 
     doc = await reload(s, id);
     expect(doc.state).toBe("certified");
-    expect(doc.pendingCertificate).toMatchObject({ level: "qualified", appliedLevel: "qualified", lowerLevel: false, version: doc.version });
-    expect((await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())?.lockedReason).toBeNull();
+    expect(doc.pendingCertificate).toMatchObject({
+      level: "qualified",
+      appliedLevel: "qualified",
+      lowerLevel: false,
+      version: doc.version,
+    });
+    expect(
+      (await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())
+        ?.lockedReason,
+    ).toBeNull();
     const steps = doc.history.slice(startHistory);
     expect(steps.map((h) => h.event)).toEqual([
       "SUBMIT",
@@ -190,15 +285,32 @@ describe("applying workflow events", () => {
       "publicNotice.running>publicNotice.ended",
       "publicNotice.ended>certified",
     ]);
-    expect(steps.find((h) => h.event === "NOTICE_ENDED")).toMatchObject({ actorRole: "system", actorId: null });
-    expect(String(steps.find((h) => h.event === "START_REVIEW")?.actorId)).toBe(String(s.reviewer1.user._id));
-    expect((await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "application-certified" }))).toBe(1);
+    expect(steps.find((h) => h.event === "NOTICE_ENDED")).toMatchObject({
+      actorRole: "system",
+      actorId: null,
+    });
+    expect(String(steps.find((h) => h.event === "START_REVIEW")?.actorId)).toBe(
+      String(s.reviewer1.user._id),
+    );
+    expect(
+      await OutboxMessage.countDocuments({
+        tenantId: s.tenant._id,
+        template: "application-certified",
+      }),
+    ).toBe(1);
 
     // The page shows every step; the enterprise sees "certified".
     const cookie = await cookieFor(s.admin.user._id);
-    const page = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(id)}`, { slug: s.tenant.slug, id: String(id) }, { cookie });
+    const page = await callLoader(
+      applicationLoader,
+      `/t/${s.tenant.slug}/applications/${String(id)}`,
+      { slug: s.tenant.slug, id: String(id) },
+      { cookie },
+    );
     expect(page.status).toBe(200);
-    const data = page.data as { page: { stateKey: string; history: unknown[]; certification: unknown; actions: unknown[] } };
+    const data = page.data as {
+      page: { stateKey: string; history: unknown[]; certification: unknown; actions: unknown[] };
+    };
     expect(data.page.stateKey).toBe("certified");
     expect(data.page.history).toHaveLength(doc.history.length);
     expect(data.page.certification).toMatchObject({ level: "qualified", lowerLevel: false });
@@ -208,7 +320,9 @@ describe("applying workflow events", () => {
   it("lets exactly one of 10 concurrent events at the same version win; the others get a conflict", async () => {
     const s = await setup();
     const app = await readyApplication(s);
-    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
     const before = await reload(s, app._id);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -226,7 +340,13 @@ describe("applying workflow events", () => {
     const losers = results.filter((r) => !r.ok);
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(9);
-    for (const r of losers) expect(r).toMatchObject({ ok: false, status: 409, error: "conflict", message: "errors.conflict" });
+    for (const r of losers)
+      expect(r).toMatchObject({
+        ok: false,
+        status: 409,
+        error: "conflict",
+        message: "errors.conflict",
+      });
     const after = await reload(s, app._id);
     expect(after.version).toBe(before.version + 1);
     expect(after.history).toHaveLength(before.history.length + 1);
@@ -240,10 +360,19 @@ describe("applying workflow events", () => {
     const s = await setup();
     const app = await readyApplication(s);
     const id = app._id;
-    expect(await send(s, id, s.m.regulator, { type: "SUBMIT", appliedLevel: "qualified" })).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await send(s, id, s.m.regulator, { type: "SUBMIT", appliedLevel: "qualified" }),
+    ).toMatchObject({ ok: false, status: 403 });
     await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
-    expect(await send(s, id, s.m.admin, { type: "ACCEPT" })).toMatchObject({ ok: false, status: 403, error: "forbidden" });
-    expect(await send(s, id, s.m.reviewer1, { type: "ACCEPT" })).toMatchObject({ ok: false, status: 404 });
+    expect(await send(s, id, s.m.admin, { type: "ACCEPT" })).toMatchObject({
+      ok: false,
+      status: 403,
+      error: "forbidden",
+    });
+    expect(await send(s, id, s.m.reviewer1, { type: "ACCEPT" })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     expect(await send(s, id, s.m.regulator, { type: "RETURN", reason: "   " })).toMatchObject({
       ok: false,
       status: 400,
@@ -262,22 +391,45 @@ describe("applying workflow events", () => {
     });
     expect(foreign).toMatchObject({ ok: false, status: 404 });
     const cookie = await cookieFor(outsider.user._id);
-    const page = await callLoader(applicationLoader, `/t/${other.slug}/applications/${String(id)}`, { slug: other.slug, id: String(id) }, { cookie });
+    const page = await callLoader(
+      applicationLoader,
+      `/t/${other.slug}/applications/${String(id)}`,
+      { slug: other.slug, id: String(id) },
+      { cookie },
+    );
     expect(page.status).toBe(404);
-    const sameTenantWrongSlug = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(id)}`, { slug: s.tenant.slug, id: String(id) }, { cookie });
+    const sameTenantWrongSlug = await callLoader(
+      applicationLoader,
+      `/t/${s.tenant.slug}/applications/${String(id)}`,
+      { slug: s.tenant.slug, id: String(id) },
+      { cookie },
+    );
     expect(sameTenantWrongSlug.status).not.toBe(200);
 
     // Through the page: the same rules, as HTTP statuses.
     const regCookie = await cookieFor(s.regulator.user._id);
     const url = `/t/${s.tenant.slug}/applications/${String(id)}`;
     const params = { slug: s.tenant.slug, id: String(id) };
-    const blank = await callAction(applicationAction, url, params, { cookie: regCookie, form: { intent: "RETURN", reason: " ", version: "0" } });
+    const blank = await callAction(applicationAction, url, params, {
+      cookie: regCookie,
+      form: { intent: "RETURN", reason: " ", version: "0" },
+    });
     expect(blank.status).toBe(400);
-    expect(blank.data).toMatchObject({ ok: false, intent: "RETURN", errors: { reason: "errors.reasonRequired" } });
+    expect(blank.data).toMatchObject({
+      ok: false,
+      intent: "RETURN",
+      errors: { reason: "errors.reasonRequired" },
+    });
     const entCookie = await cookieFor(s.admin.user._id);
-    const wrongRole = await callAction(applicationAction, url, params, { cookie: entCookie, form: { intent: "ACCEPT" } });
+    const wrongRole = await callAction(applicationAction, url, params, {
+      cookie: entCookie,
+      form: { intent: "ACCEPT" },
+    });
     expect(wrongRole.status).toBe(403);
-    const stale = await callAction(applicationAction, url, params, { cookie: regCookie, form: { intent: "ACCEPT", version: "0" } });
+    const stale = await callAction(applicationAction, url, params, {
+      cookie: regCookie,
+      form: { intent: "ACCEPT", version: "0" },
+    });
     expect(stale.status).toBe(409);
     expect(stale.data).toMatchObject({ ok: false, errors: { _form: "errors.conflict" } });
   });
@@ -291,13 +443,20 @@ describe("applying workflow events", () => {
       cycle: "2026",
     });
     if (!started.ok) throw new Error(started.error);
-    const result = await send(s, started.assessment._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" });
+    const result = await send(s, started.assessment._id, s.m.admin, {
+      type: "SUBMIT",
+      appliedLevel: "qualified",
+    });
     expect(result).toMatchObject({ ok: false, status: 422, error: "blocked" });
     if (result.ok || result.error !== "blocked") throw new Error("expected blocked");
-    expect(result.reasons).toEqual(expect.arrayContaining(["score-below-threshold", "evidence-missing"]));
+    expect(result.reasons).toEqual(
+      expect.arrayContaining(["score-below-threshold", "evidence-missing"]),
+    );
     expect(result.messages).toContain("workflow.block.evidence-missing");
     // A level the authority does not grant is a field error.
-    expect(await send(s, started.assessment._id, s.m.admin, { type: "SUBMIT", appliedLevel: "level1" })).toMatchObject({
+    expect(
+      await send(s, started.assessment._id, s.m.admin, { type: "SUBMIT", appliedLevel: "level1" }),
+    ).toMatchObject({
       ok: false,
       status: 400,
       fieldErrors: { appliedLevel: "workflow.errors.levelNotOffered" },
@@ -314,66 +473,161 @@ describe("applying workflow events", () => {
     const actor = { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" };
     await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
     let doc = await reload(s, id);
-    const locked = await saveAnswers({ tenantId: s.tenant._id, id, expectedVersion: doc.version, actor, changes: [{ itemId: doc.answers[0]?.itemId ?? "", answer: { choice: "none" } }] });
+    const locked = await saveAnswers({
+      tenantId: s.tenant._id,
+      id,
+      expectedVersion: doc.version,
+      actor,
+      changes: [{ itemId: doc.answers[0]?.itemId ?? "", answer: { choice: "none" } }],
+    });
     expect(locked).toMatchObject({ ok: false, error: "locked", state: "submitted" });
     const cookie = await cookieFor(s.admin.user._id);
-    const viaRoute = await callAction(saveAction, `/t/${s.tenant.slug}/assessments/${String(id)}/save`, { slug: s.tenant.slug, id: String(id) }, {
-      cookie,
-      form: { intent: "save", version: String(doc.version), changes: JSON.stringify([{ itemId: doc.answers[0]?.itemId, answer: { choice: "none" } }]), performance: "[]" },
-    });
+    const viaRoute = await callAction(
+      saveAction,
+      `/t/${s.tenant.slug}/assessments/${String(id)}/save`,
+      { slug: s.tenant.slug, id: String(id) },
+      {
+        cookie,
+        form: {
+          intent: "save",
+          version: String(doc.version),
+          changes: JSON.stringify([{ itemId: doc.answers[0]?.itemId, answer: { choice: "none" } }]),
+          performance: "[]",
+        },
+      },
+    );
     expect(viaRoute.status).toBe(409);
 
-    await expectOk(await send(s, id, s.m.regulator, { type: "RETURN", reason: "第 3 项证据不清晰，请重新上传" }, days(1)));
+    await expectOk(
+      await send(
+        s,
+        id,
+        s.m.regulator,
+        { type: "RETURN", reason: "第 3 项证据不清晰，请重新上传" },
+        days(1),
+      ),
+    );
     doc = await reload(s, id);
     expect(doc.state).toBe("draft");
     expect(doc.workflow).toMatchObject({ value: { draft: "returned" } });
-    expect((await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())?.lockedReason).toBeNull();
-    const edited = await saveAnswers({ tenantId: s.tenant._id, id, expectedVersion: doc.version, actor, changes: [{ itemId: doc.answers[0]?.itemId ?? "", answer: { choice: "full", note: "已补充清晰的证据" } }] });
+    expect(
+      (await Enterprise.findOne({ tenantId: s.tenant._id, _id: s.enterprise._id }).lean())
+        ?.lockedReason,
+    ).toBeNull();
+    const edited = await saveAnswers({
+      tenantId: s.tenant._id,
+      id,
+      expectedVersion: doc.version,
+      actor,
+      changes: [
+        {
+          itemId: doc.answers[0]?.itemId ?? "",
+          answer: { choice: "full", note: "已补充清晰的证据" },
+        },
+      ],
+    });
     expect(edited.ok).toBe(true);
 
     // Resubmission continues the same record, history included.
     doc = await reload(s, id);
-    await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(2)));
+    await expectOk(
+      await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(2)),
+    );
     const after = await reload(s, id);
     expect(String(after._id)).toBe(String(id));
     expect(after.history.map((h) => h.event)).toEqual(["started", "SUBMIT", "RETURN", "SUBMIT"]);
     expect(after.history[2]?.reason).toBe("第 3 项证据不清晰，请重新上传");
-    expect(await Assessment.countDocuments({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id })).toBe(1);
+    expect(
+      await Assessment.countDocuments({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id }),
+    ).toBe(1);
 
     // The enterprise's page shows the return reason in the timeline.
-    const returnedPage = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(id)}`, { slug: s.tenant.slug, id: String(id) }, { cookie });
-    const history = (returnedPage.data as { page: { history: Array<{ event: string; reason: string | null }> } }).page.history;
+    const returnedPage = await callLoader(
+      applicationLoader,
+      `/t/${s.tenant.slug}/applications/${String(id)}`,
+      { slug: s.tenant.slug, id: String(id) },
+      { cookie },
+    );
+    const history = (
+      returnedPage.data as { page: { history: Array<{ event: string; reason: string | null }> } }
+    ).page.history;
     expect(history.find((h) => h.event === "RETURN")?.reason).toBe("第 3 项证据不清晰，请重新上传");
   });
 
   it("refuses a snapshot written by another machine version with a clear error", async () => {
     const s = await setup();
     const app = await readyApplication(s);
-    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
-    await Assessment.updateOne({ tenantId: s.tenant._id, _id: app._id }, { $set: { "workflow.context.machineVersion": 0 } });
-    expect(await send(s, app._id, s.m.regulator, { type: "ACCEPT" })).toEqual({ ok: false, status: 409, error: "outdated", message: "workflow.errors.outdated" });
+    await expectOk(
+      await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
+    await Assessment.updateOne(
+      { tenantId: s.tenant._id, _id: app._id },
+      { $set: { "workflow.context.machineVersion": 0 } },
+    );
+    expect(await send(s, app._id, s.m.regulator, { type: "ACCEPT" })).toEqual({
+      ok: false,
+      status: 409,
+      error: "outdated",
+      message: "workflow.errors.outdated",
+    });
     const cookie = await cookieFor(s.regulator.user._id);
-    const page = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(app._id)}`, { slug: s.tenant.slug, id: String(app._id) }, { cookie });
+    const page = await callLoader(
+      applicationLoader,
+      `/t/${s.tenant.slug}/applications/${String(app._id)}`,
+      { slug: s.tenant.slug, id: String(app._id) },
+      { cookie },
+    );
     expect(page.status).toBe(200);
-    expect((page.data as { page: { workflowError: string; actions: unknown[] } }).page).toMatchObject({ workflowError: "workflow.errors.outdated", actions: [] });
+    expect(
+      (page.data as { page: { workflowError: string; actions: unknown[] } }).page,
+    ).toMatchObject({ workflowError: "workflow.errors.outdated", actions: [] });
   });
 
   it("keeps conflicted reviewers out and needs the configured number before the review starts", async () => {
     const s = await setup();
     // reviewer3 also belongs to the enterprise: a conflict of interest.
-    await Membership.create({ tenantId: s.tenant._id, userId: s.reviewer3.user._id, role: "enterprise_member", enterpriseId: s.enterprise._id });
+    await Membership.create({
+      tenantId: s.tenant._id,
+      userId: s.reviewer3.user._id,
+      role: "enterprise_member",
+      enterpriseId: s.enterprise._id,
+    });
     const app = await readyApplication(s);
-    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
     await expectOk(await send(s, app._id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-    const conflicted = await send(s, app._id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer3.user._id)] });
+    const conflicted = await send(s, app._id, s.m.regulator, {
+      type: "ASSIGN_REVIEWERS",
+      reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer3.user._id)],
+    });
     expect(conflicted).toMatchObject({ ok: false, status: 422, reasons: ["reviewer-conflict"] });
-    await expectOk(await send(s, app._id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id)] }, days(1)));
-    expect(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" })).toMatchObject({ ok: false, status: 422, reasons: ["not-enough-reviewers"] });
+    await expectOk(
+      await send(
+        s,
+        app._id,
+        s.m.regulator,
+        { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id)] },
+        days(1),
+      ),
+    );
+    expect(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" })).toMatchObject({
+      ok: false,
+      status: 422,
+      reasons: ["not-enough-reviewers"],
+    });
 
     // The assignment form marks the conflicted reviewer.
     const cookie = await cookieFor(s.regulator.user._id);
-    const page = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(app._id)}`, { slug: s.tenant.slug, id: String(app._id) }, { cookie });
-    const options = (page.data as { page: { reviewerOptions: Array<{ id: string; conflicted: boolean }> } }).page.reviewerOptions;
+    const page = await callLoader(
+      applicationLoader,
+      `/t/${s.tenant.slug}/applications/${String(app._id)}`,
+      { slug: s.tenant.slug, id: String(app._id) },
+      { cookie },
+    );
+    const options = (
+      page.data as { page: { reviewerOptions: Array<{ id: string; conflicted: boolean }> } }
+    ).page.reviewerOptions;
     expect(options.find((o) => o.id === String(s.reviewer3.user._id))?.conflicted).toBe(true);
     expect(options.find((o) => o.id === String(s.reviewer1.user._id))?.conflicted).toBe(false);
   });
@@ -386,10 +640,27 @@ describe("review scoring", () => {
     const id = app._id;
     await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
     await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-    await expectOk(await send(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)] }, days(1)));
+    await expectOk(
+      await send(
+        s,
+        id,
+        s.m.regulator,
+        {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+        },
+        days(1),
+      ),
+    );
     let doc = await reload(s, id);
     // Not yet under review: scores are refused.
-    const early = await saveReviewerScores({ tenantId: s.tenant._id, id: String(id), member: s.m.reviewer1, expectedVersion: doc.version, items: [] });
+    const early = await saveReviewerScores({
+      tenantId: s.tenant._id,
+      id: String(id),
+      member: s.m.reviewer1,
+      expectedVersion: doc.version,
+      items: [],
+    });
     expect(early).toMatchObject({ ok: false, status: 409, error: "locked" });
     await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
     doc = await reload(s, id);
@@ -410,7 +681,10 @@ describe("review scoring", () => {
     };
     const invalid = await callAction(reviewAction, url, params, { cookie, form });
     expect(invalid.status).toBe(400);
-    expect(invalid.data).toMatchObject({ ok: false, itemErrors: { [second?.itemId ?? ""]: { deductions: expect.any(String) } } });
+    expect(invalid.data).toMatchObject({
+      ok: false,
+      itemErrors: { [second?.itemId ?? ""]: { deductions: expect.any(String) } },
+    });
     form["items.1.choice"] = "full";
     const saved = await callAction(reviewAction, url, params, { cookie, form });
     expect(saved.status).toBe(200);
@@ -420,25 +694,137 @@ describe("review scoring", () => {
       [first?.itemId, "none"],
       [second?.itemId, "full"],
     ]);
-    expect(mine?.[0]).toMatchObject({ note: "现场未见相关记录", evidenceComment: "上传的文件与本项无关" });
+    expect(mine?.[0]).toMatchObject({
+      note: "现场未见相关记录",
+      evidenceComment: "上传的文件与本项无关",
+    });
 
     // The review screen puts both side by side; an unassigned reviewer gets 404.
     const screen = await callLoader(reviewLoader, url, params, { cookie });
     expect(screen.status).toBe(200);
-    const review = (screen.data as { review: { selfAnswers: Array<{ itemId: string; choice: string }>; myAnswers: Array<{ itemId: string; choice: string }> } }).review;
+    const review = (
+      screen.data as {
+        review: {
+          selfAnswers: Array<{ itemId: string; choice: string }>;
+          myAnswers: Array<{ itemId: string; choice: string }>;
+        };
+      }
+    ).review;
     expect(review.selfAnswers.find((a) => a.itemId === first?.itemId)?.choice).toBe("full");
     expect(review.myAnswers.find((a) => a.itemId === first?.itemId)?.choice).toBe("none");
-    const outsider = await callLoader(reviewLoader, url, params, { cookie: await cookieFor(s.reviewer3.user._id) });
+    const outsider = await callLoader(reviewLoader, url, params, {
+      cookie: await cookieFor(s.reviewer3.user._id),
+    });
     expect(outsider.status).toBe(404);
-    const mineList = await callLoader(reviewsLoader, `/t/${s.tenant.slug}/reviews`, { slug: s.tenant.slug }, { cookie });
-    expect((mineList.data as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual([String(id)]);
+    const mineList = await callLoader(
+      reviewsLoader,
+      `/t/${s.tenant.slug}/reviews`,
+      { slug: s.tenant.slug },
+      { cookie },
+    );
+    expect((mineList.data as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual([
+      String(id),
+    ]);
 
     // Reporting a lower "level" than applied needs a reason; the report is recorded.
-    const fail = await send(s, id, s.m.reviewer2, { type: "REPORT_REVIEW", recommendedLevel: null }, days(3));
-    expect(fail).toMatchObject({ ok: false, status: 400, fieldErrors: { reason: "errors.reasonRequired" } });
-    await expectOk(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(3)));
+    const fail = await send(
+      s,
+      id,
+      s.m.reviewer2,
+      { type: "REPORT_REVIEW", recommendedLevel: null },
+      days(3),
+    );
+    expect(fail).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { reason: "errors.reasonRequired" },
+    });
+    await expectOk(
+      await send(
+        s,
+        id,
+        s.m.reviewer1,
+        { type: "REPORT_REVIEW", recommendedLevel: "qualified" },
+        days(3),
+      ),
+    );
     doc = await reload(s, id);
-    expect(doc.review?.report).toMatchObject({ recommendedLevel: "qualified", by: s.reviewer1.user._id });
+    expect(doc.review?.report).toMatchObject({
+      recommendedLevel: "qualified",
+      by: s.reviewer1.user._id,
+    });
+  });
+});
+
+describe("certification at a lower level", () => {
+  it("asks the enterprise to consent to the reviewers' lower level, then certifies at that level", async () => {
+    // A provincial authority granting 二级 and 三级; the general rubric (level1/2/3).
+    const s = await setup({ medium: true });
+    await Tenant.updateOne(
+      { _id: s.tenant._id },
+      { $set: { "settings.grantableLevels": ["level2", "level3"] } },
+    );
+    const app = await readyApplication(s);
+    const id = app._id;
+    await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "level2" }, T0));
+    await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
+    await expectOk(
+      await send(
+        s,
+        id,
+        s.m.regulator,
+        {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+        },
+        days(1),
+      ),
+    );
+    await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
+    expect(
+      await send(s, id, s.m.reviewer1, {
+        type: "REPORT_REVIEW",
+        recommendedLevel: "level1",
+        reason: "x",
+      }),
+    ).toMatchObject({
+      ok: false,
+      status: 422,
+      reasons: ["level-above-applied"],
+    });
+    await expectOk(
+      await send(
+        s,
+        id,
+        s.m.reviewer1,
+        { type: "REPORT_REVIEW", recommendedLevel: "level3", reason: "现场隐患排查记录不全" },
+        days(3),
+      ),
+    );
+    expect((await reload(s, id)).state).toBe("reviewReported.awaitingConsent");
+    // The authority cannot approve before the enterprise agrees.
+    expect(await send(s, id, s.m.regulator, { type: "APPROVE" })).toMatchObject({
+      ok: false,
+      status: 409,
+      reasons: ["invalid-in-state"],
+    });
+    const consentMail = await OutboxMessage.findOne({
+      tenantId: s.tenant._id,
+      template: "lower-level-consent-requested",
+    }).lean();
+    expect(consentMail?.to).toBe(s.admin.user.email);
+    await expectOk(await send(s, id, s.m.admin, { type: "CONSENT_LOWER_LEVEL" }, days(4)));
+    await expectOk(await send(s, id, s.m.regulator, { type: "APPROVE" }, days(4)));
+    await expectOk(await send(s, id, s.m.regulator, { type: "START_NOTICE" }, days(4)));
+    await runGradingDeadlines({ now: days(20) });
+    await expectOk(await send(s, id, s.m.regulator, { type: "CERTIFY" }, days(21)));
+    const doc = await reload(s, id);
+    expect(doc.state).toBe("certifiedLowerLevel");
+    expect(doc.pendingCertificate).toMatchObject({
+      level: "level3",
+      appliedLevel: "level2",
+      lowerLevel: true,
+    });
   });
 });
 
@@ -453,42 +839,79 @@ describe("the deadlines job", () => {
     if (!endsAt) throw new Error("no notice end");
 
     // Before the end: nothing happens.
-    expect((await runGradingDeadlines({ now: new Date(endsAt.getTime() - 1000) })).noticesEnded).toBe(0);
+    expect(
+      (await runGradingDeadlines({ now: new Date(endsAt.getTime() - 1000) })).noticesEnded,
+    ).toBe(0);
     const moved = new Date(endsAt.getTime() + 60 * 60 * 1000);
-    const [a, b] = await Promise.all([runGradingDeadlines({ now: moved }), runGradingDeadlines({ now: moved })]);
+    const [a, b] = await Promise.all([
+      runGradingDeadlines({ now: moved }),
+      runGradingDeadlines({ now: moved }),
+    ]);
     expect(a.noticesEnded + b.noticesEnded).toBe(1);
     const after = await reload(s, app._id);
     expect(after.state).toBe("publicNotice.ended");
     expect(after.version).toBe(before.version + 1);
     expect(after.history.filter((h) => h.event === "NOTICE_ENDED")).toHaveLength(1);
-    const mails = await OutboxMessage.find({ tenantId: s.tenant._id, template: "public-notice-ended" }).lean();
-    expect(mails.map((m) => m.to).sort()).toEqual([s.regulator.user.email, s.regulator2.user.email].sort());
+    const mails = await OutboxMessage.find({
+      tenantId: s.tenant._id,
+      template: "public-notice-ended",
+    }).lean();
+    expect(mails.map((m) => m.to).sort()).toEqual(
+      [s.regulator.user.email, s.regulator2.user.email].sort(),
+    );
 
     // Running again (later, or again at the same moment) changes nothing.
-    await Promise.all([runGradingDeadlines({ now: moved }), runGradingDeadlines({ now: new Date(moved.getTime() + 3_600_000) })]);
+    await Promise.all([
+      runGradingDeadlines({ now: moved }),
+      runGradingDeadlines({ now: new Date(moved.getTime() + 3_600_000) }),
+    ]);
     expect((await reload(s, app._id)).version).toBe(after.version);
-    expect(await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "public-notice-ended" })).toBe(2);
+    expect(
+      await OutboxMessage.countDocuments({
+        tenantId: s.tenant._id,
+        template: "public-notice-ended",
+      }),
+    ).toBe(2);
   });
 
   it("reminds the reviewers of an approaching review deadline once per day", async () => {
     const s = await setup();
     const app = await readyApplication(s);
-    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
     await expectOk(await send(s, app._id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-    await expectOk(await send(s, app._id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)] }, days(1)));
+    await expectOk(
+      await send(
+        s,
+        app._id,
+        s.m.regulator,
+        {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+        },
+        days(1),
+      ),
+    );
     await expectOk(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
     const reviewBy = (await reload(s, app._id)).deadlines?.reviewBy;
     if (!reviewBy) throw new Error("no review deadline");
-    const reminders = () => OutboxMessage.find({ tenantId: s.tenant._id, template: "deadline-reminder" }).lean();
+    const reminders = () =>
+      OutboxMessage.find({ tenantId: s.tenant._id, template: "deadline-reminder" }).lean();
 
     await runGradingDeadlines({ now: days(3) });
     expect(await reminders()).toHaveLength(0);
     // Noon (Shanghai) of the day before the deadline.
     const dayBefore = new Date(reviewBy.getTime() - 36 * 60 * 60 * 1000);
-    await Promise.all([runGradingDeadlines({ now: dayBefore }), runGradingDeadlines({ now: dayBefore })]);
+    await Promise.all([
+      runGradingDeadlines({ now: dayBefore }),
+      runGradingDeadlines({ now: dayBefore }),
+    ]);
     await runGradingDeadlines({ now: new Date(dayBefore.getTime() + 60_000) });
     const sent = await reminders();
-    expect(sent.map((m) => m.to).sort()).toEqual([s.reviewer1.user.email, s.reviewer2.user.email].sort());
+    expect(sent.map((m) => m.to).sort()).toEqual(
+      [s.reviewer1.user.email, s.reviewer2.user.email].sort(),
+    );
     expect(sent[0]?.data).toMatchObject({ deadline: "reviewBy", dueAt: reviewBy.toISOString() });
   });
 });
@@ -504,31 +927,69 @@ describe("public notice and objections", () => {
 
     const page = await callLoader(noticesLoader, url, params);
     expect(page.status).toBe(200);
-    const notices = (page.data as { notices: Array<{ id: string; enterpriseName: string; endsAt: string }> }).notices;
+    const notices = (
+      page.data as { notices: Array<{ id: string; enterpriseName: string; endsAt: string }> }
+    ).notices;
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ id: String(app._id), enterpriseName: s.enterprise.name });
 
-    const missing = await callAction(noticesAction, url, params, { form: { applicationId: String(app._id), name: "", contact: "", statement: "" } });
+    const missing = await callAction(noticesAction, url, params, {
+      form: { applicationId: String(app._id), name: "", contact: "", statement: "" },
+    });
     expect(missing.status).toBe(400);
-    expect(missing.data).toMatchObject({ errors: { name: "errors.required", statement: "errors.reasonRequired" } });
+    expect(missing.data).toMatchObject({
+      errors: { name: "errors.required", statement: "errors.reasonRequired" },
+    });
 
     const objected = await callAction(noticesAction, url, params, {
-      form: { applicationId: String(app._id), name: "张三", contact: "13800000000", statement: "该企业上月发生过一起未报告的事故" },
+      form: {
+        applicationId: String(app._id),
+        name: "张三",
+        contact: "13800000000",
+        statement: "该企业上月发生过一起未报告的事故",
+      },
       headers: { "x-sg-client-ip": "10.0.0.7" },
     });
     expect(objected.status).toBe(200);
     const doc = await reload(s, app._id);
     expect(doc.state).toBe("underReview.reviewing");
-    expect(doc.history.at(-1)).toMatchObject({ event: "OBJECTION", actorRole: "public", actorId: null, reason: "该企业上月发生过一起未报告的事故" });
-    expect(doc.objections?.[0]).toMatchObject({ name: "张三", contact: "13800000000", ip: "10.0.0.7" });
-    const mails = await OutboxMessage.find({ tenantId: s.tenant._id, template: "objection-received" }).lean();
-    expect(mails.map((m) => m.to)).toEqual(expect.arrayContaining([s.regulator.user.email, s.regulator2.user.email, s.reviewer1.user.email]));
+    expect(doc.history.at(-1)).toMatchObject({
+      event: "OBJECTION",
+      actorRole: "public",
+      actorId: null,
+      reason: "该企业上月发生过一起未报告的事故",
+    });
+    expect(doc.objections?.[0]).toMatchObject({
+      name: "张三",
+      contact: "13800000000",
+      ip: "10.0.0.7",
+    });
+    const mails = await OutboxMessage.find({
+      tenantId: s.tenant._id,
+      template: "objection-received",
+    }).lean();
+    expect(mails.map((m) => m.to)).toEqual(
+      expect.arrayContaining([
+        s.regulator.user.email,
+        s.regulator2.user.email,
+        s.reviewer1.user.email,
+      ]),
+    );
     expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ notices: [] });
 
     // Past the limit the address is turned away before anything is looked up.
     const limited = [];
     for (let i = 0; i < OBJECTION_LIMIT.perIp + 1; i++) {
-      limited.push(await submitObjection({ tenantId: s.tenant._id, applicationId: String(app._id), name: "x", contact: "y", statement: "z", ip: "10.0.0.8" }));
+      limited.push(
+        await submitObjection({
+          tenantId: s.tenant._id,
+          applicationId: String(app._id),
+          name: "x",
+          contact: "y",
+          statement: "z",
+          ip: "10.0.0.8",
+        }),
+      );
     }
     expect(limited.at(-1)).toMatchObject({ ok: false, status: 429 });
   });
@@ -538,33 +999,104 @@ describe("workspaces", () => {
   it("shows the authority's queues with counts, the enterprise its own, and the diagram", async () => {
     const s = await setup();
     const app = await readyApplication(s);
-    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0),
+    );
     const regCookie = await cookieFor(s.regulator.user._id);
-    const list = await callLoader(applicationsLoader, `/t/${s.tenant.slug}/applications?queue=acceptance`, { slug: s.tenant.slug }, { cookie: regCookie });
+    const list = await callLoader(
+      applicationsLoader,
+      `/t/${s.tenant.slug}/applications?queue=acceptance`,
+      { slug: s.tenant.slug },
+      { cookie: regCookie },
+    );
     expect(list.status).toBe(200);
-    const data = list.data as { kind: string; list: { counts: Record<string, number>; items: Array<{ id: string; deadlines: { acceptBy?: string }; overdue: Record<string, boolean> }> } };
+    const data = list.data as {
+      kind: string;
+      list: {
+        counts: Record<string, number>;
+        items: Array<{
+          id: string;
+          deadlines: { acceptBy?: string };
+          overdue: Record<string, boolean>;
+        }>;
+      };
+    };
     expect(data.kind).toBe("authority");
     expect(data.list.counts).toMatchObject({ acceptance: 1, returned: 0, done: 0 });
-    expect(data.list.items[0]).toMatchObject({ id: String(app._id), deadlines: { acceptBy: "2026-03-09T15:59:59.999Z" }, overdue: { acceptBy: true } });
+    expect(data.list.items[0]).toMatchObject({
+      id: String(app._id),
+      deadlines: { acceptBy: "2026-03-09T15:59:59.999Z" },
+      overdue: { acceptBy: true },
+    });
 
-    const entList = await callLoader(applicationsLoader, `/t/${s.tenant.slug}/applications`, { slug: s.tenant.slug }, { cookie: await cookieFor(s.admin.user._id) });
-    expect(entList.data).toMatchObject({ kind: "enterprise", items: [{ id: String(app._id), state: "submitted" }] });
+    const entList = await callLoader(
+      applicationsLoader,
+      `/t/${s.tenant.slug}/applications`,
+      { slug: s.tenant.slug },
+      { cookie: await cookieFor(s.admin.user._id) },
+    );
+    expect(entList.data).toMatchObject({
+      kind: "enterprise",
+      items: [{ id: String(app._id), state: "submitted" }],
+    });
 
-    const reviewerList = await callLoader(applicationsLoader, `/t/${s.tenant.slug}/applications`, { slug: s.tenant.slug }, { cookie: await cookieFor(s.reviewer1.user._id) });
+    const reviewerList = await callLoader(
+      applicationsLoader,
+      `/t/${s.tenant.slug}/applications`,
+      { slug: s.tenant.slug },
+      { cookie: await cookieFor(s.reviewer1.user._id) },
+    );
     expect(reviewerList.status).toBe(403);
 
-    const diagram = await callLoader(diagramLoader, `/t/${s.tenant.slug}/admin/workflow`, { slug: s.tenant.slug }, { cookie: regCookie });
+    const diagram = await callLoader(
+      diagramLoader,
+      `/t/${s.tenant.slug}/admin/workflow`,
+      { slug: s.tenant.slug },
+      { cookie: regCookie },
+    );
     expect(diagram.status).toBe(200);
-    const d = diagram.data as { mermaid: string; transitions: Array<{ from: string; event: string; to: string }> };
+    const d = diagram.data as {
+      mermaid: string;
+      transitions: Array<{ from: string; event: string; to: string }>;
+    };
     expect(d.mermaid).toContain("stateDiagram-v2");
-    expect(d.transitions).toEqual(expect.arrayContaining([{ from: "submitted", event: "RETURN", to: "draft.returned", guard: null, roles: ["regulator"] }]));
+    expect(d.transitions).toEqual(
+      expect.arrayContaining([
+        {
+          from: "submitted",
+          event: "RETURN",
+          to: "draft.returned",
+          guard: null,
+          roles: ["regulator"],
+        },
+      ]),
+    );
   });
 });
 
 async function toApprovedFromSubmitted(s: Setup, id: Types.ObjectId) {
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-  await expectOk(await send(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)] }, days(1)));
+  await expectOk(
+    await send(
+      s,
+      id,
+      s.m.regulator,
+      {
+        type: "ASSIGN_REVIEWERS",
+        reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+      },
+      days(1),
+    ),
+  );
   await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
-  await expectOk(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(3)));
+  await expectOk(
+    await send(
+      s,
+      id,
+      s.m.reviewer1,
+      { type: "REPORT_REVIEW", recommendedLevel: "qualified" },
+      days(3),
+    ),
+  );
   await expectOk(await send(s, id, s.m.regulator, { type: "APPROVE" }, days(3)));
 }

@@ -21,7 +21,12 @@ import {
 } from "~/workflows/grading.machine";
 import { reviewItemsFromForm } from "~/workflows/review-form";
 
-const SETTINGS = { acceptanceDays: 5, reviewDays: 40, publicNoticeDays: 5, calendar: { holidays: [] } };
+const SETTINGS = {
+  acceptanceDays: 5,
+  reviewDays: 40,
+  publicNoticeDays: 5,
+  calendar: { holidays: [] },
+};
 
 function form(entries: Array<[string, string]>): FormData {
   const f = new FormData();
@@ -31,22 +36,71 @@ function form(entries: Array<[string, string]>): FormData {
 
 describe("event input from the application page", () => {
   it("reads each event's own fields, and the empty level option as a fail", () => {
-    expect(eventInputFromForm(form([["intent", "RETURN"], ["reason", "缺签字页"], ["version", "3"]]))).toEqual({ type: "RETURN", reason: "缺签字页" });
-    expect(eventInputFromForm(form([["intent", "ASSIGN_REVIEWERS"], ["reviewerIds", "a"], ["reviewerIds", "b"]]))).toEqual({ type: "ASSIGN_REVIEWERS", reviewerIds: ["a", "b"] });
-    expect(eventInputFromForm(form([["intent", "ASSIGN_REVIEWERS"]]))).toEqual({ type: "ASSIGN_REVIEWERS", reviewerIds: [] });
-    expect(eventInputFromForm(form([["intent", "REPORT_REVIEW"], ["recommendedLevel", ""]]))).toEqual({ type: "REPORT_REVIEW", recommendedLevel: null });
+    expect(
+      eventInputFromForm(
+        form([
+          ["intent", "RETURN"],
+          ["reason", "缺签字页"],
+          ["version", "3"],
+        ]),
+      ),
+    ).toEqual({ type: "RETURN", reason: "缺签字页" });
+    expect(
+      eventInputFromForm(
+        form([
+          ["intent", "ASSIGN_REVIEWERS"],
+          ["reviewerIds", "a"],
+          ["reviewerIds", "b"],
+        ]),
+      ),
+    ).toEqual({ type: "ASSIGN_REVIEWERS", reviewerIds: ["a", "b"] });
+    expect(eventInputFromForm(form([["intent", "ASSIGN_REVIEWERS"]]))).toEqual({
+      type: "ASSIGN_REVIEWERS",
+      reviewerIds: [],
+    });
+    expect(
+      eventInputFromForm(
+        form([
+          ["intent", "REPORT_REVIEW"],
+          ["recommendedLevel", ""],
+        ]),
+      ),
+    ).toEqual({ type: "REPORT_REVIEW", recommendedLevel: null });
   });
 
   it("validates payloads with field messages (i18n keys)", () => {
     const blank = applicationEventInputSchema.safeParse({ type: "RETURN", reason: "  " });
     expect(blank.success).toBe(false);
-    expect(blank.error?.issues[0]).toMatchObject({ path: ["reason"], message: "errors.reasonRequired" });
-    const days = applicationEventInputSchema.safeParse({ type: "REQUEST_RECTIFICATION", reason: "x", days: "0" });
+    expect(blank.error?.issues[0]).toMatchObject({
+      path: ["reason"],
+      message: "errors.reasonRequired",
+    });
+    const days = applicationEventInputSchema.safeParse({
+      type: "REQUEST_RECTIFICATION",
+      reason: "x",
+      days: "0",
+    });
     expect(days.error?.issues[0]?.message).toBe("workflow.errors.days?max=250");
-    expect(applicationEventInputSchema.safeParse({ type: "REQUEST_RECTIFICATION", reason: "x", days: "10" }).data).toEqual({ type: "REQUEST_RECTIFICATION", reason: "x", days: 10 });
-    expect(applicationEventInputSchema.safeParse({ type: "ASSIGN_REVIEWERS", reviewerIds: [] }).error?.issues[0]?.message).toBe("workflow.errors.reviewersRequired");
+    expect(
+      applicationEventInputSchema.safeParse({
+        type: "REQUEST_RECTIFICATION",
+        reason: "x",
+        days: "10",
+      }).data,
+    ).toEqual({ type: "REQUEST_RECTIFICATION", reason: "x", days: 10 });
+    expect(
+      applicationEventInputSchema.safeParse({ type: "ASSIGN_REVIEWERS", reviewerIds: [] }).error
+        ?.issues[0]?.message,
+    ).toBe("workflow.errors.reviewersRequired");
     expect(applicationEventInputSchema.safeParse({ type: "NOPE" }).success).toBe(false);
-    expect(objectionFormSchema.safeParse({ applicationId: "0".repeat(24), name: "张三", contact: "138", statement: "异议" }).success).toBe(true);
+    expect(
+      objectionFormSchema.safeParse({
+        applicationId: "0".repeat(24),
+        name: "张三",
+        contact: "138",
+        statement: "异议",
+      }).success,
+    ).toBe(true);
   });
 
   it("names a permission for every event a member sends, and none for system events", () => {
@@ -77,7 +131,12 @@ describe("the state column", () => {
     });
     if (!submitted.ok) throw new Error(submitted.reasons.join());
     expect(stateColumnOf(submitted.snapshot)).toBe("submitted");
-    const returned = applyGradingEvent(submitted.snapshot, { type: "RETURN", actor: { id: "r", role: "regulator" }, now, reason: "缺材料" });
+    const returned = applyGradingEvent(submitted.snapshot, {
+      type: "RETURN",
+      actor: { id: "r", role: "regulator" },
+      now,
+      reason: "缺材料",
+    });
     if (!returned.ok) throw new Error(returned.reasons.join());
     expect(returned.snapshot.value).toEqual({ draft: "returned" });
     expect(stateColumnOf(returned.snapshot)).toBe("draft");
@@ -86,7 +145,8 @@ describe("the state column", () => {
   it("puts every non-draft state in exactly one regulator queue", () => {
     const queued = APPLICATION_QUEUES.flatMap((q) => [...q.states]);
     expect(new Set(queued).size).toBe(queued.length);
-    for (const top of [...lockedStates, ...finalStates]) expect(queued.some((s) => s === top || s.startsWith(`${top}.`))).toBe(true);
+    for (const top of [...lockedStates, ...finalStates])
+      expect(queued.some((s) => s === top || s.startsWith(`${top}.`))).toBe(true);
   });
 });
 
@@ -106,8 +166,22 @@ describe("the reviewer's scoring form", () => {
       ]),
     );
     expect(items).toEqual([
-      { itemId: "E1.1.1", value: { choice: "", counts: [], ruleNotes: [], naReason: "", note: "" }, evidenceComment: "原件一致" },
-      { itemId: "E1.1.2", value: { choice: "partial", counts: ["0", "2"], ruleNotes: ["", "缺两处"], naReason: "", note: "" }, evidenceComment: "" },
+      {
+        itemId: "E1.1.1",
+        value: { choice: "", counts: [], ruleNotes: [], naReason: "", note: "" },
+        evidenceComment: "原件一致",
+      },
+      {
+        itemId: "E1.1.2",
+        value: {
+          choice: "partial",
+          counts: ["0", "2"],
+          ruleNotes: ["", "缺两处"],
+          naReason: "",
+          note: "",
+        },
+        evidenceComment: "",
+      },
     ]);
   });
 });

@@ -41,18 +41,21 @@ const zh = {
   "certificate.detail.verifyUrl": "核验地址（证书二维码）：",
 
   "certificate.renewal.title": "证书到期换证",
-  "certificate.renewal.hint": "将以本证书对应的自评为基础创建新一轮定级申请，上期答案和证明材料会带入并标记为待确认。",
+  "certificate.renewal.hint":
+    "将以本证书对应的自评为基础创建新一轮定级申请，上期答案和证明材料会带入并标记为待确认。",
   "certificate.renewal.start": "开始换证申请",
   "certificate.renewal.open": "查看换证申请",
   "certificate.renewal.opensOn": "可于 {date} 起开始换证申请。",
 
   "certificate.actions.title": "证书状态管理",
   "certificate.actions.suspend": "暂停证书",
-  "certificate.actions.suspendHint": "暂停期间公开核验显示“已暂停”，可恢复。理由将在公开核验页面显示。",
+  "certificate.actions.suspendHint":
+    "暂停期间公开核验显示“已暂停”，可恢复。理由将在公开核验页面显示。",
   "certificate.actions.reinstate": "恢复证书",
   "certificate.actions.reinstateHint": "恢复后证书重新有效。理由记入证书历史。",
   "certificate.actions.revoke": "吊销证书",
-  "certificate.actions.revokeHint": "吊销不可撤回；公开核验显示“已吊销”及理由，企业在规定期限内不能再次申请定级。",
+  "certificate.actions.revokeHint":
+    "吊销不可撤回；公开核验显示“已吊销”及理由，企业在规定期限内不能再次申请定级。",
   "certificate.actions.reasonFor": "{action}的理由",
 
   "certificate.history.title": "证书历史",
@@ -76,7 +79,8 @@ const zh = {
   "certificate.errors.renewRevoked": "证书已被吊销，不能换证",
   "certificate.errors.renewTooEarly": "还未到换证时间",
   "certificate.errors.renewBlocked": "证书吊销后的限制期内不能申请定级",
-  "certificate.errors.blockedFromApplying": "本企业的证书（{number}）已被吊销，{date} 前不能再次申请定级",
+  "certificate.errors.blockedFromApplying":
+    "本企业的证书（{number}）已被吊销，{date} 前不能再次申请定级",
 
   "verify.title": "证书核验",
   "verify.state.VALID": "证书有效",
@@ -85,14 +89,16 @@ const zh = {
   "verify.state.REVOKED": "证书已吊销",
   "verify.explain.VALID": "这是发证机关签发的真实证书，当前有效，有效期至 {date}。",
   "verify.explain.EXPIRED": "这是发证机关签发的真实证书，但已于 {date} 到期，不再有效。",
-  "verify.explain.SUSPENDED": "这是发证机关签发的真实证书，但已于 {date} 被暂停，暂停期间不具效力。",
+  "verify.explain.SUSPENDED":
+    "这是发证机关签发的真实证书，但已于 {date} 被暂停，暂停期间不具效力。",
   "verify.explain.REVOKED": "这是发证机关签发的证书，但已于 {date} 被吊销（撤销），不再有效。",
   "verify.reason": "理由：",
   "verify.downloadPdf": "下载证书 PDF",
   "verify.disclaimer": "本页面仅显示核验所需的公开信息。证书状态以本页面实时显示为准。",
   "verify.another": "核验其他证书",
   "verify.notFound.title": "没有这张证书",
-  "verify.notFound.body": "找不到与该核验码对应的证书。请核对证书上的二维码或核验码，注意区分大小写。",
+  "verify.notFound.body":
+    "找不到与该核验码对应的证书。请核对证书上的二维码或核验码，注意区分大小写。",
   "verify.rateLimitedTitle": "查询过于频繁",
   "verify.rateLimited": "核验请求过于频繁，请 {minutes} 分钟后再试。",
   "verify.form.title": "证书核验",
@@ -120,9 +126,11 @@ export const certificate = {
     "certificate.pdf.fileName": "certificate",
     "certificate.pdf.title": "Work Safety Standardization Certificate",
     "certificate.pdf.number": "Certificate No.",
-    "certificate.pdf.statement": "After review and public notice, this enterprise meets the requirements of work safety standardization {level}.",
+    "certificate.pdf.statement":
+      "After review and public notice, this enterprise meets the requirements of work safety standardization {level}.",
     "certificate.pdf.date": "{year}-{month}-{day}",
-    "certificate.pdf.verifyHint": "Scan the QR code or open this address to check that the certificate is genuine and still valid:",
+    "certificate.pdf.verifyHint":
+      "Scan the QR code or open this address to check that the certificate is genuine and still valid:",
 
     "certificate.list.title": "Certificates",
     "certificate.list.ownTitle": "Our certificates",
@@ -134,7 +142,8 @@ export const certificate = {
 
     "certificate.registry.link": "Public registry",
     "certificate.registry.title": "Registry of certified enterprises",
-    "certificate.registry.intro": "Work safety standardization certificates issued by {tenant}. The verification page shows the authoritative status.",
+    "certificate.registry.intro":
+      "Work safety standardization certificates issued by {tenant}. The verification page shows the authoritative status.",
     "certificate.registry.searchPlaceholder": "Enterprise name or credit code",
     "certificate.registry.empty": "No enterprises match",
     "certificate.registry.csv": "Export CSV",
@@ -143,7 +152,8 @@ export const certificate = {
     "certificate.detail.title": "Certificate {number}",
     "certificate.detail.revokedOn": "This certificate was revoked on {date}. Reason:",
     "certificate.detail.suspendedOn": "This certificate was suspended on {date}. Reason:",
-    "certificate.detail.blockedUntil": "The enterprise cannot apply for grading again before {date}.",
+    "certificate.detail.blockedUntil":
+      "The enterprise cannot apply for grading again before {date}.",
     "certificate.detail.downloadPdf": "Download PDF",
     "certificate.detail.verifyLink": "Open the public verification page",
     "certificate.detail.verifyUrl": "Verification address (the certificate's QR code):",
@@ -157,12 +167,14 @@ export const certificate = {
 
     "certificate.actions.title": "Certificate status",
     "certificate.actions.suspend": "Suspend",
-    "certificate.actions.suspendHint": "While suspended the public page says \"Suspended\"; it can be reinstated. The reason is shown publicly.",
+    "certificate.actions.suspendHint":
+      'While suspended the public page says "Suspended"; it can be reinstated. The reason is shown publicly.',
     "certificate.actions.reinstate": "Reinstate",
-    "certificate.actions.reinstateHint": "The certificate becomes valid again. The reason is kept in its history.",
+    "certificate.actions.reinstateHint":
+      "The certificate becomes valid again. The reason is kept in its history.",
     "certificate.actions.revoke": "Revoke",
     "certificate.actions.revokeHint":
-      "Revocation is final: the public page says \"Revoked\" with the reason, and the enterprise cannot apply again for the configured period.",
+      'Revocation is final: the public page says "Revoked" with the reason, and the enterprise cannot apply again for the configured period.',
     "certificate.actions.reasonFor": "Reason to {action}",
 
     "certificate.history.title": "History",
@@ -178,28 +190,38 @@ export const certificate = {
     "certificate.history.reminder": "Expiry reminder",
     "certificate.history.renewalStarted": "Renewal started",
 
-    "certificate.notice.suspended": "The certificate is suspended; the enterprise has been notified.",
-    "certificate.notice.reinstated": "The certificate is reinstated; the enterprise has been notified.",
+    "certificate.notice.suspended":
+      "The certificate is suspended; the enterprise has been notified.",
+    "certificate.notice.reinstated":
+      "The certificate is reinstated; the enterprise has been notified.",
     "certificate.notice.revoked": "The certificate is revoked; the enterprise has been notified.",
-    "certificate.errors.invalidState": "The certificate's current status does not allow this; reload the page to see it",
-    "certificate.errors.conflict": "Someone else changed this certificate just now; reload the page and try again",
+    "certificate.errors.invalidState":
+      "The certificate's current status does not allow this; reload the page to see it",
+    "certificate.errors.conflict":
+      "Someone else changed this certificate just now; reload the page and try again",
     "certificate.errors.renewRevoked": "A revoked certificate cannot be renewed",
     "certificate.errors.renewTooEarly": "It is too early to renew this certificate",
     "certificate.errors.renewBlocked": "The enterprise cannot apply while a revocation blocks it",
-    "certificate.errors.blockedFromApplying": "This enterprise's certificate {number} was revoked; it cannot apply again before {date}",
+    "certificate.errors.blockedFromApplying":
+      "This enterprise's certificate {number} was revoked; it cannot apply again before {date}",
 
     "verify.title": "Certificate verification",
     "verify.state.VALID": "Valid certificate",
     "verify.state.EXPIRED": "Expired certificate",
     "verify.state.SUSPENDED": "Suspended certificate",
     "verify.state.REVOKED": "Revoked certificate",
-    "verify.explain.VALID": "This certificate was issued by the authority named below and is valid until {date}.",
-    "verify.explain.EXPIRED": "This certificate was issued by the authority named below but expired on {date}.",
-    "verify.explain.SUSPENDED": "This certificate was issued by the authority named below but was suspended on {date}; it has no effect while suspended.",
-    "verify.explain.REVOKED": "This certificate was issued by the authority named below but was revoked on {date}; it is no longer valid.",
+    "verify.explain.VALID":
+      "This certificate was issued by the authority named below and is valid until {date}.",
+    "verify.explain.EXPIRED":
+      "This certificate was issued by the authority named below but expired on {date}.",
+    "verify.explain.SUSPENDED":
+      "This certificate was issued by the authority named below but was suspended on {date}; it has no effect while suspended.",
+    "verify.explain.REVOKED":
+      "This certificate was issued by the authority named below but was revoked on {date}; it is no longer valid.",
     "verify.reason": "Reason: ",
     "verify.downloadPdf": "Download the certificate PDF",
-    "verify.disclaimer": "This page shows only the public data needed for verification. The status shown here is current.",
+    "verify.disclaimer":
+      "This page shows only the public data needed for verification. The status shown here is current.",
     "verify.another": "Verify another certificate",
     "verify.notFound.title": "No such certificate",
     "verify.notFound.body":
@@ -207,9 +229,11 @@ export const certificate = {
     "verify.rateLimitedTitle": "Too many requests",
     "verify.rateLimited": "Too many verification requests; please try again in {minutes} minutes.",
     "verify.form.title": "Verify a certificate",
-    "verify.form.intro": "Enter the verification code printed on the certificate (or the address its QR code opens) to check that it is genuine and valid.",
+    "verify.form.intro":
+      "Enter the verification code printed on the certificate (or the address its QR code opens) to check that it is genuine and valid.",
     "verify.form.label": "Verification code",
-    "verify.form.hint": "22 letters, digits, \"-\" or \"_\", case-sensitive; you can also paste the whole verification address.",
+    "verify.form.hint":
+      '22 letters, digits, "-" or "_", case-sensitive; you can also paste the whole verification address.',
     "verify.form.submit": "Verify",
     "verify.form.required": "Enter the verification code",
     "verify.form.invalid": "This is not a valid verification code; check it and try again",

@@ -75,7 +75,8 @@ const zh = {
   "workflow.block.unknown-level": "该等级不在评分标准中",
   "workflow.block.score-below-threshold": "自评得分未达到申请等级的分数线",
   "workflow.block.veto": "存在未满足的否决项，不能申请",
-  "workflow.block.level-not-reached": "自评结果达不到申请等级（受安全绩效条件或本机关可认定等级限制）",
+  "workflow.block.level-not-reached":
+    "自评结果达不到申请等级（受安全绩效条件或本机关可认定等级限制）",
   "workflow.block.evidence-missing": "有必需的证据材料尚未上传",
   "workflow.block.credit-listed": "企业在安全生产失信名单中，不能申请或继续办理",
   "workflow.block.invalid-days": "整改期限应为 1–250 个工作日",
@@ -88,7 +89,8 @@ const zh = {
   "workflow.errors.levelNotOffered": "本机关不能认定该等级，请选择列表中的等级",
   "workflow.errors.reviewersRequired": "请至少选择一名评审专家",
   "workflow.errors.days": "请输入 1–{max} 之间的整数",
-  "workflow.errors.outdated": "该申请的流程数据来自旧版本系统，需迁移后才能继续办理，请联系系统管理员。",
+  "workflow.errors.outdated":
+    "该申请的流程数据来自旧版本系统，需迁移后才能继续办理，请联系系统管理员。",
   "workflow.errors.damaged": "该申请的流程数据无法读取，请联系系统管理员。",
   "workflow.errors.reviewNotOpen": "只有在现场评审阶段才能保存评分",
   "workflow.errors.rateLimited": "提交过于频繁，请 {minutes} 分钟后再试",
@@ -127,7 +129,8 @@ const zh = {
   "workflow.app.returnedReason": "退回理由：{reason}",
   "workflow.app.certified": "已认定为 {level}。",
   "workflow.app.certifiedLower": "已按评审推荐的较低等级 {level} 认定（申请等级 {applied}）。",
-  "workflow.app.consentNeeded": "评审专家推荐的等级为 {level}，低于申请等级 {applied}。同意则按 {level} 继续办理，不同意则撤回申请。",
+  "workflow.app.consentNeeded":
+    "评审专家推荐的等级为 {level}，低于申请等级 {applied}。同意则按 {level} 继续办理，不同意则撤回申请。",
   "workflow.app.report": "评审结论",
   "workflow.app.reportFailed": "评审不通过",
   "workflow.app.reportScore": "专家评分 {score}",
@@ -204,7 +207,8 @@ const zh = {
   "workflow.review.appPage": "申请办理页",
   // Public notice
   "workflow.notice.title": "安全生产标准化定级公示",
-  "workflow.notice.intro": "以下企业的安全生产标准化定级结果正在公示。公示期间，任何单位和个人均可对公示内容提出异议。",
+  "workflow.notice.intro":
+    "以下企业的安全生产标准化定级结果正在公示。公示期间，任何单位和个人均可对公示内容提出异议。",
   "workflow.notice.empty": "目前没有正在公示的企业。",
   "workflow.notice.level": "拟认定等级",
   "workflow.notice.startedAt": "公示开始",
@@ -220,7 +224,8 @@ const zh = {
   "workflow.notice.closed": "该企业已不在公示期内，无法提出异议",
   // Admin diagram
   "workflow.diagram.title": "定级流程",
-  "workflow.diagram.intro": "一份定级申请的状态与流转，由流程定义自动生成。括号中为在同一事件的几个去向之间作选择的条件。",
+  "workflow.diagram.intro":
+    "一份定级申请的状态与流转，由流程定义自动生成。括号中为在同一事件的几个去向之间作选择的条件。",
   "workflow.diagram.states": "状态",
   "workflow.diagram.transitions": "流转",
   "workflow.diagram.from": "从",
@@ -295,34 +300,42 @@ export const workflow = {
     "workflow.action.CREDIT_LISTED": "Put on credit list",
     "workflow.block.invalid-in-state": "This cannot be done in the current state",
     "workflow.block.invalid-time": "Invalid time",
-    "workflow.block.invalid-calendar": "The jurisdiction's holiday calendar is invalid; contact the tenant admin",
-    "workflow.block.invalid-settings": "The jurisdiction's grading periods are invalid; contact the tenant admin",
+    "workflow.block.invalid-calendar":
+      "The jurisdiction's holiday calendar is invalid; contact the tenant admin",
+    "workflow.block.invalid-settings":
+      "The jurisdiction's grading periods are invalid; contact the tenant admin",
     "workflow.block.invalid-payload": "The submitted data is incomplete",
     "workflow.block.not-permitted": "Your role cannot do this",
     "workflow.block.not-assigned": "You are not assigned to review this application",
     "workflow.block.reason-required": "Please give a reason",
-    "workflow.block.reviewer-conflict": "A reviewer is linked to this enterprise and must stand aside",
+    "workflow.block.reviewer-conflict":
+      "A reviewer is linked to this enterprise and must stand aside",
     "workflow.block.invalid-reviewers": "Choose reviewers (each once)",
     "workflow.block.not-enough-reviewers": "Not enough reviewers are assigned",
     "workflow.block.unknown-level": "This level is not in the rubric",
-    "workflow.block.score-below-threshold": "The self-assessment score is below the threshold of the level applied for",
+    "workflow.block.score-below-threshold":
+      "The self-assessment score is below the threshold of the level applied for",
     "workflow.block.veto": "A veto item is not met, so no application is possible",
     "workflow.block.level-not-reached":
       "The self-assessment does not reach the level applied for (limited by safety performance or by the levels this authority grants)",
     "workflow.block.evidence-missing": "Required evidence is missing",
     "workflow.block.credit-listed": "The enterprise is on a work-safety credit list",
     "workflow.block.invalid-days": "The rectification period must be 1–250 working days",
-    "workflow.block.rectification-pending": "The rectification period is still running and the enterprise has not reported back",
-    "workflow.block.level-above-applied": "The recommended level cannot be higher than the level applied for",
+    "workflow.block.rectification-pending":
+      "The rectification period is still running and the enterprise has not reported back",
+    "workflow.block.level-above-applied":
+      "The recommended level cannot be higher than the level applied for",
     "workflow.block.review-failed": "The review failed: the application can only be rejected",
     "workflow.block.notice-not-ended": "The public notice period has not ended",
     "workflow.errors.levelRequired": "Choose the level to apply for",
-    "workflow.errors.levelNotOffered": "This authority cannot grant that level; choose one from the list",
+    "workflow.errors.levelNotOffered":
+      "This authority cannot grant that level; choose one from the list",
     "workflow.errors.reviewersRequired": "Choose at least one reviewer",
     "workflow.errors.days": "Enter a whole number from 1 to {max}",
     "workflow.errors.outdated":
       "This application's workflow was stored by an older version of the system and must be migrated before it can continue. Contact the system administrator.",
-    "workflow.errors.damaged": "This application's workflow data cannot be read. Contact the system administrator.",
+    "workflow.errors.damaged":
+      "This application's workflow data cannot be read. Contact the system administrator.",
     "workflow.errors.reviewNotOpen": "Scores can only be saved during the on-site review",
     "workflow.errors.rateLimited": "Too many submissions. Try again in {minutes} minutes",
     "workflow.errors.blocked": "Not possible yet:",
@@ -354,10 +367,12 @@ export const workflow = {
     "workflow.app.done": "Done: {event}",
     "workflow.app.openSelfAssessment": "Open the self-assessment",
     "workflow.app.openReview": "Open the review",
-    "workflow.app.returned": "The application was returned. Change the self-assessment as asked and submit it again.",
+    "workflow.app.returned":
+      "The application was returned. Change the self-assessment as asked and submit it again.",
     "workflow.app.returnedReason": "Reason for return: {reason}",
     "workflow.app.certified": "Certified at {level}.",
-    "workflow.app.certifiedLower": "Certified at the lower recommended level {level} (applied for {applied}).",
+    "workflow.app.certifiedLower":
+      "Certified at the lower recommended level {level} (applied for {applied}).",
     "workflow.app.consentNeeded":
       "The reviewers recommend {level}, lower than {applied} applied for. Agree to continue at {level}, or decline to withdraw the application.",
     "workflow.app.report": "Review conclusion",
@@ -368,8 +383,10 @@ export const workflow = {
     "workflow.app.rectification": "{days} working days, due {date}",
     "workflow.app.objections": "Objections",
     "workflow.app.objectionBy": "{name} ({contact})",
-    "workflow.app.lockedNote": "Once submitted, the self-assessment and the enterprise's master data are locked until the review ends or the application is closed.",
-    "workflow.app.facts": "Self-assessment score {score}, level reached {level}, {missing} required evidence items missing",
+    "workflow.app.lockedNote":
+      "Once submitted, the self-assessment and the enterprise's master data are locked until the review ends or the application is closed.",
+    "workflow.app.facts":
+      "Self-assessment score {score}, level reached {level}, {missing} required evidence items missing",
     "workflow.app.noLevel": "none",
     "workflow.app.diagram": "Workflow diagram",
     "workflow.form.appliedLevel": "Level applied for",
@@ -427,7 +444,8 @@ export const workflow = {
     "workflow.review.note": "Reviewer's note",
     "workflow.review.save": "Save scores",
     "workflow.review.saved": "Scores saved",
-    "workflow.review.notEditable": "Scores can only be changed during the on-site review; read only.",
+    "workflow.review.notEditable":
+      "Scores can only be changed during the on-site review; read only.",
     "workflow.review.invalidItems": "{count} items are incomplete; check the items marked in red",
     "workflow.review.onlyDiff": "Only items that differ from the self-assessment",
     "workflow.review.appPage": "Application page",
@@ -444,9 +462,11 @@ export const workflow = {
     "workflow.notice.statement": "Your objection and the facts behind it",
     "workflow.notice.submit": "Submit objection",
     "workflow.notice.received": "Your objection was received. The authority will look into it.",
-    "workflow.notice.privacy": "Your contact details are only used by the authority and are never published.",
+    "workflow.notice.privacy":
+      "Your contact details are only used by the authority and are never published.",
     "workflow.notice.link": "Public notices",
-    "workflow.notice.closed": "This enterprise is no longer under public notice; objections are closed",
+    "workflow.notice.closed":
+      "This enterprise is no longer under public notice; objections are closed",
     "workflow.diagram.title": "Grading workflow",
     "workflow.diagram.intro":
       "States and transitions of one grading application, generated from the workflow definition. A condition in brackets chooses between targets of the same event.",
