@@ -26,7 +26,7 @@ import {
   type RubricIssue,
 } from "~/lib/rubric/issues";
 import { pickText } from "~/lib/rubric/localize";
-import { validateRubric, type Rubric, type RubricItem } from "~/lib/rubric/schema";
+import { FAIL_CAP_NONE, validateRubric, type Rubric, type RubricItem } from "~/lib/rubric/schema";
 import { toScaledInt } from "~/lib/scoring/decimal";
 
 const LABEL = "draft";
@@ -368,6 +368,15 @@ function SubElementEditor({
         <span className="font-mono text-xs text-slate-500">{sub.id}</span>
         {pickText(sub.title, locale)}
       </h3>
+      <label className="mt-2 block max-w-xl">
+        <span className="label">{t("rubric.editor.subTitle")}</span>
+        <input
+          type="text"
+          className="input"
+          data-testid={`sub-title-${sub.id}`}
+          {...register(`elements.${ei}.subElements.${si}.title.zh`)}
+        />
+      </label>
       {subIssues.length > 0 ? (
         <ul className="mt-1 text-sm text-red-700" role="alert">
           {subIssues.map((issue, k) => (
@@ -713,6 +722,42 @@ export function RubricEditor({
         </div>
       </section>
 
+      {rubric.performanceConditions.length > 0 ? (
+        <section className="card mb-4" data-testid="performance-conditions">
+          <h2 className="text-sm font-medium text-slate-700">{t("rubric.detail.performance")}</h2>
+          <ul className="mt-2 space-y-2">
+            {rubric.performanceConditions.map((cond, ci) => (
+              <li key={cond.id} className="grid gap-2 sm:grid-cols-[6rem_1fr_12rem]">
+                <span className="pt-2 font-mono text-xs text-slate-500">{cond.id}</span>
+                <label className="block">
+                  <span className="label">{t("rubric.editor.conditionText")}</span>
+                  <input
+                    type="text"
+                    className="input"
+                    {...register(`performanceConditions.${ci}.text.zh`)}
+                  />
+                </label>
+                <label className="block">
+                  <span className="label">{t("rubric.editor.failCap")}</span>
+                  <select
+                    className="input"
+                    data-testid={`failCap-${cond.id}`}
+                    {...register(`performanceConditions.${ci}.failCap`)}
+                  >
+                    <option value={FAIL_CAP_NONE}>{t("rubric.editor.failCapNone")}</option>
+                    {levels.map((level) => (
+                      <option key={level.key} value={level.key}>
+                        {pickText(level.name, locale)} ({level.key})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <div className="space-y-3">
         {elements.map((el, ei) => {
           const isOpen = open.has(ei);
@@ -754,6 +799,15 @@ export function RubricEditor({
                 ) : null}
               </button>
               <div id={`element-${el.id}`} className={isOpen ? "" : "hidden"}>
+                <label className="mt-3 block max-w-xl">
+                  <span className="label">{t("rubric.editor.elementTitle")}</span>
+                  <input
+                    type="text"
+                    className="input"
+                    data-testid={`element-title-${el.id}`}
+                    {...register(`elements.${ei}.title.zh`)}
+                  />
+                </label>
                 {el.subElements.map((sub, si) => (
                   <SubElementEditor
                     key={sub.id}

@@ -713,7 +713,8 @@ export async function hitVerifyRateLimit(ip: string, now = Date.now()): Promise<
 // ---------------------------------------------------------------------------------------------
 // Suspend / reinstate / revoke
 
-export type StatusChange = "suspend" | "reinstate" | "revoke";
+export const STATUS_CHANGES = ["suspend", "reinstate", "revoke"] as const;
+export type StatusChange = (typeof STATUS_CHANGES)[number];
 
 const CHANGES: Record<
   StatusChange,
@@ -846,7 +847,7 @@ export function allowedChanges(
   now = new Date(),
 ): StatusChange[] {
   const status = effectiveStatus(cert, now);
-  return (Object.keys(CHANGES) as StatusChange[]).filter((c) => CHANGES[c].from.includes(status));
+  return STATUS_CHANGES.filter((c) => CHANGES[c].from.includes(status));
 }
 
 // ---------------------------------------------------------------------------------------------

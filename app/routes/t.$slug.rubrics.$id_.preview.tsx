@@ -23,7 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // ?weights= absent: each assessment's own profile; "none": unweighted; otherwise a profile key.
   const weightsParam = new URL(request.url).searchParams.get("weights");
   const weightsKey =
-    weightsParam === null || weightsParam === "" ? undefined : weightsParam === "none" ? null : weightsParam;
+    weightsParam === null || weightsParam === ""
+      ? undefined
+      : weightsParam === "none"
+        ? null
+        : weightsParam;
   const profiles = await listWeightProfiles({ tenantId: tenant._id });
   const started = performance.now();
   const preview = await rescorePreview({ tenantId: tenant._id, draftId: id, weightsKey });
@@ -104,7 +108,11 @@ export default function RescorePreviewPage() {
         </div>
       </div>
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("rubric.preview.intro")}</p>
-      <Form method="get" className="mb-4 flex flex-wrap items-center gap-2" data-testid="preview-weights">
+      <Form
+        method="get"
+        className="mb-4 flex flex-wrap items-center gap-2"
+        data-testid="preview-weights"
+      >
         <label htmlFor="preview-weights" className="text-sm text-slate-700">
           {t("rubric.preview.weights")}
         </label>

@@ -45,13 +45,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       parentKey: meta.parentKey,
       revision: meta.revision,
       editable: meta.tenantId !== null,
-      rules: profile.rules.map(
-        (r): RuleRow => ({
-          type: r.item !== undefined ? "item" : r.element !== undefined ? "element" : "tag",
-          target: r.item ?? r.element ?? r.tag ?? "",
-          weight: String(r.weight),
-        }),
-      ),
+      rules: profile.rules.map((r): RuleRow => ({
+        type: r.item !== undefined ? "item" : r.element !== undefined ? "element" : "tag",
+        target: r.item ?? r.element ?? r.tag ?? "",
+        weight: String(r.weight),
+      })),
     },
   };
 }
@@ -95,7 +93,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (row.target === "" && row.weight === "") return;
     rowOf.push(i);
     // A weight that is not a number is passed on as text, so the schema names the field.
-    const weight = row.weight !== "" && Number.isFinite(Number(row.weight)) ? Number(row.weight) : row.weight;
+    const weight =
+      row.weight !== "" && Number.isFinite(Number(row.weight)) ? Number(row.weight) : row.weight;
     rules.push({ [row.type]: row.target, weight });
   });
   const titleEn = String(form.get("title.en") ?? "").trim();
@@ -125,14 +124,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
           errors: { _form: msg("weights.invalid", { count: result.issues.length }) },
           issues: result.issues.map((issue) => {
             const [first, index] = issue.segments;
-            const row = first === "rules" && typeof index === "number" ? (rowOf[index] ?? null) : null;
+            const row =
+              first === "rules" && typeof index === "number" ? (rowOf[index] ?? null) : null;
             return { ...issue, row };
           }),
         },
         { status: 400 },
       );
     case "immutable":
-      return data<ActionResult>({ errors: { _form: msg("weights.error.immutable") } }, { status: 409 });
+      return data<ActionResult>(
+        { errors: { _form: msg("weights.error.immutable") } },
+        { status: 409 },
+      );
     case "conflict":
       return data<ActionResult>({ errors: { _form: msg("errors.conflict") } }, { status: 409 });
   }
@@ -166,7 +169,8 @@ export default function WeightProfilePage() {
         </Link>
       </p>
       <h1 className="page-title">
-        {pickText(p.title, locale)} <span className="font-mono text-sm text-slate-500">{p.key}</span>
+        {pickText(p.title, locale)}{" "}
+        <span className="font-mono text-sm text-slate-500">{p.key}</span>
       </h1>
       {p.description ? (
         <p className="mb-4 max-w-3xl text-sm text-slate-600">{pickText(p.description, locale)}</p>
@@ -194,11 +198,21 @@ export default function WeightProfilePage() {
         <div className="grid gap-3 sm:grid-cols-2">
           <label className="block">
             <span className="label">{t("weights.titleZh")}</span>
-            <input name="title.zh" className="input" defaultValue={p.title.zh} disabled={!p.editable} />
+            <input
+              name="title.zh"
+              className="input"
+              defaultValue={p.title.zh}
+              disabled={!p.editable}
+            />
           </label>
           <label className="block">
             <span className="label">{t("weights.titleEn")}</span>
-            <input name="title.en" className="input" defaultValue={p.title.en} disabled={!p.editable} />
+            <input
+              name="title.en"
+              className="input"
+              defaultValue={p.title.en}
+              disabled={!p.editable}
+            />
           </label>
         </div>
         <div>
@@ -273,7 +287,9 @@ export default function WeightProfilePage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -53,7 +53,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:rubric:any");
   const form = Object.fromEntries(await request.formData());
   if (form.intent !== "clone")
-    return data({ errors: { _form: msg("errors.generic") } as Record<string, string> }, { status: 400 });
+    return data(
+      { errors: { _form: msg("errors.generic") } as Record<string, string> },
+      { status: 400 },
+    );
   const parsed = cloneSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const id = toObjectId(parsed.data.id);
@@ -70,7 +73,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data(
       {
         errors: {
-          key: msg(result.error === "invalidKey" ? "weights.error.invalidKey" : "weights.error.keyTaken"),
+          key: msg(
+            result.error === "invalidKey" ? "weights.error.invalidKey" : "weights.error.keyTaken",
+          ),
         } as Record<string, string>,
       },
       { status: result.error === "invalidKey" ? 400 : 409 },
@@ -121,7 +126,9 @@ export default function WeightProfileListPage() {
                 <td className="whitespace-nowrap font-mono text-xs">{p.key}</td>
                 <td>
                   {t(p.shipped ? "weights.source.shipped" : "weights.source.tenant")}
-                  {p.parentKey ? <span className="ml-1 font-mono text-xs text-slate-500">← {p.parentKey}</span> : null}
+                  {p.parentKey ? (
+                    <span className="ml-1 font-mono text-xs text-slate-500">← {p.parentKey}</span>
+                  ) : null}
                 </td>
                 <td>
                   <div className="flex flex-wrap items-center gap-2">
@@ -159,7 +166,9 @@ export default function WeightProfileListPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
