@@ -14,7 +14,7 @@ describe("a tenant admin revises a rubric", () => {
     await browser.close();
   });
 
-  it("clones general-tier3, edits it with inline validation, compares, previews and publishes it", async () => {
+  it("clones hazchem-tier, edits it with inline validation, compares, previews and publishes it", async () => {
     const { page, context } = browser;
     await context.clearCookies();
     await loginAs(page, baseUrl, "admin@demo.safegrade.cn");
@@ -26,11 +26,11 @@ describe("a tenant admin revises a rubric", () => {
 
     await Promise.all([
       page.waitForURL(/\/t\/chengdu\/rubrics\/[0-9a-f]{24}$/),
-      page.getByTestId("clone-general-tier3@2025.1").click(),
+      page.getByTestId("clone-hazchem-tier@2025.1").click(),
     ]);
     const draftUrl = page.url();
     const ref = (await page.getByTestId("rubric-ref").textContent())?.trim() ?? "";
-    expect(ref).toMatch(/^general-tier3@2025\.1-chengdu\.\d+$/);
+    expect(ref).toMatch(/^hazchem-tier@2025\.1-chengdu\.\d+$/);
     expect(await page.getByTestId("rubric-status").getAttribute("data-status")).toBe("draft");
     // The editor needs the client bundle: wait until the page is interactive.
     await page.waitForLoadState("networkidle");
@@ -41,8 +41,8 @@ describe("a tenant admin revises a rubric", () => {
     await page.getByTestId("toggle-E1").click();
     await expect.poll(() => page.getByTestId("points-E1.1.1").isVisible(), WAIT).toBe(true);
     await page.getByTestId("points-E1.1.1").fill("8");
-    await page.getByTestId("minScore-level3").fill("65");
-    await expect.poll(() => page.getByTestId("total-points").textContent(), WAIT).toContain("1003");
+    await page.getByTestId("minScore-level3").fill("85");
+    await expect.poll(() => page.getByTestId("total-points").textContent(), WAIT).toContain("498");
 
     // A bad value is refused before anything is sent, and shown next to its item and at the top.
     await page.getByTestId("points-E1.1.2").fill("0");
@@ -55,7 +55,7 @@ describe("a tenant admin revises a rubric", () => {
     expect(await editor.getAttribute("data-revision")).toBe("0");
 
     // Fixing it clears the problem; saving stores revision 1.
-    await page.getByTestId("points-E1.1.2").fill("5");
+    await page.getByTestId("points-E1.1.2").fill("8");
     await expect.poll(() => page.getByTestId("item-issues-E1.1.2").count(), WAIT).toBe(0);
     await page.getByTestId("save-draft").click();
     await expect.poll(() => editor.getAttribute("data-revision"), WAIT).toBe("1");
@@ -67,11 +67,11 @@ describe("a tenant admin revises a rubric", () => {
     // The diff shows the change against the parent.
     await Promise.all([page.waitForURL(/\/diff$/), page.getByTestId("open-diff").click()]);
     const changed = page.locator('[data-testid=diff-changed] [data-item="E1.1.1"]');
-    await expect.poll(() => changed.textContent(), WAIT).toMatch(/5\s*→\s*8/);
+    await expect.poll(() => changed.textContent(), WAIT).toMatch(/10\s*→\s*8/);
     expect(
       await page.locator("[data-testid=diff-levels] [data-level=level3]").textContent(),
-    ).toMatch(/60\s*→\s*65/);
-    expect(await page.getByTestId("diff-totals").textContent()).toMatch(/1000\s*→\s*1003/);
+    ).toMatch(/80\s*→\s*85/);
+    expect(await page.getByTestId("diff-totals").textContent()).toMatch(/500\s*→\s*498/);
 
     // The re-score preview opens (the demo tenant may have no submitted applications yet).
     await Promise.all([page.waitForURL(/\/preview$/), page.getByTestId("open-preview").click()]);
