@@ -71,6 +71,7 @@ import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { issueCertificateForApplication } from "./certificates.server";
 import { isCreditListed } from "./credit-check.server";
+import { isBlockedFromApplying } from "./certificates.server";
 import { missingRequiredEvidence } from "./evidence.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { enqueueEmail } from "./outbox.server";
@@ -343,6 +344,8 @@ export type ApplyEventResult =
   | { ok: false; status: 404; error: "notFound"; message: MessageKey }
   | { ok: false; status: 409; error: "conflict"; message: MessageKey; version: number }
   | { ok: false; status: 409; error: "outdated"; message: MessageKey }
+  /** A revoked certificate bars new applications for a while; `message` is an encoded i18n key with params. */
+  | { ok: false; status: 409; error: "blockedAfterRevocation"; message: string }
   | {
       ok: false;
       status: 409 | 422;
@@ -477,6 +480,18 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
         error: "invalid",
         fieldErrors: { appliedLevel: msg("workflow.errors.levelNotOffered") },
         reasons: [],
+      };
+    }
+    const block = await isBlockedFromApplying({ tenantId, enterpriseId: doc.enterpriseId, now });
+    if (block.blocked) {
+      return {
+        ok: false,
+        status: 409,
+        error: "blockedAfterRevocation",
+        message: msg("certificate.errors.blockedFromApplying", {
+          number: block.number,
+          date: shanghaiDate(block.until),
+        }),
       };
     }
   }

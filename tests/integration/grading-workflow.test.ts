@@ -6,6 +6,7 @@
 import { Types } from "mongoose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { Certificate } from "../../models/certificate";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
 import { Tenant } from "../../models/tenant";
@@ -1071,6 +1072,26 @@ describe("workspaces", () => {
         },
       ]),
     );
+  });
+
+  it("refuses a submission while a revoked certificate bars the enterprise, and accepts it afterwards", async () => {
+    const s = await setup();
+    const app = await readyApplication(s);
+    // Only the fields the block check reads; issuing and revoking are covered in certificates.test.ts.
+    await Certificate.collection.insertOne({
+      tenantId: s.tenant._id,
+      enterpriseId: app.enterpriseId,
+      status: "revoked",
+      number: "CDAQBZ-2025-00009",
+      revokedReason: "瞒报生产安全事故",
+      blockedUntil: days(200),
+    });
+    const refused = await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0);
+    expect(refused).toMatchObject({ ok: false, status: 409, error: "blockedAfterRevocation" });
+    if (refused.ok || refused.error !== "blockedAfterRevocation") throw new Error("expected a block");
+    expect(refused.message).toMatch(/^certificate\.errors\.blockedFromApplying\?number=CDAQBZ-2025-00009&date=\d{4}-\d{2}-\d{2}$/);
+    expect((await reload(s, app._id)).state).toBe("draft");
+    await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(201)));
   });
 });
 
