@@ -488,6 +488,33 @@ type RecipientKind = "regulators" | "enterprise" | "reviewers";
 // ---------------------------------------------------------------------------------------------
 // Machine
 
+/**
+ * Transitions shared by several states: a credit listing stops any running application (DOMAIN.md
+ * §7 joint punishment), and a rejection ends it the same way wherever the authority decides it.
+ */
+const STOP_ON_CREDIT_LISTING = {
+  target: "stopped",
+  guard: "allowed",
+  actions: [
+    "begin",
+    "recordListing",
+    "unlockEnterprise",
+    { type: "email", params: { template: "application-stopped", to: "enterprise" } },
+    { type: "email", params: { template: "application-stopped", to: "regulators" } },
+  ],
+} as const;
+
+const REJECT_APPLICATION = {
+  target: "rejected",
+  guard: "allowed",
+  actions: [
+    "begin",
+    "clearDeadlines",
+    "unlockEnterprise",
+    { type: "email", params: { template: "application-rejected", to: "enterprise" } },
+  ],
+} as const;
+
 export const gradingMachine = setup({
   types: {
     // XState's documented way to declare the types; no runtime value is involved.
@@ -723,16 +750,7 @@ export const gradingMachine = setup({
             { type: "email", params: { template: "application-returned", to: "enterprise" } },
           ],
         },
-        REJECT: {
-          target: "rejected",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "clearDeadlines",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-rejected", to: "enterprise" } },
-          ],
-        },
+        REJECT: REJECT_APPLICATION,
         WITHDRAW: {
           target: "withdrawn",
           guard: "allowed",
@@ -743,17 +761,7 @@ export const gradingMachine = setup({
             { type: "email", params: { template: "application-withdrawn", to: "regulators" } },
           ],
         },
-        CREDIT_LISTED: {
-          target: "stopped",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordListing",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-            { type: "email", params: { template: "application-stopped", to: "regulators" } },
-          ],
-        },
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     accepted: {
@@ -767,17 +775,7 @@ export const gradingMachine = setup({
             { type: "email", params: { template: "reviewers-assigned", to: "reviewers" } },
           ],
         },
-        CREDIT_LISTED: {
-          target: "stopped",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordListing",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-            { type: "email", params: { template: "application-stopped", to: "regulators" } },
-          ],
-        },
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     reviewAssigned: {
@@ -931,27 +929,8 @@ export const gradingMachine = setup({
         },
       },
       on: {
-        REJECT: {
-          target: "rejected",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "clearDeadlines",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-rejected", to: "enterprise" } },
-          ],
-        },
-        CREDIT_LISTED: {
-          target: "stopped",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordListing",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-            { type: "email", params: { template: "application-stopped", to: "regulators" } },
-          ],
-        },
+        REJECT: REJECT_APPLICATION,
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     approved: {
@@ -965,27 +944,8 @@ export const gradingMachine = setup({
             { type: "email", params: { template: "public-notice-started", to: "enterprise" } },
           ],
         },
-        REJECT: {
-          target: "rejected",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "clearDeadlines",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-rejected", to: "enterprise" } },
-          ],
-        },
-        CREDIT_LISTED: {
-          target: "stopped",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordListing",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-            { type: "email", params: { template: "application-stopped", to: "regulators" } },
-          ],
-        },
+        REJECT: REJECT_APPLICATION,
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     /** 公示: `running` until noticeEndsAt (objections possible), then `ended` (awaiting 公告). */
@@ -1050,17 +1010,7 @@ export const gradingMachine = setup({
         },
       },
       on: {
-        CREDIT_LISTED: {
-          target: "stopped",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordListing",
-            "unlockEnterprise",
-            { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-            { type: "email", params: { template: "application-stopped", to: "regulators" } },
-          ],
-        },
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     certified: { type: "final" },
