@@ -2,6 +2,7 @@ import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
 import { Claim } from "./claim";
+import { CreditRecord } from "./credit-record";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
 import { JobSchedule } from "./job-schedule";
@@ -32,6 +33,7 @@ export const ALL_MODELS = [
   JobSchedule,
   Claim,
   Certificate,
+  CreditRecord,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -24,6 +24,15 @@ export type TenantSettings = {
   certificateRenewalMonths?: number;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
   certificateSealPng?: Buffer | null;
+  /** Credit lists (Step 6); unset fields fall back to CREDIT_DEFAULTS (app/lib/credit.ts). */
+  credit?: {
+    defenceDays?: number;
+    periodMonths?: { serious2023?: number; dishonest2017?: number };
+    repairAfterMonths?: number;
+    certificateEffect?: "suspend" | "revoke";
+    /** Offered listing conditions (keys of CREDIT_CONDITIONS); empty = all. */
+    conditions?: string[];
+  };
 };
 
 export type TenantDoc = {
@@ -64,6 +73,13 @@ const schema = new Schema<TenantDoc>(
       revocationBlockMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
       certificateSealPng: { type: Buffer, default: null, select: false },
+      credit: {
+        defenceDays: { type: Number, min: 1 },
+        periodMonths: { serious2023: { type: Number, min: 1 }, dishonest2017: { type: Number, min: 1 } },
+        repairAfterMonths: { type: Number, min: 0 },
+        certificateEffect: { type: String, enum: ["suspend", "revoke"] },
+        conditions: { type: [String], default: undefined },
+      },
     },
   },
   { timestamps: true, versionKey: false },

@@ -9,6 +9,10 @@ import { selfReport } from "./messages/self-report";
 import { rubric } from "./messages/rubric";
 import { certificate } from "./messages/certificate";
 import { workflow } from "./messages/workflow";
+import { credit } from "./messages/credit";
+import { creditPublic } from "./messages/credit-public";
+import { email } from "./messages/email";
+import { dashboard } from "./messages/dashboard";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,7 +22,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

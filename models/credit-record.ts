@@ -1,0 +1,180 @@
+import mongoose, { Schema, type Model, type Types } from "mongoose";
+import {
+  CREDIT_LIST_TYPES,
+  CREDIT_REMOVAL_REASONS,
+  CREDIT_STATUSES,
+  CREDIT_SUBJECT_TYPES,
+  type CreditListType,
+  type CreditRemovalReason,
+  type CreditStatus,
+  type CreditSubjectType,
+} from "../app/lib/credit";
+import { tenantScoped } from "./tenant-scoped";
+
+/**
+ * A work-safety credit-list record (失信/黑名单, DOMAIN.md §7). Its lifecycle is the pure machine in
+ * `app/workflows/credit.machine.ts`; `state` is the persisted machine state, `status` its first
+ * segment (for indexes). Every change is a compare-and-set write on `version`
+ * (docs/decisions/001) and appends to `history`.
+ */
+export type CreditFile = {
+  fileId: Types.ObjectId;
+  name: string;
+  size: number;
+  contentType: string;
+};
+
+export type CreditHistoryEntry = {
+  at: Date;
+  event: string;
+  from: string;
+  to: string;
+  actor: { kind: "user" | "system"; userId: Types.ObjectId | null; name: string };
+  note: string;
+  details?: Record<string, unknown>;
+};
+
+export type CreditRecordDoc = {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  subjectName: string;
+  /** Unified social credit code (GB 32100, checksum-validated), upper case. */
+  creditCode: string;
+  subjectType: CreditSubjectType;
+  /** Full ID number stored; shown masked (`maskIdNumber`) everywhere but the regulator's edit form. */
+  responsiblePerson: { name: string; idNumber: string };
+  listType: CreditListType;
+  /** Key from CREDIT_CONDITIONS. */
+  conditionKey: string;
+  facts: string;
+  legalBasis: string;
+  penaltyDecisionNo: string;
+  authority: string;
+  noticeAt: Date | null;
+  defenceDeadline: Date | null;
+  decidedAt: Date | null;
+  decisionText: string;
+  listedAt: Date | null;
+  endsAt: Date | null;
+  removedAt: Date | null;
+  removalReason: CreditRemovalReason | null;
+  /** Persisted machine state value, e.g. "published" or "published.repairRequested". */
+  state: string;
+  status: CreditStatus;
+  /** The registered enterprise with this credit code in the tenant, linked now or later. */
+  enterpriseId: Types.ObjectId | null;
+  defence: { statement: string; submittedAt: Date | null; files: CreditFile[] } | null;
+  repair: {
+    appliedAt: Date | null;
+    statement: string;
+    files: CreditFile[];
+    decidedAt: Date | null;
+    granted: boolean | null;
+    reasons: string;
+  } | null;
+  /** Normalised copies for the public search (`normalizeForSearch`). */
+  search: { name: string; code: string };
+  /** Year of listing (for the registry's year filter); null until published. */
+  listedYear: number | null;
+  history: CreditHistoryEntry[];
+  version: number;
+  createdBy: Types.ObjectId | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const fileSchema = {
+  _id: false,
+  fileId: { type: Schema.Types.ObjectId, required: true },
+  name: { type: String, required: true },
+  size: { type: Number, required: true },
+  contentType: { type: String, required: true },
+};
+
+const schema = new Schema<CreditRecordDoc>(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true },
+    subjectName: { type: String, required: true, trim: true, maxlength: 200 },
+    creditCode: { type: String, required: true, uppercase: true, trim: true },
+    subjectType: { type: String, enum: CREDIT_SUBJECT_TYPES, required: true },
+    responsiblePerson: {
+      name: { type: String, default: "", maxlength: 50 },
+      idNumber: { type: String, default: "", maxlength: 30 },
+    },
+    listType: { type: String, enum: CREDIT_LIST_TYPES, required: true },
+    conditionKey: { type: String, required: true },
+    facts: { type: String, default: "", maxlength: 5000 },
+    legalBasis: { type: String, default: "", maxlength: 2000 },
+    penaltyDecisionNo: { type: String, default: "", maxlength: 100 },
+    authority: { type: String, default: "", maxlength: 200 },
+    noticeAt: { type: Date, default: null },
+    defenceDeadline: { type: Date, default: null },
+    decidedAt: { type: Date, default: null },
+    decisionText: { type: String, default: "", maxlength: 5000 },
+    listedAt: { type: Date, default: null },
+    endsAt: { type: Date, default: null },
+    removedAt: { type: Date, default: null },
+    removalReason: { type: String, enum: [...CREDIT_REMOVAL_REASONS, null], default: null },
+    state: { type: String, required: true, default: "draft" },
+    status: { type: String, enum: CREDIT_STATUSES, required: true, default: "draft" },
+    enterpriseId: { type: Schema.Types.ObjectId, default: null },
+    defence: {
+      type: new Schema(
+        { statement: { type: String, default: "" }, submittedAt: { type: Date, default: null }, files: [fileSchema] },
+        { _id: false },
+      ),
+      default: null,
+    },
+    repair: {
+      type: new Schema(
+        {
+          appliedAt: { type: Date, default: null },
+          statement: { type: String, default: "" },
+          files: [fileSchema],
+          decidedAt: { type: Date, default: null },
+          granted: { type: Boolean, default: null },
+          reasons: { type: String, default: "" },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    search: {
+      name: { type: String, required: true },
+      code: { type: String, required: true },
+    },
+    listedYear: { type: Number, default: null },
+    history: [
+      {
+        _id: false,
+        at: { type: Date, required: true },
+        event: { type: String, required: true },
+        from: { type: String, default: "" },
+        to: { type: String, default: "" },
+        actor: {
+          kind: { type: String, enum: ["user", "system"], required: true },
+          userId: { type: Schema.Types.ObjectId, default: null },
+          name: { type: String, default: "" },
+        },
+        note: { type: String, default: "" },
+        details: Schema.Types.Mixed,
+      },
+    ],
+    version: { type: Number, default: 0 },
+    createdBy: { type: Schema.Types.ObjectId, default: null },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+// Public registry: published records by tenant, name or code; listing and expiry by date.
+schema.index({ status: 1, "search.code": 1 });
+schema.index({ status: 1, "search.name": 1 });
+schema.index({ tenantId: 1, status: 1, listedAt: -1 });
+schema.index({ tenantId: 1, "search.code": 1 });
+schema.index({ tenantId: 1, enterpriseId: 1, status: 1 });
+schema.index({ status: 1, endsAt: 1 });
+schema.index({ status: 1, listedAt: -1 });
+schema.plugin(tenantScoped);
+
+export const CreditRecord: Model<CreditRecordDoc> =
+  mongoose.models.CreditRecord ??
+  mongoose.model<CreditRecordDoc>("CreditRecord", schema, "credit_records");
