@@ -13,6 +13,7 @@ export type NavItem = {
 /** The navigation table: the same permission strings the server enforces. */
 export const NAV_ITEMS: NavItem[] = [
   { key: "home", label: "nav.home", path: "", anyOf: [] },
+  { key: "dashboard", label: "nav.dashboard", path: "/dashboard", anyOf: ["read:dashboard:any"] },
   { key: "my-enterprise", label: "nav.myEnterprise", path: "/enterprises/{enterpriseId}", anyOf: ["read:enterprise:own"] },
   { key: "assessments", label: "nav.assessments", path: "/assessments", anyOf: ["read:assessment:own", "read:assessment:any"] },
   { key: "applications", label: "nav.applications", path: "/applications", anyOf: ["accept:application:any", "read:assessment:own"] },
@@ -23,6 +24,8 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "audit", label: "nav.audit", path: "/admin/audit", anyOf: ["read:audit:any"] },
   { key: "rubrics", label: "nav.rubrics", path: "/rubrics", anyOf: ["manage:rubric:any"] },
   { key: "certificates", label: "nav.certificates", path: "/certificates", anyOf: ["read:certificate:own", "read:certificate:any"] },
+  { key: "credit", label: "nav.credit", path: "/credit", anyOf: ["read:credit:own", "read:credit:any"] },
+  { key: "outbox", label: "nav.outbox", path: "/admin/outbox", anyOf: ["read:outbox:any"] },
 ];
 
 export function visibleNav(

@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   "read:certificate:own",
   "read:certificate:any",
   "revoke:certificate:any",
+  "read:credit:own",
+  "respond:credit:own",
   "read:credit:any",
   "manage:credit:any",
   "read:dashboard:any",
@@ -54,6 +56,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "submit:assessment:own",
     "read:rubric:any",
     "read:certificate:own",
+    "read:credit:own",
+    "respond:credit:own",
   ],
   enterprise_member: [
     "read:enterprise:own",
@@ -61,6 +65,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "update:assessment:own",
     "read:rubric:any",
     "read:certificate:own",
+    "read:credit:own",
   ],
   reviewer: [
     "read:enterprise:assigned",

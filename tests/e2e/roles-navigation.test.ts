@@ -5,10 +5,10 @@ const baseUrl = inject("baseUrl");
 
 /** What each demo role must (and must not) see in the main navigation. */
 const EXPECTED: Array<{ email: string; sees: string[]; hidden: string[] }> = [
-  { email: "admin@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "rubrics", "assessments", "certificates"], hidden: ["my-enterprise", "applications", "reviews"] },
-  { email: "regulator@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "assessments", "applications", "certificates"], hidden: ["users", "audit", "my-enterprise", "reviews"] },
-  { email: "reviewer@demo.safegrade.cn", sees: ["home", "reviews"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise", "assessments", "applications", "certificates"] },
-  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users", "assessments", "applications", "certificates"], hidden: ["enterprises", "registrations", "audit", "reviews"] },
+  { email: "admin@demo.safegrade.cn", sees: ["home", "dashboard", "enterprises", "registrations", "users", "audit", "rubrics", "assessments", "certificates", "credit", "outbox"], hidden: ["my-enterprise", "applications", "reviews"] },
+  { email: "regulator@demo.safegrade.cn", sees: ["home", "dashboard", "enterprises", "registrations", "assessments", "applications", "certificates", "credit"], hidden: ["users", "audit", "my-enterprise", "reviews", "outbox"] },
+  { email: "reviewer@demo.safegrade.cn", sees: ["home", "reviews"], hidden: ["enterprises", "registrations", "users", "audit", "my-enterprise", "assessments", "applications", "certificates", "credit", "dashboard", "outbox"] },
+  { email: "ent-admin@demo.safegrade.cn", sees: ["home", "my-enterprise", "users", "assessments", "applications", "certificates", "credit"], hidden: ["enterprises", "registrations", "audit", "reviews", "dashboard", "outbox"] },
   { email: "ent-member@demo.safegrade.cn", sees: ["home", "my-enterprise", "assessments", "applications", "certificates"], hidden: ["enterprises", "registrations", "users", "audit", "reviews"] },
   { email: "platform@demo.safegrade.cn", sees: ["home", "enterprises", "registrations", "users", "audit", "assessments", "applications", "reviews", "certificates"], hidden: [] },
 ];

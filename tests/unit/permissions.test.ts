@@ -37,6 +37,8 @@ const MATRIX: Record<Permission, Role[]> = {
   "read:certificate:own": [E, M],
   "read:certificate:any": [G, A],
   "revoke:certificate:any": [G],
+  "read:credit:own": [E, M],
+  "respond:credit:own": [E],
   "read:credit:any": [G, A],
   "manage:credit:any": [G],
   "read:dashboard:any": [G, A],
@@ -69,6 +71,12 @@ describe("permission table", () => {
     const keys = (role: Role, enterpriseId: string | null = null) => visibleNav(permissionsFor([role]), enterpriseId).map((n) => n.key);
     expect(keys("tenant_admin")).toEqual(expect.arrayContaining(["home", "enterprises", "users", "audit"]));
     expect(keys("tenant_admin")).toContain("certificates");
+    expect(keys("tenant_admin")).toEqual(expect.arrayContaining(["dashboard", "credit", "outbox"]));
+    expect(keys("regulator")).toEqual(expect.arrayContaining(["dashboard", "credit"]));
+    expect(keys("regulator")).not.toContain("outbox");
+    expect(keys("enterprise_admin", "e1")).toContain("credit");
+    expect(keys("enterprise_admin", "e1")).not.toContain("dashboard");
+    expect(keys("reviewer")).not.toContain("credit");
     expect(keys("regulator")).toContain("certificates");
     expect(keys("reviewer")).not.toContain("certificates");
     expect(keys("enterprise_member", "abc")).toEqual(expect.arrayContaining(["home", "my-enterprise", "assessments", "certificates"]));
