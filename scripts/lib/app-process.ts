@@ -27,7 +27,7 @@ export async function startAppProcess(options: { env?: Record<string, string> } 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-app-"));
   const child = spawn(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), [path.join(PROJECT_ROOT, "scripts/e2e-server.ts")], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", E2E_DATA_DIR: dataDir, ...options.env },
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", E2E_DATA_DIR: dataDir, SAFEGRADE_TEST_CLOCK: "1", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
