@@ -10,6 +10,8 @@ import { buildApp, startAppProcess } from "../scripts/lib/app-process";
 import { PROJECT_ROOT } from "../scripts/lib/database";
 import { benchAssessment } from "./assessment";
 import { benchCertificates, benchVerifyHttp, demoVerifyCode } from "./certificates";
+import { benchCreditRegistry } from "./credit-registry";
+import { benchDashboard } from "./dashboard";
 import { benchScoring } from "./scoring";
 
 type Row = { name: string; value: number; unit: string; ratio?: number; p50?: number; p99?: number; target?: string };
@@ -67,6 +69,13 @@ async function main() {
   buildApp();
   console.log("Self-assessment server timings (in process, 200-item rubric)…");
   for (const r of await benchAssessment()) rows.push(r);
+  // Public credit registry with 100k published records (BENCH_CREDIT=0 skips it: slow on FerretDB).
+  if (process.env.BENCH_CREDIT !== "0") {
+    console.log("Public credit registry (in process, 100k published records)…");
+    for (const r of await benchCreditRegistry()) rows.push(r);
+  }
+  console.log("Dashboard at scale (20k enterprises, 30k applications, 100k credit records)…");
+  for (const r of await benchDashboard()) rows.push(r);
   // TRUST_PROXY: the verification benchmark sends each request from another client address.
   const app = await startAppProcess({ env: { TRUST_PROXY: "true", MONGODB_URI: CALLER_MONGODB_URI } });
   try {

@@ -4,6 +4,7 @@ import {
   CREDIT_REMOVAL_REASONS,
   CREDIT_STATUSES,
   CREDIT_SUBJECT_TYPES,
+  creditSearchFields,
   type CreditListType,
   type CreditRemovalReason,
   type CreditStatus,
@@ -72,11 +73,28 @@ export type CreditRecordDoc = {
     granted: boolean | null;
     reasons: string;
   } | null;
-  /** Normalised copies for the public search (`normalizeForSearch`). */
+  /**
+   * Normalised copies for the public search: `creditSearchFields(subjectName, creditCode)`
+   * (app/lib/credit.ts); filled in on validate whenever a document is saved through mongoose.
+   */
   search: { name: string; code: string };
   /** Year of listing (for the registry's year filter); null until published. */
   listedYear: number | null;
   history: CreditHistoryEntry[];
+  /**
+   * Effects of the latest transition (data from the machine), written with the state in the same
+   * compare-and-set. `effectsPending` stays true until they were carried out; the
+   * `credit-lifecycle` job redelivers pending ones (every effect is idempotent).
+   */
+  effects: {
+    version: number;
+    at: Date;
+    event: string;
+    items: unknown[];
+    actorId: Types.ObjectId | null;
+    actorEmail: string;
+  } | null;
+  effectsPending: boolean;
   version: number;
   createdBy: Types.ObjectId | null;
   createdAt: Date;
@@ -160,6 +178,8 @@ const schema = new Schema<CreditRecordDoc>(
         details: Schema.Types.Mixed,
       },
     ],
+    effects: { type: Schema.Types.Mixed, default: null },
+    effectsPending: { type: Boolean, default: false },
     version: { type: Number, default: 0 },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },
@@ -173,6 +193,18 @@ schema.index({ tenantId: 1, "search.code": 1 });
 schema.index({ tenantId: 1, enterpriseId: 1, status: 1 });
 schema.index({ status: 1, endsAt: 1 });
 schema.index({ status: 1, listedAt: -1 });
+schema.index({ effectsPending: 1 });
+schema.index({ status: 1, state: 1, defenceDeadline: 1 });
+// Public registry (Step 6): stable page order (newest listing first, then _id).
+schema.index({ status: 1, listedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, listedAt: -1, _id: -1 });
+// Documents saved through mongoose (create, save, insertMany) always carry current search fields;
+// updates that change subjectName or creditCode must $set `search: creditSearchFields(...)`.
+schema.pre("validate", function () {
+  if (typeof this.subjectName === "string" && typeof this.creditCode === "string") {
+    this.search = creditSearchFields(this.subjectName, this.creditCode);
+  }
+});
 schema.plugin(tenantScoped);
 
 export const CreditRecord: Model<CreditRecordDoc> =

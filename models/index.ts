@@ -3,11 +3,13 @@ import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
 import { Claim } from "./claim";
 import { CreditRecord } from "./credit-record";
+import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
 import { JobSchedule } from "./job-schedule";
 import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
+import { PasswordReset } from "./password-reset";
 import { RateLimit } from "./rate-limit";
 import { Registration } from "./registration";
 import { RubricVersion } from "./rubric-version";
@@ -27,6 +29,7 @@ export const ALL_MODELS = [
   AuditEvent,
   RateLimit,
   OutboxMessage,
+  PasswordReset,
   RubricVersion,
   WeightProfileModel,
   Assessment,
@@ -34,6 +37,8 @@ export const ALL_MODELS = [
   Claim,
   Certificate,
   CreditRecord,
+  DashboardSnapshot,
+  DashboardSnapshotData,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -7,6 +7,9 @@ import { boot } from "./lib/boot";
 process.env.NODE_ENV ??= "production";
 const dataDir = process.env.E2E_DATA_DIR;
 if (!dataDir) throw new Error("E2E_DATA_DIR is required");
+// Mail is captured as files in the private data directory (no SMTP server in e2e runs).
+process.env.MAIL_CAPTURE ??= "true";
+process.env.MAIL_CAPTURE_DIR ??= `${dataDir}/mail`;
 const app = await boot({
   port: Number(process.env.PORT ?? 0),
   host: "127.0.0.1",

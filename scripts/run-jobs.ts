@@ -72,6 +72,9 @@ async function main(): Promise<void> {
     );
     if (failed.length > 0) process.exitCode = 1;
   } finally {
+    // The outbox worker's pooled SMTP connections would keep the process alive.
+    const { closeDefaultMailTransport } = await import("../app/data/mail-transport.server");
+    closeDefaultMailTransport();
     await mongoose.disconnect();
   }
 }

@@ -6,6 +6,12 @@ process.env.NODE_ENV ??= "production";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const log = (line: string) => process.stdout.write(`${line}\n`);
+// The demo installation (demo data on) captures mail as files when no SMTP server is configured;
+// without demo data, production refuses to start without SMTP_URL (app/env.server.ts).
+if (!process.env.SMTP_URL?.trim() && process.env.SEED_DEMO !== "false" && !process.env.MAIL_CAPTURE) {
+  process.env.MAIL_CAPTURE = "true";
+  log("SMTP_URL not set: demo mode, emails are written to .data/mail/ (tenant admins: Email outbox → Captured mail).");
+}
 
 try {
   const app = await boot({ port, host, seed: process.env.SEED_DEMO !== "false", log });

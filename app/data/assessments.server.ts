@@ -40,6 +40,7 @@ import { msg } from "~/lib/validation";
 import { validateAnswers, type ItemAnswer, type Rubric, type RubricItem, type WeightProfile } from "~/lib/rubric/schema";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
+import { isCreditListed } from "./credit-check.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import {
@@ -338,11 +339,13 @@ export type StartError =
   | "noApplicableRubric"
   | "rubricNotApplicable"
   | "previousNotFound"
-  | "exists";
+  | "exists"
+  /** The enterprise is on a published credit list (Step 6); `listing` names the record. */
+  | "creditListed";
 
 export type StartResult =
   | { ok: true; assessment: AssessmentRecord; carriedOver: { answers: number; evidence: number } }
-  | { ok: false; error: StartError; existingId?: string };
+  | { ok: false; error: StartError; existingId?: string; listing?: { recordId: string; name: string } };
 
 /**
  * Starts the self-assessment of `cycle`. The rubric is the best applicable one unless the caller
@@ -370,9 +373,11 @@ export async function startAssessment({
 }): Promise<StartResult> {
   if (!CYCLE_PATTERN.test(cycle)) return { ok: false, error: "invalidCycle" };
   const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ name: 1, industry: 1, sizeClass: 1 })
-    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass }>();
+    .select({ name: 1, industry: 1, sizeClass: 1, creditCode: 1 })
+    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; creditCode: string }>();
   if (!enterprise) return { ok: false, error: "enterpriseNotFound" };
+  const listing = await isCreditListed({ tenantId, enterpriseId, creditCode: enterprise.creditCode });
+  if (listing) return { ok: false, error: "creditListed", listing };
 
   const existing = await Assessment.findOne({ tenantId, enterpriseId, cycle }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
   if (existing) return { ok: false, error: "exists", existingId: String(existing._id) };

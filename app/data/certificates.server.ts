@@ -56,6 +56,7 @@ import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
+import type { EmailTemplateName } from "../../emails/names";
 import { enqueueEmail } from "./outbox.server";
 import { hitRateLimit, type RateLimitState } from "./rate-limit.server";
 import { getRubricVersion } from "./rubrics.server";
@@ -411,6 +412,10 @@ export type CertificateFilters = {
   industry?: IndustryKey;
   district?: string;
   enterpriseId?: Types.ObjectId;
+  /** Active certificates whose validity ends within this many days (dashboard links). */
+  expiring?: "30" | "90";
+  /** Issued in this year ("2026") or month ("2026-03"), China time (dashboard links). */
+  issued?: string;
 };
 
 function escapeRegex(text: string): string {
@@ -448,6 +453,19 @@ function filterOf(
   if (f.industry) filter["enterprise.industry"] = f.industry;
   if (f.district) filter["enterprise.districtCode"] = f.district;
   if (f.status) and.push(statusClause(f.status, now));
+  if (f.expiring) {
+    const days = Number(f.expiring);
+    and.push({ status: "active", validUntil: { $gte: now, $lte: new Date(now.getTime() + days * 86_400_000) } });
+  }
+  const issued = /^(\d{4})(?:-(\d{2}))?$/.exec(f.issued ?? "");
+  if (issued) {
+    const y = Number(issued[1]);
+    const m = issued[2] ? Number(issued[2]) - 1 : null;
+    const offset = 8 * 3_600_000; // China time, no daylight saving
+    const from = Date.UTC(y, m ?? 0, 1) - offset;
+    const to = (m === null ? Date.UTC(y + 1, 0, 1) : Date.UTC(y, m + 1, 1)) - offset;
+    and.push({ issuedAt: { $gte: new Date(from), $lt: new Date(to) } });
+  }
   const text = f.q?.trim() ?? "";
   if (text) {
     const or: Array<Record<string, unknown>> = [
@@ -722,7 +740,7 @@ const CHANGES: Record<
     from: readonly CertificateStatus[];
     to: CertificateStatus;
     action: CertificateHistoryAction;
-    template: string;
+    template: EmailTemplateName;
   }
 > = {
   suspend: {
@@ -891,7 +909,8 @@ export async function isBlockedFromApplying({
 export type RenewalError =
   "notFound" | "revoked" | "tooEarly" | "blocked" | "renewalExists" | StartError;
 export type RenewalResult =
-  { ok: true; applicationId: string; created: boolean } | { ok: false; error: RenewalError };
+  | { ok: true; applicationId: string; created: boolean }
+  | { ok: false; error: RenewalError; listing?: { recordId: string; name: string } };
 
 /** From when a renewal may start: `certificateRenewalMonths` before the end of validity. */
 export function renewalOpensAt(
@@ -946,7 +965,7 @@ export async function startRenewal({
     // This year's cycle was already started by hand: link it rather than refuse.
     applicationId = new Types.ObjectId(started.existingId);
     created = false;
-  } else return { ok: false, error: started.error };
+  } else return { ok: false, error: started.error, listing: started.listing };
 
   const entry: CertificateHistoryEntry = {
     at: now,
@@ -1001,7 +1020,7 @@ async function notifyEnterprise({
   now,
 }: {
   certificate: CertificateRecord;
-  template: string;
+  template: EmailTemplateName;
   key: string;
   data: Record<string, unknown>;
   now: Date;

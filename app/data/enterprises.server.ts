@@ -2,6 +2,7 @@ import type { Types } from "mongoose";
 import { Enterprise, type EnterpriseDoc } from "../../models/enterprise";
 import { Membership, type MembershipDoc } from "../../models/membership";
 import { User } from "../../models/user";
+import { linkCreditRecordsToEnterprise } from "./credit-check.server";
 import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import type { IndustryKey, Role, SizeClass } from "~/lib/domain";
 import type { EnterpriseFields } from "~/lib/validation";
@@ -199,6 +200,8 @@ export async function createEnterprise({
     target: { type: "enterprise", id: String(created._id), label: created.name },
     details: { creditCode: created.creditCode },
   });
+  // Credit records recorded before the enterprise existed now point to it (Step 6).
+  await linkCreditRecordsToEnterprise({ tenantId, enterpriseId: created._id, creditCode: created.creditCode });
   return { ok: true, enterprise: created };
 }
 

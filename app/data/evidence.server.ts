@@ -23,6 +23,7 @@ import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import mongoose, { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef } from "../../models/assessment";
+import { CreditRecord } from "../../models/credit-record";
 import { Tenant, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import {
@@ -418,8 +419,11 @@ async function storeFile({
   maxBytes: number;
   metadata: {
     tenantId: Types.ObjectId;
-    assessmentId: Types.ObjectId;
-    itemId: string;
+    /** An assessment's evidence… */
+    assessmentId?: Types.ObjectId;
+    itemId?: string;
+    /** …or a credit record's defence / repair file (Step 6). */
+    creditRecordId?: Types.ObjectId;
     uploadedBy: Types.ObjectId;
   };
 }): Promise<StoreResult> {
@@ -725,6 +729,15 @@ export async function purgeOrphanEvidence({
       .lean<Array<{ evidence: Array<{ fileId: Types.ObjectId }> }>>();
     const used = new Set<string>();
     for (const a of referencing) for (const e of a.evidence) used.add(String(e.fileId));
+    // Credit records' defence and repair files live in the same bucket (Step 6).
+    const creditRefs = await CreditRecord.find(
+      { $or: [{ "defence.files.fileId": { $in: ids } }, { "repair.files.fileId": { $in: ids } }] },
+      { "defence.files.fileId": 1, "repair.files.fileId": 1 },
+    )
+      .setOptions({ crossTenant: true })
+      .lean<Array<{ defence: { files: Array<{ fileId: Types.ObjectId }> } | null; repair: { files: Array<{ fileId: Types.ObjectId }> } | null }>>();
+    for (const r of creditRefs)
+      for (const f of [...(r.defence?.files ?? []), ...(r.repair?.files ?? [])]) used.add(String(f.fileId));
     for (const id of ids) {
       if (used.has(String(id))) continue;
       try {
@@ -771,4 +784,50 @@ export async function listStoredEvidenceFiles({
   return filesCollection()
     .find({ "metadata.tenantId": tenantId, "metadata.assessmentId": assessmentId })
     .toArray();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other owners of stored files (Step 6: a credit record's defence statement and repair application)
+
+export type StoredFile = { fileId: Types.ObjectId; name: string; size: number; contentType: string };
+
+/**
+ * Stores one upload in the evidence bucket with the evidence checks (name, type by magic bytes,
+ * size). The caller records the returned reference, or deletes the file with `deleteStoredFile`.
+ */
+export async function storeOwnedFile({
+  tenantId,
+  creditRecordId,
+  uploadedBy,
+  source,
+  filename: rawName,
+  maxBytes,
+}: TenantScope & {
+  creditRecordId: Types.ObjectId;
+  uploadedBy: Types.ObjectId;
+  source: EvidenceSource;
+  filename: string;
+  maxBytes: number;
+}): Promise<{ ok: true; file: StoredFile } | { ok: false; error: "badName" | "empty" | "type" | "mismatch" | "tooLarge" }> {
+  const filename = cleanFilename(rawName);
+  if (filename === null) return { ok: false, error: "badName" };
+  if (kindFromFilename(filename) === null) return { ok: false, error: "type" };
+  const stored = await storeFile({ source, filename, maxBytes, metadata: { tenantId, creditRecordId, uploadedBy } });
+  if (!stored.ok) return stored;
+  return { ok: true, file: { fileId: stored.fileId, name: filename, size: stored.size, contentType: stored.contentType } };
+}
+
+export async function deleteStoredFile(fileId: Types.ObjectId): Promise<void> {
+  await deleteFileQuietly(fileId);
+}
+
+/** Opens a stored file of this tenant; the caller has checked that the viewer may see its owner. */
+export async function openStoredFile({
+  tenantId,
+  fileId,
+}: TenantScope & { fileId: Types.ObjectId }): Promise<{ length: number; sha256: string | null; stream: Readable } | null> {
+  const bucket = await evidenceBucket();
+  const file = await filesCollection().findOne({ _id: fileId, "metadata.tenantId": tenantId });
+  if (!file) return null;
+  return { length: file.length, sha256: file.metadata?.sha256 ?? null, stream: bucket.openDownloadStream(fileId) };
 }

@@ -426,6 +426,9 @@ export async function listApplicationQueues({
   page = 1,
   pageSize = 50,
   now = new Date(),
+  states,
+  overdue,
+  enterprise,
 }: TenantScope & {
   queue: ApplicationQueue;
   q?: string;
@@ -433,6 +436,12 @@ export async function listApplicationQueues({
   page?: number;
   pageSize?: number;
   now?: Date;
+  /** Dashboard links (Step 8): these states instead of the queue's, … */
+  states?: readonly string[];
+  /** … only overdue ones (acceptance: still submitted past acceptBy; review: past reviewBy), … */
+  overdue?: "acceptance" | "review" | "any";
+  /** … only enterprises of this district / industry / size class. */
+  enterprise?: { districtCode?: string; industry?: string; sizeClass?: string };
 }) {
   await connectDb();
   const base: Record<string, unknown> & TenantScope = { tenantId, submittedAt: { $ne: null } };
@@ -452,8 +461,25 @@ export async function listApplicationQueues({
   const def = APPLICATION_QUEUES.find((d) => d.key === queue) ?? APPLICATION_QUEUES[0];
   const filter: Record<string, unknown> & TenantScope = {
     ...base,
-    state: { $in: [...def.states] },
+    state: { $in: [...(states ?? def.states)] },
   };
+  if (overdue) {
+    const late = [
+      { state: "submitted", "deadlines.acceptBy": { $lt: now } },
+      { state: { $in: ["reviewAssigned", "underReview.reviewing"] }, "deadlines.reviewBy": { $lt: now } },
+    ];
+    const picked = overdue === "acceptance" ? [late[0]] : overdue === "review" ? [late[1]] : late;
+    delete filter.state;
+    filter.$or = picked;
+  }
+  if (enterprise && (enterprise.districtCode || enterprise.industry || enterprise.sizeClass)) {
+    const ef: Record<string, unknown> & TenantScope = { tenantId };
+    if (enterprise.districtCode) ef.districtCode = enterprise.districtCode;
+    if (enterprise.industry) ef.industry = enterprise.industry;
+    if (enterprise.sizeClass) ef.sizeClass = enterprise.sizeClass;
+    const ids = await Enterprise.find(ef).select({ _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>();
+    filter.enterpriseId = { $in: ids.map((e) => e._id) };
+  }
   const text = q?.trim() ?? "";
   if (text) {
     const matching = await Enterprise.find({
@@ -466,7 +492,9 @@ export async function listApplicationQueues({
       .select({ _id: 1 })
       .limit(500)
       .lean<Array<{ _id: Types.ObjectId }>>();
-    filter.enterpriseId = { $in: matching.map((e) => e._id) };
+    const allowed = filter.enterpriseId as { $in: Types.ObjectId[] } | undefined;
+    const inScope = allowed ? new Set(allowed.$in.map(String)) : null;
+    filter.enterpriseId = { $in: matching.map((e) => e._id).filter((id) => !inScope || inScope.has(String(id))) };
   }
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 100);
   const current = Math.max(1, Math.floor(page));

@@ -548,7 +548,13 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
   const newVersion = doc.version + 1;
   const from = stateKeyOf(snapshot);
   const to = stateKeyOf(next);
-  const reason = "reason" in eventInput && eventInput.reason ? eventInput.reason.trim() : undefined;
+  // A credit listing names its record in the application's history (Step 6).
+  const reason =
+    "reason" in eventInput && eventInput.reason
+      ? eventInput.reason.trim()
+      : eventInput.type === "CREDIT_LISTED"
+        ? eventInput.name
+        : undefined;
   const actorId = workflowActor.id ? new Types.ObjectId(workflowActor.id) : null;
 
   const set: Record<string, unknown> = {
@@ -601,6 +607,9 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
       details.recommendedLevel = checked.data.recommendedLevel;
       break;
     }
+    case "CREDIT_LISTED":
+      details.creditRecordId = checked.data.recordId;
+      break;
     default:
       break;
   }

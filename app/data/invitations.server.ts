@@ -2,20 +2,18 @@ import type { Types } from "mongoose";
 import { Claim } from "../../models/claim";
 import { Invitation, type InvitationDoc } from "../../models/invitation";
 import { Membership } from "../../models/membership";
-import { OutboxMessage } from "../../models/outbox-message";
 import { User, type UserDoc } from "../../models/user";
 import { LOGIN_LIMITS } from "~/auth.server";
 import { getEnv } from "~/env.server";
 import type { Locale } from "~/i18n";
 import { isEnterpriseRole, type Role } from "~/lib/domain";
 import { passwordMatchesEmail, passwordSchema } from "~/lib/validation";
-import { logger } from "~/logger.server";
 import { recordAudit } from "./audit.server";
 import { claimOnce, releaseClaim, STALE_CLAIM_MS } from "./cas.server";
 import type { TenantScope } from "./ids.server";
 import { enterpriseBelongsToTenant, enterpriseNamesById, type Actor } from "./memberships.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
-import { enqueueEmail } from "./outbox.server";
+import { cancelQueuedEmail, enqueueEmail } from "./outbox.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { hashToken, newToken } from "./sessions.server";
@@ -68,10 +66,7 @@ async function cancelPendingEmail({
   tenantId,
   invitationId,
 }: TenantScope & { invitationId: Types.ObjectId }) {
-  await OutboxMessage.updateOne(
-    { tenantId, idempotencyKey: `invitation:${String(invitationId)}`, status: "pending" },
-    { $set: { status: "cancelled" } },
-  );
+  await cancelQueuedEmail({ tenantId, idempotencyKey: `invitation:${String(invitationId)}` });
 }
 
 /**
@@ -190,11 +185,6 @@ export async function createInvitation({
     data: { link, tenantName, role },
     now,
   });
-  // Until the mail worker exists this log line is how an operator hands out the link.
-  logger.info(
-    { invitationId: String(created._id), tenantId: String(tenantId), to: email, role, link },
-    "invitation created",
-  );
   await recordAudit({
     tenantId,
     action: "invitation.created",

@@ -11,6 +11,7 @@ import type { Locale } from "~/i18n";
 import type { EnterpriseFields } from "~/lib/validation";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
+import { linkCreditRecordsToEnterprise } from "./credit-check.server";
 import type { Actor } from "./enterprises.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
@@ -317,6 +318,8 @@ async function ensureEnterprise({
     target: { type: "enterprise", id: String(enterpriseId), label: reg.enterprise.name },
     details: { creditCode: reg.enterprise.creditCode, registrationId: String(reg._id) },
   });
+  // Credit records recorded before the enterprise registered now point to it (Step 6).
+  await linkCreditRecordsToEnterprise({ tenantId, enterpriseId, creditCode: reg.enterprise.creditCode });
   return "created";
 }
 

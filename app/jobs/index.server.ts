@@ -1,7 +1,10 @@
 /** The app's scheduled jobs. Later steps register theirs here. */
 import { purgeOldClaims } from "~/data/cas.server";
 import { issuePendingCertificates, runCertificateLifecycle } from "~/data/certificates.server";
+import { runCreditLifecycle } from "~/data/credit-records.server";
+import { runDashboardSnapshots, SNAPSHOT_INTERVAL_MS } from "~/data/dashboard.server";
 import { purgeOrphanEvidence } from "~/data/evidence.server";
+import { runOutboxWorker } from "~/data/outbox-worker.server";
 import { runGradingDeadlines } from "~/data/grading.server";
 import { purgeExpiredRateLimits } from "~/data/rate-limit.server";
 import { purgeExpiredSessions } from "~/data/sessions.server";
@@ -58,5 +61,29 @@ export function registerAllJobs(): void {
       const r = await runCertificateLifecycle({ now });
       return `expired ${r.expired} certificates, sent ${r.reminders} reminders`;
     },
+  });
+  registerJob({
+    name: "credit-lifecycle",
+    intervalMs: 15 * 60 * 1000,
+    // Credit lists: end of the defence period, expiry at the end of the listing, effect redelivery.
+    run: async (now) => {
+      const r = await runCreditLifecycle({ now });
+      return `ended ${r.windowsPassed} defence periods, expired ${r.expired} records, redelivered ${r.redelivered} effect batches`;
+    },
+  });
+  registerJob({
+    name: "outbox-worker",
+    // Claims are per message (compare-and-set), so instances running it at once is safe too.
+    intervalMs: 15 * 1000,
+    run: async (now) => {
+      const r = await runOutboxWorker({ now });
+      return `claimed ${r.claimed} emails: sent ${r.sent}, retry ${r.retried}, failed ${r.failed}, recovered ${r.lost}`;
+    },
+  });
+  registerJob({
+    name: "dashboard-snapshots",
+    intervalMs: SNAPSHOT_INTERVAL_MS,
+    // Recounts every tenant's dashboard figures (docs: app/data/dashboard.server.ts, "Freshness").
+    run: async (now) => `recounted ${(await runDashboardSnapshots({ now })).tenants} dashboards`,
   });
 }

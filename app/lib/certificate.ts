@@ -208,6 +208,12 @@ export const certificateFilterSchema = z.object({
     .max(12)
     .regex(/^[0-9]*$/)
     .catch(""),
+  /** Dashboard links (Step 8): active certificates ending within 30 or 90 days; issued in a year or month. */
+  expiring: z.enum(["30", "90"]).optional().catch(undefined),
+  issued: z
+    .string()
+    .regex(/^20\d{2}(-(0[1-9]|1[0-2]))?$/)
+    .catch(""),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type CertificateFilterInput = z.infer<typeof certificateFilterSchema>;
@@ -219,6 +225,8 @@ export function parseCertificateFilters(search: URLSearchParams): CertificateFil
     status: search.get("status") ?? undefined,
     industry: search.get("industry") ?? undefined,
     district: search.get("district") ?? "",
+    expiring: search.get("expiring") ?? undefined,
+    issued: search.get("issued") ?? "",
     page: search.get("page") ?? 1,
   });
 }

@@ -87,3 +87,11 @@ export function maskIdNumber(id: string): string {
   if (s.length <= 10) return s.length <= 2 ? "*".repeat(s.length) : `${s[0]}${"*".repeat(s.length - 2)}${s[s.length - 1]}`;
   return `${s.slice(0, 6)}${"*".repeat(s.length - 10)}${s.slice(-4)}`;
 }
+
+/**
+ * The whole `search` sub-document of a credit record (normalised name and code for the public
+ * registry's search); every writer of a record calls this, and the model's validate hook too.
+ */
+export function creditSearchFields(subjectName: string, creditCode: string): { name: string; code: string } {
+  return { name: normalizeForSearch(subjectName), code: normalizeForSearch(creditCode) };
+}

@@ -26,6 +26,9 @@ export default function Landing() {
           <Link to="/verify" className="btn-secondary" data-testid="landing-verify">
             {t("landing.verify")}
           </Link>
+          <Link to="/credit-registry" className="btn-secondary ml-2" data-testid="landing-credit-registry">
+            {t("creditPublic.registry.link")}
+          </Link>
         </p>
       </section>
       <section className="mx-auto max-w-3xl">

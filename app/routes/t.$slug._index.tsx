@@ -60,6 +60,12 @@ export default function TenantHome() {
           <span className="mx-2 text-slate-300" aria-hidden>
             ·
           </span>
+          <Link to={`${base}/credit-registry`} className="text-brand-700 hover:underline" data-testid="home-credit-registry">
+            {t("creditPublic.registry.link")}
+          </Link>
+          <span className="mx-2 text-slate-300" aria-hidden>
+            ·
+          </span>
           <Link to="/verify" className="text-brand-700 hover:underline">
             {t("landing.verify")}
           </Link>
@@ -75,6 +81,16 @@ export default function TenantHome() {
       <p className="text-slate-600" data-testid="roles">
         {t("home.roleIn", { tenant: d.tenantName, roles: d.roles.map((r) => t(r)).join("、") })}
       </p>
+      {d.links.some((l) => l.key === "dashboard") ? (
+        <Link
+          to={`${base}/dashboard`}
+          className="card mt-6 block border-brand-200 bg-brand-50 hover:shadow"
+          data-testid="home-dashboard"
+        >
+          <span className="text-lg font-semibold text-brand-900">{t("dashboard.home.title")}</span>
+          <span className="mt-1 block text-sm text-slate-600">{t("dashboard.home.intro")}</span>
+        </Link>
+      ) : null}
       <h2 className="mt-8 text-lg font-medium">{t("home.quickLinks")}</h2>
       <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {d.links.map((l) => (

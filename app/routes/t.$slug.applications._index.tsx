@@ -16,6 +16,7 @@ import {
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate } from "~/lib/datetime";
+import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
@@ -41,17 +42,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const cycleParam = url.searchParams.get("cycle") ?? "";
     const cycle = /^20\d{2}$/.test(cycleParam) ? cycleParam : "";
     const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
+    // Dashboard links (Step 8): one workflow state ("all" = every submitted one), overdue ones,
+    // enterprises of a district / industry / size class.
+    const stateParam = url.searchParams.get("state") ?? "";
+    const knownStates: string[] = APPLICATION_QUEUES.flatMap((d) => [...d.states]);
+    const states = stateParam === "all" ? knownStates : knownStates.includes(stateParam) ? [stateParam] : undefined;
+    const overdueParam = url.searchParams.get("overdue");
+    const overdue =
+      overdueParam === "acceptance" || overdueParam === "review" || overdueParam === "any" ? overdueParam : undefined;
+    const sizeParam = url.searchParams.get("size") ?? "";
+    const industryParam = url.searchParams.get("industry") ?? "";
+    const enterprise = {
+      districtCode: (url.searchParams.get("district") ?? "").slice(0, 12),
+      industry: (INDUSTRY_KEYS as readonly string[]).includes(industryParam) ? industryParam : "",
+      sizeClass: (SIZE_CLASSES as readonly string[]).includes(sizeParam) ? sizeParam : "",
+    };
     const list = await listApplicationQueues({
       tenantId: tenant._id,
       queue,
       q,
       cycle: cycle || undefined,
       page,
+      states,
+      overdue,
+      enterprise,
     });
     return {
       kind: "authority" as const,
       slug: tenant.slug,
       locale,
+      narrowed: Boolean(states || overdue || enterprise.districtCode || enterprise.industry || enterprise.sizeClass),
       queue,
       q,
       cycle,
@@ -114,8 +134,8 @@ export default function ApplicationsIndex() {
             <li key={q.key}>
               <Link
                 to={hrefFor(q.key)}
-                className={`inline-flex items-center gap-2 rounded-full border px-3 py-1 text-sm ${q.key === d.queue ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
-                aria-current={q.key === d.queue ? "page" : undefined}
+                className={`inline-flex items-center gap-2 rounded-full border px-3 py-1 text-sm ${q.key === d.queue && !d.narrowed ? "border-brand-600 bg-brand-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+                aria-current={q.key === d.queue && !d.narrowed ? "page" : undefined}
                 data-queue={q.key}
               >
                 {t(`workflow.queue.${q.key}` as MessageKey)}

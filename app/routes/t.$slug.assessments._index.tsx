@@ -83,6 +83,7 @@ const START_ERRORS: Record<StartError, { field: keyof StartForm | "_form"; key: 
   rubricNotApplicable: { field: "rubricVersionId", key: "assessment.errors.rubricNotApplicable" },
   previousNotFound: { field: "fromPrevious", key: "assessment.errors.previousNotFound" },
   exists: { field: "cycle", key: "assessment.errors.exists" },
+  creditListed: { field: "_form", key: "credit.errors.listedCannotStart" },
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -104,8 +105,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!result.ok) {
     const { field, key } = START_ERRORS[result.error];
-    const message = result.error === "exists" ? msg(key, { cycle: parsed.data.cycle }) : msg(key);
-    return data({ errors: { [field]: message } as Record<string, string> }, { status: result.error === "exists" ? 409 : 400 });
+    const message =
+      result.error === "exists"
+        ? msg(key, { cycle: parsed.data.cycle })
+        : result.error === "creditListed"
+          ? msg(key, { name: result.listing?.name ?? "" })
+          : msg(key);
+    const status = result.error === "exists" || result.error === "creditListed" ? 409 : 400;
+    return data({ errors: { [field]: message } as Record<string, string> }, { status });
   }
   return redirect(`/t/${tenant.slug}/assessments/${String(result.assessment._id)}`);
 }

@@ -152,7 +152,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ok: false,
           intent,
           notice: null,
-          errors: { _form: msg(RENEWAL_ERRORS[result.error] ?? "errors.generic") },
+          errors: {
+            _form:
+              result.error === "creditListed"
+                ? msg("credit.errors.listedCannotStart", { name: result.listing?.name ?? "" })
+                : msg(RENEWAL_ERRORS[result.error] ?? "errors.generic"),
+          },
         },
         409,
       );

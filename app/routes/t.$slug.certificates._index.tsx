@@ -42,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             status: filters.status,
             industry: filters.industry,
             district: filters.district,
+            expiring: filters.expiring,
+            issued: filters.issued,
             enterpriseId: tenantWide ? undefined : (member.enterpriseId ?? undefined),
           },
           page: filters.page,

@@ -16,6 +16,7 @@ import {
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden, requireMember, requirePermission, type Member } from "~/auth.server";
+import { CreditRecordsPanel } from "~/components/credit-panel";
 import { EnterpriseFieldset } from "~/components/enterprise-fields";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice } from "~/components/form";
@@ -28,6 +29,7 @@ import {
   type EnterpriseView,
   type EnterpriseWriteError,
 } from "~/data/enterprises.server";
+import { creditRecordsOfEnterprise } from "~/data/credit-records.server";
 import { districtName, type TenantView } from "~/data/tenants.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
@@ -69,7 +71,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     enterpriseId: enterprise._id,
   });
   const rights = editRights(member, isOwn);
+  // Credit-list records (Step 6): regulators see all of them, the enterprise its own from the notice on.
+  const seesCredit =
+    can(member.permissions, "read:credit:any") || (isOwn && can(member.permissions, "read:credit:own"));
+  const creditRecords = seesCredit
+    ? (await creditRecordsOfEnterprise({ tenantId: tenant._id, enterpriseId: enterprise._id })).filter(
+        (r) => can(member.permissions, "read:credit:any") || r.status !== "draft",
+      )
+    : null;
   return {
+    creditRecords,
     slug: tenant.slug,
     created: new URL(request.url).searchParams.get("created") === "1",
     enterprise: {
@@ -150,7 +161,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EnterpriseDetail() {
-  const { slug, created, enterprise, accounts, canList } = useLoaderData<typeof loader>();
+  const { slug, created, enterprise, accounts, canList, creditRecords } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const rows: Array<[string, string]> = [
@@ -234,6 +245,8 @@ export default function EnterpriseDetail() {
           </table>
         )}
       </div>
+
+      {creditRecords ? <CreditRecordsPanel slug={slug} items={creditRecords} /> : null}
 
       {/* Remounted when the version changes, so the form always starts from what was saved last. */}
       <EditForm key={enterprise.version} />

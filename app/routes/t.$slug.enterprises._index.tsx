@@ -74,15 +74,31 @@ export default function EnterpriseList() {
     useLoaderData<typeof loader>();
   const t = useT();
   const base = `/t/${slug}/enterprises`;
+  const exportQuery = new URLSearchParams(
+    Object.entries(filters).filter(([, v]) => v !== ""),
+  ).toString();
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <h1 className="page-title mb-0">{t("enterprise.list.title")}</h1>
-        {canCreate ? (
-          <Link to={`${base}/new`} className="btn-primary" data-testid="create-enterprise">
-            {t("enterprise.create.title")}
-          </Link>
-        ) : null}
+        <div className="flex flex-wrap items-center gap-3">
+          <a href={`/t/${slug}/enterprises.csv?${exportQuery}`} className="text-sm text-brand-700 hover:underline" download data-testid="export-csv">
+            {t("dashboard.export.csv")}
+          </a>
+          <a href={`/t/${slug}/enterprises.xlsx?${exportQuery}`} className="text-sm text-brand-700 hover:underline" download data-testid="export-xlsx">
+            {t("dashboard.export.xlsx")}
+          </a>
+          {canCreate ? (
+            <Link to={`${base}/import`} className="btn-secondary" data-testid="import-enterprises">
+              {t("dashboard.import.link")}
+            </Link>
+          ) : null}
+          {canCreate ? (
+            <Link to={`${base}/new`} className="btn-primary" data-testid="create-enterprise">
+              {t("enterprise.create.title")}
+            </Link>
+          ) : null}
+        </div>
       </div>
 
       {/* Keyed by the query so "reset" and back/forward refill the inputs. */}

@@ -95,7 +95,12 @@ export default function LoginPage() {
             {t("auth.login.submit")}
           </button>
         </Form>
-        <p className="mt-4 text-sm text-slate-600">
+        <p className="mt-4 text-sm">
+          <Link to={`/t/${slug}/forgot-password`} className="text-brand-600 hover:underline">
+            {t("email.reset.forgotLink")}
+          </Link>
+        </p>
+        <p className="mt-2 text-sm text-slate-600">
           {t("auth.login.noAccount")}{" "}
           <Link to={`/t/${slug}/register`} className="text-brand-600 hover:underline">
             {t("nav.register")}

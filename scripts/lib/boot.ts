@@ -8,6 +8,7 @@ import { ensureIndexes } from "../../models/index";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { registerAllJobs } from "../../app/jobs/index.server";
 import { startScheduler } from "../../app/jobs/scheduler.server";
+import { getEnv } from "../../app/env.server";
 import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
@@ -46,6 +47,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
       process.env.SESSION_SECRET = await loadOrCreateSessionSecret();
       if (process.env.NODE_ENV === "production") log("SESSION_SECRET not set: using a generated secret stored in the database.");
     }
+    // A bad environment (e.g. production without SMTP_URL) stops start-up here, not at the first email.
+    getEnv();
     if (options.seed) {
       const result = await seedDemoData();
       if (result.seeded) {

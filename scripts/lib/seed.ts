@@ -10,6 +10,7 @@ import { User } from "../../models/user";
 import { hashPassword } from "../../app/data/passwords.server";
 import type { Role } from "../../app/lib/domain";
 import { seedDemoCertificateFor } from "./seed-certificate";
+import { seedDemoCreditRecords } from "./seed-credit";
 
 export const DEMO_PASSWORD = "Demo#2026safe";
 
@@ -131,5 +132,8 @@ export async function seedDemoData(): Promise<SeedResult> {
   // Step 5: the chemical company is certified (三级), so the demo has a real, verifiable certificate.
   const certified = enterpriseIds.get("chemical");
   if (certified) await seedDemoCertificateFor(tenant, certified);
+  // Step 6: credit-list records in several states, none for the demo enterprises above.
+  const regulator = await User.findOne({ email: "regulator@demo.safegrade.cn" }).select({ _id: 1 }).lean();
+  await seedDemoCreditRecords(tenant._id, regulator?._id ?? null);
   return { seeded: true };
 }

@@ -1,0 +1,592 @@
+/**
+ * The public credit registry (失信名单公示, Step 6): search, detail and CSV export over PUBLISHED
+ * credit records only, across all tenants or one. No login; only the publishable fields leave this
+ * module (facts, decision text, defence, repair, history, the full ID number never do).
+ *
+ * Search strategy (indexes in models/credit-record.ts):
+ * - a query made only of credit-code characters: an 18-character code is an equality on
+ *   `search.code`; a shorter one is an anchored prefix regex `^…` (index range on MongoDB), OR'ed
+ *   with the name search (a Latin company name is made of the same characters);
+ * - a name query: an unanchored substring regex on the normalised `search.name`; on MongoDB it
+ *   is evaluated on the keys of the `{ status, search.name }` index (no document fetched unless
+ *   it matches).
+ * Measured on FerretDB 1.24 (SQLite backend, 10k records): it pushes only `_id` equality down to
+ * SQLite, so every other filter is a collection scan in FerretDB: equality on the code 2.7 s,
+ * prefix 2.5 s, infix name regex 2.8 s, and an n-gram array (`$all` of bigrams, tried for the
+ * name search) 5.6-9.9 s — slower there and of doubtful help on MongoDB (`$all` bounds the
+ * index by its first element only), so no n-gram field was added.
+ */
+import { Types } from "mongoose";
+import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
+import { Tenant } from "../../models/tenant";
+import { connectDb } from "~/db.server";
+import { translate, type Locale, type MessageKey } from "~/i18n";
+import { csvCell } from "~/lib/certificate";
+import {
+  CREDIT_CONDITION_KEYS,
+  CREDIT_LIST_TYPES,
+  maskIdNumber,
+  normalizeForSearch,
+  type CreditListType,
+  type CreditSubjectType,
+} from "~/lib/credit";
+import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
+import { formatDate } from "~/lib/datetime";
+import { contentDisposition } from "./evidence.server";
+import { hitRateLimit, type RateLimitState } from "./rate-limit.server";
+import { isDuplicateKeyError } from "./mongo-errors.server";
+
+export const REGISTRY_PAGE_SIZE = 20;
+export const REGISTRY_MAX_PAGE_SIZE = 100;
+export const REGISTRY_MAX_PAGE = 100_000;
+export const REGISTRY_Q_MAX = 100;
+export const REGISTRY_CSV_MAX_ROWS = 10_000;
+export const REGISTRY_MIN_YEAR = 2000;
+export const REGISTRY_MAX_YEAR = 2100;
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+export type RegistryQuery = {
+  q: string;
+  /** Tenant slug (only the cross-tenant registry and the API take it). */
+  tenant: string;
+  condition: string;
+  year: number | null;
+  listType: CreditListType | "";
+  page: number;
+  pageSize: number;
+};
+
+export type RegistryParamError = {
+  field: "q" | "tenant" | "condition" | "year" | "listType" | "page" | "pageSize";
+  /** Stable machine code for the JSON API. */
+  code: string;
+  key: MessageKey;
+  params?: Record<string, string | number>;
+};
+
+const INT = /^\d{1,9}$/;
+
+/**
+ * Reads the registry parameters. Every invalid value is reported and replaced by its default, so
+ * the HTML pages can ignore `errors` (like the certificate registry) and the API can refuse them.
+ */
+export function parseRegistryQuery(
+  search: URLSearchParams,
+  options: { pageSize?: boolean } = {},
+): { value: RegistryQuery; errors: RegistryParamError[] } {
+  const errors: RegistryParamError[] = [];
+  const value: RegistryQuery = {
+    q: "",
+    tenant: "",
+    condition: "",
+    year: null,
+    listType: "",
+    page: 1,
+    pageSize: REGISTRY_PAGE_SIZE,
+  };
+  const q = (search.get("q") ?? "").trim();
+  if (q.length > REGISTRY_Q_MAX)
+    errors.push({ field: "q", code: "Q_TOO_LONG", key: "creditPublic.error.qTooLong", params: { max: REGISTRY_Q_MAX } });
+  else value.q = q;
+
+  const tenant = (search.get("tenant") ?? "").trim();
+  if (tenant && !/^[a-z0-9][a-z0-9-]{1,39}$/.test(tenant))
+    errors.push({ field: "tenant", code: "UNKNOWN_TENANT", key: "creditPublic.error.unknownTenant" });
+  else value.tenant = tenant;
+
+  const condition = (search.get("condition") ?? "").trim();
+  if (condition && !CREDIT_CONDITION_KEYS.includes(condition))
+    errors.push({ field: "condition", code: "UNKNOWN_CONDITION", key: "creditPublic.error.unknownCondition" });
+  else value.condition = condition;
+
+  const year = (search.get("year") ?? "").trim();
+  if (year) {
+    const n = /^\d{4}$/.test(year) ? Number(year) : NaN;
+    if (!(n >= REGISTRY_MIN_YEAR && n <= REGISTRY_MAX_YEAR))
+      errors.push({
+        field: "year",
+        code: "INVALID_YEAR",
+        key: "creditPublic.error.invalidYear",
+        params: { min: REGISTRY_MIN_YEAR, max: REGISTRY_MAX_YEAR },
+      });
+    else value.year = n;
+  }
+
+  const listType = (search.get("listType") ?? "").trim();
+  if (listType && !(CREDIT_LIST_TYPES as readonly string[]).includes(listType))
+    errors.push({ field: "listType", code: "UNKNOWN_LIST_TYPE", key: "creditPublic.error.unknownListType" });
+  else value.listType = listType as CreditListType | "";
+
+  const page = (search.get("page") ?? "").trim();
+  if (page) {
+    const n = INT.test(page) ? Number(page) : NaN;
+    if (!(n >= 1 && n <= REGISTRY_MAX_PAGE))
+      errors.push({
+        field: "page",
+        code: "INVALID_PAGE",
+        key: "creditPublic.error.invalidPage",
+        params: { max: REGISTRY_MAX_PAGE },
+      });
+    else value.page = n;
+  }
+
+  if (options.pageSize) {
+    const size = (search.get("pageSize") ?? "").trim();
+    if (size) {
+      const n = INT.test(size) ? Number(size) : NaN;
+      if (!(n >= 1 && n <= REGISTRY_MAX_PAGE_SIZE))
+        errors.push({
+          field: "pageSize",
+          code: "INVALID_PAGE_SIZE",
+          key: "creditPublic.error.invalidPageSize",
+          params: { max: REGISTRY_MAX_PAGE_SIZE },
+        });
+      else value.pageSize = n;
+    }
+  }
+  return { value, errors };
+}
+
+/** The filters as a query string (CSV link, JSON link), empty values and the page left out. */
+export function registryQueryString(q: RegistryQuery, withTenant: boolean): string {
+  const params = new URLSearchParams();
+  if (q.q) params.set("q", q.q);
+  if (withTenant && q.tenant) params.set("tenant", q.tenant);
+  if (q.condition) params.set("condition", q.condition);
+  if (q.year) params.set("year", String(q.year));
+  if (q.listType) params.set("listType", q.listType);
+  return params.toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tenants (few; read once per request)
+
+export type RegistryTenant = {
+  id: string;
+  slug: string;
+  name: { zh: string; en: string };
+  authority: { zh: string; en: string };
+};
+
+export async function listRegistryTenants(): Promise<RegistryTenant[]> {
+  await connectDb();
+  const docs = await Tenant.find({})
+    .sort({ slug: 1 })
+    .select({ slug: 1, name: 1, authority: 1 })
+    .lean<Array<{ _id: Types.ObjectId; slug: string; name: RegistryTenant["name"]; authority: RegistryTenant["authority"] }>>();
+  return docs.map((t) => ({ id: String(t._id), slug: t.slug, name: t.name, authority: t.authority }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const CODE_CHARS = new Set(CREDIT_CODE_ALPHABET);
+
+/** Substring of the normalised name. */
+function nameClause(normalized: string): Record<string, unknown> {
+  return { "search.name": { $regex: escapeRegex(normalized) } };
+}
+
+/** The MongoDB filter of a registry query: published records only, always. */
+export function registryFilter(
+  query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType">,
+  tenantId: Types.ObjectId | null,
+): Record<string, unknown> {
+  const filter: Record<string, unknown> = { status: "published" };
+  if (tenantId) filter.tenantId = tenantId;
+  if (query.condition) filter.conditionKey = query.condition;
+  if (query.year) filter.listedYear = query.year;
+  if (query.listType) filter.listType = query.listType;
+  const text = normalizeForSearch(query.q).slice(0, REGISTRY_Q_MAX);
+  if (text) {
+    const codeLike = [...text].every((ch) => CODE_CHARS.has(ch));
+    if (codeLike && text.length === 18) filter["search.code"] = text;
+    else if (codeLike)
+      filter.$or = [{ "search.code": { $regex: `^${escapeRegex(text)}` } }, nameClause(text)];
+    else Object.assign(filter, nameClause(text));
+  }
+  return filter;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public shape
+
+/** The published fields of a record; this is also the JSON API's item (docs/api.md). */
+export type PublicCreditRecord = {
+  id: string;
+  tenant: { slug: string; name: { zh: string; en: string } };
+  subjectName: string;
+  creditCode: string;
+  subjectType: CreditSubjectType;
+  responsiblePerson: { name: string; idNumberMasked: string };
+  listType: CreditListType;
+  conditionKey: string;
+  legalBasis: string;
+  penaltyDecisionNo: string;
+  authority: string;
+  listedAt: string | null;
+  endsAt: string | null;
+};
+
+/** Never select facts, decision text, defence, repair or history for the public. */
+const PUBLIC_FIELDS = {
+  tenantId: 1,
+  subjectName: 1,
+  creditCode: 1,
+  subjectType: 1,
+  responsiblePerson: 1,
+  listType: 1,
+  conditionKey: 1,
+  legalBasis: 1,
+  penaltyDecisionNo: 1,
+  authority: 1,
+  listedAt: 1,
+  endsAt: 1,
+} as const;
+
+type PublicDoc = Pick<CreditRecordDoc, "_id" | keyof typeof PUBLIC_FIELDS>;
+
+function toPublic(doc: PublicDoc, tenants: Map<string, RegistryTenant>): PublicCreditRecord {
+  const tenant = tenants.get(String(doc.tenantId));
+  return {
+    id: String(doc._id),
+    tenant: { slug: tenant?.slug ?? "", name: tenant?.name ?? { zh: "", en: "" } },
+    subjectName: doc.subjectName,
+    creditCode: doc.creditCode,
+    subjectType: doc.subjectType,
+    responsiblePerson: {
+      name: doc.responsiblePerson?.name ?? "",
+      idNumberMasked: doc.responsiblePerson?.idNumber ? maskIdNumber(doc.responsiblePerson.idNumber) : "",
+    },
+    listType: doc.listType,
+    conditionKey: doc.conditionKey,
+    legalBasis: doc.legalBasis ?? "",
+    penaltyDecisionNo: doc.penaltyDecisionNo ?? "",
+    authority: doc.authority ?? "",
+    listedAt: doc.listedAt ? doc.listedAt.toISOString() : null,
+    endsAt: doc.endsAt ? doc.endsAt.toISOString() : null,
+  };
+}
+
+const SORT = { listedAt: -1, _id: -1 } as const;
+
+export type RegistryPage = {
+  items: PublicCreditRecord[];
+  total: number;
+  page: number;
+  pageSize: number;
+};
+
+/**
+ * One page of the registry. `tenantId` null = all tenants. `tenants` may be passed when the
+ * caller already loaded them (to name each record's publishing authority).
+ */
+export async function searchCreditRegistry({
+  query,
+  tenantId,
+  tenants,
+}: {
+  query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType" | "page" | "pageSize">;
+  tenantId: Types.ObjectId | null;
+  tenants?: RegistryTenant[];
+}): Promise<RegistryPage> {
+  await connectDb();
+  const size = Math.min(Math.max(1, Math.floor(query.pageSize)), REGISTRY_MAX_PAGE_SIZE);
+  const page = Math.min(Math.max(1, Math.floor(query.page)), REGISTRY_MAX_PAGE);
+  const filter = registryFilter(query, tenantId);
+  const [docs, total, tenantList] = await Promise.all([
+    CreditRecord.find(filter)
+      .setOptions({ crossTenant: true })
+      .sort(SORT)
+      .skip((page - 1) * size)
+      .limit(size)
+      .select(PUBLIC_FIELDS)
+      .lean<PublicDoc[]>(),
+    CreditRecord.countDocuments(filter).setOptions({ crossTenant: true }),
+    tenants ? Promise.resolve(tenants) : listRegistryTenants(),
+  ]);
+  const byId = new Map(tenantList.map((t) => [t.id, t]));
+  return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size };
+}
+
+/** A published record by id (optionally within one tenant); anything else is null (→ 404). */
+export async function getPublicCreditRecord({
+  id,
+  tenantId,
+}: {
+  id: string;
+  tenantId: Types.ObjectId | null;
+}): Promise<PublicCreditRecord | null> {
+  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) return null;
+  await connectDb();
+  // `_id` first: the one filter FerretDB pushes down to SQLite.
+  const doc = await CreditRecord.findOne({ _id: new Types.ObjectId(id) })
+    .setOptions({ crossTenant: true })
+    .select({ ...PUBLIC_FIELDS, status: 1 })
+    .lean<PublicDoc & { status: string }>();
+  if (!doc || doc.status !== "published") return null;
+  if (tenantId && !doc.tenantId.equals(tenantId)) return null;
+  const tenants = await listRegistryTenants();
+  return toPublic(doc, new Map(tenants.map((t) => [t.id, t])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+export function conditionLabel(locale: Locale, key: string): string {
+  return CREDIT_CONDITION_KEYS.includes(key)
+    ? translate(locale, `credit.condition.${key}` as MessageKey)
+    : key;
+}
+
+function csvHeader(locale: Locale): string[] {
+  const t = (key: MessageKey) => translate(locale, key);
+  return [
+    t("creditPublic.field.subjectName"),
+    t("creditPublic.field.creditCode"),
+    t("creditPublic.field.subjectType"),
+    t("creditPublic.field.responsiblePerson"),
+    t("creditPublic.field.idNumber"),
+    t("creditPublic.field.listType"),
+    t("creditPublic.field.condition"),
+    t("creditPublic.field.legalBasis"),
+    t("creditPublic.field.penaltyDecisionNo"),
+    t("creditPublic.field.authority"),
+    t("creditPublic.field.listedAt"),
+    t("creditPublic.field.endsAt"),
+    t("creditPublic.field.publisher"),
+  ];
+}
+
+function csvRow(r: PublicCreditRecord, locale: Locale): string {
+  return [
+    r.subjectName,
+    r.creditCode,
+    translate(locale, `credit.subjectType.${r.subjectType}`),
+    r.responsiblePerson.name,
+    r.responsiblePerson.idNumberMasked,
+    translate(locale, `credit.listType.${r.listType}`),
+    conditionLabel(locale, r.conditionKey),
+    r.legalBasis,
+    r.penaltyDecisionNo,
+    r.authority,
+    r.listedAt ? formatDate(r.listedAt, locale) : "",
+    r.endsAt ? formatDate(r.endsAt, locale) : "",
+    locale === "en" ? r.tenant.name.en || r.tenant.name.zh : r.tenant.name.zh,
+  ]
+    .map(csvCell)
+    .join(",");
+}
+
+/**
+ * The current result (same filters, all pages) as CSV, streamed from a cursor: UTF-8 with a BOM,
+ * CRLF line ends, at most REGISTRY_CSV_MAX_ROWS rows (`truncated` tells whether more matched).
+ */
+export async function registryCsvStream({
+  query,
+  tenantId,
+  locale,
+  maxRows = REGISTRY_CSV_MAX_ROWS,
+}: {
+  query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType">;
+  tenantId: Types.ObjectId | null;
+  locale: Locale;
+  maxRows?: number;
+}): Promise<{ stream: ReadableStream<Uint8Array>; total: number; truncated: boolean }> {
+  await connectDb();
+  const filter = registryFilter(query, tenantId);
+  const [total, tenants] = await Promise.all([
+    CreditRecord.countDocuments(filter).setOptions({ crossTenant: true }),
+    listRegistryTenants(),
+  ]);
+  const byId = new Map(tenants.map((t) => [t.id, t]));
+  const cursor = CreditRecord.find(filter)
+    .setOptions({ crossTenant: true })
+    .sort(SORT)
+    .limit(maxRows)
+    .select(PUBLIC_FIELDS)
+    .lean<PublicDoc[]>()
+    .cursor({ batchSize: 1000 });
+  const encoder = new TextEncoder();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await cursor.close().catch(() => {});
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`\uFEFF${csvHeader(locale).map(csvCell).join(",")}\r\n`));
+    },
+    async pull(controller) {
+      try {
+        let chunk = "";
+        for (let i = 0; i < 500; i++) {
+          const doc = (await cursor.next()) as PublicDoc | null;
+          if (!doc) {
+            if (chunk) controller.enqueue(encoder.encode(chunk));
+            await close();
+            controller.close();
+            return;
+          }
+          chunk += `${csvRow(toPublic(doc, byId), locale)}\r\n`;
+        }
+        controller.enqueue(encoder.encode(chunk));
+      } catch (error) {
+        await close();
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await close();
+    },
+  });
+  return { stream, total, truncated: total > maxRows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limit (pages, CSV and JSON together, per client IP)
+
+export const REGISTRY_RATE_LIMIT = { limit: 120, windowMs: 60_000 } as const;
+
+export async function hitRegistryRateLimit(ip: string, now = Date.now()): Promise<RateLimitState> {
+  const key = `credit-registry:ip:${ip}`;
+  try {
+    return await hitRateLimit(key, REGISTRY_RATE_LIMIT.limit, REGISTRY_RATE_LIMIT.windowMs, now);
+  } catch (error) {
+    // Two first hits of a window may race on the upsert; the counter exists now.
+    if (!isDuplicateKeyError(error)) throw error;
+    return hitRateLimit(key, REGISTRY_RATE_LIMIT.limit, REGISTRY_RATE_LIMIT.windowMs, now);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page loaders (shared by the cross-tenant and the per-tenant routes)
+
+export type RegistryTenantScope = { _id: Types.ObjectId; slug: string; name: { zh: string; en: string } } | null;
+
+export type RateLimitedView = { kind: "rateLimited"; minutes: number; retryAfterSeconds: number };
+
+export async function checkRegistryRateLimit(ip: string): Promise<RateLimitedView | null> {
+  const limit = await hitRegistryRateLimit(ip);
+  if (!limit.limited) return null;
+  return {
+    kind: "rateLimited",
+    minutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
+    retryAfterSeconds: limit.retryAfterSeconds,
+  };
+}
+
+/** Years offered by the year filter: this year back to 2017 (the older list type's start). */
+export function registryYears(now = new Date()): number[] {
+  const years: number[] = [];
+  for (let y = now.getUTCFullYear(); y >= 2017; y--) years.push(y);
+  return years;
+}
+
+/** Data for the registry page. Unknown parameter values are ignored, like the certificate registry. */
+export async function registryPageData({
+  search,
+  tenant,
+  locale,
+}: {
+  search: URLSearchParams;
+  tenant: RegistryTenantScope;
+  locale: Locale;
+}) {
+  const { value: query } = parseRegistryQuery(search);
+  const tenants = await listRegistryTenants();
+  let scopeId: Types.ObjectId | null = tenant?._id ?? null;
+  if (!tenant && query.tenant) {
+    const chosen = tenants.find((x) => x.slug === query.tenant);
+    if (chosen) scopeId = new Types.ObjectId(chosen.id);
+    else query.tenant = "";
+  }
+  if (tenant) query.tenant = "";
+  const result = await searchCreditRegistry({
+    query: { ...query, pageSize: REGISTRY_PAGE_SIZE },
+    tenantId: scopeId,
+    tenants,
+  });
+  const tenantText = tenant ? (locale === "en" ? tenant.name.en : tenant.name.zh) : "";
+  return {
+    kind: "ok" as const,
+    base: tenant ? `/t/${tenant.slug}/credit-registry` : "/credit-registry",
+    title: tenant
+      ? translate(locale, "creditPublic.registry.titleTenant", { tenant: tenantText })
+      : translate(locale, "creditPublic.registry.title"),
+    intro: tenant
+      ? translate(locale, "creditPublic.registry.introTenant", { tenant: tenantText })
+      : translate(locale, "creditPublic.registry.intro"),
+    filters: {
+      q: query.q,
+      tenant: query.tenant,
+      condition: query.condition,
+      year: query.year ? String(query.year) : "",
+      listType: query.listType,
+    },
+    tenants: tenant ? null : tenants.map((x) => ({ slug: x.slug, name: locale === "en" ? x.name.en : x.name.zh })),
+    years: registryYears(),
+    csvQuery: registryQueryString(query, !tenant),
+    csvMax: REGISTRY_CSV_MAX_ROWS,
+    items: result.items,
+    total: result.total,
+    page: result.page,
+    pageSize: result.pageSize,
+  };
+}
+
+/** The CSV response for the registry (same filters as the page, all pages, capped). */
+export async function registryCsvResponse({
+  search,
+  tenant,
+  locale,
+}: {
+  search: URLSearchParams;
+  tenant: RegistryTenantScope;
+  locale: Locale;
+}): Promise<Response> {
+  const { value: query } = parseRegistryQuery(search);
+  let scopeId: Types.ObjectId | null = tenant?._id ?? null;
+  if (!tenant && query.tenant) {
+    const chosen = (await listRegistryTenants()).find((x) => x.slug === query.tenant);
+    // An unknown tenant selects nothing rather than everything.
+    scopeId = chosen ? new Types.ObjectId(chosen.id) : new Types.ObjectId("000000000000000000000000");
+  }
+  const { stream, total, truncated } = await registryCsvStream({ query, tenantId: scopeId, locale });
+  const name = `${translate(locale, "creditPublic.registry.fileName")}${tenant ? `-${tenant.slug}` : ""}.csv`;
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": contentDisposition(name, "attachment"),
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "X-Total-Count": String(total),
+      "X-Export-Truncated": truncated ? "true" : "false",
+    },
+  });
+}
+
+/** The JSON API's search: parameters checked strictly (the first problem is reported). */
+export async function apiSearchCreditRegistry(
+  search: URLSearchParams,
+): Promise<{ ok: true; page: RegistryPage } | { ok: false; error: RegistryParamError }> {
+  const { value: query, errors } = parseRegistryQuery(search, { pageSize: true });
+  const first = errors[0];
+  if (first) return { ok: false, error: first };
+  const tenants = await listRegistryTenants();
+  let tenantId: Types.ObjectId | null = null;
+  if (query.tenant) {
+    const found = tenants.find((t) => t.slug === query.tenant);
+    if (!found)
+      return { ok: false, error: { field: "tenant", code: "UNKNOWN_TENANT", key: "creditPublic.error.unknownTenant" } };
+    tenantId = new Types.ObjectId(found.id);
+  }
+  return { ok: true, page: await searchCreditRegistry({ query, tenantId, tenants }) };
+}

@@ -1,0 +1,30 @@
+/** Renders every email template with its sample data, for the tenant admin's preview page. */
+import { EMAIL_TEMPLATE_NAMES, renderSample } from "../../emails/index";
+import { getEnv } from "~/env.server";
+import { LOCALES, type Locale } from "~/i18n";
+
+export type TemplatePreview = {
+  name: string;
+  attachCertificate: boolean;
+  renders: Array<{ locale: Locale; subject: string; html: string; text: string }>;
+};
+
+export function previewAllTemplates(tenant: { slug: string; name: { zh: string; en: string } }): TemplatePreview[] {
+  const appUrl = getEnv().APP_URL.replace(/\/+$/, "");
+  return EMAIL_TEMPLATE_NAMES.map((name) => {
+    const renders = LOCALES.map((locale) => {
+      const r = renderSample(name, {
+        locale,
+        tenantName: locale === "en" ? tenant.name.en : tenant.name.zh,
+        tenantSlug: tenant.slug,
+        appUrl,
+      });
+      return { locale, subject: r.subject, html: r.html, text: r.text, attachCertificate: r.attachCertificate };
+    });
+    return {
+      name,
+      attachCertificate: renders.some((r) => r.attachCertificate),
+      renders: renders.map(({ locale, subject, html, text }) => ({ locale, subject, html, text })),
+    };
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * GET /t/<slug>/credit — credit-list records (失信名单). Regulators and tenant admins see every record
+ * of the tenant, the removed archive included, with filters; an enterprise sees its own records
+ * (from the notice on) with their deadlines.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CreditStatusBadge, useLooseT } from "~/components/credit-status";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
+import { getCreditSettings, listCreditRecords } from "~/data/credit-records.server";
+import { translate } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { CREDIT_CONDITIONS, CREDIT_STATUSES } from "~/lib/credit";
+import { formatDate } from "~/lib/datetime";
+import { can } from "~/lib/permissions";
+import { getLocale } from "~/locale.server";
+import { requireTenantPermission } from "~/tenant.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "read:credit:own", "read:credit:any");
+  const locale = await getLocale(request);
+  const search = new URL(request.url).searchParams;
+  const yearText = search.get("year") ?? "";
+  const year = /^\d{4}$/.test(yearText) ? Number(yearText) : undefined;
+  const pageText = search.get("page") ?? "1";
+  const page = /^\d{1,6}$/.test(pageText) ? Math.max(1, Number(pageText)) : 1;
+  const filters = {
+    status: search.get("status") ?? "",
+    condition: search.get("condition") ?? "",
+    year: year ? String(year) : "",
+    q: (search.get("q") ?? "").slice(0, 100),
+  };
+  const result = await listCreditRecords({
+    tenantId: tenant._id,
+    member,
+    filters: { status: filters.status, condition: filters.condition, year, q: filters.q, page },
+  });
+  const settings = await getCreditSettings({ tenantId: tenant._id });
+  return {
+    slug: tenant.slug,
+    locale,
+    tenantWide: can(member.permissions, "read:credit:any"),
+    canCreate: can(member.permissions, "manage:credit:any") && member.roles.includes("regulator"),
+    conditions: settings.conditions,
+    filters,
+    ...result,
+  };
+}
+
+export default function CreditList() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const loose = useLooseT();
+  const locale = useLocale();
+  const base = `/t/${d.slug}/credit`;
+  const conditions = CREDIT_CONDITIONS.filter((c) => d.conditions.includes(c.key));
+  return (
+    <section>
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <h1 className="page-title mb-0">{d.tenantWide ? t("credit.list.title") : t("credit.list.ownTitle")}</h1>
+        {d.canCreate ? (
+          <Link to={`${base}/new`} className="btn-primary" data-testid="credit-new">
+            {t("credit.list.new")}
+          </Link>
+        ) : null}
+      </div>
+
+      <Form
+        method="get"
+        key={`${d.filters.q}|${d.filters.status}|${d.filters.condition}|${d.filters.year}`}
+        className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
+        role="search"
+        data-testid="credit-filters"
+      >
+        <label className="lg:col-span-2">
+          <span className="sr-only">{t("common.search")}</span>
+          <input type="search" name="q" defaultValue={d.filters.q} placeholder={t("credit.list.search")} className="input" maxLength={100} />
+        </label>
+        <label>
+          <span className="sr-only">{t("credit.field.status")}</span>
+          <select name="status" defaultValue={d.filters.status} className="input">
+            <option value="">{t("credit.list.allStatuses")}</option>
+            {CREDIT_STATUSES.filter((s) => d.tenantWide || s !== "draft").map((s) => (
+              <option key={s} value={s}>
+                {t(`credit.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">{t("credit.field.condition")}</span>
+          <select name="condition" defaultValue={d.filters.condition} className="input">
+            <option value="">{t("credit.list.allConditions")}</option>
+            {conditions.map((c) => (
+              <option key={c.key} value={c.key}>
+                {loose(`credit.condition.${c.key}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">{t("credit.field.listedAt")}</span>
+          <select name="year" defaultValue={d.filters.year} className="input">
+            <option value="">{t("credit.list.allYears")}</option>
+            {d.years.map((y) => (
+              <option key={y} value={String(y)}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="flex gap-2 sm:col-span-2 lg:col-span-5">
+          <button type="submit" className="btn-primary">
+            {t("common.search")}
+          </button>
+          <Link to={base} className="btn-secondary">
+            {t("common.reset")}
+          </Link>
+        </div>
+      </Form>
+
+      <div className="card overflow-x-auto p-0">
+        <table className="table" data-testid="credit-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("credit.field.subjectName")}</th>
+              <th scope="col" className="hidden sm:table-cell">
+                {t("credit.field.creditCode")}
+              </th>
+              <th scope="col" className="hidden md:table-cell">
+                {t("credit.field.condition")}
+              </th>
+              <th scope="col">{t("credit.field.status")}</th>
+              <th scope="col">{t("credit.list.deadline")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.items.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="py-8 text-center text-slate-500">
+                  {t("credit.list.empty")}
+                </td>
+              </tr>
+            ) : (
+              d.items.map((r) => (
+                <tr key={r.id} data-credit-record={r.id} data-status={r.status}>
+                  <td>
+                    <Link to={`${base}/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                      {r.subjectName}
+                    </Link>
+                    <div className="font-mono text-xs text-slate-500 sm:hidden">{r.creditCode}</div>
+                  </td>
+                  <td className="hidden font-mono text-xs sm:table-cell">{r.creditCode}</td>
+                  <td className="hidden max-w-xs text-sm md:table-cell">
+                    {loose(`credit.condition.${r.conditionKey}`)}
+                  </td>
+                  <td>
+                    <CreditStatusBadge status={r.status} />
+                  </td>
+                  <td className="whitespace-nowrap text-sm">
+                    {r.status === "notified" && r.defenceDeadline
+                      ? t("credit.detail.defenceUntil", { date: formatDate(r.defenceDeadline, locale) })
+                      : r.status === "published" && r.endsAt
+                        ? formatDate(r.endsAt, locale)
+                        : r.status === "removed" && r.removalReason
+                          ? loose(`credit.removalReason.${r.removalReason}`)
+                          : "—"}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={d.page} pageSize={d.pageSize} total={d.total} />
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d ? translate(d.locale, d.tenantWide ? "credit.list.title" : "credit.list.ownTitle") : "SafeGrade" },
+];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,15 @@
+/** GET /t/<slug>/enterprises.xlsx — the enterprise list with its filters, as an Excel workbook. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { enterpriseDirectoryTable, parseDirectoryFilters } from "~/data/enterprise-directory.server";
+import { toXlsx, xlsxResponse } from "~/data/table-export.server";
+import { translate } from "~/i18n";
+import { getLocale } from "~/locale.server";
+import { requireTenantPermission } from "~/tenant.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { tenant } = await requireTenantPermission(request, params, "read:enterprise:any");
+  const locale = await getLocale(request);
+  const filters = parseDirectoryFilters(new URL(request.url).searchParams);
+  const table = await enterpriseDirectoryTable({ tenant, filters, locale });
+  return xlsxResponse(await toXlsx([table]), `${translate(locale, "dashboard.enterprises.fileName")}-${tenant.slug}.xlsx`);
+}

@@ -1,0 +1,116 @@
+/**
+ * What the browser sends for credit records, as the browser and the server both see it: the draft
+ * form and the payloads of the lifecycle events WITHOUT the facts the server adds (actor, clock,
+ * the period and repair dates). Pure and client-safe (react-hook-form and the actions use it).
+ */
+import { z } from "zod";
+import { CREDIT_CONDITIONS, CREDIT_LIST_TYPES, CREDIT_SUBJECT_TYPES } from "~/lib/credit";
+import { LIMITS } from "~/lib/domain";
+import { creditCodeSchema, msg } from "~/lib/validation";
+
+const requiredText = (max: number) =>
+  z
+    .string({ error: msg("errors.required") })
+    .trim()
+    .min(1, { error: msg("errors.required") })
+    .max(max, { error: msg("errors.tooLong", { max }) });
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: msg("errors.tooLong", { max }) })
+    .optional()
+    .default("");
+
+/** Mainland resident ID number: 17 digits and a digit or X (shape only). */
+export const ID_NUMBER_PATTERN = /^\d{17}[\dX]$/;
+
+export const creditDraftSchema = z
+  .object({
+    subjectName: requiredText(200),
+    creditCode: creditCodeSchema,
+    subjectType: z.enum(CREDIT_SUBJECT_TYPES, { error: msg("errors.invalidChoice") }),
+    responsibleName: optionalText(50),
+    responsibleIdNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .max(30, { error: msg("errors.tooLong", { max: 30 }) })
+      .optional()
+      .default(""),
+    listType: z.enum(CREDIT_LIST_TYPES, { error: msg("errors.invalidChoice") }),
+    conditionKey: z.string({ error: msg("errors.invalidChoice") }).min(1, { error: msg("errors.invalidChoice") }),
+    facts: requiredText(5000),
+    legalBasis: requiredText(2000),
+    penaltyDecisionNo: optionalText(100),
+    authority: requiredText(200),
+  })
+  .superRefine((v, ctx) => {
+    const condition = CREDIT_CONDITIONS.find((c) => c.key === v.conditionKey);
+    if (!condition || condition.listType !== v.listType) {
+      ctx.addIssue({ code: "custom", path: ["conditionKey"], message: msg("credit.errors.conditionMismatch") });
+    }
+    if (v.subjectType === "person") {
+      if (!v.responsibleName) ctx.addIssue({ code: "custom", path: ["responsibleName"], message: msg("errors.required") });
+      if (!ID_NUMBER_PATTERN.test(v.responsibleIdNumber)) {
+        ctx.addIssue({ code: "custom", path: ["responsibleIdNumber"], message: msg("credit.errors.idNumber") });
+      }
+    } else if (v.responsibleIdNumber && !ID_NUMBER_PATTERN.test(v.responsibleIdNumber)) {
+      ctx.addIssue({ code: "custom", path: ["responsibleIdNumber"], message: msg("credit.errors.idNumber") });
+    }
+  });
+export type CreditDraftInput = z.infer<typeof creditDraftSchema>;
+export type CreditDraftRaw = z.input<typeof creditDraftSchema>;
+
+const longText = (max: number = LIMITS.reason) => requiredText(max);
+
+/** A calendar date from an <input type="date"> (yyyy-mm-dd, Shanghai day). */
+export const dateInputSchema = z
+  .string({ error: msg("errors.required") })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: msg("credit.errors.date") })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)), { error: msg("credit.errors.date") });
+
+/** The end of a Shanghai calendar day, as an instant. */
+export function endOfShanghaiDay(date: string): Date {
+  return new Date(`${date}T23:59:59.999+08:00`);
+}
+
+/** Events a person sends from the record page, with their form fields. */
+export const creditEventInputSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("SEND_NOTICE"), defenceDeadline: dateInputSchema }),
+  z.object({ type: z.literal("DEFENCE_RECEIVED"), statement: longText(5000) }),
+  z.object({ type: z.literal("DECIDE_LIST"), decisionText: longText(5000) }),
+  z.object({ type: z.literal("DROP"), decisionText: longText(5000) }),
+  z.object({ type: z.literal("PUBLISH") }),
+  z.object({ type: z.literal("APPLY_REPAIR"), statement: longText(5000) }),
+  z.object({ type: z.literal("GRANT_REPAIR"), reasons: longText() }),
+  z.object({ type: z.literal("REFUSE_REPAIR"), reasons: longText() }),
+  z.object({ type: z.literal("RESTORE"), reasons: longText() }),
+]);
+export type CreditEventInput = z.infer<typeof creditEventInputSchema>;
+export type CreditMemberEventType = CreditEventInput["type"];
+export const CREDIT_MEMBER_EVENTS: readonly CreditMemberEventType[] = creditEventInputSchema.options.map(
+  (o) => o.shape.type.value,
+);
+
+/** The single text field each event carries (for forms and error placement). */
+export const CREDIT_EVENT_FIELD: Record<CreditMemberEventType, string | null> = {
+  SEND_NOTICE: "defenceDeadline",
+  DEFENCE_RECEIVED: "statement",
+  DECIDE_LIST: "decisionText",
+  DROP: "decisionText",
+  PUBLISH: null,
+  APPLY_REPAIR: "statement",
+  GRANT_REPAIR: "reasons",
+  REFUSE_REPAIR: "reasons",
+  RESTORE: "reasons",
+};
+
+/** Record-page event from the posted form: `intent` names the event. */
+export function creditEventFromForm(form: Record<string, unknown>): Record<string, unknown> {
+  const type = typeof form.intent === "string" ? form.intent : "";
+  const raw: Record<string, unknown> = { type };
+  const field = (CREDIT_EVENT_FIELD as Record<string, string | null | undefined>)[type];
+  if (field && typeof form[field] === "string") raw[field] = form[field];
+  return raw;
+}

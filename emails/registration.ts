@@ -1,0 +1,81 @@
+/** Self-registration decisions, to the enterprise's administrator. */
+import { z } from "zod";
+import { defineEmail } from "./define";
+import { pick } from "./layout";
+
+export const registrationApproved = defineEmail({
+  schema: z.object({
+    registrationId: z.string(),
+    enterpriseName: z.string(),
+    creditCode: z.string(),
+    adminName: z.string(),
+    email: z.string().optional(),
+  }),
+  sample: {
+    registrationId: "665f00000000000000000001",
+    enterpriseName: "成都示例化工有限公司",
+    creditCode: "91510100MA6CXXXX0X",
+    adminName: "张三",
+    email: "zhangsan@example.com",
+  },
+  content: (d, ctx) => ({
+    subject: pick(ctx.locale, {
+      "zh-CN": `企业注册已通过：${d.enterpriseName}`,
+      en: `Registration approved: ${d.enterpriseName}`,
+    }),
+    paragraphs: [
+      pick(ctx.locale, { "zh-CN": `${d.adminName}，您好：`, en: `Hello ${d.adminName},` }),
+      pick(ctx.locale, {
+        "zh-CN": `${ctx.tenantName} 已审核通过贵企业的注册申请。您现在可以使用注册时的邮箱和密码登录，开始自评。`,
+        en: `${ctx.tenantName} approved your enterprise's registration. Sign in with the email and password you registered with to start the self-assessment.`,
+      }),
+    ],
+    facts: [
+      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
+      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
+    ],
+    action: {
+      label: pick(ctx.locale, { "zh-CN": "登录", en: "Sign in" }),
+      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/login`,
+    },
+  }),
+});
+
+export const registrationRefused = defineEmail({
+  schema: z.object({
+    registrationId: z.string(),
+    enterpriseName: z.string(),
+    creditCode: z.string(),
+    adminName: z.string(),
+    reason: z.string(),
+  }),
+  sample: {
+    registrationId: "665f00000000000000000002",
+    enterpriseName: "成都示例化工有限公司",
+    creditCode: "91510100MA6CXXXX0X",
+    adminName: "张三",
+    reason: "营业执照信息与统一社会信用代码不一致",
+  },
+  content: (d, ctx) => ({
+    subject: pick(ctx.locale, {
+      "zh-CN": `企业注册未通过：${d.enterpriseName}`,
+      en: `Registration refused: ${d.enterpriseName}`,
+    }),
+    paragraphs: [
+      pick(ctx.locale, { "zh-CN": `${d.adminName}，您好：`, en: `Hello ${d.adminName},` }),
+      pick(ctx.locale, {
+        "zh-CN": `${ctx.tenantName} 未通过贵企业的注册申请，原因如下。您可以更正后重新注册。`,
+        en: `${ctx.tenantName} refused your enterprise's registration for the reason below. You may correct it and register again.`,
+      }),
+      d.reason,
+    ],
+    facts: [
+      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
+      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
+    ],
+    action: {
+      label: pick(ctx.locale, { "zh-CN": "重新注册", en: "Register again" }),
+      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/register`,
+    },
+  }),
+});
