@@ -12,6 +12,7 @@ import { benchAssessment } from "./assessment";
 import { benchCertificates, benchVerifyHttp, demoVerifyCode } from "./certificates";
 import { benchCreditRegistry } from "./credit-registry";
 import { benchDashboard } from "./dashboard";
+import { benchEmail } from "./email";
 import { benchScoring } from "./scoring";
 
 type Row = { name: string; value: number; unit: string; ratio?: number; p50?: number; p99?: number; target?: string };
@@ -74,6 +75,8 @@ async function main() {
     console.log("Public credit registry (in process, 100k published records)…");
     for (const r of await benchCreditRegistry()) rows.push(r);
   }
+  console.log("Email: outbox worker against a local SMTP server, enqueue cost in a transition…");
+  for (const r of await benchEmail()) rows.push(r);
   console.log("Dashboard at scale (20k enterprises, 30k applications, 100k credit records)…");
   for (const r of await benchDashboard()) rows.push(r);
   // TRUST_PROXY: the verification benchmark sends each request from another client address.

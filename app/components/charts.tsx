@@ -181,13 +181,14 @@ export function TargetTrendChart({
       <line x1={left} x2={width - left} y1={top + plotH} y2={top + plotH} stroke="#94a3b8" />
       {months.map((m, i) => {
         const x = left + i * colW + 3;
-        const h = top + plotH - y(m.cumulative);
+        // A month with certifications stays visible even when the target sets a large scale.
+        const h = m.cumulative > 0 ? Math.max(2, top + plotH - y(m.cumulative)) : 0;
         return (
           <Linked key={m.month} href={m.href} label={`${monthLabel(m.month)}: +${m.count} (${m.cumulative})`}>
             <title>{`${monthLabel(m.month)}: +${m.count} (${m.cumulative})`}</title>
-            <rect x={x} y={y(m.cumulative)} width={colW - 6} height={Math.max(h, 0)} rx="2" fill={colorAt(1)} />
+            <rect x={x} y={top + plotH - h} width={colW - 6} height={h} rx="1" fill={colorAt(1)} />
             {m.count > 0 ? (
-              <text x={x + (colW - 6) / 2} y={y(m.cumulative) - 3} fontSize="9" textAnchor="middle" fill="#0f172a">
+              <text x={x + (colW - 6) / 2} y={top + plotH - h - 3} fontSize="9" textAnchor="middle" fill="#0f172a">
                 {`+${m.count}`}
               </text>
             ) : null}

@@ -43,6 +43,8 @@ export type ActionPanelProps = {
     score: number | null;
     eligibleLevelName: { zh: string; en?: string } | null;
     missingEvidence: number;
+    /** Name of the published credit record that bars submission (Step 6). */
+    creditListing?: string | null;
   } | null;
   suggestedLevel?: string | null;
   /** Form action URL; the current route when omitted. */
@@ -211,6 +213,11 @@ function SubmitAction({
               : t("workflow.app.noLevel"),
             missing: facts.missingEvidence,
           })}
+        </p>
+      ) : null}
+      {facts?.creditListing ? (
+        <p className="text-sm font-medium text-red-700" role="alert" data-testid="submit-credit-listed">
+          {t("credit.errors.listedCannotStart", { name: facts.creditListing })}
         </p>
       ) : null}
       <Form method="post" action={action} className="space-y-2">

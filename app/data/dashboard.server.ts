@@ -410,13 +410,37 @@ export async function computeDashboardSnapshot({
   return snapshot;
 }
 
-async function readStored(tenantId: Types.ObjectId): Promise<Snapshot | null> {
+async function readStored(tenantId: Types.ObjectId, atLeast?: Date): Promise<Snapshot | null> {
   const head = await DashboardSnapshot.findOne({ tenantId })
     .select({ computedAt: 1, format: 1, tookMs: 1, dataId: 1 })
     .lean<{ computedAt: Date; format: number; tookMs: number; dataId: Types.ObjectId }>();
   if (!head || head.format !== SNAPSHOT_FORMAT) return null;
-  const cached = memory.get(String(tenantId));
+  const key = String(tenantId);
+  const cached = memory.get(key);
   if (cached && cached.computedAt.getTime() === head.computedAt.getTime()) return cached;
+  const recentEnough = !atLeast || (cached !== undefined && cached.computedAt.getTime() >= atLeast.getTime());
+  if (cached && recentEnough && cached.computedAt.getTime() > head.computedAt.getTime() - SWAP_IN_BACKGROUND_MS) {
+    // A newer snapshot exists: this request still gets the copy in memory (minutes old at most),
+    // the next ones the new one, so no viewer waits for reading and parsing the new data.
+    if (!swapping.has(key)) {
+      swapping.add(key);
+      void loadData(tenantId, head)
+        .catch((error: unknown) => logger.error({ err: error, tenantId: key }, "dashboard snapshot load failed"))
+        .finally(() => swapping.delete(key));
+    }
+    return cached;
+  }
+  return (await loadData(tenantId, head)) ?? cached ?? null;
+}
+
+const swapping = new Set<string>();
+/** How much older than the stored snapshot the in-memory copy may be and still be served while the new one loads. */
+const SWAP_IN_BACKGROUND_MS = 30 * 60 * 1000;
+
+async function loadData(
+  tenantId: Types.ObjectId,
+  head: { computedAt: Date; tookMs: number; dataId: Types.ObjectId },
+): Promise<Snapshot | null> {
   const doc = await DashboardSnapshotData.findOne({ tenantId, _id: head.dataId }).lean<{ data: Buffer | { buffer: Buffer } }>();
   if (!doc) return null;
   const bytes = Buffer.isBuffer(doc.data) ? doc.data : Buffer.from(doc.data.buffer);
@@ -441,9 +465,17 @@ const firstComputations = new Map<string, Promise<Snapshot>>();
  * The snapshot to show: the stored one (recomputed in the background when stale), or a fresh one
  * computed now when the tenant has none yet.
  */
-export async function getDashboardSnapshot({ tenantId, now = new Date() }: TenantScope & { now?: Date }): Promise<Snapshot> {
+export async function getDashboardSnapshot({
+  tenantId,
+  now = new Date(),
+  atLeast,
+}: TenantScope & {
+  now?: Date;
+  /** Right after a refresh (possibly on another instance): do not serve an older copy from memory. */
+  atLeast?: Date;
+}): Promise<Snapshot> {
   await connectDb();
-  const stored = await readStored(tenantId);
+  const stored = await readStored(tenantId, atLeast);
   if (!stored) {
     // First view of a tenant without a snapshot (normally the job made one): compute it now, once
     // per instance however many requests wait for it.
@@ -723,10 +755,13 @@ export async function getDashboard({
   now = new Date(),
 }: {
   tenant: TenantView;
+  /** The filters, and `asOf` (ms) after a refresh: figures at least that recent. */
   search: URLSearchParams;
   now?: Date;
 }): Promise<DashboardFigures> {
   const filters = parseDashboardFilters(search, tenant, now);
-  const snapshot = await getDashboardSnapshot({ tenantId: tenant._id, now });
+  const asOf = Number(search.get("asOf"));
+  const atLeast = Number.isSafeInteger(asOf) && asOf > 0 && asOf <= now.getTime() + 60_000 ? new Date(asOf) : undefined;
+  const snapshot = await getDashboardSnapshot({ tenantId: tenant._id, now, atLeast });
   return dashboardFigures(snapshot, tenant, filters);
 }

@@ -292,6 +292,8 @@ export async function getApplicationPage({
           eligibleLevel: preview.facts.score.eligibleLevel,
           eligibleLevelName: levelName(preview.facts.score.eligibleLevel),
           missingEvidence: preview.facts.requiredEvidenceMissing.length,
+          /** The published credit record that bars submission (Step 6), by name. */
+          creditListing: preview.facts.creditListed?.name ?? null,
         }
       : null,
     actions,

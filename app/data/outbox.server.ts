@@ -19,33 +19,33 @@ export type EmailToQueue = TenantScope & {
   now?: Date;
 };
 
-/** Queues an email for the outbox worker; a second call with the same key is a no-op. */
+/**
+ * Queues an email for the outbox worker; a second call with the same key is a no-op.
+ * A plain insert arbitrated by the unique `idempotencyKey` index: constant time on FerretDB,
+ * where an upsert's filter on a non-_id field scans the whole collection (bench/email.ts).
+ */
 export async function enqueueEmail(message: EmailToQueue): Promise<void> {
   const { tenantId, idempotencyKey, template, to, locale, data, now = new Date() } = message;
   try {
-    await OutboxMessage.updateOne(
-      { tenantId, idempotencyKey },
-      {
-        $setOnInsert: {
-          template,
-          to,
-          locale,
-          data,
-          status: "pending",
-          attempts: [],
-          countFrom: 0,
-          nextAttemptAt: now,
-          leaseUntil: null,
-          claimedBy: "",
-          lastError: "",
-          sentAt: null,
-          version: 0,
-        },
-      },
-      { upsert: true },
-    );
+    await OutboxMessage.create({
+      tenantId,
+      idempotencyKey,
+      template,
+      to,
+      locale,
+      data,
+      status: "pending",
+      attempts: [],
+      countFrom: 0,
+      nextAttemptAt: now,
+      leaseUntil: null,
+      claimedBy: "",
+      lastError: "",
+      sentAt: null,
+      version: 0,
+    });
   } catch (error) {
-    // Two concurrent upserts of the same key: the loser hits the unique index; the email is queued once.
+    // Already queued (a retried operation, or two concurrent ones): the email exists once.
     if (isDuplicateKeyError(error)) return;
     throw error;
   }
@@ -148,4 +148,19 @@ export async function cancelQueuedEmail({ tenantId, idempotencyKey }: TenantScop
     if (won) return true;
   }
   return false;
+}
+
+/** Sent and cancelled emails are kept this long for the admin view, then deleted. */
+export const OUTBOX_RETENTION_DAYS = 90;
+
+/**
+ * Deletes finished emails past the retention period. Besides privacy, this keeps the worker's
+ * due-message query cheap on FerretDB, which scans the collection (no index use on that filter).
+ */
+export async function purgeOldOutboxMessages(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - OUTBOX_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const result = await OutboxMessage.deleteMany({ status: { $in: ["sent", "cancelled"] }, updatedAt: { $lt: before } }).setOptions({
+    crossTenant: true,
+  });
+  return result.deletedCount;
 }

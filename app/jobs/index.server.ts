@@ -5,6 +5,8 @@ import { runCreditLifecycle } from "~/data/credit-records.server";
 import { runDashboardSnapshots, SNAPSHOT_INTERVAL_MS } from "~/data/dashboard.server";
 import { purgeOrphanEvidence } from "~/data/evidence.server";
 import { runOutboxWorker } from "~/data/outbox-worker.server";
+import { purgeOldOutboxMessages } from "~/data/outbox.server";
+import { purgeExpiredPasswordResets } from "~/data/password-reset.server";
 import { runGradingDeadlines } from "~/data/grading.server";
 import { purgeExpiredRateLimits } from "~/data/rate-limit.server";
 import { purgeExpiredSessions } from "~/data/sessions.server";
@@ -79,6 +81,12 @@ export function registerAllJobs(): void {
       const r = await runOutboxWorker({ now });
       return `claimed ${r.claimed} emails: sent ${r.sent}, retry ${r.retried}, failed ${r.failed}, recovered ${r.lost}`;
     },
+  });
+  registerJob({
+    name: "purge-outbox",
+    intervalMs: 24 * 60 * 60 * 1000,
+    run: async (now) =>
+      `deleted ${await purgeOldOutboxMessages(now)} old emails, ${await purgeExpiredPasswordResets(now)} reset links`,
   });
   registerJob({
     name: "dashboard-snapshots",

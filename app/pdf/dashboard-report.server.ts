@@ -33,14 +33,20 @@ function heading(doc: Doc, text: string) {
   doc.moveDown(0.3).font(FONT.regular).fontSize(10);
 }
 
-function bars(doc: Doc, rows: Array<{ label: string; value: number }>) {
+function bars(doc: Doc, title: string, rows: Array<{ label: string; value: number }>) {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const labelW = 150;
   const valueW = 50;
   const rowH = 16;
   const max = Math.max(1, ...rows.map((r) => r.value));
-  ensureSpace(doc, rows.length * rowH + 10);
+  // Title and bars together (a heading never ends a page alone).
+  ensureSpace(doc, rows.length * rowH + 50);
+  heading(doc, title);
+  if (rows.length === 0) {
+    doc.font(FONT.regular).fontSize(9).fillColor(COLORS.muted).text("—");
+    return;
+  }
   let y = doc.y;
   for (const r of rows) {
     doc.font(FONT.regular).fontSize(9).fillColor(COLORS.text);
@@ -68,7 +74,8 @@ function trendChart(doc: Doc, f: DashboardFigures, upToMonth: number, t: (k: Mes
   for (const m of f.trend) {
     const x = left + (m.month - 1) * colW + 4;
     if (m.month <= upToMonth && m.cumulative > 0) {
-      doc.rect(x, y(m.cumulative), colW - 8, top + height - y(m.cumulative)).fill(COLORS.column);
+      const h = Math.max(2, top + height - y(m.cumulative));
+      doc.rect(x, top + height - h, colW - 8, h).fill(COLORS.column);
       doc.font(FONT.regular).fontSize(7).fillColor(COLORS.text).text(`+${m.count}`, x, y(m.cumulative) - 10, { width: colW - 8, align: "center", lineBreak: false });
     }
     doc.font(FONT.regular).fontSize(8).fillColor(COLORS.muted).text(String(m.month), x, top + height + 4, { width: colW - 8, align: "center", lineBreak: false });
@@ -83,6 +90,7 @@ function trendChart(doc: Doc, f: DashboardFigures, upToMonth: number, t: (k: Mes
 
 function table(doc: Doc, f: DashboardFigures, key: DashboardTableKey, locale: Locale) {
   const tbl = dashboardTable(f, key, locale);
+  ensureSpace(doc, 40 + 14 * Math.min(4, tbl.rows.length + 1));
   heading(doc, tbl.title);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
@@ -151,11 +159,9 @@ export function renderMonthlyReport(input: MonthlyReportInput, fonts: CjkFonts):
   heading(doc, t("dashboard.trend.title"));
   trendChart(doc, f, month, t);
   const states = dashboardTable(f, "states", locale);
-  heading(doc, states.title);
-  bars(doc, states.rows.map((r) => ({ label: String(r[0]), value: Number(r[1]) })));
+  bars(doc, states.title, states.rows.map((r) => ({ label: String(r[0]), value: Number(r[1]) })));
   const districts = dashboardTable(f, "districts", locale);
-  heading(doc, districts.title);
-  bars(doc, districts.rows.map((r) => ({ label: String(r[0]), value: Number(r[1]) })));
+  bars(doc, districts.title, districts.rows.map((r) => ({ label: String(r[0]), value: Number(r[1]) })));
   for (const key of ["levels", "creditStatus", "industries", "gaps"] as const) table(doc, f, key, locale);
   doc.end();
   return doc;

@@ -2,6 +2,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, forbidden } from "~/auth.server";
+import { requestNow } from "~/clock.server";
 import { CreditDraftForm, EMPTY_CREDIT_DRAFT } from "~/components/credit-draft-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { createCreditDraft, getCreditSettings } from "~/data/credit-records.server";
@@ -24,6 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     member,
     input: Object.fromEntries(await request.formData()),
     ip: clientIp(request),
+    now: requestNow(request),
   });
   if (result.ok) return redirect(`/t/${tenant.slug}/credit/${result.id}`);
   if (result.status === 403) throw forbidden();

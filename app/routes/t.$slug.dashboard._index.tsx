@@ -55,9 +55,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:dashboard:any");
-  await refreshDashboardSnapshot({ tenantId: tenant._id });
+  const snapshot = await refreshDashboardSnapshot({ tenantId: tenant._id });
   const url = new URL(request.url);
   url.searchParams.set("refreshed", "1");
+  // The next view may land on another instance: it must not show an older copy from its memory.
+  url.searchParams.set("asOf", String(snapshot.computedAt.getTime()));
   return redirect(`/t/${tenant.slug}/dashboard?${url.searchParams.toString()}`);
 }
 

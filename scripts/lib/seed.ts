@@ -72,6 +72,17 @@ export const DEMO_ENTERPRISES = [
     contactName: "张小燕",
     contactPhone: "13800000003",
   },
+  {
+    key: "hazchem",
+    name: "成都龙泉危化品经营有限公司",
+    creditCode: "91510112MA6AQ8TK57",
+    industry: "hazchem",
+    sizeClass: "small",
+    districtCode: "510112",
+    address: "成都市龙泉驿区龙都南路366号",
+    contactName: "孙志刚",
+    contactPhone: "028-84800004",
+  },
 ] as const;
 
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role | "platform_admin"; enterprise?: string }> = [
@@ -83,6 +94,7 @@ export const DEMO_USERS: Array<{ email: string; name: string; role: Role | "plat
   { email: "ent-member@demo.safegrade.cn", name: "安全员 赵强", role: "enterprise_member", enterprise: "machinery" },
   { email: "chem-admin@demo.safegrade.cn", name: "安全总监 李红梅", role: "enterprise_admin", enterprise: "chemical" },
   { email: "small-admin@demo.safegrade.cn", name: "负责人 张小燕", role: "enterprise_admin", enterprise: "small" },
+  { email: "hazchem-admin@demo.safegrade.cn", name: "安全经理 孙志刚", role: "enterprise_admin", enterprise: "hazchem" },
   { email: "platform@demo.safegrade.cn", name: "系统管理员", role: "platform_admin" },
 ];
 
@@ -132,6 +144,9 @@ export async function seedDemoData(): Promise<SeedResult> {
   // Step 5: the chemical company is certified (三级), so the demo has a real, verifiable certificate.
   const certified = enterpriseIds.get("chemical");
   if (certified) await seedDemoCertificateFor(tenant, certified);
+  // A second certified company (危化品经营), so the credit-list demo can show joint punishment.
+  const hazchem = enterpriseIds.get("hazchem");
+  if (hazchem) await seedDemoCertificateFor(tenant, hazchem);
   // Step 6: credit-list records in several states, none for the demo enterprises above.
   const regulator = await User.findOne({ email: "regulator@demo.safegrade.cn" }).select({ _id: 1 }).lean();
   await seedDemoCreditRecords(tenant._id, regulator?._id ?? null);

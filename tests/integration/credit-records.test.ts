@@ -42,6 +42,7 @@ import { DEMO_ENTERPRISES } from "../../scripts/lib/seed";
 import { DEMO_CREDIT_RECORDS, seedDemoCreditRecords } from "../../scripts/lib/seed-credit";
 import { validateCreditCode } from "~/lib/credit-code";
 import { loader as enterpriseLoader } from "~/routes/t.$slug.enterprises.$id";
+import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
 
 beforeEach(async () => {
   const report = await importRubricFiles();
@@ -472,6 +473,9 @@ describe("effects of publication", () => {
     });
     expect(submit.ok).toBe(false);
     expect(!submit.ok && "reasons" in submit ? submit.reasons : []).toContain("credit-listed");
+    // The application page says why, naming the record.
+    const appPage = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(draftId)}`, { slug: s.tenant.slug, id: String(draftId) }, { cookie: s.cookies.admin });
+    expect((appPage.data as { page: { facts: { creditListing: string | null } | null } }).page.facts?.creditListing).toBe("成都某某化工有限公司（成应急罚〔2026〕12号）");
   });
 
   it("revokes certificates when the tenant says so", async () => {
@@ -517,6 +521,31 @@ describe("effects of publication", () => {
     expect(c?.history.filter((h) => h.action === "suspended")).toHaveLength(1);
     expect(await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "credit-listed" })).toBe(1);
     expect(await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "certificate-suspended" })).toBe(1);
+  });
+
+  it("the next transition after a crash first finishes the pending effects", async () => {
+    const s = await setup();
+    const appId = await underReview(s);
+    const id = await newRecord(s);
+    const reg = { kind: "member", member: s.m.regulator } as const;
+    const now = new Date();
+    await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "SEND_NOTICE", defenceDeadline: isoDay(new Date(now.getTime() + 7 * DAY)) }, actor: reg, now });
+    const later = new Date(now.getTime() + 9 * DAY);
+    await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "DECIDE_LIST", decisionText: "列入" }, actor: reg, now: later });
+    await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "PUBLISH" }, actor: reg, now: later, deferEffects: true });
+    const seen = (await record(s, id)).version;
+    const applied = await applyCreditRecordEvent({
+      tenantId: s.tenant._id,
+      id,
+      event: { type: "APPLY_REPAIR", statement: "已整改" },
+      actor: { kind: "member", member: s.m.admin },
+      expectedVersion: seen,
+      now: addMonths(later, 12),
+    });
+    expect(applied.ok).toBe(true);
+    expect((await getAssessment({ tenantId: s.tenant._id, id: appId }))?.state).toBe("stopped");
+    const events = (await record(s, id)).history.map((h) => h.event);
+    expect(events.slice(-3)).toEqual(["PUBLISH", "EFFECTS_APPLIED", "APPLY_REPAIR"]);
   });
 
   it("concurrent publication: one winner, effects once", async () => {
@@ -610,6 +639,35 @@ describe("the credit-lifecycle job, repair timing and removal", () => {
     expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: id2, event: { type: "RESTORE", reasons: "修复材料造假" }, actor: reg, now: addMonths(listed2, 14) })).ok).toBe(true);
     expect(await isCreditListed({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, creditCode: "" })).toMatchObject({ recordId: id2 });
     expect((await Certificate.findOne({ tenantId: s.tenant._id, _id: cert._id }).lean())?.status).toBe("suspended");
+  });
+
+  it("the record page acts at the e2e server's moved clock (X-SafeGrade-Test-Now)", async () => {
+    const s = await setup();
+    const id = await newRecord(s);
+    expect((await toPublished(s, id)).ok).toBe(true);
+    const listedAt = (await record(s, id)).listedAt ?? new Date();
+    const saved = { clock: process.env.SAFEGRADE_TEST_CLOCK, dir: process.env.E2E_DATA_DIR };
+    process.env.SAFEGRADE_TEST_CLOCK = "1";
+    process.env.E2E_DATA_DIR = "/tmp/credit-test-clock";
+    try {
+      const version = String((await record(s, id)).version);
+      const url = `/t/${s.tenant.slug}/credit/${id}`;
+      const form = { intent: "APPLY_REPAIR", statement: "已整改", version };
+      const now = await callAction(detailAction, url, { slug: s.tenant.slug, id }, { cookie: s.cookies.admin, form });
+      expect(now.status).toBe(422);
+      const moved = await callAction(detailAction, url, { slug: s.tenant.slug, id }, {
+        cookie: s.cookies.admin,
+        form,
+        headers: { "X-SafeGrade-Test-Now": addMonths(listedAt, 13).toISOString() },
+      });
+      expect(moved.status).toBe(200);
+      expect((await record(s, id)).repair?.appliedAt?.toISOString()).toBe(addMonths(listedAt, 13).toISOString());
+    } finally {
+      if (saved.clock === undefined) delete process.env.SAFEGRADE_TEST_CLOCK;
+      else process.env.SAFEGRADE_TEST_CLOCK = saved.clock;
+      if (saved.dir === undefined) delete process.env.E2E_DATA_DIR;
+      else process.env.E2E_DATA_DIR = saved.dir;
+    }
   });
 
   it("links a record to an enterprise registered later", async () => {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Types } from "mongoose";
 import { afterAll, describe, expect, it } from "vitest";
 import { AuditEvent } from "../../models/audit-event";
 import { OutboxMessage } from "../../models/outbox-message";
@@ -32,7 +33,7 @@ async function setup() {
   return { tenant, admin, cookie: await cookieFor(admin._id), regulatorCookie: await cookieFor(regulator._id) };
 }
 
-async function queue(tenantId: import("mongoose").Types.ObjectId, key: string, now = new Date(), to = `${key}@example.com`) {
+async function queue(tenantId: Types.ObjectId, key: string, now = new Date(), to = `${key}@example.com`) {
   await enqueueEmail({
     tenantId,
     idempotencyKey: key,
@@ -82,7 +83,7 @@ describe("outbox list and detail", () => {
     // A permanent failure from the (capture) transport is simulated with a worker that cannot render:
     await OutboxMessage.updateOne({ _id: doc._id, tenantId: s.tenant._id }, { $set: { "data.reason": 42 } });
     await runOutboxWorker({ now: t });
-    let page = await callLoader(detailLoader, url, params, { cookie: s.cookie });
+    const page = await callLoader(detailLoader, url, params, { cookie: s.cookie });
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({
       message: { status: "failed", messageId: `<${String(doc._id)}@safegrade>`, attempts: [{ outcome: "failed" }] },

@@ -14,12 +14,12 @@ import { callAction } from "../route-helpers";
 import { createTenant } from "../factories";
 
 describe("demo seeding", () => {
-  it("seeds tenant chengdu with one user per role and three enterprises (one small/micro)", async () => {
+  it("seeds tenant chengdu with one user per role and four enterprises (two small/micro)", async () => {
     expect(await seedDemoData()).toEqual({ seeded: true });
     const tenant = await Tenant.findOne({ slug: "chengdu" }).lean();
     expect(tenant?.name.zh).toBe("成都市应急管理局");
-    expect(await Enterprise.countDocuments({ tenantId: tenant?._id })).toBe(3);
-    expect(await Enterprise.countDocuments({ tenantId: tenant?._id, sizeClass: { $in: ["small", "micro"] } })).toBe(1);
+    expect(await Enterprise.countDocuments({ tenantId: tenant?._id })).toBe(4);
+    expect(await Enterprise.countDocuments({ tenantId: tenant?._id, sizeClass: { $in: ["small", "micro"] } })).toBe(2);
     for (const e of DEMO_ENTERPRISES) expect(validateCreditCode(e.creditCode).ok).toBe(true);
     const roles = (await Membership.find({ tenantId: tenant?._id }).lean()).map((m) => m.role);
     for (const role of ["enterprise_admin", "enterprise_member", "reviewer", "regulator", "tenant_admin"]) {
@@ -36,20 +36,25 @@ describe("demo seeding", () => {
     expect(res.status).toBe(302);
   });
 
-  it("certifies the chemical company through the real workflow and issues a verifiable certificate", async () => {
+  it("certifies the chemical and the hazchem company through the real workflow and issues verifiable certificates", async () => {
     expect(await seedDemoData()).toEqual({ seeded: true });
     const tenant = await Tenant.findOne({ slug: "chengdu" }).lean();
     const chemical = await Enterprise.findOne({ tenantId: tenant?._id, name: "成都蜀新化工材料股份有限公司" }).lean();
-    const apps = await Assessment.find({ tenantId: tenant?._id }).lean();
-    expect(apps).toHaveLength(1);
+    const hazchem = await Enterprise.findOne({ tenantId: tenant?._id, name: "成都龙泉危化品经营有限公司" }).lean();
+    const apps = await Assessment.find({ tenantId: tenant?._id }).sort({ createdAt: 1 }).lean();
+    expect(apps).toHaveLength(2);
+    expect(String(apps[1]?.enterpriseId)).toBe(String(hazchem?._id));
+    expect(apps[1]?.state).toBe("certified");
     const app = apps[0];
     expect(String(app?.enterpriseId)).toBe(String(chemical?._id));
     expect(app?.state).toBe("certified");
     expect(topStateOf(restoreSnapshot(app?.workflow))).toBe("certified");
     expect(app?.history.map((h) => h.event)).toEqual(["SUBMIT", "ACCEPT", "ASSIGN_REVIEWERS", "START_REVIEW", "REPORT_REVIEW", "APPROVE", "START_NOTICE", "NOTICE_ENDED", "CERTIFY"]);
     expect(app?.pendingCertificate).toMatchObject({ level: "level3", lowerLevel: false });
-    const certificates = await Certificate.find({ tenantId: tenant?._id }).lean();
-    expect(certificates).toHaveLength(1);
+    const certificates = await Certificate.find({ tenantId: tenant?._id }).sort({ seq: 1 }).lean();
+    expect(certificates).toHaveLength(2);
+    expect(certificates[1]?.number).toMatch(/^CDAQBZ-\d{4}-00002$/);
+    expect(certificates[1]?.enterprise.creditCode).toBe("91510112MA6AQ8TK57");
     const cert = certificates[0];
     expect(cert?.number).toMatch(/^CDAQBZ-\d{4}-00001$/);
     expect(cert?.levelName.zh).toBe("三级");
