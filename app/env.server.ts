@@ -8,7 +8,7 @@ const schema = z
     APP_URL: z.string().url().default("http://localhost:3000"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z.enum(["true", "false", ""]).optional(),
-    // Email (Step 7, docs/decisions/007-outbox.md)
+    // Email (Step 7, docs/decisions/008-outbox.md)
     SMTP_URL: z
       .string()
       .optional()

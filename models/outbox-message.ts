@@ -18,7 +18,7 @@ export { OUTBOX_STATUSES, type OutboxStatus } from "../app/lib/outbox";
  * An email to send. Written together with (or idempotently after) the change it reports;
  * `idempotencyKey` makes retries harmless. The worker (app/data/outbox-worker.server.ts) moves it
  * pending/retry → sending → sent/retry/failed by compare-and-set on `version`
- * (docs/decisions/007-outbox.md).
+ * (docs/decisions/008-outbox.md).
  */
 export type OutboxMessageDoc = {
   _id: Types.ObjectId;

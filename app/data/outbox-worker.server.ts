@@ -1,7 +1,7 @@
 /**
  * The outbox worker: claims due messages, renders them (emails/), sends them (SMTP or capture) and
  * records every attempt. Several app instances may run it at once — see
- * docs/decisions/007-outbox.md for why the claim is a compare-and-set (app/data/cas.server.ts)
+ * docs/decisions/008-outbox.md for why the claim is a compare-and-set (app/data/cas.server.ts)
  * and not a findOneAndUpdate (not atomic on FerretDB 1.24).
  *
  * Delivery is at-least-once: a worker that dies after sending but before recording leaves the
