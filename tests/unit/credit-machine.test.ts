@@ -432,3 +432,15 @@ describe("input schemas", () => {
     expect(creditEventInputSchema.safeParse({ type: "SEND_NOTICE", defenceDeadline: "2026-13-45" }).success).toBe(false);
   });
 });
+
+describe("credit workflow diagram", () => {
+  it("docs/credit-workflow.mmd is generated from the machine and up to date (npx tsx scripts/export-workflow-diagram.ts)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { toMermaid } = await import("~/workflows/grading.machine");
+    const diagram = toMermaid(creditMachine);
+    expect(diagram).toContain("published_repairRequested --> removed_repaired : GRANT_REPAIR");
+    expect(diagram).toContain("removed_repaired --> published_listed : RESTORE");
+    expect(readFileSync(path.resolve(import.meta.dirname, "../../docs/credit-workflow.mmd"), "utf8")).toBe(diagram);
+  });
+});
