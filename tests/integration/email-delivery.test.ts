@@ -27,6 +27,7 @@ import {
   submitObjection,
   type GradingMember,
 } from "~/data/grading.server";
+import { applyCreditRecordEvent, createCreditDraft } from "~/data/credit-records.server";
 import { createMailTransport, type MailTransport } from "~/data/mail-transport.server";
 import { runOutboxWorker, type OutboxWorkerOptions } from "~/data/outbox-worker.server";
 import { enqueueEmail } from "~/data/outbox.server";
@@ -438,27 +439,61 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     expect(refused.text).toContain("营业执照与信用代码不符");
   });
 
-  it("credit list: notice, listed, repair decided, removed (queued with the data Step 6 documents)", async () => {
-    // The credit workflow's own tests drive its triggers; here its four messages are queued with
-    // the documented data and must arrive complete.
+  it("credit list: notice, listed, repair decided, removed — from the credit workflow's own transitions", async () => {
     const tenant = await createTenant();
-    const now = new Date();
-    const recordId = new Types.ObjectId().toHexString();
-    const base = { tenantId: tenant._id, to: "ent@example.com", locale: "zh-CN" as const, now };
-    const subject = { recordId, subjectName: "某化工有限公司", creditCode: "91510100MA6CXXXX0X" };
-    await enqueueEmail({ ...base, idempotencyKey: "c1", template: "credit-notice", data: { ...subject, conditionKey: "c2023_concealed_accident", defenceDeadline: "2026-07-15T15:59:59.999Z" } });
-    await enqueueEmail({ ...base, idempotencyKey: "c2", template: "credit-listed", data: { ...subject, conditionKey: "c2023_concealed_accident", listedAt: "2026-07-20T02:00:00.000Z", endsAt: "2029-07-20T15:59:59.999Z" } });
-    await enqueueEmail({ ...base, locale: "en", idempotencyKey: "c3", template: "credit-repair-decided", data: { recordId, subjectName: subject.subjectName, granted: true, reasons: "Rectified" } });
-    await enqueueEmail({ ...base, locale: "en", idempotencyKey: "c4", template: "credit-removed", data: { recordId, subjectName: subject.subjectName, removalReason: "repaired" } });
-    const mails = await deliver(now);
-    const link = `${APP}/t/${tenant.slug}/credit/${recordId}`;
-    const notice = only(mails, "credit-notice");
-    expectMail(notice, { subject: /拟列入安全生产失信名单告知/, lang: "zh-CN", link });
-    expect(notice.text).toContain("2026-07-15");
-    expect(notice.text).toContain("瞒报、谎报生产安全事故");
-    expectMail(only(mails, "credit-listed"), { subject: /已列入安全生产失信名单/, lang: "zh-CN", link });
-    expectMail(only(mails, "credit-repair-decided"), { subject: /Credit repair granted/, lang: "en", link });
-    expectMail(only(mails, "credit-removed"), { subject: /Removed from the work-safety credit list/, lang: "en", link });
+    const creditCode = randomCreditCode();
+    const enterprise = await createEnterprise(tenant._id, { creditCode });
+    const admin = await createMember(tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
+    const regulator = await createMember(tenant._id, "regulator");
+    await User.updateOne({ _id: admin.user._id }, { $set: { locale: "en" } });
+    const reg = { kind: "member", member: memberOf(tenant._id, regulator.user, "regulator") } as const;
+    const ent = { kind: "member", member: memberOf(tenant._id, admin.user, "enterprise_admin", enterprise._id) } as const;
+    const t0 = new Date();
+    const created = await createCreditDraft({
+      tenantId: tenant._id,
+      member: reg.member,
+      now: t0,
+      input: {
+        subjectName: "成都某某化工有限公司",
+        creditCode,
+        subjectType: "enterprise",
+        responsibleName: "张三",
+        responsibleIdNumber: "510104198001011234",
+        listType: "serious2023",
+        conditionKey: "c2023_concealed_accident",
+        facts: "瞒报一起生产安全事故。",
+        legalBasis: "《安全生产严重失信主体名单管理办法》第七条",
+        penaltyDecisionNo: "成应急罚〔2026〕12号",
+        authority: "成都市应急管理局",
+      },
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const id = created.id;
+    const step = async (event: Record<string, unknown>, actor: typeof reg | typeof ent, now: Date) => {
+      const r = await applyCreditRecordEvent({ tenantId: tenant._id, id, event, actor, now });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
+    };
+    const deadline = new Date(t0.getTime() + 7 * DAY);
+    const isoDay = (at: Date) => new Date(at.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    await step({ type: "SEND_NOTICE", defenceDeadline: isoDay(deadline) }, reg, t0);
+    const link = `${APP}/t/${tenant.slug}/credit/${id}`;
+    const notice = only(await deliver(t0), "credit-notice", admin.user.email);
+    expectMail(notice, { subject: /Notice of intended credit listing/, lang: "en", link });
+    expect(notice.text).toContain(isoDay(deadline));
+
+    const decidedAt = new Date(t0.getTime() + 9 * DAY);
+    await step({ type: "DECIDE_LIST", decisionText: "决定列入" }, reg, decidedAt);
+    await step({ type: "PUBLISH" }, reg, decidedAt);
+    expectMail(only(await deliver(decidedAt), "credit-listed", admin.user.email), { subject: /Put on the work-safety credit list: 成都某某化工有限公司/, lang: "en", link });
+
+    const later = new Date(decidedAt.getTime() + 400 * DAY);
+    await step({ type: "APPLY_REPAIR", statement: "已完成整改并通过复查" }, ent, later);
+    await step({ type: "GRANT_REPAIR", reasons: "整改到位，准予修复" }, reg, later);
+    const mails = await deliver(later);
+    const repair = only(mails, "credit-repair-decided", admin.user.email);
+    expectMail(repair, { subject: /Credit repair granted/, lang: "en", link });
+    expect(repair.text).toContain("整改到位，准予修复");
+    expectMail(only(mails, "credit-removed", admin.user.email), { subject: /Removed from the work-safety credit list/, lang: "en", link });
   });
 });
 
