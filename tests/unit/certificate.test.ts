@@ -114,7 +114,7 @@ describe("certificate rules", () => {
     expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(
       parseCertificateFilters(
-        new URLSearchParams("status=bogus&industry=x&page=-3&level=$ne&district=abc"),
+        new URLSearchParams("status=bogus&industry=x&page=-3&level=$ne&district=abc&expiring=45&issued=2026-13"),
       ),
     ).toEqual({
       q: "",
@@ -122,7 +122,10 @@ describe("certificate rules", () => {
       status: undefined,
       industry: undefined,
       district: "",
+      expiring: undefined,
+      issued: "",
       page: 1,
     });
+    expect(parseCertificateFilters(new URLSearchParams("expiring=30&issued=2026-07"))).toMatchObject({ expiring: "30", issued: "2026-07" });
   });
 });
