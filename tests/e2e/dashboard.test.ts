@@ -33,6 +33,9 @@ describe("regulator dashboard", () => {
     // Filter to one industry (the form writes the URL).
     await page.locator('select[name="industry"]').selectOption("machinery");
     await Promise.all([page.waitForURL(/industry=machinery/), page.getByTestId("apply-filters").click()]);
+    // The page has rendered the filtered data once its export link carries the filter.
+    const csvLink = page.locator('[data-panel="districts"] [data-export="districts-csv"]');
+    await expect.poll(() => csvLink.getAttribute("href"), { timeout: 10_000 }).toContain("industry=machinery");
     const bar = page.getByTestId("chart-districts").locator('a[aria-label^="龙泉驿区"]');
     const label = (await bar.getAttribute("aria-label")) ?? "";
     const shown = Number(label.split(":").pop()?.trim());
@@ -41,7 +44,7 @@ describe("regulator dashboard", () => {
     // CSV of that table, with the filter applied.
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.locator('[data-panel="districts"] [data-export="districts-csv"]').click(),
+      csvLink.click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const bytes = readFileSync(await download.path());
