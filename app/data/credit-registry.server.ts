@@ -300,7 +300,7 @@ export async function searchCreditRegistry({
   const size = Math.min(Math.max(1, Math.floor(query.pageSize)), REGISTRY_MAX_PAGE_SIZE);
   const page = Math.min(Math.max(1, Math.floor(query.page)), REGISTRY_MAX_PAGE);
   const filter = registryFilter(query, tenantId);
-  const [docs, total, tenantList] = await Promise.all([
+  const [docs, tenantList] = await Promise.all([
     CreditRecord.find(filter)
       .setOptions({ crossTenant: true })
       .sort(SORT)
@@ -308,9 +308,15 @@ export async function searchCreditRegistry({
       .limit(size)
       .select(PUBLIC_FIELDS)
       .lean<PublicDoc[]>(),
-    CreditRecord.countDocuments(filter).setOptions({ crossTenant: true }),
     tenants ? Promise.resolve(tenants) : listRegistryTenants(),
   ]);
+  // A short page is the last one, so its total is known without counting: a name or code lookup
+  // (the usual public query) then costs one query, not two (a full scan each on FerretDB).
+  const shortPage = docs.length > 0 && docs.length < size;
+  const total =
+    shortPage || (page === 1 && docs.length === 0)
+      ? (page - 1) * size + docs.length
+      : await CreditRecord.countDocuments(filter).setOptions({ crossTenant: true });
   const byId = new Map(tenantList.map((t) => [t.id, t]));
   return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size };
 }

@@ -77,6 +77,10 @@ describe("GET /api/public/credit-records", () => {
     expect(all.body.items as Json[]).toHaveLength(2);
     const last = await get("?pageSize=2&page=3");
     expect(last.body.items as Json[]).toHaveLength(2);
+    // A short last page knows its total without counting; it must still be the real total.
+    const short = await get("?pageSize=4&page=2");
+    expect(short.body).toMatchObject({ total: 6, page: 2, pageSize: 4 });
+    expect(short.body.items as Json[]).toHaveLength(2);
     const beyond = await get("?pageSize=2&page=4");
     expect(beyond.status).toBe(200);
     expect(beyond.body).toMatchObject({ total: 6, items: [] });
