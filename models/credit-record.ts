@@ -95,6 +95,12 @@ export type CreditRecordDoc = {
     actorEmail: string;
   } | null;
   effectsPending: boolean;
+  /**
+   * The public read model (`credit_publications`) still has to follow this record: set in the
+   * compare-and-set of a transition into or out of `published` (with `effectsPending`, whose run
+   * syncs first), cleared with `effectsPending` once synced.
+   */
+  publicationPending: boolean;
   version: number;
   createdBy: Types.ObjectId | null;
   createdAt: Date;
@@ -180,6 +186,7 @@ const schema = new Schema<CreditRecordDoc>(
     ],
     effects: { type: Schema.Types.Mixed, default: null },
     effectsPending: { type: Boolean, default: false },
+    publicationPending: { type: Boolean, default: false },
     version: { type: Number, default: 0 },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },
@@ -194,6 +201,7 @@ schema.index({ tenantId: 1, enterpriseId: 1, status: 1 });
 schema.index({ status: 1, endsAt: 1 });
 schema.index({ status: 1, listedAt: -1 });
 schema.index({ effectsPending: 1 });
+schema.index({ publicationPending: 1 });
 schema.index({ status: 1, state: 1, defenceDeadline: 1 });
 // Public registry (Step 6): stable page order (newest listing first, then _id).
 schema.index({ status: 1, listedAt: -1, _id: -1 });

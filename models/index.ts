@@ -2,6 +2,7 @@ import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
 import { Claim } from "./claim";
+import { CreditPublication } from "./credit-publication";
 import { CreditRecord } from "./credit-record";
 import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
 import { Enterprise } from "./enterprise";
@@ -37,6 +38,7 @@ export const ALL_MODELS = [
   Claim,
   Certificate,
   CreditRecord,
+  CreditPublication,
   DashboardSnapshot,
   DashboardSnapshotData,
 ] as const;

@@ -1,9 +1,11 @@
 /**
  * Credit records for the registry, API and import tests, inserted directly through the model
- * (the lifecycle code writes them in production). `search` is filled in by the model's hook.
+ * (the lifecycle code writes them in production). `search` is filled in by the model's hook; the
+ * public read model (`credit_publications`) is synced as the lifecycle code would.
  */
 import type { Types } from "mongoose";
 import { CreditRecord, type CreditRecordDoc } from "../models/credit-record";
+import { syncCreditPublication } from "~/data/credit-publication.server";
 import type { CreditStatus } from "~/lib/credit";
 import { randomCreditCode } from "./factories";
 
@@ -32,7 +34,7 @@ export async function createCreditRecord(tenantId: Types.ObjectId, input: Credit
   const status = input.status ?? "published";
   const listed = status === "published" || status === "removed";
   const listedAt = input.listedAt ?? (listed ? new Date(Date.UTC(2025, 5, 1) + seq * 60_000) : null);
-  return CreditRecord.create({
+  const doc = await CreditRecord.create({
     tenantId,
     subjectName: input.subjectName ?? `测试失信企业${seq}有限公司`,
     creditCode: input.creditCode ?? randomCreditCode(),
@@ -53,4 +55,6 @@ export async function createCreditRecord(tenantId: Types.ObjectId, input: Credit
     removedAt: status === "removed" ? new Date() : null,
     removalReason: status === "removed" ? "expired" : null,
   });
+  await syncCreditPublication({ tenantId, recordId: doc._id });
+  return doc;
 }

@@ -8,6 +8,7 @@ import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CREDIT_CONDITIONS, CREDIT_LIST_TYPES } from "~/lib/credit";
 import { formatDate } from "~/lib/datetime";
+import { FilterActions, FilterSelect } from "~/components/list-filters";
 
 export type RegistryItemView = {
   id: string;
@@ -46,7 +47,9 @@ export function RateLimited({ minutes }: { minutes: number }) {
   const t = useT();
   return (
     <div className="card space-y-3 text-center" data-testid="registry-rate-limited" role="alert">
-      <h1 className="text-2xl font-semibold text-slate-900">{t("creditPublic.registry.rateLimitedTitle")}</h1>
+      <h1 className="text-2xl font-semibold text-slate-900">
+        {t("creditPublic.registry.rateLimitedTitle")}
+      </h1>
       <p className="text-slate-600">{t("creditPublic.registry.rateLimited", { minutes })}</p>
     </div>
   );
@@ -75,7 +78,9 @@ export function CreditRegistryPage({ d }: { d: RegistryPageData }) {
         </a>
       </div>
       <p className="mb-1 text-sm text-slate-600">{d.intro}</p>
-      <p className="mb-4 text-xs text-slate-500">{t("creditPublic.registry.csvNote", { max: d.csvMax })}</p>
+      <p className="mb-4 text-xs text-slate-500">
+        {t("creditPublic.registry.csvNote", { max: d.csvMax })}
+      </p>
 
       <Form
         method="get"
@@ -96,59 +101,43 @@ export function CreditRegistryPage({ d }: { d: RegistryPageData }) {
           />
         </label>
         {d.tenants ? (
-          <label>
-            <span className="sr-only">{t("creditPublic.field.publisher")}</span>
-            <select name="tenant" defaultValue={f.tenant} className="input">
-              <option value="">{t("creditPublic.registry.allTenants")}</option>
-              {d.tenants.map((x) => (
-                <option key={x.slug} value={x.slug}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="tenant"
+            label={t("creditPublic.field.publisher")}
+            value={f.tenant}
+            allLabel={t("creditPublic.registry.allTenants")}
+            options={d.tenants.map((x) => ({ value: String(x.slug), label: x.name }))}
+          />
         ) : null}
-        <label className={d.tenants ? "" : "lg:col-span-2"}>
-          <span className="sr-only">{t("creditPublic.field.condition")}</span>
-          <select name="condition" defaultValue={f.condition} className="input">
-            <option value="">{t("creditPublic.registry.allConditions")}</option>
-            {CREDIT_CONDITIONS.map((c) => (
-              <option key={c.key} value={c.key}>
-                {condLabel(c.key)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("creditPublic.field.year")}</span>
-          <select name="year" defaultValue={f.year} className="input">
-            <option value="">{t("creditPublic.registry.allYears")}</option>
-            {d.years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("creditPublic.field.listType")}</span>
-          <select name="listType" defaultValue={f.listType} className="input">
-            <option value="">{t("creditPublic.registry.allListTypes")}</option>
-            {CREDIT_LIST_TYPES.map((l) => (
-              <option key={l} value={l}>
-                {t(`credit.listType.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="flex gap-2 sm:col-span-2 lg:col-span-6">
-          <button type="submit" className="btn-primary">
-            {t("common.search")}
-          </button>
-          <Link to={d.base} className="btn-secondary">
-            {t("common.reset")}
-          </Link>
-        </div>
+        <FilterSelect
+          name="condition"
+          label={t("creditPublic.field.condition")}
+          value={f.condition}
+          allLabel={t("creditPublic.registry.allConditions")}
+          options={CREDIT_CONDITIONS.map((c) => ({
+            value: String(c.key),
+            label: condLabel(c.key),
+          }))}
+          className={d.tenants ? "" : "lg:col-span-2"}
+        />
+        <FilterSelect
+          name="year"
+          label={t("creditPublic.field.year")}
+          value={f.year}
+          allLabel={t("creditPublic.registry.allYears")}
+          options={d.years.map((y) => ({ value: String(y), label: y }))}
+        />
+        <FilterSelect
+          name="listType"
+          label={t("creditPublic.field.listType")}
+          value={f.listType}
+          allLabel={t("creditPublic.registry.allListTypes")}
+          options={CREDIT_LIST_TYPES.map((l) => ({
+            value: String(l),
+            label: t(`credit.listType.${l}`),
+          }))}
+        />
+        <FilterActions resetTo={d.base} className="sm:col-span-2 lg:col-span-6" />
       </Form>
 
       {d.items.length === 0 ? (
@@ -190,16 +179,22 @@ export function CreditRegistryPage({ d }: { d: RegistryPageData }) {
           <ul className="space-y-3 md:hidden" data-testid="credit-registry-cards">
             {d.items.map((r) => (
               <li key={r.id} className="card space-y-1">
-                <Link to={`${d.base}/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link
+                  to={`${d.base}/${r.id}`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   {r.subjectName}
                 </Link>
                 <p className="break-all font-mono text-xs text-slate-600">{r.creditCode}</p>
                 <p className="text-sm">{condLabel(r.conditionKey)}</p>
                 <p className="text-xs text-slate-500">
-                  {t("creditPublic.field.listedAt")}: {r.listedAt ? formatDate(r.listedAt, locale) : "—"} ·{" "}
+                  {t("creditPublic.field.listedAt")}:{" "}
+                  {r.listedAt ? formatDate(r.listedAt, locale) : "—"} ·{" "}
                   {t("creditPublic.field.endsAt")}: {r.endsAt ? formatDate(r.endsAt, locale) : "—"}
                 </p>
-                {d.tenants ? <p className="text-xs text-slate-500">{tenantLabel(r.tenant.name, locale)}</p> : null}
+                {d.tenants ? (
+                  <p className="text-xs text-slate-500">{tenantLabel(r.tenant.name, locale)}</p>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -234,7 +229,10 @@ export function CreditRecordDetail({ r, back }: { r: RegistryItemView; back: str
         ← {t("creditPublic.detail.back")}
       </Link>
       <h1 className="page-title">{r.subjectName}</h1>
-      <dl className="card grid gap-x-6 gap-y-3 sm:grid-cols-[12rem_1fr]" data-testid="credit-record-detail">
+      <dl
+        className="card grid gap-x-6 gap-y-3 sm:grid-cols-[12rem_1fr]"
+        data-testid="credit-record-detail"
+      >
         {rows.map(([label, value]) => (
           <div key={label} className="contents">
             <dt className="text-sm text-slate-500">{t(label)}</dt>

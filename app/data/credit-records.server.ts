@@ -11,7 +11,10 @@
  *     suspended or revoked. Every effect is idempotent (deterministic email keys; applications and
  *     certificates change only from their running/active state), and the batch is marked done
  *     with a compare-and-set, so running it twice, or the job's redelivery after a crash, never
- *     doubles anything.
+ *     doubles anything;
+ *   - keeps the public read model in step: a transition into or out of `published` also sets
+ *     `publicationPending`, and the effects run syncs `credit_publications` first
+ *     (app/data/credit-publication.server.ts), clearing the flag with `effectsPending`.
  */
 import { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
@@ -71,6 +74,7 @@ import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { changeCertificateStatus } from "./certificates.server";
 import { creditListingName } from "./credit-check.server";
+import { reconcileCreditPublications, syncCreditPublication } from "./credit-publication.server";
 import { applyApplicationEvent } from "./grading.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { enqueueEmail } from "./outbox.server";
@@ -511,7 +515,12 @@ export async function applyCreditRecordEvent(input: ApplyCreditEventInput): Prom
     actorId: actor.kind === "member" ? actor.member.user._id : null,
     actorEmail: actor.kind === "member" ? actor.member.user.email : "",
   };
-  set.effectsPending = step.effects.length > 0;
+  // Into or out of `published`: the public read model must follow (synced first by the effects
+  // run; every such transition has effects anyway). A flag left by older data is kept.
+  const toStatus = statusOfKey(to);
+  const publicationChange = doc.status !== toStatus && (doc.status === "published" || toStatus === "published");
+  set.publicationPending = publicationChange || doc.publicationPending === true;
+  set.effectsPending = step.effects.length > 0 || set.publicationPending === true;
   const files = input.files ?? [];
   const entry = historyEntry(actor, now, e.type, from, to, note, files.length > 0 ? { files: files.map((f) => f.name) } : undefined);
 
@@ -522,7 +531,7 @@ export async function applyCreditRecordEvent(input: ApplyCreditEventInput): Prom
   );
   if (!won) return { ok: false, status: 409, error: "conflict", errors: { _form: msg("errors.conflict") }, reasons: [] };
 
-  if (step.effects.length > 0 && !input.deferEffects) {
+  if (set.effectsPending === true && !input.deferEffects) {
     try {
       await carryOutCreditEffects({ tenantId, id: doc._id, now });
     } catch (error) {
@@ -627,6 +636,8 @@ export async function carryOutCreditEffects({
   const doc = await findRecord(tenantId, id);
   if (!doc || !doc.effectsPending || !doc.effects) return run;
   const batch = doc.effects;
+  // The public registry first: it re-reads the record, so a repeated run is harmless.
+  if (doc.publicationPending) await syncCreditPublication({ tenantId, recordId: doc._id });
   const effects = batch.items.flatMap((item) => {
     const parsed = creditEffectSchema.safeParse(item);
     return parsed.success ? [parsed.data] : [];
@@ -680,7 +691,7 @@ export async function carryOutCreditEffects({
     const won = await casUpdate(
       CreditRecord,
       { _id: current._id, tenantId, expectedVersion: current.version, extra: { effectsPending: true } },
-      { $set: { effectsPending: false }, $push: { history: entry } },
+      { $set: { effectsPending: false, publicationPending: false }, $push: { history: entry } },
     );
     if (won) {
       run.done = true;
@@ -762,7 +773,7 @@ async function punishCertificates({
 // ---------------------------------------------------------------------------------------------
 // Scheduled job
 
-export type CreditLifecycleRun = { windowsPassed: number; expired: number; redelivered: number };
+export type CreditLifecycleRun = { windowsPassed: number; expired: number; redelivered: number; publications: number };
 
 /**
  * DEFENCE_WINDOW_PASSED after the deadline (the regulator still decides), EXPIRE at the end of the
@@ -771,7 +782,7 @@ export type CreditLifecycleRun = { windowsPassed: number; expired: number; redel
  */
 export async function runCreditLifecycle({ now }: { now: Date }): Promise<CreditLifecycleRun> {
   await connectDb();
-  const run: CreditLifecycleRun = { windowsPassed: 0, expired: 0, redelivered: 0 };
+  const run: CreditLifecycleRun = { windowsPassed: 0, expired: 0, redelivered: 0, publications: 0 };
   type Due = { _id: Types.ObjectId; tenantId: Types.ObjectId; version: number };
   const windows = await CreditRecord.find({ state: "notified.awaiting", defenceDeadline: { $lt: now } })
     .setOptions({ crossTenant: true })
@@ -814,6 +825,8 @@ export async function runCreditLifecycle({ now }: { now: Date }): Promise<Credit
     const result = await carryOutCreditEffects({ tenantId: r.tenantId, id: r._id, now });
     if (result.done) run.redelivered += 1;
   }
+  // Publication syncs still owed without an effects run (older data); normally none.
+  run.publications = (await reconcileCreditPublications()).synced;
   return run;
 }
 

@@ -3,21 +3,27 @@
  * credit records only, across all tenants or one. No login; only the publishable fields leave this
  * module (facts, decision text, defence, repair, history, the full ID number never do).
  *
- * Search strategy (indexes in models/credit-record.ts):
+ * It reads only the public read model `credit_publications` (models/credit-publication.ts, kept in
+ * sync by app/data/credit-publication.server.ts): one slim document per published record, so the
+ * non-public fields are not even there, and a FerretDB scan decodes ~0.5 KB per record instead of
+ * the full working record.
+ *
+ * Search strategy (indexes in models/credit-publication.ts):
  * - a query made only of credit-code characters: an 18-character code is an equality on
  *   `search.code`; a shorter one is an anchored prefix regex `^…` (index range on MongoDB), OR'ed
  *   with the name search (a Latin company name is made of the same characters);
  * - a name query: an unanchored substring regex on the normalised `search.name`; on MongoDB it
- *   is evaluated on the keys of the `{ status, search.name }` index (no document fetched unless
- *   it matches).
- * Measured on FerretDB 1.24 (SQLite backend, 10k records): it pushes only `_id` equality down to
- * SQLite, so every other filter is a collection scan in FerretDB: equality on the code 2.7 s,
+ *   is evaluated on the keys of the `{ search.name }` index (no document fetched unless it
+ *   matches).
+ * Measured on FerretDB 1.24 (SQLite backend, 10k full records, before the read model): it pushes
+ * only `_id` equality down to SQLite, so every other filter is a collection scan in FerretDB:
+ * equality on the code 2.7 s,
  * prefix 2.5 s, infix name regex 2.8 s, and an n-gram array (`$all` of bigrams, tried for the
  * name search) 5.6-9.9 s — slower there and of doubtful help on MongoDB (`$all` bounds the
  * index by its first element only), so no n-gram field was added.
  */
 import { Types } from "mongoose";
-import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
+import { CreditPublication, type CreditPublicationDoc } from "../../models/credit-publication";
 import { Tenant } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import { translate, type Locale, type MessageKey } from "~/i18n";
@@ -25,7 +31,6 @@ import { csvCell } from "~/lib/certificate";
 import {
   CREDIT_CONDITION_KEYS,
   CREDIT_LIST_TYPES,
-  maskIdNumber,
   normalizeForSearch,
   type CreditListType,
   type CreditSubjectType,
@@ -193,12 +198,15 @@ function nameClause(normalized: string): Record<string, unknown> {
   return { "search.name": { $regex: escapeRegex(normalized) } };
 }
 
-/** The MongoDB filter of a registry query: published records only, always. */
+/**
+ * The MongoDB filter of a registry query on `credit_publications` (which holds published records
+ * only, always).
+ */
 export function registryFilter(
   query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType">,
   tenantId: Types.ObjectId | null,
 ): Record<string, unknown> {
-  const filter: Record<string, unknown> = { status: "published" };
+  const filter: Record<string, unknown> = {};
   if (tenantId) filter.tenantId = tenantId;
   if (query.condition) filter.conditionKey = query.condition;
   if (query.year) filter.listedYear = query.year;
@@ -234,7 +242,7 @@ export type PublicCreditRecord = {
   endsAt: string | null;
 };
 
-/** Never select facts, decision text, defence, repair or history for the public. */
+/** The read model has no non-public fields; `search`, `listedYear` and `version` are not shown. */
 const PUBLIC_FIELDS = {
   tenantId: 1,
   subjectName: 1,
@@ -250,7 +258,7 @@ const PUBLIC_FIELDS = {
   endsAt: 1,
 } as const;
 
-type PublicDoc = Pick<CreditRecordDoc, "_id" | keyof typeof PUBLIC_FIELDS>;
+type PublicDoc = Pick<CreditPublicationDoc, "_id" | keyof typeof PUBLIC_FIELDS>;
 
 function toPublic(doc: PublicDoc, tenants: Map<string, RegistryTenant>): PublicCreditRecord {
   const tenant = tenants.get(String(doc.tenantId));
@@ -262,7 +270,7 @@ function toPublic(doc: PublicDoc, tenants: Map<string, RegistryTenant>): PublicC
     subjectType: doc.subjectType,
     responsiblePerson: {
       name: doc.responsiblePerson?.name ?? "",
-      idNumberMasked: doc.responsiblePerson?.idNumber ? maskIdNumber(doc.responsiblePerson.idNumber) : "",
+      idNumberMasked: doc.responsiblePerson?.idNumberMasked ?? "",
     },
     listType: doc.listType,
     conditionKey: doc.conditionKey,
@@ -301,7 +309,7 @@ export async function searchCreditRegistry({
   const page = Math.min(Math.max(1, Math.floor(query.page)), REGISTRY_MAX_PAGE);
   const filter = registryFilter(query, tenantId);
   const [docs, tenantList] = await Promise.all([
-    CreditRecord.find(filter)
+    CreditPublication.find(filter)
       .setOptions({ crossTenant: true })
       .sort(SORT)
       .skip((page - 1) * size)
@@ -316,7 +324,7 @@ export async function searchCreditRegistry({
   const total =
     shortPage || (page === 1 && docs.length === 0)
       ? (page - 1) * size + docs.length
-      : await CreditRecord.countDocuments(filter).setOptions({ crossTenant: true });
+      : await CreditPublication.countDocuments(filter).setOptions({ crossTenant: true });
   const byId = new Map(tenantList.map((t) => [t.id, t]));
   return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size };
 }
@@ -332,11 +340,11 @@ export async function getPublicCreditRecord({
   if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) return null;
   await connectDb();
   // `_id` first: the one filter FerretDB pushes down to SQLite.
-  const doc = await CreditRecord.findOne({ _id: new Types.ObjectId(id) })
+  const doc = await CreditPublication.findOne({ _id: new Types.ObjectId(id) })
     .setOptions({ crossTenant: true })
-    .select({ ...PUBLIC_FIELDS, status: 1 })
-    .lean<PublicDoc & { status: string }>();
-  if (!doc || doc.status !== "published") return null;
+    .select(PUBLIC_FIELDS)
+    .lean<PublicDoc>();
+  if (!doc) return null;
   if (tenantId && !doc.tenantId.equals(tenantId)) return null;
   const tenants = await listRegistryTenants();
   return toPublic(doc, new Map(tenants.map((t) => [t.id, t])));
@@ -408,11 +416,11 @@ export async function registryCsvStream({
   await connectDb();
   const filter = registryFilter(query, tenantId);
   const [total, tenants] = await Promise.all([
-    CreditRecord.countDocuments(filter).setOptions({ crossTenant: true }),
+    CreditPublication.countDocuments(filter).setOptions({ crossTenant: true }),
     listRegistryTenants(),
   ]);
   const byId = new Map(tenants.map((t) => [t.id, t]));
-  const cursor = CreditRecord.find(filter)
+  const cursor = CreditPublication.find(filter)
     .setOptions({ crossTenant: true })
     .sort(SORT)
     .limit(maxRows)

@@ -70,7 +70,7 @@ export function registerAllJobs(): void {
     // Credit lists: end of the defence period, expiry at the end of the listing, effect redelivery.
     run: async (now) => {
       const r = await runCreditLifecycle({ now });
-      return `ended ${r.windowsPassed} defence periods, expired ${r.expired} records, redelivered ${r.redelivered} effect batches`;
+      return `ended ${r.windowsPassed} defence periods, expired ${r.expired} records, redelivered ${r.redelivered} effect batches, synced ${r.publications} publications`;
     },
   });
   registerJob({

@@ -16,9 +16,15 @@ import { formatDate } from "~/lib/datetime";
 import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { FilterActions, FilterSelect } from "~/components/list-filters";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:credit:own", "read:credit:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:credit:own",
+    "read:credit:any",
+  );
   const locale = await getLocale(request);
   const search = new URL(request.url).searchParams;
   const yearText = search.get("year") ?? "";
@@ -58,7 +64,9 @@ export default function CreditList() {
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
-        <h1 className="page-title mb-0">{d.tenantWide ? t("credit.list.title") : t("credit.list.ownTitle")}</h1>
+        <h1 className="page-title mb-0">
+          {d.tenantWide ? t("credit.list.title") : t("credit.list.ownTitle")}
+        </h1>
         {d.canCreate ? (
           <Link to={`${base}/new`} className="btn-primary" data-testid="credit-new">
             {t("credit.list.new")}
@@ -75,49 +83,43 @@ export default function CreditList() {
       >
         <label className="lg:col-span-2">
           <span className="sr-only">{t("common.search")}</span>
-          <input type="search" name="q" defaultValue={d.filters.q} placeholder={t("credit.list.search")} className="input" maxLength={100} />
+          <input
+            type="search"
+            name="q"
+            defaultValue={d.filters.q}
+            placeholder={t("credit.list.search")}
+            className="input"
+            maxLength={100}
+          />
         </label>
-        <label>
-          <span className="sr-only">{t("credit.field.status")}</span>
-          <select name="status" defaultValue={d.filters.status} className="input">
-            <option value="">{t("credit.list.allStatuses")}</option>
-            {CREDIT_STATUSES.filter((s) => d.tenantWide || s !== "draft").map((s) => (
-              <option key={s} value={s}>
-                {t(`credit.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("credit.field.condition")}</span>
-          <select name="condition" defaultValue={d.filters.condition} className="input">
-            <option value="">{t("credit.list.allConditions")}</option>
-            {conditions.map((c) => (
-              <option key={c.key} value={c.key}>
-                {loose(`credit.condition.${c.key}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("credit.field.listedAt")}</span>
-          <select name="year" defaultValue={d.filters.year} className="input">
-            <option value="">{t("credit.list.allYears")}</option>
-            {d.years.map((y) => (
-              <option key={y} value={String(y)}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="flex gap-2 sm:col-span-2 lg:col-span-5">
-          <button type="submit" className="btn-primary">
-            {t("common.search")}
-          </button>
-          <Link to={base} className="btn-secondary">
-            {t("common.reset")}
-          </Link>
-        </div>
+        <FilterSelect
+          name="status"
+          label={t("credit.field.status")}
+          value={d.filters.status}
+          allLabel={t("credit.list.allStatuses")}
+          options={CREDIT_STATUSES.filter((s) => d.tenantWide || s !== "draft").map((s) => ({
+            value: String(s),
+            label: t(`credit.status.${s}`),
+          }))}
+        />
+        <FilterSelect
+          name="condition"
+          label={t("credit.field.condition")}
+          value={d.filters.condition}
+          allLabel={t("credit.list.allConditions")}
+          options={conditions.map((c) => ({
+            value: String(c.key),
+            label: loose(`credit.condition.${c.key}`),
+          }))}
+        />
+        <FilterSelect
+          name="year"
+          label={t("credit.field.listedAt")}
+          value={d.filters.year}
+          allLabel={t("credit.list.allYears")}
+          options={d.years.map((y) => ({ value: String(y), label: y }))}
+        />
+        <FilterActions resetTo={base} className="sm:col-span-2 lg:col-span-5" />
       </Form>
 
       <div className="card overflow-x-auto p-0">
@@ -146,7 +148,10 @@ export default function CreditList() {
               d.items.map((r) => (
                 <tr key={r.id} data-credit-record={r.id} data-status={r.status}>
                   <td>
-                    <Link to={`${base}/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      to={`${base}/${r.id}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       {r.subjectName}
                     </Link>
                     <div className="font-mono text-xs text-slate-500 sm:hidden">{r.creditCode}</div>
@@ -160,7 +165,9 @@ export default function CreditList() {
                   </td>
                   <td className="whitespace-nowrap text-sm">
                     {r.status === "notified" && r.defenceDeadline
-                      ? t("credit.detail.defenceUntil", { date: formatDate(r.defenceDeadline, locale) })
+                      ? t("credit.detail.defenceUntil", {
+                          date: formatDate(r.defenceDeadline, locale),
+                        })
                       : r.status === "published" && r.endsAt
                         ? formatDate(r.endsAt, locale)
                         : r.status === "removed" && r.removalReason
@@ -179,7 +186,11 @@ export default function CreditList() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: d ? translate(d.locale, d.tenantWide ? "credit.list.title" : "credit.list.ownTitle") : "SafeGrade" },
+  {
+    title: d
+      ? translate(d.locale, d.tenantWide ? "credit.list.title" : "credit.list.ownTitle")
+      : "SafeGrade",
+  },
 ];
 
 export function ErrorBoundary() {

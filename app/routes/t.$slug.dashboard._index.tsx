@@ -3,10 +3,21 @@
  * charts (server-rendered SVG, each bar a link to the filtered list behind it, the numbers also
  * as a table), filters in the URL, exports and the monthly report. POST refreshes the figures.
  */
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
-import { BarChart, ChartTable, StackedBar, TargetTrendChart, type ChartDatum } from "~/components/charts";
+import {
+  BarChart,
+  ChartTable,
+  StackedBar,
+  TargetTrendChart,
+  type ChartDatum,
+} from "~/components/charts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { dashboardQuery, getDashboard, refreshDashboardSnapshot } from "~/data/dashboard.server";
 import { districtOptions } from "~/data/enterprises.server";
@@ -27,6 +38,7 @@ import {
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { FilterSelect } from "~/components/list-filters";
 
 const OVERDUE_SHOWN = 20;
 
@@ -39,8 +51,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // The page lists the first overdue items (the exports have them all); tables are built from
   // the figures in the component, so the payload carries each number once.
   const figures = { ...all, overdue: all.overdue.slice(0, OVERDUE_SHOWN) };
-  const thisYear = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(now));
-  const month = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" }).format(now);
+  const thisYear = Number(
+    new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(now),
+  );
+  const month = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+  }).format(now);
   return {
     slug: tenant.slug,
     locale,
@@ -79,10 +97,20 @@ function ExportLinks({ slug, table, query }: { slug: string; table: string; quer
   const q = `table=${table}&${query}`;
   return (
     <span className="flex gap-3 text-xs">
-      <a href={`/t/${slug}/dashboard.csv?${q}`} className="text-brand-700 hover:underline" data-export={`${table}-csv`} download>
+      <a
+        href={`/t/${slug}/dashboard.csv?${q}`}
+        className="text-brand-700 hover:underline"
+        data-export={`${table}-csv`}
+        download
+      >
         {t("dashboard.export.csv")}
       </a>
-      <a href={`/t/${slug}/dashboard.xlsx?${q}`} className="text-brand-700 hover:underline" data-export={`${table}-xlsx`} download>
+      <a
+        href={`/t/${slug}/dashboard.xlsx?${q}`}
+        className="text-brand-700 hover:underline"
+        data-export={`${table}-xlsx`}
+        download
+      >
         {t("dashboard.export.xlsx")}
       </a>
     </span>
@@ -108,13 +136,22 @@ function Panel({
 }) {
   const t = useT();
   return (
-    <section className={`card ${wide ? "lg:col-span-2" : ""}`} data-panel={table} aria-label={title}>
+    <section
+      className={`card ${wide ? "lg:col-span-2" : ""}`}
+      data-panel={table}
+      aria-label={title}
+    >
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="text-base font-semibold text-slate-900">{title}</h2>
         <ExportLinks slug={slug} table={table} query={query} />
       </div>
       {children}
-      <ChartTable summary={t("dashboard.showTable")} columns={tableData.columns} rows={tableData.rows} testId={`table-${table}`} />
+      <ChartTable
+        summary={t("dashboard.showTable")}
+        columns={tableData.columns}
+        rows={tableData.rows}
+        testId={`table-${table}`}
+      />
     </section>
   );
 }
@@ -127,14 +164,16 @@ export default function Dashboard() {
   const f = d.figures;
   const tables = useMemo(
     () =>
-      Object.fromEntries(DASHBOARD_TABLES.map((key) => [key, dashboardTable(f, key, locale)])) as Record<
-        DashboardTableKey,
-        PlainTable
-      >,
+      Object.fromEntries(
+        DASHBOARD_TABLES.map((key) => [key, dashboardTable(f, key, locale)]),
+      ) as Record<DashboardTableKey, PlainTable>,
     [f, locale],
   );
   const base = `/t/${d.slug}`;
-  const dims = (extra: Record<string, string>, include: Array<"district" | "industry" | "size"> = ["district", "industry", "size"]) => {
+  const dims = (
+    extra: Record<string, string>,
+    include: Array<"district" | "industry" | "size"> = ["district", "industry", "size"],
+  ) => {
     const p = new URLSearchParams(extra);
     if (include.includes("district") && f.filters.district) p.set("district", f.filters.district);
     if (include.includes("industry") && f.filters.industry) p.set("industry", f.filters.industry);
@@ -146,7 +185,9 @@ export default function Dashboard() {
 
   const levelData: ChartDatum[] = f.byLevel.map((r) => ({
     key: `${r.level}|${r.status}`,
-    label: r.level ? `${levelLabel(f, r.level, locale)} · ${certStatusLabel(r.status, locale)}` : levelLabel(f, "", locale),
+    label: r.level
+      ? `${levelLabel(f, r.level, locale)} · ${certStatusLabel(r.status, locale)}`
+      : levelLabel(f, "", locale),
     value: r.count,
     href: r.level
       ? `${base}/certificates?${dims({ level: r.level, status: r.status }, ["district", "industry"])}`
@@ -200,7 +241,12 @@ export default function Dashboard() {
           <span data-testid="as-of" title={t("dashboard.freshness")}>
             {t("dashboard.asOf", { time: formatAsOf(f.computedAt, locale) })}
           </span>
-          <button type="submit" className="btn-secondary" disabled={navigation.state !== "idle"} data-testid="refresh">
+          <button
+            type="submit"
+            className="btn-secondary"
+            disabled={navigation.state !== "idle"}
+            data-testid="refresh"
+          >
             {t("dashboard.refresh")}
           </button>
         </Form>
@@ -211,50 +257,46 @@ export default function Dashboard() {
         </p>
       ) : null}
 
-      <Form method="get" className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-5" aria-label={t("dashboard.filters")} key={d.query}>
-        <label>
-          <span className="label">{t("dashboard.filter.year")}</span>
-          <select name="year" defaultValue={year} className="input">
-            {d.years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="label">{t("enterprise.district")}</span>
-          <select name="district" defaultValue={f.filters.district} className="input">
-            <option value="">{t("enterprise.list.allDistricts")}</option>
-            {d.districts.map((x) => (
-              <option key={x.code} value={x.code}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="label">{t("enterprise.industry")}</span>
-          <select name="industry" defaultValue={f.filters.industry} className="input">
-            <option value="">{t("enterprise.list.allIndustries")}</option>
-            {INDUSTRY_KEYS.map((k) => (
-              <option key={k} value={k}>
-                {t(`industry.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="label">{t("enterprise.sizeClass")}</span>
-          <select name="size" defaultValue={f.filters.size} className="input">
-            <option value="">{t("enterprise.list.allSizes")}</option>
-            {SIZE_CLASSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`enterprise.size.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+      <Form
+        method="get"
+        className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
+        aria-label={t("dashboard.filters")}
+        key={d.query}
+      >
+        <FilterSelect
+          name="year"
+          label={t("dashboard.filter.year")}
+          value={year}
+          options={d.years.map((y) => ({ value: String(y), label: y }))}
+          visibleLabel
+        />
+        <FilterSelect
+          name="district"
+          label={t("enterprise.district")}
+          value={f.filters.district}
+          allLabel={t("enterprise.list.allDistricts")}
+          options={d.districts.map((x) => ({ value: String(x.code), label: x.name }))}
+          visibleLabel
+        />
+        <FilterSelect
+          name="industry"
+          label={t("enterprise.industry")}
+          value={f.filters.industry}
+          allLabel={t("enterprise.list.allIndustries")}
+          options={INDUSTRY_KEYS.map((k) => ({ value: String(k), label: t(`industry.${k}`) }))}
+          visibleLabel
+        />
+        <FilterSelect
+          name="size"
+          label={t("enterprise.sizeClass")}
+          value={f.filters.size}
+          allLabel={t("enterprise.list.allSizes")}
+          options={SIZE_CLASSES.map((s) => ({
+            value: String(s),
+            label: t(`enterprise.size.${s}`),
+          }))}
+          visibleLabel
+        />
         <div className="flex items-end gap-2">
           <button type="submit" className="btn-primary" data-testid="apply-filters">
             {t("dashboard.filter.apply")}
@@ -266,7 +308,12 @@ export default function Dashboard() {
       </Form>
 
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-6" data-testid="kpis">
-        <Kpi label={t("dashboard.kpi.enterprises")} value={f.enterprisesTotal} href={`${base}/enterprises?${dims({})}`} name="enterprises" />
+        <Kpi
+          label={t("dashboard.kpi.enterprises")}
+          value={f.enterprisesTotal}
+          href={`${base}/enterprises?${dims({})}`}
+          name="enterprises"
+        />
         <Kpi
           label={t("dashboard.kpi.certifiedThisYear", { year })}
           value={f.certifiedThisYear}
@@ -274,7 +321,12 @@ export default function Dashboard() {
           href={`${base}/certificates?${dims({ issued: year }, ["district", "industry"])}`}
           name="certified"
         />
-        <Kpi label={t("dashboard.kpi.applications", { year })} value={f.applicationsTotal} href={`${base}/applications?${dims({ queue: "all", cycle: year })}`} name="applications" />
+        <Kpi
+          label={t("dashboard.kpi.applications", { year })}
+          value={f.applicationsTotal}
+          href={`${base}/applications?${dims({ queue: "all", cycle: year })}`}
+          name="applications"
+        />
         <Kpi
           label={t("dashboard.kpi.overdue")}
           value={f.overdueCounts.acceptance + f.overdueCounts.review}
@@ -289,7 +341,12 @@ export default function Dashboard() {
           href={`${base}/certificates?${dims({ expiring: "90" }, ["district", "industry"])}`}
           name="expiring"
         />
-        <Kpi label={t("dashboard.kpi.credit", { year })} value={f.creditTotal} href={`${base}/credit?year=${year}`} name="credit" />
+        <Kpi
+          label={t("dashboard.kpi.credit", { year })}
+          value={f.creditTotal}
+          href={`${base}/credit?year=${year}`}
+          name="credit"
+        />
       </dl>
 
       <section className="card" aria-label={t("dashboard.overdue.title")} data-panel="overdue">
@@ -316,7 +373,10 @@ export default function Dashboard() {
                 {f.overdue.map((o) => (
                   <tr key={o.id} data-overdue={o.kind}>
                     <td>
-                      <Link to={`${base}/applications/${o.id}`} className="text-brand-700 hover:underline">
+                      <Link
+                        to={`${base}/applications/${o.id}`}
+                        className="text-brand-700 hover:underline"
+                      >
                         {o.enterpriseName || "—"}
                       </Link>
                     </td>
@@ -324,7 +384,11 @@ export default function Dashboard() {
                     <td>{o.cycle}</td>
                     <td>
                       <span className="badge bg-red-50 text-red-700">
-                        {t(o.kind === "acceptance" ? "dashboard.overdue.acceptance" : "dashboard.overdue.review")}
+                        {t(
+                          o.kind === "acceptance"
+                            ? "dashboard.overdue.acceptance"
+                            : "dashboard.overdue.review",
+                        )}
                       </span>
                     </td>
                     <td>{o.deadline.slice(0, 10)}</td>
@@ -334,7 +398,10 @@ export default function Dashboard() {
             </table>
             {f.overdueCounts.acceptance + f.overdueCounts.review > f.overdue.length ? (
               <p className="mt-2 text-xs text-slate-500">
-                {t("dashboard.overdue.more", { shown: f.overdue.length, total: f.overdueCounts.acceptance + f.overdueCounts.review })}
+                {t("dashboard.overdue.more", {
+                  shown: f.overdue.length,
+                  total: f.overdueCounts.acceptance + f.overdueCounts.review,
+                })}
               </p>
             ) : null}
           </div>
@@ -342,7 +409,13 @@ export default function Dashboard() {
       </section>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Panel title={t("dashboard.trend.title")} slug={d.slug} table="trend" query={d.query} tableData={tables.trend}>
+        <Panel
+          title={t("dashboard.trend.title")}
+          slug={d.slug}
+          table="trend"
+          query={d.query}
+          tableData={tables.trend}
+        >
           <TargetTrendChart
             title={t("dashboard.trend.title")}
             desc={t("dashboard.trend.desc")}
@@ -356,13 +429,41 @@ export default function Dashboard() {
             testId="chart-trend"
           />
         </Panel>
-        <Panel title={t("dashboard.levels.title")} slug={d.slug} table="levels" query={d.query} tableData={tables.levels}>
-          <StackedBar title={t("dashboard.levels.title")} desc={t("dashboard.levels.desc")} data={levelData} testId="chart-levels" />
+        <Panel
+          title={t("dashboard.levels.title")}
+          slug={d.slug}
+          table="levels"
+          query={d.query}
+          tableData={tables.levels}
+        >
+          <StackedBar
+            title={t("dashboard.levels.title")}
+            desc={t("dashboard.levels.desc")}
+            data={levelData}
+            testId="chart-levels"
+          />
         </Panel>
-        <Panel title={t("dashboard.states.title")} slug={d.slug} table="states" query={d.query} tableData={tables.states}>
-          <BarChart title={t("dashboard.states.title")} desc={t("dashboard.states.desc")} data={stateData} testId="chart-states" />
+        <Panel
+          title={t("dashboard.states.title")}
+          slug={d.slug}
+          table="states"
+          query={d.query}
+          tableData={tables.states}
+        >
+          <BarChart
+            title={t("dashboard.states.title")}
+            desc={t("dashboard.states.desc")}
+            data={stateData}
+            testId="chart-states"
+          />
         </Panel>
-        <Panel title={t("dashboard.expiring.title")} slug={d.slug} table="expiring" query={d.query} tableData={tables.expiring}>
+        <Panel
+          title={t("dashboard.expiring.title")}
+          slug={d.slug}
+          table="expiring"
+          query={d.query}
+          tableData={tables.expiring}
+        >
           <BarChart
             title={t("dashboard.expiring.title")}
             desc={t("dashboard.expiring.title")}
@@ -375,39 +476,112 @@ export default function Dashboard() {
             testId="chart-expiring"
           />
         </Panel>
-        <Panel title={t("dashboard.creditStatus.title")} slug={d.slug} table="creditStatus" query={d.query} tableData={tables.creditStatus}>
-          <BarChart title={t("dashboard.creditStatus.title")} desc={t("dashboard.creditStatus.desc")} data={creditStatusData} testId="chart-credit-status" />
+        <Panel
+          title={t("dashboard.creditStatus.title")}
+          slug={d.slug}
+          table="creditStatus"
+          query={d.query}
+          tableData={tables.creditStatus}
+        >
+          <BarChart
+            title={t("dashboard.creditStatus.title")}
+            desc={t("dashboard.creditStatus.desc")}
+            data={creditStatusData}
+            testId="chart-credit-status"
+          />
         </Panel>
-        <Panel title={t("dashboard.creditCondition.title")} slug={d.slug} table="creditCondition" query={d.query} tableData={tables.creditCondition}>
-          <BarChart title={t("dashboard.creditCondition.title")} desc={t("dashboard.creditCondition.desc")} data={creditConditionData} testId="chart-credit-condition" />
+        <Panel
+          title={t("dashboard.creditCondition.title")}
+          slug={d.slug}
+          table="creditCondition"
+          query={d.query}
+          tableData={tables.creditCondition}
+        >
+          <BarChart
+            title={t("dashboard.creditCondition.title")}
+            desc={t("dashboard.creditCondition.desc")}
+            data={creditConditionData}
+            testId="chart-credit-condition"
+          />
         </Panel>
-        <Panel title={t("dashboard.districts.title")} slug={d.slug} table="districts" query={d.query} tableData={tables.districts}>
-          <BarChart title={t("dashboard.districts.title")} desc={t("dashboard.districts.desc")} data={districtData} testId="chart-districts" />
+        <Panel
+          title={t("dashboard.districts.title")}
+          slug={d.slug}
+          table="districts"
+          query={d.query}
+          tableData={tables.districts}
+        >
+          <BarChart
+            title={t("dashboard.districts.title")}
+            desc={t("dashboard.districts.desc")}
+            data={districtData}
+            testId="chart-districts"
+          />
         </Panel>
-        <Panel title={t("dashboard.industries.title")} slug={d.slug} table="industries" query={d.query} tableData={tables.industries}>
-          <BarChart title={t("dashboard.industries.title")} desc={t("dashboard.industries.desc")} data={industryData} testId="chart-industries" />
+        <Panel
+          title={t("dashboard.industries.title")}
+          slug={d.slug}
+          table="industries"
+          query={d.query}
+          tableData={tables.industries}
+        >
+          <BarChart
+            title={t("dashboard.industries.title")}
+            desc={t("dashboard.industries.desc")}
+            data={industryData}
+            testId="chart-industries"
+          />
         </Panel>
-        <Panel title={t("dashboard.gaps.title")} slug={d.slug} table="gaps" query={d.query} tableData={tables.gaps} wide>
+        <Panel
+          title={t("dashboard.gaps.title")}
+          slug={d.slug}
+          table="gaps"
+          query={d.query}
+          tableData={tables.gaps}
+          wide
+        >
           <p className="mb-2 text-xs text-slate-500">{t("dashboard.gaps.desc")}</p>
           {gapData.length === 0 ? (
             <p className="text-sm text-slate-500">{t("dashboard.gaps.empty")}</p>
           ) : (
-            <BarChart title={t("dashboard.gaps.title")} desc={t("dashboard.gaps.desc")} data={gapData} signed format={(v) => (v > 0 ? `+${v}` : String(v))} testId="chart-gaps" />
+            <BarChart
+              title={t("dashboard.gaps.title")}
+              desc={t("dashboard.gaps.desc")}
+              data={gapData}
+              signed
+              format={(v) => (v > 0 ? `+${v}` : String(v))}
+              testId="chart-gaps"
+            />
           )}
         </Panel>
       </div>
 
-      <section className="card flex flex-wrap items-end gap-4" aria-label={t("dashboard.report.title")}>
-        <a href={`/t/${d.slug}/dashboard.xlsx?table=all&${d.query}`} className="btn-secondary" download>
+      <section
+        className="card flex flex-wrap items-end gap-4"
+        aria-label={t("dashboard.report.title")}
+      >
+        <a
+          href={`/t/${d.slug}/dashboard.xlsx?table=all&${d.query}`}
+          className="btn-secondary"
+          download
+        >
           {t("dashboard.export.all")}
         </a>
-        <form method="get" action={`/t/${d.slug}/dashboard/report.pdf`} className="flex flex-wrap items-end gap-2">
+        <form
+          method="get"
+          action={`/t/${d.slug}/dashboard/report.pdf`}
+          className="flex flex-wrap items-end gap-2"
+        >
           <label>
             <span className="label">{t("dashboard.report.month")}</span>
             <input type="month" name="month" defaultValue={d.month} className="input" required />
           </label>
-          {f.filters.district ? <input type="hidden" name="district" value={f.filters.district} /> : null}
-          {f.filters.industry ? <input type="hidden" name="industry" value={f.filters.industry} /> : null}
+          {f.filters.district ? (
+            <input type="hidden" name="district" value={f.filters.district} />
+          ) : null}
+          {f.filters.industry ? (
+            <input type="hidden" name="industry" value={f.filters.industry} />
+          ) : null}
           {f.filters.size ? <input type="hidden" name="size" value={f.filters.size} /> : null}
           <button type="submit" className="btn-secondary">
             {t("dashboard.report.download")}
@@ -418,12 +592,28 @@ export default function Dashboard() {
   );
 }
 
-function Kpi({ label, value, detail, href, name }: { label: string; value: number; detail?: string; href: string; name: string }) {
+function Kpi({
+  label,
+  value,
+  detail,
+  href,
+  name,
+}: {
+  label: string;
+  value: number;
+  detail?: string;
+  href: string;
+  name: string;
+}) {
   return (
     <div className="card p-4" data-kpi={name}>
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className="mt-1">
-        <a href={href} className="text-2xl font-semibold text-slate-900 hover:text-brand-700" data-value={value}>
+        <a
+          href={href}
+          className="text-2xl font-semibold text-slate-900 hover:text-brand-700"
+          data-value={value}
+        >
           {value}
         </a>
         {detail ? <span className="mt-1 block text-xs text-slate-500">{detail}</span> : null}

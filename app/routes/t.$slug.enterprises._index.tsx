@@ -11,6 +11,7 @@ import { getLocale } from "~/locale.server";
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import { requireTenantPermission } from "~/tenant.server";
+import { FilterActions, FilterSelect } from "~/components/list-filters";
 
 const PAGE_SIZE = 20;
 
@@ -82,10 +83,20 @@ export default function EnterpriseList() {
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <h1 className="page-title mb-0">{t("enterprise.list.title")}</h1>
         <div className="flex flex-wrap items-center gap-3">
-          <a href={`/t/${slug}/enterprises.csv?${exportQuery}`} className="text-sm text-brand-700 hover:underline" download data-testid="export-csv">
+          <a
+            href={`/t/${slug}/enterprises.csv?${exportQuery}`}
+            className="text-sm text-brand-700 hover:underline"
+            download
+            data-testid="export-csv"
+          >
             {t("dashboard.export.csv")}
           </a>
-          <a href={`/t/${slug}/enterprises.xlsx?${exportQuery}`} className="text-sm text-brand-700 hover:underline" download data-testid="export-xlsx">
+          <a
+            href={`/t/${slug}/enterprises.xlsx?${exportQuery}`}
+            className="text-sm text-brand-700 hover:underline"
+            download
+            data-testid="export-xlsx"
+          >
             {t("dashboard.export.xlsx")}
           </a>
           {canCreate ? (
@@ -119,47 +130,34 @@ export default function EnterpriseList() {
             maxLength={100}
           />
         </label>
-        <label>
-          <span className="sr-only">{t("enterprise.district")}</span>
-          <select name="district" defaultValue={filters.district} className="input">
-            <option value="">{t("enterprise.list.allDistricts")}</option>
-            {districts.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("enterprise.industry")}</span>
-          <select name="industry" defaultValue={filters.industry} className="input">
-            <option value="">{t("enterprise.list.allIndustries")}</option>
-            {INDUSTRY_KEYS.map((key) => (
-              <option key={key} value={key}>
-                {t(`industry.${key}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("enterprise.sizeClass")}</span>
-          <select name="size" defaultValue={filters.size} className="input">
-            <option value="">{t("enterprise.list.allSizes")}</option>
-            {SIZE_CLASSES.map((size) => (
-              <option key={size} value={size}>
-                {t(`enterprise.size.${size}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="flex gap-2 sm:col-span-2 lg:col-span-5">
-          <button type="submit" className="btn-primary">
-            {t("common.search")}
-          </button>
-          <Link to={base} className="btn-secondary">
-            {t("common.reset")}
-          </Link>
-        </div>
+        <FilterSelect
+          name="district"
+          label={t("enterprise.district")}
+          value={filters.district}
+          allLabel={t("enterprise.list.allDistricts")}
+          options={districts.map((d) => ({ value: String(d.code), label: d.name }))}
+        />
+        <FilterSelect
+          name="industry"
+          label={t("enterprise.industry")}
+          value={filters.industry}
+          allLabel={t("enterprise.list.allIndustries")}
+          options={INDUSTRY_KEYS.map((key) => ({
+            value: String(key),
+            label: t(`industry.${key}`),
+          }))}
+        />
+        <FilterSelect
+          name="size"
+          label={t("enterprise.sizeClass")}
+          value={filters.size}
+          allLabel={t("enterprise.list.allSizes")}
+          options={SIZE_CLASSES.map((size) => ({
+            value: String(size),
+            label: t(`enterprise.size.${size}`),
+          }))}
+        />
+        <FilterActions resetTo={base} className="sm:col-span-2 lg:col-span-5" />
       </Form>
 
       <div className="card overflow-x-auto p-0">

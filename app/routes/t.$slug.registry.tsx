@@ -4,7 +4,7 @@
  * with the same filters. Verification codes are not listed: they stay with the certificate holder.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { CertificateStatusBadge } from "~/components/certificate-status";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
@@ -17,6 +17,7 @@ import { formatDate } from "~/lib/datetime";
 import { INDUSTRY_KEYS } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenant, tenantName } from "~/tenant.server";
+import { FilterActions, FilterSelect } from "~/components/list-filters";
 
 const PAGE_SIZE = 20;
 
@@ -113,58 +114,41 @@ export default function Registry() {
             maxLength={100}
           />
         </label>
-        <label>
-          <span className="sr-only">{t("certificate.level")}</span>
-          <select name="level" defaultValue={d.filters.level} className="input">
-            <option value="">{t("certificate.filter.allLevels")}</option>
-            {d.levels.map((l) => (
-              <option key={l.key} value={l.key}>
-                {levelName(l.name)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("enterprise.industry")}</span>
-          <select name="industry" defaultValue={d.filters.industry} className="input">
-            <option value="">{t("enterprise.list.allIndustries")}</option>
-            {INDUSTRY_KEYS.map((key) => (
-              <option key={key} value={key}>
-                {t(`industry.${key}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("enterprise.district")}</span>
-          <select name="district" defaultValue={d.filters.district} className="input">
-            <option value="">{t("enterprise.list.allDistricts")}</option>
-            {d.districts.map((x) => (
-              <option key={x.code} value={x.code}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="sr-only">{t("common.status")}</span>
-          <select name="status" defaultValue={d.filters.status} className="input">
-            <option value="">{t("certificate.filter.allStatuses")}</option>
-            {CERTIFICATE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`certificate.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="flex gap-2 sm:col-span-2 lg:col-span-6">
-          <button type="submit" className="btn-primary">
-            {t("common.search")}
-          </button>
-          <Link to={base} className="btn-secondary">
-            {t("common.reset")}
-          </Link>
-        </div>
+        <FilterSelect
+          name="level"
+          label={t("certificate.level")}
+          value={d.filters.level}
+          allLabel={t("certificate.filter.allLevels")}
+          options={d.levels.map((l) => ({ value: String(l.key), label: levelName(l.name) }))}
+        />
+        <FilterSelect
+          name="industry"
+          label={t("enterprise.industry")}
+          value={d.filters.industry}
+          allLabel={t("enterprise.list.allIndustries")}
+          options={INDUSTRY_KEYS.map((key) => ({
+            value: String(key),
+            label: t(`industry.${key}`),
+          }))}
+        />
+        <FilterSelect
+          name="district"
+          label={t("enterprise.district")}
+          value={d.filters.district}
+          allLabel={t("enterprise.list.allDistricts")}
+          options={d.districts.map((x) => ({ value: String(x.code), label: x.name }))}
+        />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          value={d.filters.status}
+          allLabel={t("certificate.filter.allStatuses")}
+          options={CERTIFICATE_STATUSES.map((s) => ({
+            value: String(s),
+            label: t(`certificate.status.${s}`),
+          }))}
+        />
+        <FilterActions resetTo={base} className="sm:col-span-2 lg:col-span-6" />
       </Form>
 
       <div className="card overflow-x-auto p-0">

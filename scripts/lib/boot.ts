@@ -13,6 +13,8 @@ import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
+import { CreditPublication } from "../../models/credit-publication";
+import { reconcileCreditPublications } from "../../app/data/credit-publication.server";
 
 export type BootOptions = {
   port: number;
@@ -38,6 +40,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
     process.env.MONGODB_URI = uri;
     await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
     await ensureIndexes();
+    // The public credit registry's read model (credit_publications) is derived from the records;
+    // an empty one next to existing published records (a database from before it existed) is filled
+    // once here. Safe to repeat; the credit-lifecycle job keeps it in step afterwards.
+    if ((await CreditPublication.estimatedDocumentCount()) === 0) {
+      await reconcileCreditPublications({ full: true });
+    }
     const rubrics = await importRubricFiles();
     if (rubrics.errors.length > 0) {
       throw new Error(`Rubric files were refused:\n  ${rubrics.errors.join("\n  ")}`);

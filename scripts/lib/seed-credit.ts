@@ -6,6 +6,7 @@
  */
 import type { Types } from "mongoose";
 import { CreditRecord, type CreditHistoryEntry } from "../../models/credit-record";
+import { syncCreditPublication } from "../../app/data/credit-publication.server";
 import { addMonths, shanghaiDay } from "../../app/lib/certificate";
 import { normalizeForSearch, type CreditListType, type CreditStatus } from "../../app/lib/credit";
 import { computeCheckCharacter } from "../../app/lib/credit-code";
@@ -122,7 +123,7 @@ export async function seedDemoCreditRecords(tenantId: Types.ObjectId, regulatorI
       history.push(entry(listedAt, "PUBLISH", "decided", "published.listed"));
     }
     if (status === "removed" && endsAt) history.push(entry(endsAt, "EXPIRE", "published.listed", "removed.expired"));
-    await CreditRecord.create({
+    const created = await CreditRecord.create({
       tenantId,
       subjectName: r.subjectName,
       creditCode: r.creditCode,
@@ -153,5 +154,7 @@ export async function seedDemoCreditRecords(tenantId: Types.ObjectId, regulatorI
       version: history.length - 1,
       createdBy: regulatorId,
     });
+    // The public registry reads the read model only.
+    await syncCreditPublication({ tenantId, recordId: created._id });
   }
 }

@@ -1,0 +1,76 @@
+import mongoose, { Schema, type Model, type Types } from "mongoose";
+import {
+  CREDIT_LIST_TYPES,
+  CREDIT_SUBJECT_TYPES,
+  type CreditListType,
+  type CreditSubjectType,
+} from "../app/lib/credit";
+import { tenantScoped } from "./tenant-scoped";
+
+/**
+ * The public read model of the credit registry: one document per currently PUBLISHED credit
+ * record (`_id` = the record's `_id`), holding only the publishable fields (never facts, decision
+ * text, defence, repair, history or the full ID number). Written only by
+ * `syncCreditPublication` (app/data/credit-publication.server.ts), which re-reads the record each
+ * time; the record's `publicationPending` flag marks a sync still owed after a crash.
+ */
+export type CreditPublicationDoc = {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  subjectName: string;
+  creditCode: string;
+  subjectType: CreditSubjectType;
+  /** The ID number is stored masked (`maskIdNumber`) only. */
+  responsiblePerson: { name: string; idNumberMasked: string };
+  listType: CreditListType;
+  conditionKey: string;
+  legalBasis: string;
+  penaltyDecisionNo: string;
+  authority: string;
+  listedAt: Date | null;
+  listedYear: number | null;
+  endsAt: Date | null;
+  /** `creditSearchFields(subjectName, creditCode)` (app/lib/credit.ts). */
+  search: { name: string; code: string };
+  /** The record's version this content was built from (a no-op sync does not rewrite it). */
+  version: number;
+};
+
+const schema = new Schema<CreditPublicationDoc>(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true },
+    subjectName: { type: String, required: true },
+    creditCode: { type: String, required: true },
+    subjectType: { type: String, enum: CREDIT_SUBJECT_TYPES, required: true },
+    responsiblePerson: {
+      name: { type: String, default: "" },
+      idNumberMasked: { type: String, default: "" },
+    },
+    listType: { type: String, enum: CREDIT_LIST_TYPES, required: true },
+    conditionKey: { type: String, required: true },
+    legalBasis: { type: String, default: "" },
+    penaltyDecisionNo: { type: String, default: "" },
+    authority: { type: String, default: "" },
+    listedAt: { type: Date, default: null },
+    listedYear: { type: Number, default: null },
+    endsAt: { type: Date, default: null },
+    search: {
+      name: { type: String, required: true },
+      code: { type: String, required: true },
+    },
+    version: { type: Number, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+// The registry's queries (app/data/credit-registry.server.ts): by code, by name, newest first,
+// per tenant or across tenants (every document here is published, so no status prefix).
+schema.index({ "search.code": 1 });
+schema.index({ "search.name": 1 });
+schema.index({ listedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, listedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, "search.code": 1 });
+schema.plugin(tenantScoped);
+
+export const CreditPublication: Model<CreditPublicationDoc> =
+  mongoose.models.CreditPublication ??
+  mongoose.model<CreditPublicationDoc>("CreditPublication", schema, "credit_publications");
