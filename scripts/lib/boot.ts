@@ -40,12 +40,6 @@ export async function boot(options: BootOptions): Promise<Booted> {
     process.env.MONGODB_URI = uri;
     await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
     await ensureIndexes();
-    // The public credit registry's read model (credit_publications) is derived from the records;
-    // an empty one next to existing published records (a database from before it existed) is filled
-    // once here. Safe to repeat; the credit-lifecycle job keeps it in step afterwards.
-    if ((await CreditPublication.estimatedDocumentCount()) === 0) {
-      await reconcileCreditPublications({ full: true });
-    }
     const rubrics = await importRubricFiles();
     if (rubrics.errors.length > 0) {
       throw new Error(`Rubric files were refused:\n  ${rubrics.errors.join("\n  ")}`);
@@ -57,6 +51,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
     }
     // A bad environment (e.g. production without SMTP_URL) stops start-up here, not at the first email.
     getEnv();
+    // The public credit registry's read model (credit_publications) is derived from the records;
+    // an empty one next to existing published records (a database from before it existed) is filled
+    // once here. Safe to repeat; the credit-lifecycle job keeps it in step afterwards.
+    if ((await CreditPublication.estimatedDocumentCount()) === 0) {
+      await reconcileCreditPublications({ full: true });
+    }
     if (options.seed) {
       const result = await seedDemoData();
       if (result.seeded) {
