@@ -775,6 +775,32 @@ async function punishCertificates({
 
 export type CreditLifecycleRun = { windowsPassed: number; expired: number; redelivered: number; publications: number };
 
+/** Sends a system event to the records due for it (at most 500 a run); returns how many moved. */
+async function sendSystemEvent(
+  due: Record<string, unknown>,
+  type: "DEFENCE_WINDOW_PASSED" | "EXPIRE",
+  now: Date,
+): Promise<number> {
+  const records = await CreditRecord.find(due)
+    .setOptions({ crossTenant: true })
+    .select({ tenantId: 1, version: 1 })
+    .limit(500)
+    .lean<Array<{ _id: Types.ObjectId; tenantId: Types.ObjectId; version: number }>>();
+  let moved = 0;
+  for (const r of records) {
+    const result = await applyCreditRecordEvent({
+      tenantId: r.tenantId,
+      id: r._id,
+      event: { type },
+      actor: { kind: "system" },
+      expectedVersion: r.version,
+      now,
+    });
+    if (result.ok) moved += 1;
+  }
+  return moved;
+}
+
 /**
  * DEFENCE_WINDOW_PASSED after the deadline (the regulator still decides), EXPIRE at the end of the
  * period, redelivery of effects a crashed request left pending. Several runners may find the same
@@ -783,39 +809,8 @@ export type CreditLifecycleRun = { windowsPassed: number; expired: number; redel
 export async function runCreditLifecycle({ now }: { now: Date }): Promise<CreditLifecycleRun> {
   await connectDb();
   const run: CreditLifecycleRun = { windowsPassed: 0, expired: 0, redelivered: 0, publications: 0 };
-  type Due = { _id: Types.ObjectId; tenantId: Types.ObjectId; version: number };
-  const windows = await CreditRecord.find({ state: "notified.awaiting", defenceDeadline: { $lt: now } })
-    .setOptions({ crossTenant: true })
-    .select({ tenantId: 1, version: 1 })
-    .limit(500)
-    .lean<Due[]>();
-  for (const r of windows) {
-    const result = await applyCreditRecordEvent({
-      tenantId: r.tenantId,
-      id: r._id,
-      event: { type: "DEFENCE_WINDOW_PASSED" },
-      actor: { kind: "system" },
-      expectedVersion: r.version,
-      now,
-    });
-    if (result.ok) run.windowsPassed += 1;
-  }
-  const ending = await CreditRecord.find({ status: "published", endsAt: { $lte: now } })
-    .setOptions({ crossTenant: true })
-    .select({ tenantId: 1, version: 1 })
-    .limit(500)
-    .lean<Due[]>();
-  for (const r of ending) {
-    const result = await applyCreditRecordEvent({
-      tenantId: r.tenantId,
-      id: r._id,
-      event: { type: "EXPIRE" },
-      actor: { kind: "system" },
-      expectedVersion: r.version,
-      now,
-    });
-    if (result.ok) run.expired += 1;
-  }
+  run.windowsPassed = await sendSystemEvent({ state: "notified.awaiting", defenceDeadline: { $lt: now } }, "DEFENCE_WINDOW_PASSED", now);
+  run.expired = await sendSystemEvent({ status: "published", endsAt: { $lte: now } }, "EXPIRE", now);
   const pending = await CreditRecord.find({ effectsPending: true })
     .setOptions({ crossTenant: true })
     .select({ tenantId: 1 })
