@@ -4,6 +4,7 @@
  */
 import { Link } from "@remix-run/react";
 import { useT } from "~/i18n/react";
+import { INDUSTRY_KEYS } from "~/lib/domain";
 
 export type FilterOption = { value: string; label: string | number };
 
@@ -53,5 +54,49 @@ export function FilterActions({ resetTo, className }: { resetTo: string; classNa
         {t("common.reset")}
       </Link>
     </div>
+  );
+}
+
+/** The industry filter every enterprise-based list offers (query parameter `industry`). */
+export function IndustryFilter({
+  value,
+  visibleLabel,
+}: {
+  value: string | undefined;
+  visibleLabel?: boolean;
+}) {
+  const t = useT();
+  return (
+    <FilterSelect
+      name="industry"
+      label={t("enterprise.industry")}
+      value={value}
+      allLabel={t("enterprise.list.allIndustries")}
+      options={INDUSTRY_KEYS.map((key) => ({ value: key, label: t(`industry.${key}`) }))}
+      visibleLabel={visibleLabel}
+    />
+  );
+}
+
+/** The district filter over the tenant's districts (query parameter `district`). */
+export function DistrictFilter({
+  value,
+  districts,
+  visibleLabel,
+}: {
+  value: string | undefined;
+  districts: ReadonlyArray<{ code: string; name: string }>;
+  visibleLabel?: boolean;
+}) {
+  const t = useT();
+  return (
+    <FilterSelect
+      name="district"
+      label={t("enterprise.district")}
+      value={value}
+      allLabel={t("enterprise.list.allDistricts")}
+      options={districts.map((x) => ({ value: x.code, label: x.name }))}
+      visibleLabel={visibleLabel}
+    />
   );
 }

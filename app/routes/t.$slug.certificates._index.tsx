@@ -13,11 +13,15 @@ import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CERTIFICATE_STATUSES, parseCertificateFilters } from "~/lib/certificate";
 import { formatDate } from "~/lib/datetime";
-import { INDUSTRY_KEYS } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
-import { FilterActions, FilterSelect } from "~/components/list-filters";
+import {
+  DistrictFilter,
+  FilterActions,
+  FilterSelect,
+  IndustryFilter,
+} from "~/components/list-filters";
 
 const PAGE_SIZE = 20;
 
@@ -121,23 +125,8 @@ export default function CertificateList() {
               label: t(`certificate.status.${s}`),
             }))}
           />
-          <FilterSelect
-            name="industry"
-            label={t("enterprise.industry")}
-            value={d.filters.industry}
-            allLabel={t("enterprise.list.allIndustries")}
-            options={INDUSTRY_KEYS.map((key) => ({
-              value: String(key),
-              label: t(`industry.${key}`),
-            }))}
-          />
-          <FilterSelect
-            name="district"
-            label={t("enterprise.district")}
-            value={d.filters.district}
-            allLabel={t("enterprise.list.allDistricts")}
-            options={d.districts.map((x) => ({ value: String(x.code), label: x.name }))}
-          />
+          <IndustryFilter value={d.filters.industry} />
+          <DistrictFilter value={d.filters.district} districts={d.districts} />
           <FilterActions resetTo={base} className="sm:col-span-2 lg:col-span-6" />
         </Form>
       ) : null}

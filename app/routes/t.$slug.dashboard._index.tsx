@@ -35,10 +35,10 @@ import {
   type DashboardTableKey,
   type PlainTable,
 } from "~/lib/dashboard-tables";
-import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
+import { SIZE_CLASSES } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
-import { FilterSelect } from "~/components/list-filters";
+import { DistrictFilter, FilterSelect, IndustryFilter } from "~/components/list-filters";
 
 const OVERDUE_SHOWN = 20;
 
@@ -270,22 +270,8 @@ export default function Dashboard() {
           options={d.years.map((y) => ({ value: String(y), label: y }))}
           visibleLabel
         />
-        <FilterSelect
-          name="district"
-          label={t("enterprise.district")}
-          value={f.filters.district}
-          allLabel={t("enterprise.list.allDistricts")}
-          options={d.districts.map((x) => ({ value: String(x.code), label: x.name }))}
-          visibleLabel
-        />
-        <FilterSelect
-          name="industry"
-          label={t("enterprise.industry")}
-          value={f.filters.industry}
-          allLabel={t("enterprise.list.allIndustries")}
-          options={INDUSTRY_KEYS.map((k) => ({ value: String(k), label: t(`industry.${k}`) }))}
-          visibleLabel
-        />
+        <DistrictFilter value={f.filters.district} districts={d.districts} visibleLabel />
+        <IndustryFilter value={f.filters.industry} visibleLabel />
         <FilterSelect
           name="size"
           label={t("enterprise.sizeClass")}

@@ -11,7 +11,12 @@ import { getLocale } from "~/locale.server";
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import { requireTenantPermission } from "~/tenant.server";
-import { FilterActions, FilterSelect } from "~/components/list-filters";
+import {
+  DistrictFilter,
+  FilterActions,
+  FilterSelect,
+  IndustryFilter,
+} from "~/components/list-filters";
 
 const PAGE_SIZE = 20;
 
@@ -130,23 +135,8 @@ export default function EnterpriseList() {
             maxLength={100}
           />
         </label>
-        <FilterSelect
-          name="district"
-          label={t("enterprise.district")}
-          value={filters.district}
-          allLabel={t("enterprise.list.allDistricts")}
-          options={districts.map((d) => ({ value: String(d.code), label: d.name }))}
-        />
-        <FilterSelect
-          name="industry"
-          label={t("enterprise.industry")}
-          value={filters.industry}
-          allLabel={t("enterprise.list.allIndustries")}
-          options={INDUSTRY_KEYS.map((key) => ({
-            value: String(key),
-            label: t(`industry.${key}`),
-          }))}
-        />
+        <DistrictFilter value={filters.district} districts={districts} />
+        <IndustryFilter value={filters.industry} />
         <FilterSelect
           name="size"
           label={t("enterprise.sizeClass")}

@@ -14,10 +14,14 @@ import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CERTIFICATE_STATUSES, filterQuery, parseCertificateFilters } from "~/lib/certificate";
 import { formatDate } from "~/lib/datetime";
-import { INDUSTRY_KEYS } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenant, tenantName } from "~/tenant.server";
-import { FilterActions, FilterSelect } from "~/components/list-filters";
+import {
+  DistrictFilter,
+  FilterActions,
+  FilterSelect,
+  IndustryFilter,
+} from "~/components/list-filters";
 
 const PAGE_SIZE = 20;
 
@@ -121,23 +125,8 @@ export default function Registry() {
           allLabel={t("certificate.filter.allLevels")}
           options={d.levels.map((l) => ({ value: String(l.key), label: levelName(l.name) }))}
         />
-        <FilterSelect
-          name="industry"
-          label={t("enterprise.industry")}
-          value={d.filters.industry}
-          allLabel={t("enterprise.list.allIndustries")}
-          options={INDUSTRY_KEYS.map((key) => ({
-            value: String(key),
-            label: t(`industry.${key}`),
-          }))}
-        />
-        <FilterSelect
-          name="district"
-          label={t("enterprise.district")}
-          value={d.filters.district}
-          allLabel={t("enterprise.list.allDistricts")}
-          options={d.districts.map((x) => ({ value: String(x.code), label: x.name }))}
-        />
+        <IndustryFilter value={d.filters.industry} />
+        <DistrictFilter value={d.filters.district} districts={d.districts} />
         <FilterSelect
           name="status"
           label={t("common.status")}
