@@ -23,6 +23,8 @@ export type RunningDatabase = {
   kind: DatabaseKind;
   /** Server URI without a database name; callers append their own. */
   uri: string;
+  /** The embedded PostgreSQL cluster's postgres:// URL (kind "ferretdb" only). */
+  postgresUrl?: string;
   stop(): Promise<void>;
 };
 
@@ -240,6 +242,7 @@ async function startPostgresFerretDb(options: StartOptions, logPath: string, log
   return {
     kind: "ferretdb",
     uri,
+    postgresUrl: postgres.url,
     stop: async () => {
       await stopChild(child);
       await postgres.stop();

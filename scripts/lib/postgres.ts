@@ -35,11 +35,14 @@ function versionOf(dirName: string): number {
   return Number.isFinite(n) ? n : -1;
 }
 
-/** Candidate bin directories in order: PG_BINDIR, `pg_config --bindir`, /usr/lib/postgresql/<newest>/bin, PATH. */
+/**
+ * Candidate bin directories in order: `pg_config --bindir`, /usr/lib/postgresql/<newest>/bin, PATH.
+ * PG_BINDIR, when set, is the only candidate.
+ */
 export function postgresBinDirCandidates(): string[] {
-  const candidates: string[] = [];
   const fromEnv = process.env.PG_BINDIR?.trim();
-  if (fromEnv) candidates.push(fromEnv);
+  if (fromEnv) return [fromEnv];
+  const candidates: string[] = [];
   const pgConfig = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
   if (pgConfig.status === 0 && pgConfig.stdout.trim()) candidates.push(pgConfig.stdout.trim());
   const debianRoot = "/usr/lib/postgresql";
