@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
 import { ROLES, type Role } from "../app/lib/domain";
+import { isDuplicateKeyError } from "../app/data/mongo-errors.server";
 import { MemberAccess, memberAccessId } from "./member-access";
 import { tenantScoped } from "./tenant-scoped";
 
@@ -60,12 +61,20 @@ export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Prom
   let next = await read();
   for (let round = 0; round < 5; round++) {
     if (next.roles.length === 0) await MemberAccess.deleteOne({ _id });
-    else
-      await MemberAccess.replaceOne(
-        { _id },
-        { _id, tenantId, userId, ...next, updatedAt: new Date() },
-        { upsert: true },
-      );
+    else {
+      try {
+        await MemberAccess.replaceOne(
+          { _id },
+          { _id, tenantId, userId, ...next, updatedAt: new Date() },
+          { upsert: true },
+        );
+      } catch (error) {
+        // Two first upserts at once: the other one inserted it. Mark this round unfinished (an
+        // access no read can equal) so the next round replaces the document.
+        if (!isDuplicateKeyError(error)) throw error;
+        next = { roles: [], enterpriseIds: [new mongoose.Types.ObjectId()] };
+      }
+    }
     const after = await read();
     if (sameAccess(after, next)) return;
     next = after;
