@@ -15,6 +15,8 @@ import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
 import { CreditPublication } from "../../models/credit-publication";
 import { reconcileCreditPublications } from "../../app/data/credit-publication.server";
+import { fillMemberAccess } from "../../app/data/member-access.server";
+import { recordTenantSlugs } from "../../app/data/tenants.server";
 
 export type BootOptions = {
   port: number;
@@ -60,6 +62,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
     if ((await CreditPublication.estimatedDocumentCount()) === 0) {
       await reconcileCreditPublications({ full: true });
     }
+    // The request path's `_id`-keyed documents (decision 010), filled for a database from before them.
+    await recordTenantSlugs();
+    const filled = await fillMemberAccess();
+    if (filled > 0) log(`Filled ${filled} member access documents from the memberships.`);
     if (options.seed) {
       const result = await seedDemoData();
       if (result.seeded) {
