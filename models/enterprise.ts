@@ -44,7 +44,7 @@ const schema = new Schema<EnterpriseDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, creditCode: 1 }, { unique: true });
-schema.index({ tenantId: 1, name: 1 });
+schema.index({ tenantId: 1, name: 1, _id: 1 });
 schema.index({ tenantId: 1, districtCode: 1, industry: 1 });
 schema.plugin(tenantScoped);
 

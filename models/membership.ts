@@ -25,7 +25,9 @@ const schema = new Schema<MembershipDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1 }, { unique: true });
-schema.index({ tenantId: 1, enterpriseId: 1 });
+schema.index({ tenantId: 1, enterpriseId: 1, createdAt: 1, _id: 1 });
+schema.index({ tenantId: 1, role: 1, createdAt: 1 });
+schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
 schema.plugin(tenantScoped);
 

@@ -67,7 +67,8 @@ const schema = new Schema<RegistrationDoc>(
   },
   { timestamps: true, versionKey: false },
 );
-schema.index({ tenantId: 1, status: 1, createdAt: -1 });
+schema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, decidedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, "enterprise.creditCode": 1, status: 1 });
 schema.index({ "admin.email": 1, status: 1 });
 schema.plugin(tenantScoped);

@@ -684,7 +684,8 @@ export async function deleteEvidence({
   if (version < 0) return { ok: false, error: doc ? "conflict" : "notFound" };
 
   // A carried-over file is shared with an earlier assessment: keep it while anyone refers to it.
-  const stillUsed = await Assessment.exists({ tenantId, "evidence.fileId": _fileId });
+  // File ids are unique across tenants: the check runs on the purge's global evidence.fileId index.
+  const stillUsed = await Assessment.exists({ "evidence.fileId": _fileId }).setOptions({ crossTenant: true });
   if (!stillUsed) await deleteFileQuietly(_fileId);
   return { ok: true, version };
 }
@@ -710,8 +711,11 @@ export async function purgeOrphanEvidence({
   let deletedFiles = 0;
   let lastId: Types.ObjectId | null = null;
   for (;;) {
-    const filter: Record<string, unknown> = { uploadDate: { $lt: olderThan } };
-    if (lastId) filter._id = { $gt: lastId };
+    // ObjectIds grow with upload time: the walk in _id order stops at the cut-off (decision 011).
+    const filter: Record<string, unknown> = {
+      uploadDate: { $lt: olderThan },
+      _id: { $lt: Types.ObjectId.createFromTime(Math.floor(olderThan.getTime() / 1000) + 1), ...(lastId ? { $gt: lastId } : {}) },
+    };
     const batch = await files
       .find(filter, { projection: { _id: 1 } })
       .sort({ _id: 1 })

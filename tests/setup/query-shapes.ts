@@ -33,7 +33,7 @@ function failOnUnserved(): void {
     if (reported.has(entry.key)) continue;
     reported.add(entry.key);
     const declared = indexes.get(entry.shape.collection);
-    const verdict = checkShape(entry.shape, declared);
+    const verdict = checkShape(entry.shape, declared, [...entry.callSites]);
     if (!verdict.served) failures.push(describeUnserved(entry.shape, verdict, declared, [...entry.callSites]));
   }
   if (failures.length > 0) {
@@ -50,7 +50,7 @@ const toJson = (entry: RecordedShape) => ({
   sources: [...entry.sources],
   callSites: [...entry.callSites],
   count: entry.count,
-  verdict: checkShape(entry.shape, indexes.get(entry.shape.collection)),
+  verdict: checkShape(entry.shape, indexes.get(entry.shape.collection), [...entry.callSites]),
 });
 
 afterAll(() => {

@@ -22,23 +22,35 @@ export type QueryShape = {
   sort: SortKey[];
 };
 
-export type DeclaredIndex = { name: string; keys: IndexKeys };
+export type DeclaredIndex = { name: string; keys: IndexKeys; unique?: boolean };
 export type CollectionIndexes = {
   collection: string;
   /** The model whose schema declares the indexes (for the failure message). */
   model: string;
   tenantOwned: boolean;
   indexes: DeclaredIndex[];
+  /**
+   * Fields filtered after the index scan on purpose (not selective enough to deserve an index
+   * position), each with the reason; see index-policy.ts. Used only when no index serves the
+   * whole shape, and only if what remains is served.
+   */
+  residual?: Record<string, string>;
+  /** Why reading the whole collection is fine here (a tiny, bounded collection); else refused. */
+  wholeCollection?: string;
+  /** Functions (by name) allowed any shape here, each with the reason: full repairs, migrations. */
+  exemptCallers?: Record<string, string>;
 };
 
 export type Verdict =
-  | { served: true; index: string; crossTenant: boolean }
+  | { served: true; index: string; crossTenant: boolean; residual?: string[] }
   | { served: false; reason: string; suggestion: IndexKeys | null };
 
 /** `$in` arrays of this size or more are not exploded for a sort (MongoDB's ESR guidance). */
 export const EXPLODE_FOR_SORT_LIMIT = 200;
 
 const EQUALITY_OPS = new Set(["$eq", "$in", "$elemMatch", "$all"]);
+/** Negations never bound a scan usefully; no index is built for them, they filter what is read. */
+export const NEGATION_OPS = new Set(["$ne", "$nin"]);
 const IGNORED_OPS = new Set(["$options", "$comment"]);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -156,7 +168,10 @@ function planOf(conds: Condition[], sort: SortKey[]): Plan {
   for (const field of equality) rangeFields.delete(field);
   const idEquality = (eqOps.get("_id") ?? []).some((c) => c.op === "$eq" || c.op === "$in");
   // Sorting on a field fixed by an equality costs nothing; the remaining keys must come from the index.
-  return { equality, sort: sort.filter((k) => !equality.has(k.field)), range: rangeFields, idEquality };
+  const sortKeys = sort.filter((k) => !equality.has(k.field));
+  // A range on a sort key bounds the same index scan that yields the order.
+  for (const k of sortKeys) rangeFields.delete(k.field);
+  return { equality, sort: sortKeys, range: rangeFields, idEquality };
 }
 
 function sameSet(keys: SortKey[], fields: Set<string>): boolean {
@@ -171,15 +186,22 @@ function sortMatches(keys: SortKey[], sort: SortKey[]): boolean {
 }
 
 /** True when `index` serves the plan: equality, then sort, then range keys form its prefix. */
-function indexServes(index: IndexKeys, plan: Plan): boolean {
+function indexServes(index: DeclaredIndex, plan: Plan): boolean {
+  const keys = index.keys;
   const e = plan.equality.size;
-  const s = plan.sort.length;
+  let sort = plan.sort;
+  // Past the last key of a unique index the order is total: later sort keys (tie-breakers) are moot.
+  if (index.unique && plan.range.size === 0) {
+    const n = Math.max(0, keys.length - e);
+    if (n < sort.length) sort = sort.slice(0, n);
+  }
+  const s = sort.length;
   const r = plan.range.size;
-  if (index.length < e + s + r) return false;
+  if (keys.length < e + s + r) return false;
   return (
-    sameSet(index.slice(0, e), plan.equality) &&
-    sortMatches(index.slice(e, e + s), plan.sort) &&
-    sameSet(index.slice(e + s, e + s + r), plan.range)
+    sameSet(keys.slice(0, e), plan.equality) &&
+    sortMatches(keys.slice(e, e + s), sort) &&
+    sameSet(keys.slice(e + s, e + s + r), plan.range)
   );
 }
 
@@ -194,37 +216,68 @@ export function suggestIndex(plan: Plan, tenantFirst: boolean): IndexKeys {
   ];
 }
 
+function servingIndex(plan: Plan, declared: CollectionIndexes): DeclaredIndex | undefined {
+  const tenantFirst = declared.tenantOwned && plan.equality.has("tenantId");
+  return declared.indexes.find(
+    (index) => (!tenantFirst || index.keys[0]?.field === "tenantId") && indexServes(index, plan),
+  );
+}
+
+const isEmpty = (plan: Plan) => plan.equality.size + plan.sort.length + plan.range.size === 0;
+
 function checkBranch(conds: Condition[], sort: SortKey[], declared: CollectionIndexes): Verdict {
   const plan = planOf(conds, sort);
-  if (plan.idEquality) return { served: true, index: "_id_", crossTenant: false };
-  const tenantFirst = declared.tenantOwned && plan.equality.has("tenantId");
   const crossTenant = declared.tenantOwned && !plan.equality.has("tenantId");
-  if (plan.equality.size + plan.sort.length + plan.range.size === 0) {
-    return { served: false, reason: "no filter and no sort: reads the whole collection", suggestion: null };
+  if (plan.idEquality) return { served: true, index: "_id_", crossTenant: false };
+  if (isEmpty(plan)) {
+    return declared.wholeCollection
+      ? { served: true, index: "(whole collection)", crossTenant }
+      : { served: false, reason: "no filter and no sort: reads the whole collection", suggestion: null };
   }
-  for (const index of declared.indexes) {
-    if (tenantFirst && index.keys[0]?.field !== "tenantId") continue;
-    if (indexServes(index.keys, plan)) return { served: true, index: index.name, crossTenant };
+  const index = servingIndex(plan, declared);
+  if (index) return { served: true, index: index.name, crossTenant };
+  // Second chance: leave negations and the collection's declared residual fields to the filter stage.
+  const residual = conds.filter((c) => NEGATION_OPS.has(c.op) || (declared.residual ?? {})[c.field] !== undefined);
+  const bounded = planOf(
+    conds.filter((c) => !residual.includes(c)),
+    sort,
+  );
+  const fallback = residual.length > 0 && !isEmpty(bounded) ? servingIndex(bounded, declared) : undefined;
+  if (fallback) {
+    return { served: true, index: fallback.name, crossTenant, residual: [...new Set(residual.map((c) => c.field))] };
   }
+  const tenantFirst = declared.tenantOwned && plan.equality.has("tenantId");
   const reason = tenantFirst
     ? "no declared index starting with tenantId has its equality, sort and range fields as a prefix"
     : "no declared index has its equality, sort and range fields as a prefix";
-  return { served: false, reason, suggestion: suggestIndex(plan, tenantFirst) };
+  return { served: false, reason, suggestion: suggestIndex(residual.length > 0 && !isEmpty(bounded) ? bounded : plan, tenantFirst) };
 }
 
-/** Served when every `$or` branch is served (MongoDB plans each branch on its own index). */
-export function checkShape(shape: QueryShape, declared: CollectionIndexes | undefined): Verdict {
+/** The function name of a call site `path:line (name)`. */
+const callerName = (site: string) => /\((.+)\)$/.exec(site)?.[1] ?? "";
+
+/**
+ * Served when every `$or` branch is served (MongoDB plans each branch on its own index), or when
+ * every call site is an exempt caller of the collection.
+ */
+export function checkShape(shape: QueryShape, declared: CollectionIndexes | undefined, callSites: string[] = []): Verdict {
   if (!declared) {
     return { served: false, reason: `collection ${shape.collection} is declared by no model`, suggestion: null };
+  }
+  const exempt = declared.exemptCallers ?? {};
+  if (callSites.length > 0 && callSites.every((site) => exempt[callerName(site)] !== undefined)) {
+    return { served: true, index: `(exempt: ${[...new Set(callSites.map(callerName))].join(", ")})`, crossTenant: false };
   }
   const verdicts = shape.branches.map((b) => checkBranch(b, shape.sort, declared));
   const unserved = verdicts.find((v) => !v.served);
   if (unserved) return unserved;
   const served = verdicts.filter((v): v is Extract<Verdict, { served: true }> => v.served);
+  const residual = [...new Set(served.flatMap((v) => v.residual ?? []))];
   return {
     served: true,
     index: [...new Set(served.map((v) => v.index))].join(" + "),
     crossTenant: served.some((v) => v.crossTenant),
+    ...(residual.length > 0 ? { residual } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import path from "node:path";
 import mongoose from "mongoose";
 import { ALL_MODELS } from "../../models/index";
 import { EVIDENCE_INDEXES } from "../../models/evidence-files";
+import { INDEX_POLICY } from "./index-policy";
 import { isTenantScoped } from "../../models/tenant-scoped";
 import {
   shapeKey,
@@ -19,6 +20,7 @@ import {
   shapeOfPipeline,
   sortKeysOf,
   type CollectionIndexes,
+  type DeclaredIndex,
   type IndexKeys,
   type QueryShape,
 } from "./index-coverage";
@@ -111,6 +113,10 @@ export function shapesFromCommand(command: Record<string, unknown>): Extracted |
     case "aggregate":
       return { op: name, shapes: [shapeOfPipeline(collection, command.pipeline)] };
     case "count":
+      // Without a query, `count` is estimatedDocumentCount: collection metadata, no scan.
+      return command.query && Object.keys(asRecord(command.query)).length > 0
+        ? { op: name, shapes: [shapeOf(collection, command.query)] }
+        : null;
     case "distinct":
       return { op: name, shapes: [shapeOf(collection, command.query ?? {})] };
     case "findAndModify":
@@ -158,7 +164,7 @@ export class QueryRecorder {
       const keys = extracted.shapes.map(shapeKey);
       if (keys.every((k) => (pending.get(k) ?? 0) > 0)) {
         for (const k of keys) pending.set(k, (pending.get(k) ?? 1) - 1);
-        for (const k of keys) this.app.get(k)?.sources.add("driver") ?? this.testOnly.get(k)?.sources.add("driver");
+        for (const k of keys) (this.app.get(k) ?? this.testOnly.get(k))?.sources.add("driver");
         return;
       }
       this.add("driver", extracted, appCallSite(captureStack()));
@@ -179,17 +185,19 @@ const indexName = (keys: IndexKeys) => keys.map((k) => `${k.field}_${k.dir}`).jo
 /** Every index the app declares (models/ schemas, GridFS's in models/evidence-files.ts, and `_id`). */
 export function declaredIndexes(): Map<string, CollectionIndexes> {
   const byCollection = new Map<string, CollectionIndexes>();
-  const idIndex = { name: "_id_", keys: [{ field: "_id", dir: 1 as const }] };
+  const idIndex: DeclaredIndex = { name: "_id_", keys: [{ field: "_id", dir: 1 }], unique: true };
   for (const model of ALL_MODELS) {
-    const indexes = model.schema.indexes().map(([spec]) => {
+    const indexes = model.schema.indexes().map(([spec, options]): DeclaredIndex => {
       const keys = indexKeysOf(spec);
-      return { name: indexName(keys), keys };
+      return { name: indexName(keys), keys, unique: options.unique === true };
     });
-    byCollection.set(model.collection.collectionName, {
-      collection: model.collection.collectionName,
+    const collection = model.collection.collectionName;
+    byCollection.set(collection, {
+      collection,
       model: model.modelName,
       tenantOwned: isTenantScoped(model.schema),
       indexes: [idIndex, ...indexes],
+      ...INDEX_POLICY[collection],
     });
   }
   for (const index of EVIDENCE_INDEXES) {
@@ -198,9 +206,10 @@ export function declaredIndexes(): Map<string, CollectionIndexes> {
       model: "EVIDENCE_INDEXES (models/evidence-files.ts)",
       tenantOwned: false,
       indexes: [idIndex],
+      ...INDEX_POLICY[index.collection],
     };
     const keys = indexKeysOf(index.keys);
-    entry.indexes.push({ name: indexName(keys), keys });
+    entry.indexes.push({ name: indexName(keys), keys, unique: index.unique === true });
     byCollection.set(index.collection, entry);
   }
   return byCollection;
