@@ -28,7 +28,7 @@ export type EnterpriseDoc = {
 
 const schema = new Schema<EnterpriseDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     name: { type: String, required: true, trim: true, maxlength: 100 },
     creditCode: { type: String, required: true, validate: { validator: isValidCreditCode } },
     industry: { type: String, enum: INDUSTRY_KEYS, required: true },

@@ -20,7 +20,7 @@ export type InvitationDoc = {
 
 const schema = new Schema<InvitationDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     email: { type: String, required: true, lowercase: true, trim: true },
     role: { type: String, enum: ROLES, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },

@@ -16,7 +16,7 @@ export type MembershipDoc = {
 
 const schema = new Schema<MembershipDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     role: { type: String, enum: ROLES, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },

@@ -40,7 +40,7 @@ export type RegistrationDoc = {
 
 const schema = new Schema<RegistrationDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: REGISTRATION_STATUSES, default: "pending" },
     enterprise: {
       name: { type: String, required: true, maxlength: 100 },

@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { checkShape, describeUnserved } from "../support/index-coverage";
-import { declaredIndexes, QueryRecorder, type RecordedShape } from "../support/query-recorder";
+import { checkShape } from "../support/index-coverage";
+import { declaredIndexes, fileRecorder, unservedReport, type RecordedShape } from "../support/query-recorder";
 import { QUERY_SHAPES_DIR, type ShapeFileReport } from "../support/query-shapes-report";
 
 // Command monitoring must be on before the first connection: the driver reads it per connection.
@@ -15,7 +15,7 @@ const uri = new URL(process.env.MONGODB_URI ?? "mongodb://unset");
 uri.searchParams.set("monitorCommands", "true");
 process.env.MONGODB_URI = uri.toString();
 
-const recorder = new QueryRecorder();
+const recorder = fileRecorder;
 const indexes = declaredIndexes();
 const reported = new Set<string>();
 let uninstall: (() => void) | undefined;
@@ -28,17 +28,8 @@ beforeAll(async () => {
 
 /** Throws once per unserved shape, listing each with its call sites and the index to declare. */
 function failOnUnserved(): void {
-  const failures: string[] = [];
-  for (const entry of recorder.app.values()) {
-    if (reported.has(entry.key)) continue;
-    reported.add(entry.key);
-    const declared = indexes.get(entry.shape.collection);
-    const verdict = checkShape(entry.shape, declared, [...entry.callSites]);
-    if (!verdict.served) failures.push(describeUnserved(entry.shape, verdict, declared, [...entry.callSites]));
-  }
-  if (failures.length > 0) {
-    throw new Error(`Query shape(s) not served by a declared index on MongoDB (decision 011):\n${failures.join("\n")}`);
-  }
+  const report = unservedReport(recorder, indexes, reported);
+  if (report) throw new Error(report);
 }
 
 afterEach(() => failOnUnserved());

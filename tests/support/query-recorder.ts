@@ -15,6 +15,8 @@ import { EVIDENCE_INDEXES } from "../../models/evidence-files";
 import { INDEX_POLICY } from "./index-policy";
 import { isTenantScoped } from "../../models/tenant-scoped";
 import {
+  checkShape,
+  describeUnserved,
   shapeKey,
   shapeOf,
   shapeOfPipeline,
@@ -175,6 +177,31 @@ export class QueryRecorder {
       client.off("commandStarted", onCommand);
     };
   }
+}
+
+/** The recorder of the running integration test file (installed by tests/setup/query-shapes.ts). */
+export const fileRecorder = new QueryRecorder();
+
+/**
+ * The failure text for the shapes recorded since the last call that no declared index serves
+ * (each shape is reported once per file), or null when all are served.
+ */
+export function unservedReport(
+  recorder: QueryRecorder,
+  indexes: Map<string, CollectionIndexes>,
+  reported: Set<string>,
+): string | null {
+  const failures: string[] = [];
+  for (const entry of recorder.app.values()) {
+    if (reported.has(entry.key)) continue;
+    reported.add(entry.key);
+    const declared = indexes.get(entry.shape.collection);
+    const verdict = checkShape(entry.shape, declared, [...entry.callSites]);
+    if (!verdict.served) failures.push(describeUnserved(entry.shape, verdict, declared, [...entry.callSites]));
+  }
+  return failures.length > 0
+    ? `Query shape(s) not served by a declared index on MongoDB (decision 011):\n${failures.join("\n")}`
+    : null;
 }
 
 const indexKeysOf = (spec: Record<string, unknown>): IndexKeys =>

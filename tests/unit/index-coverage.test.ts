@@ -9,7 +9,7 @@ import {
   type CollectionIndexes,
   type Verdict,
 } from "../support/index-coverage";
-import { appCallSite, shapesFromCollectionCall, shapesFromCommand } from "../support/query-recorder";
+import { appCallSite, QueryRecorder, shapesFromCollectionCall, shapesFromCommand, unservedReport } from "../support/query-recorder";
 
 const keys = (spec: Record<string, 1 | -1>) => Object.entries(spec).map(([field, dir]) => ({ field, dir }));
 const collection = (specs: Record<string, 1 | -1>[], tenantOwned = true): CollectionIndexes => ({
@@ -175,5 +175,72 @@ describe("recorder parsing", () => {
     ].join("\n");
     expect(appCallSite(stack)).toBe("app/data/things.server.ts:42 (listThings)");
     expect(appCallSite(`Error\n    at ${root}/tests/integration/things.test.ts:5:3`)).toBeNull();
+  });
+});
+
+describe("checkShape: what the index already guarantees", () => {
+  it("needs no index position for a range on the sort key itself", () => {
+    const things = collection([{ tenantId: 1, state: 1, submittedAt: 1, _id: 1 }]);
+    const shape = shapeOf("things", { tenantId: tid, state: "s", submittedAt: { $gt: 1 } }, { submittedAt: 1, _id: 1 });
+    expect(servedBy(checkShape(shape, things))).toBe("ix0");
+  });
+
+  it("ignores tie-breaking sort keys past the last key of a unique index, not of a plain one", () => {
+    const unique: CollectionIndexes = {
+      ...collection([]),
+      indexes: [{ name: "u", keys: keys({ tenantId: 1, enterpriseId: 1, cycle: 1 }), unique: true }],
+    };
+    const shape = shapeOf("things", { tenantId: tid, enterpriseId: "e" }, { cycle: -1, updatedAt: -1, _id: 1 });
+    expect(servedBy(checkShape(shape, unique))).toBe("u");
+    expect(checkShape(shape, { ...unique, indexes: [{ name: "p", keys: keys({ tenantId: 1, enterpriseId: 1, cycle: 1 }) }] }).served).toBe(false);
+  });
+});
+
+describe("checkShape: residual filters, whole-collection reads and exempt callers", () => {
+  const things: CollectionIndexes = {
+    ...collection([{ tenantId: 1, name: 1, _id: 1 }]),
+    residual: { industry: "ten industries" },
+  };
+
+  it("serves a shape whose non-selective fields are filtered while the index bounds and orders the rest", () => {
+    const verdict = checkShape(shapeOf("things", { tenantId: tid, industry: "x" }, { name: 1, _id: 1 }), things);
+    expect(verdict).toEqual({ served: true, index: "ix0", crossTenant: false, residual: ["industry"] });
+  });
+
+  it("leaves negations to the filter stage, but never a selective field that is not declared residual", () => {
+    expect(checkShape(shapeOf("things", { tenantId: tid, state: { $ne: "draft" } }, { name: 1 }), things).served).toBe(true);
+    const verdict = checkShape(shapeOf("things", { tenantId: tid, industry: "x", ownerId: "o" }, { name: 1 }), things);
+    expect(verdict.served).toBe(false);
+    if (!verdict.served) expect(formatIndex(verdict.suggestion ?? [])).toBe("{ tenantId: 1, ownerId: 1, name: 1 }");
+  });
+
+  it("refuses a shape bounded only by residual fields", () => {
+    expect(checkShape(shapeOf("things", { industry: "x" }), things).served).toBe(false);
+  });
+
+  it("allows a whole-collection read only where declared, and exempt callers only for every call site", () => {
+    expect(checkShape(shapeOf("things", {}), { ...things, wholeCollection: "tiny" }).served).toBe(true);
+    const exempt = { ...things, exemptCallers: { repairAll: "full repair" } };
+    expect(checkShape(shapeOf("things", {}), exempt, ["app/data/x.server.ts:3 (repairAll)"]).served).toBe(true);
+    expect(checkShape(shapeOf("things", {}), exempt, ["app/data/x.server.ts:3 (repairAll)", "app/data/y.server.ts:9 (list)"]).served).toBe(false);
+  });
+});
+
+describe("unservedReport", () => {
+  it("reports each unserved app shape once, with its call site and the index to declare", () => {
+    const recorder = new QueryRecorder();
+    const indexes = new Map([["things", collection([{ tenantId: 1, name: 1 }])]]);
+    const reported = new Set<string>();
+    recorder.add("mongoose", { op: "find", shapes: [shapeOf("things", { tenantId: tid, name: "n" })] }, "app/data/a.server.ts:1 (a)");
+    expect(unservedReport(recorder, indexes, reported)).toBeNull();
+    recorder.add("driver", { op: "find", shapes: [shapeOf("things", { tenantId: tid, ownerId: "o" })] }, "app/data/b.server.ts:2 (b)");
+    // A test's own query is never checked.
+    recorder.add("mongoose", { op: "find", shapes: [shapeOf("things", { whatever: 1 })] }, null);
+    const report = unservedReport(recorder, indexes, reported);
+    expect(report).toContain("✖ things {ownerId:$eq, tenantId:$eq}");
+    expect(report).toContain("schema.index({ tenantId: 1, ownerId: 1 })");
+    expect(report).toContain("at app/data/b.server.ts:2 (b)");
+    expect(report).not.toContain("whatever");
+    expect(unservedReport(recorder, indexes, reported)).toBeNull();
   });
 });
