@@ -64,11 +64,12 @@ const schema = new Schema<CreditPublicationDoc>(
 );
 // The registry's queries (app/data/credit-registry.server.ts): by code, by name, newest first,
 // per tenant or across tenants (every document here is published, so no status prefix).
-schema.index({ "search.code": 1 });
+schema.index({ "search.code": 1, listedAt: -1, _id: -1 });
+// An unanchored name search scans this index's keys, not the documents (counts, CSV).
 schema.index({ "search.name": 1 });
 schema.index({ listedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, listedAt: -1, _id: -1 });
-schema.index({ tenantId: 1, "search.code": 1 });
+schema.index({ tenantId: 1, "search.code": 1, listedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
 
 export const CreditPublication: Model<CreditPublicationDoc> =

@@ -324,7 +324,9 @@ export async function searchCreditRegistry({
   const total =
     shortPage || (page === 1 && docs.length === 0)
       ? (page - 1) * size + docs.length
-      : await CreditPublication.countDocuments(filter).setOptions({ crossTenant: true });
+      : Object.keys(filter).length === 0
+        ? await CreditPublication.estimatedDocumentCount()
+        : await CreditPublication.countDocuments(filter).setOptions({ crossTenant: true });
   const byId = new Map(tenantList.map((t) => [t.id, t]));
   return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size };
 }
