@@ -12,7 +12,10 @@ export type TenantSettings = {
   /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
   grantableLevels: string[];
   yearlyTarget: number;
+  /** Local holidays on top of the statutory calendar (chinese-days), YYYY-MM-DD. */
   holidays: string[];
+  /** Local make-up workdays on top of the statutory calendar, YYYY-MM-DD. */
+  extraWorkdays: string[];
   /** Evidence upload limits; an unset field falls back to DEFAULT_EVIDENCE_LIMITS (app/lib/evidence.ts). */
   evidence?: { maxFileBytes?: number; maxFilesPerItem?: number; maxFilesPerAssessment?: number };
   // Certificates (Step 5); unset falls back to the defaults in app/lib/certificate.ts.
@@ -64,6 +67,7 @@ const schema = new Schema<TenantDoc>(
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },
+      extraWorkdays: { type: [String], default: [] },
       evidence: {
         maxFileBytes: { type: Number, min: 1 },
         maxFilesPerItem: { type: Number, min: 1 },
