@@ -32,10 +32,7 @@ import {
   REGISTRY_CSV_MAX_ROWS,
   REGISTRY_MAX_PAGE,
   REGISTRY_MAX_PAGE_SIZE,
-  REGISTRY_MAX_YEAR,
-  REGISTRY_MIN_YEAR,
   REGISTRY_PAGE_SIZE,
-  REGISTRY_Q_MAX,
   parseRegistryQuery,
   registryQueryString,
   type RegistryParamError,
@@ -43,18 +40,7 @@ import {
 } from "./credit/registry-params";
 
 // Re-exported: the routes, the bench and the tests import the registry from this module.
-export {
-  REGISTRY_CSV_MAX_ROWS,
-  REGISTRY_MAX_PAGE,
-  REGISTRY_MAX_PAGE_SIZE,
-  REGISTRY_MAX_YEAR,
-  REGISTRY_MIN_YEAR,
-  REGISTRY_PAGE_SIZE,
-  REGISTRY_Q_MAX,
-  parseRegistryQuery,
-  registryQueryString,
-};
-export type { RegistryParamError, RegistryQuery };
+export * from "./credit/registry-params";
 
 // ---------------------------------------------------------------------------------------------
 // Tenants (few; read once per request)
