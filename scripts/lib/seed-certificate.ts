@@ -168,6 +168,7 @@ export async function seedDemoApplication(
           eligibleLevel: breakdown.level,
         },
         requiredEvidenceMissing: [],
+      unansweredItemIds: [],
         creditListed: null,
       },
     },

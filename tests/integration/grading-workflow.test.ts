@@ -19,6 +19,7 @@ import {
   OBJECTION_LIMIT,
   type GradingMember,
 } from "~/data/grading.server";
+import { getApplicationPage } from "~/data/grading-views.server";
 import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
@@ -465,6 +466,51 @@ describe("applying workflow events", () => {
     const doc = await reload(s, started.assessment._id);
     expect(doc.state).toBe("draft");
     expect(doc.workflow).toBeNull();
+  });
+
+  it("refuses a submission with an unanswered applicable item and names it with a link (422)", async () => {
+    const s = await setup();
+    const doc = await readyApplication(s);
+    const [first] = doc.answers;
+    if (!first) throw new Error("no answers");
+    const cleared = await saveAnswers({
+      tenantId: s.tenant._id,
+      id: doc._id,
+      expectedVersion: doc.version,
+      actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
+      changes: [{ itemId: first.itemId, answer: null }],
+    });
+    if (!cleared.ok) throw new Error(`save failed: ${cleared.error}`);
+    const result = await send(s, doc._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" });
+    expect(result).toMatchObject({ ok: false, status: 422, error: "blocked" });
+    if (result.ok || result.error !== "blocked") throw new Error("expected blocked");
+    expect(result.reasons).toEqual(["assessment-incomplete"]);
+    expect(result.messages).toEqual(["workflow.block.assessment-incomplete"]);
+    expect((await reload(s, doc._id)).state).toBe("draft");
+
+    const page = await getApplicationPage({
+      tenantId: s.tenant._id,
+      id: String(doc._id),
+      member: s.m.admin,
+    });
+    expect(page?.facts).toMatchObject({ unansweredCount: 1 });
+    expect(page?.facts?.unanswered).toEqual([
+      { itemId: first.itemId, elementId: expect.stringMatching(/\S/) },
+    ]);
+    expect(page?.offeredLevels.find((l) => l.key === "qualified")?.blocked).toContain(
+      "assessment-incomplete",
+    );
+
+    // Answered again, the same application goes through.
+    const again = await saveAnswers({
+      tenantId: s.tenant._id,
+      id: doc._id,
+      expectedVersion: cleared.version,
+      actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
+      changes: [{ itemId: first.itemId, answer: { choice: "full" } }],
+    });
+    if (!again.ok) throw new Error(`save failed: ${again.error}`);
+    await expectOk(await send(s, doc._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
   });
 
   it("refuses answer edits while submitted and allows them again after a return, on the same application", async () => {

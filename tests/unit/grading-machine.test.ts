@@ -127,6 +127,7 @@ const ev = {
     levels: LEVELS,
     score: { selfScore: 72.5, appliedLevelMinScore: 60, vetoed: false, eligibleLevel: "level3" },
     requiredEvidenceMissing: [],
+    unansweredItemIds: [],
     creditListed: null,
     ...o,
   }),
@@ -419,6 +420,9 @@ describe("SUBMIT", () => {
       ["level-not-reached"],
     );
     expectBlocked(d, ev.submit({ requiredEvidenceMissing: ["1.1.1"] }), ["evidence-missing"]);
+    expectBlocked(d, ev.submit({ unansweredItemIds: ["1.1.2", "3.1.1"] }), [
+      "assessment-incomplete",
+    ]);
     expectBlocked(d, ev.submit({ creditListed: { recordId: "c1", name: "某公司" } }), [
       "credit-listed",
     ]);

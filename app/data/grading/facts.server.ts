@@ -4,7 +4,7 @@ import type { AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
 import type { TenantSettings } from "../../../models/tenant";
-import { toScoringAnswers } from "~/lib/assessment/answers";
+import { itemElementIds, toScoringAnswers } from "~/lib/assessment/answers";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import type { ApplicationEventInput } from "~/workflows/grading-input";
 import type { GradingEvent, WorkflowActor } from "~/workflows/grading.machine";
@@ -38,6 +38,8 @@ export type SubmissionFacts = {
   score: { selfScore: number | null; vetoed: boolean; eligibleLevel: string | null };
   minScores: Record<string, number>;
   requiredEvidenceMissing: string[];
+  /** Applicable items without an answer, in rubric order (N/A with its reason is an answer). */
+  unanswered: Array<{ itemId: string; elementId: string }>;
   creditListed: { recordId: string; name: string } | null;
   conflictedReviewerIds: string[];
 };
@@ -62,6 +64,7 @@ export async function submissionFacts({
     levelsAllowed: settings.grantableLevels,
     maxCandidates: 0,
   });
+  const elementOf = itemElementIds(rubric);
   const enterprise = await Enterprise.findOne({ tenantId, _id: doc.enterpriseId })
     .select({ creditCode: 1 })
     .lean<{ creditCode: string }>();
@@ -83,6 +86,10 @@ export async function submissionFacts({
       eligibleLevel: breakdown.level,
     },
     requiredEvidenceMissing: missingRequiredEvidence(rubric, doc),
+    unanswered: breakdown.unanswered.map((itemId) => ({
+      itemId,
+      elementId: elementOf.get(itemId) ?? "",
+    })),
     creditListed,
     conflictedReviewerIds: conflicted,
   };
@@ -125,6 +132,7 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         levels: facts.levels,
         score: { ...facts.score, appliedLevelMinScore: facts.minScores[input.appliedLevel] ?? 0 },
         requiredEvidenceMissing: facts.requiredEvidenceMissing,
+        unansweredItemIds: facts.unanswered.map((u) => u.itemId),
         creditListed: facts.creditListed,
         settings: gradingSettingsOf(ctx.settings),
         reviewersRequired: ctx.settings.reviewersRequired,

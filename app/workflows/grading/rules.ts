@@ -60,6 +60,7 @@ export const BLOCK_REASONS = [
   "veto",
   "level-not-reached",
   "evidence-missing",
+  "assessment-incomplete",
   "credit-listed",
   "invalid-days",
   "rectification-pending",
@@ -139,6 +140,7 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
         if (eligibleRank < 0 || eligibleRank > appliedRank) reasons.add("level-not-reached");
       }
       if (event.requiredEvidenceMissing.length > 0) reasons.add("evidence-missing");
+      if (event.unansweredItemIds.length > 0) reasons.add("assessment-incomplete");
       if (event.creditListed !== null) reasons.add("credit-listed");
       const s = event.settings;
       if (

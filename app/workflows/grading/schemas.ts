@@ -171,6 +171,8 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     levels: z.array(z.string()).min(1),
     score: scoreFactsSchema,
     requiredEvidenceMissing: ids,
+    /** Applicable items of the self-assessment with no answer (N/A counts as an answer). */
+    unansweredItemIds: ids,
     creditListed: creditListingSchema.nullable(),
     /** The tenant's settings in force at submission (replace the ones given at creation). */
     settings: gradingSettingsSchema.optional(),
