@@ -23,3 +23,4 @@ export * from "./grading/preview.server";
 export * from "./grading/effects.server";
 export * from "./grading/deadlines.server";
 export * from "./grading/objections.server";
+export * from "./grading/rejection-block.server";

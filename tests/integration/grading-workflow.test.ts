@@ -89,12 +89,12 @@ async function setup(options: { medium?: boolean } = {}) {
 type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** Starts the self-assessment, answers every item "meets" and records evidence refs for the required items. */
-async function readyApplication(s: Setup): Promise<AssessmentDoc> {
+async function readyApplication(s: Setup, cycle = "2026"): Promise<AssessmentDoc> {
   const started = await startAssessment({
     tenantId: s.tenant._id,
     enterpriseId: s.enterprise._id,
     actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    cycle: "2026",
+    cycle,
   });
   if (!started.ok) throw new Error(started.error);
   const loaded = await getRubricVersion({
@@ -1138,6 +1138,38 @@ describe("workspaces", () => {
     expect(refused.message).toMatch(/^certificate\.errors\.blockedFromApplying\?number=CDAQBZ-2025-00009&date=\d{4}-\d{2}-\d{2}$/);
     expect((await reload(s, app._id)).state).toBe("draft");
     await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(201)));
+  });
+  it("refuses a new application for reapplyAfterRejectionMonths after a rejection, in the revocation's style", async () => {
+    const s = await setup();
+    const first = await readyApplication(s);
+    await expectOk(await send(s, first._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, first._id, s.m.regulator, { type: "REJECT", reason: "重大危险源未登记建档" }, days(1)),
+    );
+    const rejected = await reload(s, first._id);
+    expect(rejected.state).toBe("rejected");
+    expect(rejected.rejectedAt?.toISOString()).toBe(days(1).toISOString());
+
+    const next = await readyApplication(s, "2027");
+    const refused = await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(30));
+    expect(refused).toMatchObject({ ok: false, status: 409, error: "blockedAfterRejection" });
+    if (refused.ok || refused.error !== "blockedAfterRejection") throw new Error("expected a block");
+    expect(refused.message).toMatch(/^workflow\.errors\.blockedAfterRejection\?cycle=2026&date=\d{4}-\d{2}-\d{2}$/);
+    expect((await reload(s, next._id)).state).toBe("draft");
+
+    // A shorter period set by the tenant applies at once; 12 months is the default.
+    await Tenant.updateOne({ _id: s.tenant._id }, { $set: { "settings.reapplyAfterRejectionMonths": 1 } });
+    await expectOk(await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(40)));
+  });
+
+  it("does not block reapplying when the tenant sets reapplyAfterRejectionMonths to 0", async () => {
+    const s = await setup();
+    await Tenant.updateOne({ _id: s.tenant._id }, { $set: { "settings.reapplyAfterRejectionMonths": 0 } });
+    const first = await readyApplication(s);
+    await expectOk(await send(s, first._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(await send(s, first._id, s.m.regulator, { type: "REJECT", reason: "材料不实" }, days(1)));
+    const next = await readyApplication(s, "2027");
+    await expectOk(await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(2)));
   });
 });
 

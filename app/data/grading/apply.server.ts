@@ -40,6 +40,7 @@ import { isBlockedFromApplying } from "../certificates.server";
 import { toObjectId } from "../ids.server";
 import { canViewApplication, memberMaySend, roleFor } from "./access.server";
 import { carryOutEffects } from "./effects.server";
+import { isBlockedAfterRejection } from "./rejection-block.server";
 import { buildEvent, offeredLevels } from "./facts.server";
 import {
   blockedResult,
@@ -104,7 +105,7 @@ function parseInput(event: unknown): { ok: true; input: ApplicationEventInput } 
   return { ok: false, status: 400, error: "invalid", fieldErrors, reasons: [] };
 }
 
-/** SUBMIT only: a level this authority grants, and no bar after a revoked certificate. */
+/** SUBMIT only: a level this authority grants, and no bar after a revoked certificate or a rejection. */
 async function checkSubmission(
   doc: AssessmentDoc,
   tenant: TenantForGrading,
@@ -132,6 +133,23 @@ async function checkSubmission(
       message: msg("certificate.errors.blockedFromApplying", {
         number: block.number,
         date: shanghaiDate(block.until),
+      }),
+    };
+  }
+  const rejection = await isBlockedAfterRejection({
+    tenantId,
+    enterpriseId: doc.enterpriseId,
+    settings: tenant.settings,
+    now,
+  });
+  if (rejection.blocked) {
+    return {
+      ok: false,
+      status: 409,
+      error: "blockedAfterRejection",
+      message: msg("workflow.errors.blockedAfterRejection", {
+        cycle: rejection.cycle,
+        date: shanghaiDate(rejection.until),
       }),
     };
   }
@@ -228,6 +246,7 @@ function eventFields(t: Transition): {
     default:
       break;
   }
+  if (stateColumnOf(next) === "rejected") set.rejectedAt = now;
   const certificate = t.effects.find((e) => e.type === "certificate");
   if (certificate) {
     const pending: PendingCertificate = {

@@ -29,6 +29,8 @@ export type ApplyEventResult =
   | { ok: false; status: 409; error: "outdated"; message: MessageKey }
   /** A revoked certificate bars new applications for a while; `message` is an encoded i18n key with params. */
   | { ok: false; status: 409; error: "blockedAfterRevocation"; message: string }
+  /** A rejected application bars new ones for a while (Step 10); `message` as above. */
+  | { ok: false; status: 409; error: "blockedAfterRejection"; message: string }
   | {
       ok: false;
       status: 409 | 422;
