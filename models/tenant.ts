@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { DEFAULT_NUMBER_PATTERN } from "../app/lib/certificate";
 
 export type District = { code: string; name: string };
 export type TenantSettings = {
@@ -12,7 +13,10 @@ export type TenantSettings = {
   /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
   grantableLevels: string[];
   yearlyTarget: number;
+  /** Local holidays on top of the statutory calendar (chinese-days), YYYY-MM-DD. */
   holidays: string[];
+  /** Local make-up workdays on top of the statutory calendar, YYYY-MM-DD. */
+  extraWorkdays: string[];
   /** Evidence upload limits; an unset field falls back to DEFAULT_EVIDENCE_LIMITS (app/lib/evidence.ts). */
   evidence?: { maxFileBytes?: number; maxFilesPerItem?: number; maxFilesPerAssessment?: number };
   // Certificates (Step 5); unset falls back to the defaults in app/lib/certificate.ts.
@@ -62,10 +66,11 @@ const schema = new Schema<TenantDoc>(
       publicNoticeDays: { type: Number, default: 5, min: 1 },
       reviewersRequired: { type: Number, default: 2, min: 1 },
       certificateValidYears: { type: Number, default: 3, min: 1 },
-      certificateNumberPattern: { type: String, default: "AQBZ-{YYYY}-{SEQ:5}" },
+      certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },
+      extraWorkdays: { type: [String], default: [] },
       evidence: {
         maxFileBytes: { type: Number, min: 1 },
         maxFilesPerItem: { type: Number, min: 1 },

@@ -22,6 +22,8 @@ export type BootOptions = {
   dataDir?: string;
   dbName?: string;
   forceEmbedded?: boolean;
+  /** false for tests and benchmarks (embedded PostgreSQL without fsync); default true. */
+  durable?: boolean;
   seed: boolean;
   log?: (line: string) => void;
 };
@@ -33,6 +35,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const db = await startDatabase({
     dataDir: options.dataDir ?? path.join(PROJECT_ROOT, ".data/db"),
     forceEmbedded: options.forceEmbedded,
+    durable: options.durable,
     log,
   });
   try {

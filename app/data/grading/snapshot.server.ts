@@ -14,15 +14,16 @@ import {
   type GradingSettings,
   type GradingSnapshot,
 } from "~/workflows/grading.machine";
+import { tenantWorkingCalendar } from "~/workflows/statutory-calendar";
 
 export function gradingSettingsOf(
-  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays">,
+  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays" | "extraWorkdays">,
 ): GradingSettings {
   return {
     acceptanceDays: settings.acceptanceDays,
     reviewDays: settings.reviewDays,
     publicNoticeDays: settings.publicNoticeDays,
-    calendar: { holidays: [...(settings.holidays ?? [])] },
+    calendar: tenantWorkingCalendar(settings),
   };
 }
 
