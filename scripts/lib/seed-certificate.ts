@@ -179,6 +179,7 @@ export async function seedDemoApplication(
         actor: regulator,
         now: at(57).toISOString(),
         reviewerIds: input.reviewerIds.map(String),
+        eligibleReviewerIds: input.reviewerIds.map(String),
       },
     },
     { event: { type: "START_REVIEW", actor: reviewer, now: at(50).toISOString() } },

@@ -630,7 +630,7 @@ describe("applying workflow events", () => {
     ).toMatchObject({ workflowError: "workflow.errors.outdated", actions: [] });
   });
 
-  it("keeps conflicted reviewers out and needs the configured number before the review starts", async () => {
+  it("keeps conflicted, foreign and non-reviewer accounts off the panel and needs the configured number of experts", async () => {
     const s = await setup();
     // reviewer3 also belongs to the enterprise: a conflict of interest.
     await Membership.create({
@@ -649,19 +649,53 @@ describe("applying workflow events", () => {
       reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer3.user._id)],
     });
     expect(conflicted).toMatchObject({ ok: false, status: 422, reasons: ["reviewer-conflict"] });
+    // One expert is not a panel (the tenant requires two).
+    expect(
+      await send(s, app._id, s.m.regulator, {
+        type: "ASSIGN_REVIEWERS",
+        reviewerIds: [String(s.reviewer1.user._id)],
+      }),
+    ).toMatchObject({ ok: false, status: 422, reasons: ["not-enough-reviewers"] });
+    // An employee of the graded enterprise who is no reviewer, and another tenant's reviewer.
+    const elsewhere = await createTenant();
+    const foreign = await createMember(elsewhere._id, "reviewer");
+    for (const outsider of [s.admin.user._id, foreign.user._id]) {
+      expect(
+        await send(s, app._id, s.m.regulator, {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(outsider)],
+        }),
+      ).toMatchObject({ ok: false, status: 422, reasons: ["reviewer-not-eligible"] });
+    }
+    const refused = await reload(s, app._id);
+    expect(refused.state).toBe("accepted");
+    expect(refused.reviewerIds ?? []).toEqual([]);
+    expect(
+      await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "reviewers-assigned" }),
+    ).toBe(0);
     await expectOk(
       await send(
         s,
         app._id,
         s.m.regulator,
-        { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id)] },
+        {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+        },
         days(1),
       ),
     );
+    // A reviewer who becomes linked to the enterprise after the assignment still blocks the start.
+    await Membership.create({
+      tenantId: s.tenant._id,
+      userId: s.reviewer2.user._id,
+      role: "enterprise_member",
+      enterpriseId: s.enterprise._id,
+    });
     expect(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" })).toMatchObject({
       ok: false,
       status: 422,
-      reasons: ["not-enough-reviewers"],
+      reasons: expect.arrayContaining(["reviewer-conflict", "not-enough-reviewers"]),
     });
 
     // The assignment form marks the conflicted reviewer.

@@ -4,6 +4,7 @@ import type { AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
 import type { TenantSettings } from "../../../models/tenant";
+import { User } from "../../../models/user";
 import { itemElementIds, toScoringAnswers } from "~/lib/assessment/answers";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import type { ApplicationEventInput } from "~/workflows/grading-input";
@@ -11,7 +12,7 @@ import type { GradingEvent, WorkflowActor } from "~/workflows/grading.machine";
 import { loadAssessmentRubric } from "../assessments.server";
 import { isCreditListed } from "../credit-check.server";
 import { missingRequiredEvidence } from "../evidence.server";
-import type { TenantScope } from "../ids.server";
+import { toObjectId, type TenantScope } from "../ids.server";
 import { gradingSettingsOf } from "./snapshot.server";
 
 /** Reviewers who also belong to the enterprise (any membership with its id): conflict of interest. */
@@ -31,6 +32,30 @@ export async function conflictedReviewerIds({
     .select({ userId: 1 })
     .lean<Array<{ userId: Types.ObjectId }>>();
   return [...new Set(reviewers.map((m) => String(m.userId)))].sort();
+}
+
+/**
+ * Of the given user ids, those who may sit on a panel here: a reviewer membership in this tenant
+ * and an account that is not disabled. Anyone else (another tenant's reviewer, an enterprise
+ * employee, a made-up id) is refused by the machine ("reviewer-not-eligible").
+ */
+export async function eligibleReviewerIds({
+  tenantId,
+  userIds,
+}: TenantScope & { userIds: readonly string[] }): Promise<string[]> {
+  const ids = userIds.flatMap((id) => {
+    const oid = toObjectId(id);
+    return oid ? [oid] : [];
+  });
+  if (ids.length === 0) return [];
+  const reviewers = await Membership.find({ tenantId, role: "reviewer", userId: { $in: ids } })
+    .select({ userId: 1 })
+    .lean<Array<{ userId: Types.ObjectId }>>();
+  if (reviewers.length === 0) return [];
+  const active = await User.find({ _id: { $in: reviewers.map((m) => m.userId) }, disabled: false })
+    .select({ _id: 1 })
+    .lean<Array<{ _id: Types.ObjectId }>>();
+  return [...new Set(active.map((u) => String(u._id)))].sort();
 }
 
 export type SubmissionFacts = {
@@ -139,7 +164,18 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         conflictedReviewerIds: facts.conflictedReviewerIds,
       };
     }
-    case "ASSIGN_REVIEWERS":
+    case "ASSIGN_REVIEWERS": {
+      const [conflicted, eligible] = await Promise.all([
+        conflictedReviewerIds({ tenantId: ctx.tenantId, enterpriseId: ctx.doc.enterpriseId }),
+        eligibleReviewerIds({ tenantId: ctx.tenantId, userIds: input.reviewerIds }),
+      ]);
+      return {
+        ...base,
+        ...input,
+        eligibleReviewerIds: eligible,
+        conflictedReviewerIds: conflicted,
+      };
+    }
     case "START_REVIEW": {
       const conflicted = await conflictedReviewerIds({
         tenantId: ctx.tenantId,

@@ -54,6 +54,7 @@ export const BLOCK_REASONS = [
   "reason-required",
   "reviewer-conflict",
   "invalid-reviewers",
+  "reviewer-not-eligible",
   "not-enough-reviewers",
   "unknown-level",
   "score-below-threshold",
@@ -169,7 +170,12 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
         list.some((id) => !hasText(id))
       ) {
         reasons.add("invalid-reviewers");
+      } else if (list.length < context.reviewersRequired) {
+        // A panel needs at least `reviewersRequired` experts (DOMAIN.md §5: 评审组至少两名专家).
+        reasons.add("not-enough-reviewers");
       }
+      if (list.some((id) => !event.eligibleReviewerIds.includes(id)))
+        reasons.add("reviewer-not-eligible");
       const conflicted = conflictsOf(context, event);
       if (list.some((id) => conflicted.includes(id))) reasons.add("reviewer-conflict");
       break;

@@ -187,6 +187,8 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     type: z.literal("ASSIGN_REVIEWERS"),
     ...eventBase,
     reviewerIds: ids,
+    /** Of `reviewerIds`, the active reviewer accounts of this tenant (the server checks). */
+    eligibleReviewerIds: ids,
     conflictedReviewerIds: ids.optional(),
   }),
   z.object({
