@@ -116,6 +116,8 @@ export type AssessmentDoc = {
   reviewerIds?: Types.ObjectId[];
   /** Last submission. */
   submittedAt?: Date | null;
+  /** When the authority rejected the application (it bars reapplying for a while, Step 10). */
+  rejectedAt?: Date | null;
   review?: ApplicationReview | null;
   objections?: ApplicationObjection[];
   effects?: ApplicationEffects[];
@@ -187,6 +189,7 @@ const schema = new Schema<AssessmentDoc>(
     deadlines: { type: Schema.Types.Mixed, default: null },
     reviewerIds: { type: [Schema.Types.ObjectId], default: [] },
     submittedAt: { type: Date, default: null },
+    rejectedAt: { type: Date, default: null },
     review: { type: Schema.Types.Mixed, default: null },
     objections: { type: [Schema.Types.Mixed], default: [] },
     effects: { type: [Schema.Types.Mixed], default: [] },
@@ -200,6 +203,8 @@ schema.index({ tenantId: 1, cycle: -1, updatedAt: -1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
+// The block after a rejection: an enterprise's rejected applications (Step 10).
+schema.index({ tenantId: 1, enterpriseId: 1, state: 1 });
 // The platform jobs look across tenants (they run for the whole installation).
 schema.index({ state: 1, "deadlines.noticeEndsAt": 1 });
 schema.index({ state: 1, "pendingCertificate.issuedAt": 1 });

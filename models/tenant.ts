@@ -26,6 +26,8 @@ export type TenantSettings = {
   certificateReminderDays?: number[];
   /** How long a revocation keeps the enterprise from applying again (default 12 months). */
   revocationBlockMonths?: number;
+  /** How long a rejected application keeps the enterprise from applying again (default 12 months). */
+  reapplyAfterRejectionMonths?: number;
   /** How long before expiry a renewal application may start (default 3 months). */
   certificateRenewalMonths?: number;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
@@ -78,6 +80,7 @@ const schema = new Schema<TenantDoc>(
       },
       certificateReminderDays: { type: [Number], default: [90, 30] },
       revocationBlockMonths: { type: Number, default: 12, min: 0 },
+      reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
       certificateSealPng: { type: Buffer, default: null, select: false },
       credit: {

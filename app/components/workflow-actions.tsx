@@ -4,7 +4,7 @@
  * and shows the server's translated refusal next to itself.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Form, useActionData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useParams, useSubmit } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
@@ -43,6 +43,8 @@ export type ActionPanelProps = {
     score: number | null;
     eligibleLevelName: { zh: string; en?: string } | null;
     missingEvidence: number;
+    unansweredCount: number;
+    unanswered: Array<{ itemId: string; elementId: string }>;
     /** Name of the published credit record that bars submission (Step 6). */
     creditListing?: string | null;
   } | null;
@@ -215,6 +217,7 @@ function SubmitAction({
           })}
         </p>
       ) : null}
+      {facts && facts.unansweredCount > 0 ? <UnansweredItems facts={facts} /> : null}
       {facts?.creditListing ? (
         <p className="text-sm font-medium text-red-700" role="alert" data-testid="submit-credit-listed">
           {t("credit.errors.listedCannotStart", { name: facts.creditListing })}
@@ -256,6 +259,35 @@ function SubmitAction({
         </button>
       </Form>
     </Shell>
+  );
+}
+
+/** The unanswered items that keep the application from being submitted, each linked to its page. */
+function UnansweredItems({ facts }: { facts: NonNullable<ActionPanelProps["facts"]> }) {
+  const t = useT();
+  const params = useParams();
+  const base = `/t/${params.slug ?? ""}/assessments/${params.id ?? ""}`;
+  const more = facts.unansweredCount - facts.unanswered.length;
+  return (
+    <div className="text-sm text-red-700" role="alert" data-testid="submit-unanswered">
+      <p>{t("workflow.app.unansweredTitle", { count: facts.unansweredCount })}</p>
+      <ul className="mt-1 list-disc pl-6">
+        {facts.unanswered.map((u) => (
+          <li key={u.itemId}>
+            <Link to={`${base}/${u.elementId}#item-${u.itemId}`} className="font-mono underline">
+              {u.itemId}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {more > 0 ? (
+        <p>
+          <Link to={`${base}/summary`} className="underline">
+            {t("workflow.app.unansweredMore", { count: more })}
+          </Link>
+        </p>
+      ) : null}
+    </div>
   );
 }
 

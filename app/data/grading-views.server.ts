@@ -149,6 +149,9 @@ export async function listReviewerOptions({
   }));
 }
 
+/** How many unanswered items the submit form lists by name (a new draft has every item unanswered). */
+export const UNANSWERED_LISTED = 20;
+
 export type ApplicationPage = NonNullable<Awaited<ReturnType<typeof getApplicationPage>>>;
 
 export async function getApplicationPage({
@@ -292,6 +295,9 @@ export async function getApplicationPage({
           eligibleLevel: preview.facts.score.eligibleLevel,
           eligibleLevelName: levelName(preview.facts.score.eligibleLevel),
           missingEvidence: preview.facts.requiredEvidenceMissing.length,
+          /** Unanswered applicable items (the first ones, linked; the summary lists them all). */
+          unansweredCount: preview.facts.unanswered.length,
+          unanswered: preview.facts.unanswered.slice(0, UNANSWERED_LISTED),
           /** The published credit record that bars submission (Step 6), by name. */
           creditListing: preview.facts.creditListed?.name ?? null,
         }

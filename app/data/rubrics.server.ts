@@ -205,11 +205,17 @@ export async function listApplicableRubrics({
   const latestByKey = new Map<string, RubricVersionMeta>();
   for (const r of matching) {
     const current = latestByKey.get(r.key);
+    const sameOwner = current && (r.tenantId === null) === (current.tenantId === null);
+    const published = (x: RubricVersionMeta) => x.publishedAt?.getTime() ?? 0;
+    // Shipped files are imported in one go, so two versions may share a publishing instant:
+    // then the higher version number wins ("2025.2" over "2025.1").
     const better =
       !current ||
       (r.tenantId !== null && current.tenantId === null) ||
-      ((r.tenantId === null) === (current.tenantId === null) &&
-        (r.publishedAt?.getTime() ?? 0) > (current.publishedAt?.getTime() ?? 0));
+      (sameOwner &&
+        (published(r) > published(current) ||
+          (published(r) === published(current) &&
+            r.version.localeCompare(current.version, "en", { numeric: true }) > 0)));
     if (better) latestByKey.set(r.key, r);
   }
   return [...latestByKey.values()].sort((a, b) => {

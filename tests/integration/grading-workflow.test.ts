@@ -19,6 +19,7 @@ import {
   OBJECTION_LIMIT,
   type GradingMember,
 } from "~/data/grading.server";
+import { getApplicationPage } from "~/data/grading-views.server";
 import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
@@ -88,12 +89,12 @@ async function setup(options: { medium?: boolean } = {}) {
 type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** Starts the self-assessment, answers every item "meets" and records evidence refs for the required items. */
-async function readyApplication(s: Setup): Promise<AssessmentDoc> {
+async function readyApplication(s: Setup, cycle = "2026"): Promise<AssessmentDoc> {
   const started = await startAssessment({
     tenantId: s.tenant._id,
     enterpriseId: s.enterprise._id,
     actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    cycle: "2026",
+    cycle,
   });
   if (!started.ok) throw new Error(started.error);
   const loaded = await getRubricVersion({
@@ -467,6 +468,51 @@ describe("applying workflow events", () => {
     expect(doc.workflow).toBeNull();
   });
 
+  it("refuses a submission with an unanswered applicable item and names it with a link (422)", async () => {
+    const s = await setup();
+    const doc = await readyApplication(s);
+    const [first] = doc.answers;
+    if (!first) throw new Error("no answers");
+    const cleared = await saveAnswers({
+      tenantId: s.tenant._id,
+      id: doc._id,
+      expectedVersion: doc.version,
+      actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
+      changes: [{ itemId: first.itemId, answer: null }],
+    });
+    if (!cleared.ok) throw new Error(`save failed: ${cleared.error}`);
+    const result = await send(s, doc._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" });
+    expect(result).toMatchObject({ ok: false, status: 422, error: "blocked" });
+    if (result.ok || result.error !== "blocked") throw new Error("expected blocked");
+    expect(result.reasons).toEqual(["assessment-incomplete"]);
+    expect(result.messages).toEqual(["workflow.block.assessment-incomplete"]);
+    expect((await reload(s, doc._id)).state).toBe("draft");
+
+    const page = await getApplicationPage({
+      tenantId: s.tenant._id,
+      id: String(doc._id),
+      member: s.m.admin,
+    });
+    expect(page?.facts).toMatchObject({ unansweredCount: 1 });
+    expect(page?.facts?.unanswered).toEqual([
+      { itemId: first.itemId, elementId: expect.stringMatching(/\S/) },
+    ]);
+    expect(page?.offeredLevels.find((l) => l.key === "qualified")?.blocked).toContain(
+      "assessment-incomplete",
+    );
+
+    // Answered again, the same application goes through.
+    const again = await saveAnswers({
+      tenantId: s.tenant._id,
+      id: doc._id,
+      expectedVersion: cleared.version,
+      actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
+      changes: [{ itemId: first.itemId, answer: { choice: "full" } }],
+    });
+    if (!again.ok) throw new Error(`save failed: ${again.error}`);
+    await expectOk(await send(s, doc._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+  });
+
   it("refuses answer edits while submitted and allows them again after a return, on the same application", async () => {
     const s = await setup();
     const app = await readyApplication(s);
@@ -584,7 +630,7 @@ describe("applying workflow events", () => {
     ).toMatchObject({ workflowError: "workflow.errors.outdated", actions: [] });
   });
 
-  it("keeps conflicted reviewers out and needs the configured number before the review starts", async () => {
+  it("keeps conflicted, foreign and non-reviewer accounts off the panel and needs the configured number of experts", async () => {
     const s = await setup();
     // reviewer3 also belongs to the enterprise: a conflict of interest.
     await Membership.create({
@@ -603,19 +649,53 @@ describe("applying workflow events", () => {
       reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer3.user._id)],
     });
     expect(conflicted).toMatchObject({ ok: false, status: 422, reasons: ["reviewer-conflict"] });
+    // One expert is not a panel (the tenant requires two).
+    expect(
+      await send(s, app._id, s.m.regulator, {
+        type: "ASSIGN_REVIEWERS",
+        reviewerIds: [String(s.reviewer1.user._id)],
+      }),
+    ).toMatchObject({ ok: false, status: 422, reasons: ["not-enough-reviewers"] });
+    // An employee of the graded enterprise who is no reviewer, and another tenant's reviewer.
+    const elsewhere = await createTenant();
+    const foreign = await createMember(elsewhere._id, "reviewer");
+    for (const outsider of [s.admin.user._id, foreign.user._id]) {
+      expect(
+        await send(s, app._id, s.m.regulator, {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(outsider)],
+        }),
+      ).toMatchObject({ ok: false, status: 422, reasons: ["reviewer-not-eligible"] });
+    }
+    const refused = await reload(s, app._id);
+    expect(refused.state).toBe("accepted");
+    expect(refused.reviewerIds ?? []).toEqual([]);
+    expect(
+      await OutboxMessage.countDocuments({ tenantId: s.tenant._id, template: "reviewers-assigned" }),
+    ).toBe(0);
     await expectOk(
       await send(
         s,
         app._id,
         s.m.regulator,
-        { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.reviewer1.user._id)] },
+        {
+          type: "ASSIGN_REVIEWERS",
+          reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
+        },
         days(1),
       ),
     );
+    // A reviewer who becomes linked to the enterprise after the assignment still blocks the start.
+    await Membership.create({
+      tenantId: s.tenant._id,
+      userId: s.reviewer2.user._id,
+      role: "enterprise_member",
+      enterpriseId: s.enterprise._id,
+    });
     expect(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" })).toMatchObject({
       ok: false,
       status: 422,
-      reasons: ["not-enough-reviewers"],
+      reasons: expect.arrayContaining(["reviewer-conflict", "not-enough-reviewers"]),
     });
 
     // The assignment form marks the conflicted reviewer.
@@ -1092,6 +1172,38 @@ describe("workspaces", () => {
     expect(refused.message).toMatch(/^certificate\.errors\.blockedFromApplying\?number=CDAQBZ-2025-00009&date=\d{4}-\d{2}-\d{2}$/);
     expect((await reload(s, app._id)).state).toBe("draft");
     await expectOk(await send(s, app._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(201)));
+  });
+  it("refuses a new application for reapplyAfterRejectionMonths after a rejection, in the revocation's style", async () => {
+    const s = await setup();
+    const first = await readyApplication(s);
+    await expectOk(await send(s, first._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(
+      await send(s, first._id, s.m.regulator, { type: "REJECT", reason: "重大危险源未登记建档" }, days(1)),
+    );
+    const rejected = await reload(s, first._id);
+    expect(rejected.state).toBe("rejected");
+    expect(rejected.rejectedAt?.toISOString()).toBe(days(1).toISOString());
+
+    const next = await readyApplication(s, "2027");
+    const refused = await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(30));
+    expect(refused).toMatchObject({ ok: false, status: 409, error: "blockedAfterRejection" });
+    if (refused.ok || refused.error !== "blockedAfterRejection") throw new Error("expected a block");
+    expect(refused.message).toMatch(/^workflow\.errors\.blockedAfterRejection\?cycle=2026&date=\d{4}-\d{2}-\d{2}$/);
+    expect((await reload(s, next._id)).state).toBe("draft");
+
+    // A shorter period set by the tenant applies at once; 12 months is the default.
+    await Tenant.updateOne({ _id: s.tenant._id }, { $set: { "settings.reapplyAfterRejectionMonths": 1 } });
+    await expectOk(await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(40)));
+  });
+
+  it("does not block reapplying when the tenant sets reapplyAfterRejectionMonths to 0", async () => {
+    const s = await setup();
+    await Tenant.updateOne({ _id: s.tenant._id }, { $set: { "settings.reapplyAfterRejectionMonths": 0 } });
+    const first = await readyApplication(s);
+    await expectOk(await send(s, first._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+    await expectOk(await send(s, first._id, s.m.regulator, { type: "REJECT", reason: "材料不实" }, days(1)));
+    const next = await readyApplication(s, "2027");
+    await expectOk(await send(s, next._id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(2)));
   });
 });
 

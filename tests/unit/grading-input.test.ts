@@ -127,6 +127,7 @@ describe("the state column", () => {
       levels: ["qualified"],
       score: { selfScore: 90, appliedLevelMinScore: 60, vetoed: false, eligibleLevel: "qualified" },
       requiredEvidenceMissing: [],
+      unansweredItemIds: [],
       creditListed: null,
     });
     if (!submitted.ok) throw new Error(submitted.reasons.join());

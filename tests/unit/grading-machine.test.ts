@@ -127,6 +127,7 @@ const ev = {
     levels: LEVELS,
     score: { selfScore: 72.5, appliedLevelMinScore: 60, vetoed: false, eligibleLevel: "level3" },
     requiredEvidenceMissing: [],
+    unansweredItemIds: [],
     creditListed: null,
     ...o,
   }),
@@ -165,6 +166,7 @@ const ev = {
     actor: A.regulator,
     now: NOW,
     reviewerIds,
+    eligibleReviewerIds: reviewerIds,
     ...o,
   }),
   startReview: (o: Partial<GradingEventOf<"START_REVIEW">> = {}): GradingEvent => ({
@@ -419,6 +421,9 @@ describe("SUBMIT", () => {
       ["level-not-reached"],
     );
     expectBlocked(d, ev.submit({ requiredEvidenceMissing: ["1.1.1"] }), ["evidence-missing"]);
+    expectBlocked(d, ev.submit({ unansweredItemIds: ["1.1.2", "3.1.1"] }), [
+      "assessment-incomplete",
+    ]);
     expectBlocked(d, ev.submit({ creditListed: { recordId: "c1", name: "某公司" } }), [
       "credit-listed",
     ]);
@@ -588,6 +593,11 @@ describe("ASSIGN_REVIEWERS", () => {
     const updated = run(conflicted, ev.assign(["rev-1", "rev-2"], { conflictedReviewerIds: [] }));
     expect(updated.context.conflictedReviewerIds).toEqual([]);
     expectBlocked(accepted(), ev.assign([]), ["invalid-reviewers"]);
+    // One expert is not a panel; accounts the server does not vouch for are refused.
+    expectBlocked(accepted(), ev.assign(["rev-1"]), ["not-enough-reviewers"]);
+    expectBlocked(accepted(), ev.assign(["rev-1", "emp-9"], { eligibleReviewerIds: ["rev-1"] }), [
+      "reviewer-not-eligible",
+    ]);
     expectBlocked(accepted(), ev.assign(["rev-1", "rev-1"]), ["invalid-reviewers"]);
     expectBlocked(accepted(), ev.assign(["rev-1", " "]), ["invalid-reviewers"]);
     expectBlocked(accepted(), ev.assign(["rev-1", "rev-2"], { actor: A.v1 }), ["not-permitted"]);
@@ -610,8 +620,8 @@ describe("START_REVIEW", () => {
   });
 
   it("needs the configured number of non-conflicted reviewers", () => {
-    const one = run(accepted(), ev.assign(["rev-1"]));
-    expectBlocked(one, ev.startReview(), ["not-enough-reviewers"]);
+    // A panel smaller than required is refused when it is assigned.
+    expectBlocked(accepted(), ev.assign(["rev-1"]), ["not-enough-reviewers"]);
     const oneRequired = run(
       draft({ ...INPUT, reviewersRequired: 1 }),
       ev.submit(),
@@ -619,16 +629,16 @@ describe("START_REVIEW", () => {
       ev.assign(["rev-1"]),
     );
     expect(run(oneRequired, ev.startReview()).value).toEqual({ underReview: "reviewing" });
-    const three = run(
-      draft({ ...INPUT, reviewersRequired: 3 }),
-      ev.submit(),
-      plain("ACCEPT"),
-      ev.assign(),
-    );
-    expectBlocked(three, ev.startReview(), ["not-enough-reviewers"]);
+    const three = run(draft({ ...INPUT, reviewersRequired: 3 }), ev.submit(), plain("ACCEPT"));
+    expectBlocked(three, ev.assign(), ["not-enough-reviewers"]);
     expect(run(three, ev.assign(["rev-1", "rev-2", "rev-3"]), ev.startReview()).value).toEqual({
       underReview: "reviewing",
     });
+    // A member who became conflicted after the assignment leaves the panel short at the start.
+    expectBlocked(reviewAssigned(), ev.startReview({ conflictedReviewerIds: ["rev-2"] }), [
+      "reviewer-conflict",
+      "not-enough-reviewers",
+    ]);
   });
 
   it("re-checks conflicts of interest with the server's current list", () => {

@@ -93,6 +93,7 @@ describe("the grading machine with a tenant calendar", () => {
       levels: ["level1", "level2", "level3"],
       score: { selfScore: 72.5, appliedLevelMinScore: 60, vetoed: false, eligibleLevel: "level3" },
       requiredEvidenceMissing: [],
+      unansweredItemIds: [],
       creditListed: null,
     };
     const step = applyGradingEvent(snapshot, submit);

@@ -105,6 +105,9 @@ export const DeductionRuleSchema = z.strictObject({
 });
 export type DeductionRule = z.output<typeof DeductionRuleSchema>;
 
+export const VETO_POLICIES = ["ineligible", "lowest-level"] as const;
+export type VetoPolicy = (typeof VETO_POLICIES)[number];
+
 export const RubricItemSchema = z.strictObject({
   id: idString,
   text: LocalizedTextSchema,
@@ -113,6 +116,15 @@ export const RubricItemSchema = z.strictObject({
   naAllowed: boolWithDefault,
   evidenceRequired: boolWithDefault,
   veto: boolWithDefault,
+  /**
+   * A veto item's own policy, overriding the rubric's `vetoPolicy` (e.g. no licence makes the
+   * enterprise ineligible even where other vetoes only cap the level). Ignored unless `veto`.
+   */
+  vetoPolicy: z
+    .enum(VETO_POLICIES, {
+      error: `must be one of ${VETO_POLICIES.map((p) => `"${p}"`).join(", ")}`,
+    })
+    .optional(),
   tags: z.array(nonBlank("a tag"), { error: "must be an array of strings" }).default([]),
   guidance: LocalizedTextSchema.optional(),
 });
@@ -154,8 +166,6 @@ export const PerformanceConditionSchema = z.strictObject({
 });
 export type PerformanceCondition = z.output<typeof PerformanceConditionSchema>;
 
-export const VETO_POLICIES = ["ineligible", "lowest-level"] as const;
-export type VetoPolicy = (typeof VETO_POLICIES)[number];
 
 export const RubricSchema = z.strictObject({
   $schemaVersion: z.literal(SCHEMA_VERSION, { error: `must be ${SCHEMA_VERSION}` }),

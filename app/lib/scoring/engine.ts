@@ -367,6 +367,8 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
   const subApplicable = new Float64Array(c.subs.length);
   const deductions: DeductionEntry[] = [];
   const vetoes: VetoEntry[] = [];
+  /** A failed veto item whose policy (its own, else the rubric's) is "ineligible". */
+  let ineligibleVeto = false;
   const unanswered: string[] = [];
   const unansweredVeto: string[] = [];
   let naCount = 0;
@@ -411,7 +413,10 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
           points: fromHundredths(pts),
           note: ans.note ?? null,
         });
-        if (item.veto) vetoes.push({ itemId: id, text: item.text });
+        if (item.veto) {
+          vetoes.push({ itemId: id, text: item.text });
+          if ((item.vetoPolicy ?? rubric.vetoPolicy) === "ineligible") ineligibleVeto = true;
+        }
       }
     } else {
       const rules = c.rules[i] ?? [];
@@ -444,7 +449,10 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
       }
       obtained = lost >= pts ? 0 : pts - lost;
       const item = c.items[i];
-      if (lost > 0 && item !== undefined && item.veto) vetoes.push({ itemId: id, text: item.text });
+      if (lost > 0 && item !== undefined && item.veto) {
+        vetoes.push({ itemId: id, text: item.text });
+        if ((item.vetoPolicy ?? rubric.vetoPolicy) === "ineligible") ineligibleVeto = true;
+      }
     }
 
     const w = weights[i] ?? WEIGHT_SCALE;
@@ -568,7 +576,8 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
   }
 
   if (vetoes.length > 0) {
-    const policy: VetoPolicy = rubric.vetoPolicy;
+    // One failed veto whose policy is "ineligible" (the rubric's or the item's own) blocks.
+    const policy: VetoPolicy = ineligibleVeto ? "ineligible" : rubric.vetoPolicy;
     const itemIds = vetoes.map((v) => v.itemId);
     if (policy === "ineligible") {
       reasons.push({ code: "veto", effect: "blocks", params: { policy, itemIds, level: null } });

@@ -1,0 +1,254 @@
+/**
+ * The grading workflow's rules: who may send what, and why an event is refused. Every guard of
+ * the machine is the one function `blockedReasons`, so the machine and `explainBlocked` agree.
+ */
+import { ROLES } from "../../lib/domain";
+import {
+  addWorkingDays,
+  calendarProblems,
+  type WorkingCalendar,
+} from "../working-days";
+import {
+  MAX_RECTIFICATION_DAYS,
+  type ActorRole,
+  type Deadlines,
+  type GradingContext,
+  type GradingEvent,
+  type GradingEventType,
+} from "./schemas";
+
+
+const ANYONE_BUT_SYSTEM: readonly ActorRole[] = [...ROLES, "public"];
+
+/** Roles that may send each event (reviewer events also need the reviewer to be assigned). */
+export const EVENT_ROLES: Record<GradingEventType, readonly ActorRole[]> = {
+  SUBMIT: ["enterprise_admin"],
+  WITHDRAW: ["enterprise_admin"],
+  CONSENT_LOWER_LEVEL: ["enterprise_admin"],
+  DECLINE_LOWER_LEVEL: ["enterprise_admin"],
+  SUBMIT_RECTIFICATION: ["enterprise_admin"],
+  ACCEPT: ["regulator"],
+  RETURN: ["regulator"],
+  ASSIGN_REVIEWERS: ["regulator"],
+  APPROVE: ["regulator"],
+  REJECT: ["regulator"],
+  START_NOTICE: ["regulator"],
+  CERTIFY: ["regulator"],
+  START_REVIEW: ["reviewer"],
+  REQUEST_RECTIFICATION: ["reviewer"],
+  REPORT_REVIEW: ["reviewer"],
+  NOTICE_ENDED: ["system"],
+  CREDIT_LISTED: ["system"],
+  OBJECTION: ANYONE_BUT_SYSTEM,
+};
+
+/** Stable reason codes (i18n keys) for a refused event. */
+export const BLOCK_REASONS = [
+  "invalid-in-state",
+  "invalid-time",
+  "invalid-calendar",
+  "invalid-settings",
+  "invalid-payload",
+  "not-permitted",
+  "not-assigned",
+  "reason-required",
+  "reviewer-conflict",
+  "invalid-reviewers",
+  "reviewer-not-eligible",
+  "not-enough-reviewers",
+  "unknown-level",
+  "score-below-threshold",
+  "veto",
+  "level-not-reached",
+  "evidence-missing",
+  "assessment-incomplete",
+  "credit-listed",
+  "invalid-days",
+  "rectification-pending",
+  "level-above-applied",
+  "review-failed",
+  "notice-not-ended",
+] as const;
+export type BlockReason = (typeof BLOCK_REASONS)[number];
+
+function hasText(value: string | undefined): boolean {
+  return value !== undefined && value.trim().length > 0;
+}
+
+/** Position in the rubric's level list (0 = best); -1 when unknown. */
+function rankOf(context: Pick<GradingContext, "levels">, level: string | null): number {
+  return level === null ? -1 : context.levels.indexOf(level);
+}
+
+export function isLowerThanApplied(context: GradingContext, level: string | null): boolean {
+  return (
+    level !== null &&
+    level !== context.appliedLevel &&
+    rankOf(context, level) > rankOf(context, context.appliedLevel)
+  );
+}
+
+export function conflictsOf(context: GradingContext, event: GradingEvent): readonly string[] {
+  if (
+    (event.type === "ASSIGN_REVIEWERS" ||
+      event.type === "START_REVIEW" ||
+      event.type === "SUBMIT") &&
+    event.conflictedReviewerIds
+  ) {
+    return event.conflictedReviewerIds;
+  }
+  return context.conflictedReviewerIds;
+}
+
+function effectiveCalendar(context: GradingContext, event: GradingEvent): WorkingCalendar {
+  if (event.calendar) return event.calendar;
+  if (event.type === "SUBMIT" && event.settings) return event.settings.calendar;
+  return context.settings.calendar;
+}
+
+function validDays(days: number, max: number): boolean {
+  return Number.isSafeInteger(days) && days >= 1 && days <= max;
+}
+
+/** Every rule for `event` in `context`, state aside: the reasons it would be refused ([] = allowed). */
+export function blockedReasons(context: GradingContext, event: GradingEvent): BlockReason[] {
+  const reasons = new Set<BlockReason>();
+  const now = Date.parse(event.now);
+  if (Number.isNaN(now)) reasons.add("invalid-time");
+  if (calendarProblems(effectiveCalendar(context, event)).length > 0)
+    reasons.add("invalid-calendar");
+  if (!EVENT_ROLES[event.type].includes(event.actor.role)) reasons.add("not-permitted");
+
+  const assignedReviewer = (): void => {
+    if (event.actor.role !== "reviewer") return; // already "not-permitted"
+    if (event.actor.id === null || !context.reviewers.includes(event.actor.id))
+      reasons.add("not-assigned");
+    else if (conflictsOf(context, event).includes(event.actor.id)) reasons.add("reviewer-conflict");
+  };
+
+  switch (event.type) {
+    case "SUBMIT": {
+      const probe = { levels: event.levels };
+      const appliedRank = rankOf(probe, event.appliedLevel);
+      if (appliedRank < 0) reasons.add("unknown-level");
+      const { selfScore, appliedLevelMinScore, vetoed, eligibleLevel } = event.score;
+      const belowThreshold = selfScore === null || selfScore < appliedLevelMinScore;
+      if (belowThreshold) reasons.add("score-below-threshold");
+      if (vetoed) reasons.add("veto");
+      // Caps the score cannot show (performance conditions, grantable levels).
+      if (!belowThreshold && !vetoed && appliedRank >= 0) {
+        const eligibleRank = rankOf(probe, eligibleLevel);
+        if (eligibleRank < 0 || eligibleRank > appliedRank) reasons.add("level-not-reached");
+      }
+      if (event.requiredEvidenceMissing.length > 0) reasons.add("evidence-missing");
+      if (event.unansweredItemIds.length > 0) reasons.add("assessment-incomplete");
+      if (event.creditListed !== null) reasons.add("credit-listed");
+      const s = event.settings;
+      if (
+        (s &&
+          !(
+            validDays(s.acceptanceDays, 365) &&
+            validDays(s.reviewDays, 365) &&
+            validDays(s.publicNoticeDays, 365)
+          )) ||
+        (event.reviewersRequired !== undefined && !validDays(event.reviewersRequired, 50))
+      ) {
+        reasons.add("invalid-settings");
+      }
+      break;
+    }
+    case "RETURN":
+    case "REJECT":
+    case "OBJECTION":
+      if (!hasText(event.reason)) reasons.add("reason-required");
+      break;
+    case "ASSIGN_REVIEWERS": {
+      const list = event.reviewerIds;
+      if (
+        list.length === 0 ||
+        new Set(list).size !== list.length ||
+        list.some((id) => !hasText(id))
+      ) {
+        reasons.add("invalid-reviewers");
+      } else if (list.length < context.reviewersRequired) {
+        // A panel needs at least `reviewersRequired` experts (DOMAIN.md §5: 评审组至少两名专家).
+        reasons.add("not-enough-reviewers");
+      }
+      if (list.some((id) => !event.eligibleReviewerIds.includes(id)))
+        reasons.add("reviewer-not-eligible");
+      const conflicted = conflictsOf(context, event);
+      if (list.some((id) => conflicted.includes(id))) reasons.add("reviewer-conflict");
+      break;
+    }
+    case "START_REVIEW": {
+      assignedReviewer();
+      const conflicted = conflictsOf(context, event);
+      if (context.reviewers.some((id) => conflicted.includes(id))) reasons.add("reviewer-conflict");
+      if (
+        context.reviewers.filter((id) => !conflicted.includes(id)).length <
+        context.reviewersRequired
+      ) {
+        reasons.add("not-enough-reviewers");
+      }
+      break;
+    }
+    case "REQUEST_RECTIFICATION":
+      assignedReviewer();
+      if (!hasText(event.reason)) reasons.add("reason-required");
+      if (!validDays(event.days, MAX_RECTIFICATION_DAYS)) reasons.add("invalid-days");
+      break;
+    case "REPORT_REVIEW": {
+      assignedReviewer();
+      const level = event.recommendedLevel;
+      if (level !== null) {
+        const rank = rankOf(context, level);
+        if (rank < 0) reasons.add("unknown-level");
+        else if (rank < rankOf(context, context.appliedLevel)) reasons.add("level-above-applied");
+      }
+      // A fail or a lower level must tell the enterprise why.
+      if (level !== context.appliedLevel && !hasText(event.reason)) reasons.add("reason-required");
+      const rectifyBy = context.deadlines.rectifyBy;
+      if (
+        context.rectificationStartedAt !== null &&
+        rectifyBy !== undefined &&
+        !(now > Date.parse(rectifyBy))
+      ) {
+        reasons.add("rectification-pending");
+      }
+      break;
+    }
+    case "APPROVE":
+    case "CERTIFY":
+      if (context.reportedLevel === null) reasons.add("review-failed");
+      break;
+    case "NOTICE_ENDED": {
+      const endsAt = context.deadlines.noticeEndsAt;
+      if (endsAt === undefined || !(now >= Date.parse(endsAt))) reasons.add("notice-not-ended");
+      break;
+    }
+    case "CREDIT_LISTED":
+      if (!hasText(event.recordId) || !hasText(event.name)) reasons.add("invalid-payload");
+      break;
+    default:
+      break;
+  }
+  return [...reasons];
+}
+
+export function deadlineAfter(fromIso: string, days: number, calendar: WorkingCalendar): string {
+  return addWorkingDays(new Date(fromIso), days, calendar).toISOString();
+}
+
+export function withoutDeadlines(deadlines: Deadlines, ...keys: Array<keyof Deadlines>): Deadlines {
+  const next: Deadlines = { ...deadlines };
+  for (const key of keys) delete next[key];
+  return next;
+}
+
+export function reasonOf(event: GradingEvent): string | null {
+  return "reason" in event && typeof event.reason === "string" && hasText(event.reason)
+    ? event.reason.trim()
+    : null;
+}
+
+export type RecipientKind = "regulators" | "enterprise" | "reviewers";

@@ -1,0 +1,228 @@
+/** Shapes of the grading workflow: context, events, effects (zod is the single source; types inferred). */
+import { z } from "zod";
+import { ROLES } from "../../lib/domain";
+
+/** Stored with every snapshot; bump it when a change makes old snapshots unsafe to resume. */
+export const GRADING_MACHINE_VERSION = 1;
+export const DEFAULT_REVIEWERS_REQUIRED = 2;
+/** Longest rectification period a reviewer may set, in working days. */
+export const MAX_RECTIFICATION_DAYS = 250;
+
+// ---------------------------------------------------------------------------------------------
+// Shapes (zod is the single source; the TypeScript types are inferred from it)
+
+const instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { error: "must be an ISO date-time" });
+
+export const workingCalendarSchema = z.object({
+  base: z.literal("cn-statutory").optional(),
+  holidays: z.array(z.string()).readonly(),
+  extraWorkdays: z.array(z.string()).readonly().optional(),
+});
+
+export const gradingSettingsSchema = z.object({
+  acceptanceDays: z.number().int().min(1),
+  reviewDays: z.number().int().min(1),
+  publicNoticeDays: z.number().int().min(1),
+  calendar: workingCalendarSchema,
+});
+export type GradingSettings = z.infer<typeof gradingSettingsSchema>;
+
+export const actorRoleSchema = z.union([z.enum(ROLES), z.literal("system"), z.literal("public")]);
+export type ActorRole = z.infer<typeof actorRoleSchema>;
+/** `id` is null for the public (objections) and may be null for the system. */
+export const workflowActorSchema = z.object({
+  id: z.string().min(1).nullable(),
+  role: actorRoleSchema,
+});
+export type WorkflowActor = z.infer<typeof workflowActorSchema>;
+
+/** What the scoring engine says about the self-assessment, supplied by the server on SUBMIT. */
+export const scoreFactsSchema = z.object({
+  selfScore: z.number().nullable(),
+  /** Minimum score of the applied level in the assessment's rubric. */
+  appliedLevelMinScore: z.number(),
+  vetoed: z.boolean(),
+  /** Level the engine grants after veto, performance caps and grantable levels; null = none. */
+  eligibleLevel: z.string().nullable(),
+});
+export type ScoreFacts = z.infer<typeof scoreFactsSchema>;
+
+export const creditListingSchema = z.object({ recordId: z.string(), name: z.string() });
+export type CreditListing = z.infer<typeof creditListingSchema>;
+
+export const deadlinesSchema = z.object({
+  acceptBy: instant.optional(),
+  reviewBy: instant.optional(),
+  rectifyBy: instant.optional(),
+  noticeEndsAt: instant.optional(),
+});
+/** Only the deadlines that are running now (ISO instants, 23:59:59.999 Shanghai time). */
+export type Deadlines = z.infer<typeof deadlinesSchema>;
+
+export const GRADING_EMAIL_TEMPLATES = [
+  "application-submitted",
+  "application-withdrawn",
+  "application-accepted",
+  "application-returned",
+  "reviewers-assigned",
+  "review-started",
+  "rectification-requested",
+  "rectification-submitted",
+  "review-reported",
+  "lower-level-consent-requested",
+  "lower-level-consented",
+  "lower-level-declined",
+  "application-approved",
+  "application-rejected",
+  "public-notice-started",
+  "objection-received",
+  "public-notice-ended",
+  "application-certified",
+  "application-stopped",
+] as const;
+export type GradingEmailTemplate = (typeof GRADING_EMAIL_TEMPLATES)[number];
+
+/** Who gets a mail; the server resolves "regulators" and "enterprise" to the tenant's users. */
+export const emailRecipientSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("regulators") }),
+  z.object({ kind: z.literal("enterprise"), enterpriseId: z.string() }),
+  z.object({ kind: z.literal("users"), userIds: z.array(z.string()) }),
+]);
+export type EmailRecipient = z.infer<typeof emailRecipientSchema>;
+
+export const pendingEffectSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("email"),
+    template: z.enum(GRADING_EMAIL_TEMPLATES),
+    to: emailRecipientSchema,
+    applicationId: z.string(),
+    data: z.object({
+      reason: z.string().nullable(),
+      appliedLevel: z.string().nullable(),
+      reportedLevel: z.string().nullable(),
+      deadlines: deadlinesSchema,
+    }),
+  }),
+  z.object({
+    type: z.literal("certificate"),
+    applicationId: z.string(),
+    enterpriseId: z.string(),
+    level: z.string(),
+    issuedAt: instant,
+  }),
+  z.object({ type: z.literal("lockEnterprise"), enterpriseId: z.string() }),
+  z.object({ type: z.literal("unlockEnterprise"), enterpriseId: z.string() }),
+]);
+export type PendingEffect = z.infer<typeof pendingEffectSchema>;
+
+export const gradingContextSchema = z.object({
+  machineVersion: z.literal(GRADING_MACHINE_VERSION),
+  applicationId: z.string().min(1),
+  enterpriseId: z.string().min(1),
+  appliedLevel: z.string().nullable(),
+  /** The rubric's level keys, best first (from SUBMIT): orders "lower than applied". */
+  levels: z.array(z.string()),
+  reviewersRequired: z.number().int().min(1),
+  reviewers: z.array(z.string()),
+  /** Users linked to the enterprise (conflict of interest); refreshed by the events that carry it. */
+  conflictedReviewerIds: z.array(z.string()),
+  scoreFacts: scoreFactsSchema.nullable(),
+  requiredEvidenceMissing: z.array(z.string()),
+  creditListed: creditListingSchema.nullable(),
+  deadlines: deadlinesSchema,
+  /** `now` of the running rectification request; null when none runs. */
+  rectificationStartedAt: instant.nullable(),
+  /** Working days spent in rectification so far; each one pushed `reviewBy` back by a day. */
+  rectificationWorkingDays: z.number().int().min(0),
+  settings: gradingSettingsSchema,
+  /** Level the reviewers recommended; null before the report or when the review failed. */
+  reportedLevel: z.string().nullable(),
+  consentToLowerLevel: z.boolean(),
+  pendingEffects: z.array(pendingEffectSchema),
+});
+export type GradingContext = z.infer<typeof gradingContextSchema>;
+
+export type GradingInput = {
+  applicationId: string;
+  enterpriseId: string;
+  appliedLevel?: string | null;
+  levels?: string[];
+  reviewersRequired?: number;
+  conflictedReviewerIds?: string[];
+  settings: GradingSettings;
+};
+
+// Events. Reasons are plain strings here: "empty after trim" is a guard with its own reason code.
+const eventBase = {
+  actor: workflowActorSchema,
+  now: instant,
+  /** The tenant's current holiday calendar, when it changed since the last event. */
+  calendar: workingCalendarSchema.optional(),
+};
+const reason = z.string().max(2000);
+const ids = z.array(z.string());
+
+export const gradingEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("SUBMIT"),
+    ...eventBase,
+    appliedLevel: z.string(),
+    levels: z.array(z.string()).min(1),
+    score: scoreFactsSchema,
+    requiredEvidenceMissing: ids,
+    /** Applicable items of the self-assessment with no answer (N/A counts as an answer). */
+    unansweredItemIds: ids,
+    creditListed: creditListingSchema.nullable(),
+    /** The tenant's settings in force at submission (replace the ones given at creation). */
+    settings: gradingSettingsSchema.optional(),
+    reviewersRequired: z.number().int().min(1).optional(),
+    conflictedReviewerIds: ids.optional(),
+  }),
+  z.object({ type: z.literal("WITHDRAW"), ...eventBase }),
+  z.object({ type: z.literal("ACCEPT"), ...eventBase }),
+  z.object({ type: z.literal("RETURN"), ...eventBase, reason }),
+  z.object({
+    type: z.literal("ASSIGN_REVIEWERS"),
+    ...eventBase,
+    reviewerIds: ids,
+    /** Of `reviewerIds`, the active reviewer accounts of this tenant (the server checks). */
+    eligibleReviewerIds: ids,
+    conflictedReviewerIds: ids.optional(),
+  }),
+  z.object({
+    type: z.literal("START_REVIEW"),
+    ...eventBase,
+    conflictedReviewerIds: ids.optional(),
+  }),
+  z.object({ type: z.literal("REQUEST_RECTIFICATION"), ...eventBase, reason, days: z.number() }),
+  z.object({ type: z.literal("SUBMIT_RECTIFICATION"), ...eventBase }),
+  z.object({
+    type: z.literal("REPORT_REVIEW"),
+    ...eventBase,
+    recommendedLevel: z.string().nullable(),
+    reason: reason.optional(),
+  }),
+  z.object({ type: z.literal("APPROVE"), ...eventBase }),
+  z.object({ type: z.literal("REJECT"), ...eventBase, reason }),
+  z.object({ type: z.literal("START_NOTICE"), ...eventBase }),
+  z.object({ type: z.literal("OBJECTION"), ...eventBase, reason }),
+  z.object({ type: z.literal("NOTICE_ENDED"), ...eventBase }),
+  z.object({ type: z.literal("CONSENT_LOWER_LEVEL"), ...eventBase }),
+  z.object({ type: z.literal("DECLINE_LOWER_LEVEL"), ...eventBase }),
+  z.object({ type: z.literal("CERTIFY"), ...eventBase }),
+  z.object({
+    type: z.literal("CREDIT_LISTED"),
+    ...eventBase,
+    recordId: z.string(),
+    name: z.string(),
+  }),
+]);
+export type GradingEvent = z.infer<typeof gradingEventSchema>;
+export type GradingEventType = GradingEvent["type"];
+export type GradingEventOf<T extends GradingEventType> = Extract<GradingEvent, { type: T }>;
+
+export const GRADING_EVENT_TYPES: readonly GradingEventType[] = gradingEventSchema.options.map(
+  (o) => o.shape.type.value,
+);
