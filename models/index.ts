@@ -1,3 +1,4 @@
+import { AppMigration } from "./app-migration";
 import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
@@ -45,6 +46,7 @@ export const ALL_MODELS = [
   CreditPublication,
   DashboardSnapshot,
   DashboardSnapshotData,
+  AppMigration,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

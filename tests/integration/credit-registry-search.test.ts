@@ -5,6 +5,7 @@
  */
 import mongoose from "mongoose";
 import { describe, expect, it } from "vitest";
+import { AppMigration } from "../../models/app-migration";
 import { CreditPublication } from "../../models/credit-publication";
 import { ensureCreditPublicationsCurrent } from "~/data/credit-publication.server";
 import { searchCreditRegistry } from "~/data/credit-registry.server";
@@ -75,7 +76,7 @@ describe("credit registry n-gram search", () => {
     }
     // The gram filter is served by the declared multikey indexes on MongoDB.
     const indexes = CreditPublication.schema.indexes().map(([fields]) => JSON.stringify(fields));
-    expect(indexes).toEqual(expect.arrayContaining(['{"grams":1}', '{"tenantId":1,"grams":1}', '{"searchCode":1}', '{"tenantId":1,"searchCode":1}']));
+    expect(indexes).toEqual(expect.arrayContaining(['{"grams":1}', '{"tenantId":1,"grams":1}', '{"searchCode":1,"listedAt":-1,"_id":-1}', '{"tenantId":1,"searchCode":1,"listedAt":-1,"_id":-1}']));
   });
 
   it("a search too common to read whole says so (truncated); the JSON API reports the flag", async () => {
@@ -97,7 +98,7 @@ describe("credit registry n-gram search", () => {
     await ensureCreditPublicationsCurrent();
     // Publications as an older version wrote them, and no mark.
     await CreditPublication.collection.updateMany({}, { $unset: { grams: "", searchCode: "" } });
-    await mongoose.connection.db?.collection("app_migrations").deleteMany({});
+    await AppMigration.deleteMany({});
     expect(await names("蜀新")).toEqual([]);
     expect(await ensureCreditPublicationsCurrent()).toBe(true);
     expect(await names("蜀新")).toEqual(["成都蜀新化工材料股份有限公司", "绵阳蜀新化工有限公司"]);
