@@ -40,6 +40,7 @@ import { formatDate } from "~/lib/datetime";
 import { contentDisposition } from "./evidence.server";
 import { hitRateLimit, type RateLimitState } from "./rate-limit.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
+import { parseIntParam } from "~/lib/http/int-param";
 
 export const REGISTRY_PAGE_SIZE = 20;
 export const REGISTRY_MAX_PAGE_SIZE = 100;
@@ -71,7 +72,6 @@ export type RegistryParamError = {
   params?: Record<string, string | number>;
 };
 
-const INT = /^\d{1,9}$/;
 
 /**
  * Reads the registry parameters. Every invalid value is reported and replaced by its default, so
@@ -124,32 +124,26 @@ export function parseRegistryQuery(
     errors.push({ field: "listType", code: "UNKNOWN_LIST_TYPE", key: "creditPublic.error.unknownListType" });
   else value.listType = listType as CreditListType | "";
 
-  const page = (search.get("page") ?? "").trim();
-  if (page) {
-    const n = INT.test(page) ? Number(page) : NaN;
-    if (!(n >= 1 && n <= REGISTRY_MAX_PAGE))
-      errors.push({
-        field: "page",
-        code: "INVALID_PAGE",
-        key: "creditPublic.error.invalidPage",
-        params: { max: REGISTRY_MAX_PAGE },
-      });
-    else value.page = n;
-  }
+  const page = parseIntParam(search.get("page"), { min: 1, max: REGISTRY_MAX_PAGE });
+  if (!page.ok)
+    errors.push({
+      field: "page",
+      code: "INVALID_PAGE",
+      key: "creditPublic.error.invalidPage",
+      params: { max: REGISTRY_MAX_PAGE },
+    });
+  else if (page.value !== undefined) value.page = page.value;
 
   if (options.pageSize) {
-    const size = (search.get("pageSize") ?? "").trim();
-    if (size) {
-      const n = INT.test(size) ? Number(size) : NaN;
-      if (!(n >= 1 && n <= REGISTRY_MAX_PAGE_SIZE))
-        errors.push({
-          field: "pageSize",
-          code: "INVALID_PAGE_SIZE",
-          key: "creditPublic.error.invalidPageSize",
-          params: { max: REGISTRY_MAX_PAGE_SIZE },
-        });
-      else value.pageSize = n;
-    }
+    const size = parseIntParam(search.get("pageSize"), { min: 1, max: REGISTRY_MAX_PAGE_SIZE });
+    if (!size.ok)
+      errors.push({
+        field: "pageSize",
+        code: "INVALID_PAGE_SIZE",
+        key: "creditPublic.error.invalidPageSize",
+        params: { max: REGISTRY_MAX_PAGE_SIZE },
+      });
+    else if (size.value !== undefined) value.pageSize = size.value;
   }
   return { value, errors };
 }

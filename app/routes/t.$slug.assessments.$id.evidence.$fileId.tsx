@@ -11,7 +11,7 @@ import {
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { z } from "zod";
-import { clientIp, requireMember, requirePermission, safeRedirect } from "~/auth.server";
+import { clientIp, requireMember, requirePermission } from "~/auth.server";
 import {
   contentDisposition,
   deleteEvidence,
@@ -22,6 +22,7 @@ import type { MessageKey } from "~/i18n";
 import { EVIDENCE_MIME } from "~/lib/evidence";
 import { msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
+import { safeRedirectTarget } from "~/lib/http/redirect-target";
 
 const INLINE_TYPES = new Set([EVIDENCE_MIME.pdf, EVIDENCE_MIME.jpg, EVIDENCE_MIME.png]);
 
@@ -93,7 +94,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   // A plain HTML form (no JavaScript) goes back to the page it came from.
   if (parsed.data.redirectTo)
-    throw redirect(safeRedirect(parsed.data.redirectTo, `/t/${tenant.slug}`));
+    throw redirect(safeRedirectTarget(parsed.data.redirectTo, `/t/${tenant.slug}`));
   return Response.json(
     { ok: true, version: result.version },
     { headers: { "Cache-Control": "no-store" } },

@@ -1,0 +1,39 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { clampIntParam, MAX_PAGE, pageParam, parseIntParam } from "~/lib/http/int-param";
+
+describe("numeric query parameters", () => {
+  it.each([
+    ["Infinity", 1],
+    ["-Infinity", 1],
+    ["1e308", 1],
+    ["-1", 1],
+    ["0", 1],
+    ["abc", 1],
+    ["NaN", 1],
+    ["0x10", 1],
+    ["", 1],
+    ["2", 2],
+    [" 3 ", 3],
+    ["99999999999999999999999", MAX_PAGE],
+  ])("page=%j → %i", (raw, expected) => {
+    expect(pageParam(new URLSearchParams({ page: raw }))).toBe(expected);
+  });
+
+  it("strict parsing refuses what is not digits within bounds", () => {
+    const bounds = { min: 2000, max: 2100 };
+    expect(parseIntParam("2024", bounds)).toEqual({ ok: true, value: 2024 });
+    expect(parseIntParam(null, bounds)).toEqual({ ok: true, value: undefined });
+    for (const bad of ["1e3", "Infinity", "-2024", "1999", "2101", "20.5", "abc"]) expect(parseIntParam(bad, bounds)).toEqual({ ok: false });
+  });
+
+  it("always yields an integer within bounds, for any string", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (raw) => {
+        const n = clampIntParam(raw, { min: 1, max: 500, fallback: 1 });
+        expect(Number.isSafeInteger(n) && n >= 1 && n <= 500).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
