@@ -4,9 +4,10 @@ import { setUserLocale } from "~/data/users.server";
 import { isLocale } from "~/i18n";
 import { localeCookie } from "~/locale.server";
 import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const locale = form.get("locale");
   const redirectTo = safeRedirectTarget(form.get("redirectTo"), "/");
   if (!isLocale(locale)) return new Response(JSON.stringify({ error: "errors.invalidChoice" }), { status: 400 });

@@ -38,6 +38,7 @@ import { fieldErrors, inviteSchema, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
 import { pageParam } from "~/lib/http/int-param";
+import { readForm } from "~/lib/http/read-form.server";
 
 const PAGE_SIZE = 50;
 
@@ -138,7 +139,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     "invite:user:any",
     "invite:user:own",
   );
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const ip = clientIp(request);
   const actor = { id: member.user._id, email: member.user.email };
 

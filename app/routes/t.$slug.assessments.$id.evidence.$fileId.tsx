@@ -23,6 +23,7 @@ import { EVIDENCE_MIME } from "~/lib/evidence";
 import { msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
 import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 const INLINE_TYPES = new Set([EVIDENCE_MIME.pdf, EVIDENCE_MIME.jpg, EVIDENCE_MIME.png]);
 
@@ -77,7 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
   const member = await requireMember(request, tenant);
   requirePermission(member, "update:assessment:own");
-  const parsed = deleteSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = deleteSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return Response.json({ ok: false, errors: { file: msg("errors.generic") } }, { status: 400 });
   const result = await deleteEvidence({

@@ -11,6 +11,7 @@ import { getLocale } from "~/locale.server";
 import { fieldErrors, loginSchema, msg } from "~/lib/validation";
 import { requireTenant, tenantName } from "~/tenant.server";
 import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = loginSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await attemptLogin({
