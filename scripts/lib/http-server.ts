@@ -11,6 +11,8 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { PROJECT_ROOT } from "./database";
+import { cspNonce, originGuard } from "./request-guard";
+import { getEnv } from "../../app/env.server";
 
 export type HttpServerOptions = { port: number; host: string; trustProxy?: boolean };
 
@@ -20,13 +22,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
+  app.use(cspNonce);
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          // Remix injects small inline scripts for hydration data.
-          "script-src": ["'self'", "'unsafe-inline'"],
+          // Remix's inline hydration scripts carry the per-request nonce (app/entry.server.tsx, root.tsx).
+          "script-src": ["'self'", (_req, res) => `'nonce-${String((res as express.Response).locals.cspNonce)}'`],
           "img-src": ["'self'", "data:", "blob:"],
           "upgrade-insecure-requests": null,
         },
@@ -44,7 +47,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
     req.headers["x-sg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
   });
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.use(originGuard(getEnv().APP_URL));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+    }),
+  );
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s));
