@@ -9,7 +9,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
-import { pageParam } from "~/lib/http/int-param";
+import { pageParam } from "~/lib/paging";
 
 const PAGE_SIZE = 50;
 
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
   const { action } = query.data;
-  const page = pageParam(new URL(request.url).searchParams);
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const [events, actions] = await Promise.all([
     listAuditEvents({ tenantId: tenant._id, action, page, pageSize: PAGE_SIZE }),
     listAuditActions({ tenantId: tenant._id }),

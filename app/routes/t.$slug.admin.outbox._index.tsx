@@ -13,7 +13,7 @@ import { formatDateTime } from "~/lib/datetime";
 import { OUTBOX_PAGE_SIZE, OUTBOX_STATUSES } from "~/lib/outbox";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
-import { pageParam } from "~/lib/http/int-param";
+import { pageParam } from "~/lib/paging";
 
 const querySchema = z.object({
   status: z.enum(OUTBOX_STATUSES).optional().or(z.literal("").transform(() => undefined)),
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
   const { status } = query.data;
-  const page = pageParam(new URL(request.url).searchParams);
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const list = await listOutbox({ tenantId: tenant._id, status: status ?? null, page });
   const locale = await getLocale(request);
   return {

@@ -37,7 +37,7 @@ import { can } from "~/lib/permissions";
 import { fieldErrors, inviteSchema, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
-import { pageParam } from "~/lib/http/int-param";
+import { pageParam } from "~/lib/paging";
 import { readForm } from "~/lib/http/read-form.server";
 
 const PAGE_SIZE = 50;
@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "invite:user:any",
     "invite:user:own",
   );
-  const page = pageParam(new URL(request.url).searchParams);
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const scope = await inviteScope(tenant._id, member);
   const enterpriseIds = scope.kind === "own" ? scope.enterpriseIds : undefined;
   const [members, pending, enterprises] = await Promise.all([

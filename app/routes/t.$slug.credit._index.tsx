@@ -17,7 +17,8 @@ import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { FilterActions, FilterSelect } from "~/components/list-filters";
-import { pageParam, parseIntParam } from "~/lib/http/int-param";
+import { pageParam } from "~/lib/paging";
+import { parseIntParam } from "~/lib/http/int-param";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const yearParam = parseIntParam(search.get("year"), { min: 1990, max: 2200 });
   const year = yearParam.ok ? yearParam.value : undefined;
-  const page = pageParam(search);
+  const page = pageParam(search.get("page"));
   const filters = {
     status: search.get("status") ?? "",
     condition: search.get("condition") ?? "",

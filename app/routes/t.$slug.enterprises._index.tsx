@@ -17,7 +17,7 @@ import {
   FilterSelect,
   IndustryFilter,
 } from "~/components/list-filters";
-import { pageParam } from "~/lib/http/int-param";
+import { pageParam } from "~/lib/paging";
 
 const PAGE_SIZE = 20;
 
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     districtCode: filters.district,
     industry: filters.industry,
     sizeClass: filters.size,
-    page: pageParam(url.searchParams),
+    page: pageParam(url.searchParams.get("page")),
     pageSize: PAGE_SIZE,
   });
   return {

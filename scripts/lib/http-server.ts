@@ -10,6 +10,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
+import { runInRequestScope } from "../../app/request-scope.server";
 import { PROJECT_ROOT } from "./database";
 import { cspNonce, originGuard } from "./request-guard";
 import { getEnv } from "../../app/env.server";
@@ -48,14 +49,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
     next();
   });
   app.use(originGuard(getEnv().APP_URL));
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: process.env.NODE_ENV,
-      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
-    }),
-  );
+  const handle = createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+  });
+  // One memo per HTTP request: the layout and page loaders share one tenant/session/user resolution.
+  app.all("*", (req, res, next) => runInRequestScope(req.method, () => handle(req, res, next)));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s));

@@ -1,5 +1,5 @@
 /**
- * The one parser for numeric query parameters (page, year, …). Only plain decimal digits count
+ * The one parser for numeric query parameters (page via app/lib/paging.ts, year, …). Only plain decimal digits count
  * as a number: `Infinity`, `1e308`, `-1`, `0x10`, `abc` are not numbers here.
  */
 
@@ -15,19 +15,4 @@ export function parseIntParam(
   if (!/^\d{1,15}$/.test(text)) return { ok: false };
   const value = Number(text);
   return value >= bounds.min && value <= bounds.max ? { ok: true, value } : { ok: false };
-}
-
-/** Lenient: digits are clamped into the bounds, anything else gives the fallback. */
-export function clampIntParam(raw: string | null | undefined, bounds: IntBounds & { fallback: number }): number {
-  const text = (raw ?? "").trim();
-  if (!/^\d+$/.test(text)) return bounds.fallback;
-  return Math.min(bounds.max, Math.max(bounds.min, Number(text)));
-}
-
-/** Highest page number any list accepts (a list never has this many pages of ≤ 100 rows). */
-export const MAX_PAGE = 100_000;
-
-/** The `page` parameter of every list page: 1 … MAX_PAGE, anything unusable → 1. */
-export function pageParam(search: URLSearchParams): number {
-  return clampIntParam(search.get("page"), { min: 1, max: MAX_PAGE, fallback: 1 });
 }
