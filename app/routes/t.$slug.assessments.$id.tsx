@@ -29,7 +29,6 @@ import { localizeDeep } from "~/lib/rubric/localize";
 import { saveUrl, type SaveOutcome, type SaveResponseBody } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
-import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
@@ -77,7 +76,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * endpoint that beacons use too.
  */
 export async function clientAction({ request, params }: ClientActionFunctionArgs): Promise<SaveOutcome> {
-  const form = await readForm(request);
+  // Runs in the browser on the wizard's own form submission (the server reads it with readForm).
+  const form = await request.formData();
   const body = new URLSearchParams();
   for (const [key, value] of form) if (typeof value === "string") body.append(key, value);
   let res: Response;
