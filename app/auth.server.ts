@@ -137,12 +137,6 @@ export function requirePermission(member: Member, ...anyOf: Permission[]): void 
   if (!anyOf.some((p) => member.permissions.includes(p))) throw forbidden();
 }
 
-/** Only follow same-site relative paths after login. */
-export function safeRedirect(to: unknown, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
 export type LoginResult =
   | { ok: true; setCookie: string; user: SessionUser }
   | { ok: false; error: "invalid" | "rateLimited" | "noMembership" | "disabled"; retryAfterMinutes?: number };

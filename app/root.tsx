@@ -12,6 +12,7 @@ import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { translate } from "./i18n";
 import { getLocale } from "./locale.server";
+import { useNonce } from "./nonce";
 import stylesheet from "./tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -30,6 +31,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, default
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang={data?.locale ?? "zh-CN"}>
       <head>
@@ -40,8 +42,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="bg-slate-50 text-slate-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -12,11 +12,14 @@ export function GeneralErrorBoundary() {
       : status === 403
         ? [t("forbidden.title"), t("forbidden.body")]
         : [t("error.title"), t("error.body")];
+  // Refusals of the request guard and form reader carry a translated message (app/lib/http/read-form.server.ts).
+  const data: unknown = isRouteErrorResponse(error) ? error.data : null;
+  const refusal = typeof data === "object" && data !== null && "error" in data && typeof data.error === "string" ? data.error : null;
   return (
     <div className="mx-auto max-w-xl py-16 text-center" data-status={status}>
       <p className="text-5xl font-bold text-slate-300">{status}</p>
       <h1 className="mt-4 text-2xl font-semibold text-slate-900">{title}</h1>
-      <p className="mt-2 text-slate-600">{body}</p>
+      <p className="mt-2 text-slate-600">{refusal ?? body}</p>
       <Link to="/" className="btn-secondary mt-6">
         {t("error.home")}
       </Link>

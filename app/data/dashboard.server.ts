@@ -38,6 +38,7 @@ import { claimOnce } from "./cas.server";
 import { districtOptions } from "./enterprises.server";
 import type { TenantScope } from "./ids.server";
 import type { TenantView } from "./tenants.server";
+import { parseIntParam } from "~/lib/http/int-param";
 
 export const SNAPSHOT_FORMAT = 1;
 /** The job's interval; a snapshot older than STALE_AFTER_MS is recomputed on the next view. */
@@ -539,8 +540,8 @@ export function parseDashboardFilters(
   now: Date,
 ): DashboardFilters {
   const thisYear = shanghaiDay(now).year;
-  const y = Number(search.get("year"));
-  const year = Number.isInteger(y) && y >= 2000 && y <= thisYear + 1 ? y : thisYear;
+  const yearParam = parseIntParam(search.get("year"), { min: 2000, max: thisYear + 1 });
+  const year = (yearParam.ok ? yearParam.value : undefined) ?? thisYear;
   const d = search.get("district") ?? "";
   const i = search.get("industry") ?? "";
   const s = search.get("size") ?? "";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INDUSTRY_KEYS, type IndustryKey } from "./domain";
+import { pageParam } from "./paging";
 
 /**
  * Certificate rules that need no database: the number pattern, validity dates and the status a
@@ -276,7 +277,7 @@ export const certificateFilterSchema = z.object({
     .string()
     .regex(/^20\d{2}(-(0[1-9]|1[0-2]))?$/)
     .catch(""),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: z.number().int().min(1).catch(1),
 });
 export type CertificateFilterInput = z.infer<typeof certificateFilterSchema>;
 
@@ -289,7 +290,7 @@ export function parseCertificateFilters(search: URLSearchParams): CertificateFil
     district: search.get("district") ?? "",
     expiring: search.get("expiring") ?? undefined,
     issued: search.get("issued") ?? "",
-    page: search.get("page") ?? 1,
+    page: pageParam(search.get("page")),
   });
 }
 

@@ -4,12 +4,12 @@
  * that is not a whole number from 1 to MAX_PAGE (`abc`, `-1`, `1e400`) reads as 1, so a hand-made
  * URL gets a bounded page, never an error.
  */
+import { parseIntParam } from "./http/int-param";
+
 export const MAX_PAGE_SIZE = 100;
 export const MAX_PAGE = 100_000;
 
 export function pageParam(raw: string | null | undefined): number {
-  const text = (raw ?? "").trim();
-  if (!/^\d{1,9}$/.test(text)) return 1;
-  const n = Number(text);
-  return n >= 1 && n <= MAX_PAGE ? n : 1;
+  const page = parseIntParam(raw, { min: 1, max: MAX_PAGE });
+  return (page.ok ? page.value : undefined) ?? 1;
 }

@@ -1,13 +1,15 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { getUser, safeRedirect } from "~/auth.server";
+import { getUser } from "~/auth.server";
 import { setUserLocale } from "~/data/users.server";
 import { isLocale } from "~/i18n";
 import { localeCookie } from "~/locale.server";
+import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const locale = form.get("locale");
-  const redirectTo = safeRedirect(form.get("redirectTo"), "/");
+  const redirectTo = safeRedirectTarget(form.get("redirectTo"), "/");
   if (!isLocale(locale)) return new Response(JSON.stringify({ error: "errors.invalidChoice" }), { status: 400 });
   const user = await getUser(request);
   // Remember the choice on the account too: emails are sent in the recipient's language.

@@ -21,6 +21,7 @@ import { LIMITS } from "~/lib/domain";
 import { changePasswordSchema, fieldErrors, msg, passwordMatchesEmail } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params);
@@ -55,7 +56,7 @@ type ActionResult = { intent: Intent | null; errors?: Record<string, string>; no
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const ip = clientIp(request);
   const { user } = member;
 

@@ -9,11 +9,11 @@ import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
+import { pageParam } from "~/lib/paging";
 
 const PAGE_SIZE = 50;
 
 const querySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
   action: z
     .string()
     .regex(/^[a-zA-Z][a-zA-Z.]{0,63}$/)
@@ -25,7 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:audit:any");
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
-  const { page, action } = query.data;
+  const { action } = query.data;
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const [events, actions] = await Promise.all([
     listAuditEvents({ tenantId: tenant._id, action, page, pageSize: PAGE_SIZE }),
     listAuditActions({ tenantId: tenant._id }),

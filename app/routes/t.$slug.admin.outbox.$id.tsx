@@ -14,6 +14,7 @@ import { formatDateTime } from "~/lib/datetime";
 import { msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:outbox:any");
@@ -47,7 +48,7 @@ type ActionResult = { notice?: MessageKey; errors?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:outbox:any");
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data<ActionResult>({ errors: { _form: msg("errors.invalidChoice") } }, { status: 400 });
   const result = await changeOutboxMessage({
     tenantId: tenant._id,

@@ -13,9 +13,9 @@ import { formatDateTime } from "~/lib/datetime";
 import { OUTBOX_PAGE_SIZE, OUTBOX_STATUSES } from "~/lib/outbox";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
+import { pageParam } from "~/lib/paging";
 
 const querySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
   status: z.enum(OUTBOX_STATUSES).optional().or(z.literal("").transform(() => undefined)),
 });
 
@@ -23,7 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:outbox:any");
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
-  const { page, status } = query.data;
+  const { status } = query.data;
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const list = await listOutbox({ tenantId: tenant._id, status: status ?? null, page });
   const locale = await getLocale(request);
   return {

@@ -37,9 +37,10 @@ import { can } from "~/lib/permissions";
 import { fieldErrors, inviteSchema, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
+import { pageParam } from "~/lib/paging";
+import { readForm } from "~/lib/http/read-form.server";
 
 const PAGE_SIZE = 50;
-const pageQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 type Scope = { kind: "any" } | { kind: "own"; enterpriseIds: TenantId[] };
 
@@ -58,15 +59,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "invite:user:any",
     "invite:user:own",
   );
-  const query = pageQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) throw new Response("Bad Request", { status: 400 });
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const scope = await inviteScope(tenant._id, member);
   const enterpriseIds = scope.kind === "own" ? scope.enterpriseIds : undefined;
   const [members, pending, enterprises] = await Promise.all([
     listMembers({
       tenantId: tenant._id,
       enterpriseIds,
-      page: query.data.page,
+      page,
       pageSize: PAGE_SIZE,
     }),
     listPendingInvitations({ tenantId: tenant._id, enterpriseIds }),
@@ -86,7 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     roleOptions: scope.kind === "any" ? [...ROLES] : [...ENTERPRISE_ROLES],
     enterprises: enterprises.map((e) => ({ id: String(e._id), name: e.name })),
     members: {
-      page: query.data.page,
+      page,
       total: members.total,
       items: members.items.map((m) => ({
         membershipId: String(m.membershipId),
@@ -139,7 +139,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     "invite:user:any",
     "invite:user:own",
   );
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const ip = clientIp(request);
   const actor = { id: member.user._id, email: member.user.email };
 

@@ -24,6 +24,7 @@ import { textOf } from "~/lib/assessment/answers";
 import { formatDate, formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 const VIEWERS = ["read:assessment:own", "read:assessment:any", "read:assessment:assigned"] as const;
 
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     tenantId: tenant._id,
     applicationId: params.id ?? "",
     member,
-    form: await request.formData(),
+    form: await readForm(request),
   });
 }
 

@@ -11,7 +11,7 @@ import {
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { z } from "zod";
-import { clientIp, requireMember, requirePermission, safeRedirect } from "~/auth.server";
+import { clientIp, requireMember, requirePermission } from "~/auth.server";
 import {
   contentDisposition,
   deleteEvidence,
@@ -22,6 +22,8 @@ import type { MessageKey } from "~/i18n";
 import { EVIDENCE_MIME } from "~/lib/evidence";
 import { msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
+import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 const INLINE_TYPES = new Set([EVIDENCE_MIME.pdf, EVIDENCE_MIME.jpg, EVIDENCE_MIME.png]);
 
@@ -76,7 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
   const member = await requireMember(request, tenant);
   requirePermission(member, "update:assessment:own");
-  const parsed = deleteSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = deleteSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return Response.json({ ok: false, errors: { file: msg("errors.generic") } }, { status: 400 });
   const result = await deleteEvidence({
@@ -93,7 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   // A plain HTML form (no JavaScript) goes back to the page it came from.
   if (parsed.data.redirectTo)
-    throw redirect(safeRedirect(parsed.data.redirectTo, `/t/${tenant.slug}`));
+    throw redirect(safeRedirectTarget(parsed.data.redirectTo, `/t/${tenant.slug}`));
   return Response.json(
     { ok: true, version: result.version },
     { headers: { "Cache-Control": "no-store" } },

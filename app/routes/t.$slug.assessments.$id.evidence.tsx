@@ -128,6 +128,20 @@ class Refused extends Error {
 class Stored extends Error {}
 class Failed extends Error {}
 
+/** The file part's bytes, remembering whether the request body broke off (truncated multipart). */
+function watchedPart(data: AsyncIterable<Uint8Array>): { data: AsyncIterable<Uint8Array>; broken: () => boolean } {
+  let broken = false;
+  async function* pass() {
+    try {
+      for await (const chunk of data) yield chunk;
+    } catch (error) {
+      broken = true;
+      throw error;
+    }
+  }
+  return { data: pass(), broken: () => broken };
+}
+
 async function readText(data: AsyncIterable<Uint8Array>): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -181,11 +195,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const expectedVersion = expectedText ? Number(expectedText) : undefined;
     if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion))
       throw new Refused(400, msg("errors.generic"));
+    const file = watchedPart(part.data);
     result = await uploadEvidence({
       tenantId: tenant._id,
       assessmentId: params.id ?? "",
       itemId,
-      file: part.data,
+      file: file.data,
       // The client sends the real name as a field: some names (with ";" or "=") do not survive
       // the multipart header parser intact.
       filename: fields.get("filename") || part.filename,
@@ -194,6 +209,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       limits,
       ip: clientIp(request),
     }).catch((error: unknown) => {
+      // A body cut off before its closing boundary is the client's fault: 400, nothing stored.
+      if (file.broken()) throw new Refused(400, msg("security.malformedBody"));
       logger.error({ err: error, assessmentId: params.id }, "evidence upload failed");
       throw new Failed();
     });

@@ -11,6 +11,7 @@ import { canEditAssessment, confirmCarriedOver, findVisibleAssessmentHead, saveA
 import { MAX_CHANGES_PER_SAVE, MAX_TEXT } from "~/lib/assessment/answers";
 import type { SaveResponseBody } from "~/lib/assessment/save-protocol";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 function jsonField<T extends z.ZodType>(schema: T) {
   return z
@@ -71,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (assessment.state !== "draft") return respond({ ok: false, error: "locked", state: assessment.state }, 409);
     throw forbidden();
   }
-  const parsed = saveFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = saveFormSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return respond({ ok: false, error: "badRequest" }, 400);
   const actor = { id: member.user._id, email: member.user.email, role: member.roles[0] ?? "" };
   const input = parsed.data;

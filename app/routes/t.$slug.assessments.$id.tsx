@@ -76,6 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * endpoint that beacons use too.
  */
 export async function clientAction({ request, params }: ClientActionFunctionArgs): Promise<SaveOutcome> {
+  // Runs in the browser on the wizard's own form submission (the server reads it with readForm).
   const form = await request.formData();
   const body = new URLSearchParams();
   for (const [key, value] of form) if (typeof value === "string") body.append(key, value);

@@ -18,6 +18,7 @@ import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { pageParam } from "~/lib/paging";
+import { readForm } from "~/lib/http/read-form.server";
 
 /** The grading cycle is the calendar year in China, whatever the server's time zone. */
 function currentYear(now = new Date()): number {
@@ -91,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Starting commits the enterprise to a cycle and a rubric: the enterprise admin's decision.
   const { tenant, member } = await requireTenantPermission(request, params, "submit:assessment:own");
   if (!member.enterpriseId) throw forbidden();
-  const parsed = startSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = startSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const rubricVersionId = toObjectId(parsed.data.rubricVersionId);
   if (!rubricVersionId) return data({ errors: { rubricVersionId: msg("errors.invalidChoice") } as Record<string, string> }, { status: 400 });

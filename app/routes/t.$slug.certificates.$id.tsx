@@ -45,6 +45,7 @@ import { can } from "~/lib/permissions";
 import { fieldErrors, msg, reasonSchema } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -121,7 +122,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     "read:certificate:own",
     "read:certificate:any",
   );
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const intent = typeof form.intent === "string" ? form.intent : "";
   const cert = await findVisibleCertificate({
     tenantId: tenant._id,

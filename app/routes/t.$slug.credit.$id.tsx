@@ -57,6 +57,7 @@ import {
   type CreditMemberEventType,
 } from "~/workflows/credit-input";
 import { shanghaiDate } from "~/workflows/working-days";
+import { BodyTooLargeError, limitBody, readForm } from "~/lib/http/read-form.server";
 
 /** Files per defence statement or repair application. */
 const MAX_CREDIT_FILES = 5;
@@ -94,15 +95,15 @@ const FILE_ERRORS: Record<string, MessageKey> = {
   tooLarge: "evidence.errors.tooLarge",
 };
 
-/** Reads the posted form; files (multipart `files`) are stored as they stream in. */
-async function readForm(
+/** Reads the posted form; files (multipart `files`) are stored as they stream in, the whole body limited. */
+async function readCreditForm(
   request: Request,
   owner: { tenantId: ObjectId; recordId: ObjectId; userId: ObjectId; maxBytes: number },
 ): Promise<{ form: Record<string, string>; files: StoredFile[]; fileError: string | null }> {
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) {
     const form: Record<string, string> = {};
-    for (const [k, v] of await request.formData()) if (typeof v === "string") form[k] = v;
+    for (const [k, v] of await readForm(request)) if (typeof v === "string") form[k] = v;
     return { form, files: [], fileError: null };
   }
   const files: StoredFile[] = [];
@@ -137,7 +138,7 @@ async function readForm(
     return "";
   };
   const formData = await unstable_parseMultipartFormData(
-    request,
+    limitBody(request, MAX_CREDIT_FILES * owner.maxBytes + 256 * 1024),
     unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
   );
   const form: Record<string, string> = {};
@@ -151,17 +152,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!doc) throw notFound();
   const ip = clientIp(request);
   const now = requestNow(request);
-  let read: Awaited<ReturnType<typeof readForm>>;
+  let read: Awaited<ReturnType<typeof readCreditForm>>;
   try {
-    read = await readForm(request, {
+    read = await readCreditForm(request, {
       tenantId: tenant._id,
       recordId: doc._id,
       userId: member.user._id,
       maxBytes: evidenceLimits(tenant.settings).maxFileBytes,
     });
   } catch (error) {
+    // Not a form (415), over the byte limit (413), a truncated or malformed body (400).
+    if (error instanceof Response) throw error;
     logger.warn({ err: error, creditRecordId: String(doc._id) }, "credit form could not be read");
-    return reply({ ok: false, intent: "", notice: null, errors: { _form: msg("errors.generic") } }, 400);
+    const status = error instanceof BodyTooLargeError ? 413 : 400;
+    return reply({ ok: false, intent: "", notice: null, errors: { _form: msg("errors.generic") } }, status);
   }
   const { form, files } = read;
   const intent = form.intent ?? "";

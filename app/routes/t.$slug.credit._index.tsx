@@ -17,6 +17,8 @@ import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { FilterActions, FilterSelect } from "~/components/list-filters";
+import { pageParam } from "~/lib/paging";
+import { parseIntParam } from "~/lib/http/int-param";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -27,10 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const locale = await getLocale(request);
   const search = new URL(request.url).searchParams;
-  const yearText = search.get("year") ?? "";
-  const year = /^\d{4}$/.test(yearText) ? Number(yearText) : undefined;
-  const pageText = search.get("page") ?? "1";
-  const page = /^\d{1,6}$/.test(pageText) ? Math.max(1, Number(pageText)) : 1;
+  const yearParam = parseIntParam(search.get("year"), { min: 1990, max: 2200 });
+  const year = yearParam.ok ? yearParam.value : undefined;
+  const page = pageParam(search.get("page"));
   const filters = {
     status: search.get("status") ?? "",
     condition: search.get("condition") ?? "",

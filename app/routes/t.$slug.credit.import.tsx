@@ -31,6 +31,7 @@ import { CREDIT_CONDITIONS } from "~/lib/credit";
 import { msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
+import { assertFormRequest, BodyTooLargeError, limitBody } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "manage:credit:any");
@@ -52,18 +53,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const fail = (status: number, error: string) => data<ActionResult>({ ok: false, error }, { status });
   const contentType = request.headers.get("Content-Type") ?? "";
-  if (!contentType.startsWith("multipart/form-data")) return fail(400, msg("creditPublic.import.error.noFile"));
+  if (!contentType.startsWith("multipart/form-data")) {
+    // Not a form at all → 415; a plain form without the file → the field error.
+    await assertFormRequest(request, IMPORT_MAX_BYTES);
+    return fail(400, msg("creditPublic.import.error.noFile"));
+  }
   const length = Number(request.headers.get("Content-Length") ?? "0");
   const tooLarge = msg("creditPublic.import.error.tooLarge", { max: `${IMPORT_MAX_BYTES / 1024 / 1024} MB` });
   if (length > IMPORT_MAX_BYTES + 64 * 1024) return fail(413, tooLarge);
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(
-      request,
+      limitBody(request, IMPORT_MAX_BYTES + 64 * 1024),
       unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_MAX_BYTES }),
     );
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return fail(413, tooLarge);
+    if (error instanceof MaxPartSizeExceededError || error instanceof BodyTooLargeError) return fail(413, tooLarge);
     return fail(400, msg("creditPublic.import.error.noFile"));
   }
   const file = form.get("file");

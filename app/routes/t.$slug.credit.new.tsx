@@ -10,6 +10,7 @@ import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:credit:any");
@@ -23,7 +24,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await createCreditDraft({
     tenantId: tenant._id,
     member,
-    input: Object.fromEntries(await request.formData()),
+    input: Object.fromEntries(await readForm(request)),
     ip: clientIp(request),
     now: requestNow(request),
   });

@@ -39,6 +39,7 @@ import { SIZE_CLASSES } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { DistrictFilter, FilterSelect, IndustryFilter } from "~/components/list-filters";
+import { readForm } from "~/lib/http/read-form.server";
 
 const OVERDUE_SHOWN = 20;
 
@@ -73,6 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:dashboard:any");
+  await readForm(request);
   const snapshot = await refreshDashboardSnapshot({ tenantId: tenant._id });
   const url = new URL(request.url);
   url.searchParams.set("refreshed", "1");

@@ -36,6 +36,7 @@ import { useT } from "~/i18n/react";
 import { can } from "~/lib/permissions";
 import { enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 /**
  * Who may see this enterprise. Without any enterprise-read permission: 403 (says nothing about the id).
@@ -133,7 +134,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member, enterprise, isOwn } = await requireVisibleEnterprise(request, params);
   const rights = editRights(member, isOwn);
   if (!rights.canEdit) throw forbidden();
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const meta = updateFormSchema.safeParse(form);
   if (!meta.success) return fail({ _form: msg("errors.generic") }, 400);
   const parsed = enterpriseFieldsSchema.safeParse(form);

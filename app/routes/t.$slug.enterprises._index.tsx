@@ -17,6 +17,7 @@ import {
   FilterSelect,
   IndustryFilter,
 } from "~/components/list-filters";
+import { pageParam } from "~/lib/paging";
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +27,6 @@ const filterSchema = z.object({
   district: z.string().trim().max(12).catch(""),
   industry: z.enum(INDUSTRY_KEYS).optional().catch(undefined),
   size: z.enum(SIZE_CLASSES).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -38,7 +38,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     district: url.searchParams.get("district") ?? "",
     industry: url.searchParams.get("industry") ?? undefined,
     size: url.searchParams.get("size") ?? undefined,
-    page: url.searchParams.get("page") ?? 1,
   });
   const result = await listEnterprises({
     tenantId: tenant._id,
@@ -46,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     districtCode: filters.district,
     industry: filters.industry,
     sizeClass: filters.size,
-    page: filters.page,
+    page: pageParam(url.searchParams.get("page")),
     pageSize: PAGE_SIZE,
   });
   return {

@@ -25,6 +25,7 @@ import { useErrorText, useT } from "~/i18n/react";
 import { msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "create:enterprise:any");
@@ -46,11 +47,14 @@ type ActionResult =
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "create:enterprise:any");
   const locale = await getLocale(request);
-  const length = Number(request.headers.get("Content-Length") ?? 0);
-  if (length > IMPORT_MAX_BYTES + 64 * 1024) {
-    return data<ActionResult>({ ok: false, fileError: msg("dashboard.import.error.tooLarge", { max: 5000 }) }, { status: 413 });
+  let form: FormData;
+  try {
+    form = await readForm(request, { maxBytes: IMPORT_MAX_BYTES + 64 * 1024 });
+  } catch (refused) {
+    if (refused instanceof Response && refused.status === 413)
+      return data<ActionResult>({ ok: false, fileError: msg("dashboard.import.error.tooLarge", { max: 5000 }) }, { status: 413 });
+    throw refused;
   }
-  const form = await request.formData();
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) {
     return data<ActionResult>({ ok: false, fileError: msg("dashboard.import.error.noFile") }, { status: 400 });

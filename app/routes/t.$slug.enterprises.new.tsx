@@ -29,6 +29,7 @@ import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { enterpriseFieldsSchema, fieldErrors, msg, type EnterpriseFields } from "~/lib/validation";
 import { requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "create:enterprise:any");
@@ -47,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     params,
     "create:enterprise:any",
   );
-  const parsed = enterpriseFieldsSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = enterpriseFieldsSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
   if (!isTenantDistrict(tenant, parsed.data.districtCode))
     return fail({ districtCode: msg("errors.invalidChoice") }, 400);

@@ -13,6 +13,7 @@ import { forgotPasswordSchema } from "~/lib/password-reset";
 import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenant, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
@@ -24,7 +25,7 @@ type ActionResult = { sent?: true; errors?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await requestPasswordReset({
     tenant,

@@ -36,6 +36,7 @@ import {
 } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenant, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 const UNAVAILABLE: Record<Exclude<InvitationState, "pending">, MessageKey> = {
   used: "errors.invite.used",
@@ -89,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 410 },
     );
   }
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   let input: AcceptInput;
   if (form.mode === "existing") {
     const parsed = acceptInviteExistingUserSchema.safeParse(form);

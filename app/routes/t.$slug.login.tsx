@@ -2,7 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
-import { attemptLogin, clientIp, getMember, safeRedirect } from "~/auth.server";
+import { attemptLogin, clientIp, getMember } from "~/auth.server";
 import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { translate } from "~/i18n";
@@ -10,11 +10,13 @@ import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { fieldErrors, loginSchema, msg } from "~/lib/validation";
 import { requireTenant, tenantName } from "~/tenant.server";
+import { safeRedirectTarget } from "~/lib/http/redirect-target";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
   const url = new URL(request.url);
-  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), `/t/${tenant.slug}`);
+  const redirectTo = safeRedirectTarget(url.searchParams.get("redirectTo"), `/t/${tenant.slug}`);
   if (await getMember(request, tenant)) throw redirect(redirectTo);
   const locale = await getLocale(request);
   return { tenantName: tenantName(tenant, locale), slug: tenant.slug, redirectTo, locale };
@@ -22,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = loginSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await attemptLogin({
@@ -44,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             : msg("errors.login.invalid");
     return data({ errors: { _form: message } as Record<string, string> }, { status });
   }
-  return redirect(safeRedirect(parsed.data.redirectTo, `/t/${tenant.slug}`), {
+  return redirect(safeRedirectTarget(parsed.data.redirectTo, `/t/${tenant.slug}`), {
     headers: { "Set-Cookie": result.setCookie },
   });
 }

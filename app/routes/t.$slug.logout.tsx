@@ -2,9 +2,12 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { clientIp, getMember, logout } from "~/auth.server";
 import { recordAudit } from "~/data/audit.server";
 import { requireTenant } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
+  // A form post like every other write: anything else (JSON, text/plain) is refused before the logout.
+  await readForm(request);
   const member = await getMember(request, tenant);
   const setCookie = await logout(request);
   if (member) {

@@ -26,6 +26,7 @@ import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenant, tenantName } from "~/tenant.server";
 import { objectionFormSchema, type ObjectionForm } from "~/workflows/grading-input";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
@@ -42,7 +43,7 @@ type ObjectionResult = { ok: boolean; applicationId: string; errors: Record<stri
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const applicationId = typeof form.applicationId === "string" ? form.applicationId : "";
   const parsed = objectionFormSchema.safeParse(form);
   if (!parsed.success)

@@ -28,6 +28,7 @@ import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { fieldErrors, msg, registrationSchema } from "~/lib/validation";
 import { requireTenant, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
@@ -55,7 +56,7 @@ const fail = (errors: Record<string, string>, status: number) => data({ errors }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = registrationSchema.safeParse(form);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
   if (!isTenantDistrict(tenant, parsed.data.districtCode)) {

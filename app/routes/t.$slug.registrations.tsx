@@ -32,6 +32,7 @@ import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { msg, reasonSchema } from "~/lib/validation";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 function toRow(tenant: TenantView, r: RegistrationView) {
   return {
@@ -94,7 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     params,
     "approve:registration:any",
   );
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const id = typeof form.id === "string" ? form.id : "";
   const parsed = decisionSchema.safeParse(form);
   if (!parsed.success) {

@@ -13,6 +13,7 @@ import { resetPasswordSchema } from "~/lib/password-reset";
 import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenant } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
@@ -27,7 +28,7 @@ type ActionResult = { done?: true; errors?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const tenant = await requireTenant(params);
-  const parsed = resetPasswordSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = resetPasswordSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await resetPassword({
     tenantId: tenant._id,

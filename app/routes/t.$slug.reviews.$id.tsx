@@ -34,6 +34,7 @@ import type { RubricItem } from "~/lib/rubric/schema";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 import { reviewItemsFromForm } from "~/workflows/review-form";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     params,
     "review:assessment:assigned",
   );
-  const form = await request.formData();
+  const form = await readForm(request);
   const id = params.id ?? "";
   if (form.get("intent") !== "saveScores")
     return workflowFormAction({ tenantId: tenant._id, applicationId: id, member, form });

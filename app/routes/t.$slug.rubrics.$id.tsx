@@ -33,6 +33,7 @@ import type { Rubric } from "~/lib/rubric/schema";
 import { msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:rubric:any");
@@ -115,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:rubric:any");
   const id = toObjectId(params.id);
   if (!id) throw notFound();
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const actor = { id: member.user._id, email: member.user.email };
   const ip = clientIp(request);
   const base = `/t/${tenant.slug}/rubrics`;

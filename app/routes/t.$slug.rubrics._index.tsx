@@ -22,6 +22,7 @@ import { pickText } from "~/lib/rubric/localize";
 import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:rubric:any");
@@ -64,7 +65,7 @@ const cloneSchema = z.object({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:rubric:any");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   if (form.intent !== "clone")
     return data(
       { errors: { _form: msg("errors.generic") } as Record<string, string> },

@@ -17,6 +17,7 @@ import { pickText } from "~/lib/rubric/localize";
 import { msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission, tenantName } from "~/tenant.server";
+import { readForm } from "~/lib/http/read-form.server";
 
 type RuleType = "tag" | "element" | "item";
 type RuleRow = { type: RuleType; target: string; weight: string };
@@ -81,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "manage:rubric:any");
   const id = toObjectId(params.id);
   if (!id) throw notFound();
-  const form = await request.formData();
+  const form = await readForm(request);
   const revision = Number(form.get("revision"));
   if (form.get("intent") !== "save" || !Number.isInteger(revision) || revision < 0)
     return data<ActionResult>({ errors: { _form: msg("errors.generic") } }, { status: 400 });

@@ -12,6 +12,8 @@ import express from "express";
 import helmet from "helmet";
 import { runInRequestScope } from "../../app/request-scope.server";
 import { PROJECT_ROOT } from "./database";
+import { cspNonce, originGuard } from "./request-guard";
+import { getEnv } from "../../app/env.server";
 
 export type HttpServerOptions = { port: number; host: string; trustProxy?: boolean };
 
@@ -21,13 +23,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
+  app.use(cspNonce);
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          // Remix injects small inline scripts for hydration data.
-          "script-src": ["'self'", "'unsafe-inline'"],
+          // Remix's inline hydration scripts carry the per-request nonce (app/entry.server.tsx, root.tsx).
+          "script-src": ["'self'", (_req, res) => `'nonce-${String((res as express.Response).locals.cspNonce)}'`],
           "img-src": ["'self'", "data:", "blob:"],
           "upgrade-insecure-requests": null,
         },
@@ -45,7 +48,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
     req.headers["x-sg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
   });
-  const handle = createRequestHandler({ build, mode: process.env.NODE_ENV });
+  app.use(originGuard(getEnv().APP_URL));
+  const handle = createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+  });
   // One memo per HTTP request: the layout and page loaders share one tenant/session/user resolution.
   app.all("*", (req, res, next) => runInRequestScope(req.method, () => handle(req, res, next)));
 
