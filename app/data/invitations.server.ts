@@ -109,7 +109,8 @@ export type CreateInvitationError =
 /**
  * Creates an invitation and queues its email. Authorisation (who may invite which role) is the
  * caller's job; this checks the facts: the enterprise is in the tenant, nothing is pending already.
- * Returns the link so development builds can show it; only the token's hash is stored.
+ * Only the token's hash is stored; the link goes to the invitee's mailbox and is never shown on a page
+ * (the returned link is for tests and the seed; decision 016).
  */
 export async function createInvitation({
   tenantId,
