@@ -3,7 +3,7 @@ import { Claim } from "../../models/claim";
 import { Invitation, type InvitationDoc } from "../../models/invitation";
 import { Membership } from "../../models/membership";
 import { User, type UserDoc } from "../../models/user";
-import { LOGIN_LIMITS } from "~/auth.server";
+import { loginSucceeded, reserveLoginAttempt } from "~/auth.server";
 import { getEnv } from "~/env.server";
 import type { Locale } from "~/i18n";
 import { isEnterpriseRole, type Role } from "~/lib/domain";
@@ -15,7 +15,6 @@ import { enterpriseBelongsToTenant, enterpriseNamesById, type Actor } from "./me
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import { cancelQueuedEmail, enqueueEmail } from "./outbox.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
-import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { hashToken, newToken } from "./sessions.server";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -301,20 +300,14 @@ export async function acceptInvitation({
     if (!existing) return { ok: false, error: "noAccount" };
     // The link already proves access to the mailbox, but the account password is still guessable
     // from it: share the login form's per-account limit.
-    const accountKey = `login:acct:${existing.email}`;
-    const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-    if (limit.limited) {
-      return {
-        ok: false,
-        error: "rateLimited",
-        retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
-      };
+    const reservation = await reserveLoginAttempt({ email: existing.email, ip });
+    if (!reservation.ok) {
+      return { ok: false, error: "rateLimited", retryAfterMinutes: reservation.retryAfterMinutes };
     }
     if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
       return { ok: false, error: "wrongPassword" };
     }
-    await clearRateLimit(accountKey, LOGIN_LIMITS.windowMs);
+    await loginSucceeded({ email: existing.email, ip });
     if (existing.disabled) return { ok: false, error: "disabled" };
     user = { _id: existing._id, email: existing.email };
   } else {

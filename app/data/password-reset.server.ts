@@ -7,7 +7,7 @@ import type { Types } from "mongoose";
 import { Membership } from "../../models/membership";
 import { PasswordReset } from "../../models/password-reset";
 import { User, type UserDoc } from "../../models/user";
-import { LOGIN_LIMITS } from "~/auth.server";
+import { clearLoginLimits } from "~/auth.server";
 import { getEnv } from "~/env.server";
 import type { Locale } from "~/i18n";
 import { passwordMatchesEmail } from "~/lib/validation";
@@ -16,7 +16,7 @@ import { claimOnce } from "./cas.server";
 import { enqueueEmail } from "./outbox.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
-import { clearRateLimit, hitRateLimit } from "./rate-limit.server";
+import { hitRateLimit } from "./rate-limit.server";
 import { deleteUserSessions, hashToken, newToken } from "./sessions.server";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -157,7 +157,7 @@ export async function resetPassword({
   await PasswordReset.updateMany({ userId: found.userId, usedAt: null }, { $set: { usedAt: now } });
   await User.updateOne({ _id: found.userId }, { $set: { passwordHash: await hashPassword(password), passwordChangedAt: now } });
   const sessionsEnded = await deleteUserSessions(found.userId);
-  await clearRateLimit(`login:acct:${found.email}`, LOGIN_LIMITS.windowMs);
+  await clearLoginLimits(found.email);
   await recordAudit({
     tenantId,
     action: "password.reset",
