@@ -103,7 +103,25 @@ async function settlementOwner(invitationId: Types.ObjectId): Promise<string> {
 }
 
 export type CreateInvitationError =
-  "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember";
+  "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember" | "otherEnterprise";
+
+/**
+ * One person serves one enterprise of a tenant (decision 016): "本企业" means exactly one company,
+ * so an enterprise-role invitation for someone who already belongs to another enterprise of the
+ * tenant is refused — when it is created and again when it is accepted.
+ */
+async function belongsToOtherEnterprise(
+  tenantId: Types.ObjectId,
+  userId: Types.ObjectId,
+  enterpriseId: Types.ObjectId | null,
+): Promise<boolean> {
+  if (!enterpriseId) return false;
+  const memberships = await Membership.find({ tenantId, userId })
+    .select({ enterpriseId: 1 })
+    .limit(100)
+    .lean<Array<{ enterpriseId: Types.ObjectId | null }>>();
+  return memberships.some((m) => m.enterpriseId && !m.enterpriseId.equals(enterpriseId));
+}
 
 /**
  * Creates an invitation and queues its email. Authorisation (who may invite which role) is the
@@ -163,6 +181,9 @@ export async function createInvitation({
       enterpriseId: scopedEnterpriseId,
     });
     if (member) return { ok: false, error: "alreadyMember" };
+    if (await belongsToOtherEnterprise(tenantId, existingUser._id, scopedEnterpriseId)) {
+      return { ok: false, error: "otherEnterprise" };
+    }
   }
 
   const token = newToken();
@@ -253,7 +274,8 @@ export type AcceptError =
   | "wrongPassword"
   | "weakPassword"
   | "rateLimited"
-  | "disabled";
+  | "disabled"
+  | "otherEnterprise";
 
 /**
  * Accepts an invitation. There are no multi-document transactions (FerretDB), so the writes are
@@ -335,6 +357,10 @@ export async function acceptInvitation({
     }
   }
 
+  // The invitee may have joined another enterprise of the tenant since the invitation was sent.
+  if (!createdUser && (await belongsToOtherEnterprise(tenantId, user._id, invitation.enterpriseId))) {
+    return { ok: false, error: "otherEnterprise" };
+  }
   const membershipKey = {
     tenantId,
     userId: user._id,

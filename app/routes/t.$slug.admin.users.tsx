@@ -190,6 +190,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
             return fail("invite", 409, { email: msg("errors.invite.duplicate") });
           case "alreadyMember":
             return fail("invite", 409, { email: msg("errors.invite.alreadyMember") });
+          case "otherEnterprise":
+            return fail("invite", 409, { email: msg("errors.invite.otherEnterprise") });
         }
       }
       return data<ActionResult>({
