@@ -4,7 +4,7 @@ import { MemberAccess, memberAccessId } from "../models/member-access";
 import { User } from "../models/user";
 import { recordAudit } from "./data/audit.server";
 import { burnPasswordCheck, verifyPassword } from "./data/passwords.server";
-import { clearRateLimit, hitRateLimit, peekRateLimit } from "./data/rate-limit.server";
+import { clearSlotGroup, clearSlots, hasMarker, reserveSlot, setMarker } from "./data/rate-limit.server";
 import {
   createSession,
   deleteSession,
@@ -19,11 +19,61 @@ import { oncePerRequest } from "./request-scope.server";
 import type { Role } from "./lib/domain";
 import { permissionsFor, type Permission } from "./lib/permissions";
 
+/**
+ * Login throttling (decision 015), every attempt reserved before the password is checked:
+ * - `perAccount` tries per account from one address per window (a stranger's guesses lock out
+ *   only the stranger's address);
+ * - `addressesPerAccount` new addresses per account per window (guessing from many addresses is
+ *   slow; addresses that logged in to the account before are exempt, so a stranger cannot lock
+ *   its owner out from a known address);
+ * - `perIp` tries per address over all accounts.
+ */
 export const LOGIN_LIMITS = {
   windowMs: 15 * 60 * 1000,
   perAccount: 5,
+  addressesPerAccount: 5,
   perIp: 30,
+  knownAddressMs: 90 * 24 * 60 * 60 * 1000,
 } as const;
+
+const loginGroup = (email: string) => `login:${email}`;
+const accountAddressCounter = (email: string, ip: string) => `login:acct-ip:${email}|${ip}`;
+
+export type LoginReservation = { ok: true } | { ok: false; scope: "account" | "ip"; retryAfterMinutes: number };
+
+/**
+ * Reserves one password check for `email` from `ip`; call BEFORE checking the password. A refusal
+ * has already counted nothing more than the slots it could take.
+ */
+export async function reserveLoginAttempt({ email, ip, now = Date.now() }: { email: string; ip: string; now?: number }): Promise<LoginReservation> {
+  const { windowMs, perAccount, addressesPerAccount, perIp } = LOGIN_LIMITS;
+  const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+  const byIp = await reserveSlot({ counter: `login:ip:${ip}`, group: `login-ip:${ip}`, limit: perIp, windowMs, now });
+  if (!byIp.ok) return { ok: false, scope: "ip", retryAfterMinutes: minutes(byIp.retryAfterSeconds) };
+  const byAccount = await reserveSlot({ counter: accountAddressCounter(email, ip), group: loginGroup(email), limit: perAccount, windowMs, now });
+  if (!byAccount.ok) return { ok: false, scope: "account", retryAfterMinutes: minutes(byAccount.retryAfterSeconds) };
+  if (await hasMarker(`login:known:${email}|${ip}`, now)) return { ok: true };
+  // A new address for this account: one of `addressesPerAccount` per window, kept by a marker so
+  // the address's later tries in the window do not take another.
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const admitted = `login:acct-addr-in:${email}|${windowStart}|${ip}`;
+  if (await hasMarker(admitted, now)) return { ok: true };
+  const address = await reserveSlot({ counter: `login:acct-addr:${email}`, group: loginGroup(email), limit: addressesPerAccount, windowMs, now });
+  if (!address.ok) return { ok: false, scope: "account", retryAfterMinutes: minutes(address.retryAfterSeconds) };
+  await setMarker(admitted, loginGroup(email), new Date(windowStart + windowMs));
+  return { ok: true };
+}
+
+/** After a correct password: the address's failures are forgiven and the address becomes known. */
+export async function loginSucceeded({ email, ip, now = Date.now() }: { email: string; ip: string; now?: number }): Promise<void> {
+  await clearSlots(accountAddressCounter(email, ip), LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs, now);
+  await setMarker(`login:known:${email}|${ip}`, `login-known:${email}`, new Date(now + LOGIN_LIMITS.knownAddressMs));
+}
+
+/** A password reset lifts every login limit of the account (not its known addresses). */
+export async function clearLoginLimits(email: string): Promise<void> {
+  await clearSlotGroup(loginGroup(email));
+}
 
 function sessionCookie() {
   const env = getEnv();
@@ -155,29 +205,21 @@ export async function attemptLogin({
   userAgent: string;
 }): Promise<LoginResult> {
   await connectDb();
-  const accountKey = `login:acct:${email}`;
-  const ipKey = `login:ip:${ip}`;
-  const { windowMs, perAccount, perIp } = LOGIN_LIMITS;
-  const [acct, byIp] = await Promise.all([
-    peekRateLimit(accountKey, perAccount, windowMs),
-    peekRateLimit(ipKey, perIp, windowMs),
-  ]);
-  if (acct.limited || byIp.limited) {
+  const reservation = await reserveLoginAttempt({ email, ip });
+  if (!reservation.ok) {
     await recordAudit({
       tenantId: tenant._id,
       action: "login.rateLimited",
       ip,
       target: { type: "user", id: email, label: email },
-      details: { scope: acct.limited ? "account" : "ip" },
+      details: { scope: reservation.scope },
     });
-    const seconds = Math.max(acct.limited ? acct.retryAfterSeconds : 0, byIp.limited ? byIp.retryAfterSeconds : 0);
-    return { ok: false, error: "rateLimited", retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) };
+    return { ok: false, error: "rateLimited", retryAfterMinutes: reservation.retryAfterMinutes };
   }
 
   const user = await User.findOne({ email }).lean();
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !valid) {
-    await Promise.all([hitRateLimit(accountKey, perAccount, windowMs), hitRateLimit(ipKey, perIp, windowMs)]);
     await recordAudit({
       tenantId: tenant._id,
       action: "login.failure",
@@ -199,7 +241,7 @@ export async function attemptLogin({
     });
     return { ok: false, error: "noMembership" };
   }
-  await clearRateLimit(accountKey, windowMs);
+  await loginSucceeded({ email, ip });
   const { token } = await createSession({ userId: user._id, ip, userAgent });
   await recordAudit({
     tenantId: tenant._id,

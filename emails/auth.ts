@@ -14,6 +14,7 @@ const ROLE_LABELS: Record<string, { "zh-CN": string; en: string }> = {
 export const invitation = defineEmail({
   schema: z.object({ link: z.url(), tenantName: z.string().optional(), role: z.string() }),
   sample: { link: "http://localhost:3000/t/chengdu/invite/SAMPLE-TOKEN", role: "reviewer" },
+  secrets: ["link"],
   content: (d, ctx) => {
     const role = ROLE_LABELS[d.role]?.[ctx.locale] ?? d.role;
     return {
@@ -39,6 +40,7 @@ export const invitation = defineEmail({
 export const passwordReset = defineEmail({
   schema: z.object({ link: z.url(), expiresMinutes: z.number().int().positive() }),
   sample: { link: "http://localhost:3000/t/chengdu/reset-password/SAMPLE-TOKEN", expiresMinutes: 60 },
+  secrets: ["link"],
   content: (d, ctx) => ({
     subject: pick(ctx.locale, { "zh-CN": "重置您的 SafeGrade 密码", en: "Reset your SafeGrade password" }),
     paragraphs: [

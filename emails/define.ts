@@ -7,6 +7,11 @@ export type EmailTemplate<S extends z.ZodType = z.ZodType> = {
   sample: z.input<S>;
   /** The worker attaches the application's certificate PDF, generated at send time. */
   attachCertificate?: boolean;
+  /**
+   * Data fields that grant access (links carrying a token): only the recipient's mailbox may hold
+   * them; every admin page, preview and log shows them redacted (emails/redact.ts).
+   */
+  secrets?: ReadonlyArray<keyof z.output<S> & string>;
   content(data: z.output<S>, ctx: EmailContext): EmailContent;
 };
 
@@ -15,6 +20,7 @@ export type AnyEmailTemplate = {
   schema: z.ZodType;
   sample: unknown;
   attachCertificate?: boolean;
+  secrets: readonly string[];
   content(data: unknown, ctx: EmailContext): EmailContent;
 };
 
@@ -23,6 +29,7 @@ export function defineEmail<S extends z.ZodType>(template: EmailTemplate<S>): An
     schema: template.schema,
     sample: template.sample,
     attachCertificate: template.attachCertificate,
+    secrets: template.secrets ?? [],
     content: (data, ctx) => template.content(data as z.output<S>, ctx),
   };
 }

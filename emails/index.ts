@@ -9,7 +9,7 @@ import type { AnyEmailTemplate } from "./define";
 import { deadlineReminder, gradingEmails } from "./grading";
 import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
-import { registrationApproved, registrationRefused } from "./registration";
+import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
 
 export { EMAIL_TEMPLATE_NAMES, isEmailTemplateName, type EmailTemplateName } from "./names";
 export { escapeHtml, type EmailContext, type RenderedEmail } from "./layout";
@@ -20,6 +20,7 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "password-reset": passwordReset,
   "registration-approved": registrationApproved,
   "registration-refused": registrationRefused,
+  "registration-email-exists": registrationEmailExists,
   ...gradingEmails,
   "deadline-reminder": deadlineReminder,
   ...certificateEmails,

@@ -7,7 +7,11 @@ import { CREDIT_EMAIL_TEMPLATES } from "~/workflows/credit.machine";
 import { GRADING_EMAIL_TEMPLATES } from "~/workflows/grading.machine";
 
 export const AUTH_EMAIL_TEMPLATES = ["invitation", "password-reset"] as const;
-export const REGISTRATION_EMAIL_TEMPLATES = ["registration-approved", "registration-refused"] as const;
+export const REGISTRATION_EMAIL_TEMPLATES = [
+  "registration-approved",
+  "registration-refused",
+  "registration-email-exists",
+] as const;
 /** Templates the grading data code queues outside the workflow machine's effects. */
 export const GRADING_JOB_EMAIL_TEMPLATES = ["deadline-reminder"] as const;
 export const CERTIFICATE_EMAIL_TEMPLATES = [

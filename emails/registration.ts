@@ -79,3 +79,34 @@ export const registrationRefused = defineEmail({
     },
   }),
 });
+
+/** Someone registered with an email that already has an account (or a pending registration): the
+ * page answers as for any registration, and the mailbox's owner is told instead (decision 016). */
+export const registrationEmailExists = defineEmail({
+  schema: z.object({ enterpriseName: z.string(), creditCode: z.string() }),
+  sample: { enterpriseName: "成都示例化工有限公司", creditCode: "91510100MA6CXXXX0X" },
+  content: (d, ctx) => ({
+    subject: pick(ctx.locale, {
+      "zh-CN": `有人使用您的邮箱在 ${ctx.tenantName} 申请企业注册`,
+      en: `Someone used your email to register an enterprise at ${ctx.tenantName}`,
+    }),
+    paragraphs: [
+      pick(ctx.locale, {
+        "zh-CN": `有人使用您的邮箱提交了企业注册申请。该邮箱已有 SafeGrade 账户或正在审核的注册申请，因此本次申请未被受理。`,
+        en: "Someone submitted an enterprise registration with your email. The email already has a SafeGrade account or a registration under review, so this one was not accepted.",
+      }),
+      pick(ctx.locale, {
+        "zh-CN": "如果是您本人，请直接登录；忘记密码可在登录页找回。如果不是您本人，请忽略此邮件，您的账户不受影响。",
+        en: "If this was you, sign in instead; a forgotten password can be reset from the sign-in page. If it was not you, ignore this email: your account is unaffected.",
+      }),
+    ],
+    facts: [
+      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
+      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
+    ],
+    action: {
+      label: pick(ctx.locale, { "zh-CN": "登录", en: "Sign in" }),
+      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/login`,
+    },
+  }),
+});

@@ -6,7 +6,8 @@ export type RateLimitDoc = { _id: string; key: string; count: number; expiresAt:
 const schema = new Schema<RateLimitDoc>(
   {
     _id: { type: String, required: true },
-    key: { type: String, required: true },
+    // clearSlotGroup deletes by `key` (every login counter of an account after a reset).
+    key: { type: String, required: true, index: true },
     count: { type: Number, required: true, default: 0 },
     expiresAt: { type: Date, required: true, index: true },
   },

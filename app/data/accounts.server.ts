@@ -1,11 +1,10 @@
 /** A user's own account: display name, password, sessions. Users are global; audit goes to the tenant they acted in. */
 import type { Types } from "mongoose";
 import { User, type UserDoc } from "../../models/user";
-import { LOGIN_LIMITS } from "~/auth.server";
+import { loginSucceeded, reserveLoginAttempt } from "~/auth.server";
 import { recordAudit } from "./audit.server";
 import type { TenantId } from "./ids.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
-import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { countUserSessions } from "./sessions.server";
 
 export type AccountView = {
@@ -92,20 +91,10 @@ export async function changePassword({
     .lean<Pick<UserDoc, "_id" | "email" | "passwordHash">>();
   if (!user) return { ok: false, error: "wrongPassword" };
   // A stolen session must not be a way around the login form's guessing limit.
-  const accountKey = `login:acct:${user.email}`;
-  const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-  if (limit.limited) {
-    return {
-      ok: false,
-      error: "rateLimited",
-      retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
-    };
-  }
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-    return { ok: false, error: "wrongPassword" };
-  }
-  await clearRateLimit(accountKey, LOGIN_LIMITS.windowMs);
+  const reservation = await reserveLoginAttempt({ email: user.email, ip });
+  if (!reservation.ok) return { ok: false, error: "rateLimited", retryAfterMinutes: reservation.retryAfterMinutes };
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) return { ok: false, error: "wrongPassword" };
+  await loginSucceeded({ email: user.email, ip });
   if (currentPassword === newPassword) return { ok: false, error: "unchanged" };
   await User.updateOne(
     { _id: userId },

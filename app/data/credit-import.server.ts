@@ -30,7 +30,7 @@ import {
   type CreditSubjectType,
 } from "~/lib/credit";
 import { validateCreditCode } from "~/lib/credit-code";
-import { msg, parseMsg } from "~/lib/validation";
+import { creditCodeMessage, msg, parseMsg } from "~/lib/validation";
 import { recordAudit } from "./audit.server";
 import { claimOnce, releaseClaim } from "./cas.server";
 
@@ -201,19 +201,10 @@ function dedupeKey(code: string, decisionNo: string): string {
   return `${code}|${normalizeForSearch(decisionNo)}`;
 }
 
-function creditCodeMessage(value: string): { ok: true; value: string } | { ok: false; message: string } {
+function checkCreditCode(value: string): { ok: true; value: string } | { ok: false; message: string } {
   const r = validateCreditCode(value);
   if (r.ok) return r;
-  const e = r.error;
-  const message =
-    e.code === "empty"
-      ? msg("errors.creditCode.empty")
-      : e.code === "length"
-        ? msg("errors.creditCode.length", { length: e.length })
-        : e.code === "character"
-          ? msg("errors.creditCode.character", { position: e.position, character: e.character })
-          : msg("errors.creditCode.checksum", { expected: e.expected, actual: e.actual });
-  return { ok: false, message };
+  return { ok: false, message: creditCodeMessage(r.error) };
 }
 
 function validateRow(
@@ -231,7 +222,7 @@ function validateRow(
   }
   let creditCode = "";
   if (cells.creditCode && cells.creditCode.length <= 40) {
-    const r = creditCodeMessage(cells.creditCode);
+    const r = checkCreditCode(cells.creditCode);
     if (r.ok) creditCode = r.value;
     else fail("creditCode", r.message);
   }

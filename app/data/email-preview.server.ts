@@ -1,5 +1,6 @@
-/** Renders every email template with its sample data, for the tenant admin's preview page. */
-import { EMAIL_TEMPLATE_NAMES, renderSample } from "../../emails/index";
+/** Renders every email template with its sample data, for the tenant admin's preview page (secrets redacted). */
+import { EMAIL_TEMPLATE_NAMES, EMAIL_TEMPLATES, renderSample } from "../../emails/index";
+import { redactSecrets, secretValues } from "../../emails/redact";
 import { getEnv } from "~/env.server";
 import { LOCALES, type Locale } from "~/i18n";
 
@@ -12,6 +13,8 @@ export type TemplatePreview = {
 export function previewAllTemplates(tenant: { slug: string; name: { zh: string; en: string } }): TemplatePreview[] {
   const appUrl = getEnv().APP_URL.replace(/\/+$/, "");
   return EMAIL_TEMPLATE_NAMES.map((name) => {
+    // Sample tokens are fake, but a preview shows links with tokens as every admin page does.
+    const secrets = secretValues(name, EMAIL_TEMPLATES[name].sample);
     const renders = LOCALES.map((locale) => {
       const r = renderSample(name, {
         locale,
@@ -19,7 +22,13 @@ export function previewAllTemplates(tenant: { slug: string; name: { zh: string; 
         tenantSlug: tenant.slug,
         appUrl,
       });
-      return { locale, subject: r.subject, html: r.html, text: r.text, attachCertificate: r.attachCertificate };
+      return {
+        locale,
+        subject: r.subject,
+        html: redactSecrets(r.html, secrets),
+        text: redactSecrets(r.text, secrets),
+        attachCertificate: r.attachCertificate,
+      };
     });
     return {
       name,

@@ -3,7 +3,7 @@ import { Claim } from "../../models/claim";
 import { Invitation, type InvitationDoc } from "../../models/invitation";
 import { Membership } from "../../models/membership";
 import { User, type UserDoc } from "../../models/user";
-import { LOGIN_LIMITS } from "~/auth.server";
+import { loginSucceeded, reserveLoginAttempt } from "~/auth.server";
 import { getEnv } from "~/env.server";
 import type { Locale } from "~/i18n";
 import { isEnterpriseRole, type Role } from "~/lib/domain";
@@ -15,7 +15,6 @@ import { enterpriseBelongsToTenant, enterpriseNamesById, type Actor } from "./me
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import { cancelQueuedEmail, enqueueEmail } from "./outbox.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
-import { clearRateLimit, hitRateLimit, peekRateLimit } from "./rate-limit.server";
 import { hashToken, newToken } from "./sessions.server";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -104,12 +103,31 @@ async function settlementOwner(invitationId: Types.ObjectId): Promise<string> {
 }
 
 export type CreateInvitationError =
-  "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember";
+  "enterpriseRequired" | "enterpriseNotFound" | "duplicate" | "alreadyMember" | "otherEnterprise";
+
+/**
+ * One person serves one enterprise of a tenant (decision 016): "本企业" means exactly one company,
+ * so an enterprise-role invitation for someone who already belongs to another enterprise of the
+ * tenant is refused — when it is created and again when it is accepted.
+ */
+async function belongsToOtherEnterprise(
+  tenantId: Types.ObjectId,
+  userId: Types.ObjectId,
+  enterpriseId: Types.ObjectId | null,
+): Promise<boolean> {
+  if (!enterpriseId) return false;
+  const memberships = await Membership.find({ tenantId, userId })
+    .select({ enterpriseId: 1 })
+    .limit(100)
+    .lean<Array<{ enterpriseId: Types.ObjectId | null }>>();
+  return memberships.some((m) => m.enterpriseId && !m.enterpriseId.equals(enterpriseId));
+}
 
 /**
  * Creates an invitation and queues its email. Authorisation (who may invite which role) is the
  * caller's job; this checks the facts: the enterprise is in the tenant, nothing is pending already.
- * Returns the link so development builds can show it; only the token's hash is stored.
+ * Only the token's hash is stored; the link goes to the invitee's mailbox and is never shown on a page
+ * (the returned link is for tests and the seed; decision 016).
  */
 export async function createInvitation({
   tenantId,
@@ -163,6 +181,9 @@ export async function createInvitation({
       enterpriseId: scopedEnterpriseId,
     });
     if (member) return { ok: false, error: "alreadyMember" };
+    if (await belongsToOtherEnterprise(tenantId, existingUser._id, scopedEnterpriseId)) {
+      return { ok: false, error: "otherEnterprise" };
+    }
   }
 
   const token = newToken();
@@ -253,7 +274,8 @@ export type AcceptError =
   | "wrongPassword"
   | "weakPassword"
   | "rateLimited"
-  | "disabled";
+  | "disabled"
+  | "otherEnterprise";
 
 /**
  * Accepts an invitation. There are no multi-document transactions (FerretDB), so the writes are
@@ -300,20 +322,14 @@ export async function acceptInvitation({
     if (!existing) return { ok: false, error: "noAccount" };
     // The link already proves access to the mailbox, but the account password is still guessable
     // from it: share the login form's per-account limit.
-    const accountKey = `login:acct:${existing.email}`;
-    const limit = await peekRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-    if (limit.limited) {
-      return {
-        ok: false,
-        error: "rateLimited",
-        retryAfterMinutes: Math.max(1, Math.ceil(limit.retryAfterSeconds / 60)),
-      };
+    const reservation = await reserveLoginAttempt({ email: existing.email, ip });
+    if (!reservation.ok) {
+      return { ok: false, error: "rateLimited", retryAfterMinutes: reservation.retryAfterMinutes };
     }
     if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      await hitRateLimit(accountKey, LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
       return { ok: false, error: "wrongPassword" };
     }
-    await clearRateLimit(accountKey, LOGIN_LIMITS.windowMs);
+    await loginSucceeded({ email: existing.email, ip });
     if (existing.disabled) return { ok: false, error: "disabled" };
     user = { _id: existing._id, email: existing.email };
   } else {
@@ -341,6 +357,10 @@ export async function acceptInvitation({
     }
   }
 
+  // The invitee may have joined another enterprise of the tenant since the invitation was sent.
+  if (!createdUser && (await belongsToOtherEnterprise(tenantId, user._id, invitation.enterpriseId))) {
+    return { ok: false, error: "otherEnterprise" };
+  }
   const membershipKey = {
     tenantId,
     userId: user._id,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
-import { getEnv, mailTransportConfig } from "~/env.server";
+import { getEnv, mailTransportConfig, type Env } from "~/env.server";
 
 export type MailTransport = {
   kind: "smtp" | "capture";
@@ -75,11 +75,19 @@ export function mailCaptureActive(): boolean {
   return mailTransportConfig().kind === "capture";
 }
 
+/**
+ * The capture page is a development aid: never served in production (a demo with MAIL_CAPTURE=true
+ * keeps its .eml files on disk, where the operator reads them), and it shows secrets redacted.
+ */
+export function capturePageAvailable(env: Env = getEnv()): boolean {
+  return mailTransportConfig(env).kind === "capture" && env.NODE_ENV !== "production";
+}
+
 function captureDir(): string {
   return path.resolve(getEnv().MAIL_CAPTURE_DIR);
 }
 
-export type CapturedMail = { file: string; at: Date; to: string; subject: string; messageId: string };
+export type CapturedMail = { file: string; outboxId: string; at: Date; to: string; subject: string; messageId: string };
 
 const FILE = /^([0-9a-f]{24})--(\d+)--([0-9a-f]{24})\.eml$/;
 
@@ -101,6 +109,7 @@ export async function listCapturedMail({ tenantId, limit = 100 }: { tenantId: st
     const parsed = await simpleParser(await readFile(path.join(captureDir(), f.name)));
     out.push({
       file: f.name,
+      outboxId: f.match?.[3] ?? "",
       at: new Date(Number(f.match?.[2])),
       to: parsed.to ? (Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : parsed.to.text) : "",
       subject: parsed.subject ?? "",
@@ -129,6 +138,7 @@ export async function readCapturedMail({ tenantId, file }: { tenantId: string; f
   const parsed = await simpleParser(raw);
   return {
     file,
+    outboxId: match[3] ?? "",
     at: new Date(Number(match[2])),
     to: parsed.to ? (Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : parsed.to.text) : "",
     from: parsed.from?.text ?? "",

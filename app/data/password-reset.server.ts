@@ -7,7 +7,7 @@ import type { Types } from "mongoose";
 import { Membership } from "../../models/membership";
 import { PasswordReset } from "../../models/password-reset";
 import { User, type UserDoc } from "../../models/user";
-import { LOGIN_LIMITS } from "~/auth.server";
+import { clearLoginLimits } from "~/auth.server";
 import { getEnv } from "~/env.server";
 import type { Locale } from "~/i18n";
 import { passwordMatchesEmail } from "~/lib/validation";
@@ -15,8 +15,8 @@ import { recordAudit } from "./audit.server";
 import { claimOnce } from "./cas.server";
 import { enqueueEmail } from "./outbox.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
-import { hashPassword } from "./passwords.server";
-import { clearRateLimit, hitRateLimit } from "./rate-limit.server";
+import { hashPassword, verifyPassword } from "./passwords.server";
+import { hitRateLimit } from "./rate-limit.server";
 import { deleteUserSessions, hashToken, newToken } from "./sessions.server";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -119,9 +119,16 @@ export async function findPasswordReset({
   return { userId: user._id, email: user.email };
 }
 
+/** True for a link of this tenant that has been used (the page right after a reset answers 200). */
+export async function passwordResetUsed({ tenantId, token }: { tenantId: Types.ObjectId; token: string }): Promise<boolean> {
+  if (!token || token.length > 200) return false;
+  const reset = await PasswordReset.findOne({ _id: hashToken(token) }).select({ tenantId: 1, usedAt: 1 }).lean();
+  return Boolean(reset && reset.tenantId.equals(tenantId) && reset.usedAt);
+}
+
 export type ResetResult =
   | { ok: true; sessionsEnded: number }
-  | { ok: false; error: "invalidLink" | "containsEmail" };
+  | { ok: false; error: "invalidLink" | "containsEmail" | "samePassword" };
 
 export async function resetPassword({
   tenantId,
@@ -139,6 +146,9 @@ export async function resetPassword({
   const found = await findPasswordReset({ tenantId, token, now });
   if (!found) return { ok: false, error: "invalidLink" };
   if (passwordMatchesEmail(password, found.email)) return { ok: false, error: "containsEmail" };
+  // A reset sets a new password: the current one is refused (checked before the link is used up).
+  const current = await User.findOne({ _id: found.userId }).select({ passwordHash: 1 }).lean<Pick<UserDoc, "_id" | "passwordHash">>();
+  if (current?.passwordHash && (await verifyPassword(current.passwordHash, password))) return { ok: false, error: "samePassword" };
   const tokenHash = hashToken(token);
   // Single use: of two concurrent submissions exactly one gets the claim.
   if (!(await claimOnce(`password-reset:${tokenHash}:use`, now))) return { ok: false, error: "invalidLink" };
@@ -147,7 +157,7 @@ export async function resetPassword({
   await PasswordReset.updateMany({ userId: found.userId, usedAt: null }, { $set: { usedAt: now } });
   await User.updateOne({ _id: found.userId }, { $set: { passwordHash: await hashPassword(password), passwordChangedAt: now } });
   const sessionsEnded = await deleteUserSessions(found.userId);
-  await clearRateLimit(`login:acct:${found.email}`, LOGIN_LIMITS.windowMs);
+  await clearLoginLimits(found.email);
   await recordAudit({
     tenantId,
     action: "password.reset",

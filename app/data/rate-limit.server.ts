@@ -1,4 +1,5 @@
 import { RateLimit } from "../../models/rate-limit";
+import { isDuplicateKeyError } from "./mongo-errors.server";
 
 export type RateLimitState = { count: number; limited: boolean; retryAfterSeconds: number };
 
@@ -35,4 +36,71 @@ export async function clearRateLimit(key: string, windowMs: number, now = Date.n
 export async function purgeExpiredRateLimits(now = new Date()): Promise<number> {
   const result = await RateLimit.deleteMany({ expiresAt: { $lt: now } });
   return result.deletedCount;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slot reservations (decision 015): counted BEFORE the guarded work, atomic on FerretDB too.
+// `$inc` upserts are not atomic on FerretDB 1.24 (tests/integration/rate-limit.test.ts: 50
+// parallel writers read back 13 distinct counts), so each attempt inserts the next free slot
+// `<counter>|<window start>|<n>`; the unique `_id` lets exactly one writer have each slot.
+
+export type SlotReservation = { ok: true; slot: number } | { ok: false; retryAfterSeconds: number };
+
+export async function reserveSlot({
+  counter,
+  group,
+  limit,
+  windowMs,
+  now = Date.now(),
+}: {
+  /** What is counted, e.g. `login:acct-ip:<email>|<ip>`. */
+  counter: string;
+  /** Stored as `key`: what `clearSlotGroup` deletes at once (e.g. every login counter of an account). */
+  group: string;
+  limit: number;
+  windowMs: number;
+  now?: number;
+}): Promise<SlotReservation> {
+  const { start, end } = windowOf(windowMs, now);
+  for (let slot = 1; slot <= limit; slot += 1) {
+    try {
+      await RateLimit.create({ _id: slotId(counter, start, slot), key: group, count: slot, expiresAt: new Date(end) });
+      return { ok: true, slot };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  return { ok: false, retryAfterSeconds: Math.ceil((end - now) / 1000) };
+}
+
+function slotId(counter: string, start: number, slot: number): string {
+  return `${counter}|${start}|${slot}`;
+}
+
+/** Frees every slot of `counter` in the current window (by `_id`: constant time). */
+export async function clearSlots(counter: string, limit: number, windowMs: number, now = Date.now()): Promise<void> {
+  const { start } = windowOf(windowMs, now);
+  const ids = Array.from({ length: limit }, (_, i) => slotId(counter, start, i + 1));
+  await RateLimit.deleteMany({ _id: { $in: ids } });
+}
+
+/** Deletes every slot and marker stored under `group` (e.g. after a password reset). */
+export async function clearSlotGroup(group: string): Promise<void> {
+  await RateLimit.deleteMany({ key: group });
+}
+
+/** A marker document (`_id` = id) until `expiresAt`; true if this call created it. */
+export async function setMarker(id: string, group: string, expiresAt: Date): Promise<boolean> {
+  try {
+    await RateLimit.create({ _id: id, key: group, count: 0, expiresAt });
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+export async function hasMarker(id: string, now = Date.now()): Promise<boolean> {
+  const doc = await RateLimit.findOne({ _id: id }).select({ expiresAt: 1 }).lean();
+  return Boolean(doc && doc.expiresAt.getTime() > now);
 }

@@ -45,7 +45,8 @@ export type SubmitRegistrationInput = EnterpriseFields & {
   adminEmail: string;
   password: string;
 };
-export type SubmitRegistrationError = "creditCodeTaken" | "pendingExists" | "emailTaken";
+/** A taken credit code is still reported: the public registry shows every code (decision 016). */
+export type SubmitRegistrationError = "creditCodeTaken" | "pendingExists";
 
 export async function submitRegistration({
   tenantId,
@@ -53,7 +54,7 @@ export async function submitRegistration({
   locale,
   ip,
 }: TenantScope & { input: SubmitRegistrationInput; locale: Locale; ip: string }): Promise<
-  { ok: true; id: Types.ObjectId } | { ok: false; error: SubmitRegistrationError }
+  { ok: true; id: Types.ObjectId | null } | { ok: false; error: SubmitRegistrationError }
 > {
   const email = input.adminEmail.trim().toLowerCase();
   const [enterprise, pending, user, pendingForEmail] = await Promise.all([
@@ -71,7 +72,27 @@ export async function submitRegistration({
   ]);
   if (enterprise) return { ok: false, error: "creditCodeTaken" };
   if (pending) return { ok: false, error: "pendingExists" };
-  if (user || pendingForEmail) return { ok: false, error: "emailTaken" };
+  if (user || pendingForEmail) {
+    // The page must not tell whether an email is registered (decision 016): the answer is the
+    // same as for a new registration, and the mailbox's owner is told instead (once an hour).
+    const hour = Math.floor(Date.now() / 3_600_000);
+    await enqueueEmail({
+      tenantId,
+      idempotencyKey: `registration-email-exists:${String(tenantId)}:${email}:${hour}`,
+      template: "registration-email-exists",
+      to: email,
+      locale,
+      data: { enterpriseName: input.name, creditCode: input.creditCode },
+    });
+    await recordAudit({
+      tenantId,
+      action: "registration.emailExists",
+      ip,
+      target: { type: "registration", id: email, label: input.name },
+      details: { creditCode: input.creditCode },
+    });
+    return { ok: true, id: null };
+  }
 
   const doc = await Registration.create({
     tenantId,

@@ -9,7 +9,9 @@ export type CreditCodeError =
   | { code: "empty" }
   | { code: "length"; length: number }
   | { code: "character"; position: number; character: string }
-  | { code: "checksum"; expected: string; actual: string };
+  | { code: "checksum"; expected: string; actual: string }
+  /** `000000000000000000` has a valid check character but is no one's code (a form filler's placeholder). */
+  | { code: "placeholder" };
 
 export type CreditCodeResult = { ok: true; value: string } | { ok: false; error: CreditCodeError };
 
@@ -42,6 +44,7 @@ export function validateCreditCode(input: string): CreditCodeResult {
       return { ok: false, error: { code: "character", position: i + 1, character: ch } };
     }
   }
+  if (/^0{17}/.test(value)) return { ok: false, error: { code: "placeholder" } };
   const expected = computeCheckCharacter(value.slice(0, 17));
   const actual = value.charAt(17);
   if (expected !== actual) return { ok: false, error: { code: "checksum", expected, actual } };

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { MessageKey } from "~/i18n";
-import { validateCreditCode } from "./credit-code";
+import { validateCreditCode, type CreditCodeError } from "./credit-code";
 import { INDUSTRY_KEYS, LIMITS, ROLES, SIZE_CLASSES } from "./domain";
 
 export function msg(key: MessageKey, params?: Record<string, string | number>): string {
@@ -18,18 +18,42 @@ export function parseMsg(message: string): { key: string; params: Record<string,
   return { key, params: Object.fromEntries(new URLSearchParams(query)) };
 }
 
-const requiredText = (max: number) =>
+/** C0 control characters and DEL; a multi-line field allows tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Bidirectional embeddings, overrides and isolates: they make public lists lie about what they show. */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** The one check for every free-text field: the message key of the first problem, or null. */
+export function textProblem(value: string, multiLine = false): "errors.text.control" | "errors.text.bidi" | null {
+  if ((multiLine ? CONTROL_MULTI_LINE : CONTROL_SINGLE_LINE).test(value)) return "errors.text.control";
+  if (BIDI_CONTROL.test(value)) return "errors.text.bidi";
+  return null;
+}
+
+function refineText(value: string, ctx: z.RefinementCtx, multiLine: boolean) {
+  const problem = textProblem(value, multiLine);
+  if (problem) ctx.addIssue({ code: "custom", message: msg(problem) });
+}
+
+/** A required free-text field (trimmed, bounded, no control or bidi characters). */
+export const requiredText = (max: number, options: { multiLine?: boolean } = {}) =>
   z
     .string({ error: msg("errors.required") })
     .trim()
     .min(1, { error: msg("errors.required") })
-    .max(max, { error: msg("errors.tooLong", { max }) });
+    .max(max, { error: msg("errors.tooLong", { max }) })
+    .superRefine((v, ctx) => refineText(v, ctx, options.multiLine ?? false));
 
-const optionalText = (max: number) =>
+/** An optional free-text field ("" when absent), with the same checks. */
+export const optionalText = (max: number, options: { multiLine?: boolean } = {}) =>
   z
     .string()
     .trim()
     .max(max, { error: msg("errors.tooLong", { max }) })
+    .superRefine((v, ctx) => refineText(v, ctx, options.multiLine ?? false))
     .optional()
     .default("");
 
@@ -53,19 +77,26 @@ export function passwordMatchesEmail(password: string, email: string): boolean {
   return local.length >= 4 && password.toLowerCase().includes(local);
 }
 
+/** The translated message key (with parameters) for a credit-code error. */
+export function creditCodeMessage(e: CreditCodeError): string {
+  switch (e.code) {
+    case "empty":
+      return msg("errors.creditCode.empty");
+    case "length":
+      return msg("errors.creditCode.length", { length: e.length });
+    case "character":
+      return msg("errors.creditCode.character", { position: e.position, character: e.character });
+    case "placeholder":
+      return msg("errors.creditCode.placeholder");
+    case "checksum":
+      return msg("errors.creditCode.checksum", { expected: e.expected, actual: e.actual });
+  }
+}
+
 export const creditCodeSchema = z.string({ error: msg("errors.creditCode.empty") }).transform((value, ctx) => {
   const result = validateCreditCode(value);
   if (result.ok) return result.value;
-  const e = result.error;
-  const message =
-    e.code === "empty"
-      ? msg("errors.creditCode.empty")
-      : e.code === "length"
-        ? msg("errors.creditCode.length", { length: e.length })
-        : e.code === "character"
-          ? msg("errors.creditCode.character", { position: e.position, character: e.character })
-          : msg("errors.creditCode.checksum", { expected: e.expected, actual: e.actual });
-  ctx.addIssue({ code: "custom", message });
+  ctx.addIssue({ code: "custom", message: creditCodeMessage(result.error) });
   return z.NEVER;
 });
 
@@ -129,7 +160,8 @@ export const reasonSchema = z
   .string()
   .trim()
   .min(1, { error: msg("errors.reasonRequired") })
-  .max(LIMITS.reason, { error: msg("errors.tooLong", { max: LIMITS.reason }) });
+  .max(LIMITS.reason, { error: msg("errors.tooLong", { max: LIMITS.reason }) })
+  .superRefine((v, ctx) => refineText(v, ctx, true));
 
 /** Flattens zod issues into `{ field: messageKey }`, first message per field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { EmailAdminTabs } from "~/components/email-admin";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { previewAllTemplates } from "~/data/email-preview.server";
-import { mailCaptureActive } from "~/data/mail-transport.server";
+import { capturePageAvailable } from "~/data/mail-transport.server";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     title: `${translate(locale, "email.preview.title")} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
-    capture: mailCaptureActive(),
+    capture: capturePageAvailable(),
     templates: previewAllTemplates(tenant),
   };
 }
@@ -29,6 +29,7 @@ export default function EmailPreviewPage() {
       <h1 className="page-title">{t("email.preview.title")}</h1>
       <EmailAdminTabs slug={d.slug} capture={d.capture} />
       <p className="text-sm text-slate-600">{t("email.preview.intro")}</p>
+      <p className="text-xs text-slate-500">{t("email.secretsHidden")}</p>
       <nav className="flex flex-wrap gap-2 text-xs">
         {d.templates.map((tpl) => (
           <a key={tpl.name} href={`#tpl-${tpl.name}`} className="rounded bg-slate-100 px-2 py-1 font-mono hover:bg-slate-200">

@@ -2,11 +2,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { redactEmailData, redactSecrets, secretValues } from "../../emails/redact";
 import { clientIp } from "~/auth.server";
 import { EmailAdminTabs, OutboxStatusBadge } from "~/components/email-admin";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { mailCaptureActive } from "~/data/mail-transport.server";
+import { capturePageAvailable } from "~/data/mail-transport.server";
 import { changeOutboxMessage, getOutboxMessage } from "~/data/outbox.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -21,10 +22,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const m = await getOutboxMessage({ tenantId: tenant._id, id: params.id ?? "" });
   if (!m) throw notFound();
   const locale = await getLocale(request);
+  // Links with tokens belong to the recipient's mailbox only (decision 016).
+  const secrets = secretValues(m.template, m.data);
   return {
     title: translate(locale, "email.outbox.detailTitle"),
     slug: tenant.slug,
-    capture: mailCaptureActive(),
+    capture: capturePageAvailable(),
     message: {
       id: String(m._id),
       messageId: `<${String(m._id)}@safegrade>`,
@@ -35,9 +38,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: m.createdAt.toISOString(),
       nextAttemptAt: m.nextAttemptAt.toISOString(),
       sentAt: m.sentAt ? m.sentAt.toISOString() : null,
-      lastError: m.lastError,
-      data: JSON.stringify(m.data, null, 2),
-      attempts: m.attempts.map((a) => ({ at: a.at.toISOString(), outcome: a.outcome, response: a.response, worker: a.worker })),
+      lastError: redactSecrets(m.lastError, secrets),
+      data: JSON.stringify(redactEmailData(m.template, m.data), null, 2),
+      attempts: m.attempts.map((a) => ({
+        at: a.at.toISOString(),
+        outcome: a.outcome,
+        response: redactSecrets(a.response, secrets),
+        worker: a.worker,
+      })),
     },
   };
 }
@@ -150,6 +158,7 @@ export default function OutboxMessagePage() {
       </section>
       <section className="card">
         <h2 className="mb-2 text-lg font-semibold">{t("email.outbox.data")}</h2>
+        <p className="mb-2 text-xs text-slate-500">{t("email.secretsHidden")}</p>
         <pre className="overflow-x-auto whitespace-pre-wrap break-all text-xs">{m.data}</pre>
       </section>
     </div>

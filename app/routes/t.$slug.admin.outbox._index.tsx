@@ -5,7 +5,7 @@ import { z } from "zod";
 import { EmailAdminTabs, OutboxStatusBadge } from "~/components/email-admin";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { mailCaptureActive } from "~/data/mail-transport.server";
+import { capturePageAvailable } from "~/data/mail-transport.server";
 import { listOutbox } from "~/data/outbox.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     title: `${translate(locale, "email.outbox.title")} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
-    capture: mailCaptureActive(),
+    capture: capturePageAvailable(),
     status: status ?? "",
     page: list.page,
     total: list.total,

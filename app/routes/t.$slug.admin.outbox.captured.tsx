@@ -1,12 +1,19 @@
 /**
- * Tenant admin, only while mail capture is active (no SMTP_URL outside production, or
- * MAIL_CAPTURE=true): the mails the worker wrote to .data/mail/, newest first; `?file=` shows one.
+ * Tenant admin, development and tests only (capture active, not production): the mails the worker
+ * wrote to .data/mail/, newest first; `?file=` shows one with its links-with-tokens redacted — the
+ * .eml file on disk is the recipient's mailbox. A mail whose outbox entry is gone shows no body.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmailAdminTabs } from "~/components/email-admin";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { listCapturedMail, mailCaptureActive, readCapturedMail } from "~/data/mail-transport.server";
+import { redactSecrets, secretValues } from "../../emails/redact";
+import {
+  capturePageAvailable,
+  listCapturedMail,
+  readCapturedMail,
+} from "~/data/mail-transport.server";
+import { getOutboxMessage } from "~/data/outbox.server";
 import { getEnv } from "~/env.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -16,12 +23,20 @@ import { notFound, requireTenantPermission, tenantName } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant } = await requireTenantPermission(request, params, "read:outbox:any");
-  if (!mailCaptureActive()) throw notFound();
+  if (!capturePageAvailable()) throw notFound();
   const locale = await getLocale(request);
   const tenantId = String(tenant._id);
   const file = new URL(request.url).searchParams.get("file");
-  const selected = file ? await readCapturedMail({ tenantId, file }) : null;
-  if (file && !selected) throw notFound();
+  const raw = file ? await readCapturedMail({ tenantId, file }) : null;
+  if (file && !raw) throw notFound();
+  let selected = raw;
+  if (raw) {
+    const queued = await getOutboxMessage({ tenantId: tenant._id, id: raw.outboxId });
+    const secrets = queued ? secretValues(queued.template, queued.data) : null;
+    selected = secrets
+      ? { ...raw, html: redactSecrets(raw.html, secrets), text: redactSecrets(raw.text, secrets) }
+      : { ...raw, html: "", text: translate(locale, "email.capture.bodyWithheld") };
+  }
   const mails = await listCapturedMail({ tenantId });
   return {
     title: `${translate(locale, "email.capture.title")} · ${tenantName(tenant, locale)}`,
@@ -42,6 +57,7 @@ export default function CapturedMailPage() {
       <h1 className="page-title">{t("email.capture.title")}</h1>
       <EmailAdminTabs slug={d.slug} capture />
       <p className="text-sm text-slate-600">{t("email.capture.intro", { dir: d.dir })}</p>
+      <p className="text-xs text-slate-500">{t("email.secretsHidden")}</p>
       {d.selected ? (
         <section className="card space-y-3" data-testid="captured-mail">
           <h2 className="text-lg font-semibold">{d.selected.subject}</h2>
@@ -65,15 +81,21 @@ export default function CapturedMailPage() {
               </>
             ) : null}
           </dl>
-          <iframe
-            title={d.selected.subject}
-            srcDoc={d.selected.html}
-            sandbox=""
-            className="h-[28rem] w-full rounded border border-slate-200 bg-white"
-          />
+          {d.selected.html ? (
+            <iframe
+              title={d.selected.subject}
+              srcDoc={d.selected.html}
+              sandbox=""
+              className="h-[28rem] w-full rounded border border-slate-200 bg-white"
+            />
+          ) : null}
           <details>
-            <summary className="cursor-pointer text-sm text-slate-600">{t("email.preview.text")}</summary>
-            <pre className="mt-2 whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-xs">{d.selected.text}</pre>
+            <summary className="cursor-pointer text-sm text-slate-600">
+              {t("email.preview.text")}
+            </summary>
+            <pre className="mt-2 whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-xs">
+              {d.selected.text}
+            </pre>
           </details>
         </section>
       ) : null}
@@ -95,7 +117,10 @@ export default function CapturedMailPage() {
                   <td className="whitespace-nowrap">{formatDateTime(m.at, locale)}</td>
                   <td className="break-all">{m.to}</td>
                   <td>
-                    <Link to={`${base}?file=${encodeURIComponent(m.file)}`} className="text-brand-700 hover:underline">
+                    <Link
+                      to={`${base}?file=${encodeURIComponent(m.file)}`}
+                      className="text-brand-700 hover:underline"
+                    >
                       {m.subject}
                     </Link>
                   </td>
@@ -109,7 +134,9 @@ export default function CapturedMailPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: d?.title ?? "SafeGrade" }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: d?.title ?? "SafeGrade" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

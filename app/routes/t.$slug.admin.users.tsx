@@ -28,7 +28,6 @@ import {
   listMembers,
   removeMembership,
 } from "~/data/memberships.server";
-import { getEnv } from "~/env.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate } from "~/lib/datetime";
@@ -124,8 +123,6 @@ type ActionResult = {
   errors?: Record<string, string>;
   notice?: MessageKey;
   noticeParams?: Record<string, string>;
-  /** The invitation link, returned outside production so the demo works without mail. */
-  link?: string;
 };
 
 function fail(intent: Intent | null, status: number, errors: Record<string, string>) {
@@ -193,13 +190,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
             return fail("invite", 409, { email: msg("errors.invite.duplicate") });
           case "alreadyMember":
             return fail("invite", 409, { email: msg("errors.invite.alreadyMember") });
+          case "otherEnterprise":
+            return fail("invite", 409, { email: msg("errors.invite.otherEnterprise") });
         }
       }
       return data<ActionResult>({
         intent: "invite",
         notice: "admin.users.inviteSent",
+        // The link goes to the invitee's mailbox only, never to the inviter's page (decision 016).
         noticeParams: { email },
-        ...(getEnv().NODE_ENV !== "production" ? { link: result.link } : {}),
       });
     }
 
@@ -290,18 +289,6 @@ export default function AdminUsersPage() {
       {actionData?.notice ? (
         <Notice>
           {t(actionData.notice, actionData.noticeParams)}
-          {actionData.link ? (
-            <span className="mt-1 block break-all">
-              {t("admin.users.inviteLink")}{" "}
-              <a
-                href={actionData.link}
-                className="font-mono text-xs underline"
-                data-testid="invite-link"
-              >
-                {actionData.link}
-              </a>
-            </span>
-          ) : null}
         </Notice>
       ) : null}
 

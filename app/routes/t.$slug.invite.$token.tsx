@@ -156,6 +156,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
           { errors: { _form: msg("errors.login.disabled") } },
           { status: 403 },
         );
+      case "otherEnterprise":
+        return data<ActionResult>(
+          { errors: { _form: msg("errors.invite.otherEnterprise") } },
+          { status: 409 },
+        );
     }
   }
   const setCookie = await startSessionFor(result.user, request);

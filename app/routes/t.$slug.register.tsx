@@ -49,7 +49,6 @@ const SUBMIT_LIMIT = { perIp: 10, windowMs: 60 * 60 * 1000 } as const;
 const SUBMIT_ERRORS: Record<SubmitRegistrationError, { field: string; key: MessageKey }> = {
   creditCodeTaken: { field: "creditCode", key: "errors.creditCode.taken" },
   pendingExists: { field: "creditCode", key: "errors.registration.pendingExists" },
-  emailTaken: { field: "adminEmail", key: "errors.emailTaken" },
 };
 
 const fail = (errors: Record<string, string>, status: number) => data({ errors }, { status });

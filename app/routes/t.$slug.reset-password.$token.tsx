@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { clientIp } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, TextField } from "~/components/form";
-import { findPasswordReset, resetPassword } from "~/data/password-reset.server";
+import { findPasswordReset, passwordResetUsed, resetPassword } from "~/data/password-reset.server";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { resetPasswordSchema } from "~/lib/password-reset";
@@ -18,10 +18,15 @@ import { readForm } from "~/lib/http/read-form.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
   const locale = await getLocale(request);
-  const found = await findPasswordReset({ tenantId: tenant._id, token: params.token ?? "" });
-  // 410 Gone: unknown, expired and used links look the same.
-  if (!found) return data({ slug: tenant.slug, locale, valid: false as const, email: "" }, { status: 410 });
-  return { slug: tenant.slug, locale, valid: true as const, email: found.email };
+  const token = params.token ?? "";
+  const found = await findPasswordReset({ tenantId: tenant._id, token });
+  if (!found) {
+    // A used link answers 200 (the page right after a successful reset renders with this loader);
+    // unknown and expired links answer 410 Gone.
+    const used = await passwordResetUsed({ tenantId: tenant._id, token });
+    return data({ slug: tenant.slug, locale, valid: false as const, used, email: "" }, { status: used ? 200 : 410 });
+  }
+  return { slug: tenant.slug, locale, valid: true as const, used: false, email: found.email };
 }
 
 type ActionResult = { done?: true; errors?: Record<string, string> };
@@ -39,6 +44,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     if (result.error === "containsEmail")
       return data<ActionResult>({ errors: { password: msg("email.reset.containsEmail") } }, { status: 400 });
+    if (result.error === "samePassword")
+      return data<ActionResult>({ errors: { password: msg("email.reset.samePassword") } }, { status: 400 });
     return data<ActionResult>({ errors: { _form: msg("email.reset.invalid") } }, { status: 410 });
   }
   return data<ActionResult>({ done: true });
@@ -74,7 +81,7 @@ export default function ResetPasswordPage() {
           </div>
         ) : !d.valid ? (
           <div data-testid="reset-invalid">
-            <p className="text-slate-700">{t("email.reset.invalid")}</p>
+            <p className="text-slate-700">{t(d.used ? "email.reset.used" : "email.reset.invalid")}</p>
             <Link to={`/t/${d.slug}/forgot-password`} className="btn-secondary mt-4">
               {t("email.reset.requestAgain")}
             </Link>

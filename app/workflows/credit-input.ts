@@ -6,21 +6,7 @@
 import { z } from "zod";
 import { CREDIT_CONDITIONS, CREDIT_LIST_TYPES, CREDIT_SUBJECT_TYPES } from "~/lib/credit";
 import { LIMITS } from "~/lib/domain";
-import { creditCodeSchema, msg } from "~/lib/validation";
-
-const requiredText = (max: number) =>
-  z
-    .string({ error: msg("errors.required") })
-    .trim()
-    .min(1, { error: msg("errors.required") })
-    .max(max, { error: msg("errors.tooLong", { max }) });
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: msg("errors.tooLong", { max }) })
-    .optional()
-    .default("");
+import { creditCodeSchema, msg, optionalText, requiredText } from "~/lib/validation";
 
 /** Mainland resident ID number: 17 digits and a digit or X (shape only). */
 export const ID_NUMBER_PATTERN = /^\d{17}[\dX]$/;
@@ -40,8 +26,8 @@ export const creditDraftSchema = z
       .default(""),
     listType: z.enum(CREDIT_LIST_TYPES, { error: msg("errors.invalidChoice") }),
     conditionKey: z.string({ error: msg("errors.invalidChoice") }).min(1, { error: msg("errors.invalidChoice") }),
-    facts: requiredText(5000),
-    legalBasis: requiredText(2000),
+    facts: requiredText(5000, { multiLine: true }),
+    legalBasis: requiredText(2000, { multiLine: true }),
     penaltyDecisionNo: optionalText(100),
     authority: requiredText(200),
   })
@@ -62,7 +48,7 @@ export const creditDraftSchema = z
 export type CreditDraftInput = z.infer<typeof creditDraftSchema>;
 export type CreditDraftRaw = z.input<typeof creditDraftSchema>;
 
-const longText = (max: number = LIMITS.reason) => requiredText(max);
+const longText = (max: number = LIMITS.reason) => requiredText(max, { multiLine: true });
 
 /** A calendar date from an <input type="date"> (yyyy-mm-dd, Shanghai day). */
 export const dateInputSchema = z

@@ -19,6 +19,8 @@ export type AppProcess = {
   url: string;
   /** The app's database (with its name), for command-line tools run against the same data. */
   databaseUri: string;
+  /** Where the app writes captured mail (.eml files): the recipients' mailboxes in e2e runs. */
+  mailDir: string;
   child: ChildProcess;
   stop(): Promise<void>;
 };
@@ -53,6 +55,7 @@ export async function startAppProcess(options: { env?: Record<string, string> } 
   return {
     url,
     databaseUri,
+    mailDir: options.env?.MAIL_CAPTURE_DIR ?? path.join(dataDir, "mail"),
     child,
     stop: () =>
       new Promise<void>((resolve) => {

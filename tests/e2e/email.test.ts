@@ -1,16 +1,38 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EMAIL_TEMPLATE_NAMES } from "../../emails/names";
 import { loginAs, openBrowser, type BrowserSession } from "./browser";
 
 const baseUrl = inject("baseUrl");
+const mailDir = inject("mailDir");
+
+/** The recipient's mailbox: the .eml files the capture transport wrote, parsed. */
+async function mailbox(to: string): Promise<string[]> {
+  let names: string[] = [];
+  try {
+    names = readdirSync(mailDir).filter((n) => n.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+  const texts: string[] = [];
+  for (const name of names) {
+    const mail = await simpleParser(readFileSync(path.join(mailDir, name)));
+    const rcpt = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(",") : (mail.to?.text ?? "");
+    if (rcpt.includes(to)) texts.push(mail.text ?? "");
+  }
+  return texts;
+}
 /** A demo user no other e2e test logs in as (its password changes here). */
 const USER = "chem-admin@demo.safegrade.cn";
 const NEW_PASSWORD = "Reset-by-mail-2026";
 
 /**
  * The demo without SMTP: a forgotten password is asked for on the login page, the outbox worker
- * (the app's scheduler) "sends" it into the capture, the tenant admin sees it in the outbox and
- * the captured mail, and the link in it sets a new password. Template previews render.
+ * (the app's scheduler) "sends" it into the capture directory (the recipient's mailbox), the
+ * tenant admin sees it in the outbox without the link, the capture page is not served in
+ * production, and the link from the mailbox sets a new password. Template previews render.
  */
 describe("email (capture transport in the demo)", () => {
   let browser: BrowserSession;
@@ -21,7 +43,7 @@ describe("email (capture transport in the demo)", () => {
     await browser.close();
   });
 
-  it("password reset by email end to end; outbox, captured mail and previews for the tenant admin", async () => {
+  it("password reset by email end to end; outbox and previews for the tenant admin show no link", async () => {
     const { page, context } = browser;
     await context.clearCookies();
     await page.goto(`${baseUrl}/t/chengdu/login`);
@@ -35,20 +57,23 @@ describe("email (capture transport in the demo)", () => {
     const row = page.getByTestId("outbox-table").locator("tr", { hasText: USER });
     expect(await row.first().textContent()).toContain("password-reset");
 
-    // The app's scheduler runs the worker every 15 s; the capture page shows the mail once sent.
-    const captured = `${baseUrl}/t/chengdu/admin/outbox/captured`;
-    const mailLink = page.getByTestId("captured-table").getByRole("link", { name: "重置您的 SafeGrade 密码" });
-    for (let i = 0; i < 30 && (await mailLink.count()) === 0; i += 1) {
-      await page.goto(captured);
-      if ((await mailLink.count()) === 0) await page.waitForTimeout(2000);
+    // The app's scheduler runs the worker every 15 s; the mail lands in the recipient's mailbox.
+    let texts: string[] = [];
+    for (let i = 0; i < 30 && texts.length === 0; i += 1) {
+      texts = await mailbox(USER);
+      if (texts.length === 0) await page.waitForTimeout(2000);
     }
-    await Promise.all([page.waitForURL(/\?file=/), mailLink.first().click()]);
-    const mail = page.getByTestId("captured-mail");
-    expect(await mail.textContent()).toContain(USER);
-    await mail.locator("summary").click();
-    const text = (await mail.locator("pre").textContent()) ?? "";
-    const link = /https?:\/\/\S+\/reset-password\/[\w-]+/.exec(text)?.[0] ?? "";
+    const link = /https?:\/\/\S+\/reset-password\/[\w-]+/.exec(texts.join("\n"))?.[0] ?? "";
     expect(link).toMatch(/\/t\/chengdu\/reset-password\//);
+    const token = new URL(link).pathname.split("/").pop() ?? "";
+
+    // The tenant admin's message page shows the mail without its link; no capture page in production.
+    await Promise.all([page.waitForURL(/\/admin\/outbox\/[0-9a-f]{24}$/), row.first().getByRole("link").first().click()]);
+    const shown = (await page.getByTestId("outbox-message").textContent()) ?? "";
+    expect(shown).toContain(USER);
+    expect(await page.content()).not.toContain(token);
+    const captured = await page.goto(`${baseUrl}/t/chengdu/admin/outbox/captured`);
+    expect(captured?.status()).toBe(404);
 
     // The outbox now says "sent", with one attempt.
     await page.goto(`${baseUrl}/t/chengdu/admin/outbox?status=sent`);

@@ -59,17 +59,38 @@ describe("login and logout", () => {
     expect(await Session.countDocuments({})).toBe(0);
   });
 
-  it("locks an account after too many failures, even with the right password, per account", async () => {
+  it("locks an address out of an account after too many failures, even with the right password", async () => {
     const tenant = await createTenant();
     const { user } = await createMember(tenant._id, "regulator");
     for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
-      expect((await login(tenant.slug, user.email, `bad-${i}-password`, `10.0.1.${i}`)).status).toBe(401);
+      expect((await login(tenant.slug, user.email, `bad-${i}-password`, "10.0.1.1")).status).toBe(401);
     }
-    const blocked = await login(tenant.slug, user.email, TEST_PASSWORD, "10.0.2.1");
+    const blocked = await login(tenant.slug, user.email, TEST_PASSWORD, "10.0.1.1");
     expect(blocked.status).toBe(429);
     expect(blocked.data).toMatchObject({ errors: { _form: expect.stringMatching(/^errors\.login\.rateLimited\?minutes=\d+$/) } });
     expect(await Session.countDocuments({})).toBe(0);
     expect(await AuditEvent.countDocuments({ action: "login.rateLimited" })).toBe(1);
+    // A stranger's five wrong tries do not lock the owner out: the right password from another address works.
+    expect((await login(tenant.slug, user.email, TEST_PASSWORD, "10.0.2.1")).status).toBe(302);
+  });
+
+  it("20 parallel wrong passwords for one account are checked at most 5 times (reserved before the check)", async () => {
+    const tenant = await createTenant();
+    const { user } = await createMember(tenant._id, "regulator");
+    const fromOne = await Promise.all(Array.from({ length: 20 }, (_, i) => login(tenant.slug, user.email, `wrong-${i}-pass`, "10.3.0.1")));
+    expect(fromOne.filter((r) => r.status === 401).length).toBeLessThanOrEqual(LOGIN_LIMITS.perAccount);
+    expect(fromOne.filter((r) => r.status === 401).length + fromOne.filter((r) => r.status === 429).length).toBe(20);
+
+    const other = await createMember(tenant._id, "reviewer");
+    // The owner logged in from this address before: it stays open whatever strangers do.
+    expect((await login(tenant.slug, other.user.email, TEST_PASSWORD, "10.4.9.9")).status).toBe(302);
+    const fromMany = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(tenant.slug, other.user.email, `wrong-${i}-pass`, `10.4.0.${i + 1}`)),
+    );
+    const checked = fromMany.filter((r) => r.status === 401).length;
+    expect(checked).toBeLessThanOrEqual(LOGIN_LIMITS.addressesPerAccount);
+    expect(fromMany.filter((r) => r.status === 429).length).toBe(20 - checked);
+    expect((await login(tenant.slug, other.user.email, TEST_PASSWORD, "10.4.9.9")).status).toBe(302);
   });
 
   it("limits one IP trying many accounts", async () => {

@@ -46,7 +46,7 @@ async function invite(
   );
 }
 
-/** Invites and returns the raw token from the link the action shows outside production. */
+/** Invites and returns the raw token from the queued email (the page never shows the link). */
 async function inviteToken(
   tenant: Tenant,
   cookie: string,
@@ -54,9 +54,16 @@ async function inviteToken(
 ) {
   const res = await invite(tenant, cookie, form);
   expect(res.status).toBe(200);
-  const link = (res.data as { link?: string }).link;
-  expect(link).toBeTruthy();
-  const token = new URL(link ?? "").pathname.split("/").pop() ?? "";
+  expect(JSON.stringify(res.data)).not.toContain("/invite/");
+  const mail = await OutboxMessage.findOne({
+    tenantId: tenant._id,
+    template: "invitation",
+    to: form.email.trim().toLowerCase(),
+  })
+    .sort({ createdAt: -1, _id: -1 })
+    .lean();
+  const link = String(mail?.data.link ?? "");
+  const token = new URL(link).pathname.split("/").pop() ?? "";
   expect(token.length).toBeGreaterThanOrEqual(43);
   return token;
 }
@@ -167,6 +174,43 @@ describe("creating invitations", () => {
     const res = await invite(tenant, admin.cookie, { email: user.email, role: "regulator" });
     expect(res.status).toBe(409);
     expect(res.data).toMatchObject({ errors: { email: "errors.invite.alreadyMember" } });
+  });
+
+  it("refuses to invite another enterprise's member into an enterprise of the same tenant (decision 016)", async () => {
+    const tenant = await createTenant();
+    const admin = await adminOf(tenant);
+    const tianfu = await createEnterprise(tenant._id);
+    const { user: jinchengAdmin } = await createMember(tenant._id, "enterprise_admin");
+    const before = await Invitation.countDocuments({ tenantId: tenant._id });
+    const res = await invite(tenant, admin.cookie, {
+      email: jinchengAdmin.email,
+      role: "enterprise_member",
+      enterpriseId: String(tianfu._id),
+    });
+    expect(res.status).toBe(409);
+    expect(res.data).toMatchObject({ errors: { email: "errors.invite.otherEnterprise" } });
+    expect(await Invitation.countDocuments({ tenantId: tenant._id })).toBe(before);
+    expect(await OutboxMessage.countDocuments({ tenantId: tenant._id, to: jinchengAdmin.email })).toBe(0);
+  });
+
+  it("refuses at accept time when the invitee joined another enterprise since the invitation", async () => {
+    const tenant = await createTenant();
+    const admin = await adminOf(tenant);
+    const tianfu = await createEnterprise(tenant._id);
+    const { user } = await createMember(tenant._id, "regulator", { email: "mover@example.com" });
+    const token = await inviteToken(tenant, admin.cookie, {
+      email: "mover@example.com",
+      role: "enterprise_member",
+      enterpriseId: String(tianfu._id),
+    });
+    // Meanwhile the person becomes a member of another enterprise of the tenant.
+    const jincheng = await createEnterprise(tenant._id);
+    await Membership.create({ tenantId: tenant._id, userId: user._id, role: "enterprise_member", enterpriseId: jincheng._id });
+    const res = await accept(tenant, token, { mode: "existing", password: TEST_PASSWORD });
+    expect(res.status).toBe(409);
+    expect(res.data).toEqual({ errors: { _form: "errors.invite.otherEnterprise" } });
+    expect(await Membership.countDocuments({ tenantId: tenant._id, userId: user._id, enterpriseId: tianfu._id })).toBe(0);
+    expect((await Invitation.findOne({ tenantId: tenant._id, email: "mover@example.com" }).lean())?.usedAt).toBeNull();
   });
 
   it("validates the form: bad email 400, enterprise role without enterprise 400, other tenant's enterprise 404", async () => {

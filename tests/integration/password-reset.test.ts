@@ -14,7 +14,7 @@ import { RESET_LIMITS, RESET_TTL_MS, findPasswordReset, requestPasswordReset, re
 import { hashToken } from "~/data/sessions.server";
 import { action as forgotAction, loader as forgotLoader } from "~/routes/t.$slug.forgot-password";
 import { action as resetAction, loader as resetLoader } from "~/routes/t.$slug.reset-password.$token";
-import { cookieFor, createMember, createTenant, createUser } from "../factories";
+import { cookieFor, createMember, createTenant, createUser, TEST_PASSWORD } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 
 const NEW = "Fresh-password-2026";
@@ -102,7 +102,11 @@ describe("using a reset link", () => {
     const local = user.email.split("@")[0] ?? "";
     const containsEmail = await callAction(resetAction, url, params, { form: { password: `${local}-X9x`, confirmPassword: `${local}-X9x` } });
     expect(containsEmail).toMatchObject({ status: 400, data: { errors: { password: "email.reset.containsEmail" } } });
+    // The current password is refused with a field error; the link stays usable.
+    const same = await callAction(resetAction, url, params, { form: { password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD } });
+    expect(same).toMatchObject({ status: 400, data: { errors: { password: "email.reset.samePassword" } } });
     expect((await User.findById(user._id).lean())?.passwordHash).toBe(before);
+    expect((await callLoader(resetLoader, url, params)).status).toBe(200);
 
     const ok = await callAction(resetAction, url, params, { form: { password: NEW, confirmPassword: NEW } });
     expect(ok).toMatchObject({ status: 200, data: { done: true } });
@@ -112,7 +116,8 @@ describe("using a reset link", () => {
 
     const again = await callAction(resetAction, url, params, { form: { password: "Another-pass-2026", confirmPassword: "Another-pass-2026" } });
     expect(again).toMatchObject({ status: 410, data: { errors: { _form: "email.reset.invalid" } } });
-    expect((await callLoader(resetLoader, url, params)).status).toBe(410);
+    // The page after a successful reset is rendered by the loader on the used link: 200, "used".
+    expect(await callLoader(resetLoader, url, params)).toMatchObject({ status: 200, data: { valid: false, used: true } });
     expect((await callLoader(resetLoader, `/t/${tenant.slug}/reset-password/garbage`, { slug: tenant.slug, token: "garbage" })).status).toBe(410);
   });
 

@@ -183,13 +183,17 @@ describe("self-registration", () => {
     expect(await countWrites(tenant._id)).toMatchObject({ registrations: 0, audit: 0 });
   });
 
-  it("an email that already has an account is errors.emailTaken (409), nothing written", async () => {
+  it("an email that already has an account gets the same answer as a new one; its owner is emailed (decision 016)", async () => {
     const tenant = await createTenant();
     const existing = await createUser({ email: "taken@example.com" });
+    const fresh = await submit(tenant, registrationForm({ adminEmail: "fresh-owner@example.com" }));
     const res = await submit(tenant, registrationForm({ adminEmail: "TAKEN@example.com" }));
-    expect(res.status).toBe(409);
-    expect(res.data).toEqual({ errors: { adminEmail: "errors.emailTaken" } });
-    expect(await countWrites(tenant._id)).toMatchObject({ registrations: 0, audit: 0 });
+    expect(res.status).toBe(fresh.status);
+    expect(res.location).toBe(fresh.location);
+    expect(res.data).toEqual(fresh.data);
+    expect(await Registration.countDocuments({ tenantId: tenant._id, "admin.email": "taken@example.com" })).toBe(0);
+    const mails = await OutboxMessage.find({ tenantId: tenant._id, to: "taken@example.com" }).lean();
+    expect(mails).toMatchObject([{ template: "registration-email-exists" }]);
     expect(existing.email).toBe("taken@example.com");
   });
 
@@ -198,9 +202,9 @@ describe("self-registration", () => {
     const b = await createTenant();
     await submitted(a, { adminEmail: "waiting@example.com" });
     const res = await submit(b, registrationForm({ adminEmail: "waiting@example.com" }));
-    expect(res.status).toBe(409);
-    expect(res.data).toEqual({ errors: { adminEmail: "errors.emailTaken" } });
+    expect(res.status).toBe(302);
     expect(await Registration.countDocuments({ tenantId: b._id })).toBe(0);
+    expect(await OutboxMessage.countDocuments({ tenantId: b._id, template: "registration-email-exists" })).toBe(1);
   });
 
   it("a pending registration for the same code is errors.registration.pendingExists (409)", async () => {

@@ -7,6 +7,8 @@ declare module "vitest" {
     baseUrl: string;
     /** The e2e app's database, for tests that run scripts (e.g. scripts/run-jobs.ts) against it. */
     databaseUri: string;
+    /** The e2e app's captured mail directory (.eml files: the recipients' mailboxes). */
+    mailDir: string;
   }
 }
 
@@ -15,5 +17,6 @@ export default async function setup(project: TestProject) {
   const app = await startAppProcess({ env: process.env.TEST_MONGODB_URI ? { MONGODB_URI: process.env.TEST_MONGODB_URI } : {} });
   project.provide("baseUrl", app.url);
   project.provide("databaseUri", app.databaseUri);
+  project.provide("mailDir", app.mailDir);
   return () => app.stop();
 }

@@ -854,7 +854,8 @@ describe("scoreAssessment — golden cases", () => {
             {
               id: "E1.1",
               items: [
-                { id: "constructor", points: 10 },
+                // constructor/__proto__/prototype are refused by the schema; valueOf is still inherited.
+                { id: "valueOf", points: 10 },
                 { id: "toString", points: 10 },
               ],
             },
@@ -863,7 +864,7 @@ describe("scoreAssessment — golden cases", () => {
       ]);
       const b = score({ rubric: r, answers: sheet({ toString: full(), other: full() }) });
       expect(b.scoreText).toBe("50.0");
-      expect(b.unanswered).toEqual(["constructor"]);
+      expect(b.unanswered).toEqual(["valueOf"]);
     });
 
     it("memoises the compiled rubric by identity", () => {

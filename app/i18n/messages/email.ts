@@ -59,6 +59,8 @@ const zh = {
   "email.capture.empty": "还没有捕获到邮件。",
   "email.capture.from": "发件人",
   "email.capture.attachments": "附件",
+  "email.capture.bodyWithheld": "该邮件在发送队列中的记录已删除，无法确认其中哪些链接含有访问凭据，因此不显示正文。",
+  "email.secretsHidden": "含访问凭据的链接（邀请、重置密码）已隐藏，只有收件人的邮箱中有完整链接。",
 
   "email.reset.forgotLink": "忘记密码？",
   "email.reset.requestTitle": "找回密码 · {tenant}",
@@ -75,6 +77,8 @@ const zh = {
   "email.reset.done": "密码已重置，所有已登录的会话均已退出。请用新密码登录。",
   "email.reset.invalid": "重置链接无效、已过期或已使用。请重新申请。",
   "email.reset.containsEmail": "密码不能包含邮箱用户名。",
+  "email.reset.samePassword": "新密码不能与当前密码相同，请设置一个新的密码。",
+  "email.reset.used": "此链接已使用。如果是您本人刚刚重置了密码，请用新密码登录；否则请重新申请。",
   "email.reset.backToLogin": "返回登录",
   "email.reset.requestAgain": "重新申请",
 };
@@ -141,6 +145,8 @@ export const email = {
     "email.capture.empty": "No captured mail yet.",
     "email.capture.from": "From",
     "email.capture.attachments": "Attachments",
+    "email.capture.bodyWithheld": "This mail's outbox entry is gone, so the links carrying access tokens cannot be told apart; the body is not shown.",
+    "email.secretsHidden": "Links carrying access tokens (invitations, password resets) are hidden; only the recipient's mailbox holds them.",
 
     "email.reset.forgotLink": "Forgot your password?",
     "email.reset.requestTitle": "Reset your password · {tenant}",
@@ -157,6 +163,8 @@ export const email = {
     "email.reset.done": "Your password was reset and every session signed out. Sign in with the new password.",
     "email.reset.invalid": "This reset link is invalid, expired or already used. Please ask for a new one.",
     "email.reset.containsEmail": "The password must not contain your mailbox name.",
+    "email.reset.samePassword": "The new password must differ from your current password.",
+    "email.reset.used": "This link has been used. If you just reset your password, sign in with the new one; otherwise ask for a new link.",
     "email.reset.backToLogin": "Back to sign in",
     "email.reset.requestAgain": "Ask again",
   } satisfies Record<keyof typeof zh, string>,

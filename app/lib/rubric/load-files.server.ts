@@ -2,8 +2,9 @@
  * Loading rubric, weight-profile and answer files from disk (CLI scripts, seeding, bench).
  * Everything returns a result instead of throwing, so callers can print every problem at once.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { findDuplicateKey } from "../json-duplicates";
 import type { Answers, Rubric, WeightProfile } from "./schema";
 import { validateAnswers, validateRubric, validateWeightProfile } from "./schema";
 
@@ -55,12 +56,23 @@ function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && "code" in err;
 }
 
+/** Rubric, weight and answers files are small; anything bigger is refused before it is read. */
+export const MAX_JSON_BYTES = 20 * 1_048_576;
+
 async function readJson(
   file: string,
 ): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
   const label = displayPath(file);
   let text: string;
   try {
+    // Checked before reading: a 600 MB file would otherwise fail deep inside with "Invalid string length".
+    const { size } = await stat(file);
+    if (size > MAX_JSON_BYTES) {
+      return {
+        ok: false,
+        error: `${label}: file too large (${Math.ceil(size / 1_048_576)} MB; the limit is ${MAX_JSON_BYTES / 1_048_576} MB)`,
+      };
+    }
     text = await readFile(file, "utf8");
   } catch (err) {
     const reason =
@@ -71,7 +83,11 @@ async function readJson(
   }
   try {
     // A UTF-8 BOM is common from Windows editors and is not valid JSON.
-    const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    const clean = text.replace(/^\uFEFF/, "");
+    const data: unknown = JSON.parse(clean);
+    // JSON.parse keeps the last of two equal keys: refuse instead of scoring a silently changed answer.
+    const duplicate = findDuplicateKey(clean);
+    if (duplicate !== null) return { ok: false, error: `${label}: duplicate key "${duplicate}"` };
     return { ok: true, data };
   } catch (err) {
     return {

@@ -61,7 +61,14 @@ const nonBlank = (what: string) =>
     })
     .regex(/\S/, { error: "must not be blank" });
 
-const idString = nonBlank("an id").regex(/^\S+$/, { error: "must not contain whitespace" });
+/** Names that are object internals in JavaScript: an answer keyed by one would vanish. */
+export const RESERVED_IDS = ["__proto__", "constructor", "prototype"] as const;
+
+const idString = nonBlank("an id")
+  .regex(/^\S+$/, { error: "must not contain whitespace" })
+  .refine((v) => !(RESERVED_IDS as readonly string[]).includes(v), {
+    error: `must not be one of ${RESERVED_IDS.join(", ")} (reserved names)`,
+  });
 
 const slug = (what: string) =>
   z
