@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { DEFAULT_NUMBER_PATTERN } from "../app/lib/certificate";
+import { TenantSlug } from "./tenant-slug";
 
 export type District = { code: string; name: string };
 export type TenantSettings = {
@@ -12,7 +15,10 @@ export type TenantSettings = {
   /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
   grantableLevels: string[];
   yearlyTarget: number;
+  /** Local holidays on top of the statutory calendar (chinese-days), YYYY-MM-DD. */
   holidays: string[];
+  /** Local make-up workdays on top of the statutory calendar, YYYY-MM-DD. */
+  extraWorkdays: string[];
   /** Evidence upload limits; an unset field falls back to DEFAULT_EVIDENCE_LIMITS (app/lib/evidence.ts). */
   evidence?: { maxFileBytes?: number; maxFilesPerItem?: number; maxFilesPerAssessment?: number };
   // Certificates (Step 5); unset falls back to the defaults in app/lib/certificate.ts.
@@ -60,10 +66,11 @@ const schema = new Schema<TenantDoc>(
       publicNoticeDays: { type: Number, default: 5, min: 1 },
       reviewersRequired: { type: Number, default: 2, min: 1 },
       certificateValidYears: { type: Number, default: 3, min: 1 },
-      certificateNumberPattern: { type: String, default: "AQBZ-{YYYY}-{SEQ:5}" },
+      certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },
+      extraWorkdays: { type: [String], default: [] },
       evidence: {
         maxFileBytes: { type: Number, min: 1 },
         maxFilesPerItem: { type: Number, min: 1 },
@@ -84,5 +91,30 @@ const schema = new Schema<TenantDoc>(
   },
   { timestamps: true, versionKey: false },
 );
+
+/**
+ * New tenants get an `_id` derived from their slug (slugs never change), so the request path finds
+ * a tenant by its URL with one `_id` read and no lookup table (decision 010).
+ */
+export function tenantIdForSlug(slug: string): Types.ObjectId {
+  return new mongoose.Types.ObjectId(createHash("sha256").update(`safegrade:tenant:${slug}`).digest().subarray(0, 12));
+}
+
+schema.pre("validate", function () {
+  if (this.isNew && typeof this.slug === "string") this._id = tenantIdForSlug(this.slug);
+});
+
+async function recordSlugs(docs: Array<Pick<TenantDoc, "_id" | "slug">>): Promise<void> {
+  await Promise.all(
+    docs.map((d) => TenantSlug.updateOne({ _id: d.slug }, { $set: { tenantId: d._id } }, { upsert: true })),
+  );
+}
+schema.post("save", async function (doc: TenantDoc) {
+  await recordSlugs([doc]);
+});
+// mongoose types the result of insertMany as the model; it is the inserted documents.
+schema.post("insertMany", async function (docs: unknown) {
+  await recordSlugs(docs as TenantDoc[]);
+});
 
 export const Tenant: Model<TenantDoc> = mongoose.models.Tenant ?? mongoose.model<TenantDoc>("Tenant", schema, "tenants");

@@ -31,7 +31,8 @@ import { CREDIT_CONDITION_KEYS, CREDIT_STATUSES } from "~/lib/credit";
 import { INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeClass } from "~/lib/domain";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import { logger } from "~/logger.server";
-import { addWorkingDays } from "~/workflows/working-days";
+import { tenantWorkingCalendar } from "~/workflows/statutory-calendar";
+import { addWorkingDays, type WorkingCalendar } from "~/workflows/working-days";
 import { loadAssessmentRubric } from "./assessments.server";
 import { claimOnce } from "./cas.server";
 import { districtOptions } from "./enterprises.server";
@@ -211,7 +212,7 @@ export async function buildSnapshotData(
   const appCounter = new Counter<[number, string, string]>();
   const overdueCounter = new Counter<[number, OverdueKind]>();
   const overdue: OverdueEntry[] = [];
-  const calendar = { holidays: tenant.settings.holidays ?? [] };
+  const calendar = tenantWorkingCalendar(tenant.settings);
   const reviewed: Types.ObjectId[] = [];
   for (const a of apps) {
     const id = String(a.enterpriseId);
@@ -311,7 +312,7 @@ export function creditYear(r: { listedYear: number | null; createdAt: Date }): n
 export function overdueOf(
   a: Pick<AssessmentDoc, "state" | "submittedAt" | "deadlines">,
   acceptanceDays: number,
-  calendar: { holidays: readonly string[] },
+  calendar: WorkingCalendar,
   now: Date,
 ): { kind: OverdueKind; deadline: Date } | null {
   if (a.state === "submitted" && a.submittedAt) {

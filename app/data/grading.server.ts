@@ -65,6 +65,7 @@ import {
   type PendingEffect,
   type WorkflowActor,
 } from "~/workflows/grading.machine";
+import { tenantWorkingCalendar } from "~/workflows/statutory-calendar";
 import { shanghaiDate, workingDaysBetween } from "~/workflows/working-days";
 import { loadAssessmentRubric } from "./assessments.server";
 import { recordAudit } from "./audit.server";
@@ -132,13 +133,13 @@ export function memberMaySend(member: GradingMember, type: GradingEventType, doc
 // Settings and snapshots
 
 export function gradingSettingsOf(
-  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays">,
+  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays" | "extraWorkdays">,
 ): GradingSettings {
   return {
     acceptanceDays: settings.acceptanceDays,
     reviewDays: settings.reviewDays,
     publicNoticeDays: settings.publicNoticeDays,
-    calendar: { holidays: [...(settings.holidays ?? [])] },
+    calendar: tenantWorkingCalendar(settings),
   };
 }
 

@@ -49,6 +49,7 @@ const instant = z
   .refine((s) => !Number.isNaN(Date.parse(s)), { error: "must be an ISO date-time" });
 
 export const workingCalendarSchema = z.object({
+  base: z.literal("cn-statutory").optional(),
   holidays: z.array(z.string()).readonly(),
   extraWorkdays: z.array(z.string()).readonly().optional(),
 });

@@ -16,11 +16,20 @@
  */
 
 export interface WorkingCalendar {
+  /**
+   * The calendar these lists amend. `"cn-statutory"`: the State Council's public holidays and
+   * make-up workdays (调休) from the maintained `chinese-days` dataset, with `holidays` and
+   * `extraWorkdays` as the tenant's local overrides (an override wins over the dataset).
+   * Absent: weekends plus the two lists only.
+   */
+  base?: "cn-statutory";
   /** Public holidays as Shanghai dates, YYYY-MM-DD (the State Council's yearly notice). */
   holidays: readonly string[];
   /** Weekend dates that are working days (调休), YYYY-MM-DD. */
   extraWorkdays?: readonly string[];
 }
+
+import { STATUTORY_CALENDAR } from "./statutory-calendar";
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -62,10 +71,27 @@ interface CompiledCalendar {
   extraWorkdays: ReadonlySet<number>;
 }
 
+let statutoryDays: CompiledCalendar | null = null;
+
+function statutory(): CompiledCalendar {
+  statutoryDays ??= {
+    holidays: new Set(STATUTORY_CALENDAR.holidays.map(dayNumberFromIsoDate)),
+    extraWorkdays: new Set(STATUTORY_CALENDAR.extraWorkdays.map(dayNumberFromIsoDate)),
+  };
+  return statutoryDays;
+}
+
 function compile(calendar: WorkingCalendar): CompiledCalendar {
+  const holidays = new Set(calendar.holidays.map(dayNumberFromIsoDate));
+  const extraWorkdays = new Set((calendar.extraWorkdays ?? []).map(dayNumberFromIsoDate));
+  if (calendar.base !== "cn-statutory") return { holidays, extraWorkdays };
+  // The tenant's overrides win: a local holiday cancels a statutory make-up day and vice versa.
+  const base = statutory();
   return {
-    holidays: new Set(calendar.holidays.map(dayNumberFromIsoDate)),
-    extraWorkdays: new Set((calendar.extraWorkdays ?? []).map(dayNumberFromIsoDate)),
+    holidays: new Set([...base.holidays].filter((d) => !extraWorkdays.has(d)).concat([...holidays])),
+    extraWorkdays: new Set(
+      [...base.extraWorkdays].filter((d) => !holidays.has(d)).concat([...extraWorkdays]),
+    ),
   };
 }
 

@@ -1,0 +1,369 @@
+/** Certificates — reading: single certificates, visibility, filtered lists, the public registry CSV, the detail view. Concurrency and numbering: ../certificates.server.ts. */
+import { Types } from "mongoose";
+import { Certificate, type CertificateDoc } from "../../../models/certificate";
+import { User } from "../../../models/user";
+import { translate, type Locale } from "~/i18n";
+import {
+  csvCell,
+  effectiveStatus,
+  type CertificateHistoryAction,
+  type CertificateStatus,
+} from "~/lib/certificate";
+import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
+import { formatDate } from "~/lib/datetime";
+import type { IndustryKey } from "~/lib/domain";
+import type { Permission } from "~/lib/permissions";
+import { type TenantScope } from "../ids.server";
+import { type CertificateRecord, oid, verificationUrl } from "./settings.server";
+
+// ---------------------------------------------------------------------------------------------
+// Read
+
+export async function getCertificate({
+  tenantId,
+  id,
+}: TenantScope & { id: string | Types.ObjectId }): Promise<CertificateRecord | null> {
+  const _id = oid(id);
+  if (!_id) return null;
+  return Certificate.findOne({ tenantId, _id }).lean<CertificateRecord>();
+}
+
+export async function getCertificateForApplication({
+  tenantId,
+  applicationId,
+}: TenantScope & { applicationId: string | Types.ObjectId }): Promise<CertificateRecord | null> {
+  const appId = oid(applicationId);
+  if (!appId) return null;
+  return Certificate.findOne({ tenantId, applicationId: appId }).lean<CertificateRecord>();
+}
+
+export type CertificateViewer = {
+  enterpriseId: Types.ObjectId | null;
+  permissions: readonly Permission[];
+};
+
+export function canSeeCertificate(
+  viewer: CertificateViewer,
+  cert: Pick<CertificateDoc, "enterpriseId">,
+): boolean {
+  if (viewer.permissions.includes("read:certificate:any")) return true;
+  return (
+    viewer.permissions.includes("read:certificate:own") &&
+    viewer.enterpriseId !== null &&
+    viewer.enterpriseId.equals(cert.enterpriseId)
+  );
+}
+
+/** The certificate if the viewer may see it; otherwise null, so the route answers 404 and ids do not leak. */
+export async function findVisibleCertificate({
+  tenantId,
+  id,
+  viewer,
+}: TenantScope & { id: string; viewer: CertificateViewer }): Promise<CertificateRecord | null> {
+  const cert = await getCertificate({ tenantId, id });
+  return cert && canSeeCertificate(viewer, cert) ? cert : null;
+}
+
+export type CertificateFilters = {
+  q?: string;
+  level?: string;
+  status?: CertificateStatus;
+  industry?: IndustryKey;
+  district?: string;
+  enterpriseId?: Types.ObjectId;
+  /** Active certificates whose validity ends within this many days (dashboard links). */
+  expiring?: "30" | "90";
+  /** Issued in this year ("2026") or month ("2026-03"), China time (dashboard links). */
+  issued?: string;
+};
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Status filters use the status a reader sees: an active certificate past its end date counts as expired. */
+function statusClause(status: CertificateStatus, now: Date): Record<string, unknown> {
+  switch (status) {
+    case "active":
+      return { status: "active", validUntil: { $gte: now } };
+    case "suspended":
+      return { status: "suspended", validUntil: { $gte: now } };
+    case "revoked":
+      return { status: "revoked" };
+    case "expired":
+      return {
+        $or: [
+          { status: "expired" },
+          { status: { $in: ["active", "suspended"] }, validUntil: { $lt: now } },
+        ],
+      };
+  }
+}
+
+function filterOf(
+  tenantId: Types.ObjectId,
+  f: CertificateFilters,
+  now: Date,
+): Record<string, unknown> & TenantScope {
+  const filter: Record<string, unknown> & TenantScope = { tenantId };
+  const and: Array<Record<string, unknown>> = [];
+  if (f.enterpriseId) filter.enterpriseId = f.enterpriseId;
+  if (f.level) filter.level = f.level;
+  if (f.industry) filter["enterprise.industry"] = f.industry;
+  if (f.district) filter["enterprise.districtCode"] = f.district;
+  if (f.status) and.push(statusClause(f.status, now));
+  if (f.expiring) {
+    const days = Number(f.expiring);
+    and.push({
+      status: "active",
+      validUntil: { $gte: now, $lte: new Date(now.getTime() + days * 86_400_000) },
+    });
+  }
+  const issued = /^(\d{4})(?:-(\d{2}))?$/.exec(f.issued ?? "");
+  if (issued) {
+    const y = Number(issued[1]);
+    const m = issued[2] ? Number(issued[2]) - 1 : null;
+    const offset = 8 * 3_600_000; // China time, no daylight saving
+    const from = Date.UTC(y, m ?? 0, 1) - offset;
+    const to = (m === null ? Date.UTC(y + 1, 0, 1) : Date.UTC(y, m + 1, 1)) - offset;
+    and.push({ issuedAt: { $gte: new Date(from), $lt: new Date(to) } });
+  }
+  const text = f.q?.trim() ?? "";
+  if (text) {
+    const or: Array<Record<string, unknown>> = [
+      { "enterprise.name": { $regex: escapeRegex(text), $options: "i" } },
+      { number: { $regex: `^${escapeRegex(text)}`, $options: "i" } },
+    ];
+    const code = normalizeCreditCode(text);
+    if (code && [...code].every((ch) => CREDIT_CODE_ALPHABET.includes(ch))) {
+      or.push({ "enterprise.creditCode": { $regex: `^${code}` } });
+    }
+    and.push({ $or: or });
+  }
+  if (and.length === 1 && and[0]) Object.assign(filter, and[0]);
+  else if (and.length > 1) filter.$and = and;
+  return filter;
+}
+
+export type CertificateListItem = {
+  id: string;
+  number: string;
+  enterpriseId: string;
+  enterpriseName: string;
+  creditCode: string;
+  level: string;
+  levelName: { zh: string; en: string };
+  industry: IndustryKey;
+  districtCode: string;
+  districtName: string;
+  issuedAt: string;
+  validUntil: string;
+  status: CertificateStatus;
+};
+
+const LIST_FIELDS = {
+  number: 1,
+  enterpriseId: 1,
+  enterprise: 1,
+  level: 1,
+  levelName: 1,
+  issuedAt: 1,
+  validUntil: 1,
+  status: 1,
+} as const;
+
+type ListDoc = Pick<
+  CertificateDoc,
+  | "_id"
+  | "number"
+  | "enterpriseId"
+  | "enterprise"
+  | "level"
+  | "levelName"
+  | "issuedAt"
+  | "validUntil"
+  | "status"
+>;
+
+function listItem(doc: ListDoc, now: Date): CertificateListItem {
+  return {
+    id: String(doc._id),
+    number: doc.number,
+    enterpriseId: String(doc.enterpriseId),
+    enterpriseName: doc.enterprise.name,
+    creditCode: doc.enterprise.creditCode,
+    level: doc.level,
+    levelName: doc.levelName,
+    industry: doc.enterprise.industry,
+    districtCode: doc.enterprise.districtCode,
+    districtName: doc.enterprise.districtName,
+    issuedAt: doc.issuedAt.toISOString(),
+    validUntil: doc.validUntil.toISOString(),
+    status: effectiveStatus(doc, now),
+  };
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export async function listCertificates({
+  tenantId,
+  filters = {},
+  page = 1,
+  pageSize = 20,
+  now = new Date(),
+}: TenantScope & {
+  filters?: CertificateFilters;
+  page?: number;
+  pageSize?: number;
+  now?: Date;
+}): Promise<{
+  items: CertificateListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+}> {
+  const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
+  const current = Math.max(1, Math.floor(page));
+  const filter = filterOf(tenantId, filters, now);
+  const [docs, total] = await Promise.all([
+    Certificate.find(filter)
+      .sort({ issuedAt: -1, _id: -1 })
+      .skip((current - 1) * size)
+      .limit(size)
+      .select(LIST_FIELDS)
+      .lean<ListDoc[]>(),
+    Certificate.countDocuments(filter),
+  ]);
+  return { items: docs.map((d) => listItem(d, now)), total, page: current, pageSize: size };
+}
+
+/** The levels that occur on this tenant's certificates, for the level filter. */
+export async function listCertificateLevels({
+  tenantId,
+}: TenantScope): Promise<Array<{ key: string; name: { zh: string; en: string } }>> {
+  const keys = (await Certificate.distinct("level", { tenantId }))
+    .filter((k): k is string => typeof k === "string")
+    .sort();
+  const named = await Promise.all(
+    keys.map(async (key) => {
+      const one = await Certificate.findOne({ tenantId, level: key })
+        .select({ levelName: 1 })
+        .lean<{ levelName: { zh: string; en: string } }>();
+      return { key, name: one?.levelName ?? { zh: key, en: key } };
+    }),
+  );
+  return named;
+}
+
+export const CSV_MAX_ROWS = 10_000;
+
+/** The public registry as CSV (UTF-8 with BOM so Excel opens Chinese text correctly). */
+export async function registryCsv({
+  tenantId,
+  filters,
+  locale,
+  now = new Date(),
+}: TenantScope & { filters: CertificateFilters; locale: Locale; now?: Date }): Promise<string> {
+  const docs = await Certificate.find(filterOf(tenantId, filters, now))
+    .sort({ issuedAt: -1, _id: -1 })
+    .limit(CSV_MAX_ROWS)
+    .select(LIST_FIELDS)
+    .lean<ListDoc[]>();
+  const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
+  const header = [
+    t("certificate.number"),
+    t("enterprise.name"),
+    t("enterprise.creditCode"),
+    t("certificate.level"),
+    t("enterprise.industry"),
+    t("enterprise.district"),
+    t("certificate.issuedAt"),
+    t("certificate.validUntil"),
+    t("common.status"),
+  ];
+  const lines = [header.map(csvCell).join(",")];
+  for (const doc of docs) {
+    const item = listItem(doc, now);
+    lines.push(
+      [
+        item.number,
+        item.enterpriseName,
+        item.creditCode,
+        locale === "en" ? item.levelName.en || item.levelName.zh : item.levelName.zh,
+        translate(locale, `industry.${item.industry}`),
+        item.districtName,
+        formatDate(item.issuedAt, locale),
+        formatDate(item.validUntil, locale),
+        translate(locale, `certificate.status.${item.status}`),
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views for pages
+
+export type CertificateDetail = CertificateListItem & {
+  version: number;
+  applicationId: string;
+  issuer: { zh: string; en: string };
+  suspendedAt: string | null;
+  suspendedReason: string;
+  revokedAt: string | null;
+  revokedReason: string;
+  blockedUntil: string | null;
+  renewalApplicationId: string | null;
+  verifyUrl: string;
+  /** Same page on this host (the link on our pages; `verifyUrl` is what the QR code and emails carry). */
+  verifyPath: string;
+  history: Array<{
+    at: string;
+    actorId: string | null;
+    actorName: string;
+    action: CertificateHistoryAction;
+    reason: string;
+    details: Record<string, unknown>;
+  }>;
+};
+
+export async function certificateDetail(
+  cert: CertificateRecord,
+  now = new Date(),
+): Promise<CertificateDetail> {
+  const actorIds = [
+    ...new Set(cert.history.flatMap((h) => (h.actorId ? [String(h.actorId)] : []))),
+  ];
+  const users = actorIds.length
+    ? await User.find({ _id: { $in: actorIds.map((id) => new Types.ObjectId(id)) } })
+        .select({ name: 1 })
+        .lean<Array<{ _id: Types.ObjectId; name: string }>>()
+    : [];
+  const names = new Map(users.map((u) => [String(u._id), u.name]));
+  return {
+    ...listItem(cert, now),
+    version: cert.version,
+    applicationId: String(cert.applicationId),
+    issuer: cert.issuer,
+    suspendedAt: cert.suspendedAt ? cert.suspendedAt.toISOString() : null,
+    suspendedReason: cert.suspendedReason,
+    revokedAt: cert.revokedAt ? cert.revokedAt.toISOString() : null,
+    revokedReason: cert.revokedReason,
+    blockedUntil: cert.blockedUntil ? cert.blockedUntil.toISOString() : null,
+    renewalApplicationId: cert.renewalApplicationId ? String(cert.renewalApplicationId) : null,
+    verifyUrl: verificationUrl(cert.verifyCode),
+    verifyPath: `/verify/${cert.verifyCode}`,
+    history: [...cert.history]
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .map((h) => ({
+        at: h.at.toISOString(),
+        actorId: h.actorId ? String(h.actorId) : null,
+        actorName: h.actorId ? (names.get(String(h.actorId)) ?? "") : "",
+        action: h.action,
+        reason: h.reason,
+        details: h.details ?? {},
+      })),
+  };
+}
