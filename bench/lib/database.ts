@@ -14,7 +14,8 @@ export const BENCH_DATA_DIR = path.join(PROJECT_ROOT, ".data/bench");
 export type BenchDatabase = { kind: DatabaseKind; uri: string; stop(): Promise<void> };
 
 export async function openBenchDatabase(options: { dbName: string; log?: (line: string) => void }): Promise<BenchDatabase> {
-  const db = await startDatabase({ dataDir: BENCH_DATA_DIR, log: options.log });
+  // fsync off: the bench data can always be seeded again.
+  const db = await startDatabase({ dataDir: BENCH_DATA_DIR, durable: false, ignoreLegacySqlite: true, log: options.log });
   const uri = withDatabaseName(db.uri, options.dbName);
   process.env.MONGODB_URI = uri;
   process.env.SESSION_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
