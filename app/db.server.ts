@@ -10,10 +10,23 @@ mongoose.set("strictQuery", true);
 // Indexes are created explicitly by `ensureIndexes` at start, not on every model compile.
 mongoose.set("autoIndex", false);
 
-/** One connection per process, kept across dev rebuilds (the connection is not app state). */
+/** Closed, or closing: a kept promise for such a connection must not be handed out again. */
+function connectionClosed(): boolean {
+  const state = mongoose.connection.readyState;
+  return state === mongoose.ConnectionStates.disconnected || state === mongoose.ConnectionStates.disconnecting;
+}
+
+/**
+ * One connection per process, kept across dev rebuilds (the connection is not app state).
+ * After a `mongoose.disconnect()` (a benchmark or test that closed it) the next call connects
+ * again, to the database configured at that moment (MONGODB_URI is read at connect time).
+ */
 export function connectDb(): Promise<typeof mongoose> {
+  // readyState is "connecting" from the moment mongoose.connect() is called, so a connection still
+  // being opened is never mistaken for a closed one.
+  if (global.__safegradeMongoose && connectionClosed()) global.__safegradeMongoose = undefined;
   if (!global.__safegradeMongoose) {
-    const uri = getEnv().MONGODB_URI;
+    const uri = process.env.MONGODB_URI?.trim() || getEnv().MONGODB_URI;
     global.__safegradeMongoose = mongoose
       .connect(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 })
       .catch((error: unknown) => {

@@ -4,16 +4,14 @@
  * - saving one answer through the autosave endpoint (cookie → permission → validation → CAS write),
  * - server-rendering one element page of the wizard (loaders + React SSR).
  *
- * `benchAssessment()` is collected by the bench runner after it builds the app;
- * `npx tsx bench/assessment.ts` runs it alone (needs `npm run build` first).
+ * `benchAssessment()` is collected by the bench runner after it builds the app, on the bench
+ * database (its own tenant next to the city's); `npx tsx bench/assessment.ts` runs it alone
+ * (needs `npm run build` first).
  */
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import mongoose from "mongoose";
-import { ensureIndexes } from "../models/index";
+import { randomBytes } from "node:crypto";
 import { Enterprise } from "../models/enterprise";
 import { Membership } from "../models/membership";
 import { RubricVersion } from "../models/rubric-version";
@@ -23,35 +21,20 @@ import { saveAnswers, startAssessment } from "../app/data/assessments.server";
 import { canonicalJson, contentHash, countItems } from "../app/data/rubrics.server";
 import { createSession } from "../app/data/sessions.server";
 import { sessionCookieFor } from "../app/auth.server";
-import { connectDb } from "../app/db.server";
-import { PROJECT_ROOT, startDatabase, withDatabaseName } from "../scripts/lib/database";
+import { PROJECT_ROOT } from "../scripts/lib/database";
+import { withBenchDatabase } from "./lib/database";
+import { type BenchRow, invokedDirectly, printRows, quantile } from "./lib/stats";
 import { syntheticRubric } from "./scoring";
 
-export type AssessmentBenchRow = { name: string; value: number; unit: string; target?: string };
-
 const ITEMS = 200;
-const SAVES = Number(process.env.BENCH_SAVES ?? 200);
-const RENDERS = Number(process.env.BENCH_RENDERS ?? 40);
+const SAVES = Number(process.env.BENCH_SAVES ?? 60);
+const RENDERS = Number(process.env.BENCH_RENDERS ?? 10);
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] ?? 0) + ((sorted[hi] ?? 0) - (sorted[lo] ?? 0)) * (pos - lo);
-}
-
-export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-assessment-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: true, durable: false });
-  try {
-    process.env.MONGODB_URI = withDatabaseName(db.uri, "bench_assessment");
-    process.env.SESSION_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
-    process.env.LOG_LEVEL ??= "warn";
-    await connectDb();
-    await ensureIndexes();
-
-    const rubric = syntheticRubric(ITEMS);
+/** Runs on the connected database, in a tenant and rubric of its own (a fresh one every run). */
+export async function benchAssessment(): Promise<BenchRow[]> {
+  const run = randomBytes(3).toString("hex");
+  {
+    const rubric = { ...syntheticRubric(ITEMS), version: `bench-${run}` };
     const json = canonicalJson(rubric);
     const version = await RubricVersion.create({
       tenantId: null,
@@ -70,7 +53,7 @@ export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
       publishedAt: new Date(),
     });
     const tenant = await Tenant.create({
-      slug: "bench",
+      slug: `bench-${run}`,
       name: { zh: "基准测试", en: "Bench" },
       authority: { zh: "基准测试", en: "Bench" },
       regionCode: "510100",
@@ -84,7 +67,7 @@ export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
       sizeClass: "medium",
       districtCode: "510100",
     });
-    const user = await User.create({ email: "bench@example.com", name: "基准用户", passwordHash: "x" });
+    const user = await User.create({ email: `bench-${run}@example.com`, name: "基准用户", passwordHash: "x" });
     await Membership.create({ tenantId: tenant._id, userId: user._id, role: "enterprise_admin", enterpriseId: enterprise._id });
     const { token } = await createSession({ userId: user._id, ip: "127.0.0.1", userAgent: "bench" });
     const cookie = (await sessionCookieFor(token)).split(";")[0] ?? "";
@@ -123,7 +106,7 @@ export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
         performance: "[]",
       });
       const t0 = performance.now();
-      const res = await handle(new Request(`http://bench/t/bench/assessments/${id}/save`, { method: "POST", body, headers }));
+      const res = await handle(new Request(`http://bench/t/bench-${run}/assessments/${id}/save`, { method: "POST", body, headers }));
       const elapsed = performance.now() - t0;
       const json = (await res.json()) as { ok: boolean; version?: number };
       if (res.status !== 200 || !json.ok || json.version === undefined) throw new Error(`save ${i} failed with ${res.status}`);
@@ -132,7 +115,7 @@ export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
     };
     const renderOnce = async (): Promise<number> => {
       const t0 = performance.now();
-      const res = await handle(new Request(`http://bench/t/bench/assessments/${id}/E1`, { headers: { ...headers, Accept: "text/html" } }));
+      const res = await handle(new Request(`http://bench/t/bench-${run}/assessments/${id}/E1`, { headers: { ...headers, Accept: "text/html" } }));
       const html = await res.text();
       const elapsed = performance.now() - t0;
       if (res.status !== 200 || !html.includes("data-item=")) throw new Error(`render failed with ${res.status}`);
@@ -170,23 +153,9 @@ export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
       { name: `  of which saveAnswers() data layer (median)`, value: quantile(direct, 0.5), unit: "ms" },
       { name: `SSR element page, ${ITEMS}-item rubric (median)`, value: quantile(renders, 0.5), unit: "ms" },
     ];
-  } finally {
-    await mongoose.disconnect().catch(() => {});
-    await db.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-const invokedDirectly = (() => {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-})();
-
-if (invokedDirectly) {
-  for (const row of await benchAssessment()) console.log(`${row.name.padEnd(48)} ${row.value.toFixed(1)} ${row.unit}`);
+if (invokedDirectly(import.meta.url)) {
+  printRows(await withBenchDatabase("bench_assessment", () => benchAssessment()));
 }

@@ -6,16 +6,12 @@
  * - enqueue overhead of a workflow transition: median time of SUBMIT (2 regulators mailed) and
  *   RETURN (1 enterprise admin mailed) against the median of one enqueueEmail call.
  *
- * `npx tsx bench/email.ts` runs it alone.
+ * Runs on the connected (bench) database in a tenant of its own; `npx tsx bench/email.ts` runs it alone.
  */
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import mongoose, { Types } from "mongoose";
+import { randomBytes } from "node:crypto";
+import { Types } from "mongoose";
 import { Assessment } from "../models/assessment";
 import { Enterprise } from "../models/enterprise";
-import { ensureIndexes } from "../models/index";
 import { Membership } from "../models/membership";
 import { Tenant } from "../models/tenant";
 import { User } from "../models/user";
@@ -28,20 +24,13 @@ import { getRubricVersion, importRubricFiles } from "../app/data/rubrics.server"
 import { rubricItems } from "../app/lib/assessment/answers";
 import { computeCheckCharacter } from "../app/lib/credit-code";
 import { permissionsFor } from "../app/lib/permissions";
-import { startDatabase, withDatabaseName } from "../scripts/lib/database";
 import { startSmtpSink } from "../scripts/lib/smtp-sink";
-
-export type EmailBenchRow = { name: string; value: number; unit: string; target?: string };
+import { withBenchDatabase } from "./lib/database";
+import { type BenchRow, invokedDirectly, median, printRows } from "./lib/stats";
 
 const MESSAGES = Number(process.env.BENCH_EMAILS ?? 300);
 const TRANSITIONS = Number(process.env.BENCH_EMAIL_TRANSITIONS ?? 20);
 const ENQUEUES = Number(process.env.BENCH_ENQUEUES ?? 200);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<number> {
   const t0 = performance.now();
@@ -49,24 +38,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return (performance.now() - t0) * 1000;
 }
 
-export async function benchEmail(): Promise<EmailBenchRow[]> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-email-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: true, durable: false });
+export async function benchEmail(): Promise<BenchRow[]> {
   const sink = await startSmtpSink();
-  const previousConnection = globalThis.__safegradeMongoose;
+  const run = randomBytes(3).toString("hex");
   try {
-    const uri = withDatabaseName(db.uri, `bench_email_${Date.now()}`);
-    process.env.MONGODB_URI = uri;
-    process.env.SESSION_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
-    process.env.LOG_LEVEL ??= "warn";
-    await mongoose.disconnect().catch(() => {});
-    await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 });
-    globalThis.__safegradeMongoose = Promise.resolve(mongoose);
-    await ensureIndexes();
     await importRubricFiles();
 
     const tenant = await Tenant.create({
-      slug: "bench-mail",
+      slug: `bench-mail-${run}`,
       name: { zh: "基准测试市应急管理局", en: "Bench Bureau" },
       authority: { zh: "基准测试市应急管理局", en: "Bench Bureau" },
       regionCode: "510100",
@@ -79,7 +58,7 @@ export async function benchEmail(): Promise<EmailBenchRow[]> {
     for (let i = 0; i < MESSAGES; i += 1) {
       await enqueueEmail({
         tenantId,
-        idempotencyKey: `bench:${i}`,
+        idempotencyKey: `bench:${run}:${i}`,
         template: "registration-refused",
         to: `r${i}@example.com`,
         locale: i % 2 ? "en" : "zh-CN",
@@ -108,7 +87,7 @@ export async function benchEmail(): Promise<EmailBenchRow[]> {
       districtCode: "510104",
     });
     const mkUser = async (role: "enterprise_admin" | "regulator", i: number) => {
-      const user = await User.create({ email: `${role}${i}@bench.example.com`, name: role, passwordHash: "x" });
+      const user = await User.create({ email: `${role}${i}-${run}@bench.example.com`, name: role, passwordHash: "x" });
       await Membership.create({ tenantId, userId: user._id, role, enterpriseId: role === "enterprise_admin" ? enterprise._id : null });
       const member: GradingMember = {
         tenantId,
@@ -173,7 +152,7 @@ export async function benchEmail(): Promise<EmailBenchRow[]> {
         await timed(() =>
           enqueueEmail({
             tenantId,
-            idempotencyKey: `bench-enqueue:${i}`,
+            idempotencyKey: `bench-enqueue:${run}:${i}`,
             template: "application-returned",
             to: "x@example.com",
             locale: "zh-CN",
@@ -193,24 +172,10 @@ export async function benchEmail(): Promise<EmailBenchRow[]> {
       { name: "Enqueue share of SUBMIT (2 × enqueue / SUBMIT)", value: ((2 * enqueueMedian) / submitMedian) * 100, unit: "%" },
     ];
   } finally {
-    await mongoose.disconnect().catch(() => {});
-    globalThis.__safegradeMongoose = previousConnection;
     await sink.stop();
-    await db.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-const invokedDirectly = (() => {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-})();
-
-if (invokedDirectly) {
-  for (const row of await benchEmail()) console.log(`${row.name.padEnd(64)} ${row.value.toFixed(1)} ${row.unit}`);
+if (invokedDirectly(import.meta.url)) {
+  printRows(await withBenchDatabase("bench_email", () => benchEmail()));
 }
