@@ -23,6 +23,7 @@ import { User } from "./user";
 import { dropLegacyWeightProfileIndex, WeightProfileModel } from "./weight-profile";
 
 export const ALL_MODELS = [
+  AppMigration,
   Tenant,
   User,
   Membership,
@@ -46,7 +47,6 @@ export const ALL_MODELS = [
   CreditPublication,
   DashboardSnapshot,
   DashboardSnapshotData,
-  AppMigration,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */
