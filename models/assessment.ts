@@ -194,11 +194,17 @@ const schema = new Schema<AssessmentDoc>(
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
+// Query shapes and the index serving each: docs/scale-out.md (index coverage, decision 011).
 schema.index({ tenantId: 1, enterpriseId: 1, cycle: 1 }, { unique: true });
-schema.index({ tenantId: 1, state: 1, updatedAt: -1 });
-schema.index({ tenantId: 1, reviewerIds: 1 });
-// The deadlines job looks across tenants (it runs for the whole installation).
+schema.index({ tenantId: 1, cycle: -1, updatedAt: -1, _id: 1 });
+schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1 });
+schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
+schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
+// The platform jobs look across tenants (they run for the whole installation).
 schema.index({ state: 1, "deadlines.noticeEndsAt": 1 });
+schema.index({ state: 1, "pendingCertificate.issuedAt": 1 });
+schema.index({ updatedAt: 1 });
+schema.index({ "evidence.fileId": 1 });
 schema.plugin(tenantScoped);
 
 export const Assessment: Model<AssessmentDoc> =

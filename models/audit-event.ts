@@ -30,8 +30,8 @@ const schema = new Schema<AuditEventDoc>(
   },
   { versionKey: false },
 );
-schema.index({ tenantId: 1, at: -1 });
-schema.index({ tenantId: 1, action: 1, at: -1 });
+schema.index({ tenantId: 1, at: -1, _id: -1 });
+schema.index({ tenantId: 1, action: 1, at: -1, _id: -1 });
 
 export const AuditEvent: Model<AuditEventDoc> =
   mongoose.models.AuditEvent ?? mongoose.model<AuditEventDoc>("AuditEvent", schema, "audit_events");

@@ -120,8 +120,10 @@ schema.index({ tenantId: 1, number: 1 }, { unique: true });
 schema.index({ verifyCode: 1 }, { unique: true });
 schema.index({ tenantId: 1, year: 1, seq: -1 });
 schema.index({ tenantId: 1, status: 1, validUntil: 1 });
-schema.index({ tenantId: 1, enterpriseId: 1, issuedAt: -1 });
-schema.index({ tenantId: 1, "enterprise.name": 1 });
+schema.index({ tenantId: 1, enterpriseId: 1, issuedAt: -1, _id: -1 });
+// List and registry pages: issue order, optional filters applied while paging (docs/scale-out.md).
+schema.index({ tenantId: 1, issuedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, issuedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
 
 export const Certificate: Model<CertificateDoc> =

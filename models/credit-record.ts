@@ -192,20 +192,18 @@ const schema = new Schema<CreditRecordDoc>(
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
-// Public registry: published records by tenant, name or code; listing and expiry by date.
-schema.index({ status: 1, "search.code": 1 });
-schema.index({ status: 1, "search.name": 1 });
-schema.index({ tenantId: 1, status: 1, listedAt: -1 });
-schema.index({ tenantId: 1, "search.code": 1 });
-schema.index({ tenantId: 1, enterpriseId: 1, status: 1 });
+// Query shapes and the index serving each: docs/scale-out.md (index coverage, decision 011).
+// The public registry reads credit_publications, not this collection.
+schema.index({ tenantId: 1, status: 1, updatedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, enterpriseId: 1, updatedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, "search.code": 1, updatedAt: -1, _id: -1 });
+// Platform jobs (across tenants): expiry, defence windows, redelivery, publication sync, orphan purge.
 schema.index({ status: 1, endsAt: 1 });
-schema.index({ status: 1, listedAt: -1 });
+schema.index({ state: 1, defenceDeadline: 1 });
 schema.index({ effectsPending: 1 });
 schema.index({ publicationPending: 1 });
-schema.index({ status: 1, state: 1, defenceDeadline: 1 });
-// Public registry (Step 6): stable page order (newest listing first, then _id).
-schema.index({ status: 1, listedAt: -1, _id: -1 });
-schema.index({ tenantId: 1, status: 1, listedAt: -1, _id: -1 });
+schema.index({ "defence.files.fileId": 1 });
+schema.index({ "repair.files.fileId": 1 });
 // Documents saved through mongoose (create, save, insertMany) always carry current search fields;
 // updates that change subjectName or creditCode must $set `search: creditSearchFields(...)`.
 schema.pre("validate", function () {

@@ -28,7 +28,7 @@ export type EnterpriseDoc = {
 
 const schema = new Schema<EnterpriseDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     name: { type: String, required: true, trim: true, maxlength: 100 },
     creditCode: { type: String, required: true, validate: { validator: isValidCreditCode } },
     industry: { type: String, enum: INDUSTRY_KEYS, required: true },
@@ -44,7 +44,7 @@ const schema = new Schema<EnterpriseDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, creditCode: 1 }, { unique: true });
-schema.index({ tenantId: 1, name: 1 });
+schema.index({ tenantId: 1, name: 1, _id: 1 });
 schema.index({ tenantId: 1, districtCode: 1, industry: 1 });
 schema.plugin(tenantScoped);
 

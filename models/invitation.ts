@@ -20,11 +20,11 @@ export type InvitationDoc = {
 
 const schema = new Schema<InvitationDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     email: { type: String, required: true, lowercase: true, trim: true },
     role: { type: String, enum: ROLES, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },
-    tokenHash: { type: String, required: true, unique: true },
+    tokenHash: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
     usedBy: { type: Schema.Types.ObjectId, default: null },
@@ -33,7 +33,9 @@ const schema = new Schema<InvitationDoc>(
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-schema.index({ tenantId: 1, createdAt: -1 });
+schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, tokenHash: 1 }, { unique: true });
+schema.index({ tenantId: 1, email: 1 });
 schema.plugin(tenantScoped);
 
 export const Invitation: Model<InvitationDoc> =

@@ -18,7 +18,7 @@ export type MembershipDoc = {
 
 const schema = new Schema<MembershipDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     role: { type: String, enum: ROLES, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },
@@ -27,7 +27,9 @@ const schema = new Schema<MembershipDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1 }, { unique: true });
-schema.index({ tenantId: 1, enterpriseId: 1 });
+schema.index({ tenantId: 1, enterpriseId: 1, createdAt: 1, _id: 1 });
+schema.index({ tenantId: 1, role: 1, createdAt: 1 });
+schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
 schema.plugin(tenantScoped);
 

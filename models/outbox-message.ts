@@ -73,9 +73,11 @@ const schema = new Schema<OutboxMessageDoc>(
   },
   { timestamps: true, versionKey: false },
 );
-schema.index({ status: 1, nextAttemptAt: 1 });
-schema.index({ tenantId: 1, createdAt: -1 });
-schema.index({ tenantId: 1, status: 1, createdAt: -1 });
+schema.index({ status: 1, nextAttemptAt: 1, leaseUntil: 1 });
+schema.index({ status: 1, updatedAt: 1 });
+schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, idempotencyKey: 1 });
 schema.plugin(tenantScoped);
 
 export const OutboxMessage: Model<OutboxMessageDoc> =

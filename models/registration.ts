@@ -40,7 +40,7 @@ export type RegistrationDoc = {
 
 const schema = new Schema<RegistrationDoc>(
   {
-    tenantId: { type: Schema.Types.ObjectId, required: true, index: true },
+    tenantId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: REGISTRATION_STATUSES, default: "pending" },
     enterprise: {
       name: { type: String, required: true, maxlength: 100 },
@@ -67,7 +67,8 @@ const schema = new Schema<RegistrationDoc>(
   },
   { timestamps: true, versionKey: false },
 );
-schema.index({ tenantId: 1, status: 1, createdAt: -1 });
+schema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, decidedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, "enterprise.creditCode": 1, status: 1 });
 schema.index({ "admin.email": 1, status: 1 });
 schema.plugin(tenantScoped);

@@ -57,7 +57,7 @@ const schema = new Schema<RubricVersionDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ tenantId: 1, key: 1, version: 1 }, { unique: true });
-schema.index({ tenantId: 1, status: 1, key: 1 });
+schema.index({ tenantId: 1, key: 1, createdAt: -1 });
 schema.plugin(tenantScoped);
 
 export const RubricVersion: Model<RubricVersionDoc> =

@@ -26,7 +26,15 @@ export class MissingTenantFilterError extends Error {
   }
 }
 
+const TENANT_SCOPED = new WeakSet<Schema>();
+
+/** True for schemas that use the plugin (tenant-owned collections: indexes must lead with tenantId). */
+export function isTenantScoped(schema: Schema): boolean {
+  return TENANT_SCOPED.has(schema);
+}
+
 export function tenantScoped(schema: Schema): void {
+  TENANT_SCOPED.add(schema);
   for (const op of QUERY_OPS) {
     schema.pre(op, function () {
       if (this.getOptions().crossTenant === true) return;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { DEFAULT_NUMBER_PATTERN } from "../app/lib/certificate";
 import { TenantSlug } from "./tenant-slug";
 
 export type District = { code: string; name: string };
@@ -65,7 +66,7 @@ const schema = new Schema<TenantDoc>(
       publicNoticeDays: { type: Number, default: 5, min: 1 },
       reviewersRequired: { type: Number, default: 2, min: 1 },
       certificateValidYears: { type: Number, default: 3, min: 1 },
-      certificateNumberPattern: { type: String, default: "AQBZ-{YYYY}-{SEQ:5}" },
+      certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },

@@ -35,6 +35,7 @@ const schema = new Schema<WeightProfileDoc>(
 
 // FerretDB ignores sparse/partial indexes, so uniqueness is on the pair (shipped ones have tenantId null).
 schema.index({ tenantId: 1, key: 1 }, { unique: true });
+schema.index({ key: 1, tenantId: 1 });
 
 export const WeightProfileModel: Model<WeightProfileDoc> =
   mongoose.models.WeightProfile ??

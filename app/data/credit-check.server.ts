@@ -35,10 +35,18 @@ export async function isCreditListed({
   const code = normalizeForSearch(creditCode);
   if (code) or.push({ "search.code": code });
   if (or.length === 0) return null;
-  const doc = await CreditRecord.findOne({ tenantId, status: "published", $or: or })
-    .sort({ listedAt: 1, _id: 1 })
-    .select({ subjectName: 1, penaltyDecisionNo: 1 })
-    .lean<{ _id: Types.ObjectId; subjectName: string; penaltyDecisionNo: string }>();
+  // An enterprise has a handful of records: the earliest listing is picked here, so the query needs
+  // only the (tenantId, enterpriseId) and (tenantId, search.code) indexes (decision 011).
+  const docs = await CreditRecord.find({ tenantId, status: "published", $or: or })
+    .select({ subjectName: 1, penaltyDecisionNo: 1, listedAt: 1 })
+    .limit(100)
+    .lean<Array<{ _id: Types.ObjectId; subjectName: string; penaltyDecisionNo: string; listedAt: Date | null }>>();
+  const at = (d: (typeof docs)[number]) => d.listedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const doc = docs.reduce<(typeof docs)[number] | undefined>(
+    (best, d) =>
+      !best || at(d) < at(best) || (at(d) === at(best) && String(d._id) < String(best._id)) ? d : best,
+    undefined,
+  );
   return doc ? { recordId: String(doc._id), name: creditListingName(doc) } : null;
 }
 

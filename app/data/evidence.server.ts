@@ -24,6 +24,7 @@ import { finished } from "node:stream/promises";
 import mongoose, { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef } from "../../models/assessment";
 import { CreditRecord } from "../../models/credit-record";
+import { EVIDENCE_BUCKET, EVIDENCE_INDEXES } from "../../models/evidence-files";
 import { Tenant, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import {
@@ -53,7 +54,7 @@ import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { getRubricVersion } from "./rubrics.server";
 
-export const EVIDENCE_BUCKET = "evidence";
+export { EVIDENCE_BUCKET };
 
 type Bucket = InstanceType<typeof mongoose.mongo.GridFSBucket>;
 type FilesDoc = {
@@ -102,12 +103,11 @@ function chunksCollection() {
 
 /** GridFS's own two indexes plus ours (ownership, and upload date for the orphan purge). Idempotent. */
 async function ensureEvidenceIndexes(_bucket: Bucket): Promise<void> {
-  const files = filesCollection();
-  const chunks = chunksCollection();
-  await chunks.createIndex({ files_id: 1, n: 1 }, { unique: true });
-  await files.createIndex({ filename: 1, uploadDate: 1 });
-  await files.createIndex({ "metadata.tenantId": 1, "metadata.assessmentId": 1 });
-  await files.createIndex({ uploadDate: 1 });
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("no database handle");
+  for (const index of EVIDENCE_INDEXES) {
+    await db.collection(index.collection).createIndex(index.keys, index.unique ? { unique: true } : {});
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,7 +684,8 @@ export async function deleteEvidence({
   if (version < 0) return { ok: false, error: doc ? "conflict" : "notFound" };
 
   // A carried-over file is shared with an earlier assessment: keep it while anyone refers to it.
-  const stillUsed = await Assessment.exists({ tenantId, "evidence.fileId": _fileId });
+  // File ids are unique across tenants: the check runs on the purge's global evidence.fileId index.
+  const stillUsed = await Assessment.exists({ "evidence.fileId": _fileId }).setOptions({ crossTenant: true });
   if (!stillUsed) await deleteFileQuietly(_fileId);
   return { ok: true, version };
 }
@@ -710,8 +711,11 @@ export async function purgeOrphanEvidence({
   let deletedFiles = 0;
   let lastId: Types.ObjectId | null = null;
   for (;;) {
-    const filter: Record<string, unknown> = { uploadDate: { $lt: olderThan } };
-    if (lastId) filter._id = { $gt: lastId };
+    // ObjectIds grow with upload time: the walk in _id order stops at the cut-off (decision 011).
+    const filter: Record<string, unknown> = {
+      uploadDate: { $lt: olderThan },
+      _id: { $lt: Types.ObjectId.createFromTime(Math.floor(olderThan.getTime() / 1000) + 1), ...(lastId ? { $gt: lastId } : {}) },
+    };
     const batch = await files
       .find(filter, { projection: { _id: 1 } })
       .sort({ _id: 1 })

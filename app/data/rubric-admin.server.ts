@@ -529,7 +529,9 @@ export async function rescorePreview({
       performance: 1,
     },
   )
-    .sort({ _id: 1 })
+    // The applications list's index order (newest cycle first); the rubric filter is applied while
+    // walking it (a tenant has few rubrics, so most applications match; decision 011).
+    .sort({ cycle: -1, updatedAt: -1, _id: 1 })
     .limit(PREVIEW_LIMIT + 1)
     .lean<PreviewAssessment[]>();
   const truncated = assessments.length > PREVIEW_LIMIT;

@@ -138,6 +138,8 @@ export async function issueCertificateForApplication({
       year,
       seq,
       region: tenant.regionCode,
+      industry: enterprise.industry,
+      level: pending.level,
     });
     let created: CertificateRecord;
     try {
@@ -206,7 +208,8 @@ export async function issuePendingCertificates({
     .limit(limit)
     .lean<Array<{ _id: Types.ObjectId; tenantId: Types.ObjectId }>>();
   if (apps.length === 0) return { issued: 0, failed: 0 };
-  const have = await Certificate.find({ applicationId: { $in: apps.map((a) => a._id) } })
+  const tenantIds = [...new Map(apps.map((a) => [String(a.tenantId), a.tenantId])).values()];
+  const have = await Certificate.find({ tenantId: { $in: tenantIds }, applicationId: { $in: apps.map((a) => a._id) } })
     .setOptions({ crossTenant: true })
     .select({ applicationId: 1 })
     .lean<Array<{ applicationId: Types.ObjectId }>>();

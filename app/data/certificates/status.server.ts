@@ -180,15 +180,21 @@ export async function isBlockedFromApplying({
   enterpriseId,
   now = new Date(),
 }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }): Promise<ApplicationBlock> {
-  const doc = await Certificate.findOne({
+  // One enterprise has a handful of certificates: the longest block is picked here, so the query
+  // needs only the (tenantId, enterpriseId) index (decision 011).
+  const docs = await Certificate.find({
     tenantId,
     enterpriseId,
     status: "revoked",
     blockedUntil: { $gt: now },
   })
-    .sort({ blockedUntil: -1 })
     .select({ blockedUntil: 1, number: 1, revokedReason: 1 })
-    .lean<{ _id: Types.ObjectId; blockedUntil: Date; number: string; revokedReason: string }>();
+    .limit(100)
+    .lean<Array<{ _id: Types.ObjectId; blockedUntil: Date; number: string; revokedReason: string }>>();
+  const doc = docs.reduce<(typeof docs)[number] | undefined>(
+    (best, d) => (!best || d.blockedUntil.getTime() > best.blockedUntil.getTime() ? d : best),
+    undefined,
+  );
   if (!doc) return { blocked: false };
   return {
     blocked: true,
