@@ -45,6 +45,11 @@ export function accessFrom(rows: Array<Pick<MembershipDoc, "role" | "enterpriseI
   return { roles, enterpriseIds };
 }
 
+/** Creation order; `_id` breaks ties (an upsert's `_id` is made by the server, so not by `_id` alone). */
+export function oldestFirst(a: Pick<MembershipDoc, "_id" | "createdAt">, b: Pick<MembershipDoc, "_id" | "createdAt">): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || String(a._id).localeCompare(String(b._id));
+}
+
 const sameAccess = (a: AccessView, b: AccessView) =>
   a.roles.join() === b.roles.join() && a.enterpriseIds.map(String).join() === b.enterpriseIds.map(String).join();
 
@@ -57,10 +62,12 @@ export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Prom
   const _id = memberAccessId(tenantId, userId);
   const read = async () =>
     accessFrom(
-      await Membership.find({ tenantId, userId })
-        .sort({ _id: 1 })
-        .select({ role: 1, enterpriseId: 1 })
-        .lean<Array<Pick<MembershipDoc, "role" | "enterpriseId">>>(),
+      // Sorted here: the query stays on the { tenantId, userId, … } index.
+      (
+        await Membership.find({ tenantId, userId })
+          .select({ role: 1, enterpriseId: 1, createdAt: 1 })
+          .lean<Array<Pick<MembershipDoc, "_id" | "role" | "enterpriseId" | "createdAt">>>()
+      ).sort(oldestFirst),
     );
   let next = await read();
   for (let round = 0; round < 5; round++) {

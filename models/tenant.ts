@@ -99,8 +99,16 @@ const schema = new Schema<TenantDoc>(
  * New tenants get an `_id` derived from their slug (slugs never change), so the request path finds
  * a tenant by its URL with one `_id` read and no lookup table (decision 010).
  */
+const derivedIds = new Map<string, Buffer>();
 export function tenantIdForSlug(slug: string): Types.ObjectId {
-  return new mongoose.Types.ObjectId(createHash("sha256").update(`safegrade:tenant:${slug}`).digest().subarray(0, 12));
+  // A pure function of the slug: remembering its result (a hash per request in the profile) cannot go stale.
+  let bytes = derivedIds.get(slug);
+  if (!bytes) {
+    bytes = createHash("sha256").update(`safegrade:tenant:${slug}`).digest().subarray(0, 12);
+    if (derivedIds.size > 1000) derivedIds.clear();
+    derivedIds.set(slug, bytes);
+  }
+  return new mongoose.Types.ObjectId(bytes);
 }
 
 schema.pre("validate", function () {

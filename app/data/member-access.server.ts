@@ -1,13 +1,13 @@
 import { MemberAccess, memberAccessId } from "../../models/member-access";
-import { accessFrom, Membership, type MembershipDoc } from "../../models/membership";
+import { accessFrom, Membership, oldestFirst, type MembershipDoc } from "../../models/membership";
 import { connectDb } from "~/db.server";
 
-type Row = Pick<MembershipDoc, "_id" | "tenantId" | "userId" | "role" | "enterpriseId">;
+type Row = Pick<MembershipDoc, "_id" | "tenantId" | "userId" | "role" | "enterpriseId" | "createdAt">;
 
 /** Groups memberships into access documents (roles and enterprises in membership order). */
 export function accessDocuments(rows: Row[], now = new Date()) {
   const groups = new Map<string, Row[]>();
-  for (const r of [...rows].sort((a, b) => String(a._id).localeCompare(String(b._id)))) {
+  for (const r of [...rows].sort(oldestFirst)) {
     const key = memberAccessId(r.tenantId, r.userId);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
@@ -27,7 +27,7 @@ export async function fillMemberAccess(): Promise<number> {
   if ((await Membership.estimatedDocumentCount()) === 0) return 0;
   const rows = await Membership.find({})
     .setOptions({ crossTenant: true })
-    .select({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1 })
+    .select({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1, createdAt: 1 })
     .lean<Row[]>();
   const docs = accessDocuments(rows);
   for (let i = 0; i < docs.length; i += 500) {
