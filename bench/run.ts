@@ -66,6 +66,8 @@ async function main() {
     const app = await startAppProcess({ env: { MONGODB_URI: db.uri, SCHEDULER: "off", TRUST_PROXY: "true" } });
     try {
       log(`App at ${app.url}; ${CONNECTIONS} connections × ${DURATION} s per page`);
+      // Warm-up (JIT, connection pools, the build's modules) so the baseline is not measured cold.
+      await measureHttp(`${app.url}/bench/baseline`, { connections: CONNECTIONS, durationSeconds: 2, rotateClientIp: true });
       const baseline = await measureHttp(`${app.url}/bench/baseline`, { connections: CONNECTIONS, durationSeconds: DURATION, rotateClientIp: true });
       log(`  baseline: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
       const pages = await measurePages({ baseUrl: app.url, city, pages: cityPages(city), baselineRps: baseline.rps, connections: CONNECTIONS, durationSeconds: DURATION, log });

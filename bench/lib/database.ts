@@ -51,7 +51,7 @@ export async function withBenchDatabase<T>(dbName: string, fn: () => Promise<T>)
 export async function describeDatabase(kind: DatabaseKind): Promise<string> {
   const info = (await mongoose.connection.db?.admin().command({ buildInfo: 1 }).catch(() => null)) as Record<string, unknown> | null;
   const ferret = info?.ferretdbVersion ?? (info?.ferretdb as { version?: string } | undefined)?.version;
-  const features = info?.ferretdbFeatures ? ` ${JSON.stringify(info.ferretdbFeatures)}` : "";
-  const server = ferret ? `FerretDB ${String(ferret)}${features}` : `MongoDB-compatible server ${String(info?.version ?? "?")}`;
+  const backend = kind === "ferretdb" ? " on PostgreSQL (embedded)" : kind === "ferretdb-sqlite" ? " on SQLite (embedded)" : "";
+  const server = ferret ? `FerretDB ${String(ferret)}${backend}` : `MongoDB-compatible server ${String(info?.version ?? "?")}`;
   return `${server} (launcher: ${kind})`;
 }
