@@ -138,8 +138,8 @@ export async function seedCity(input: { scale: number; now: Date; log: (line: st
   // Read models the app keeps: the dashboard's per-tenant counters (the 10-minute job's work).
   await computeDashboardSnapshot({ tenantId, now });
   progress("dashboard snapshot computed");
-  // TODO(path): when engineer "path"'s per-user access documents land on main, fill them here
-  // with the app's own fill/repair function (the memberships above were inserted in bulk).
+  // The per-user access documents (decision 010) follow the memberships through the Membership
+  // model's insertMany hook, so the bulk insert above filled them too.
 
   const city: City = {
     version: CITY_SEED_VERSION,
