@@ -1,3 +1,4 @@
+import { AppMigration } from "./app-migration";
 import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
@@ -22,6 +23,7 @@ import { User } from "./user";
 import { dropLegacyWeightProfileIndex, WeightProfileModel } from "./weight-profile";
 
 export const ALL_MODELS = [
+  AppMigration,
   Tenant,
   User,
   Membership,

@@ -31,6 +31,8 @@ schema.index({ tenantId: 1, enterpriseId: 1, createdAt: 1, _id: 1 });
 schema.index({ tenantId: 1, role: 1, createdAt: 1 });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
+// rebuildMemberAccess: one user's memberships in one tenant, in a stable order.
+schema.index({ tenantId: 1, userId: 1, _id: 1 });
 schema.plugin(tenantScoped);
 
 type AccessKey = { tenantId: Types.ObjectId; userId: Types.ObjectId };

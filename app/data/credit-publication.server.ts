@@ -11,7 +11,8 @@
  * pending. `syncCreditPublication` always re-reads the record, so it is idempotent and the last
  * run is right whatever order concurrent runs finish in.
  */
-import mongoose, { type Types } from "mongoose";
+import type { Types } from "mongoose";
+import { AppMigration } from "../../models/app-migration";
 import { CreditPublication, type CreditPublicationDoc } from "../../models/credit-publication";
 import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
 import { connectDb } from "~/db.server";
@@ -215,11 +216,8 @@ const READ_MODEL_MARK = "credit-publications:grams-1";
  */
 export async function ensureCreditPublicationsCurrent(): Promise<boolean> {
   await connectDb();
-  const db = mongoose.connection.db;
-  if (!db) throw new Error("not connected");
-  const marks = db.collection<{ _id: string; at: Date }>("app_migrations");
-  if (await marks.findOne({ _id: READ_MODEL_MARK })) return false;
+  if (await AppMigration.exists({ _id: READ_MODEL_MARK })) return false;
   await reconcileCreditPublications({ full: true });
-  await marks.updateOne({ _id: READ_MODEL_MARK }, { $set: { at: new Date() } }, { upsert: true });
+  await AppMigration.updateOne({ _id: READ_MODEL_MARK }, { $set: { at: new Date() } }, { upsert: true });
   return true;
 }

@@ -83,6 +83,7 @@ export const INDEX_POLICY: Record<string, Policy> = {
   },
   memberships: {
     residual: { role: "a handful of roles within one enterprise" },
+    exemptCallers: { fillMemberAccess: "one-off start-up fill of member_access for a database from before it" },
   },
   outbox_messages: {
     exemptCallers: { backfillLegacyMessages: "one-off migration of pre-worker messages, once per process" },
