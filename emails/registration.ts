@@ -1,7 +1,21 @@
 /** Self-registration decisions, to the enterprise's administrator. */
 import { z } from "zod";
 import { defineEmail } from "./define";
-import { pick } from "./layout";
+import { pick, type EmailContext } from "./layout";
+
+/** The enterprise and its code as facts, and a sign-in button (mails that send the admin to log in). */
+function enterpriseFactsAndSignIn(d: { enterpriseName: string; creditCode: string }, ctx: EmailContext) {
+  return {
+    facts: [
+      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
+      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
+    ] as Array<[string, string]>,
+    action: {
+      label: pick(ctx.locale, { "zh-CN": "登录", en: "Sign in" }),
+      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/login`,
+    },
+  };
+}
 
 export const registrationApproved = defineEmail({
   schema: z.object({
@@ -30,14 +44,7 @@ export const registrationApproved = defineEmail({
         en: `${ctx.tenantName} approved your enterprise's registration. Sign in with the email and password you registered with to start the self-assessment.`,
       }),
     ],
-    facts: [
-      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
-      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
-    ],
-    action: {
-      label: pick(ctx.locale, { "zh-CN": "登录", en: "Sign in" }),
-      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/login`,
-    },
+    ...enterpriseFactsAndSignIn(d, ctx),
   }),
 });
 
@@ -100,13 +107,6 @@ export const registrationEmailExists = defineEmail({
         en: "If this was you, sign in instead; a forgotten password can be reset from the sign-in page. If it was not you, ignore this email: your account is unaffected.",
       }),
     ],
-    facts: [
-      [pick(ctx.locale, { "zh-CN": "企业", en: "Enterprise" }), d.enterpriseName],
-      [pick(ctx.locale, { "zh-CN": "统一社会信用代码", en: "Credit code" }), d.creditCode],
-    ],
-    action: {
-      label: pick(ctx.locale, { "zh-CN": "登录", en: "Sign in" }),
-      url: `${ctx.appUrl}/t/${ctx.tenantSlug}/login`,
-    },
+    ...enterpriseFactsAndSignIn(d, ctx),
   }),
 });

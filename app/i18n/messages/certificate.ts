@@ -31,6 +31,7 @@ const zh = {
   "certificate.registry.empty": "没有符合条件的企业",
   "certificate.registry.csv": "导出 CSV",
   "certificate.registry.fileName": "达标企业名录",
+  "certificate.registry.csvRateLimited": "下载过于频繁，请 {minutes} 分钟后再试。",
 
   "certificate.detail.title": "证书 {number}",
   "certificate.detail.revokedOn": "本证书已于 {date} 吊销。理由：",
@@ -148,6 +149,7 @@ export const certificate = {
     "certificate.registry.empty": "No enterprises match",
     "certificate.registry.csv": "Export CSV",
     "certificate.registry.fileName": "certified-enterprises",
+    "certificate.registry.csvRateLimited": "Too many downloads; try again in {minutes} minute(s).",
 
     "certificate.detail.title": "Certificate {number}",
     "certificate.detail.revokedOn": "This certificate was revoked on {date}. Reason:",
