@@ -1,6 +1,6 @@
 import { createCookie, redirect } from "@remix-run/node";
 import type { Types } from "mongoose";
-import { Membership } from "../models/membership";
+import { MemberAccess, memberAccessId } from "../models/member-access";
 import { User } from "../models/user";
 import { recordAudit } from "./data/audit.server";
 import { burnPasswordCheck, verifyPassword } from "./data/passwords.server";
@@ -15,6 +15,7 @@ import {
 import type { TenantView } from "./data/tenants.server";
 import { connectDb } from "./db.server";
 import { getEnv, sessionSecrets } from "./env.server";
+import { oncePerRequest } from "./request-scope.server";
 import type { Role } from "./lib/domain";
 import { permissionsFor, type Permission } from "./lib/permissions";
 
@@ -60,14 +61,19 @@ export type SessionUser = {
   platformAdmin: boolean;
 };
 
-export async function getUser(request: Request): Promise<SessionUser | null> {
+/** Session → user, two `_id` reads, once per request (decision 010). */
+export function getUser(request: Request): Promise<SessionUser | null> {
+  return oncePerRequest("user", () => readUser(request));
+}
+
+async function readUser(request: Request): Promise<SessionUser | null> {
   const token = await readToken(request);
   if (!token) return null;
   await connectDb();
   const userId = await findSessionUserId(token);
   if (!userId) return null;
-  const user = await User.findOne({ _id: userId, disabled: false }).lean();
-  if (!user) return null;
+  const user = await User.findOne({ _id: userId }).lean();
+  if (!user || user.disabled) return null;
   return {
     id: String(user._id),
     _id: user._id,
@@ -86,13 +92,24 @@ export type Member = {
   permissions: Permission[];
 };
 
-export async function getMember(request: Request, tenant: TenantView): Promise<Member | null> {
+/** The user's roles in a tenant: one `_id` read of their access document (models/member-access.ts). */
+function readAccess(tenantId: Types.ObjectId, userId: Types.ObjectId) {
+  return MemberAccess.findOne({ _id: memberAccessId(tenantId, userId) })
+    .select({ roles: 1, enterpriseIds: 1 })
+    .lean<{ roles: Role[]; enterpriseIds: Types.ObjectId[] }>();
+}
+
+export function getMember(request: Request, tenant: TenantView): Promise<Member | null> {
+  return oncePerRequest(`member:${String(tenant._id)}`, () => readMember(request, tenant));
+}
+
+async function readMember(request: Request, tenant: TenantView): Promise<Member | null> {
   const user = await getUser(request);
   if (!user) return null;
-  const memberships = await Membership.find({ tenantId: tenant._id, userId: user._id }).lean();
-  if (memberships.length === 0 && !user.platformAdmin) return null;
-  const roles = [...new Set(memberships.map((m) => m.role))];
-  const enterpriseId = memberships.find((m) => m.enterpriseId)?.enterpriseId ?? null;
+  const access = await readAccess(tenant._id, user._id);
+  if (!access && !user.platformAdmin) return null;
+  const roles = access?.roles ?? [];
+  const enterpriseId = access?.enterpriseIds[0] ?? null;
   return {
     user,
     tenantId: tenant._id,
@@ -177,8 +194,7 @@ export async function attemptLogin({
     return { ok: false, error: "invalid" };
   }
   if (user.disabled) return { ok: false, error: "disabled" };
-  const memberships = await Membership.countDocuments({ tenantId: tenant._id, userId: user._id });
-  if (memberships === 0 && !user.platformAdmin) {
+  if (!(await readAccess(tenant._id, user._id)) && !user.platformAdmin) {
     await recordAudit({
       tenantId: tenant._id,
       action: "login.failure",

@@ -43,7 +43,7 @@ function quantile(sorted: number[], q: number): number {
 
 export async function benchAssessment(): Promise<AssessmentBenchRow[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-assessment-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: true });
+  const db = await startDatabase({ dataDir, forceEmbedded: true, durable: false });
   try {
     process.env.MONGODB_URI = withDatabaseName(db.uri, "bench_assessment");
     process.env.SESSION_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";

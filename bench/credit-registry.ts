@@ -81,7 +81,7 @@ async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
 export async function benchCreditRegistry(): Promise<CreditRegistryBenchRow[]> {
   const external = process.env.BENCH_CREDIT_EXTERNAL === "1";
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-credit-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: !external });
+  const db = await startDatabase({ dataDir, forceEmbedded: !external, durable: false });
   // Restored at the end, so the benchmarks after this one see what they would have seen.
   const previousConnection = globalThis.__safegradeMongoose;
   try {

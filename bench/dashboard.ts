@@ -216,7 +216,7 @@ const FILTERS = [
 
 export async function benchDashboard(): Promise<DashboardBenchRow[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-dashboard-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: true });
+  const db = await startDatabase({ dataDir, forceEmbedded: true, durable: false });
   try {
     process.env.MONGODB_URI = withDatabaseName(db.uri, "bench_dashboard");
     process.env.SESSION_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";

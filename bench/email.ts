@@ -51,7 +51,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
 
 export async function benchEmail(): Promise<EmailBenchRow[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-bench-email-"));
-  const db = await startDatabase({ dataDir, forceEmbedded: true });
+  const db = await startDatabase({ dataDir, forceEmbedded: true, durable: false });
   const sink = await startSmtpSink();
   const previousConnection = globalThis.__safegradeMongoose;
   try {

@@ -32,6 +32,13 @@ export type CreditPublicationDoc = {
   endsAt: Date | null;
   /** `creditSearchFields(subjectName, creditCode)` (app/lib/credit.ts). */
   search: { name: string; code: string };
+  /**
+   * Top-level copies the registry's search filters by (decision 012): FerretDB on PostgreSQL pushes
+   * down only top-level equality. `searchCode` = `search.code`; `grams` = `creditGrams(search)`
+   * (app/lib/credit-grams.ts), matched by containment / the multikey index.
+   */
+  searchCode: string;
+  grams: string[];
   /** The record's version this content was built from (a no-op sync does not rewrite it). */
   version: number;
 };
@@ -58,18 +65,21 @@ const schema = new Schema<CreditPublicationDoc>(
       name: { type: String, required: true },
       code: { type: String, required: true },
     },
+    searchCode: { type: String, default: "" },
+    grams: { type: [String], default: [] },
     version: { type: Number, required: true },
   },
   { versionKey: false, minimize: false },
 );
-// The registry's queries (app/data/credit-registry.server.ts): by code, by name, newest first,
-// per tenant or across tenants (every document here is published, so no status prefix).
-schema.index({ "search.code": 1, listedAt: -1, _id: -1 });
-// An unanchored name search scans this index's keys, not the documents (counts, CSV).
-schema.index({ "search.name": 1 });
+// The registry's queries (app/data/credit-registry.server.ts): by the whole code, by one gram of
+// the name (multikey), newest first, per tenant or across tenants (every document here is
+// published, so no status prefix).
+schema.index({ searchCode: 1 });
+schema.index({ tenantId: 1, searchCode: 1 });
+schema.index({ grams: 1 });
+schema.index({ tenantId: 1, grams: 1 });
 schema.index({ listedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, listedAt: -1, _id: -1 });
-schema.index({ tenantId: 1, "search.code": 1, listedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
 
 export const CreditPublication: Model<CreditPublicationDoc> =

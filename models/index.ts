@@ -8,6 +8,7 @@ import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
 import { Enterprise } from "./enterprise";
 import { Invitation } from "./invitation";
 import { JobSchedule } from "./job-schedule";
+import { MemberAccess } from "./member-access";
 import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
@@ -16,6 +17,7 @@ import { Registration } from "./registration";
 import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
 import { Tenant } from "./tenant";
+import { TenantSlug } from "./tenant-slug";
 import { User } from "./user";
 import { dropLegacyWeightProfileIndex, WeightProfileModel } from "./weight-profile";
 
@@ -23,6 +25,8 @@ export const ALL_MODELS = [
   Tenant,
   User,
   Membership,
+  MemberAccess,
+  TenantSlug,
   Enterprise,
   Session,
   Invitation,

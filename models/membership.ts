@@ -1,5 +1,7 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
 import { ROLES, type Role } from "../app/lib/domain";
+import { isDuplicateKeyError } from "../app/data/mongo-errors.server";
+import { MemberAccess, memberAccessId } from "./member-access";
 import { tenantScoped } from "./tenant-scoped";
 
 export type MembershipDoc = {
@@ -30,6 +32,105 @@ schema.index({ tenantId: 1, role: 1, createdAt: 1 });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
 schema.plugin(tenantScoped);
+
+type AccessKey = { tenantId: Types.ObjectId; userId: Types.ObjectId };
+type AccessView = { roles: Role[]; enterpriseIds: Types.ObjectId[] };
+
+/** Roles and enterprises of one user's memberships in one tenant, in the order of the rows. */
+export function accessFrom(rows: Array<Pick<MembershipDoc, "role" | "enterpriseId">>): AccessView {
+  const roles = [...new Set(rows.map((r) => r.role))];
+  const enterpriseIds = [...new Map(rows.flatMap((r) => (r.enterpriseId ? [[String(r.enterpriseId), r.enterpriseId] as const] : []))).values()];
+  return { roles, enterpriseIds };
+}
+
+const sameAccess = (a: AccessView, b: AccessView) =>
+  a.roles.join() === b.roles.join() && a.enterpriseIds.map(String).join() === b.enterpriseIds.map(String).join();
+
+/**
+ * Rewrites the user's access document in this tenant from their memberships (decision 010).
+ * Read → write → read again until the memberships did not move in between, so of two concurrent
+ * rebuilds the one that writes last also saw the last membership write.
+ */
+export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Promise<void> {
+  const _id = memberAccessId(tenantId, userId);
+  const read = async () =>
+    accessFrom(
+      await Membership.find({ tenantId, userId })
+        .sort({ _id: 1 })
+        .select({ role: 1, enterpriseId: 1 })
+        .lean<Array<Pick<MembershipDoc, "role" | "enterpriseId">>>(),
+    );
+  let next = await read();
+  for (let round = 0; round < 5; round++) {
+    if (next.roles.length === 0) await MemberAccess.deleteOne({ _id });
+    else {
+      try {
+        await MemberAccess.replaceOne(
+          { _id },
+          { _id, tenantId, userId, ...next, updatedAt: new Date() },
+          { upsert: true },
+        );
+      } catch (error) {
+        // Two first upserts at once: the other one inserted it. Mark this round unfinished (an
+        // access no read can equal) so the next round replaces the document.
+        if (!isDuplicateKeyError(error)) throw error;
+        next = { roles: [], enterpriseIds: [new mongoose.Types.ObjectId()] };
+      }
+    }
+    const after = await read();
+    if (sameAccess(after, next)) return;
+    next = after;
+  }
+  throw new Error(`member access ${_id} kept changing while it was rebuilt`);
+}
+
+async function rebuildAll(keys: AccessKey[]): Promise<void> {
+  const unique = new Map(keys.map((k) => [memberAccessId(k.tenantId, k.userId), k]));
+  for (const key of unique.values()) await rebuildMemberAccess(key);
+}
+
+function asObjectId(value: unknown): Types.ObjectId | null {
+  if (value instanceof mongoose.Types.ObjectId) return value;
+  return typeof value === "string" && mongoose.Types.ObjectId.isValid(value) ? new mongoose.Types.ObjectId(value) : null;
+}
+
+// Every write through the model keeps the access documents in step: the memberships a query will
+// touch are noted before it runs (plus the one an upsert may create) and rebuilt after it.
+const WRITE_QUERIES = [
+  "updateOne",
+  "updateMany",
+  "findOneAndUpdate",
+  "findOneAndDelete",
+  "findOneAndReplace",
+  "replaceOne",
+  "deleteOne",
+  "deleteMany",
+] as const;
+const touched = new WeakMap<object, AccessKey[]>();
+for (const op of WRITE_QUERIES) {
+  schema.pre(op, async function () {
+    const filter = this.getFilter();
+    const rows = await Membership.find(filter)
+      .setOptions({ crossTenant: true })
+      .select({ tenantId: 1, userId: 1 })
+      .lean<AccessKey[]>();
+    const keys = rows.map((r) => ({ tenantId: r.tenantId, userId: r.userId }));
+    const tenantId = asObjectId(filter.tenantId);
+    const userId = asObjectId(filter.userId);
+    if (tenantId && userId) keys.push({ tenantId, userId });
+    touched.set(this, keys);
+  });
+  schema.post(op, async function () {
+    await rebuildAll(touched.get(this) ?? []);
+  });
+}
+schema.post("save", async function (doc: MembershipDoc) {
+  await rebuildMemberAccess(doc);
+});
+// mongoose types the result of insertMany as the model; it is the inserted documents.
+schema.post("insertMany", async function (docs: unknown) {
+  await rebuildAll(docs as MembershipDoc[]);
+});
 
 export const Membership: Model<MembershipDoc> =
   mongoose.models.Membership ?? mongoose.model<MembershipDoc>("Membership", schema, "memberships");

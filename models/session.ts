@@ -2,7 +2,7 @@ import mongoose, { Schema, type Model, type Types } from "mongoose";
 
 /**
  * A login session. `_id` is the SHA-256 of the random token held in the cookie, so a copy of
- * this collection cannot be replayed as cookies. Expiry is checked in the query (FerretDB has no
+ * this collection cannot be replayed as cookies. Expiry is checked after the `_id` read (FerretDB has no
  * TTL indexes) and old rows are removed by the cleanup job.
  */
 export type SessionDoc = {

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { DEFAULT_NUMBER_PATTERN } from "../app/lib/certificate";
+import { TenantSlug } from "./tenant-slug";
 
 export type District = { code: string; name: string };
 export type TenantSettings = {
@@ -63,7 +66,7 @@ const schema = new Schema<TenantDoc>(
       publicNoticeDays: { type: Number, default: 5, min: 1 },
       reviewersRequired: { type: Number, default: 2, min: 1 },
       certificateValidYears: { type: Number, default: 3, min: 1 },
-      certificateNumberPattern: { type: String, default: "AQBZ-{YYYY}-{SEQ:5}" },
+      certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
       holidays: { type: [String], default: [] },
@@ -88,5 +91,30 @@ const schema = new Schema<TenantDoc>(
   },
   { timestamps: true, versionKey: false },
 );
+
+/**
+ * New tenants get an `_id` derived from their slug (slugs never change), so the request path finds
+ * a tenant by its URL with one `_id` read and no lookup table (decision 010).
+ */
+export function tenantIdForSlug(slug: string): Types.ObjectId {
+  return new mongoose.Types.ObjectId(createHash("sha256").update(`safegrade:tenant:${slug}`).digest().subarray(0, 12));
+}
+
+schema.pre("validate", function () {
+  if (this.isNew && typeof this.slug === "string") this._id = tenantIdForSlug(this.slug);
+});
+
+async function recordSlugs(docs: Array<Pick<TenantDoc, "_id" | "slug">>): Promise<void> {
+  await Promise.all(
+    docs.map((d) => TenantSlug.updateOne({ _id: d.slug }, { $set: { tenantId: d._id } }, { upsert: true })),
+  );
+}
+schema.post("save", async function (doc: TenantDoc) {
+  await recordSlugs([doc]);
+});
+// mongoose types the result of insertMany as the model; it is the inserted documents.
+schema.post("insertMany", async function (docs: unknown) {
+  await recordSlugs(docs as TenantDoc[]);
+});
 
 export const Tenant: Model<TenantDoc> = mongoose.models.Tenant ?? mongoose.model<TenantDoc>("Tenant", schema, "tenants");

@@ -16,6 +16,8 @@ const app = await boot({
   dataDir,
   dbName: process.env.E2E_DB_NAME ?? "safegrade_e2e",
   forceEmbedded: !process.env.MONGODB_URI,
+  // A throw-away database: no fsync (decision 009).
+  durable: false,
   seed: true,
 });
 // Tests that drive the app's command-line tools (scripts/run-jobs.ts) need the same database.

@@ -1,6 +1,7 @@
 /** `npm start`: production build on the embedded (or configured) database, with demo data on first run. */
 import { boot } from "./lib/boot";
 import { DatabaseStartError } from "./lib/database";
+import { checkSystem, needsEmbeddedDatabase } from "./lib/prerequisites";
 
 process.env.NODE_ENV ??= "production";
 const port = Number(process.env.PORT ?? 3000);
@@ -11,6 +12,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 if (!process.env.SMTP_URL?.trim() && process.env.SEED_DEMO !== "false" && !process.env.MAIL_CAPTURE) {
   process.env.MAIL_CAPTURE = "true";
   log("SMTP_URL not set: demo mode, emails are written to .data/mail/ (tenant admins: Email outbox → Captured mail).");
+}
+
+const problem = checkSystem({ tests: false, embeddedDatabase: needsEmbeddedDatabase(process.env.MONGODB_URI, true), log });
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
 }
 
 try {

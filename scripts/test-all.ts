@@ -7,6 +7,19 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "./lib/database";
+import { checkSystem } from "./lib/prerequisites";
+
+// System packages first (PostgreSQL, Chromium, fonts, pdftotext, zbarimg; FerretDB build): install or stop.
+const problem = checkSystem({
+  tests: true,
+  embeddedDatabase: !process.env.TEST_MONGODB_URI?.trim(),
+  log: (line) => process.stdout.write(`${line}\n`),
+});
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.stdout.write("\n0 passed, 1 failed\n");
+  process.exit(1);
+}
 
 const bin = (name: string) => path.join(PROJECT_ROOT, "node_modules/.bin", name);
 let passed = 0;

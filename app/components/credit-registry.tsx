@@ -41,6 +41,8 @@ export type RegistryPageData = {
   total: number;
   page: number;
   pageSize: number;
+  /** The text search read only part of its matches (a very common word). */
+  truncated: boolean;
 };
 
 export function RateLimited({ minutes }: { minutes: number }) {
@@ -140,6 +142,11 @@ export function CreditRegistryPage({ d }: { d: RegistryPageData }) {
         <FilterActions resetTo={d.base} className="sm:col-span-2 lg:col-span-6" />
       </Form>
 
+      {d.truncated ? (
+        <p className="card border-amber-300 bg-amber-50 text-sm text-amber-900" data-testid="credit-registry-truncated" role="status">
+          {t("creditPublic.registry.truncated")}
+        </p>
+      ) : null}
       {d.items.length === 0 ? (
         <p className="card py-8 text-center text-slate-500" data-testid="credit-registry-empty">
           {t("creditPublic.registry.empty")}

@@ -11,11 +11,12 @@
  * pending. `syncCreditPublication` always re-reads the record, so it is idempotent and the last
  * run is right whatever order concurrent runs finish in.
  */
-import type { Types } from "mongoose";
+import mongoose, { type Types } from "mongoose";
 import { CreditPublication, type CreditPublicationDoc } from "../../models/credit-publication";
 import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
 import { connectDb } from "~/db.server";
 import { creditSearchFields, maskIdNumber } from "~/lib/credit";
+import { creditGrams } from "~/lib/credit-grams";
 import { casUpdate } from "./cas.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 
@@ -44,6 +45,7 @@ type SourceDoc = Pick<CreditRecordDoc, "_id" | keyof typeof RECORD_FIELDS>;
 /** The publication of a (published) record: the publishable fields only, the ID number masked. */
 export function toCreditPublication(doc: SourceDoc): CreditPublicationDoc {
   const idNumber = doc.responsiblePerson?.idNumber ?? "";
+  const search = creditSearchFields(doc.subjectName, doc.creditCode);
   return {
     _id: doc._id,
     tenantId: doc.tenantId,
@@ -59,7 +61,9 @@ export function toCreditPublication(doc: SourceDoc): CreditPublicationDoc {
     listedAt: doc.listedAt ?? null,
     listedYear: doc.listedYear ?? null,
     endsAt: doc.endsAt ?? null,
-    search: creditSearchFields(doc.subjectName, doc.creditCode),
+    search,
+    searchCode: search.code,
+    grams: creditGrams(search),
     version: doc.version,
   };
 }
@@ -87,6 +91,10 @@ function canonical(doc: CreditPublicationDoc): string {
     doc.endsAt ? new Date(doc.endsAt).toISOString() : null,
     doc.search?.name ?? "",
     doc.search?.code ?? "",
+    // Publications written before the search fields existed lack them, so the full repair at
+    // start-up rewrites (backfills) them.
+    doc.searchCode ?? null,
+    doc.grams ?? null,
   ]);
 }
 
@@ -194,4 +202,24 @@ export async function reconcileCreditPublications({
     }
   }
   return run;
+}
+
+/** Raised whenever the publication's shape gains a derived field that older documents lack. */
+const READ_MODEL_MARK = "credit-publications:grams-1";
+
+/**
+ * Start-up fill and backfill: once per database and read-model shape (a mark in `app_migrations`,
+ * read by `_id`), rebuilds every publication with `reconcileCreditPublications({ full: true })`,
+ * which rewrites each one whose derived fields differ (e.g. lack `grams`). Several instances
+ * starting together may each run it; the sync is idempotent. Returns whether it ran.
+ */
+export async function ensureCreditPublicationsCurrent(): Promise<boolean> {
+  await connectDb();
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("not connected");
+  const marks = db.collection<{ _id: string; at: Date }>("app_migrations");
+  if (await marks.findOne({ _id: READ_MODEL_MARK })) return false;
+  await reconcileCreditPublications({ full: true });
+  await marks.updateOne({ _id: READ_MODEL_MARK }, { $set: { at: new Date() } }, { upsert: true });
+  return true;
 }

@@ -8,19 +8,8 @@
  * non-public fields are not even there, and a FerretDB scan decodes ~0.5 KB per record instead of
  * the full working record.
  *
- * Search strategy (indexes in models/credit-publication.ts):
- * - a query made only of credit-code characters: an 18-character code is an equality on
- *   `search.code`; a shorter one is an anchored prefix regex `^…` (index range on MongoDB), OR'ed
- *   with the name search (a Latin company name is made of the same characters);
- * - a name query: an unanchored substring regex on the normalised `search.name`; on MongoDB it
- *   is evaluated on the keys of the `{ search.name }` index (no document fetched unless it
- *   matches).
- * Measured on FerretDB 1.24 (SQLite backend, 10k full records, before the read model): it pushes
- * only `_id` equality down to SQLite, so every other filter is a collection scan in FerretDB:
- * equality on the code 2.7 s,
- * prefix 2.5 s, infix name regex 2.8 s, and an n-gram array (`$all` of bigrams, tried for the
- * name search) 5.6-9.9 s — slower there and of doubtful help on MongoDB (`$all` bounds the
- * index by its first element only), so no n-gram field was added.
+ * Search: top-level equality only, one gram of the name pushed down and verified in Node
+ * (app/data/credit/registry-search.server.ts, decision 012).
  */
 import { Types } from "mongoose";
 import { CreditPublication, type CreditPublicationDoc } from "../../models/credit-publication";
@@ -30,140 +19,28 @@ import { translate, type Locale, type MessageKey } from "~/i18n";
 import { csvCell } from "~/lib/certificate";
 import {
   CREDIT_CONDITION_KEYS,
-  CREDIT_LIST_TYPES,
-  normalizeForSearch,
   type CreditListType,
   type CreditSubjectType,
 } from "~/lib/credit";
-import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
 import { formatDate } from "~/lib/datetime";
+import { readTextMatches, registryPlan, type RegistryPlan } from "./credit/registry-search.server";
 import { contentDisposition } from "./evidence.server";
 import { hitRateLimit, type RateLimitState } from "./rate-limit.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 
-export const REGISTRY_PAGE_SIZE = 20;
-export const REGISTRY_MAX_PAGE_SIZE = 100;
-export const REGISTRY_MAX_PAGE = 100_000;
-export const REGISTRY_Q_MAX = 100;
-export const REGISTRY_CSV_MAX_ROWS = 10_000;
-export const REGISTRY_MIN_YEAR = 2000;
-export const REGISTRY_MAX_YEAR = 2100;
+import {
+  REGISTRY_CSV_MAX_ROWS,
+  REGISTRY_MAX_PAGE,
+  REGISTRY_MAX_PAGE_SIZE,
+  REGISTRY_PAGE_SIZE,
+  parseRegistryQuery,
+  registryQueryString,
+  type RegistryParamError,
+  type RegistryQuery,
+} from "./credit/registry-params";
 
-// ---------------------------------------------------------------------------------------------
-// Parameters
-
-export type RegistryQuery = {
-  q: string;
-  /** Tenant slug (only the cross-tenant registry and the API take it). */
-  tenant: string;
-  condition: string;
-  year: number | null;
-  listType: CreditListType | "";
-  page: number;
-  pageSize: number;
-};
-
-export type RegistryParamError = {
-  field: "q" | "tenant" | "condition" | "year" | "listType" | "page" | "pageSize";
-  /** Stable machine code for the JSON API. */
-  code: string;
-  key: MessageKey;
-  params?: Record<string, string | number>;
-};
-
-const INT = /^\d{1,9}$/;
-
-/**
- * Reads the registry parameters. Every invalid value is reported and replaced by its default, so
- * the HTML pages can ignore `errors` (like the certificate registry) and the API can refuse them.
- */
-export function parseRegistryQuery(
-  search: URLSearchParams,
-  options: { pageSize?: boolean } = {},
-): { value: RegistryQuery; errors: RegistryParamError[] } {
-  const errors: RegistryParamError[] = [];
-  const value: RegistryQuery = {
-    q: "",
-    tenant: "",
-    condition: "",
-    year: null,
-    listType: "",
-    page: 1,
-    pageSize: REGISTRY_PAGE_SIZE,
-  };
-  const q = (search.get("q") ?? "").trim();
-  if (q.length > REGISTRY_Q_MAX)
-    errors.push({ field: "q", code: "Q_TOO_LONG", key: "creditPublic.error.qTooLong", params: { max: REGISTRY_Q_MAX } });
-  else value.q = q;
-
-  const tenant = (search.get("tenant") ?? "").trim();
-  if (tenant && !/^[a-z0-9][a-z0-9-]{1,39}$/.test(tenant))
-    errors.push({ field: "tenant", code: "UNKNOWN_TENANT", key: "creditPublic.error.unknownTenant" });
-  else value.tenant = tenant;
-
-  const condition = (search.get("condition") ?? "").trim();
-  if (condition && !CREDIT_CONDITION_KEYS.includes(condition))
-    errors.push({ field: "condition", code: "UNKNOWN_CONDITION", key: "creditPublic.error.unknownCondition" });
-  else value.condition = condition;
-
-  const year = (search.get("year") ?? "").trim();
-  if (year) {
-    const n = /^\d{4}$/.test(year) ? Number(year) : NaN;
-    if (!(n >= REGISTRY_MIN_YEAR && n <= REGISTRY_MAX_YEAR))
-      errors.push({
-        field: "year",
-        code: "INVALID_YEAR",
-        key: "creditPublic.error.invalidYear",
-        params: { min: REGISTRY_MIN_YEAR, max: REGISTRY_MAX_YEAR },
-      });
-    else value.year = n;
-  }
-
-  const listType = (search.get("listType") ?? "").trim();
-  if (listType && !(CREDIT_LIST_TYPES as readonly string[]).includes(listType))
-    errors.push({ field: "listType", code: "UNKNOWN_LIST_TYPE", key: "creditPublic.error.unknownListType" });
-  else value.listType = listType as CreditListType | "";
-
-  const page = (search.get("page") ?? "").trim();
-  if (page) {
-    const n = INT.test(page) ? Number(page) : NaN;
-    if (!(n >= 1 && n <= REGISTRY_MAX_PAGE))
-      errors.push({
-        field: "page",
-        code: "INVALID_PAGE",
-        key: "creditPublic.error.invalidPage",
-        params: { max: REGISTRY_MAX_PAGE },
-      });
-    else value.page = n;
-  }
-
-  if (options.pageSize) {
-    const size = (search.get("pageSize") ?? "").trim();
-    if (size) {
-      const n = INT.test(size) ? Number(size) : NaN;
-      if (!(n >= 1 && n <= REGISTRY_MAX_PAGE_SIZE))
-        errors.push({
-          field: "pageSize",
-          code: "INVALID_PAGE_SIZE",
-          key: "creditPublic.error.invalidPageSize",
-          params: { max: REGISTRY_MAX_PAGE_SIZE },
-        });
-      else value.pageSize = n;
-    }
-  }
-  return { value, errors };
-}
-
-/** The filters as a query string (CSV link, JSON link), empty values and the page left out. */
-export function registryQueryString(q: RegistryQuery, withTenant: boolean): string {
-  const params = new URLSearchParams();
-  if (q.q) params.set("q", q.q);
-  if (withTenant && q.tenant) params.set("tenant", q.tenant);
-  if (q.condition) params.set("condition", q.condition);
-  if (q.year) params.set("year", String(q.year));
-  if (q.listType) params.set("listType", q.listType);
-  return params.toString();
-}
+// Re-exported: the routes, the bench and the tests import the registry from this module.
+export * from "./credit/registry-params";
 
 // ---------------------------------------------------------------------------------------------
 // Tenants (few; read once per request)
@@ -182,44 +59,6 @@ export async function listRegistryTenants(): Promise<RegistryTenant[]> {
     .select({ slug: 1, name: 1, authority: 1 })
     .lean<Array<{ _id: Types.ObjectId; slug: string; name: RegistryTenant["name"]; authority: RegistryTenant["authority"] }>>();
   return docs.map((t) => ({ id: String(t._id), slug: t.slug, name: t.name, authority: t.authority }));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Filter
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-const CODE_CHARS = new Set(CREDIT_CODE_ALPHABET);
-
-/** Substring of the normalised name. */
-function nameClause(normalized: string): Record<string, unknown> {
-  return { "search.name": { $regex: escapeRegex(normalized) } };
-}
-
-/**
- * The MongoDB filter of a registry query on `credit_publications` (which holds published records
- * only, always).
- */
-export function registryFilter(
-  query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType">,
-  tenantId: Types.ObjectId | null,
-): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
-  if (tenantId) filter.tenantId = tenantId;
-  if (query.condition) filter.conditionKey = query.condition;
-  if (query.year) filter.listedYear = query.year;
-  if (query.listType) filter.listType = query.listType;
-  const text = normalizeForSearch(query.q).slice(0, REGISTRY_Q_MAX);
-  if (text) {
-    const codeLike = [...text].every((ch) => CODE_CHARS.has(ch));
-    if (codeLike && text.length === 18) filter["search.code"] = text;
-    else if (codeLike)
-      filter.$or = [{ "search.code": { $regex: `^${escapeRegex(text)}` } }, nameClause(text)];
-    else Object.assign(filter, nameClause(text));
-  }
-  return filter;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,6 +128,8 @@ export type RegistryPage = {
   total: number;
   page: number;
   pageSize: number;
+  /** A text search matched more candidates than one search reads: the results are a part. */
+  truncated: boolean;
 };
 
 /**
@@ -307,28 +148,35 @@ export async function searchCreditRegistry({
   await connectDb();
   const size = Math.min(Math.max(1, Math.floor(query.pageSize)), REGISTRY_MAX_PAGE_SIZE);
   const page = Math.min(Math.max(1, Math.floor(query.page)), REGISTRY_MAX_PAGE);
-  const filter = registryFilter(query, tenantId);
-  const [docs, tenantList] = await Promise.all([
-    CreditPublication.find(filter)
-      .setOptions({ crossTenant: true })
-      .sort(SORT)
-      .skip((page - 1) * size)
-      .limit(size)
-      .select(PUBLIC_FIELDS)
-      .lean<PublicDoc[]>(),
-    tenants ? Promise.resolve(tenants) : listRegistryTenants(),
-  ]);
-  // A short page is the last one, so its total is known without counting: a name or code lookup
-  // (the usual public query) then costs one query, not two (a full scan each on FerretDB).
+  const plan = registryPlan(query, tenantId);
+  const tenantList = tenants ?? (await listRegistryTenants());
+  const byId = new Map(tenantList.map((t) => [t.id, t]));
+  if (plan.verify) {
+    // Text search: one pushed-down gram, verified and ordered here; the total is exact.
+    const { docs, truncated } = await readTextMatches<PublicDoc & Pick<CreditPublicationDoc, "search">>(
+      { ...plan, verify: plan.verify },
+      PUBLIC_FIELDS,
+    );
+    const items = docs.slice((page - 1) * size, page * size).map((d) => toPublic(d, byId));
+    return { items, total: docs.length, page, pageSize: size, truncated };
+  }
+  const docs = await CreditPublication.find(plan.filter)
+    .setOptions({ crossTenant: true })
+    .sort(SORT)
+    .skip((page - 1) * size)
+    .limit(size)
+    .select(PUBLIC_FIELDS)
+    .lean<PublicDoc[]>();
+  // A short page is the last one, so its total is known without counting: a code lookup (the
+  // usual public query) then costs one query, not two.
   const shortPage = docs.length > 0 && docs.length < size;
   const total =
     shortPage || (page === 1 && docs.length === 0)
       ? (page - 1) * size + docs.length
-      : Object.keys(filter).length === 0
+      : Object.keys(plan.filter).length === 0
         ? await CreditPublication.estimatedDocumentCount()
-        : await CreditPublication.countDocuments(filter).setOptions({ crossTenant: true });
-  const byId = new Map(tenantList.map((t) => [t.id, t]));
-  return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size };
+        : await CreditPublication.countDocuments(plan.filter).setOptions({ crossTenant: true });
+  return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size, truncated: false };
 }
 
 /** A published record by id (optionally within one tenant); anything else is null (→ 404). */
@@ -416,25 +264,16 @@ export async function registryCsvStream({
   maxRows?: number;
 }): Promise<{ stream: ReadableStream<Uint8Array>; total: number; truncated: boolean }> {
   await connectDb();
-  const filter = registryFilter(query, tenantId);
-  const [total, tenants] = await Promise.all([
-    CreditPublication.countDocuments(filter).setOptions({ crossTenant: true }),
-    listRegistryTenants(),
-  ]);
+  const plan = registryPlan(query, tenantId);
+  const tenants = await listRegistryTenants();
   const byId = new Map(tenants.map((t) => [t.id, t]));
-  const cursor = CreditPublication.find(filter)
-    .setOptions({ crossTenant: true })
-    .sort(SORT)
-    .limit(maxRows)
-    .select(PUBLIC_FIELDS)
-    .lean<PublicDoc[]>()
-    .cursor({ batchSize: 1000 });
+  const source = await csvSource(plan, maxRows);
   const encoder = new TextEncoder();
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await cursor.close().catch(() => {});
+    await source.close().catch(() => {});
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -444,7 +283,7 @@ export async function registryCsvStream({
       try {
         let chunk = "";
         for (let i = 0; i < 500; i++) {
-          const doc = (await cursor.next()) as PublicDoc | null;
+          const doc = await source.next();
           if (!doc) {
             if (chunk) controller.enqueue(encoder.encode(chunk));
             await close();
@@ -463,7 +302,41 @@ export async function registryCsvStream({
       await close();
     },
   });
-  return { stream, total, truncated: total > maxRows };
+  return { stream, total: source.total, truncated: source.truncated };
+}
+
+type CsvSource = { next: () => Promise<PublicDoc | null>; close: () => Promise<void>; total: number; truncated: boolean };
+
+/** The rows of a CSV: the verified matches of a text search, or a sorted cursor. */
+async function csvSource(plan: RegistryPlan, maxRows: number): Promise<CsvSource> {
+  if (plan.verify) {
+    const found = await readTextMatches<PublicDoc & Pick<CreditPublicationDoc, "search">>(
+      { ...plan, verify: plan.verify },
+      PUBLIC_FIELDS,
+    );
+    const rows = found.docs.slice(0, maxRows);
+    let i = 0;
+    return {
+      next: async () => rows[i++] ?? null,
+      close: async () => {},
+      total: found.docs.length,
+      truncated: found.truncated || found.docs.length > maxRows,
+    };
+  }
+  const total = await CreditPublication.countDocuments(plan.filter).setOptions({ crossTenant: true });
+  const cursor = CreditPublication.find(plan.filter)
+    .setOptions({ crossTenant: true })
+    .sort(SORT)
+    .limit(maxRows)
+    .select(PUBLIC_FIELDS)
+    .lean<PublicDoc[]>()
+    .cursor({ batchSize: 1000 });
+  return {
+    next: async () => (await cursor.next()) as PublicDoc | null,
+    close: () => cursor.close(),
+    total,
+    truncated: total > maxRows,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,6 +428,7 @@ export async function registryPageData({
     total: result.total,
     page: result.page,
     pageSize: result.pageSize,
+    truncated: result.truncated,
   };
 }
 

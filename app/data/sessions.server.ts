@@ -36,9 +36,10 @@ export async function createSession({
   return { token, expiresAt };
 }
 
+/** By `_id` alone, expiry checked here: FerretDB/SQLite pushes down only a filter that is exactly `{ _id }`. */
 export async function findSessionUserId(token: string, now = new Date()): Promise<Types.ObjectId | null> {
-  const session = await Session.findOne({ _id: hashToken(token), expiresAt: { $gt: now } }).lean();
-  return session?.userId ?? null;
+  const session = await Session.findOne({ _id: hashToken(token) }).select({ userId: 1, expiresAt: 1 }).lean();
+  return session && session.expiresAt > now ? session.userId : null;
 }
 
 export async function deleteSession(token: string): Promise<void> {

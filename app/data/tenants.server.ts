@@ -1,12 +1,38 @@
-import { Tenant, type TenantDoc } from "../../models/tenant";
+import { Tenant, tenantIdForSlug, type TenantDoc } from "../../models/tenant";
+import { TenantSlug } from "../../models/tenant-slug";
 import { connectDb } from "~/db.server";
+import { oncePerRequest } from "~/request-scope.server";
 
 export type TenantView = Pick<TenantDoc, "_id" | "slug" | "name" | "authority" | "regionCode" | "districts" | "settings">;
 
-export async function getTenantBySlug({ slug }: { slug: string }): Promise<TenantView | null> {
-  if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) return null;
+async function tenantById(_id: TenantDoc["_id"], slug: string): Promise<TenantView | null> {
+  const tenant = await Tenant.findOne({ _id }).lean<TenantView>();
+  return tenant?.slug === slug ? tenant : null;
+}
+
+/**
+ * `_id` reads only (decision 010): the `_id` derived from the slug (every tenant created since),
+ * else the slug document of an older tenant. Once per request.
+ */
+export function getTenantBySlug({ slug }: { slug: string }): Promise<TenantView | null> {
+  if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) return Promise.resolve(null);
+  return oncePerRequest(`tenant:${slug}`, async () => {
+    await connectDb();
+    const derived = await tenantById(tenantIdForSlug(slug), slug);
+    if (derived) return derived;
+    const entry = await TenantSlug.findOne({ _id: slug }).lean();
+    return entry ? tenantById(entry.tenantId, slug) : null;
+  });
+}
+
+/** Fills the slug documents of tenants saved before they existed (start-up; safe to repeat). */
+export async function recordTenantSlugs(): Promise<number> {
   await connectDb();
-  return Tenant.findOne({ slug }).lean<TenantView>();
+  const tenants = await Tenant.find({}).select({ slug: 1 }).lean<Array<Pick<TenantView, "_id" | "slug">>>();
+  await Promise.all(
+    tenants.map((t) => TenantSlug.updateOne({ _id: t.slug }, { $set: { tenantId: t._id } }, { upsert: true })),
+  );
+  return tenants.length;
 }
 
 export async function listTenants(): Promise<TenantView[]> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INDUSTRY_KEYS } from "./domain";
+import { INDUSTRY_KEYS, type IndustryKey } from "./domain";
 
 /**
  * Certificate rules that need no database: the number pattern, validity dates and the status a
@@ -27,7 +27,7 @@ export const CERTIFICATE_HISTORY_ACTIONS = [
 ] as const;
 export type CertificateHistoryAction = (typeof CERTIFICATE_HISTORY_ACTIONS)[number];
 
-export const DEFAULT_NUMBER_PATTERN = "AQBZ-{YYYY}-{SEQ:5}";
+export const DEFAULT_NUMBER_PATTERN = "{PROV}AQB{IND}{LVL}{YYYY}{SEQ:5}";
 export const DEFAULT_VALID_YEARS = 3;
 export const DEFAULT_REMINDER_DAYS: readonly number[] = [90, 30];
 export const DEFAULT_REVOCATION_BLOCK_MONTHS = 12;
@@ -128,9 +128,60 @@ export const STATUS_STYLE: Record<CertificateStatus, { badge: string; panel: str
 };
 
 // ---------------------------------------------------------------------------------------------
-// Number pattern: literal text plus {YYYY} {YY} {REGION} and exactly one {SEQ} or {SEQ:n}
+// Number pattern: literal text plus {YYYY} {YY} {REGION} {PROV} {IND} {LVL} and exactly one {SEQ}
+// or {SEQ:n}. The national pattern (2014 rules, still recognised; DOMAIN.md §10) is
+// province abbreviation + AQB + industry code + level numeral + year + 5-digit sequence.
+
+/** The default for new tenants and the demo, e.g. 川AQBJXⅢ202600001. */
+export const NATIONAL_NUMBER_PATTERN = DEFAULT_NUMBER_PATTERN;
+
+/** Province abbreviations by the first two digits of the GB/T 2260 division code. */
+export const PROVINCE_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙",
+  "21": "辽", "22": "吉", "23": "黑",
+  "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁",
+  "41": "豫", "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼",
+  "50": "渝", "51": "川", "52": "黔", "53": "滇", "54": "藏",
+  "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新",
+}; // prettier-ignore
+
+/** Two-letter industry codes of certificate numbers (JX 机械, QG 轻工, WH 危化 …). */
+export const INDUSTRY_NUMBER_CODES: Readonly<Record<IndustryKey, string>> = {
+  chemical: "HG",
+  pharma: "YY",
+  hazchem: "WH",
+  fireworks: "YH",
+  petroleum: "SY",
+  mining: "KS",
+  metallurgy: "YJ",
+  nonferrous: "YS",
+  "building-materials": "JC",
+  machinery: "JX",
+  light: "QG",
+  textile: "FS",
+  tobacco: "YC",
+  commerce: "SM",
+  construction: "JZ",
+  other: "QT",
+};
+
+const ROMAN_LEVELS: Readonly<Record<string, string>> = { "1": "Ⅰ", "2": "Ⅱ", "3": "Ⅲ" };
+
+/**
+ * The level numeral: level1/2/3 → Ⅰ/Ⅱ/Ⅲ. A small or micro enterprise's "qualified" (达标) grade is
+ * granted by the same authority as 三级 and numbered as Ⅲ.
+ */
+export function levelNumeral(level: string): string {
+  const digit = /^level([123])$/.exec(level)?.[1];
+  return digit ? (ROMAN_LEVELS[digit] ?? "Ⅲ") : "Ⅲ";
+}
+
+export function provinceAbbreviation(regionCode: string): string {
+  return PROVINCE_ABBREVIATIONS[regionCode.slice(0, 2)] ?? "";
+}
 
 const TOKEN = /\{([A-Z]+)(?::(\d{1,2}))?\}/g;
+const PLAIN_TOKENS = new Set(["YYYY", "YY", "REGION", "PROV", "IND", "LVL"]);
 
 export type PatternProblem =
   "noSequence" | "manySequences" | "unknownToken" | "tooLong" | "badCharacter";
@@ -142,8 +193,7 @@ export function patternProblems(pattern: string): PatternProblem[] {
   for (const match of pattern.matchAll(TOKEN)) {
     const [, name, width] = match;
     if (name === "SEQ") sequences++;
-    else if ((name !== "YYYY" && name !== "YY" && name !== "REGION") || width !== undefined)
-      problems.add("unknownToken");
+    else if (!PLAIN_TOKENS.has(name ?? "") || width !== undefined) problems.add("unknownToken");
   }
   if (sequences === 0) problems.add("noSequence");
   if (sequences > 1) problems.add("manySequences");
@@ -155,20 +205,32 @@ export function patternProblems(pattern: string): PatternProblem[] {
 
 /**
  * The sequence restarts every year when the number shows the year; otherwise it runs on for the
- * tenant (scope 0), so two years can never print the same number.
+ * tenant (scope 0), so two years can never print the same number. Industry and level in the
+ * number do not restart it: one sequence per tenant and year keeps numbers unique and gap-free.
  */
 export function sequenceYear(pattern: string, year: number): number {
   return /\{YYYY\}|\{YY\}/.test(pattern) ? year : 0;
 }
 
-export function formatCertificateNumber(
-  pattern: string,
-  values: { year: number; seq: number; region: string },
-): string {
+export type NumberValues = {
+  year: number;
+  seq: number;
+  /** The tenant's GB/T 2260 division code. */
+  region: string;
+  /** The enterprise's industry, for {IND}. */
+  industry?: IndustryKey;
+  /** The certified level key, for {LVL}. */
+  level?: string;
+};
+
+export function formatCertificateNumber(pattern: string, values: NumberValues): string {
   return pattern.replace(TOKEN, (whole, name: string, width: string | undefined) => {
     if (name === "YYYY") return String(values.year).padStart(4, "0");
     if (name === "YY") return String(values.year % 100).padStart(2, "0");
     if (name === "REGION") return values.region;
+    if (name === "PROV") return provinceAbbreviation(values.region);
+    if (name === "IND") return values.industry ? INDUSTRY_NUMBER_CODES[values.industry] : "QT";
+    if (name === "LVL") return levelNumeral(values.level ?? "");
     if (name === "SEQ") return String(values.seq).padStart(width ? Number(width) : 1, "0");
     return whole;
   });

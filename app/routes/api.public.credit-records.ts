@@ -94,6 +94,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       total: result.total,
       page: result.page,
       pageSize: result.pageSize,
+      truncated: result.truncated,
     },
     { headers: HEADERS },
   );

@@ -21,6 +21,7 @@ import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { APPLICATION_QUEUES, isApplicationQueue } from "~/workflows/grading-input";
+import { pageParam } from "~/lib/paging";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const q = (url.searchParams.get("q") ?? "").slice(0, 100);
     const cycleParam = url.searchParams.get("cycle") ?? "";
     const cycle = /^20\d{2}$/.test(cycleParam) ? cycleParam : "";
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
+    const page = pageParam(url.searchParams.get("page"));
     // Dashboard links (Step 8): one workflow state ("all" = every submitted one), overdue ones,
     // enterprises of a district / industry / size class.
     const stateParam = url.searchParams.get("state") ?? "";

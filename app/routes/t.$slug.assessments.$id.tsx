@@ -25,6 +25,7 @@ import { evidenceByItem, getEvidenceLimits } from "~/data/evidence.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
+import { localizeDeep } from "~/lib/rubric/localize";
 import { saveUrl, type SaveOutcome, type SaveResponseBody } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
@@ -55,8 +56,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rubricVersion: assessment.rubricVersion,
       rubricTitle: meta.title,
     },
-    rubric,
-    weights,
+    // In the reader's language only (half the text; decision 012).
+    rubric: localizeDeep(rubric, locale),
+    weights: localizeDeep(weights, locale),
     answers: assessment.answers.map(answerView),
     performance: assessment.performance.map(performanceView),
     accidentRecord: accidentRecordView(assessment.accidentRecord),

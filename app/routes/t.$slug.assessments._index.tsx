@@ -17,6 +17,7 @@ import { can } from "~/lib/permissions";
 import { fieldErrors, msg } from "~/lib/validation";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { pageParam } from "~/lib/paging";
 
 /** The grading cycle is the calendar year in China, whatever the server's time zone. */
 function currentYear(now = new Date()): number {
@@ -26,7 +27,7 @@ function currentYear(now = new Date()): number {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
   const locale = await getLocale(request);
-  const page = Math.max(1, Number(new URL(request.url).searchParams.get("page")) || 1);
+  const page = pageParam(new URL(request.url).searchParams.get("page"));
   const seesAll = can(member.permissions, "read:assessment:any");
   if (seesAll) {
     const list = await listAssessments({ tenantId: tenant._id, page, pageSize: 50 });

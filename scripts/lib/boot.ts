@@ -13,8 +13,9 @@ import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
-import { CreditPublication } from "../../models/credit-publication";
-import { reconcileCreditPublications } from "../../app/data/credit-publication.server";
+import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
+import { fillMemberAccess } from "../../app/data/member-access.server";
+import { recordTenantSlugs } from "../../app/data/tenants.server";
 
 export type BootOptions = {
   port: number;
@@ -22,6 +23,8 @@ export type BootOptions = {
   dataDir?: string;
   dbName?: string;
   forceEmbedded?: boolean;
+  /** false for tests and benchmarks (embedded PostgreSQL without fsync); default true. */
+  durable?: boolean;
   seed: boolean;
   log?: (line: string) => void;
 };
@@ -33,6 +36,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const db = await startDatabase({
     dataDir: options.dataDir ?? path.join(PROJECT_ROOT, ".data/db"),
     forceEmbedded: options.forceEmbedded,
+    durable: options.durable,
     log,
   });
   try {
@@ -52,11 +56,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
     // A bad environment (e.g. production without SMTP_URL) stops start-up here, not at the first email.
     getEnv();
     // The public credit registry's read model (credit_publications) is derived from the records;
-    // an empty one next to existing published records (a database from before it existed) is filled
-    // once here. Safe to repeat; the credit-lifecycle job keeps it in step afterwards.
-    if ((await CreditPublication.estimatedDocumentCount()) === 0) {
-      await reconcileCreditPublications({ full: true });
-    }
+    // a database from before it (or before its search grams) is filled / backfilled once here.
+    // Safe to repeat; the credit-lifecycle job keeps it in step afterwards.
+    await ensureCreditPublicationsCurrent();
+    // The request path's `_id`-keyed documents (decision 010), filled for a database from before them.
+    await recordTenantSlugs();
+    const filled = await fillMemberAccess();
+    if (filled > 0) log(`Filled ${filled} member access documents from the memberships.`);
     if (options.seed) {
       const result = await seedDemoData();
       if (result.seeded) {

@@ -2,24 +2,29 @@
  * Starts the database the app and the tests run against:
  *   1. MONGODB_URI, when set (production: a MongoDB replica set);
  *   2. else a `mongod` found on PATH;
- *   3. else FerretDB 1.24.2 with its SQLite backend, built into .tools/bin on first use.
- * Readiness is a real `ping` over the wire protocol, never a sleep.
+ *   3. else FerretDB 1.24.2 (built into .tools/bin on first use) on a private PostgreSQL cluster
+ *      under the data directory (decision 009). The old SQLite backend stays available as an
+ *      option, for moving an earlier installation's data (scripts/migrate-sqlite.ts).
+ * Readiness is a real check (pg_isready, then a `ping` over the wire protocol), never a sleep.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
+import { findPostgresBinDir, POSTGRES_MISSING_MESSAGE, PostgresError, startPostgres, type RunningPostgres } from "./postgres";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const FERRETDB_BIN = path.join(PROJECT_ROOT, ".tools/bin/ferretdb");
 
-export type DatabaseKind = "external" | "mongod" | "ferretdb";
+export type DatabaseKind = "external" | "mongod" | "ferretdb" | "ferretdb-sqlite";
 export type RunningDatabase = {
   kind: DatabaseKind;
   /** Server URI without a database name; callers append their own. */
   uri: string;
+  /** The embedded PostgreSQL cluster's postgres:// URL (kind "ferretdb" only). */
+  postgresUrl?: string;
   stop(): Promise<void>;
 };
 
@@ -104,8 +109,38 @@ export type StartOptions = {
   dataDir: string;
   /** Ignore MONGODB_URI and mongod (tests that must use the embedded FerretDB). */
   forceEmbedded?: boolean;
+  /**
+   * false for tests and benchmarks: the embedded PostgreSQL runs without fsync (a crash may lose
+   * the last writes). Default true: `npm start` keeps every write.
+   */
+  durable?: boolean;
+  /** The embedded FerretDB's backend: "postgresql" (default) or "sqlite" (earlier versions' store). */
+  backend?: "postgresql" | "sqlite";
+  /** Start PostgreSQL even when an earlier version's SQLite store was not moved (the migration itself). */
+  ignoreLegacySqlite?: boolean;
   log?: (line: string) => void;
 };
+
+/** Written into the old SQLite directory once `npm run db:migrate-sqlite` copied it. */
+export const SQLITE_MIGRATED_MARKER = "MIGRATED-TO-POSTGRESQL.txt";
+
+export const sqliteDirOf = (dataDir: string) => path.join(dataDir, "sqlite");
+
+/** True when dataDir holds an earlier version's FerretDB/SQLite data that was not yet copied. */
+export function hasUnmigratedSqliteStore(dataDir: string): boolean {
+  const dir = sqliteDirOf(dataDir);
+  if (!existsSync(dir) || existsSync(path.join(dir, SQLITE_MIGRATED_MARKER))) return false;
+  return readdirSync(dir).some((name) => name.endsWith(".sqlite"));
+}
+
+export function legacySqliteMessage(dataDir: string): string {
+  const dir = path.relative(PROJECT_ROOT, sqliteDirOf(dataDir)) || sqliteDirOf(dataDir);
+  return (
+    `${dir} holds data from an earlier SafeGrade version (FerretDB on SQLite); the embedded database is now ` +
+    `FerretDB on PostgreSQL. To keep that data, run \`npm run db:migrate-sqlite\` once, then start again. ` +
+    `To start over with an empty database instead, move the directory away (e.g. \`mv ${dir} ${dir}.old\`).`
+  );
+}
 
 export async function startDatabase(options: StartOptions): Promise<RunningDatabase> {
   const log = options.log ?? (() => {});
@@ -116,47 +151,103 @@ export async function startDatabase(options: StartOptions): Promise<RunningDatab
   }
 
   mkdirSync(options.dataDir, { recursive: true });
+  const logPath = path.join(options.dataDir, "database.log");
+  const mongod = options.forceEmbedded ? null : findOnPath("mongod");
+  if (mongod) return startMongod(mongod, options.dataDir, logPath, log);
+  const started = options.backend === "sqlite" ? await startSqliteFerretDb(options, logPath) : await startPostgresFerretDb(options, logPath, log);
+  log(`Database: ${started.kind} on ${started.uri} (files in ${path.relative(PROJECT_ROOT, options.dataDir) || "."})`);
+  return started;
+}
+
+async function startMongod(mongod: string, dataDir: string, logPath: string, log: (line: string) => void): Promise<RunningDatabase> {
   const port = await freePort();
   const uri = `mongodb://127.0.0.1:${port}/`;
-  const logFile = openSync(path.join(options.dataDir, "database.log"), "a");
+  const dbPath = path.join(dataDir, "mongod");
+  mkdirSync(dbPath, { recursive: true });
+  const logFile = openSync(logPath, "a");
+  const child = spawn(mongod, ["--dbpath", dbPath, "--bind_ip", "127.0.0.1", "--port", String(port)], {
+    stdio: ["ignore", logFile, logFile],
+  });
+  await waitOrStop(uri, child);
+  log(`Database: mongod on 127.0.0.1:${port}`);
+  return { kind: "mongod", uri, stop: () => stopChild(child) };
+}
 
-  const mongod = options.forceEmbedded ? null : findOnPath("mongod");
-  let child: ChildProcess;
-  let kind: DatabaseKind;
-  if (mongod) {
-    const dbPath = path.join(options.dataDir, "mongod");
-    mkdirSync(dbPath, { recursive: true });
-    child = spawn(mongod, ["--dbpath", dbPath, "--bind_ip", "127.0.0.1", "--port", String(port)], {
-      stdio: ["ignore", logFile, logFile],
-    });
-    kind = "mongod";
-  } else {
-    const bin = ensureFerretDbBuilt(log);
-    const sqliteDir = path.join(options.dataDir, "sqlite");
-    mkdirSync(sqliteDir, { recursive: true });
-    child = spawn(
-      bin,
-      [
-        "--handler=sqlite",
-        `--sqlite-url=file:${sqliteDir}/`,
-        `--state-dir=${options.dataDir}`,
-        `--listen-addr=127.0.0.1:${port}`,
-        "--telemetry=disable",
-        "--debug-addr=-",
-        "--log-level=warn",
-      ],
-      { stdio: ["ignore", logFile, logFile], env: { ...process.env, DO_NOT_TRACK: "1" } },
-    );
-    kind = "ferretdb";
-  }
+async function waitOrStop(uri: string, child: ChildProcess, after?: () => Promise<void>): Promise<void> {
   try {
     await waitForPing(uri, 30_000, child);
   } catch (error) {
     await stopChild(child);
+    await after?.();
     throw error;
   }
-  log(`Database: ${kind} on 127.0.0.1:${port} (files in ${path.relative(PROJECT_ROOT, options.dataDir) || "."})`);
-  return { kind, uri, stop: () => stopChild(child) };
+}
+
+const FERRETDB_COMMON_FLAGS = ["--telemetry=disable", "--debug-addr=-", "--log-level=warn"];
+
+function spawnFerretDb(bin: string, args: string[], logPath: string): ChildProcess {
+  const logFile = openSync(logPath, "a");
+  return spawn(bin, [...args, ...FERRETDB_COMMON_FLAGS], {
+    stdio: ["ignore", logFile, logFile],
+    env: { ...process.env, DO_NOT_TRACK: "1" },
+  });
+}
+
+async function startSqliteFerretDb(options: StartOptions, logPath: string): Promise<RunningDatabase> {
+  const bin = ensureFerretDbBuilt(options.log);
+  const port = await freePort();
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const sqliteDir = sqliteDirOf(options.dataDir);
+  // Its own state dir: during the migration it runs next to the PostgreSQL one on the same data dir.
+  const stateDir = path.join(options.dataDir, "ferretdb-sqlite-state");
+  mkdirSync(sqliteDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true });
+  const child = spawnFerretDb(
+    bin,
+    ["--handler=sqlite", `--sqlite-url=file:${sqliteDir}/`, `--state-dir=${stateDir}`, `--listen-addr=127.0.0.1:${port}`],
+    logPath,
+  );
+  await waitOrStop(uri, child);
+  return { kind: "ferretdb-sqlite", uri, stop: () => stopChild(child) };
+}
+
+async function startPostgresFerretDb(options: StartOptions, logPath: string, log: (line: string) => void): Promise<RunningDatabase> {
+  if (!options.ignoreLegacySqlite && hasUnmigratedSqliteStore(options.dataDir)) {
+    throw new DatabaseStartError(legacySqliteMessage(options.dataDir));
+  }
+  const binDir = findPostgresBinDir();
+  if (!binDir) throw new DatabaseStartError(POSTGRES_MISSING_MESSAGE);
+  const bin = ensureFerretDbBuilt(log);
+  let postgres: RunningPostgres;
+  try {
+    postgres = await startPostgres({
+      binDir,
+      dataDir: options.dataDir,
+      clusterDir: path.join(options.dataDir, "postgresql"),
+      port: await freePort(),
+      durable: options.durable ?? true,
+      logFile: path.join(options.dataDir, "postgresql.log"),
+    });
+  } catch (error) {
+    throw error instanceof PostgresError ? new DatabaseStartError(error.message) : error;
+  }
+  const port = await freePort();
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const child = spawnFerretDb(
+    bin,
+    ["--handler=postgresql", `--postgresql-url=${postgres.url}`, `--state-dir=${options.dataDir}`, `--listen-addr=127.0.0.1:${port}`],
+    logPath,
+  );
+  await waitOrStop(uri, child, () => postgres.stop());
+  return {
+    kind: "ferretdb",
+    uri,
+    postgresUrl: postgres.url,
+    stop: async () => {
+      await stopChild(child);
+      await postgres.stop();
+    },
+  };
 }
 
 /** Joins a server URI and a database name, keeping any query string (replica set options). */

@@ -10,6 +10,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
+import { runInRequestScope } from "../../app/request-scope.server";
 import { PROJECT_ROOT } from "./database";
 
 export type HttpServerOptions = { port: number; host: string; trustProxy?: boolean };
@@ -44,7 +45,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
     req.headers["x-sg-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
     next();
   });
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  const handle = createRequestHandler({ build, mode: process.env.NODE_ENV });
+  // One memo per HTTP request: the layout and page loaders share one tenant/session/user resolution.
+  app.all("*", (req, res, next) => runInRequestScope(req.method, () => handle(req, res, next)));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s));

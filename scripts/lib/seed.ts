@@ -9,6 +9,7 @@ import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { hashPassword } from "../../app/data/passwords.server";
 import type { Role } from "../../app/lib/domain";
+import { NATIONAL_NUMBER_PATTERN } from "../../app/lib/certificate";
 import { seedDemoCertificateFor } from "./seed-certificate";
 import { seedDemoCreditRecords } from "./seed-credit";
 
@@ -117,7 +118,7 @@ export async function seedDemoData(): Promise<SeedResult> {
     authority: { zh: "成都市应急管理局", en: "Chengdu Emergency Management Bureau" },
     regionCode: "510100",
     districts: CHENGDU_DISTRICTS,
-    settings: { certificateNumberPattern: "CDAQBZ-{YYYY}-{SEQ:5}" },
+    settings: { certificateNumberPattern: NATIONAL_NUMBER_PATTERN },
   });
   const enterpriseIds = new Map<string, mongoose.Types.ObjectId>();
   for (const e of DEMO_ENTERPRISES) {

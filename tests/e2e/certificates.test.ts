@@ -32,7 +32,7 @@ describe("certificates", () => {
       row.getByRole("link").first().click(),
     ]);
     const number = (await page.getByTestId("certificate-number").textContent()) ?? "";
-    expect(number).toMatch(/CDAQBZ-\d{4}-00001/);
+    expect(number).toMatch(/川AQB[A-Z]{2}[ⅠⅡⅢ]\d{4}00001/);
 
     // The PDF, with the regulator's session.
     const pdfHref = await page.getByTestId("certificate-pdf").getAttribute("href");

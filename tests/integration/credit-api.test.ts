@@ -38,13 +38,13 @@ async function world() {
 }
 
 describe("GET /api/public/credit-records", () => {
-  it("returns { items, total, page, pageSize } with the documented field names, CORS open", async () => {
+  it("returns { items, total, page, pageSize, truncated } with the documented field names, CORS open", async () => {
     const w = await world();
     const { status, headers, body } = await get(`?q=${CODE.toLowerCase()}`);
     expect(status).toBe(200);
     expect(headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(headers.get("Content-Type")).toBe("application/json; charset=utf-8");
-    expect(Object.keys(body).sort()).toEqual(["items", "page", "pageSize", "total"]);
+    expect(Object.keys(body).sort()).toEqual(["items", "page", "pageSize", "total", "truncated"]);
     expect(body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
     const items = body.items as Json[];
     expect(items[0]).toEqual({

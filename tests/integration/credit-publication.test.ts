@@ -17,6 +17,7 @@ import {
 } from "~/data/credit-records.server";
 import { getPublicCreditRecord, searchCreditRegistry } from "~/data/credit-registry.server";
 import { addMonths } from "~/lib/certificate";
+import { creditGrams } from "~/lib/credit-grams";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { createEnterprise, createMember, createTenant } from "../factories";
@@ -134,6 +135,8 @@ describe("credit publications (public read model)", () => {
         "penaltyDecisionNo",
         "responsiblePerson",
         "search",
+        "searchCode",
+        "grams",
         "subjectName",
         "subjectType",
         "tenantId",
@@ -234,6 +237,8 @@ describe("credit publications (public read model)", () => {
       listType: source.listType,
       conditionKey: source.conditionKey,
       search: source.search,
+      searchCode: source.search.code,
+      grams: creditGrams(source.search),
       version: source.version,
     });
     expect(await inRegistry(s, published)).toBe(false);

@@ -53,10 +53,10 @@ describe("demo seeding", () => {
     expect(app?.pendingCertificate).toMatchObject({ level: "level3", lowerLevel: false });
     const certificates = await Certificate.find({ tenantId: tenant?._id }).sort({ seq: 1 }).lean();
     expect(certificates).toHaveLength(2);
-    expect(certificates[1]?.number).toMatch(/^CDAQBZ-\d{4}-00002$/);
+    expect(certificates[1]?.number).toMatch(/^川AQB[A-Z]{2}[ⅠⅡⅢ]\d{4}00002$/);
     expect(certificates[1]?.enterprise.creditCode).toBe("91510112MA6AQ8TK57");
     const cert = certificates[0];
-    expect(cert?.number).toMatch(/^CDAQBZ-\d{4}-00001$/);
+    expect(cert?.number).toMatch(/^川AQB[A-Z]{2}[ⅠⅡⅢ]\d{4}00001$/);
     expect(cert?.levelName.zh).toBe("三级");
     expect(cert?.enterprise.creditCode).toBe("91510113MA62A1B2C1");
     expect((await verifyCertificate({ code: cert?.verifyCode ?? "" }))?.state).toBe("VALID");

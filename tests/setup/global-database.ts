@@ -1,4 +1,4 @@
-/** Starts one embedded FerretDB for the whole integration run; each test file uses its own database. */
+/** Starts one embedded FerretDB (on PostgreSQL, fsync off) for the whole integration run; each test file uses its own database. */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
   const external = process.env.TEST_MONGODB_URI;
   const saved = process.env.MONGODB_URI;
   if (external) process.env.MONGODB_URI = external;
-  const db = await startDatabase({ dataDir, forceEmbedded: !external });
+  const db = await startDatabase({ dataDir, forceEmbedded: !external, durable: false });
   if (external) process.env.MONGODB_URI = saved;
   project.provide("mongoServerUri", db.uri);
   return async () => {

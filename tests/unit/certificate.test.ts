@@ -6,6 +6,10 @@ import {
   csvCell,
   effectiveStatus,
   formatCertificateNumber,
+  INDUSTRY_NUMBER_CODES,
+  NATIONAL_NUMBER_PATTERN,
+  levelNumeral,
+  provinceAbbreviation,
   normalizeVerifyCode,
   parseCertificateFilters,
   patternProblems,
@@ -90,6 +94,54 @@ describe("certificate rules", () => {
     );
   });
 
+  it("formats the national pattern: province, AQB, industry code, level numeral, year, 5-digit sequence", () => {
+    expect(
+      formatCertificateNumber(NATIONAL_NUMBER_PATTERN, {
+        year: 2026,
+        seq: 1,
+        region: "510100",
+        industry: "machinery",
+        level: "level3",
+      }),
+    ).toBe("川AQBJXⅢ202600001");
+    expect(
+      formatCertificateNumber(NATIONAL_NUMBER_PATTERN, {
+        year: 2027,
+        seq: 123,
+        region: "110105",
+        industry: "hazchem",
+        level: "level1",
+      }),
+    ).toBe("京AQBWHⅠ202700123");
+    expect(patternProblems(NATIONAL_NUMBER_PATTERN)).toEqual([]);
+    expect(sequenceYear(NATIONAL_NUMBER_PATTERN, 2026)).toBe(2026);
+    expect(levelNumeral("level2")).toBe("Ⅱ");
+    expect(levelNumeral("qualified")).toBe("Ⅲ");
+    expect(provinceAbbreviation("440300")).toBe("粤");
+    // Every industry has its own two-letter code, so industries never share a number.
+    const codes = Object.values(INDUSTRY_NUMBER_CODES);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code).toMatch(/^[A-Z]{2}$/);
+    // Distinct sequences give distinct numbers whatever the industry and level.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.integer({ min: 1, max: 99_999 }),
+        (a, b) => {
+          const f = (seq: number) =>
+            formatCertificateNumber(NATIONAL_NUMBER_PATTERN, {
+              year: 2026,
+              seq,
+              region: "510100",
+              industry: "light",
+              level: "level3",
+            });
+          expect(f(a) === f(b)).toBe(a === b);
+        },
+      ),
+    );
+  });
+
   it("reads an active certificate past its end date as expired, and names every state", () => {
     const validUntil = new Date("2029-03-01T15:59:59.999Z");
     expect(
@@ -114,7 +166,9 @@ describe("certificate rules", () => {
     expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(
       parseCertificateFilters(
-        new URLSearchParams("status=bogus&industry=x&page=-3&level=$ne&district=abc&expiring=45&issued=2026-13"),
+        new URLSearchParams(
+          "status=bogus&industry=x&page=-3&level=$ne&district=abc&expiring=45&issued=2026-13",
+        ),
       ),
     ).toEqual({
       q: "",
@@ -126,6 +180,8 @@ describe("certificate rules", () => {
       issued: "",
       page: 1,
     });
-    expect(parseCertificateFilters(new URLSearchParams("expiring=30&issued=2026-07"))).toMatchObject({ expiring: "30", issued: "2026-07" });
+    expect(
+      parseCertificateFilters(new URLSearchParams("expiring=30&issued=2026-07")),
+    ).toMatchObject({ expiring: "30", issued: "2026-07" });
   });
 });

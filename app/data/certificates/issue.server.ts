@@ -138,6 +138,8 @@ export async function issueCertificateForApplication({
       year,
       seq,
       region: tenant.regionCode,
+      industry: enterprise.industry,
+      level: pending.level,
     });
     let created: CertificateRecord;
     try {
