@@ -74,8 +74,8 @@ const schema = new Schema<CreditPublicationDoc>(
 // The registry's queries (app/data/credit-registry.server.ts): by the whole code, by one gram of
 // the name (multikey), newest first, per tenant or across tenants (every document here is
 // published, so no status prefix).
-schema.index({ searchCode: 1 });
-schema.index({ tenantId: 1, searchCode: 1 });
+schema.index({ searchCode: 1, listedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, searchCode: 1, listedAt: -1, _id: -1 });
 schema.index({ grams: 1 });
 schema.index({ tenantId: 1, grams: 1 });
 schema.index({ listedAt: -1, _id: -1 });

@@ -31,6 +31,8 @@ schema.index({ tenantId: 1, enterpriseId: 1, createdAt: 1, _id: 1 });
 schema.index({ tenantId: 1, role: 1, createdAt: 1 });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
+// rebuildMemberAccess reads a user's memberships in a tenant in _id order (decision 011).
+schema.index({ tenantId: 1, userId: 1, _id: 1 });
 schema.plugin(tenantScoped);
 
 type AccessKey = { tenantId: Types.ObjectId; userId: Types.ObjectId };
