@@ -194,8 +194,6 @@ const schema = new Schema<CreditRecordDoc>(
 );
 // Query shapes and the index serving each: docs/scale-out.md (index coverage, decision 011).
 // The public registry reads credit_publications, not this collection.
-schema.index({ tenantId: 1, status: 1, updatedAt: -1, _id: -1 });
-// The regulators' credit list without a filter (newest change first).
 schema.index({ tenantId: 1, updatedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, enterpriseId: 1, updatedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, "search.code": 1, updatedAt: -1, _id: -1 });

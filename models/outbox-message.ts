@@ -56,7 +56,7 @@ const attemptSchema = new Schema<OutboxAttempt>(
 const schema = new Schema<OutboxMessageDoc>(
   {
     tenantId: { type: Schema.Types.ObjectId, required: true },
-    idempotencyKey: { type: String, required: true, unique: true },
+    idempotencyKey: { type: String, required: true },
     template: { type: String, required: true },
     to: { type: String, required: true },
     locale: { type: String, enum: ["zh-CN", "en"], default: "zh-CN" },
@@ -77,7 +77,9 @@ schema.index({ status: 1, nextAttemptAt: 1, leaseUntil: 1 });
 schema.index({ status: 1, updatedAt: 1 });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
-schema.index({ tenantId: 1, idempotencyKey: 1 });
+// Keys are built from ids of tenant-owned documents: unique per tenant is the same rule, and a
+// tenantId-prefixed unique index is what sharding on tenantId allows (docs/scale-out.md).
+schema.index({ tenantId: 1, idempotencyKey: 1 }, { unique: true });
 schema.plugin(tenantScoped);
 
 export const OutboxMessage: Model<OutboxMessageDoc> =

@@ -261,6 +261,10 @@ const callerName = (site: string) => /\((.+)\)$/.exec(site)?.[1] ?? "";
  * every call site is an exempt caller of the collection.
  */
 export function checkShape(shape: QueryShape, declared: CollectionIndexes | undefined, callSites: string[] = []): Verdict {
+  // Every collection has its _id index, declared or not (e.g. a small collection written by code).
+  if (shape.branches.every((b) => planOf(b, shape.sort).idEquality)) {
+    return { served: true, index: "_id_", crossTenant: false };
+  }
   if (!declared) {
     return { served: false, reason: `collection ${shape.collection} is declared by no model`, suggestion: null };
   }

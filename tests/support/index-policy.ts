@@ -42,8 +42,6 @@ export const INDEX_POLICY: Record<string, Policy> = {
       conditionKey: "registry filter (9 + 8 conditions), paged in listing order",
       listedYear: "registry filter (a few years), paged in listing order",
       listType: "two list types",
-      "search.name": SEARCH_BOX,
-      "search.code": "partial-code search box (an exact code uses the search.code index)",
     },
     exemptCallers: { reconcileCreditPublications: "explicit full repair (start-up / admin), reads ids only" },
   },
@@ -83,7 +81,7 @@ export const INDEX_POLICY: Record<string, Policy> = {
   },
   memberships: {
     residual: { role: "a handful of roles within one enterprise" },
-    exemptCallers: { fillMemberAccess: "one-off fill of member_access for a database from before decision 010, start-up only" },
+    exemptCallers: { fillMemberAccess: "one-off start-up fill of the access documents (decision 010)" },
   },
   outbox_messages: {
     exemptCallers: { backfillLegacyMessages: "one-off migration of pre-worker messages, once per process" },

@@ -244,3 +244,9 @@ describe("unservedReport", () => {
     expect(unservedReport(recorder, indexes, reported)).toBeNull();
   });
 });
+
+describe("checkShape: _id", () => {
+  it("serves _id equality even on a collection no model declares", () => {
+    expect(servedBy(checkShape(shapeOf("app_migrations", { _id: "m1" }), undefined))).toBe("_id_");
+  });
+});
