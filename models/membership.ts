@@ -31,7 +31,7 @@ schema.index({ tenantId: 1, enterpriseId: 1, createdAt: 1, _id: 1 });
 schema.index({ tenantId: 1, role: 1, createdAt: 1 });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1 });
-// rebuildMemberAccess reads a user's memberships in a tenant in _id order (decision 011).
+// rebuildMemberAccess reads one user's memberships in a tenant in `_id` order.
 schema.index({ tenantId: 1, userId: 1, _id: 1 });
 schema.plugin(tenantScoped);
 
@@ -43,6 +43,11 @@ export function accessFrom(rows: Array<Pick<MembershipDoc, "role" | "enterpriseI
   const roles = [...new Set(rows.map((r) => r.role))];
   const enterpriseIds = [...new Map(rows.flatMap((r) => (r.enterpriseId ? [[String(r.enterpriseId), r.enterpriseId] as const] : []))).values()];
   return { roles, enterpriseIds };
+}
+
+/** Creation order; `_id` breaks ties (an upsert's `_id` is made by the server, so not by `_id` alone). */
+export function oldestFirst(a: Pick<MembershipDoc, "_id" | "createdAt">, b: Pick<MembershipDoc, "_id" | "createdAt">): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || String(a._id).localeCompare(String(b._id));
 }
 
 const sameAccess = (a: AccessView, b: AccessView) =>
@@ -57,10 +62,12 @@ export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Prom
   const _id = memberAccessId(tenantId, userId);
   const read = async () =>
     accessFrom(
-      await Membership.find({ tenantId, userId })
-        .sort({ _id: 1 })
-        .select({ role: 1, enterpriseId: 1 })
-        .lean<Array<Pick<MembershipDoc, "role" | "enterpriseId">>>(),
+      // Sorted here: the query stays on the { tenantId, userId, … } index.
+      (
+        await Membership.find({ tenantId, userId })
+          .select({ role: 1, enterpriseId: 1, createdAt: 1 })
+          .lean<Array<Pick<MembershipDoc, "_id" | "role" | "enterpriseId" | "createdAt">>>()
+      ).sort(oldestFirst),
     );
   let next = await read();
   for (let round = 0; round < 5; round++) {
