@@ -19,6 +19,7 @@ import {
   gradingMachine,
   toMermaid,
   type GradingEventType,
+  guardName,
 } from "~/workflows/grading.machine";
 
 type StateRow = { key: string; depth: number; final: boolean };
@@ -32,18 +33,6 @@ type TransitionRow = {
 
 function isEventType(type: string): type is GradingEventType {
   return GRADING_EVENT_TYPES.some((t) => t === type);
-}
-
-function guardName(guard: unknown): string | null {
-  if (typeof guard === "string") return guard;
-  if (
-    typeof guard === "object" &&
-    guard !== null &&
-    "type" in guard &&
-    typeof guard.type === "string"
-  )
-    return guard.type;
-  return null;
 }
 
 function describeMachine(): { states: StateRow[]; transitions: TransitionRow[] } {

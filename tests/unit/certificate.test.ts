@@ -10,6 +10,7 @@ import {
   NATIONAL_NUMBER_PATTERN,
   levelNumeral,
   provinceAbbreviation,
+  type NumberValues,
   normalizeVerifyCode,
   parseCertificateFilters,
   patternProblems,
@@ -25,6 +26,20 @@ const instants = fc.date({
   max: new Date("2090-12-31T00:00:00Z"),
   noInvalidDate: true,
 });
+
+/** Distinct sequence numbers always give distinct certificate numbers under the pattern. */
+function expectDistinctPerSequence(pattern: string, values: Omit<NumberValues, "seq">): void {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 99_999 }),
+      fc.integer({ min: 1, max: 99_999 }),
+      (a, b) => {
+        const f = (seq: number) => formatCertificateNumber(pattern, { ...values, seq });
+        expect(f(a) === f(b)).toBe(a === b);
+      },
+    ),
+  );
+}
 
 describe("certificate rules", () => {
   it("valid-until is the end of the China-time day before the anniversary", () => {
@@ -81,17 +96,7 @@ describe("certificate rules", () => {
     expect(patternProblems("A{SEQ}{SEQ}")).toContain("manySequences");
     expect(patternProblems("A{SEQ}{")).toContain("unknownToken");
     expect(patternProblems('A{SEQ}"')).toContain("badCharacter");
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 99_999 }),
-        fc.integer({ min: 1, max: 99_999 }),
-        (a, b) => {
-          const f = (seq: number) =>
-            formatCertificateNumber("AQBZ-{YYYY}-{SEQ:5}", { year: 2026, seq, region: "" });
-          expect(f(a) === f(b)).toBe(a === b);
-        },
-      ),
-    );
+    expectDistinctPerSequence("AQBZ-{YYYY}-{SEQ:5}", { year: 2026, region: "" });
   });
 
   it("formats the national pattern: province, AQB, industry code, level numeral, year, 5-digit sequence", () => {
@@ -123,23 +128,12 @@ describe("certificate rules", () => {
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(code).toMatch(/^[A-Z]{2}$/);
     // Distinct sequences give distinct numbers whatever the industry and level.
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 99_999 }),
-        fc.integer({ min: 1, max: 99_999 }),
-        (a, b) => {
-          const f = (seq: number) =>
-            formatCertificateNumber(NATIONAL_NUMBER_PATTERN, {
-              year: 2026,
-              seq,
-              region: "510100",
-              industry: "light",
-              level: "level3",
-            });
-          expect(f(a) === f(b)).toBe(a === b);
-        },
-      ),
-    );
+    expectDistinctPerSequence(NATIONAL_NUMBER_PATTERN, {
+      year: 2026,
+      region: "510100",
+      industry: "light",
+      level: "level3",
+    });
   });
 
   it("reads an active certificate past its end date as expired, and names every state", () => {

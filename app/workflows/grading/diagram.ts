@@ -6,7 +6,8 @@ function mermaidId(node: AnyStateNode): string {
   return node.path.join("_");
 }
 
-function guardName(guard: unknown): string | null {
+/** A transition guard's name as the machine declares it (string, `{ type }` or a named function). */
+export function guardName(guard: unknown): string | null {
   if (typeof guard === "string") return guard;
   if (
     typeof guard === "object" &&
