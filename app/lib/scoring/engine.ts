@@ -648,7 +648,8 @@ export function scoreAssessment(input: ScoreInput): ScoreBreakdown {
       candidates.push({
         itemId: item.id,
         text: item.text,
-        gain: roundHalfUp(loss * 100, denW, 2).value,
+        // BigInt: with the largest points and weights, loss × 100 passes 2^53.
+        gain: roundHalfUp(BigInt(loss) * 100n, denW, 2).value,
         currentObtained: fromHundredths(pts - loss / w),
         points: fromHundredths(pts),
       });
