@@ -13,12 +13,16 @@ import { INDUSTRIES, INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeCla
 import { enterpriseFieldsSchema, fieldErrors, msg, parseMsg, type EnterpriseFields } from "~/lib/validation";
 import { createEnterprise, districtOptions, isTenantDistrict, type Actor } from "./enterprises.server";
 import type { TenantScope } from "./ids.server";
-import { parseCsv, parseXlsx, toCsv } from "./table-export.server";
+import { parseCsv, parseXlsxLimited, TableLimitError, toCsv, type TableLimits } from "./table-export.server";
 import { districtName, type TenantView } from "./tenants.server";
 
 export const EXPORT_MAX_ROWS = 20_000;
 export const IMPORT_MAX_ROWS = 5_000;
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+/** The longest cell an import accepts (the longest field, an address, is far shorter). */
+export const IMPORT_MAX_CELL_CHARS = 1_000;
+/** Header plus IMPORT_MAX_ROWS data rows; the read stops as soon as a file passes it. */
+const IMPORT_LIMITS: TableLimits = { maxRows: IMPORT_MAX_ROWS + 1, maxCellChars: IMPORT_MAX_CELL_CHARS };
 
 type DirectoryTenant = Pick<TenantView, "_id" | "districts" | "regionCode" | "name">;
 
@@ -201,10 +205,12 @@ export async function readImportFile(file: { name: string; bytes: Buffer }): Pro
   if (file.bytes.length > IMPORT_MAX_BYTES) return { fileError: msg("dashboard.import.error.tooLarge", { max: IMPORT_MAX_ROWS }) };
   const isZip = file.bytes[0] === 0x50 && file.bytes[1] === 0x4b;
   try {
-    if (isZip || /\.xlsx$/i.test(file.name)) return await parseXlsx(file.bytes);
+    if (isZip || /\.xlsx$/i.test(file.name)) return await parseXlsxLimited(file.bytes, IMPORT_LIMITS);
     const text = new TextDecoder("utf-8", { fatal: true }).decode(file.bytes);
-    return parseCsv(text);
-  } catch {
+    return parseCsv(text, IMPORT_LIMITS);
+  } catch (error) {
+    if (error instanceof TableLimitError && error.limit === "rows")
+      return { fileError: msg("dashboard.import.error.tooLarge", { max: IMPORT_MAX_ROWS }) };
     return { fileError: msg("dashboard.import.error.badFile") };
   }
 }

@@ -2,6 +2,7 @@
  * Tables to CSV (UTF-8 with BOM, CRLF, RFC 4180 quoting, formula-injection guard) and XLSX
  * (exceljs), and back (for imports). Used by the dashboard, enterprise list and import.
  */
+import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Cell, PlainTable } from "~/lib/dashboard-tables";
 import { contentDisposition } from "./evidence.server";
@@ -66,12 +67,13 @@ export function xlsxResponse(body: Buffer, filename: string): Response {
 }
 
 /** RFC 4180 CSV to rows of strings (a leading BOM is dropped; quoted fields may hold commas and newlines). */
-export function parseCsv(input: string): string[][] {
+export function parseCsv(input: string, limits?: TableLimits): string[][] {
   const text = input.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  let kept = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charAt(i);
     if (quoted) {
@@ -90,6 +92,11 @@ export function parseCsv(input: string): string[][] {
     } else if (ch === "\r" || ch === "\n") {
       if (ch === "\r" && text.charAt(i + 1) === "\n") i++;
       row.push(field);
+      if (limits && row.some((c) => c.trim() !== "")) {
+        if (row.some((c) => c.length > limits.maxCellChars)) throw new TableLimitError("cell");
+        kept++;
+        if (kept > limits.maxRows) throw new TableLimitError("rows");
+      }
       rows.push(row);
       row = [];
       field = "";
@@ -97,26 +104,52 @@ export function parseCsv(input: string): string[][] {
   }
   if (field !== "" || row.length > 0) {
     row.push(field);
+    if (limits && row.some((c) => c.length > limits.maxCellChars)) throw new TableLimitError("cell");
     rows.push(row);
   }
-  return rows.filter((r) => r.some((c) => c.trim() !== ""));
+  const nonEmpty = rows.filter((r) => r.some((c) => c.trim() !== ""));
+  if (limits && nonEmpty.length > limits.maxRows) throw new TableLimitError("rows");
+  return nonEmpty;
 }
 
-/** The first sheet of an XLSX file as rows of strings. Throws on a file that is not XLSX. */
-export async function parseXlsx(data: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
-  // exceljs types want the Node Buffer of its own @types/node version.
-  await wb.xlsx.load(data as unknown as Parameters<typeof wb.xlsx.load>[0]);
-  const sheet = wb.worksheets[0];
-  if (!sheet) return [];
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const v = row.getCell(c).text;
-      cells.push(typeof v === "string" ? v : "");
-    }
-    rows.push(cells);
+/** Limits for reading an uploaded table: rows past `maxRows` (non-empty, header included) or a cell longer than `maxCellChars` stop the read. */
+export type TableLimits = { maxRows: number; maxCellChars: number };
+
+/** Thrown when an uploaded table passes its row or cell limit; nothing past the limit was kept. */
+export class TableLimitError extends Error {
+  constructor(readonly limit: "rows" | "cell") {
+    super(`table ${limit} limit exceeded`);
+  }
+}
+
+/**
+ * The first sheet of an XLSX file as rows of strings, read with exceljs's streaming reader so a
+ * file of many rows is refused at the row limit instead of being held whole in memory.
+ * Throws TableLimitError past a limit, any other error on a file that is not XLSX.
+ */
+export async function parseXlsxLimited(data: Buffer, limits: TableLimits): Promise<string[][]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
+    sharedStrings: "cache",
+    worksheets: "emit",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    entries: "ignore",
   });
-  return rows.filter((r) => r.some((c) => c.trim() !== ""));
+  const rows: string[][] = [];
+  for await (const sheet of reader) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const cells: string[] = [];
+      for (let c = 1; c <= row.cellCount; c++) {
+        const v = row.getCell(c).text;
+        const text = typeof v === "string" ? v : "";
+        if (text.length > limits.maxCellChars) throw new TableLimitError("cell");
+        cells.push(text);
+      }
+      if (!cells.some((c) => c.trim() !== "")) continue;
+      rows.push(cells);
+      if (rows.length > limits.maxRows) throw new TableLimitError("rows");
+    }
+    break; // the first sheet only
+  }
+  return rows;
 }
