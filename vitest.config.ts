@@ -45,6 +45,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Two built app processes on one database (issue 15): races across real instances.
+          name: "instances",
+          include: ["tests/instances/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/setup/global-instances.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "security",
           include: ["tests/security/**/*.test.ts"],
           environment: "node",

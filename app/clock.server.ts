@@ -6,6 +6,8 @@
  * Production never honours the header (the variable is refused there unless E2E_DATA_DIR is set,
  * which only scripts/e2e-server.ts does).
  */
+import { readFileSync } from "node:fs";
+
 export const TEST_NOW_HEADER = "x-safegrade-test-now";
 
 function testClockEnabled(): boolean {
@@ -18,6 +20,24 @@ export function requestNow(request: Request): Date {
     if (raw) {
       const at = new Date(raw);
       if (!Number.isNaN(at.getTime())) return at;
+    }
+  }
+  return new Date();
+}
+
+/**
+ * The time the scheduled jobs act at. Always the real clock, except in the test server, where
+ * SAFEGRADE_TEST_CLOCK_FILE may name a file holding an ISO instant: the two-instance test moves
+ * each instance's job clock by rewriting it (read at every scheduler tick; unreadable → real time).
+ */
+export function jobsNow(): Date {
+  const file = process.env.SAFEGRADE_TEST_CLOCK_FILE;
+  if (testClockEnabled() && file) {
+    try {
+      const at = new Date(readFileSync(file, "utf8").trim());
+      if (!Number.isNaN(at.getTime())) return at;
+    } catch {
+      // No clock file (yet): the real clock.
     }
   }
   return new Date();

@@ -18,7 +18,8 @@ const app = await boot({
   forceEmbedded: !process.env.MONGODB_URI,
   // A throw-away database: no fsync (decision 009).
   durable: false,
-  seed: true,
+  // The two-instance test brings its own data (SEED_DEMO=false).
+  seed: process.env.SEED_DEMO !== "false",
 });
 // Tests that drive the app's command-line tools (scripts/run-jobs.ts) need the same database.
 process.stdout.write(`DATABASE ${process.env.MONGODB_URI ?? ""}\n`);

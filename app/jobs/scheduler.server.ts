@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { JobSchedule } from "../../models/job-schedule";
 import { claimOnce } from "~/data/cas.server";
+import { jobsNow } from "~/clock.server";
 import { logger } from "~/logger.server";
 
 export type Job = {
@@ -59,14 +60,20 @@ export async function runDueJobs(now = new Date(), jobs: Job[] = registeredJobs(
   return ran;
 }
 
+/** How often an instance polls: SCHEDULER_POLL_MS (250 ms – 1 h), default 15 s. */
+export function schedulerPollMs(raw = process.env.SCHEDULER_POLL_MS): number {
+  const value = Number(raw);
+  return raw && Number.isInteger(value) && value >= 250 && value <= 3_600_000 ? value : 15_000;
+}
+
 /** Polls for due jobs; returns a stop function. Every instance runs this loop. */
-export function startScheduler(pollMs = 15_000): () => void {
+export function startScheduler(pollMs = schedulerPollMs()): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     if (stopped) return;
     try {
-      await runDueJobs();
+      await runDueJobs(jobsNow());
     } catch (error) {
       logger.error({ err: error }, "scheduler tick failed");
     }

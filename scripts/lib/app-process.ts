@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "./database";
 
+/** Builds once per test run: the e2e, security and instances projects' global setups share the process. */
 export function buildApp(): void {
+  if (process.env.SAFEGRADE_APP_BUILT === "1") return;
   const result = spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/remix"), ["build"], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
@@ -13,6 +15,7 @@ export function buildApp(): void {
     env: { ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
+  process.env.SAFEGRADE_APP_BUILT = "1";
 }
 
 export type AppProcess = {

@@ -1,7 +1,8 @@
 /**
  * A local SMTP server for tests and the benchmark (smtp-server): accepts mail on 127.0.0.1,
  * keeps each raw message, can refuse recipients permanently (550) or temporarily (451), and can
- * be stopped and started again on the same port ("the mail server is down, then back").
+ * be stopped and started again on the same port ("the mail server is down, then back"), or hold
+ * every recipient unanswered until released ("a slow mail server": the sender is stuck mid-send).
  */
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer, type SMTPServerAddress } from "smtp-server";
@@ -15,6 +16,12 @@ export type SmtpSink = {
   /** How recipients are treated from now on (per address; default "accept"). */
   setMode(mode: SinkMode, address?: string): void;
   parsed(): Promise<ParsedMail[]>;
+  /** From now on, leave RCPT TO unanswered (nothing is delivered) until `release()`. */
+  hold(): void;
+  /** Answers the held recipients (a sender that died meanwhile gets nothing delivered) and stops holding. */
+  release(): void;
+  /** How many recipients wait for an answer. */
+  heldCount(): number;
   stop(): Promise<void>;
   start(): Promise<void>;
   running(): boolean;
@@ -28,6 +35,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const raw: Buffer[] = [];
   const modes = new Map<string, SinkMode>();
   let defaultMode: SinkMode = "accept";
+  let holding = false;
+  const held: Array<() => void> = [];
   let server: SMTPServer | null = null;
   let boundPort = port;
 
@@ -38,6 +47,10 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       logger: false,
       size: 20 * 1024 * 1024,
       onRcptTo(address: SMTPServerAddress, _session, callback) {
+        if (holding) {
+          held.push(() => callback());
+          return;
+        }
         const mode = modes.get(address.address.toLowerCase()) ?? defaultMode;
         if (mode === "reject550") return callback(smtpError("5.1.1 Mailbox unavailable", 550));
         if (mode === "tempfail451") return callback(smtpError("4.3.0 Try again later", 451));
@@ -82,6 +95,14 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       else defaultMode = mode;
     },
     parsed: () => Promise.all(raw.map((r) => simpleParser(r))),
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    heldCount: () => held.length,
     stop: () =>
       new Promise<void>((resolve) => {
         const s = server;
