@@ -41,17 +41,50 @@ const BATCH = 500;
 // ---------------------------------------------------------------------------------------------
 // CSV text
 
-/** RFC 4180 parser: quoted cells with "" escapes and line breaks; CRLF or LF. */
-export function parseCsv(text: string): { rows: string[][]; error: { line: number } | null } {
+/** Cells past this length stop the read (the longest column allows 5,000; longer ones are row errors). */
+export const IMPORT_MAX_CELL_CHARS = 10_000;
+/** Lines (blank ones included) past this stop the read: blank lines must not fill memory either. */
+export const IMPORT_MAX_LINES = 2 * (IMPORT_MAX_ROWS + 1);
+
+export type CsvLimits = { maxRows: number; maxCellChars: number; maxLines: number };
+export type ParsedCsv = {
+  /** Every row read, blank ones as the shared empty row (their position is the spreadsheet row). */
+  rows: string[][];
+  error: { line: number } | null;
+  /** Which limit stopped the read; the rows after it were never parsed. */
+  limit: "rows" | "cell" | null;
+};
+
+const BLANK_ROW: string[] = [];
+const isBlank = (row: string[]) => row.every((c) => c.trim() === "");
+
+/**
+ * RFC 4180 parser: quoted cells with "" escapes and line breaks; CRLF or LF. With limits it stops
+ * as soon as the non-blank rows (header included) pass `maxRows`, the lines pass `maxLines` or a
+ * cell passes `maxCellChars`, so a file of many small rows is never held as rows in memory.
+ */
+export function parseCsv(text: string, limits?: CsvLimits): ParsedCsv {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
   let quoted = false;
   let line = 1;
   let quoteLine = 1;
+  let filled = 0;
   let i = 0;
+  const endRow = (): "rows" | null => {
+    row.push(cell);
+    const blank = isBlank(row);
+    rows.push(blank ? BLANK_ROW : row);
+    if (!blank) filled += 1;
+    row = [];
+    cell = "";
+    if (limits && (filled > limits.maxRows || rows.length > limits.maxLines)) return "rows";
+    return null;
+  };
   while (i < text.length) {
     const ch = text[i];
+    if (limits && cell.length > limits.maxCellChars) return { rows, error: null, limit: "cell" };
     if (quoted) {
       if (ch === '"') {
         if (text[i + 1] === '"') {
@@ -77,23 +110,20 @@ export function parseCsv(text: string): { rows: string[][]; error: { line: numbe
       cell = "";
       i += 1;
     } else if (ch === "\r" || ch === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
       i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
       line += 1;
+      if (endRow()) return { rows, error: null, limit: "rows" };
     } else {
       cell += ch;
       i += 1;
     }
   }
-  if (quoted) return { rows, error: { line: quoteLine } };
+  if (limits && cell.length > limits.maxCellChars) return { rows, error: null, limit: "cell" };
+  if (quoted) return { rows, error: { line: quoteLine }, limit: null };
   if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
+    if (endRow()) return { rows, error: null, limit: "rows" };
   }
-  return { rows, error: null };
+  return { rows, error: null, limit: null };
 }
 
 /** Bytes → text: BOM stripped; UTF-8 when valid, else GB18030 (GBK). */
@@ -311,7 +341,15 @@ export async function importCreditCsv({
     report.fileError = msg("creditPublic.import.error.encoding");
     return report;
   }
-  const parsed = parseCsv(text);
+  const parsed = parseCsv(text, { maxRows: IMPORT_MAX_ROWS + 1, maxCellChars: IMPORT_MAX_CELL_CHARS, maxLines: IMPORT_MAX_LINES });
+  if (parsed.limit === "rows") {
+    report.fileError = msg("creditPublic.import.error.tooManyRows", { max: IMPORT_MAX_ROWS });
+    return report;
+  }
+  if (parsed.limit === "cell") {
+    report.fileError = msg("creditPublic.import.error.cellTooLong", { max: IMPORT_MAX_CELL_CHARS });
+    return report;
+  }
   if (parsed.error) {
     report.fileError = msg("creditPublic.import.error.malformed", { line: parsed.error.line });
     return report;
@@ -331,7 +369,7 @@ export async function importCreditCsv({
   // Spreadsheet row numbers: the header is row 1. Blank lines are skipped but keep their number.
   const dataRows = rest
     .map((cells, i) => ({ cells, row: i + 2 }))
-    .filter(({ cells }) => cells.some((c) => c.trim() !== ""));
+    .filter(({ cells }) => cells.length > 0 && !isBlank(cells));
   report.total = dataRows.length;
   if (dataRows.length === 0) {
     report.fileError = msg("creditPublic.import.error.empty");

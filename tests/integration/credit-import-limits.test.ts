@@ -1,0 +1,113 @@
+/**
+ * Issue 15 (Step 11): the credit-record CSV import stops reading at its row, line and cell limits
+ * (a small file of many rows is never held as rows), and a chunked body without Content-Length is
+ * cut off at the byte limit while it streams. Each refusal is a clear 4xx and writes nothing.
+ */
+import { describe, expect, it } from "vitest";
+import { CreditRecord } from "../../models/credit-record";
+import {
+  IMPORT_MAX_BYTES,
+  IMPORT_MAX_CELL_CHARS,
+  IMPORT_MAX_LINES,
+  IMPORT_MAX_ROWS,
+  parseCsv,
+} from "~/data/credit-import.server";
+import { action } from "~/routes/t.$slug.credit.import";
+import { cookieFor, createMember, createTenant } from "../factories";
+
+const HEADER = "主体名称,统一社会信用代码,主体类型,名单类型,列入情形,行政处罚决定书文号";
+const LIMITS = { maxRows: IMPORT_MAX_ROWS + 1, maxCellChars: IMPORT_MAX_CELL_CHARS, maxLines: IMPORT_MAX_LINES };
+
+async function setup() {
+  const tenant = await createTenant();
+  const regulator = await createMember(tenant._id, "regulator");
+  return { tenant, cookie: await cookieFor(regulator.user._id) };
+}
+type Ctx = Awaited<ReturnType<typeof setup>>;
+
+async function call(ctx: Ctx, request: Request): Promise<{ status: number; error?: string }> {
+  try {
+    const res = (await action({ request, params: { slug: ctx.tenant.slug }, context: {} })) as unknown;
+    if (res instanceof Response) return { status: res.status };
+    const d = res as { data: { error?: string }; init: ResponseInit | null };
+    return { status: d.init?.status ?? 200, error: d.data.error };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status };
+    throw thrown;
+  }
+}
+
+function uploadRequest(ctx: Ctx, content: string): Request {
+  const fd = new FormData();
+  fd.append("file", new File([content], "records.csv", { type: "text/csv" }));
+  return new Request(`http://localhost:3000/t/${ctx.tenant.slug}/credit/import`, {
+    method: "POST",
+    body: fd,
+    headers: { Cookie: ctx.cookie, "x-sg-client-ip": "127.0.0.1" },
+  });
+}
+
+describe("credit import limits", () => {
+  it("stops parsing at the row, line and cell limits instead of reading the whole file into rows", () => {
+    const manyRows = `${HEADER}\n${"a,b\n".repeat(400_000)}`;
+    const rows = parseCsv(manyRows, LIMITS);
+    expect(rows.limit).toBe("rows");
+    expect(rows.rows.length).toBe(IMPORT_MAX_ROWS + 2);
+
+    const blankLines = `${HEADER}\n${"\n".repeat(1_500_000)}`;
+    const blanks = parseCsv(blankLines, LIMITS);
+    expect(blanks.limit).toBe("rows");
+    expect(blanks.rows.length).toBe(IMPORT_MAX_LINES + 1);
+
+    const hugeCell = `${HEADER}\n"${"x".repeat(1_000_000)}",b\n`;
+    expect(parseCsv(hugeCell, LIMITS)).toMatchObject({ limit: "cell", rows: [expect.any(Array)] });
+    // Within the limits nothing changes.
+    expect(parseCsv(`${HEADER}\n"a,""b""",c\n`, LIMITS)).toMatchObject({ limit: null, rows: [expect.any(Array), ["a,\"b\"", "c"]] });
+  });
+
+  it("refuses a small file of too many rows, too many blank lines or a huge cell with a clear 400, writing nothing", async () => {
+    const ctx = await setup();
+    const many = `${HEADER}\r\n${"某公司,91510100000000000X,enterprise,serious2023,c2023_no_licence,N\r\n".repeat(IMPORT_MAX_ROWS + 10)}`;
+    expect(many.length).toBeLessThan(IMPORT_MAX_BYTES);
+    expect(await call(ctx, uploadRequest(ctx, many))).toEqual({ status: 400, error: `creditPublic.import.error.tooManyRows?max=${IMPORT_MAX_ROWS}` });
+    const blanks = `${HEADER}\r\n${"\n".repeat(3 * IMPORT_MAX_LINES)}`;
+    expect(await call(ctx, uploadRequest(ctx, blanks))).toEqual({ status: 400, error: `creditPublic.import.error.tooManyRows?max=${IMPORT_MAX_ROWS}` });
+    const cell = `${HEADER}\r\n"${"长".repeat(IMPORT_MAX_CELL_CHARS + 1)}",a,b,c,d,e\r\n`;
+    expect(await call(ctx, uploadRequest(ctx, cell))).toEqual({
+      status: 400,
+      error: `creditPublic.import.error.cellTooLong?max=${IMPORT_MAX_CELL_CHARS}`,
+    });
+    expect(await CreditRecord.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
+  });
+
+  it("cuts a chunked upload (no Content-Length) off at the byte limit while it streams: 413, nothing written", async () => {
+    const ctx = await setup();
+    const boundary = "----sgboundary";
+    const encoder = new TextEncoder();
+    const head = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\r\n`);
+    const chunk = encoder.encode("某公司,91510100000000000X,enterprise,serious2023,c2023_no_licence,N\r\n".repeat(1000));
+    const total = 200 * 1024 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === 0) controller.enqueue(head);
+        if (pulled >= total) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request(`http://localhost:3000/t/${ctx.tenant.slug}/credit/import`, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { Cookie: ctx.cookie, "Content-Type": `multipart/form-data; boundary=${boundary}`, "x-sg-client-ip": "127.0.0.1" },
+    } as RequestInit);
+    expect(request.headers.get("Content-Length")).toBeNull();
+    const result = await call(ctx, request);
+    expect(result.status).toBe(413);
+    expect(result.error).toMatch(/^creditPublic\.import\.error\.tooLarge/);
+    // Reading stopped near the limit, not at the end of the 200 MB body.
+    expect(pulled).toBeLessThan(IMPORT_MAX_BYTES + 2 * 1024 * 1024);
+    expect(await CreditRecord.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
+  });
+});
