@@ -116,8 +116,14 @@ async function collectIds(tenantId: mongoose.Types.ObjectId) {
     }
   };
   await pick("assessments", (n) => n === "assessments");
-  await pick("applications", (n) => n === "applications" || n.includes("application"));
-  await pick("reviews", (n) => n === "applications" || n.includes("application"));
+  // Applications are assessments past the draft: the workflow actions only reach their checks there.
+  const application = await db
+    .collection("assessments")
+    .findOne({ tenantId, state: { $nin: ["draft.editing", "draft.returned"] } }, { projection: { _id: 1 } });
+  if (application) {
+    ids.set("applications", String(application._id));
+    ids.set("reviews", String(application._id));
+  }
   await pick("certificates", (n) => n === "certificates");
   await pick("credit", (n) => n.startsWith("credit") && n.includes("record"));
   await pick("enterprises", (n) => n === "enterprises");
@@ -126,6 +132,42 @@ async function collectIds(tenantId: mongoose.Types.ObjectId) {
   await pick("weights", (n) => n.includes("weight"));
   await pick("outbox", (n) => n.includes("outbox"));
 }
+
+/** Ids of the other tenant's application and credit record (copies of the demo's, named with the marker). */
+const otherIds = new Map<string, string>();
+
+async function otherTenantDocuments(
+  chengdu: mongoose.Types.ObjectId,
+  otherTenant: mongoose.Types.ObjectId,
+  otherEnterprise: mongoose.Types.ObjectId,
+) {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("no database");
+  const application = await db.collection("assessments").findOne({ tenantId: chengdu, _id: new mongoose.Types.ObjectId(ids.get("applications")) });
+  const record = await db.collection("credit_records").findOne({ tenantId: chengdu });
+  if (!application || !record) throw new Error("demo application or credit record missing");
+  const appId = new mongoose.Types.ObjectId();
+  await db.collection("assessments").insertOne({ ...application, _id: appId, tenantId: otherTenant, enterpriseId: otherEnterprise, cycle: MARKER });
+  const recordId = new mongoose.Types.ObjectId();
+  await db.collection("credit_records").insertOne({ ...record, _id: recordId, tenantId: otherTenant, enterpriseId: otherEnterprise, subjectName: `${MARKER}化工有限公司`, status: "draft", state: "draft" });
+  otherIds.set("applications", String(appId));
+  otherIds.set("reviews", String(appId));
+  otherIds.set("credit", String(recordId));
+}
+
+/** Plausible values for every field a workflow event may carry (the stale version refuses them all). */
+const EVENT_FIELDS: Record<string, string> = {
+  version: "999999",
+  reason: "测试原因",
+  appliedLevel: "qualified",
+  days: "10",
+  recommendedLevel: "qualified",
+  reviewerIds: "000000000000000000000000",
+  defenceDeadline: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10),
+  statement: "申辩陈述",
+  decisionText: "决定文本",
+  reasons: "理由",
+};
 
 function fillPath(route: RouteEntry, hostile = false): string {
   const parts = route.pattern.split("/");
@@ -180,6 +222,7 @@ beforeAll(async () => {
   const chengdu = await mongoose.connection.db?.collection("tenants").findOne({ slug: "chengdu" });
   if (!chengdu) throw new Error("demo tenant missing");
   await collectIds(chengdu._id as mongoose.Types.ObjectId);
+  await otherTenantDocuments(chengdu._id as mongoose.Types.ObjectId, other._id, enterprise._id);
   const demo = async (name: string, email: string) => ({ name, cookie: await login("chengdu", email, DEMO_PASSWORD) });
   actors = [
     { name: "anonymous", cookie: "" },
@@ -254,6 +297,60 @@ describe("security probe", () => {
     const after = await snapshot();
     const changed = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]);
     expect(changed, "collections written by refused requests").toEqual([]);
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  it("workflow events: every event of both machines, as every actor and another tenant's user, stale or malformed, is refused without a write", async () => {
+    const before = await snapshot();
+    const tasks: Array<() => Promise<unknown>> = [];
+    const eventRoutes = routes.filter((r) => r.events);
+    expect(eventRoutes.map((r) => r.events?.machine).sort()).toEqual(["credit", "grading", "grading"]);
+    for (const route of eventRoutes) {
+      // "/t/:slug/<owner>/:id": the demo's id and the other tenant's copy.
+      const owner = route.pattern.split("/")[3] ?? "";
+      const own = fillPath(route);
+      const otherId = otherIds.get(owner) ?? "";
+      const targets = [
+        { path: own, note: "own tenant" },
+        { path: own.replace(ids.get(owner) ?? "-", otherId), note: "other tenant's id" },
+        { path: own.replace(ids.get(owner) ?? "-", otherId).replace("/t/chengdu/", `/t/${OTHER_SLUG}/`), note: "other tenant's URL" },
+      ];
+      for (const type of route.events?.types ?? []) {
+        for (const a of actors) {
+          for (const target of targets) {
+            const form = new URLSearchParams({ intent: type, ...EVENT_FIELDS });
+            tasks.push(async () => {
+              const status = await send(a, "POST", target.path, {
+                body: form.toString(),
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                note: `stale ${type}, ${target.note}`,
+                // The platform administrator may open every tenant (the other tenant's own URL included).
+                checkLeak: !(a.name === "platform-admin" && target.note === "other tenant's URL") && a.name !== "other-tenant",
+              });
+              if (status < 300) failures.push(`applied a stale ${type}: ${target.path} as ${a.name} → ${status}`);
+              // Another tenant's document is not found: never a version or state answer (409/422)
+              // that would tell it exists (a 400 for a malformed event comes before the lookup).
+              const foreign = target.note !== "own tenant" || a.name === "other-tenant";
+              if (foreign && status >= 400 && ![400, 401, 403, 404].includes(status))
+                failures.push(`${type} on another tenant's ${owner}: ${target.path} as ${a.name} → ${status}, expected 400/403/404`);
+            });
+          }
+          for (const m of MALFORMED) {
+            const body = m.type === "application/json" ? JSON.stringify({ intent: type, ...EVENT_FIELDS, version: 0 }) : m.body;
+            tasks.push(async () => {
+              const status = await send(a, "POST", own, { body, headers: m.type ? { "Content-Type": m.type } : {}, note: `${m.note} ${type}` });
+              if (status < 300) failures.push(`accepted ${m.note} ${type}: ${own} as ${a.name} → ${status}`);
+            });
+          }
+        }
+      }
+    }
+    const sent = requests;
+    await pool(tasks);
+    process.stdout.write(`workflow events: ${requests - sent} requests\n`);
+    const after = await snapshot();
+    const changed = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]);
+    expect(changed, "collections written by refused workflow events").toEqual([]);
     expect(failures).toEqual([]);
   }, 240_000);
 

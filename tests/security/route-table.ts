@@ -1,6 +1,8 @@
 /** The app's route table, read from the route files (Remix flat routes), with each action's intents and fields. */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { CREDIT_EVENT_TYPES } from "~/workflows/credit.machine";
+import { GRADING_EVENT_TYPES } from "~/workflows/grading.machine";
 
 export type RouteEntry = {
   file: string;
@@ -9,8 +11,17 @@ export type RouteEntry = {
   params: string[];
   hasAction: boolean;
   intents: string[];
+  /** Workflow events the action takes as `intent` (every event of the machine it drives). */
+  events: { machine: "grading" | "credit"; types: string[] } | null;
   fields: string[];
 };
+
+/** A route whose action sends the form to a machine takes every event of that machine as intent. */
+function machineEvents(source: string): RouteEntry["events"] {
+  if (source.includes("workflowFormAction(")) return { machine: "grading", types: [...GRADING_EVENT_TYPES] };
+  if (source.includes("creditEventFromForm(")) return { machine: "credit", types: [...CREDIT_EVENT_TYPES] };
+  return null;
+}
 
 const ROUTES_DIR = path.resolve(import.meta.dirname, "../../app/routes");
 
@@ -67,6 +78,15 @@ export function readRouteTable(): RouteEntry[] {
       const fields = unique(
         [...source.matchAll(/name="([\w.[\]-]+)"/g), ...source.matchAll(/register\("([\w.]+)"/g)].map((m) => m[1] ?? ""),
       ).filter((f) => f && f !== "intent");
-      return { file, pattern, params, hasAction: /export (async )?function action|export const action/.test(source), intents, fields };
+      const events = machineEvents(source);
+      return {
+        file,
+        pattern,
+        params,
+        hasAction: /export (async )?function action|export const action/.test(source),
+        intents: unique([...intents, ...(events?.types ?? [])]),
+        events,
+        fields,
+      };
     });
 }
