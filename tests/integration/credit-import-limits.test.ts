@@ -3,6 +3,10 @@
  * (a small file of many rows is never held as rows), and a chunked body without Content-Length is
  * cut off at the byte limit while it streams. Each refusal is a clear 4xx and writes nothing.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CreditRecord } from "../../models/credit-record";
 import {
@@ -110,4 +114,33 @@ describe("credit import limits", () => {
     expect(pulled).toBeLessThan(IMPORT_MAX_BYTES + 2 * 1024 * 1024);
     expect(await CreditRecord.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
   });
+
+  it("refusing a 2 MB file of a million one-letter rows grows the heap by far less than parsing it whole would (child process)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-credit-import-"));
+    const file = path.join(dir, "rows.csv");
+    writeFileSync(file, `${HEADER}\n${"a\n".repeat(Math.floor((IMPORT_MAX_BYTES - 200) / 2))}`);
+    const root = path.resolve(import.meta.dirname, "../..");
+    const script = path.join(dir, "measure.mts");
+    writeFileSync(
+      script,
+      `import { readFileSync } from "node:fs";
+import { importCreditCsv } from ${JSON.stringify(path.join(root, "app/data/credit-import.server.ts"))};
+const bytes = new Uint8Array(readFileSync(${JSON.stringify(file)}));
+const base = process.memoryUsage().heapUsed;
+let peak = 0;
+const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed - base); }, 2);
+const report = await importCreditCsv({ tenantId: null as never, bytes, fileName: "rows.csv", actor: null as never, validOnly: false, defaultAuthority: "" });
+peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+clearInterval(timer);
+console.log(JSON.stringify({ fileError: report.fileError, peakMb: peak / 1024 / 1024 }));
+process.exit(0);
+`,
+    );
+    const tsx = path.join(root, "node_modules/.bin/tsx");
+    const out = execFileSync(tsx, ["--tsconfig", path.join(root, "tsconfig.json"), script], { cwd: root, encoding: "utf8" });
+    const { fileError, peakMb } = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { fileError: string; peakMb: number };
+    expect(fileError).toBe(`creditPublic.import.error.tooManyRows?max=${IMPORT_MAX_ROWS}`);
+    // The text itself is ~4 MB in the heap (UTF-16); a million parsed rows would add well over 50 MB.
+    expect(peakMb).toBeLessThan(25);
+  }, 60_000);
 });
