@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CreditRecord } from "../../models/credit-record";
+import { Enterprise } from "../../models/enterprise";
 import {
   IMPORT_MAX_BYTES,
   IMPORT_MAX_CELL_CHARS,
@@ -16,7 +17,9 @@ import {
   IMPORT_MAX_ROWS,
   parseCsv,
 } from "~/data/credit-import.server";
+import { IMPORT_MAX_BYTES as ENTERPRISE_IMPORT_MAX_BYTES } from "~/data/enterprise-directory.server";
 import { action } from "~/routes/t.$slug.credit.import";
+import { action as enterpriseImportAction } from "~/routes/t.$slug.enterprises.import";
 import { cookieFor, createMember, createTenant } from "../factories";
 
 const HEADER = "主体名称,统一社会信用代码,主体类型,名单类型,列入情形,行政处罚决定书文号";
@@ -29,9 +32,9 @@ async function setup() {
 }
 type Ctx = Awaited<ReturnType<typeof setup>>;
 
-async function call(ctx: Ctx, request: Request): Promise<{ status: number; error?: string }> {
+async function call(ctx: Ctx, request: Request, handler: typeof action = action): Promise<{ status: number; error?: string }> {
   try {
-    const res = (await action({ request, params: { slug: ctx.tenant.slug }, context: {} })) as unknown;
+    const res = (await handler({ request, params: { slug: ctx.tenant.slug }, context: {} })) as unknown;
     if (res instanceof Response) return { status: res.status };
     const d = res as { data: { error?: string }; init: ResponseInit | null };
     return { status: d.init?.status ?? 200, error: d.data.error };
@@ -49,6 +52,31 @@ function uploadRequest(ctx: Ctx, content: string): Request {
     body: fd,
     headers: { Cookie: ctx.cookie, "x-sg-client-ip": "127.0.0.1" },
   });
+}
+
+/** A 200 MB multipart upload sent chunked (no Content-Length), counting what the server pulled. */
+function chunkedUpload(url: string, cookie: string): { request: Request; pulled: () => number } {
+  const boundary = "----sgboundary";
+  const encoder = new TextEncoder();
+  const head = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\r\n`);
+  const chunk = encoder.encode("某公司,91510100000000000X,enterprise,serious2023,c2023_no_licence,N\r\n".repeat(1000));
+  const total = 200 * 1024 * 1024;
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled === 0) controller.enqueue(head);
+      if (pulled >= total) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  const request = new Request(url, {
+    method: "POST",
+    body,
+    duplex: "half",
+    headers: { Cookie: cookie, "Content-Type": `multipart/form-data; boundary=${boundary}`, "x-sg-client-ip": "127.0.0.1" },
+  } as RequestInit);
+  return { request, pulled: () => pulled };
 }
 
 describe("credit import limits", () => {
@@ -84,35 +112,22 @@ describe("credit import limits", () => {
     expect(await CreditRecord.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
   });
 
-  it("cuts a chunked upload (no Content-Length) off at the byte limit while it streams: 413, nothing written", async () => {
+  it("cuts a chunked upload (no Content-Length) off at the byte limit while it streams: 413, nothing written (credit and enterprise import)", async () => {
     const ctx = await setup();
-    const boundary = "----sgboundary";
-    const encoder = new TextEncoder();
-    const head = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\r\n`);
-    const chunk = encoder.encode("某公司,91510100000000000X,enterprise,serious2023,c2023_no_licence,N\r\n".repeat(1000));
-    const total = 200 * 1024 * 1024;
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (pulled === 0) controller.enqueue(head);
-        if (pulled >= total) return controller.close();
-        pulled += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    });
-    const request = new Request(`http://localhost:3000/t/${ctx.tenant.slug}/credit/import`, {
-      method: "POST",
-      body,
-      duplex: "half",
-      headers: { Cookie: ctx.cookie, "Content-Type": `multipart/form-data; boundary=${boundary}`, "x-sg-client-ip": "127.0.0.1" },
-    } as RequestInit);
-    expect(request.headers.get("Content-Length")).toBeNull();
-    const result = await call(ctx, request);
-    expect(result.status).toBe(413);
-    expect(result.error).toMatch(/^creditPublic\.import\.error\.tooLarge/);
-    // Reading stopped near the limit, not at the end of the 200 MB body.
-    expect(pulled).toBeLessThan(IMPORT_MAX_BYTES + 2 * 1024 * 1024);
+    for (const [target, handler, limit] of [
+      ["credit/import", action, IMPORT_MAX_BYTES],
+      ["enterprises/import", enterpriseImportAction, ENTERPRISE_IMPORT_MAX_BYTES],
+    ] as const) {
+      const chunked = chunkedUpload(`http://localhost:3000/t/${ctx.tenant.slug}/${target}`, ctx.cookie);
+      expect(chunked.request.headers.get("Content-Length")).toBeNull();
+      const result = await call(ctx, chunked.request, handler as typeof action);
+      expect(result.status, target).toBe(413);
+      if (target === "credit/import") expect(result.error).toMatch(/^creditPublic\.import\.error\.tooLarge/);
+      // Reading stopped near the limit, not at the end of the 200 MB body.
+      expect(chunked.pulled(), target).toBeLessThan(limit + 2 * 1024 * 1024);
+    }
     expect(await CreditRecord.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
+    expect(await Enterprise.countDocuments({ tenantId: ctx.tenant._id })).toBe(0);
   });
 
   it("refusing a 2 MB file of a million one-letter rows grows the heap by far less than parsing it whole would (child process)", () => {
