@@ -90,7 +90,7 @@ async function burst(targets: string[], form: Record<string, string>, copies = 4
   return sent;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -161,7 +161,7 @@ beforeAll(async () => {
   });
   // Started at the same moment, as a deployment would: start-up itself must be safe to race.
   [a, b] = await Promise.all([startInstance("a", env("a")), startInstance("b", env("b"))]);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
