@@ -63,7 +63,7 @@ export async function runDueJobs(now = new Date(), jobs: Job[] = registeredJobs(
 /** How often an instance polls: SCHEDULER_POLL_MS (250 ms – 1 h), default 15 s. */
 export function schedulerPollMs(raw = process.env.SCHEDULER_POLL_MS): number {
   const value = Number(raw);
-  return raw && Number.isInteger(value) && value >= 250 && value <= 3_600_000 ? value : 15_000;
+  return raw && /^\d+$/.test(raw) && value >= 250 && value <= 3_600_000 ? value : 15_000;
 }
 
 /** Polls for due jobs; returns a stop function. Every instance runs this loop. */
