@@ -399,7 +399,7 @@ export async function computeDashboardSnapshot({
   await DashboardSnapshotData.create({ _id: dataId, tenantId, data: gzipSync(JSON.stringify(data)) });
   await DashboardSnapshot.updateOne(
     { tenantId },
-    { $set: { format: SNAPSHOT_FORMAT, computedAt: now, tookMs, dataId } },
+    { $set: { format: SNAPSHOT_FORMAT, computedAt: now, tookMs, dataId, totals: snapshotTotals(data) } },
     { upsert: true },
   );
   await DashboardSnapshotData.deleteMany({
@@ -410,6 +410,12 @@ export async function computeDashboardSnapshot({
   const snapshot = { computedAt: now, tookMs, data };
   memory.set(String(tenantId), snapshot);
   return snapshot;
+}
+
+/** Whole-tenant totals stored on the head (the platform admin's tenant list reads only heads). */
+export function snapshotTotals(data: SnapshotData): { enterprises: number; applications: number; certificates: number } {
+  const sum = (rows: Array<readonly unknown[]>) => rows.reduce((n, r) => n + Number(r[r.length - 1]), 0);
+  return { enterprises: sum(data.enterprises), applications: sum(data.applications), certificates: sum(data.certified) };
 }
 
 async function readStored(tenantId: Types.ObjectId, atLeast?: Date): Promise<Snapshot | null> {
