@@ -11,6 +11,7 @@
 import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef, type StoredAnswer } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
+import { inDistrictScope } from "~/lib/district-scope";
 import { User } from "../../models/user";
 import {
   MAX_CHANGES_PER_SAVE,
@@ -60,11 +61,15 @@ export const CYCLE_PATTERN = /^(20\d{2})$/;
 // ---------------------------------------------------------------------------------------------
 // Who may see / edit
 
-export type AssessmentViewer = { enterpriseId: Types.ObjectId | null; permissions: readonly Permission[] };
+export type AssessmentViewer = { enterpriseId: Types.ObjectId | null; permissions: readonly Permission[]; districtCodes?: readonly string[] };
 
-/** `read:assessment:any` sees every assessment of the tenant; enterprise roles only their own. */
-export function canSeeAssessment(viewer: AssessmentViewer, assessment: Pick<AssessmentDoc, "enterpriseId">): boolean {
-  if (viewer.permissions.includes("read:assessment:any")) return true;
+/**
+ * `read:assessment:any` sees every assessment of the tenant (a district-limited regulator: of its
+ * districts); enterprise roles only their own.
+ */
+export function canSeeAssessment(viewer: AssessmentViewer, assessment: Pick<AssessmentDoc, "enterpriseId" | "districtCode">): boolean {
+  if (viewer.permissions.includes("read:assessment:any") && inDistrictScope({ districtCodes: viewer.districtCodes ?? [] }, assessment.districtCode ?? ""))
+    return true;
   return (
     viewer.permissions.includes("read:assessment:own") &&
     viewer.enterpriseId !== null &&
@@ -97,8 +102,8 @@ export async function findVisibleAssessmentHead({
   const _id = toObjectId(id);
   if (!_id) return null;
   const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, state: 1 })
-    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state">>();
+    .select({ enterpriseId: 1, state: 1, districtCode: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state" | "districtCode">>();
   return doc && canSeeAssessment(viewer, doc) ? doc : null;
 }
 
@@ -127,8 +132,8 @@ export async function findAssessmentOutline({
   const _id = toObjectId(id);
   if (!_id) return null;
   const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, rubricVersionId: 1, state: 1 })
-    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "state">>();
+    .select({ enterpriseId: 1, rubricVersionId: 1, state: 1, districtCode: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "state" | "districtCode">>();
   if (!doc || !canSeeAssessment(viewer, doc)) return null;
   const key = String(doc.rubricVersionId);
   let elementIds = outlineCache.get(key);
@@ -373,8 +378,8 @@ export async function startAssessment({
 }): Promise<StartResult> {
   if (!CYCLE_PATTERN.test(cycle)) return { ok: false, error: "invalidCycle" };
   const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ name: 1, industry: 1, sizeClass: 1, creditCode: 1 })
-    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; creditCode: string }>();
+    .select({ name: 1, industry: 1, sizeClass: 1, creditCode: 1, districtCode: 1 })
+    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; creditCode: string; districtCode: string }>();
   if (!enterprise) return { ok: false, error: "enterpriseNotFound" };
   const listing = await isCreditListed({ tenantId, enterpriseId, creditCode: enterprise.creditCode });
   if (listing) return { ok: false, error: "creditListed", listing };
@@ -435,6 +440,7 @@ export async function startAssessment({
     const doc = await Assessment.create({
       tenantId,
       enterpriseId,
+      districtCode: enterprise.districtCode,
       cycle,
       rubricVersionId: chosenMeta._id,
       rubricKey: rubric.key,

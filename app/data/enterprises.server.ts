@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import { Assessment } from "../../models/assessment";
 import { Enterprise, type EnterpriseDoc } from "../../models/enterprise";
 import { Membership, type MembershipDoc } from "../../models/membership";
 import { User } from "../../models/user";
@@ -6,6 +7,7 @@ import { linkCreditRecordsToEnterprise } from "./credit-check.server";
 import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import type { IndustryKey, Role, SizeClass } from "~/lib/domain";
 import type { EnterpriseFields } from "~/lib/validation";
+import { districtCondition, districtsToShow, inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
@@ -52,6 +54,9 @@ const EDITABLE_FIELDS = [
 
 export const MAX_PAGE_SIZE = 100;
 
+/** No district limit (jobs, the enterprise's own pages, tests). */
+export const ALL_DISTRICTS: DistrictScoped = { districtCodes: [] };
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -80,9 +85,12 @@ export async function listEnterprises({
   sizeClass,
   page = 1,
   pageSize = 20,
+  scope = ALL_DISTRICTS,
 }: TenantScope & {
   q?: string;
   districtCode?: string;
+  /** The member's district limit (Step 12); the list never leaves it. */
+  scope?: DistrictScoped;
   industry?: IndustryKey;
   sizeClass?: SizeClass;
   page?: number;
@@ -91,7 +99,9 @@ export async function listEnterprises({
   const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
   const current = Math.max(1, Math.floor(page));
   const filter: Record<string, unknown> & TenantScope = { tenantId };
-  if (districtCode) filter.districtCode = districtCode;
+  const districts = districtsToShow(scope, districtCode ?? "");
+  if (districts?.length === 0) return { items: [], total: 0, page: current, pageSize: size };
+  if (districts) filter.districtCode = districtCondition(districts);
   if (industry) filter.industry = industry;
   if (sizeClass) filter.sizeClass = sizeClass;
   const text = q?.trim() ?? "";
@@ -119,13 +129,16 @@ export async function listEnterprises({
   return { items, total, page: current, pageSize: size };
 }
 
+/** One enterprise; outside the member's districts it does not exist for them (null → 404). */
 export async function getEnterprise({
   tenantId,
   id,
-}: TenantScope & { id: string | Types.ObjectId }): Promise<EnterpriseView | null> {
+  scope = ALL_DISTRICTS,
+}: TenantScope & { id: string | Types.ObjectId; scope?: DistrictScoped }): Promise<EnterpriseView | null> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return null;
-  return Enterprise.findOne({ tenantId, _id }).lean<EnterpriseView>();
+  const enterprise = await Enterprise.findOne({ tenantId, _id }).lean<EnterpriseView>();
+  return enterprise && inDistrictScope(scope, enterprise.districtCode) ? enterprise : null;
 }
 
 export type EnterpriseAccount = {
@@ -260,6 +273,9 @@ export async function updateEnterprise({
     // Lost the race between our read and our write: someone saved (or locked) in between.
     return { ok: false, error: !now ? "notFound" : now.lockedReason ? "locked" : "conflict" };
   }
+  // Applications carry the district for district-limited lists (Step 12): keep them in step.
+  if (changed.includes("districtCode"))
+    await Assessment.updateMany({ tenantId, enterpriseId: now._id }, { $set: { districtCode: now.districtCode } });
   await recordAudit({
     tenantId,
     action: "enterprise.updated",

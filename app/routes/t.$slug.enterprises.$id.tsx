@@ -28,12 +28,14 @@ import {
   updateEnterprise,
   type EnterpriseView,
   type EnterpriseWriteError,
+  ALL_DISTRICTS,
 } from "~/data/enterprises.server";
 import { creditRecordsOfEnterprise } from "~/data/credit-records.server";
 import { districtName, type TenantView } from "~/data/tenants.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { can } from "~/lib/permissions";
+import { inDistrictScope, visibleDistricts } from "~/lib/district-scope";
 import { enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
 import { readForm } from "~/lib/http/read-form.server";
@@ -51,7 +53,8 @@ async function requireVisibleEnterprise(
   requirePermission(member, "read:enterprise:any", "read:enterprise:own");
   const isOwn = member.enterpriseId !== null && String(member.enterpriseId) === params.id;
   if (!can(member.permissions, "read:enterprise:any") && !isOwn) throw notFound();
-  const enterprise = await getEnterprise({ tenantId: tenant._id, id: params.id ?? "" });
+  // A district-limited regulator: another district's enterprise does not exist for them (404).
+  const enterprise = await getEnterprise({ tenantId: tenant._id, id: params.id ?? "", scope: isOwn ? ALL_DISTRICTS : member });
   if (!enterprise) throw notFound();
   return { tenant, member, enterprise, isOwn };
 }
@@ -106,7 +109,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       role: a.role,
       disabled: a.disabled,
     })),
-    districts: districtOptions(tenant),
+    districts: isOwn ? districtOptions(tenant) : visibleDistricts(member, districtOptions(tenant)),
     canEdit: rights.canEdit && !enterprise.lockedReason,
     canEditCreditCode: rights.canEditCreditCode,
     canList: can(member.permissions, "read:enterprise:any"),
@@ -142,7 +145,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fields = rights.canEditCreditCode
     ? parsed.data
     : { ...parsed.data, creditCode: enterprise.creditCode };
-  if (!isTenantDistrict(tenant, fields.districtCode))
+  if (!isTenantDistrict(tenant, fields.districtCode) || (!isOwn && !inDistrictScope(member, fields.districtCode)))
     return fail({ districtCode: msg("errors.invalidChoice") }, 400);
 
   const result = await updateEnterprise({

@@ -20,6 +20,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField } from "~/components/form";
 import {
   approveRegistration,
+  getRegistration,
   listRegistrations,
   refuseRegistration,
   type DecisionError,
@@ -57,8 +58,8 @@ function toRow(tenant: TenantView, r: RegistrationView) {
 type Row = ReturnType<typeof toRow>;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "approve:registration:any");
-  const { open, recent } = await listRegistrations({ tenantId: tenant._id });
+  const { tenant, member } = await requireTenantPermission(request, params, "approve:registration:any");
+  const { open, recent } = await listRegistrations({ tenantId: tenant._id, scope: member });
   return {
     slug: tenant.slug,
     locale: await getLocale(request),
@@ -105,6 +106,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : { _form: msg("errors.generic") };
     return reply({ ok: false, id, notice: null, errors }, 400);
   }
+  // Another district's registration does not exist for a district-limited regulator.
+  if (!(await getRegistration({ tenantId: tenant._id, id: parsed.data.id, scope: member }))) throw notFound();
   const actor = { id: member.user._id, email: member.user.email };
   const ip = clientIp(request);
   const result =
