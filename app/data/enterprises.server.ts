@@ -25,6 +25,11 @@ export type EnterpriseView = Pick<
   | "industry"
   | "sizeClass"
   | "districtCode"
+  | "industryDivision"
+  | "industrySection"
+  | "scale"
+  | "licences"
+  | "licenceNextExpiry"
   | "address"
   | "contactName"
   | "contactPhone"
@@ -47,6 +52,8 @@ const EDITABLE_FIELDS = [
   "industry",
   "sizeClass",
   "districtCode",
+  "industryDivision",
+  "scale",
   "address",
   "contactName",
   "contactPhone",
@@ -244,7 +251,7 @@ export async function updateEnterprise({
   if (current.lockedReason) return { ok: false, error: "locked" };
   if (current.version !== expectedVersion) return { ok: false, error: "conflict" };
 
-  const next = pickEditable(fields);
+  const next = pickEditable(fields, current);
   const changes: Record<string, { from: string; to: string }> = {};
   for (const key of EDITABLE_FIELDS) {
     if (current[key] !== next[key]) changes[key] = { from: current[key], to: next[key] };
@@ -289,6 +296,7 @@ export async function updateEnterprise({
 
 function pickEditable(
   fields: EnterpriseFields,
+  current?: Pick<EnterpriseDoc, "industryDivision" | "scale">,
 ): Pick<EnterpriseDoc, (typeof EDITABLE_FIELDS)[number]> {
   return {
     name: fields.name,
@@ -296,6 +304,8 @@ function pickEditable(
     industry: fields.industry,
     sizeClass: fields.sizeClass,
     districtCode: fields.districtCode,
+    industryDivision: fields.industryDivision ?? current?.industryDivision ?? "",
+    scale: fields.scale ?? current?.scale ?? "",
     address: fields.address,
     contactName: fields.contactName,
     contactPhone: fields.contactPhone,

@@ -36,7 +36,13 @@ import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { can } from "~/lib/permissions";
 import { inDistrictScope, visibleDistricts } from "~/lib/district-scope";
-import { enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
+import { industryDivision } from "~/lib/enterprise-master-data";
+
+const industryDivisionLabel = (code: string) => {
+  const d = industryDivision(code);
+  return d ? `${d.section}${d.code} ${d.zh}` : "";
+};
+import { enterpriseFieldProblems, enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
 import { readForm } from "~/lib/http/read-form.server";
 
@@ -95,6 +101,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       sizeClass: enterprise.sizeClass,
       districtCode: enterprise.districtCode,
       districtName: districtName(tenant, enterprise.districtCode),
+      industryDivision: enterprise.industryDivision ?? "",
+      scale: enterprise.scale ?? "",
       address: enterprise.address,
       contactName: enterprise.contactName,
       contactPhone: enterprise.contactPhone,
@@ -142,6 +150,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!meta.success) return fail({ _form: msg("errors.generic") }, 400);
   const parsed = enterpriseFieldsSchema.safeParse(form);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
+  const problems = enterpriseFieldProblems(parsed.data);
+  if (Object.keys(problems).length > 0) return fail(problems, 400);
   const fields = rights.canEditCreditCode
     ? parsed.data
     : { ...parsed.data, creditCode: enterprise.creditCode };
@@ -173,6 +183,8 @@ export default function EnterpriseDetail() {
     [t("enterprise.district"), enterprise.districtName],
     [t("enterprise.industry"), t(`industry.${enterprise.industry}`)],
     [t("enterprise.sizeClass"), t(`enterprise.size.${enterprise.sizeClass}`)],
+    [t("enterprise.industryDivision"), industryDivisionLabel(enterprise.industryDivision)],
+    [t("enterprise.scale"), enterprise.scale ? t(`enterprise.scale.${enterprise.scale}`) : ""],
     [t("enterprise.address"), enterprise.address],
     [t("enterprise.contactName"), enterprise.contactName],
     [t("enterprise.contactPhone"), enterprise.contactPhone],
@@ -215,6 +227,11 @@ export default function EnterpriseDetail() {
             </div>
           ))}
         </dl>
+        <p className="mt-3 text-sm">
+          <Link to={`/t/${slug}/enterprises/${enterprise.id}/licences`} className="text-brand-600 hover:underline" data-testid="licences-link">
+            {t("licence.title")}
+          </Link>
+        </p>
       </div>
 
       <div className="card">
@@ -277,6 +294,8 @@ function EditForm() {
       industry: enterprise.industry,
       sizeClass: enterprise.sizeClass,
       districtCode: enterprise.districtCode,
+      industryDivision: enterprise.industryDivision,
+      scale: enterprise.scale,
       address: enterprise.address,
       contactName: enterprise.contactName,
       contactPhone: enterprise.contactPhone,

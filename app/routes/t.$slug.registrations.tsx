@@ -33,6 +33,7 @@ import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { msg, reasonSchema } from "~/lib/validation";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { creditCodeRegionMismatch } from "~/lib/enterprise-master-data";
 import { readForm } from "~/lib/http/read-form.server";
 
 function toRow(tenant: TenantView, r: RegistrationView) {
@@ -44,6 +45,7 @@ function toRow(tenant: TenantView, r: RegistrationView) {
     industry: r.enterprise.industry,
     sizeClass: r.enterprise.sizeClass,
     district: districtName(tenant, r.enterprise.districtCode),
+    regionMismatch: creditCodeRegionMismatch(r.enterprise.creditCode, r.enterprise.districtCode),
     address: r.enterprise.address,
     contactName: r.enterprise.contactName,
     contactPhone: r.enterprise.contactPhone,
@@ -193,7 +195,14 @@ export default function Registrations() {
                         r.name
                       )}
                     </td>
-                    <td className="font-mono text-xs">{r.creditCode}</td>
+                    <td className="font-mono text-xs">
+                      {r.creditCode}
+                      {r.regionMismatch ? (
+                        <span className="ml-1 block font-sans text-amber-700" data-region-mismatch>
+                          {t("enterprise.region.flag")}
+                        </span>
+                      ) : null}
+                    </td>
                     <td>
                       {r.adminName}
                       <div className="text-xs text-slate-500">{r.adminEmail}</div>
