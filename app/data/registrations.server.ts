@@ -104,6 +104,8 @@ export async function submitRegistration({
       industry: input.industry,
       sizeClass: input.sizeClass,
       districtCode: input.districtCode,
+      industryDivision: input.industryDivision ?? "",
+      scale: input.scale ?? "",
       address: input.address,
       contactName: input.contactName,
       contactPhone: input.contactPhone,

@@ -156,6 +156,8 @@ describe("registration: credit-code region", () => {
     expect(await Registration.countDocuments({ tenantId: tenant._id })).toBe(0);
     const confirmed = await callAction(registerAction, url, params, { form: registration(guangdong, { confirmRegion: "1" }) });
     expect(confirmed.status).toBe(302);
+    // The GB/T 4754 division and 规上/规下 travel with the registration (to the enterprise on approval).
+    expect((await Registration.findOne({ tenantId: tenant._id }).lean())?.enterprise).toMatchObject({ industryDivision: "34", scale: "above" });
     const local = await callAction(registerAction, url, params, { form: registration(codeIn("510107")) });
     expect(local.status).toBe(302);
     expect(await Registration.countDocuments({ tenantId: tenant._id })).toBe(2);
