@@ -15,6 +15,8 @@ import { importRubricFiles } from "~/data/rubrics.server";
 import { getTenantBySlug } from "~/data/tenants.server";
 import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
 import { loader as applicationsLoader } from "~/routes/t.$slug.applications._index";
+import { loader as assessmentLoader } from "~/routes/t.$slug.assessments.$id";
+import { loader as reportLoader } from "~/routes/t.$slug.assessments.$id.report[.pdf]";
 import { loader as certificateLoader } from "~/routes/t.$slug.certificates.$id";
 import { loader as certificatesLoader } from "~/routes/t.$slug.certificates._index";
 import { loader as dashboardCsvLoader } from "~/routes/t.$slug.dashboard[.csv]";
@@ -108,6 +110,10 @@ describe("district-limited regulator", () => {
     expect((await callLoader(applicationLoader, "/", p(otherApp._id), { cookie: limited })).status).toBe(404);
     expect((await callLoader(applicationLoader, "/", p(mineApp._id), { cookie: limited })).status).toBe(200);
     expect((await callLoader(applicationLoader, "/", p(otherApp._id), { cookie: city })).status).toBe(200);
+    // The self-assessment behind it (wizard and printable report) is just as absent.
+    expect((await callLoader(assessmentLoader, "/", p(otherApp._id), { cookie: limited })).status).toBe(404);
+    expect((await callLoader(reportLoader, "/", p(otherApp._id), { cookie: limited })).status).toBe(404);
+    expect((await callLoader(assessmentLoader, "/", p(mineApp._id), { cookie: limited })).status).toBe(200);
 
     const otherCert = await certificate(tenant._id, other, new Date("2026-03-01T02:00:00Z"), 1);
     expect((await callLoader(certificateLoader, "/", p(otherCert._id), { cookie: limited })).status).toBe(404);
