@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { Types } from "mongoose";
 import { describe, expect, it } from "vitest";
 import { Assessment } from "../../models/assessment";
+import { CreditRecord } from "../../models/credit-record";
 import { Certificate } from "../../models/certificate";
 import { MemberAccess, memberAccessId } from "../../models/member-access";
 import { Membership } from "../../models/membership";
@@ -19,6 +20,9 @@ import { loader as assessmentLoader } from "~/routes/t.$slug.assessments.$id";
 import { loader as reportLoader } from "~/routes/t.$slug.assessments.$id.report[.pdf]";
 import { loader as certificateLoader } from "~/routes/t.$slug.certificates.$id";
 import { loader as certificatesLoader } from "~/routes/t.$slug.certificates._index";
+import { loader as creditListLoader } from "~/routes/t.$slug.credit._index";
+import { loader as creditDetailLoader } from "~/routes/t.$slug.credit.$id";
+import { createCreditRecord } from "../credit-fixtures";
 import { loader as dashboardCsvLoader } from "~/routes/t.$slug.dashboard[.csv]";
 import { loader as enterpriseLoader } from "~/routes/t.$slug.enterprises.$id";
 import { loader as enterprisesLoader } from "~/routes/t.$slug.enterprises._index";
@@ -162,6 +166,23 @@ describe("district-limited regulator", () => {
     expect(dash.status).toBe(200);
     expect(csvOf(dash)).toContain("锦江区");
     expect(csvOf(dash)).not.toContain("青羊区");
+  });
+
+  it("credit-list records of another district's enterprise are not listed and 404 by URL", async () => {
+    const { tenant, mine, other, limited, city } = await setup();
+    const mineRecord = await createCreditRecord(tenant._id, { subjectName: mine.name, creditCode: mine.creditCode });
+    const otherRecord = await createCreditRecord(tenant._id, { subjectName: other.name, creditCode: other.creditCode });
+    await CreditRecord.updateOne({ tenantId: tenant._id, _id: mineRecord._id }, { $set: { enterpriseId: mine._id } });
+    await CreditRecord.updateOne({ tenantId: tenant._id, _id: otherRecord._id }, { $set: { enterpriseId: other._id } });
+    const params = { slug: tenant.slug };
+    const list = await callLoader(creditListLoader, `/t/${tenant.slug}/credit`, params, { cookie: limited });
+    expect(JSON.stringify(list.data)).toContain(mine.name);
+    expect(JSON.stringify(list.data)).not.toContain(other.name);
+    expect(JSON.stringify((await callLoader(creditListLoader, `/t/${tenant.slug}/credit`, params, { cookie: city })).data)).toContain(other.name);
+    const detail = (id: Types.ObjectId, cookie: string) => callLoader(creditDetailLoader, "/", { slug: tenant.slug, id: String(id) }, { cookie });
+    expect((await detail(otherRecord._id, limited)).status).toBe(404);
+    expect((await detail(mineRecord._id, limited)).status).toBe(200);
+    expect((await detail(otherRecord._id, city)).status).toBe(200);
   });
 
   it("dashboard figures cover only its districts; a city-level regulator sees all", async () => {
