@@ -71,6 +71,7 @@ export function TenantConfigFields({ values, errors }: Props) {
           defaultValue={values.creditCertificateEffect}
           error={errors.creditCertificateEffect}
           options={[
+            { value: "", label: t("platform.field.effect.default") },
             { value: "revoke", label: t("platform.field.effect.revoke") },
             { value: "suspend", label: t("platform.field.effect.suspend") },
           ]}

@@ -31,7 +31,8 @@ export type TenantConfig = {
     certificateValidYears: number;
     holidays: string[];
     extraWorkdays: string[];
-    credit: { defenceDays: number; repairAfterMonths: number; certificateEffect: "suspend" | "revoke" };
+    /** Unset fields fall back to the platform's CREDIT_DEFAULTS (app/lib/credit.ts). */
+    credit: { defenceDays?: number; repairAfterMonths?: number; certificateEffect?: "suspend" | "revoke" };
     yearlyTargets: YearlyTarget[];
   };
 };
@@ -75,9 +76,9 @@ export const TENANT_CONFIG_DEFAULTS: Record<TenantConfigField, string> = {
   certificateValidYears: "3",
   holidays: "",
   extraWorkdays: "",
-  creditDefenceDays: "7",
-  creditRepairAfterMonths: "12",
-  creditCertificateEffect: "revoke",
+  creditDefenceDays: "",
+  creditRepairAfterMonths: "",
+  creditCertificateEffect: "",
   targets: "",
 };
 
@@ -101,6 +102,10 @@ function isRealDate(value: string): boolean {
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.toISOString().slice(0, 10) === value;
 }
+
+/** An optional whole number: "" = not set (the platform default applies). */
+const optionalInt = (min: number, max: number) =>
+  z.union([z.literal("").transform(() => undefined), int(min, max)]);
 
 const dateList = z.string().transform((text, ctx) => {
   const dates = lines(text);
@@ -173,9 +178,11 @@ const baseSchema = z.object({
   certificateValidYears: int(1, 10),
   holidays: dateList,
   extraWorkdays: dateList,
-  creditDefenceDays: int(1, 90),
-  creditRepairAfterMonths: int(0, 120),
-  creditCertificateEffect: z.enum(["suspend", "revoke"], { error: msg("errors.invalidChoice") }),
+  creditDefenceDays: optionalInt(1, 90),
+  creditRepairAfterMonths: optionalInt(0, 120),
+  creditCertificateEffect: z
+    .enum(["", "suspend", "revoke"], { error: msg("errors.invalidChoice") })
+    .transform((v) => (v === "" ? undefined : v)),
   targets: z.string().max(50_000, { error: msg("errors.tooLong", { max: 50_000 }) }),
 });
 

@@ -175,6 +175,13 @@ describe("platform: configuring, listing and deactivating", () => {
     expect(saved?.settings.reviewDays).toBe(30);
     // Settings the form does not show are kept.
     expect(saved?.settings.certificateReminderDays).toEqual([90, 30]);
+    expect(saved?.settings.credit?.certificateEffect).toBe("revoke");
+    // An emptied credit setting goes back to the platform default (unset, CREDIT_DEFAULTS apply).
+    expect((await save({ creditCertificateEffect: "", creditDefenceDays: "" })).status).toBe(302);
+    const unset = await Tenant.findOne({ _id: tenantId }).lean();
+    expect(unset?.settings.credit?.certificateEffect).toBeUndefined();
+    expect(unset?.settings.credit?.defenceDays).toBeUndefined();
+    expect(unset?.settings.credit?.repairAfterMonths).toBe(12);
   });
 
   it("lists every tenant with stored counts (no per-request counting)", async () => {

@@ -48,11 +48,22 @@ function configSet(config: TenantConfig): Record<string, unknown> {
     "settings.certificateValidYears": s.certificateValidYears,
     "settings.holidays": s.holidays,
     "settings.extraWorkdays": s.extraWorkdays,
-    "settings.credit.defenceDays": s.credit.defenceDays,
-    "settings.credit.repairAfterMonths": s.credit.repairAfterMonths,
-    "settings.credit.certificateEffect": s.credit.certificateEffect,
     "settings.yearlyTargets": s.yearlyTargets,
   };
+}
+
+/** Credit settings left empty are unset, so the platform's CREDIT_DEFAULTS apply to them. */
+function creditWrite(config: TenantConfig): { set: Record<string, unknown>; unset: Record<string, ""> } {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, ""> = {};
+  for (const [key, value] of Object.entries(config.settings.credit)) {
+    if (value === undefined) unset[`settings.credit.${key}`] = "";
+    else set[`settings.credit.${key}`] = value;
+  }
+  for (const key of ["defenceDays", "repairAfterMonths", "certificateEffect"] as const) {
+    if (!(key in config.settings.credit)) unset[`settings.credit.${key}`] = "";
+  }
+  return { set, unset };
 }
 
 export function parseTenantConfig(input: TenantConfigInput): { ok: true; config: TenantConfig } | Failure {
@@ -109,7 +120,11 @@ export async function createTenant({
       regionCode: c.regionCode,
       districts: c.districts,
       active: true,
-      settings: { ...c.settings, yearlyTarget: c.settings.yearlyTargets.reduce((n, t) => n + t.count, 0) || 1000 },
+      settings: {
+        ...c.settings,
+        credit: Object.fromEntries(Object.entries(c.settings.credit).filter(([, v]) => v !== undefined)),
+        yearlyTarget: c.settings.yearlyTargets.reduce((n, t) => n + t.count, 0) || 1000,
+      },
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) return { ok: false, status: 409, errors: { slug: msg("platform.error.slugTaken") } };
@@ -198,9 +213,13 @@ export async function updateTenantConfig({
     if (await Enterprise.exists({ tenantId: tenant._id, districtCode: removed.code }))
       return { ok: false, status: 409, errors: { districts: msg("platform.error.districtInUse", { value: removed.code }) } };
   }
-  const set = configSet(parsed.config);
+  const credit = creditWrite(parsed.config);
+  const set = { ...configSet(parsed.config), ...credit.set };
   set["settings.yearlyTarget"] = parsed.config.settings.yearlyTargets.reduce((n, t) => n + t.count, 0) || tenant.settings.yearlyTarget;
-  await Tenant.updateOne({ _id: tenant._id }, { $set: set });
+  await Tenant.updateOne(
+    { _id: tenant._id },
+    Object.keys(credit.unset).length > 0 ? { $set: set, $unset: credit.unset } : { $set: set },
+  );
   await recordAudit({
     tenantId: tenant._id,
     action: "tenant.configured",
