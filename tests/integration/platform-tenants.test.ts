@@ -9,6 +9,7 @@ import { OutboxMessage } from "../../models/outbox-message";
 import { Tenant, tenantIdForSlug } from "../../models/tenant";
 import { computeDashboardSnapshot } from "~/data/dashboard.server";
 import { listTenantsForPlatform } from "~/data/tenants/platform.server";
+import { listTenants } from "~/data/tenants.server";
 import { loader as platformLayoutLoader } from "~/routes/platform";
 import { loader as platformListLoader } from "~/routes/platform._index";
 import { action as newTenantAction } from "~/routes/platform.tenants.new";
@@ -225,6 +226,8 @@ describe("platform: configuring, listing and deactivating", () => {
     const login = await callAction(loginAction, "/t/gone-city/login", params, { form: { email: user.email, password: TEST_PASSWORD } });
     expect(login.status).toBe(410);
     expect(login.headers.get("Set-Cookie")).toBeNull();
+    // The public landing page no longer lists it.
+    expect((await listTenants()).map((t) => t.slug)).not.toContain("gone-city");
     // The platform still sees and can reopen it.
     expect((await callLoader(tenantConfigLoader, "/platform/tenants/gone-city", params, { cookie })).status).toBe(200);
     const on = await callAction(tenantConfigAction, "/platform/tenants/gone-city", params, { cookie, form: { intent: "reactivate" } });
