@@ -39,6 +39,7 @@ import { districtOptions } from "./enterprises.server";
 import type { TenantScope } from "./ids.server";
 import type { TenantView } from "./tenants.server";
 import { inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
+import { targetInView, yearlyTargetsOf } from "~/lib/yearly-targets";
 import { parseIntParam } from "~/lib/http/int-param";
 
 export const SNAPSHOT_FORMAT = 2;
@@ -824,23 +825,6 @@ export function dashboardFigures(
     byIndustry,
     gaps,
   };
-}
-
-/** The year's per-district targets (Step 12), or null when the tenant set none for that year. */
-export function yearlyTargetsOf(tenant: Pick<TenantView, "settings">, year: number): Map<string, number> | null {
-  const rows = (tenant.settings.yearlyTargets ?? []).filter((t) => t.year === year);
-  return rows.length > 0 ? new Map(rows.map((t) => [t.districtCode, t.count])) : null;
-}
-
-/**
- * The target for what is in view: the districts' targets of the year (one district, the reader's
- * districts, or all), else the tenant-wide `yearlyTarget` of tenants without per-district targets.
- */
-export function targetInView(tenant: Pick<TenantView, "settings">, f: Pick<DashboardFilters, "year" | "district" | "scope">): number {
-  const targets = yearlyTargetsOf(tenant, f.year);
-  if (!targets) return tenant.settings.yearlyTarget;
-  const codes = f.district ? [f.district] : f.scope.length > 0 ? f.scope : [...targets.keys()];
-  return codes.reduce((n, code) => n + (targets.get(code) ?? 0), 0);
 }
 
 /** The loader's data function: snapshot (cached/stale-while-recompute) + filters. */
