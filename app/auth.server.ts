@@ -139,14 +139,16 @@ export type Member = {
   tenantId: Types.ObjectId;
   roles: Role[];
   enterpriseId: Types.ObjectId | null;
+  /** Districts (GB/T 2260 county codes) the member is limited to; empty = the whole tenant. */
+  districtCodes: string[];
   permissions: Permission[];
 };
 
 /** The user's roles in a tenant: one `_id` read of their access document (models/member-access.ts). */
 function readAccess(tenantId: Types.ObjectId, userId: Types.ObjectId) {
   return MemberAccess.findOne({ _id: memberAccessId(tenantId, userId) })
-    .select({ roles: 1, enterpriseIds: 1 })
-    .lean<{ roles: Role[]; enterpriseIds: Types.ObjectId[] }>();
+    .select({ roles: 1, enterpriseIds: 1, districtCodes: 1 })
+    .lean<{ roles: Role[]; enterpriseIds: Types.ObjectId[]; districtCodes?: string[] }>();
 }
 
 export function getMember(request: Request, tenant: TenantView): Promise<Member | null> {
@@ -165,6 +167,8 @@ async function readMember(request: Request, tenant: TenantView): Promise<Member 
     tenantId: tenant._id,
     roles,
     enterpriseId,
+    // A platform admin sees the whole tenant whatever memberships they also hold.
+    districtCodes: user.platformAdmin ? [] : (access?.districtCodes ?? []),
     permissions: permissionsFor(roles, user.platformAdmin),
   };
 }

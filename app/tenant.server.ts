@@ -1,15 +1,27 @@
 import { getMember, requireMember, requirePermission, type Member } from "./auth.server";
-import { getTenantBySlug, type TenantView } from "./data/tenants.server";
+import { getTenantBySlug, isTenantActive, type TenantView } from "./data/tenants.server";
 import type { Permission } from "./lib/permissions";
 
 export function notFound(): Response {
   return new Response("Not Found", { status: 404 });
 }
 
-/** Resolves `/t/<slug>`; an unknown slug is a 404 page. */
+/** 410 Gone: the tenant was deactivated by the platform (its error page says so). */
+export function tenantGone(): Response {
+  return new Response(JSON.stringify({ tenantInactive: true }), {
+    status: 410,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
+}
+
+/**
+ * Resolves `/t/<slug>`; an unknown slug is a 404 page, a deactivated tenant a 410 page on every
+ * page of it (login included, so its users cannot log in).
+ */
 export async function requireTenant(params: { slug?: string }): Promise<TenantView> {
   const tenant = params.slug ? await getTenantBySlug({ slug: params.slug }) : null;
   if (!tenant) throw notFound();
+  if (!isTenantActive(tenant)) throw tenantGone();
   return tenant;
 }
 

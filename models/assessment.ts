@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { Enterprise } from "./enterprise";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -77,6 +78,11 @@ export type AssessmentDoc = {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
   enterpriseId: Types.ObjectId;
+  /**
+   * The enterprise's GB/T 2260 county code, copied at creation and kept in step with the enterprise
+   * (Step 12): lists and the district limit of regulators filter on it by top-level equality.
+   */
+  districtCode?: string;
   /** Grading cycle, e.g. "2026". One open assessment per enterprise per cycle. */
   cycle: string;
   rubricVersionId: Types.ObjectId;
@@ -143,6 +149,7 @@ const schema = new Schema<AssessmentDoc>(
   {
     tenantId: { type: Schema.Types.ObjectId, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, required: true },
+    districtCode: { type: String, default: "" },
     cycle: { type: String, required: true },
     rubricVersionId: { type: Schema.Types.ObjectId, required: true },
     rubricKey: { type: String, required: true },
@@ -201,6 +208,16 @@ const schema = new Schema<AssessmentDoc>(
 schema.index({ tenantId: 1, enterpriseId: 1, cycle: 1 }, { unique: true });
 schema.index({ tenantId: 1, cycle: -1, updatedAt: -1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1 });
+// A new application takes its enterprise's district, whoever creates it (app, seed, tests).
+schema.pre("validate", async function () {
+  if (!this.isNew || this.districtCode) return;
+  const enterprise = await Enterprise.findOne({ tenantId: this.tenantId, _id: this.enterpriseId })
+    .select({ districtCode: 1 })
+    .lean<{ districtCode: string }>();
+  this.districtCode = enterprise?.districtCode ?? "";
+});
+// District-limited regulators' lists (Step 12).
+schema.index({ tenantId: 1, districtCode: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
 // The block after a rejection: an enterprise's rejected applications (Step 10).

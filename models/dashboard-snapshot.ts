@@ -22,6 +22,8 @@ export type DashboardSnapshotDoc = {
   /** Milliseconds the computation took (for logs and the benchmark). */
   tookMs: number;
   dataId: Types.ObjectId;
+  /** Whole-tenant totals, for the platform admin's list of tenants (read without the data). */
+  totals?: { enterprises: number; applications: number; certificates: number };
   createdAt: Date;
   updatedAt: Date;
 };
@@ -41,6 +43,7 @@ const headSchema = new Schema<DashboardSnapshotDoc>(
     computedAt: { type: Date, required: true },
     tookMs: { type: Number, default: 0 },
     dataId: { type: Schema.Types.ObjectId, required: true },
+    totals: { enterprises: Number, applications: Number, certificates: Number },
   },
   { timestamps: true, versionKey: false },
 );

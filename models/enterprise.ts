@@ -1,6 +1,15 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
 import { INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeClass } from "../app/lib/domain";
 import { isValidCreditCode } from "../app/lib/credit-code";
+import {
+  industryDivision,
+  industryFitsDivision,
+  LICENCE_TYPES,
+  nextLicenceExpiry,
+  SCALE_FLAGS,
+  type Licence,
+  type ScaleFlag,
+} from "../app/lib/enterprise-master-data";
 import { tenantScoped } from "./tenant-scoped";
 
 export type EnterpriseDoc = {
@@ -11,6 +20,15 @@ export type EnterpriseDoc = {
   industry: IndustryKey;
   sizeClass: SizeClass;
   districtCode: string;
+  /** GB/T 4754-2017 division (2 digits) and its section letter (Step 12); "" = not given. */
+  industryDivision: string;
+  industrySection: string;
+  /** 规上/规下 (statistical size threshold); "" = not given. 规下 proposes the small/micro rubric. */
+  scale: "" | ScaleFlag;
+  /** Licences (type, number, expiry); their expiry warns on the licence veto item and tasks the regulator. */
+  licences: Licence[];
+  /** The earliest licence expiry, for the regulator's task list (one indexed range query). */
+  licenceNextExpiry: Date | null;
   address: string;
   contactName: string;
   contactPhone: string;
@@ -26,6 +44,15 @@ export type EnterpriseDoc = {
   updatedAt: Date;
 };
 
+const licenceSchema = new Schema<Licence>(
+  {
+    type: { type: String, enum: LICENCE_TYPES, required: true },
+    number: { type: String, required: true, maxlength: 60 },
+    expiresAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const schema = new Schema<EnterpriseDoc>(
   {
     tenantId: { type: Schema.Types.ObjectId, required: true },
@@ -34,6 +61,11 @@ const schema = new Schema<EnterpriseDoc>(
     industry: { type: String, enum: INDUSTRY_KEYS, required: true },
     sizeClass: { type: String, enum: SIZE_CLASSES, required: true },
     districtCode: { type: String, required: true },
+    industryDivision: { type: String, default: "" },
+    industrySection: { type: String, default: "" },
+    scale: { type: String, enum: ["", ...SCALE_FLAGS], default: "" },
+    licences: { type: [licenceSchema], default: [] },
+    licenceNextExpiry: { type: Date, default: null },
     address: { type: String, default: "", maxlength: 200 },
     contactName: { type: String, default: "", maxlength: 100 },
     contactPhone: { type: String, default: "", maxlength: 30 },
@@ -46,6 +78,13 @@ const schema = new Schema<EnterpriseDoc>(
 schema.index({ tenantId: 1, creditCode: 1 }, { unique: true });
 schema.index({ tenantId: 1, name: 1, _id: 1 });
 schema.index({ tenantId: 1, districtCode: 1, industry: 1 });
+schema.index({ tenantId: 1, licenceNextExpiry: 1, _id: 1 });
+// The section follows the division, and the division must fit the rubric industry (GB/T 4754 → rubric).
+schema.pre("validate", function () {
+  this.industrySection = industryDivision(this.industryDivision)?.section ?? "";
+  if (!industryFitsDivision(this.industry, this.industryDivision)) this.invalidate("industry", "industry does not fit the GB/T 4754 division");
+  this.licenceNextExpiry = nextLicenceExpiry(this.licences);
+});
 schema.plugin(tenantScoped);
 
 export const Enterprise: Model<EnterpriseDoc> =

@@ -15,6 +15,8 @@ export type MemberAccessDoc = {
   roles: Role[];
   /** Enterprises of the user's enterprise roles, oldest membership first. */
   enterpriseIds: Types.ObjectId[];
+  /** Districts the user's regulator role is limited to; empty = the whole tenant (models/membership.ts). */
+  districtCodes?: string[];
   updatedAt: Date;
 };
 
@@ -25,6 +27,7 @@ const schema = new Schema<MemberAccessDoc>(
     userId: { type: Schema.Types.ObjectId, required: true },
     roles: { type: [String], enum: ROLES, default: [] },
     enterpriseIds: { type: [Schema.Types.ObjectId], default: [] },
+    districtCodes: { type: [String], default: [] },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -11,6 +11,11 @@ export type MembershipDoc = {
   role: Role;
   /** Set for enterprise roles only. */
   enterpriseId: Types.ObjectId | null;
+  /**
+   * GB/T 2260 county codes a regulator membership is limited to (Step 12); empty = the whole
+   * tenant (a city-level regulator). Mirrored into member_access so the request path stays `_id`-only.
+   */
+  districtCodes: string[];
   createdBy: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
@@ -22,6 +27,7 @@ const schema = new Schema<MembershipDoc>(
     userId: { type: Schema.Types.ObjectId, required: true },
     role: { type: String, enum: ROLES, required: true },
     enterpriseId: { type: Schema.Types.ObjectId, default: null },
+    districtCodes: { type: [String], default: [] },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: false },
@@ -36,13 +42,24 @@ schema.index({ tenantId: 1, userId: 1, _id: 1 });
 schema.plugin(tenantScoped);
 
 type AccessKey = { tenantId: Types.ObjectId; userId: Types.ObjectId };
-type AccessView = { roles: Role[]; enterpriseIds: Types.ObjectId[] };
+type AccessView = { roles: Role[]; enterpriseIds: Types.ObjectId[]; districtCodes: string[] };
 
-/** Roles and enterprises of one user's memberships in one tenant, in the order of the rows. */
-export function accessFrom(rows: Array<Pick<MembershipDoc, "role" | "enterpriseId">>): AccessView {
+/**
+ * The districts a user's tenant-wide roles are limited to: the union over their regulator
+ * memberships, or none (= all) when any regulator membership is unlimited or they are a tenant admin.
+ */
+export function districtScopeOf(rows: Array<Pick<MembershipDoc, "role"> & { districtCodes?: string[] }>): string[] {
+  if (rows.some((r) => r.role === "tenant_admin")) return [];
+  const regulator = rows.filter((r) => r.role === "regulator");
+  if (regulator.length === 0 || regulator.some((r) => (r.districtCodes ?? []).length === 0)) return [];
+  return [...new Set(regulator.flatMap((r) => r.districtCodes ?? []))].sort();
+}
+
+/** Roles, enterprises and district scope of one user's memberships in one tenant, in the order of the rows. */
+export function accessFrom(rows: Array<Pick<MembershipDoc, "role" | "enterpriseId"> & { districtCodes?: string[] }>): AccessView {
   const roles = [...new Set(rows.map((r) => r.role))];
   const enterpriseIds = [...new Map(rows.flatMap((r) => (r.enterpriseId ? [[String(r.enterpriseId), r.enterpriseId] as const] : []))).values()];
-  return { roles, enterpriseIds };
+  return { roles, enterpriseIds, districtCodes: districtScopeOf(rows) };
 }
 
 /** Creation order; `_id` breaks ties (an upsert's `_id` is made by the server, so not by `_id` alone). */
@@ -51,7 +68,9 @@ export function oldestFirst(a: Pick<MembershipDoc, "_id" | "createdAt">, b: Pick
 }
 
 const sameAccess = (a: AccessView, b: AccessView) =>
-  a.roles.join() === b.roles.join() && a.enterpriseIds.map(String).join() === b.enterpriseIds.map(String).join();
+  a.roles.join() === b.roles.join() &&
+  a.enterpriseIds.map(String).join() === b.enterpriseIds.map(String).join() &&
+  a.districtCodes.join() === b.districtCodes.join();
 
 /**
  * Rewrites the user's access document in this tenant from their memberships (decision 010).
@@ -65,8 +84,8 @@ export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Prom
       // Sorted here: the query stays on the { tenantId, userId, … } index.
       (
         await Membership.find({ tenantId, userId })
-          .select({ role: 1, enterpriseId: 1, createdAt: 1 })
-          .lean<Array<Pick<MembershipDoc, "_id" | "role" | "enterpriseId" | "createdAt">>>()
+          .select({ role: 1, enterpriseId: 1, districtCodes: 1, createdAt: 1 })
+          .lean<Array<Pick<MembershipDoc, "_id" | "role" | "enterpriseId" | "districtCodes" | "createdAt">>>()
       ).sort(oldestFirst),
     );
   let next = await read();
@@ -83,7 +102,7 @@ export async function rebuildMemberAccess({ tenantId, userId }: AccessKey): Prom
         // Two first upserts at once: the other one inserted it. Mark this round unfinished (an
         // access no read can equal) so the next round replaces the document.
         if (!isDuplicateKeyError(error)) throw error;
-        next = { roles: [], enterpriseIds: [new mongoose.Types.ObjectId()] };
+        next = { roles: [], enterpriseIds: [new mongoose.Types.ObjectId()], districtCodes: [] };
       }
     }
     const after = await read();

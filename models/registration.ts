@@ -21,6 +21,9 @@ export type RegistrationDoc = {
     industry: IndustryKey;
     sizeClass: SizeClass;
     districtCode: string;
+    /** GB/T 4754 division and 规上/规下 (Step 12); "" = not given. Carried to the enterprise on approval. */
+    industryDivision?: string;
+    scale?: "" | "above" | "below";
     address: string;
     contactName: string;
     contactPhone: string;
@@ -48,6 +51,8 @@ const schema = new Schema<RegistrationDoc>(
       industry: { type: String, enum: INDUSTRY_KEYS, required: true },
       sizeClass: { type: String, enum: SIZE_CLASSES, required: true },
       districtCode: { type: String, required: true },
+      industryDivision: { type: String, default: "" },
+      scale: { type: String, enum: ["", "above", "below"], default: "" },
       address: { type: String, default: "" },
       contactName: { type: String, default: "" },
       contactPhone: { type: String, default: "" },

@@ -15,6 +15,8 @@ export type TenantSettings = {
   /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
   grantableLevels: string[];
   yearlyTarget: number;
+  /** First-time certifications aimed for, per year and district (Step 12; renewals do not count). */
+  yearlyTargets?: Array<{ year: number; districtCode: string; count: number }>;
   /** Local holidays on top of the statutory calendar (chinese-days), YYYY-MM-DD. */
   holidays: string[];
   /** Local make-up workdays on top of the statutory calendar, YYYY-MM-DD. */
@@ -48,9 +50,15 @@ export type TenantDoc = {
   slug: string;
   name: { zh: string; en: string };
   authority: { zh: string; en: string };
+  /** GB/T 2260 province code (PP0000); older tenants derive it from `regionCode`. */
+  provinceCode?: string;
   regionCode: string;
   districts: District[];
   settings: TenantSettings;
+  /** A deactivated tenant's pages answer 410 and its logins are refused (platform admin, Step 12). */
+  active?: boolean;
+  deactivatedAt?: Date | null;
+  deactivationReason?: string;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -60,7 +68,11 @@ const schema = new Schema<TenantDoc>(
     slug: { type: String, required: true, unique: true, match: /^[a-z0-9][a-z0-9-]{1,39}$/ },
     name: { zh: { type: String, required: true }, en: { type: String, required: true } },
     authority: { zh: { type: String, required: true }, en: { type: String, required: true } },
+    provinceCode: { type: String, match: /^\d{2}0000$/ },
     regionCode: { type: String, required: true, match: /^\d{6}$/ },
+    active: { type: Boolean, default: true },
+    deactivatedAt: { type: Date, default: null },
+    deactivationReason: { type: String, default: "", maxlength: 500 },
     districts: [{ _id: false, code: { type: String, required: true }, name: { type: String, required: true } }],
     settings: {
       acceptanceDays: { type: Number, default: 5, min: 1 },
@@ -71,6 +83,10 @@ const schema = new Schema<TenantDoc>(
       certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },
       yearlyTarget: { type: Number, default: 1000, min: 0 },
+      yearlyTargets: {
+        type: [{ _id: false, year: { type: Number, required: true }, districtCode: { type: String, required: true }, count: { type: Number, required: true, min: 0 } }],
+        default: [],
+      },
       holidays: { type: [String], default: [] },
       extraWorkdays: { type: [String], default: [] },
       evidence: {

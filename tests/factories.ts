@@ -17,11 +17,15 @@ const passwordHash = () => (cachedHash ??= hashPassword(TEST_PASSWORD));
 
 const unique = () => randomBytes(4).toString("hex");
 
-/** A random code that passes the GB 32100 checksum. */
+/**
+ * A random code that passes the GB 32100 checksum, registered in Chengdu (characters 3–8 =
+ * 510100), so the registration's region warning (Step 12) never fires by chance.
+ */
 export function randomCreditCode(): string {
   const body = Array.from({ length: 17 }, (_, i) => {
     if (i === 0) return "9";
     if (i === 1) return "1";
+    if (i >= 2 && i <= 7) return "510100".charAt(i - 2);
     const bytes = randomBytes(1)[0] ?? 0;
     return CREDIT_CODE_ALPHABET.charAt(bytes % 31);
   }).join("");

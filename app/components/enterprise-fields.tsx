@@ -2,6 +2,7 @@ import type { UseFormRegisterReturn } from "react-hook-form";
 import type { z } from "zod";
 import { useT } from "~/i18n/react";
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
+import { INDUSTRY_DIVISIONS, SCALE_FLAGS } from "~/lib/enterprise-master-data";
 import type { EnterpriseFields, enterpriseFieldsSchema } from "~/lib/validation";
 import { SelectField, TextField } from "./form";
 
@@ -62,6 +63,22 @@ export function EnterpriseFieldset({
         options={INDUSTRY_KEYS.map((key) => ({ value: key, label: t(`industry.${key}`) }))}
         error={error("industry")}
         {...field("industry")}
+      />
+      <SelectField
+        label={t("enterprise.industryDivision")}
+        placeholder={t("enterprise.choose")}
+        hint={t("enterprise.industryDivision.hint")}
+        options={INDUSTRY_DIVISIONS.map((d) => ({ value: d.code, label: `${d.section}${d.code} ${d.zh}` }))}
+        error={error("industryDivision")}
+        {...field("industryDivision")}
+      />
+      <SelectField
+        label={t("enterprise.scale")}
+        placeholder={t("enterprise.choose")}
+        hint={t("enterprise.scale.hint")}
+        options={SCALE_FLAGS.map((s) => ({ value: s, label: t(`enterprise.scale.${s}`) }))}
+        error={error("scale")}
+        {...field("scale")}
       />
       <SelectField
         label={t("enterprise.sizeClass")}

@@ -11,7 +11,9 @@ export function GeneralErrorBoundary() {
       ? [t("notFound.title"), t("notFound.body")]
       : status === 403
         ? [t("forbidden.title"), t("forbidden.body")]
-        : [t("error.title"), t("error.body")];
+        : status === 410
+          ? [t("tenantInactive.title"), t("tenantInactive.body")]
+          : [t("error.title"), t("error.body")];
   // Refusals of the request guard and form reader carry a translated message (app/lib/http/read-form.server.ts).
   const data: unknown = isRouteErrorResponse(error) ? error.data : null;
   const refusal = typeof data === "object" && data !== null && "error" in data && typeof data.error === "string" ? data.error : null;

@@ -8,14 +8,17 @@ import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import type { Member } from "~/auth.server";
 import { connectDb } from "~/db.server";
 import { can } from "~/lib/permissions";
+import { inDistrictScope } from "~/lib/district-scope";
 import { toObjectId, type TenantScope } from "./ids.server";
 
 /** The parts of a member these checks look at (tests and jobs can build one without a request). */
 export type AssessmentActor = Pick<Member, "tenantId" | "enterpriseId" | "permissions"> & {
   user: Pick<Member["user"], "_id" | "email">;
+  /** District limit (Step 12); absent or empty = the whole tenant. */
+  districtCodes?: readonly string[];
 };
 
-type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "reviewerIds">;
+type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "reviewerIds" | "districtCode">;
 
 function isOwnEnterprise(actor: AssessmentActor, doc: Owned): boolean {
   return actor.enterpriseId !== null && String(actor.enterpriseId) === String(doc.enterpriseId);
@@ -23,7 +26,8 @@ function isOwnEnterprise(actor: AssessmentActor, doc: Owned): boolean {
 
 export function canReadAssessment(actor: AssessmentActor, doc: Owned): boolean {
   if (String(actor.tenantId) !== String(doc.tenantId)) return false;
-  if (can(actor.permissions, "read:assessment:any")) return true;
+  if (can(actor.permissions, "read:assessment:any") && inDistrictScope({ districtCodes: actor.districtCodes ?? [] }, doc.districtCode ?? ""))
+    return true;
   if (can(actor.permissions, "read:assessment:own") && isOwnEnterprise(actor, doc)) return true;
   // Reviewers see the applications they are assigned to (the grading workflow records them).
   return (
@@ -67,7 +71,7 @@ export async function findVisibleAssessment<K extends keyof AssessmentDoc = keyo
   await connectDb();
   let projection: ProjectionType<AssessmentDoc> | undefined;
   if (fields) {
-    const p: Record<string, 1> = { tenantId: 1, enterpriseId: 1, state: 1, version: 1, reviewerIds: 1 };
+    const p: Record<string, 1> = { tenantId: 1, enterpriseId: 1, state: 1, version: 1, reviewerIds: 1, districtCode: 1 };
     for (const f of fields) p[f] = 1;
     projection = p;
   }

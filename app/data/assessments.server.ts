@@ -11,6 +11,8 @@
 import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef, type StoredAnswer } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
+import { inDistrictScope } from "~/lib/district-scope";
+import { rubricSizeClass, type ScaleFlag } from "~/lib/enterprise-master-data";
 import { User } from "../../models/user";
 import {
   MAX_CHANGES_PER_SAVE,
@@ -60,11 +62,15 @@ export const CYCLE_PATTERN = /^(20\d{2})$/;
 // ---------------------------------------------------------------------------------------------
 // Who may see / edit
 
-export type AssessmentViewer = { enterpriseId: Types.ObjectId | null; permissions: readonly Permission[] };
+export type AssessmentViewer = { enterpriseId: Types.ObjectId | null; permissions: readonly Permission[]; districtCodes?: readonly string[] };
 
-/** `read:assessment:any` sees every assessment of the tenant; enterprise roles only their own. */
-export function canSeeAssessment(viewer: AssessmentViewer, assessment: Pick<AssessmentDoc, "enterpriseId">): boolean {
-  if (viewer.permissions.includes("read:assessment:any")) return true;
+/**
+ * `read:assessment:any` sees every assessment of the tenant (a district-limited regulator: of its
+ * districts); enterprise roles only their own.
+ */
+export function canSeeAssessment(viewer: AssessmentViewer, assessment: Pick<AssessmentDoc, "enterpriseId" | "districtCode">): boolean {
+  if (viewer.permissions.includes("read:assessment:any") && inDistrictScope({ districtCodes: viewer.districtCodes ?? [] }, assessment.districtCode ?? ""))
+    return true;
   return (
     viewer.permissions.includes("read:assessment:own") &&
     viewer.enterpriseId !== null &&
@@ -97,8 +103,8 @@ export async function findVisibleAssessmentHead({
   const _id = toObjectId(id);
   if (!_id) return null;
   const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, state: 1 })
-    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state">>();
+    .select({ enterpriseId: 1, state: 1, districtCode: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "state" | "districtCode">>();
   return doc && canSeeAssessment(viewer, doc) ? doc : null;
 }
 
@@ -127,8 +133,8 @@ export async function findAssessmentOutline({
   const _id = toObjectId(id);
   if (!_id) return null;
   const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, rubricVersionId: 1, state: 1 })
-    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "state">>();
+    .select({ enterpriseId: 1, rubricVersionId: 1, state: 1, districtCode: 1 })
+    .lean<Pick<AssessmentDoc, "_id" | "enterpriseId" | "rubricVersionId" | "state" | "districtCode">>();
   if (!doc || !canSeeAssessment(viewer, doc)) return null;
   const key = String(doc.rubricVersionId);
   let elementIds = outlineCache.get(key);
@@ -316,11 +322,12 @@ export async function proposeStart({ tenantId, enterpriseId }: TenantScope & { e
   cycles: string[];
 } | null> {
   const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ name: 1, industry: 1, sizeClass: 1 })
-    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass }>();
+    .select({ name: 1, industry: 1, sizeClass: 1, scale: 1 })
+    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; scale?: ScaleFlag | "" }>();
   if (!enterprise) return null;
   const [rubrics, existing] = await Promise.all([
-    listApplicableRubrics({ tenantId, industry: enterprise.industry, sizeClass: enterprise.sizeClass }),
+    // A 规下 enterprise is proposed the small/micro standard (Step 12).
+    listApplicableRubrics({ tenantId, industry: enterprise.industry, sizeClass: rubricSizeClass(enterprise.sizeClass, enterprise.scale || null) }),
     Assessment.find({ tenantId, enterpriseId }).select({ cycle: 1 }).lean<Array<{ cycle: string }>>(),
   ]);
   return {
@@ -373,8 +380,8 @@ export async function startAssessment({
 }): Promise<StartResult> {
   if (!CYCLE_PATTERN.test(cycle)) return { ok: false, error: "invalidCycle" };
   const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ name: 1, industry: 1, sizeClass: 1, creditCode: 1 })
-    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; creditCode: string }>();
+    .select({ name: 1, industry: 1, sizeClass: 1, creditCode: 1, districtCode: 1, scale: 1 })
+    .lean<{ _id: Types.ObjectId; name: string; industry: IndustryKey; sizeClass: SizeClass; creditCode: string; districtCode: string; scale?: ScaleFlag | "" }>();
   if (!enterprise) return { ok: false, error: "enterpriseNotFound" };
   const listing = await isCreditListed({ tenantId, enterpriseId, creditCode: enterprise.creditCode });
   if (listing) return { ok: false, error: "creditListed", listing };
@@ -382,7 +389,7 @@ export async function startAssessment({
   const existing = await Assessment.findOne({ tenantId, enterpriseId, cycle }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
   if (existing) return { ok: false, error: "exists", existingId: String(existing._id) };
 
-  const applicable = await listApplicableRubrics({ tenantId, industry: enterprise.industry, sizeClass: enterprise.sizeClass });
+  const applicable = await listApplicableRubrics({ tenantId, industry: enterprise.industry, sizeClass: rubricSizeClass(enterprise.sizeClass, enterprise.scale || null) });
   const chosenMeta = rubricVersionId ? applicable.find((r) => r._id.equals(rubricVersionId)) : applicable[0];
   if (!chosenMeta) return { ok: false, error: applicable.length === 0 ? "noApplicableRubric" : "rubricNotApplicable" };
   const loaded = await getRubricVersion({ tenantId, id: chosenMeta._id });
@@ -435,6 +442,7 @@ export async function startAssessment({
     const doc = await Assessment.create({
       tenantId,
       enterpriseId,
+      districtCode: enterprise.districtCode,
       cycle,
       rubricVersionId: chosenMeta._id,
       rubricKey: rubric.key,

@@ -26,6 +26,7 @@ import {
   type CreditRecordDoc,
 } from "../../models/credit-record";
 import { Enterprise } from "../../models/enterprise";
+import { districtCondition } from "~/lib/district-scope";
 import { Membership } from "../../models/membership";
 import { Tenant, type TenantSettings } from "../../models/tenant";
 import { User } from "../../models/user";
@@ -111,7 +112,23 @@ export function creditSettings(settings: Pick<TenantSettings, "credit"> | null |
 /** The parts of a member this module looks at (tests can build one without a request). */
 export type CreditMember = Pick<Member, "tenantId" | "roles" | "permissions" | "enterpriseId"> & {
   user: Pick<Member["user"], "_id" | "email"> & { name?: string };
+  /** District limit (Step 12): only records of registered enterprises of these districts. */
+  districtCodes?: readonly string[];
 };
+
+/** Most enterprises a district-limited regulator's credit list looks through. */
+const DISTRICT_ENTERPRISES_MAX = 5000;
+
+/** The enterprises of a district-limited regulator's districts, or null when not limited. */
+async function enterprisesInScope(tenantId: Types.ObjectId, member: CreditMember): Promise<Types.ObjectId[] | null> {
+  const codes = member.districtCodes ?? [];
+  if (codes.length === 0) return null;
+  const rows = await Enterprise.find({ tenantId, districtCode: districtCondition(codes) })
+    .select({ _id: 1 })
+    .limit(DISTRICT_ENTERPRISES_MAX)
+    .lean<Array<{ _id: Types.ObjectId }>>();
+  return rows.map((r) => r._id);
+}
 
 export type CreditEventActor = { kind: "member"; member: CreditMember } | { kind: "system" };
 
@@ -877,8 +894,13 @@ export async function listCreditRecords({
     if (!member.enterpriseId) return { items: [], total: 0, page: 1, pageSize: CREDIT_PAGE_SIZE, years: [] };
     base.enterpriseId = member.enterpriseId;
     base.status = { $ne: "draft" };
-  } else if (filters.enterpriseId) {
-    base.enterpriseId = filters.enterpriseId;
+  } else {
+    // A district-limited regulator: records linked to enterprises of its districts only.
+    const inScope = await enterprisesInScope(tenantId, member);
+    if (inScope) {
+      const wanted = filters.enterpriseId ? inScope.filter((id) => id.equals(filters.enterpriseId ?? "")) : inScope;
+      base.enterpriseId = wanted.length === 1 ? wanted[0] : { $in: wanted };
+    } else if (filters.enterpriseId) base.enterpriseId = filters.enterpriseId;
   }
   const filter: Record<string, unknown> = { ...base };
   if (filters.status && CREDIT_STATUSES.some((s) => s === filters.status))
@@ -1026,7 +1048,13 @@ export async function findVisibleCreditRecord({
 }: TenantScope & { id: string; member: CreditMember }): Promise<CreditRecordDoc | null> {
   await connectDb();
   const doc = await findRecord(tenantId, id);
-  return doc && canViewCreditRecord(member, doc) ? doc : null;
+  if (!doc || !canViewCreditRecord(member, doc)) return null;
+  const codes = member.districtCodes ?? [];
+  if (codes.length === 0 || !can(member.permissions, "read:credit:any")) return doc;
+  // District-limited: the record's enterprise must be of the member's districts (else 404).
+  if (!doc.enterpriseId) return null;
+  const enterprise = await Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ districtCode: 1 }).lean<{ districtCode: string }>();
+  return enterprise && codes.includes(enterprise.districtCode) ? doc : null;
 }
 
 /** Events this member could send now, with the reasons each would be refused ([] = allowed). */

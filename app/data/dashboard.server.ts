@@ -38,9 +38,11 @@ import { claimOnce } from "./cas.server";
 import { districtOptions } from "./enterprises.server";
 import type { TenantScope } from "./ids.server";
 import type { TenantView } from "./tenants.server";
+import { inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
+import { targetInView, yearlyTargetsOf } from "~/lib/yearly-targets";
 import { parseIntParam } from "~/lib/http/int-param";
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /** The job's interval; a snapshot older than STALE_AFTER_MS is recomputed on the next view. */
 export const SNAPSHOT_INTERVAL_MS = 10 * 60 * 1000;
 export const STALE_AFTER_MS = 15 * 60 * 1000;
@@ -85,6 +87,13 @@ export type SnapshotData = {
   creditCondition: Array<[number, number, string, number]>;
   /** [seg, year, month 1–12, count] of issued certificates */
   certified: Array<[number, number, number, number]>;
+  /**
+   * [seg, year, month, count] of FIRST-TIME certifications (the enterprise's first certificate in
+   * the tenant) and [seg, year, count] of later ones (renewals, re-certification): yearly targets
+   * count only the first (Step 12).
+   */
+  firstCertified: Array<[number, number, number, number]>;
+  renewed: Array<[number, number, number]>;
   /** [seg, cycle, elementId, sum of (self % − reviewer %), applications] */
   gaps: Array<[number, string, string, number, number]>;
   elementTitles: Record<string, { zh: string; en: string }>;
@@ -174,6 +183,14 @@ export async function buildSnapshotData(
   const current = new Map<string, (typeof certs)[number]>();
   const certified = new Counter<[number, number, number]>();
   const expiring = new Map<number, [number, number]>();
+  const firstCertified = new Counter<[number, number, number]>();
+  const renewed = new Counter<[number, number]>();
+  const firstIssue = new Map<string, number>();
+  const firstCounted = new Set<string>();
+  for (const c of certs) {
+    const id = String(c.enterpriseId);
+    firstIssue.set(id, Math.min(firstIssue.get(id) ?? Infinity, c.issuedAt.getTime()));
+  }
   for (const c of certs) {
     levelNames[c.level] ??= { zh: c.levelName.zh, en: c.levelName.en || c.levelName.zh };
     const id = String(c.enterpriseId);
@@ -182,6 +199,10 @@ export async function buildSnapshotData(
     const seg = entSeg.get(id) ?? segOf(c.enterprise.districtCode, c.enterprise.industry, "");
     const day = shanghaiDay(c.issuedAt);
     certified.add([seg, day.year, day.month]);
+    if (firstIssue.get(id) === c.issuedAt.getTime() && !firstCounted.has(id)) {
+      firstCounted.add(id);
+      firstCertified.add([seg, day.year, day.month]);
+    } else renewed.add([seg, day.year]);
     if (effectiveStatus(c, now) === "active") {
       const left = c.validUntil.getTime() - now.getTime();
       if (left >= 0 && left <= 90 * DAY_MS) {
@@ -295,6 +316,8 @@ export async function buildSnapshotData(
     creditStatus: creditStatus.rows(),
     creditCondition: creditCondition.rows(),
     certified: certified.rows(),
+    firstCertified: firstCertified.rows(),
+    renewed: renewed.rows(),
     gaps: gaps.rows().map(([seg, cycle, el, n]) => [seg, cycle, el, gapSums.get(JSON.stringify([seg, cycle, el])) ?? 0, n]),
     elementTitles,
   };
@@ -399,7 +422,7 @@ export async function computeDashboardSnapshot({
   await DashboardSnapshotData.create({ _id: dataId, tenantId, data: gzipSync(JSON.stringify(data)) });
   await DashboardSnapshot.updateOne(
     { tenantId },
-    { $set: { format: SNAPSHOT_FORMAT, computedAt: now, tookMs, dataId } },
+    { $set: { format: SNAPSHOT_FORMAT, computedAt: now, tookMs, dataId, totals: snapshotTotals(data) } },
     { upsert: true },
   );
   await DashboardSnapshotData.deleteMany({
@@ -410,6 +433,12 @@ export async function computeDashboardSnapshot({
   const snapshot = { computedAt: now, tookMs, data };
   memory.set(String(tenantId), snapshot);
   return snapshot;
+}
+
+/** Whole-tenant totals stored on the head (the platform admin's tenant list reads only heads). */
+export function snapshotTotals(data: SnapshotData): { enterprises: number; applications: number; certificates: number } {
+  const sum = (rows: Array<readonly unknown[]>) => rows.reduce((n, r) => n + Number(r[r.length - 1]), 0);
+  return { enterprises: sum(data.enterprises), applications: sum(data.applications), certificates: sum(data.certified) };
 }
 
 async function readStored(tenantId: Types.ObjectId, atLeast?: Date): Promise<Snapshot | null> {
@@ -532,12 +561,15 @@ export type DashboardFilters = {
   district: string;
   industry: IndustryKey | "";
   size: SizeClass | "";
+  /** The reader's district limit (Step 12; not in the URL): [] = the whole tenant. */
+  scope: string[];
 };
 
 export function parseDashboardFilters(
   search: URLSearchParams,
   tenant: Pick<TenantView, "districts" | "regionCode" | "name">,
   now: Date,
+  reader: DistrictScoped = { districtCodes: [] },
 ): DashboardFilters {
   const thisYear = shanghaiDay(now).year;
   const yearParam = parseIntParam(search.get("year"), { min: 2000, max: thisYear + 1 });
@@ -547,9 +579,10 @@ export function parseDashboardFilters(
   const s = search.get("size") ?? "";
   return {
     year,
-    district: districtOptions(tenant).some((x) => x.code === d) ? d : "",
+    district: districtOptions(tenant).some((x) => x.code === d) && inDistrictScope(reader, d) ? d : "",
     industry: (INDUSTRY_KEYS as readonly string[]).includes(i) ? (i as IndustryKey) : "",
     size: (SIZE_CLASSES as readonly string[]).includes(s) ? (s as SizeClass) : "",
+    scope: [...reader.districtCodes],
   };
 }
 
@@ -580,18 +613,34 @@ export type DashboardFigures = {
   creditTotal: number;
   creditByStatus: CountRow[];
   creditByCondition: CountRow[];
+  /** First-time certifications aimed for in the year (the districts in view), renewals excluded. */
   target: number;
+  /** Certificates issued in the year (first-time and renewals). */
   certifiedThisYear: number;
+  /** Of those, first-time certifications (what the target counts) and renewals (shown apart). */
+  firstTimeThisYear: number;
+  renewalsThisYear: number;
   /** 12 months, counts and running total */
   trend: Array<{ month: number; count: number; cumulative: number }>;
-  byDistrict: Array<{ key: string; name: string; enterprises: number; certified: number; newlyCertified: number }>;
+  byDistrict: Array<{
+    key: string;
+    name: string;
+    enterprises: number;
+    certified: number;
+    newlyCertified: number;
+    /** Step 12: first-time certifications of the year against the district's target; renewals apart. */
+    firstTime: number;
+    renewals: number;
+    target: number | null;
+  }>;
   byIndustry: Array<{ key: string; enterprises: number; certified: number; newlyCertified: number }>;
   gaps: Array<{ elementId: string; title: { zh: string; en: string }; gap: number; applications: number }>;
 };
 
 function segMatches(seg: Segment | undefined, f: DashboardFilters): boolean {
-  if (!f.district && !f.industry && !f.size) return true;
+  if (!f.district && !f.industry && !f.size && f.scope.length === 0) return true;
   if (!seg) return false;
+  if (f.scope.length > 0 && !f.scope.includes(seg[0])) return false;
   return (!f.district || seg[0] === f.district) && (!f.industry || seg[1] === f.industry) && (!f.size || seg[2] === f.size);
 }
 
@@ -671,6 +720,20 @@ export function dashboardFigures(
     if (!match(seg)) continue;
     months[month - 1] = (months[month - 1] ?? 0) + n;
   }
+  let firstTimeThisYear = 0;
+  const firstBySeg = new Map<number, number>();
+  for (const [seg, year, , n] of s.firstCertified ?? []) {
+    if (year !== f.year) continue;
+    firstBySeg.set(seg, (firstBySeg.get(seg) ?? 0) + n);
+    if (match(seg)) firstTimeThisYear += n;
+  }
+  let renewalsThisYear = 0;
+  const renewedBySeg = new Map<number, number>();
+  for (const [seg, year, n] of s.renewed ?? []) {
+    if (year !== f.year) continue;
+    renewedBySeg.set(seg, (renewedBySeg.get(seg) ?? 0) + n);
+    if (match(seg)) renewalsThisYear += n;
+  }
   let running = 0;
   const trend = months.map((count, i) => {
     running += count;
@@ -679,6 +742,7 @@ export function dashboardFigures(
 
   // Breakdowns: each row is the filter with that district (industry) substituted.
   const district = new Map<string, { enterprises: number; certified: number; newlyCertified: number }>();
+  const districtFirst = new Map<string, { firstTime: number; renewals: number }>();
   const industry = new Map<string, { enterprises: number; certified: number; newlyCertified: number }>();
   const addTo = (
     map: Map<string, { enterprises: number; certified: number; newlyCertified: number }>,
@@ -695,14 +759,25 @@ export function dashboardFigures(
     const e = entBySeg.get(idx);
     const newly = newlyBySeg.get(idx) ?? 0;
     const part = { enterprises: e?.all ?? 0, certified: e?.certified ?? 0, newlyCertified: newly };
-    if (segMatches(seg, { ...f, district: "" })) addTo(district, seg[0], part);
+    if (segMatches(seg, { ...f, district: "" })) {
+      addTo(district, seg[0], part);
+      const row = districtFirst.get(seg[0]) ?? { firstTime: 0, renewals: 0 };
+      row.firstTime += firstBySeg.get(idx) ?? 0;
+      row.renewals += renewedBySeg.get(idx) ?? 0;
+      districtFirst.set(seg[0], row);
+    }
     if (segMatches(seg, { ...f, industry: "" })) addTo(industry, seg[1], part);
   });
-  const byDistrict = districtOptions(tenant).map((d) => ({
-    key: d.code,
-    name: d.name,
-    ...(district.get(d.code) ?? { enterprises: 0, certified: 0, newlyCertified: 0 }),
-  }));
+  const targets = yearlyTargetsOf(tenant, f.year);
+  const byDistrict = districtOptions(tenant)
+    .filter((d) => f.scope.length === 0 || f.scope.includes(d.code))
+    .map((d) => ({
+      key: d.code,
+      name: d.name,
+      ...(district.get(d.code) ?? { enterprises: 0, certified: 0, newlyCertified: 0 }),
+      ...(districtFirst.get(d.code) ?? { firstTime: 0, renewals: 0 }),
+      target: targets?.get(d.code) ?? null,
+    }));
   const byIndustry = INDUSTRY_KEYS.filter((k) => industry.has(k)).map((k) => ({
     key: k,
     ...(industry.get(k) ?? { enterprises: 0, certified: 0, newlyCertified: 0 }),
@@ -741,8 +816,10 @@ export function dashboardFigures(
     creditByCondition: sorted(creditCondition).sort(
       (a, b) => b.count - a.count || CREDIT_CONDITION_KEYS.indexOf(a.key) - CREDIT_CONDITION_KEYS.indexOf(b.key),
     ),
-    target: tenant.settings.yearlyTarget,
+    target: targetInView(tenant, f),
     certifiedThisYear: running,
+    firstTimeThisYear,
+    renewalsThisYear,
     trend,
     byDistrict,
     byIndustry,
@@ -755,13 +832,16 @@ export async function getDashboard({
   tenant,
   search,
   now = new Date(),
+  scope,
 }: {
   tenant: TenantView;
+  /** The reader's district limit (Step 12): figures, lists and exports cover only those districts. */
+  scope?: DistrictScoped;
   /** The filters, and `asOf` (ms) after a refresh: figures at least that recent. */
   search: URLSearchParams;
   now?: Date;
 }): Promise<DashboardFigures> {
-  const filters = parseDashboardFilters(search, tenant, now);
+  const filters = parseDashboardFilters(search, tenant, now, scope);
   const asOf = Number(search.get("asOf"));
   const atLeast = Number.isSafeInteger(asOf) && asOf > 0 && asOf <= now.getTime() + 60_000 ? new Date(asOf) : undefined;
   const snapshot = await getDashboardSnapshot({ tenantId: tenant._id, now, atLeast });

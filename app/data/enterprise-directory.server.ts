@@ -13,6 +13,7 @@ import { INDUSTRIES, INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeCla
 import { enterpriseFieldsSchema, fieldErrors, msg, parseMsg, type EnterpriseFields } from "~/lib/validation";
 import { createEnterprise, districtOptions, isTenantDistrict, type Actor } from "./enterprises.server";
 import type { TenantScope } from "./ids.server";
+import { districtCondition, districtsToShow, type DistrictScoped } from "~/lib/district-scope";
 import { parseCsv, parseXlsxLimited, TableLimitError, toCsv, type TableLimits } from "./table-export.server";
 import { districtName, type TenantView } from "./tenants.server";
 
@@ -76,13 +77,18 @@ export async function enterpriseDirectoryTable({
   tenant,
   filters,
   locale,
+  scope = { districtCodes: [] },
 }: {
   tenant: Pick<TenantView, "_id" | "districts">;
   filters: DirectoryFilters;
   locale: Locale;
+  /** The member's district limit (Step 12): an export never holds another district's rows. */
+  scope?: DistrictScoped;
 }): Promise<PlainTable> {
   const filter: Record<string, unknown> & TenantScope = { tenantId: tenant._id };
-  if (filters.districtCode) filter.districtCode = filters.districtCode;
+  const districts = districtsToShow(scope, filters.districtCode ?? "");
+  // Nothing in scope: a filter no enterprise matches keeps the table's columns.
+  if (districts) filter.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
   if (filters.industry) filter.industry = filters.industry;
   if (filters.sizeClass) filter.sizeClass = filters.sizeClass;
   const text = filters.q?.trim() ?? "";

@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import { Assessment } from "../../models/assessment";
 import { Enterprise, type EnterpriseDoc } from "../../models/enterprise";
 import { Membership, type MembershipDoc } from "../../models/membership";
 import { User } from "../../models/user";
@@ -6,6 +7,7 @@ import { linkCreditRecordsToEnterprise } from "./credit-check.server";
 import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import type { IndustryKey, Role, SizeClass } from "~/lib/domain";
 import type { EnterpriseFields } from "~/lib/validation";
+import { districtCondition, districtsToShow, inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { toObjectId, type TenantScope } from "./ids.server";
@@ -23,6 +25,11 @@ export type EnterpriseView = Pick<
   | "industry"
   | "sizeClass"
   | "districtCode"
+  | "industryDivision"
+  | "industrySection"
+  | "scale"
+  | "licences"
+  | "licenceNextExpiry"
   | "address"
   | "contactName"
   | "contactPhone"
@@ -45,12 +52,17 @@ const EDITABLE_FIELDS = [
   "industry",
   "sizeClass",
   "districtCode",
+  "industryDivision",
+  "scale",
   "address",
   "contactName",
   "contactPhone",
 ] as const satisfies ReadonlyArray<keyof EnterpriseFields & keyof EnterpriseDoc>;
 
 export const MAX_PAGE_SIZE = 100;
+
+/** No district limit (jobs, the enterprise's own pages, tests). */
+export const ALL_DISTRICTS: DistrictScoped = { districtCodes: [] };
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -80,9 +92,12 @@ export async function listEnterprises({
   sizeClass,
   page = 1,
   pageSize = 20,
+  scope = ALL_DISTRICTS,
 }: TenantScope & {
   q?: string;
   districtCode?: string;
+  /** The member's district limit (Step 12); the list never leaves it. */
+  scope?: DistrictScoped;
   industry?: IndustryKey;
   sizeClass?: SizeClass;
   page?: number;
@@ -91,7 +106,9 @@ export async function listEnterprises({
   const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
   const current = Math.max(1, Math.floor(page));
   const filter: Record<string, unknown> & TenantScope = { tenantId };
-  if (districtCode) filter.districtCode = districtCode;
+  const districts = districtsToShow(scope, districtCode ?? "");
+  if (districts?.length === 0) return { items: [], total: 0, page: current, pageSize: size };
+  if (districts) filter.districtCode = districtCondition(districts);
   if (industry) filter.industry = industry;
   if (sizeClass) filter.sizeClass = sizeClass;
   const text = q?.trim() ?? "";
@@ -119,13 +136,16 @@ export async function listEnterprises({
   return { items, total, page: current, pageSize: size };
 }
 
+/** One enterprise; outside the member's districts it does not exist for them (null → 404). */
 export async function getEnterprise({
   tenantId,
   id,
-}: TenantScope & { id: string | Types.ObjectId }): Promise<EnterpriseView | null> {
+  scope = ALL_DISTRICTS,
+}: TenantScope & { id: string | Types.ObjectId; scope?: DistrictScoped }): Promise<EnterpriseView | null> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return null;
-  return Enterprise.findOne({ tenantId, _id }).lean<EnterpriseView>();
+  const enterprise = await Enterprise.findOne({ tenantId, _id }).lean<EnterpriseView>();
+  return enterprise && inDistrictScope(scope, enterprise.districtCode) ? enterprise : null;
 }
 
 export type EnterpriseAccount = {
@@ -231,7 +251,7 @@ export async function updateEnterprise({
   if (current.lockedReason) return { ok: false, error: "locked" };
   if (current.version !== expectedVersion) return { ok: false, error: "conflict" };
 
-  const next = pickEditable(fields);
+  const next = pickEditable(fields, current);
   const changes: Record<string, { from: string; to: string }> = {};
   for (const key of EDITABLE_FIELDS) {
     if (current[key] !== next[key]) changes[key] = { from: current[key], to: next[key] };
@@ -260,6 +280,9 @@ export async function updateEnterprise({
     // Lost the race between our read and our write: someone saved (or locked) in between.
     return { ok: false, error: !now ? "notFound" : now.lockedReason ? "locked" : "conflict" };
   }
+  // Applications carry the district for district-limited lists (Step 12): keep them in step.
+  if (changed.includes("districtCode"))
+    await Assessment.updateMany({ tenantId, enterpriseId: now._id }, { $set: { districtCode: now.districtCode } });
   await recordAudit({
     tenantId,
     action: "enterprise.updated",
@@ -273,6 +296,7 @@ export async function updateEnterprise({
 
 function pickEditable(
   fields: EnterpriseFields,
+  current?: Pick<EnterpriseDoc, "industryDivision" | "scale">,
 ): Pick<EnterpriseDoc, (typeof EDITABLE_FIELDS)[number]> {
   return {
     name: fields.name,
@@ -280,6 +304,8 @@ function pickEditable(
     industry: fields.industry,
     sizeClass: fields.sizeClass,
     districtCode: fields.districtCode,
+    industryDivision: fields.industryDivision ?? current?.industryDivision ?? "",
+    scale: fields.scale ?? current?.scale ?? "",
     address: fields.address,
     contactName: fields.contactName,
     contactPhone: fields.contactPhone,

@@ -40,6 +40,7 @@ import {
   snapshotOfApplication,
   type GradingMember,
 } from "./grading.server";
+import { districtCondition, districtsToShow, type DistrictScoped } from "~/lib/district-scope";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { getRubricVersion } from "./rubrics.server";
 
@@ -437,7 +438,10 @@ export async function listApplicationQueues({
   states,
   overdue,
   enterprise,
+  scope = { districtCodes: [] },
 }: TenantScope & {
+  /** The reader's district limit (Step 12): counts and pages never leave it. */
+  scope?: DistrictScoped;
   queue: ApplicationQueue;
   q?: string;
   cycle?: string;
@@ -454,6 +458,9 @@ export async function listApplicationQueues({
   await connectDb();
   const base: Record<string, unknown> & TenantScope = { tenantId, submittedAt: { $ne: null } };
   if (cycle) base.cycle = cycle;
+  // Districts by the applications' own top-level `districtCode` (kept in step with the enterprise).
+  const districts = districtsToShow(scope, enterprise?.districtCode ?? "");
+  if (districts) base.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
   const grouped = await Assessment.aggregate<{ _id: string; n: number }>([
     { $match: base },
     { $group: { _id: "$state", n: { $sum: 1 } } },
@@ -480,7 +487,7 @@ export async function listApplicationQueues({
     delete filter.state;
     filter.$or = picked;
   }
-  if (enterprise && (enterprise.districtCode || enterprise.industry || enterprise.sizeClass)) {
+  if (enterprise && (enterprise.industry || enterprise.sizeClass)) {
     const ef: Record<string, unknown> & TenantScope = { tenantId };
     if (enterprise.districtCode) ef.districtCode = enterprise.districtCode;
     if (enterprise.industry) ef.industry = enterprise.industry;

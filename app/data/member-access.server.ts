@@ -2,7 +2,7 @@ import { MemberAccess, memberAccessId } from "../../models/member-access";
 import { accessFrom, Membership, oldestFirst, type MembershipDoc } from "../../models/membership";
 import { connectDb } from "~/db.server";
 
-type Row = Pick<MembershipDoc, "_id" | "tenantId" | "userId" | "role" | "enterpriseId" | "createdAt">;
+type Row = Pick<MembershipDoc, "_id" | "tenantId" | "userId" | "role" | "enterpriseId" | "createdAt"> & { districtCodes?: string[] };
 
 /** Groups memberships into access documents (roles and enterprises in membership order). */
 export function accessDocuments(rows: Row[], now = new Date()) {
@@ -27,7 +27,7 @@ export async function fillMemberAccess(): Promise<number> {
   if ((await Membership.estimatedDocumentCount()) === 0) return 0;
   const rows = await Membership.find({})
     .setOptions({ crossTenant: true })
-    .select({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1, createdAt: 1 })
+    .select({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1, districtCodes: 1, createdAt: 1 })
     .lean<Row[]>();
   const docs = accessDocuments(rows);
   for (let i = 0; i < docs.length; i += 500) {

@@ -9,6 +9,7 @@ import {
 import { User } from "../../models/user";
 import type { Locale } from "~/i18n";
 import type { EnterpriseFields } from "~/lib/validation";
+import { inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
 import { linkCreditRecordsToEnterprise } from "./credit-check.server";
@@ -103,6 +104,8 @@ export async function submitRegistration({
       industry: input.industry,
       sizeClass: input.sizeClass,
       districtCode: input.districtCode,
+      industryDivision: input.industryDivision ?? "",
+      scale: input.scale ?? "",
       address: input.address,
       contactName: input.contactName,
       contactPhone: input.contactPhone,
@@ -127,7 +130,8 @@ export async function submitRegistration({
 export async function listRegistrations({
   tenantId,
   recentLimit = 20,
-}: TenantScope & { recentLimit?: number }): Promise<{
+  scope = { districtCodes: [] },
+}: TenantScope & { recentLimit?: number; scope?: DistrictScoped }): Promise<{
   open: RegistrationView[];
   recent: RegistrationView[];
 }> {
@@ -142,16 +146,20 @@ export async function listRegistrations({
       .select(VIEW_FIELDS)
       .lean<RegistrationView[]>(),
   ]);
-  return { open, recent };
+  // A district-limited regulator sees the registrations of its districts (the lists are short).
+  const mine = (r: RegistrationView) => inDistrictScope(scope, r.enterprise.districtCode);
+  return { open: open.filter(mine), recent: recent.filter(mine) };
 }
 
 export async function getRegistration({
   tenantId,
   id,
-}: TenantScope & { id: string | Types.ObjectId }): Promise<RegistrationView | null> {
+  scope = { districtCodes: [] },
+}: TenantScope & { id: string | Types.ObjectId; scope?: DistrictScoped }): Promise<RegistrationView | null> {
   const _id = typeof id === "string" ? toObjectId(id) : id;
   if (!_id) return null;
-  return Registration.findOne({ tenantId, _id }).select(VIEW_FIELDS).lean<RegistrationView>();
+  const reg = await Registration.findOne({ tenantId, _id }).select(VIEW_FIELDS).lean<RegistrationView>();
+  return reg && inDistrictScope(scope, reg.enterprise.districtCode) ? reg : null;
 }
 
 export type DecisionError =

@@ -3,7 +3,10 @@ import { TenantSlug } from "../../models/tenant-slug";
 import { connectDb } from "~/db.server";
 import { oncePerRequest } from "~/request-scope.server";
 
-export type TenantView = Pick<TenantDoc, "_id" | "slug" | "name" | "authority" | "regionCode" | "districts" | "settings">;
+export type TenantView = Pick<TenantDoc, "_id" | "slug" | "name" | "authority" | "regionCode" | "districts" | "settings" | "active">;
+
+/** Tenants saved before Step 12 have no `active` field: they are active. */
+export const isTenantActive = (tenant: Pick<TenantDoc, "active">) => tenant.active !== false;
 
 async function tenantById(_id: TenantDoc["_id"], slug: string): Promise<TenantView | null> {
   const tenant = await Tenant.findOne({ _id }).lean<TenantView>();
@@ -35,9 +38,11 @@ export async function recordTenantSlugs(): Promise<number> {
   return tenants.length;
 }
 
+/** Active tenants (the public landing page). */
 export async function listTenants(): Promise<TenantView[]> {
   await connectDb();
-  return Tenant.find({}).sort({ slug: 1 }).lean<TenantView[]>();
+  const tenants = await Tenant.find({}).sort({ slug: 1 }).lean<TenantView[]>();
+  return tenants.filter(isTenantActive);
 }
 
 export function districtName(tenant: Pick<TenantView, "districts">, code: string): string {

@@ -128,8 +128,16 @@ export function dashboardTable(f: DashboardFigures, key: DashboardTableKey, loca
       return {
         key,
         title: t("dashboard.districts.title"),
-        columns: [t("dashboard.col.district"), t("dashboard.col.enterprises"), t("dashboard.col.certified"), t("dashboard.col.newlyCertified")],
-        rows: f.byDistrict.map((r) => [r.name, r.enterprises, r.certified, r.newlyCertified]),
+        columns: [
+          t("dashboard.col.district"),
+          t("dashboard.col.enterprises"),
+          t("dashboard.col.certified"),
+          t("dashboard.col.newlyCertified"),
+          t("dashboard.col.firstTime"),
+          t("dashboard.col.renewals"),
+          t("dashboard.col.target"),
+        ],
+        rows: f.byDistrict.map((r) => [r.name, r.enterprises, r.certified, r.newlyCertified, r.firstTime, r.renewals, r.target ?? ""]),
       };
     case "industries":
       return {

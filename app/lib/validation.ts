@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { MessageKey } from "~/i18n";
 import { validateCreditCode, type CreditCodeError } from "./credit-code";
 import { INDUSTRY_KEYS, LIMITS, ROLES, SIZE_CLASSES } from "./domain";
+import { INDUSTRY_DIVISION_CODES, industryFitsDivision, SCALE_FLAGS } from "./enterprise-master-data";
 
 export function msg(key: MessageKey, params?: Record<string, string | number>): string {
   if (!params) return key;
@@ -106,11 +107,23 @@ export const enterpriseFieldsSchema = z.object({
   industry: z.enum(INDUSTRY_KEYS, { error: msg("errors.invalidChoice") }),
   sizeClass: z.enum(SIZE_CLASSES, { error: msg("errors.invalidChoice") }),
   districtCode: requiredText(12),
+  /** GB/T 4754 division (Step 12); "" = not given. Checked against `industry` by the callers. */
+  industryDivision: z.enum(["", ...INDUSTRY_DIVISION_CODES], { error: msg("errors.invalidChoice") }).optional().default(""),
+  /** 规上/规下; "" = not given. */
+  scale: z.enum(["", ...SCALE_FLAGS], { error: msg("errors.invalidChoice") }).optional().default(""),
   address: optionalText(LIMITS.address),
   contactName: optionalText(LIMITS.name),
   contactPhone: optionalText(LIMITS.phone),
 });
-export type EnterpriseFields = z.infer<typeof enterpriseFieldsSchema>;
+/** Cross-field rule the object schema cannot hold (it is extended): the industry fits the GB/T 4754 division. */
+export function enterpriseFieldProblems(fields: { industry: (typeof INDUSTRY_KEYS)[number]; industryDivision?: string }): Record<string, string> {
+  return industryFitsDivision(fields.industry, fields.industryDivision ?? "") ? {} : { industry: msg("enterprise.industry.divisionMismatch") };
+}
+
+type ParsedEnterpriseFields = z.infer<typeof enterpriseFieldsSchema>;
+/** Master-data fields; the Step 12 ones may be left out by callers that do not edit them (kept as stored). */
+export type EnterpriseFields = Omit<ParsedEnterpriseFields, "industryDivision" | "scale"> &
+  Partial<Pick<ParsedEnterpriseFields, "industryDivision" | "scale">>;
 
 export const loginSchema = z.object({
   email: emailSchema,

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
@@ -81,6 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: `${translate(locale, "admin.users.title")} · ${tenantName(tenant, locale)}`,
     scope: scope.kind,
     canUpdate: can(member.permissions, "update:user:any"),
+    slug: tenant.slug,
     currentUserId: member.user.id,
     roleOptions: scope.kind === "any" ? [...ROLES] : [...ENTERPRISE_ROLES],
     enterprises: enterprises.map((e) => ({ id: String(e._id), name: e.name })),
@@ -379,7 +380,14 @@ export default function AdminUsersPage() {
                       ) : null}
                     </td>
                     <td>{m.email}</td>
-                    <td>{t(`role.${m.role}`)}</td>
+                    <td>
+                      {t(`role.${m.role}`)}
+                      {m.role === "regulator" && d.canUpdate ? (
+                        <Link to={`/t/${d.slug}/admin/users/${m.membershipId}/districts`} className="ml-2 text-xs text-brand-600 hover:underline">
+                          {t("district.scope.label")}
+                        </Link>
+                      ) : null}
+                    </td>
                     <td>{enterpriseName(m.enterpriseName)}</td>
                     {d.canUpdate ? (
                       <td>

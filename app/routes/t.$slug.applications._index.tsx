@@ -67,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       states,
       overdue,
       enterprise,
+      scope: member,
     });
     return {
       kind: "authority" as const,

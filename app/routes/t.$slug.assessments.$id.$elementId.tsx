@@ -7,6 +7,8 @@ import { useWizard } from "~/components/assessment-wizard";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EvidenceSlot } from "~/components/assessment-evidence-slot";
 import { findAssessmentOutline } from "~/data/assessments.server";
+import { licenceWarningsForAssessment } from "~/data/enterprise-master/licences.server";
+import type { LicenceType } from "~/lib/enterprise-master-data";
 import { useLocale, useT } from "~/i18n/react";
 import { answerFromFormValue, sameFormValue, textOf } from "~/lib/assessment/answers";
 import type { RubricItem } from "~/lib/rubric/schema";
@@ -18,23 +20,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const outline = await findAssessmentOutline({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
   const index = outline ? outline.elementIds.indexOf(params.elementId ?? "") : -1;
   if (!outline || index < 0) throw notFound();
+  const elementId = outline.elementIds[index] ?? "";
+  // Step 12: an expired or expiring licence warns on the rubric's licence veto item.
+  const warnings = await licenceWarningsForAssessment({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
   return {
-    elementId: outline.elementIds[index] ?? "",
+    licenceWarnings: warnings
+      .filter((w) => w.itemId.startsWith(`${elementId}.`))
+      .map((w) => ({ ...w, expiresAt: w.expiresAt.toISOString().slice(0, 10) })),
+    elementId,
     prev: outline.elementIds[index - 1] ?? null,
     next: outline.elementIds[index + 1] ?? null,
   };
+}
+
+function LicenceWarnings({ warnings }: { warnings: ItemWarning[] }) {
+  const t = useT();
+  return warnings.map((w) => (
+    <p
+      key={`${w.type}-${w.number}`}
+      role="alert"
+      className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+      data-licence-warning={w.state}
+    >
+      {t("licence.warning", { type: t(`licence.type.${w.type}`), number: w.number, state: t(`licence.state.${w.state}`), date: w.expiresAt })}
+    </p>
+  ));
 }
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
 
 export default function ElementPage() {
-  const { elementId, prev, next } = useLoaderData<typeof loader>();
+  const { elementId, prev, next, licenceWarnings } = useLoaderData<typeof loader>();
   // One form per element: a new element starts from the wizard's current values.
-  return <ElementForm key={elementId} elementId={elementId} prev={prev} next={next} />;
+  return <ElementForm key={elementId} elementId={elementId} prev={prev} next={next} warnings={licenceWarnings} />;
 }
 
-function ElementForm({ elementId, prev, next }: { elementId: string; prev: string | null; next: string | null }) {
+type ItemWarning = { itemId: string; type: LicenceType; number: string; expiresAt: string; state: "expiring" | "expired" };
+
+function ElementForm({
+  elementId,
+  prev,
+  next,
+  warnings,
+}: {
+  elementId: string;
+  prev: string | null;
+  next: string | null;
+  warnings: ItemWarning[];
+}) {
   const t = useT();
   const locale = useLocale();
   const location = useLocation();
@@ -126,6 +160,8 @@ function ElementForm({ elementId, prev, next }: { elementId: string; prev: strin
               {textOf(sub.title, locale)}
             </h3>
             {sub.items.map((item) => (
+              <div key={item.id} className="space-y-2">
+                <LicenceWarnings warnings={warnings.filter((w) => w.itemId === item.id)} />
               <AssessmentItem
                 key={item.id}
                 item={item}
@@ -143,6 +179,7 @@ function ElementForm({ elementId, prev, next }: { elementId: string; prev: strin
                   />
                 }
               />
+              </div>
             ))}
           </section>
         ))}

@@ -14,6 +14,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { CERTIFICATE_STATUSES, parseCertificateFilters } from "~/lib/certificate";
 import { formatDate } from "~/lib/datetime";
 import { can } from "~/lib/permissions";
+import { visibleDistricts } from "~/lib/district-scope";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import {
@@ -50,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             expiring: filters.expiring,
             issued: filters.issued,
             enterpriseId: tenantWide ? undefined : (member.enterpriseId ?? undefined),
+            scope: tenantWide ? member : undefined,
           },
           page: filters.page,
           pageSize: PAGE_SIZE,
@@ -67,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       district: filters.district,
     },
     levels: tenantWide ? await listCertificateLevels({ tenantId: tenant._id }) : [],
-    districts: districtOptions(tenant),
+    districts: visibleDistricts(member, districtOptions(tenant)),
     ...result,
   };
 }

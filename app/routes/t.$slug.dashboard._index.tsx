@@ -38,17 +38,18 @@ import {
 import { SIZE_CLASSES } from "~/lib/domain";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
+import { visibleDistricts } from "~/lib/district-scope";
 import { DistrictFilter, FilterSelect, IndustryFilter } from "~/components/list-filters";
 import { readForm } from "~/lib/http/read-form.server";
 
 const OVERDUE_SHOWN = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "read:dashboard:any");
+  const { tenant, member } = await requireTenantPermission(request, params, "read:dashboard:any");
   const locale = await getLocale(request);
   const url = new URL(request.url);
   const now = new Date();
-  const all = await getDashboard({ tenant, search: url.searchParams, now });
+  const all = await getDashboard({ tenant, search: url.searchParams, now, scope: member });
   // The page lists the first overdue items (the exports have them all); tables are built from
   // the figures in the component, so the payload carries each number once.
   const figures = { ...all, overdue: all.overdue.slice(0, OVERDUE_SHOWN) };
@@ -67,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     query: dashboardQuery(figures.filters),
     years: Array.from({ length: 5 }, (_, i) => thisYear - i),
     month: month.slice(0, 7),
-    districts: districtOptions(tenant),
+    districts: visibleDistricts(member, districtOptions(tenant)),
     refreshed: url.searchParams.get("refreshed") === "1",
   };
 }
@@ -183,7 +184,8 @@ export default function Dashboard() {
     return p.toString();
   };
   const year = String(f.filters.year);
-  const percent = f.target > 0 ? Math.round((f.certifiedThisYear / f.target) * 1000) / 10 : 0;
+  // The target counts first-time certifications only; renewals are shown apart (Step 12).
+  const percent = f.target > 0 ? Math.round((f.firstTimeThisYear / f.target) * 1000) / 10 : 0;
 
   const levelData: ChartDatum[] = f.byLevel.map((r) => ({
     key: `${r.level}|${r.status}`,
@@ -305,7 +307,7 @@ export default function Dashboard() {
         <Kpi
           label={t("dashboard.kpi.certifiedThisYear", { year })}
           value={f.certifiedThisYear}
-          detail={t("dashboard.kpi.target", { target: f.target, percent })}
+          detail={t("dashboard.kpi.targetFirstTime", { target: f.target, percent, first: f.firstTimeThisYear, renewals: f.renewalsThisYear })}
           href={`${base}/certificates?${dims({ issued: year }, ["district", "industry"])}`}
           name="certified"
         />

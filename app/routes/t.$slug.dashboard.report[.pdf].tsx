@@ -12,7 +12,7 @@ import { loadCjkFonts } from "~/pdf/fonts.server";
 import { requireTenantPermission, tenantName } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "read:dashboard:any");
+  const { tenant, member } = await requireTenantPermission(request, params, "read:dashboard:any");
   const locale = await getLocale(request);
   const url = new URL(request.url);
   const m = /^(20\d{2})-(0[1-9]|1[0-2])$/.exec(url.searchParams.get("month") ?? "");
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const search = new URLSearchParams(url.searchParams);
   search.set("year", m[1] ?? "");
   const now = new Date();
-  const [figures, fonts] = await Promise.all([getDashboard({ tenant, search, now }), loadCjkFonts()]);
+  const [figures, fonts] = await Promise.all([getDashboard({ tenant, search, now, scope: member }), loadCjkFonts()]);
   const doc = renderMonthlyReport(
     { figures, month: Number(m[2]), tenantName: tenantName(tenant, locale), locale, generatedAt: now },
     fonts,

@@ -11,12 +11,12 @@ import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "read:dashboard:any");
+  const { tenant, member } = await requireTenantPermission(request, params, "read:dashboard:any");
   const locale = await getLocale(request);
   const url = new URL(request.url);
   const key = url.searchParams.get("table");
   if (!isDashboardTable(key)) throw new Response("Unknown table", { status: 404 });
-  const figures = await getDashboard({ tenant, search: url.searchParams });
+  const figures = await getDashboard({ tenant, search: url.searchParams, scope: member });
   const table = dashboardTable(figures, key, locale);
   const filename = `${translate(locale, "dashboard.fileName")}-${key}-${figures.filters.year}.csv`;
   return csvResponse(toCsv(table.columns, table.rows), filename);

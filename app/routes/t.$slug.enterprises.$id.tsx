@@ -28,13 +28,21 @@ import {
   updateEnterprise,
   type EnterpriseView,
   type EnterpriseWriteError,
+  ALL_DISTRICTS,
 } from "~/data/enterprises.server";
 import { creditRecordsOfEnterprise } from "~/data/credit-records.server";
 import { districtName, type TenantView } from "~/data/tenants.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { can } from "~/lib/permissions";
-import { enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
+import { inDistrictScope, visibleDistricts } from "~/lib/district-scope";
+import { industryDivision } from "~/lib/enterprise-master-data";
+
+const industryDivisionLabel = (code: string) => {
+  const d = industryDivision(code);
+  return d ? `${d.section}${d.code} ${d.zh}` : "";
+};
+import { enterpriseFieldProblems, enterpriseFieldsSchema, fieldErrors, msg } from "~/lib/validation";
 import { notFound, requireTenant } from "~/tenant.server";
 import { readForm } from "~/lib/http/read-form.server";
 
@@ -51,7 +59,8 @@ async function requireVisibleEnterprise(
   requirePermission(member, "read:enterprise:any", "read:enterprise:own");
   const isOwn = member.enterpriseId !== null && String(member.enterpriseId) === params.id;
   if (!can(member.permissions, "read:enterprise:any") && !isOwn) throw notFound();
-  const enterprise = await getEnterprise({ tenantId: tenant._id, id: params.id ?? "" });
+  // A district-limited regulator: another district's enterprise does not exist for them (404).
+  const enterprise = await getEnterprise({ tenantId: tenant._id, id: params.id ?? "", scope: isOwn ? ALL_DISTRICTS : member });
   if (!enterprise) throw notFound();
   return { tenant, member, enterprise, isOwn };
 }
@@ -92,6 +101,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       sizeClass: enterprise.sizeClass,
       districtCode: enterprise.districtCode,
       districtName: districtName(tenant, enterprise.districtCode),
+      industryDivision: enterprise.industryDivision ?? "",
+      scale: enterprise.scale ?? "",
       address: enterprise.address,
       contactName: enterprise.contactName,
       contactPhone: enterprise.contactPhone,
@@ -106,7 +117,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       role: a.role,
       disabled: a.disabled,
     })),
-    districts: districtOptions(tenant),
+    districts: isOwn ? districtOptions(tenant) : visibleDistricts(member, districtOptions(tenant)),
     canEdit: rights.canEdit && !enterprise.lockedReason,
     canEditCreditCode: rights.canEditCreditCode,
     canList: can(member.permissions, "read:enterprise:any"),
@@ -139,10 +150,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!meta.success) return fail({ _form: msg("errors.generic") }, 400);
   const parsed = enterpriseFieldsSchema.safeParse(form);
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
+  const problems = enterpriseFieldProblems(parsed.data);
+  if (Object.keys(problems).length > 0) return fail(problems, 400);
   const fields = rights.canEditCreditCode
     ? parsed.data
     : { ...parsed.data, creditCode: enterprise.creditCode };
-  if (!isTenantDistrict(tenant, fields.districtCode))
+  if (!isTenantDistrict(tenant, fields.districtCode) || (!isOwn && !inDistrictScope(member, fields.districtCode)))
     return fail({ districtCode: msg("errors.invalidChoice") }, 400);
 
   const result = await updateEnterprise({
@@ -170,6 +183,8 @@ export default function EnterpriseDetail() {
     [t("enterprise.district"), enterprise.districtName],
     [t("enterprise.industry"), t(`industry.${enterprise.industry}`)],
     [t("enterprise.sizeClass"), t(`enterprise.size.${enterprise.sizeClass}`)],
+    [t("enterprise.industryDivision"), industryDivisionLabel(enterprise.industryDivision)],
+    [t("enterprise.scale"), enterprise.scale ? t(`enterprise.scale.${enterprise.scale}`) : ""],
     [t("enterprise.address"), enterprise.address],
     [t("enterprise.contactName"), enterprise.contactName],
     [t("enterprise.contactPhone"), enterprise.contactPhone],
@@ -212,6 +227,11 @@ export default function EnterpriseDetail() {
             </div>
           ))}
         </dl>
+        <p className="mt-3 text-sm">
+          <Link to={`/t/${slug}/enterprises/${enterprise.id}/licences`} className="text-brand-600 hover:underline" data-testid="licences-link">
+            {t("licence.title")}
+          </Link>
+        </p>
       </div>
 
       <div className="card">
@@ -274,6 +294,8 @@ function EditForm() {
       industry: enterprise.industry,
       sizeClass: enterprise.sizeClass,
       districtCode: enterprise.districtCode,
+      industryDivision: enterprise.industryDivision,
+      scale: enterprise.scale,
       address: enterprise.address,
       contactName: enterprise.contactName,
       contactPhone: enterprise.contactPhone,

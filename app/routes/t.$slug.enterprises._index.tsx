@@ -10,6 +10,7 @@ import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
 import { can } from "~/lib/permissions";
+import { visibleDistricts } from "~/lib/district-scope";
 import { requireTenantPermission } from "~/tenant.server";
 import {
   DistrictFilter,
@@ -47,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sizeClass: filters.size,
     page: pageParam(url.searchParams.get("page")),
     pageSize: PAGE_SIZE,
+    scope: member,
   });
   return {
     slug: tenant.slug,
@@ -69,7 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     total: result.total,
     page: result.page,
     pageSize: result.pageSize,
-    districts: districtOptions(tenant),
+    districts: visibleDistricts(member, districtOptions(tenant)),
     canCreate: can(member.permissions, "create:enterprise:any"),
   };
 }

@@ -27,15 +27,16 @@ import { createEnterprise, districtOptions, isTenantDistrict } from "~/data/ente
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
-import { enterpriseFieldsSchema, fieldErrors, msg, type EnterpriseFields } from "~/lib/validation";
+import { enterpriseFieldProblems, enterpriseFieldsSchema, fieldErrors, msg, type EnterpriseFields } from "~/lib/validation";
 import { requireTenantPermission } from "~/tenant.server";
+import { inDistrictScope, visibleDistricts } from "~/lib/district-scope";
 import { readForm } from "~/lib/http/read-form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "create:enterprise:any");
+  const { tenant, member } = await requireTenantPermission(request, params, "create:enterprise:any");
   return {
     slug: tenant.slug,
-    districts: districtOptions(tenant),
+    districts: visibleDistricts(member, districtOptions(tenant)),
     locale: await getLocale(request),
   };
 }
@@ -50,7 +51,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   const parsed = enterpriseFieldsSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
-  if (!isTenantDistrict(tenant, parsed.data.districtCode))
+  const problems = enterpriseFieldProblems(parsed.data);
+  if (Object.keys(problems).length > 0) return fail(problems, 400);
+  if (!isTenantDistrict(tenant, parsed.data.districtCode) || !inDistrictScope(member, parsed.data.districtCode))
     return fail({ districtCode: msg("errors.invalidChoice") }, 400);
   const result = await createEnterprise({
     tenantId: tenant._id,

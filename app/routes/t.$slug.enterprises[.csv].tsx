@@ -7,9 +7,9 @@ import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "read:enterprise:any");
+  const { tenant, member } = await requireTenantPermission(request, params, "read:enterprise:any");
   const locale = await getLocale(request);
   const filters = parseDirectoryFilters(new URL(request.url).searchParams);
-  const table = await enterpriseDirectoryTable({ tenant, filters, locale });
+  const table = await enterpriseDirectoryTable({ tenant, filters, locale, scope: member });
   return csvResponse(toCsv(table.columns, table.rows), `${translate(locale, "dashboard.enterprises.fileName")}-${tenant.slug}.csv`);
 }

@@ -26,7 +26,8 @@ import { submitRegistration, type SubmitRegistrationError } from "~/data/registr
 import { translate, type MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
-import { fieldErrors, msg, registrationSchema } from "~/lib/validation";
+import { enterpriseFieldProblems, fieldErrors, msg, registrationSchema } from "~/lib/validation";
+import { creditCodeRegionMismatch } from "~/lib/enterprise-master-data";
 import { requireTenant, tenantName } from "~/tenant.server";
 import { readForm } from "~/lib/http/read-form.server";
 
@@ -60,6 +61,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return fail(fieldErrors(parsed.error), 400);
   if (!isTenantDistrict(tenant, parsed.data.districtCode)) {
     return fail({ districtCode: msg("errors.invalidChoice") }, 400);
+  }
+  const problems = enterpriseFieldProblems(parsed.data);
+  if (Object.keys(problems).length > 0) return fail(problems, 400);
+  // Characters 3–8 of the code name the registering authority's division: another province is
+  // usually a typo (or the wrong district). A warning: confirmed, the registration goes ahead.
+  if (creditCodeRegionMismatch(parsed.data.creditCode, parsed.data.districtCode) && form.confirmRegion !== "1") {
+    return data(
+      { errors: { creditCode: msg("enterprise.region.mismatch", { region: parsed.data.creditCode.slice(2, 8) }) }, regionWarning: true },
+      { status: 400 },
+    );
   }
   const ip = clientIp(request);
   const limit = await hitRateLimit(`register:ip:${ip}`, SUBMIT_LIMIT.perIp, SUBMIT_LIMIT.windowMs);
@@ -139,6 +150,12 @@ export default function RegisterPage() {
             {t("registration.enterpriseSection")}
           </legend>
           <EnterpriseFieldset field={(n) => register(n)} error={errorFor} districts={districts} />
+          {actionData && "regionWarning" in actionData ? (
+            <label className="flex items-start gap-2 text-sm text-amber-800" data-testid="confirm-region">
+              <input type="checkbox" name="confirmRegion" value="1" className="mt-1" />
+              {t("enterprise.region.confirm")}
+            </label>
+          ) : null}
         </fieldset>
         <fieldset className="card space-y-4">
           <legend className="px-1 text-base font-medium">{t("registration.adminSection")}</legend>

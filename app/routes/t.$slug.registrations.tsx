@@ -20,6 +20,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField } from "~/components/form";
 import {
   approveRegistration,
+  getRegistration,
   listRegistrations,
   refuseRegistration,
   type DecisionError,
@@ -32,6 +33,7 @@ import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
 import { msg, reasonSchema } from "~/lib/validation";
 import { notFound, requireTenantPermission } from "~/tenant.server";
+import { creditCodeRegionMismatch } from "~/lib/enterprise-master-data";
 import { readForm } from "~/lib/http/read-form.server";
 
 function toRow(tenant: TenantView, r: RegistrationView) {
@@ -43,6 +45,7 @@ function toRow(tenant: TenantView, r: RegistrationView) {
     industry: r.enterprise.industry,
     sizeClass: r.enterprise.sizeClass,
     district: districtName(tenant, r.enterprise.districtCode),
+    regionMismatch: creditCodeRegionMismatch(r.enterprise.creditCode, r.enterprise.districtCode),
     address: r.enterprise.address,
     contactName: r.enterprise.contactName,
     contactPhone: r.enterprise.contactPhone,
@@ -57,8 +60,8 @@ function toRow(tenant: TenantView, r: RegistrationView) {
 type Row = ReturnType<typeof toRow>;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await requireTenantPermission(request, params, "approve:registration:any");
-  const { open, recent } = await listRegistrations({ tenantId: tenant._id });
+  const { tenant, member } = await requireTenantPermission(request, params, "approve:registration:any");
+  const { open, recent } = await listRegistrations({ tenantId: tenant._id, scope: member });
   return {
     slug: tenant.slug,
     locale: await getLocale(request),
@@ -105,6 +108,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : { _form: msg("errors.generic") };
     return reply({ ok: false, id, notice: null, errors }, 400);
   }
+  // Another district's registration does not exist for a district-limited regulator.
+  if (!(await getRegistration({ tenantId: tenant._id, id: parsed.data.id, scope: member }))) throw notFound();
   const actor = { id: member.user._id, email: member.user.email };
   const ip = clientIp(request);
   const result =
@@ -190,7 +195,14 @@ export default function Registrations() {
                         r.name
                       )}
                     </td>
-                    <td className="font-mono text-xs">{r.creditCode}</td>
+                    <td className="font-mono text-xs">
+                      {r.creditCode}
+                      {r.regionMismatch ? (
+                        <span className="ml-1 block font-sans text-amber-700" data-region-mismatch>
+                          {t("enterprise.region.flag")}
+                        </span>
+                      ) : null}
+                    </td>
                     <td>
                       {r.adminName}
                       <div className="text-xs text-slate-500">{r.adminEmail}</div>

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { Link, Outlet, useLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n/react";
 import { visibleNav } from "~/lib/navigation";
 import { getLocale } from "~/locale.server";
 import { optionalMember, tenantName } from "~/tenant.server";
@@ -17,6 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     tenant: { slug: tenant.slug, name: tenantName(tenant, locale) },
     user: member ? { name: member.user.name, roles: roleKeys } : null,
+    platformAdmin: member?.user.platformAdmin ?? false,
     nav: member ? visibleNav(member.permissions, member.enterpriseId ? String(member.enterpriseId) : null) : [],
   };
 }
@@ -26,7 +28,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
 
 export default function TenantLayout() {
-  const { tenant, user, nav } = useLoaderData<typeof loader>();
+  const { tenant, user, nav, platformAdmin } = useLoaderData<typeof loader>();
+  const t = useT();
   const base = `/t/${tenant.slug}`;
   return (
     <AppShell
@@ -38,6 +41,13 @@ export default function TenantLayout() {
       logoutAction={`${base}/logout`}
       accountHref={`${base}/account`}
     >
+      {platformAdmin ? (
+        <p className="mb-4 text-sm">
+          <Link to="/platform" className="text-brand-600 hover:underline" data-testid="platform-link">
+            {t("platform.link")}
+          </Link>
+        </p>
+      ) : null}
       <Outlet />
     </AppShell>
   );

@@ -16,6 +16,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
 import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
 import { fillMemberAccess } from "../../app/data/member-access.server";
 import { recordTenantSlugs } from "../../app/data/tenants.server";
+import { fillApplicationDistricts } from "../../app/data/tenants/district-backfill.server";
 
 export type BootOptions = {
   port: number;
@@ -63,6 +64,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
     await recordTenantSlugs();
     const filled = await fillMemberAccess();
     if (filled > 0) log(`Filled ${filled} member access documents from the memberships.`);
+    // Applications carry their enterprise's district since Step 12 (district-limited regulators).
+    const districted = await fillApplicationDistricts();
+    if (districted > 0) log(`Filled the district of ${districted} applications.`);
     if (options.seed) {
       const result = await seedDemoData();
       if (result.seeded) {

@@ -50,7 +50,7 @@ describe("regulator dashboard", () => {
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines[0]).toBe("区县,企业数,持证企业,新增达标");
+    expect(lines[0]).toBe("区县,企业数,持证企业,新增达标,首次定级,复评/延期,年度目标");
     const row = lines.find((l) => l.startsWith("龙泉驿区,"));
     expect(row?.split(",")[1]).toBe(String(shown));
 

@@ -493,7 +493,7 @@ describe("who may see an assessment", () => {
     const own = await callLoader(wizardLoader, url, params, { cookie: ownerCookie });
     expect(own.status).toBe(200);
     expect(own.data).toMatchObject({ canEdit: true, readOnly: null, assessment: { version: 0 } });
-    expect((await callLoader(elementLoader, `${url}/E1`, { ...params, elementId: "E1" }, { cookie: ownerCookie })).data).toEqual({ elementId: "E1", prev: null, next: "E2" });
+    expect((await callLoader(elementLoader, `${url}/E1`, { ...params, elementId: "E1" }, { cookie: ownerCookie })).data).toEqual({ elementId: "E1", prev: null, next: "E2", licenceWarnings: [] });
     expect((await callLoader(elementLoader, `${url}/E99`, { ...params, elementId: "E99" }, { cookie: ownerCookie })).status).toBe(404);
   });
 

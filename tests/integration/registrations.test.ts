@@ -97,6 +97,8 @@ describe("self-registration", () => {
     const form = registrationForm({
       creditCode: fullWidth("91110000100010433l"),
       adminEmail: "Boss@Example.COM",
+      // A Beijing code in a Chengdu district: confirmed past the region warning (Step 12).
+      confirmRegion: "1",
     });
     const res = await submit(tenant, form);
     expect(res.status).toBe(302);

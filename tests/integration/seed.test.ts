@@ -5,6 +5,7 @@ import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
 import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
+import { MemberAccess, memberAccessId } from "../../models/member-access";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "../../scripts/lib/seed";
 import { verifyCertificate } from "~/data/certificates.server";
 import { validateCreditCode } from "~/lib/credit-code";
@@ -14,12 +15,18 @@ import { callAction } from "../route-helpers";
 import { createTenant } from "../factories";
 
 describe("demo seeding", () => {
-  it("seeds tenant chengdu with one user per role and four enterprises (two small/micro)", async () => {
+  it("seeds tenant chengdu with one user per role and enterprises over several districts (three small/micro)", async () => {
     expect(await seedDemoData()).toEqual({ seeded: true });
     const tenant = await Tenant.findOne({ slug: "chengdu" }).lean();
     expect(tenant?.name.zh).toBe("成都市应急管理局");
-    expect(await Enterprise.countDocuments({ tenantId: tenant?._id })).toBe(4);
-    expect(await Enterprise.countDocuments({ tenantId: tenant?._id, sizeClass: { $in: ["small", "micro"] } })).toBe(2);
+    expect(await Enterprise.countDocuments({ tenantId: tenant?._id })).toBe(DEMO_ENTERPRISES.length);
+    expect(await Enterprise.countDocuments({ tenantId: tenant?._id, sizeClass: { $in: ["small", "micro"] } })).toBe(3);
+    // Step 12: enterprises spread over districts, with GB/T 4754 division and 规上/规下; a district-limited regulator.
+    expect(new Set(DEMO_ENTERPRISES.map((e) => e.districtCode)).size).toBeGreaterThanOrEqual(6);
+    expect(await Enterprise.countDocuments({ tenantId: tenant?._id, scale: "below" })).toBe(4);
+    const jinjiang = await User.findOne({ email: "jinjiang@demo.safegrade.cn" }).lean();
+    expect((await MemberAccess.findOne({ _id: memberAccessId(tenant?._id ?? "", jinjiang?._id ?? "") }).lean())?.districtCodes).toEqual(["510104"]);
+    expect(tenant?.settings.yearlyTargets?.length).toBeGreaterThan(0);
     for (const e of DEMO_ENTERPRISES) expect(validateCreditCode(e.creditCode).ok).toBe(true);
     const roles = (await Membership.find({ tenantId: tenant?._id }).lean()).map((m) => m.role);
     for (const role of ["enterprise_admin", "enterprise_member", "reviewer", "regulator", "tenant_admin"]) {

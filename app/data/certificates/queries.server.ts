@@ -12,6 +12,7 @@ import {
 import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import { formatDate } from "~/lib/datetime";
 import type { IndustryKey } from "~/lib/domain";
+import { districtCondition, districtsToShow, inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import type { Permission } from "~/lib/permissions";
 import { type TenantScope } from "../ids.server";
 import { type CertificateRecord, oid, verificationUrl } from "./settings.server";
@@ -40,13 +41,16 @@ export async function getCertificateForApplication({
 export type CertificateViewer = {
   enterpriseId: Types.ObjectId | null;
   permissions: readonly Permission[];
+  /** District limit (Step 12); absent or empty = the whole tenant. */
+  districtCodes?: readonly string[];
 };
 
 export function canSeeCertificate(
   viewer: CertificateViewer,
-  cert: Pick<CertificateDoc, "enterpriseId">,
+  cert: Pick<CertificateDoc, "enterpriseId"> & { enterprise?: { districtCode?: string } },
 ): boolean {
-  if (viewer.permissions.includes("read:certificate:any")) return true;
+  if (viewer.permissions.includes("read:certificate:any") && inDistrictScope({ districtCodes: viewer.districtCodes ?? [] }, cert.enterprise?.districtCode ?? ""))
+    return true;
   return (
     viewer.permissions.includes("read:certificate:own") &&
     viewer.enterpriseId !== null &&
@@ -75,6 +79,8 @@ export type CertificateFilters = {
   expiring?: "30" | "90";
   /** Issued in this year ("2026") or month ("2026-03"), China time (dashboard links). */
   issued?: string;
+  /** The reader's district limit (Step 12): lists and exports never leave it. */
+  scope?: DistrictScoped;
 };
 
 function escapeRegex(text: string): string {
@@ -110,7 +116,9 @@ function filterOf(
   if (f.enterpriseId) filter.enterpriseId = f.enterpriseId;
   if (f.level) filter.level = f.level;
   if (f.industry) filter["enterprise.industry"] = f.industry;
-  if (f.district) filter["enterprise.districtCode"] = f.district;
+  const districts = districtsToShow(f.scope ?? { districtCodes: [] }, f.district ?? "");
+  // No district in scope: a value no certificate has (the list is empty, its shape unchanged).
+  if (districts) filter["enterprise.districtCode"] = districts.length === 0 ? "(none)" : districtCondition(districts);
   if (f.status) and.push(statusClause(f.status, now));
   if (f.expiring) {
     const days = Number(f.expiring);

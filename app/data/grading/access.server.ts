@@ -4,6 +4,7 @@ import type { AssessmentDoc } from "../../../models/assessment";
 import type { Member } from "~/auth.server";
 import type { Role } from "~/lib/domain";
 import { can } from "~/lib/permissions";
+import { inDistrictScope } from "~/lib/district-scope";
 import { EVENT_PERMISSIONS } from "~/workflows/grading-input";
 import { EVENT_ROLES, type GradingEventType } from "~/workflows/grading.machine";
 
@@ -11,17 +12,23 @@ import { EVENT_ROLES, type GradingEventType } from "~/workflows/grading.machine"
 /** The parts of a member the workflow looks at (tests and jobs can build one without a request). */
 export type GradingMember = Pick<Member, "tenantId" | "roles" | "permissions" | "enterpriseId"> & {
   user: Pick<Member["user"], "_id" | "email">;
+  /** District limit (Step 12); absent or empty = the whole tenant. */
+  districtCodes?: readonly string[];
 };
 
 export type EventActor =
   { kind: "member"; member: GradingMember } | { kind: "system" } | { kind: "public"; ip: string };
 
-type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId"> & { reviewerIds?: Types.ObjectId[] };
+type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "districtCode"> & { reviewerIds?: Types.ObjectId[] };
 
-/** Tenant-wide readers, the enterprise itself, and the reviewers assigned to it. */
+/**
+ * Tenant-wide readers (a district-limited regulator: applications of its districts only), the
+ * enterprise itself, and the reviewers assigned to it.
+ */
 export function canViewApplication(member: GradingMember, doc: Owned): boolean {
   if (String(member.tenantId) !== String(doc.tenantId)) return false;
-  if (can(member.permissions, "read:assessment:any")) return true;
+  if (can(member.permissions, "read:assessment:any") && inDistrictScope({ districtCodes: member.districtCodes ?? [] }, doc.districtCode ?? ""))
+    return true;
   if (
     can(member.permissions, "read:assessment:own") &&
     member.enterpriseId !== null &&

@@ -73,13 +73,13 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
       [`deadlines.${rule.deadline}`]: { $lte: horizon },
     })
       .setOptions({ crossTenant: true })
-      .select({ tenantId: 1, enterpriseId: 1, deadlines: 1, reviewerIds: 1, cycle: 1 })
+      .select({ tenantId: 1, enterpriseId: 1, deadlines: 1, reviewerIds: 1, cycle: 1, districtCode: 1 })
       .limit(1000)
       .lean<
         Array<
           Pick<
             AssessmentDoc,
-            "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle"
+            "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle" | "districtCode"
           >
         >
       >();
@@ -98,7 +98,7 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
       const enterprise = await Enterprise.findOne({ tenantId: app.tenantId, _id: app.enterpriseId })
         .select({ name: 1 })
         .lean<{ name: string }>();
-      for (const r of await resolveRecipients(app.tenantId, to)) {
+      for (const r of await resolveRecipients(app.tenantId, to, app.districtCode ?? "")) {
         await enqueueEmail({
           tenantId: app.tenantId,
           idempotencyKey: `${String(app._id)}:remind:${rule.deadline}:${dueAt.toISOString()}:${today}:${r.userId}`,

@@ -6,6 +6,7 @@ import { Membership } from "../../../models/membership";
 import { User } from "../../../models/user";
 import { ENTERPRISE_ROLES } from "~/lib/domain";
 import { logger } from "~/logger.server";
+import { inDistrictScope } from "~/lib/district-scope";
 import { lockedStates, type EmailRecipient, type PendingEffect } from "~/workflows/grading.machine";
 import { casUpdate } from "../cas.server";
 import { issueCertificateForApplication } from "../certificates.server";
@@ -25,10 +26,14 @@ async function usersOf(userIds: Types.ObjectId[]): Promise<Recipient[]> {
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
 
-/** The tenant's users behind a recipient description (members of this tenant only). */
+/**
+ * The tenant's users behind a recipient description (members of this tenant only). Regulators
+ * limited to districts (Step 12) hear only about applications of their districts (`districtCode`).
+ */
 export async function resolveRecipients(
   tenantId: Types.ObjectId,
   to: EmailRecipient,
+  districtCode?: string,
 ): Promise<Recipient[]> {
   let filter: Record<string, unknown>;
   if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
@@ -43,9 +48,11 @@ export async function resolveRecipients(
     });
     filter = { tenantId, userId: { $in: ids } };
   }
-  const memberships = await Membership.find(filter)
-    .select({ userId: 1 })
-    .lean<Array<{ userId: Types.ObjectId }>>();
+  const memberships = (
+    await Membership.find(filter)
+      .select({ userId: 1, districtCodes: 1 })
+      .lean<Array<{ userId: Types.ObjectId; districtCodes?: string[] }>>()
+  ).filter((m) => to.kind !== "regulators" || districtCode === undefined || inDistrictScope({ districtCodes: m.districtCodes ?? [] }, districtCode));
   const unique = [...new Map(memberships.map((m) => [String(m.userId), m.userId])).values()];
   return usersOf(unique);
 }
@@ -111,8 +118,8 @@ export async function carryOutEffects({
   if (effects.length === 0) return { emails: 0 };
   const tenantId = tenant._id;
   const app = await Assessment.findOne({ tenantId, _id: applicationId })
-    .select({ enterpriseId: 1, cycle: 1 })
-    .lean<{ enterpriseId: Types.ObjectId; cycle: string }>();
+    .select({ enterpriseId: 1, cycle: 1, districtCode: 1 })
+    .lean<{ enterpriseId: Types.ObjectId; cycle: string; districtCode?: string }>();
   if (!app) return { emails: 0 };
   const enterprise = await Enterprise.findOne({ tenantId, _id: app.enterpriseId })
     .select({ name: 1 })
@@ -121,7 +128,7 @@ export async function carryOutEffects({
   let lockTouched = false;
   for (const [n, effect] of effects.entries()) {
     if (effect.type === "email") {
-      const recipients = await resolveRecipients(tenantId, effect.to);
+      const recipients = await resolveRecipients(tenantId, effect.to, app.districtCode ?? "");
       const path =
         effect.to.kind === "users"
           ? `/t/${tenant.slug}/reviews/${String(applicationId)}`
