@@ -786,7 +786,7 @@ export function RubricEditor({
                   })
                 }
               >
-                <span aria-hidden className="text-slate-400">
+                <span aria-hidden className="text-slate-500">
                   {isOpen ? "▾" : "▸"}
                 </span>
                 <span className="font-mono text-sm text-slate-500">{el.id}</span>

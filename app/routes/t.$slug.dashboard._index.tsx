@@ -412,7 +412,11 @@ export default function Dashboard() {
               href: `${base}/certificates?${dims({ issued: `${year}-${String(m.month).padStart(2, "0")}` }, ["district", "industry"])}`,
             }))}
             target={f.target}
-            targetLabel={t("dashboard.trend.targetLine")}
+            progressLabel={
+              f.target > 0
+                ? t("dashboard.trend.progress", { total: f.certifiedThisYear, target: f.target, percent })
+                : t("dashboard.trend.noTarget", { total: f.certifiedThisYear })
+            }
             monthLabel={(m) => t("dashboard.month", { month: m })}
             testId="chart-trend"
           />
@@ -536,6 +540,7 @@ export default function Dashboard() {
               title={t("dashboard.gaps.title")}
               desc={t("dashboard.gaps.desc")}
               data={gapData}
+              width={800}
               signed
               format={(v) => (v > 0 ? `+${v}` : String(v))}
               testId="chart-gaps"

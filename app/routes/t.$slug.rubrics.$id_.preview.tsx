@@ -67,7 +67,7 @@ function ScoreCell({
       </span>
       <span className="ml-1 text-slate-600">· {levelName(snap.level)}</span>
       {snap.scoreLevel && snap.scoreLevel !== snap.level ? (
-        <span className="ml-1 text-xs text-slate-400">
+        <span className="ml-1 text-xs text-slate-500">
           ({t("rubric.preview.scoreLevel", { level: levelName(snap.scoreLevel) })})
         </span>
       ) : null}
@@ -149,7 +149,7 @@ export default function RescorePreviewPage() {
               same: summary.same,
               levelChanged: summary.levelChanged,
             })}
-            <span className="ml-2 text-xs text-slate-400">
+            <span className="ml-2 text-xs text-slate-500">
               {t("rubric.preview.elapsed", { ms: d.elapsedMs })}
             </span>
           </p>
@@ -183,7 +183,7 @@ export default function RescorePreviewPage() {
                         ? "text-emerald-700"
                         : row.delta < 0
                           ? "text-red-700"
-                          : "text-slate-400";
+                          : "text-slate-500";
                   return (
                     <tr
                       key={row.assessmentId}
