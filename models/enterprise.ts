@@ -46,6 +46,8 @@ const schema = new Schema<EnterpriseDoc>(
 schema.index({ tenantId: 1, creditCode: 1 }, { unique: true });
 schema.index({ tenantId: 1, name: 1, _id: 1 });
 schema.index({ tenantId: 1, districtCode: 1, industry: 1 });
+// Which enterprises a rubric applies to (the rubric publish dialog counts them).
+schema.index({ tenantId: 1, industry: 1, sizeClass: 1 });
 schema.plugin(tenantScoped);
 
 export const Enterprise: Model<EnterpriseDoc> =

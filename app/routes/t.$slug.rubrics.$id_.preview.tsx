@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PublishControl } from "~/components/rubric-actions";
+import { getPublishInfo } from "~/data/rubric-publish-info.server";
 import { StatusBadge } from "~/components/rubric-tree";
 import { toObjectId } from "~/data/ids.server";
 import { rescorePreview } from "~/data/rubric-admin.server";
@@ -36,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   return {
     locale,
+    publishInfo: version.meta.status === "draft" ? await getPublishInfo({ tenantId: tenant._id, id }) : null,
     title: `${translate(locale, "rubric.preview.title")} ${version.meta.key}@${version.meta.version} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
     version: {
@@ -103,7 +105,7 @@ export default function RescorePreviewPage() {
             </Link>
           ) : null}
           {d.version.status === "draft" ? (
-            <PublishControl action={base} revision={d.version.revision} />
+            <PublishControl action={base} revision={d.version.revision} info={d.publishInfo} />
           ) : null}
         </div>
       </div>
