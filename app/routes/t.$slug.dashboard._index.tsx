@@ -205,13 +205,13 @@ export default function Dashboard() {
     key: r.key,
     label: creditStatusLabel(r.key, locale),
     value: r.count,
-    href: `${base}/credit?status=${r.key}&year=${year}`,
+    href: `${base}/credit?${dims({ status: r.key, year })}`,
   }));
   const creditConditionData: ChartDatum[] = f.creditByCondition.map((r) => ({
     key: r.key,
     label: conditionLabel(r.key, locale),
     value: r.count,
-    href: `${base}/credit?condition=${r.key}&year=${year}`,
+    href: `${base}/credit?${dims({ condition: r.key, year })}`,
   }));
   const districtData: ChartDatum[] = f.byDistrict.map((r) => ({
     key: r.key,

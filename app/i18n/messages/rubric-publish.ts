@@ -46,6 +46,7 @@ const zh = {
   "weights.field.weight": "权重：",
   "weights.field.rule": "规则：",
   "audit.weights.published": "发布权重方案",
+  "credit.list.scope": "仅显示以下范围内企业的记录：{scope}（来自统计看板的筛选，点“重置”可取消）",
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -95,6 +96,7 @@ const en: Record<keyof typeof zh, string> = {
   "weights.field.weight": "Weight: ",
   "weights.field.rule": "Rule: ",
   "audit.weights.published": "Weight profile published",
+  "credit.list.scope": "Only records of enterprises in: {scope} (the dashboard's filter; “Reset” removes it)",
 };
 
 export const rubricPublish = { "zh-CN": zh, en };
