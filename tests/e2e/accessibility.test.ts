@@ -102,10 +102,12 @@ describe("accessibility (axe-core): 0 critical and 0 serious violations on key p
     expect(await auditPaths(browser, [`/t/${SLUG}/reviews`, review])).toBe("");
   });
 
-  it("tenant admin: users, rubrics", async () => {
+  it("tenant admin: users, rubrics, a weight profile", async () => {
     const page = await as("admin@demo.safegrade.cn");
     await page.goto(`${baseUrl}/t/${SLUG}/rubrics`);
     const rubric = await firstHref(page, `a[href^="/t/${SLUG}/rubrics/"]`);
-    expect(await auditPaths(browser, [`/t/${SLUG}/admin/users`, `/t/${SLUG}/rubrics`, rubric])).toBe("");
+    await page.goto(`${baseUrl}/t/${SLUG}/weights`);
+    const weights = await firstHref(page, `a[href^="/t/${SLUG}/weights/"]`);
+    expect(await auditPaths(browser, [`/t/${SLUG}/admin/users`, `/t/${SLUG}/rubrics`, rubric, weights])).toBe("");
   });
 });
