@@ -272,6 +272,8 @@ export type WeightProfileMeta = {
   parentKey: string | null;
   revision: number;
   updatedAt: Date;
+  /** Tenant profiles are drafts until published; shipped ones (and older documents) are published. */
+  status: "draft" | "published";
 };
 
 /** Shipped profiles, plus the tenant's own when a tenant is given; shipped ones first. */
@@ -280,13 +282,14 @@ export async function listWeightProfiles({
 }: { tenantId?: Types.ObjectId | null } = {}): Promise<WeightProfileMeta[]> {
   const docs = await WeightProfileModel.find(
     { tenantId: tenantId ? { $in: [tenantId, null] } : null },
-    { key: 1, title: 1, tenantId: 1, parentKey: 1, revision: 1, updatedAt: 1 },
+    { key: 1, title: 1, tenantId: 1, parentKey: 1, revision: 1, updatedAt: 1, status: 1 },
   )
     .sort({ key: 1 })
-    .lean<WeightProfileMeta[]>();
+    .lean<Array<Omit<WeightProfileMeta, "status"> & { status?: "draft" | "published" }>>();
   return docs
-    .map((d) => ({
+    .map((d): WeightProfileMeta => ({
       ...d,
+      status: d.tenantId && d.status === "draft" ? "draft" : "published",
       tenantId: d.tenantId ?? null,
       parentKey: d.parentKey ?? null,
       revision: d.revision ?? 0,
