@@ -85,6 +85,8 @@ schema.pre("validate", function () {
   if (!industryFitsDivision(this.industry, this.industryDivision)) this.invalidate("industry", "industry does not fit the GB/T 4754 division");
   this.licenceNextExpiry = nextLicenceExpiry(this.licences);
 });
+// Which enterprises a rubric applies to (the rubric publish dialog counts them).
+schema.index({ tenantId: 1, industry: 1, sizeClass: 1 });
 schema.plugin(tenantScoped);
 
 export const Enterprise: Model<EnterpriseDoc> =

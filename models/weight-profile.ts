@@ -16,6 +16,12 @@ export type WeightProfileDoc = {
   parentKey: string | null;
   /** Incremented by every edit of a tenant profile (compare-and-set). */
   revision: number;
+  /**
+   * A tenant profile is a draft (edited, used only in previews) until published, then immutable,
+   * like a rubric version. Shipped profiles and ones stored before this field are published.
+   */
+  status?: "draft" | "published";
+  publishedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -29,6 +35,8 @@ const schema = new Schema<WeightProfileDoc>(
     contentHash: { type: String, required: true },
     parentKey: { type: String, default: null },
     revision: { type: Number, default: 0 },
+    status: { type: String, enum: ["draft", "published"], default: "published" },
+    publishedAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false },
 );

@@ -42,6 +42,36 @@ export function SaveStatus() {
   );
 }
 
+/**
+ * Phones only (hidden from lg up): the score, level and save state in one line that stays at the
+ * top of the screen while the questions scroll under it, with a jump to the element list (which
+ * comes after the questions on a phone).
+ */
+export function PhoneScoreBar() {
+  const t = useT();
+  const locale = useLocale();
+  const wizard = useWizard();
+  const { rubric, breakdown } = wizard;
+  const level = levelName(rubric, breakdown.level, locale);
+  return (
+    <div
+      className="sticky top-0 z-30 -mx-4 flex items-center justify-between gap-3 border-b border-slate-200 bg-white/95 px-4 py-2 shadow-sm lg:hidden"
+      data-testid="phone-score"
+    >
+      <p className="text-sm text-slate-700">
+        <span className="text-slate-600">{t("assessment.wizard.liveScore")} </span>
+        <span className="text-lg font-semibold text-slate-900" data-testid="phone-live-score">
+          {breakdown.scoreText ?? t("assessment.wizard.noScore")}
+        </span>
+        <span className="ml-2 text-slate-600">{level ?? t("assessment.wizard.noLevel")}</span>
+      </p>
+      <a href="#element-nav" className="shrink-0 text-sm text-brand-700 underline">
+        {t("assessment.wizard.elements")}
+      </a>
+    </div>
+  );
+}
+
 export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weightsTitle: string | null }) {
   const t = useT();
   const locale = useLocale();
@@ -78,7 +108,7 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
         {weightsTitle ? <p className="text-xs text-slate-500">{t("assessment.wizard.weighted", { profile: weightsTitle })}</p> : null}
         <ScoreReasons t={t} rubric={rubric} reasons={breakdown.reasons.filter((r) => r.effect !== "info")} locale={locale} />
       </section>
-      <nav aria-label={t("assessment.wizard.elements")} className="card p-2">
+      <nav id="element-nav" aria-label={t("assessment.wizard.elements")} className="card scroll-mt-16 p-2">
         <ol className="space-y-1 text-sm">
           {rubric.elements.map((el) => {
             let total = 0;
@@ -100,10 +130,10 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
                   data-element-link={el.id}
                 >
                   <span className="truncate">
-                    <span className="mr-1 font-mono text-xs text-slate-400">{el.id}</span>
+                    <span className="mr-1 font-mono text-xs text-slate-600">{el.id}</span>
                     {textOf(el.title, locale)}
                   </span>
-                  <span className={`shrink-0 text-xs ${done === total ? "text-emerald-700" : "text-slate-500"}`} data-element-progress={el.id}>
+                  <span className={`shrink-0 text-xs ${done === total ? "text-emerald-700" : "text-slate-600"}`} data-element-progress={el.id}>
                     {t("assessment.wizard.elementProgress", { answered: done, items: total })}
                   </span>
                 </NavLink>

@@ -1,8 +1,9 @@
 /**
  * Server-rendered SVG charts for the dashboard: no chart library, no client JavaScript. Each chart
- * scales with its container (viewBox + width 100%), has an accessible name (title/desc, role="img"
- * on the figure) and links every bar to the list behind it. The numbers are also given as a table
- * by the caller (`ChartTable`).
+ * scales with its container (viewBox + width 100%, but never past 1.5× its drawn size, so labels stay
+ * at the page's text size), has an accessible name (title/desc on a role="group": an image may not
+ * contain links) and links every bar to the list behind it, each link named by its own <title>.
+ * The numbers are also given as a table by the caller (`ChartTable`).
  */
 import { useId, type ReactNode } from "react";
 
@@ -18,12 +19,42 @@ function shorten(label: string, max: number): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
+/** Drawn at most this much larger than the viewBox, so 12-unit labels stay near 12–18 px. */
+const MAX_SCALE = 1.5;
+
+/** A linked part of a chart: its <title> (the first child) names it; data-label carries the same words for tests. */
 function Linked({ href, label, children }: { href?: string; label: string; children: ReactNode }) {
   if (!href) return <g>{children}</g>;
   return (
-    <a href={href} aria-label={label}>
+    <a href={href} data-label={label}>
       {children}
     </a>
+  );
+}
+
+function ChartFrame({ id, title, desc, width, height, testId, children }: {
+  id: string;
+  title: string;
+  desc: string;
+  width: number;
+  height: number;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="group"
+      aria-labelledby={`${id}-t ${id}-d`}
+      className="h-auto"
+      style={{ maxWidth: `${width * MAX_SCALE}px` }}
+      data-testid={testId}
+    >
+      <title id={`${id}-t`}>{title}</title>
+      <desc id={`${id}-d`}>{desc}</desc>
+      {children}
+    </svg>
   );
 }
 
@@ -35,6 +66,7 @@ export function BarChart({
   signed = false,
   testId,
   format = (v) => String(v),
+  width = 400,
 }: {
   title: string;
   desc: string;
@@ -42,10 +74,12 @@ export function BarChart({
   signed?: boolean;
   testId?: string;
   format?: (v: number) => string;
+  /** Drawing width: a chart placed across two columns draws wider, so its labels keep their size. */
+  width?: number;
 }) {
   const id = useId();
-  const width = 400;
-  const labelW = 140;
+  const labelW = Math.round(width * 0.35);
+  const labelChars = Math.floor(labelW / 12.5);
   const valueW = 48;
   const rowH = 26;
   const height = Math.max(1, data.length) * rowH + 8;
@@ -54,16 +88,7 @@ export function BarChart({
   const zeroX = signed ? labelW + plotW / 2 : labelW;
   const scale = (signed ? plotW / 2 : plotW) / max;
   return (
-    <svg
-      viewBox={`0 0 ${width} ${height}`}
-      width="100%"
-      role="img"
-      aria-labelledby={`${id}-t ${id}-d`}
-      className="h-auto max-w-full"
-      data-testid={testId}
-    >
-      <title id={`${id}-t`}>{title}</title>
-      <desc id={`${id}-d`}>{desc}</desc>
+    <ChartFrame id={id} title={title} desc={desc} width={width} height={height} testId={testId}>
       {data.length === 0 ? (
         <text x={width / 2} y={18} textAnchor="middle" fontSize="12" fill="#64748b">
           —
@@ -77,7 +102,7 @@ export function BarChart({
           <Linked key={d.key} href={d.href} label={`${d.label}: ${format(d.value)}`}>
             <title>{`${d.label}: ${format(d.value)}`}</title>
             <text x={labelW - 6} y={y + rowH / 2 + 4} textAnchor="end" fontSize="12" fill="#334155">
-              {shorten(d.label, 11)}
+              {shorten(d.label, labelChars)}
             </text>
             <rect x={x} y={y + 4} width={Math.max(w, d.value === 0 ? 0 : 1)} height={rowH - 8} rx="3" fill={d.value < 0 ? "#16a34a" : colorAt(0)} />
             <text x={width - valueW + 4} y={y + rowH / 2 + 4} fontSize="12" fill="#0f172a" data-value={d.value}>
@@ -87,7 +112,7 @@ export function BarChart({
         );
       })}
       {signed ? <line x1={zeroX} x2={zeroX} y1={0} y2={height} stroke="#94a3b8" strokeWidth="1" /> : null}
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -110,9 +135,7 @@ export function StackedBar({
   const height = 40 + legendRows * 22;
   let x = 0;
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="h-auto max-w-full" data-testid={testId}>
-      <title id={`${id}-t`}>{title}</title>
-      <desc id={`${id}-d`}>{desc}</desc>
+    <ChartFrame id={id} title={title} desc={desc} width={width} height={height} testId={testId}>
       <rect x={0} y={4} width={width} height={24} rx="4" fill="#e2e8f0" />
       {data.map((d, i) => {
         const w = total > 0 ? (d.value / total) * width : 0;
@@ -132,6 +155,7 @@ export function StackedBar({
         const ly = 40 + row * 22;
         return (
           <Linked key={`l-${d.key}`} href={d.href} label={`${d.label}: ${d.value}`}>
+            <title>{`${d.label}: ${d.value}`}</title>
             <rect x={lx} y={ly} width={12} height={12} fill={colorAt(i)} />
             <text x={lx + 16} y={ly + 11} fontSize="12" fill="#334155">
               {`${shorten(d.label, 14)} ${d.value}`}
@@ -139,20 +163,20 @@ export function StackedBar({
           </Linked>
         );
       })}
-    </svg>
+    </ChartFrame>
   );
 }
 
 /**
- * Running total per month as columns (labelled with the month's own count) and the yearly target
- * as a dashed line.
+ * Newly certified per month as columns, scaled to the busiest month (a yearly target of 1,000 must
+ * not flatten them), with the year's running total against the target drawn apart as a progress bar.
  */
 export function TargetTrendChart({
   title,
   desc,
   months,
   target,
-  targetLabel,
+  progressLabel,
   monthLabel,
   testId,
 }: {
@@ -160,53 +184,53 @@ export function TargetTrendChart({
   desc: string;
   months: Array<{ month: number; count: number; cumulative: number; href?: string }>;
   target: number;
-  targetLabel: string;
+  /** "累计 12 / 目标 1000（1.2%）": the words beside the progress bar. */
+  progressLabel: string;
   monthLabel: (m: number) => string;
   testId?: string;
 }) {
   const id = useId();
   const width = 400;
+  const progressH = 40;
+  const top = progressH + 16;
+  const bottom = 20;
   const height = 220;
-  const top = 20;
-  const bottom = 24;
   const left = 8;
   const plotH = height - top - bottom;
-  const max = Math.max(1, target, ...months.map((m) => m.cumulative));
+  const max = Math.max(1, ...months.map((m) => m.count));
   const colW = (width - left * 2) / 12;
-  const y = (v: number) => top + plotH - (v / max) * plotH;
+  const total = months.reduce((n, m) => Math.max(n, m.cumulative), 0);
+  const share = target > 0 ? Math.min(1, total / target) : 0;
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="h-auto max-w-full" data-testid={testId}>
-      <title id={`${id}-t`}>{title}</title>
-      <desc id={`${id}-d`}>{desc}</desc>
+    <ChartFrame id={id} title={title} desc={desc} width={width} height={height} testId={testId}>
+      <g data-target={target} data-total={total}>
+        <text x={left} y={14} fontSize="12" fill="#334155">
+          {progressLabel}
+        </text>
+        <rect x={left} y={22} width={width - left * 2} height={10} rx="5" fill="#e2e8f0" />
+        {share > 0 ? <rect x={left} y={22} width={Math.max(4, (width - left * 2) * share)} height={10} rx="5" fill="#dc2626" /> : null}
+      </g>
       <line x1={left} x2={width - left} y1={top + plotH} y2={top + plotH} stroke="#94a3b8" />
       {months.map((m, i) => {
         const x = left + i * colW + 3;
-        // A month with certifications stays visible even when the target sets a large scale.
-        const h = m.cumulative > 0 ? Math.max(2, top + plotH - y(m.cumulative)) : 0;
+        const h = m.count > 0 ? Math.max(2, (m.count / max) * (plotH - 14)) : 0;
+        const words = `${monthLabel(m.month)}: +${m.count} (${m.cumulative})`;
         return (
-          <Linked key={m.month} href={m.href} label={`${monthLabel(m.month)}: +${m.count} (${m.cumulative})`}>
-            <title>{`${monthLabel(m.month)}: +${m.count} (${m.cumulative})`}</title>
-            <rect x={x} y={top + plotH - h} width={colW - 6} height={h} rx="1" fill={colorAt(1)} />
+          <Linked key={m.month} href={m.href} label={words}>
+            <title>{words}</title>
+            <rect x={x} y={top + plotH - h} width={colW - 6} height={h} rx="1" fill={colorAt(1)} data-value={m.count} />
             {m.count > 0 ? (
-              <text x={x + (colW - 6) / 2} y={top + plotH - h - 3} fontSize="9" textAnchor="middle" fill="#0f172a">
+              <text x={x + (colW - 6) / 2} y={top + plotH - h - 3} fontSize="11" textAnchor="middle" fill="#0f172a">
                 {`+${m.count}`}
               </text>
             ) : null}
-            <text x={x + (colW - 6) / 2} y={height - 8} fontSize="10" textAnchor="middle" fill="#475569">
+            <text x={x + (colW - 6) / 2} y={height - 6} fontSize="11" textAnchor="middle" fill="#475569">
               {m.month}
             </text>
           </Linked>
         );
       })}
-      {target > 0 ? (
-        <g>
-          <line x1={left} x2={width - left} y1={y(target)} y2={y(target)} stroke="#dc2626" strokeDasharray="6 4" strokeWidth="1.5" />
-          <text x={width - left} y={y(target) - 4} fontSize="10" textAnchor="end" fill="#dc2626">
-            {`${targetLabel} ${target}`}
-          </text>
-        </g>
-      ) : null}
-    </svg>
+    </ChartFrame>
   );
 }
 

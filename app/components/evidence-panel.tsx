@@ -8,6 +8,7 @@ import { useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
+import { reportUpload, type UploadMessage } from "~/lib/evidence-messages";
 import {
   DEFAULT_EVIDENCE_LIMITS,
   EVIDENCE_ACCEPT,
@@ -38,8 +39,7 @@ export type EvidencePanelProps = {
   revalidate?: boolean;
 };
 
-type Pending = { key: string; file: File; status: "waiting" | "uploading"; progress: number };
-type Message = { key: string; kind: "error" | "ok"; text: string };
+type Pending = { key: string; file: File; status: "waiting" | "uploading"; progress: number; round: number };
 
 type UploadReply = { status: number; body: unknown };
 
@@ -134,7 +134,8 @@ export function EvidencePanel({
 
   const [list, setList] = useState<EvidenceFileView[]>(files);
   const [pending, setPending] = useState<Pending[]>([]);
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [messages, setMessages] = useState<UploadMessage[]>([]);
+  const roundRef = useRef(0);
   const [confirming, setConfirming] = useState<EvidenceFileView | null>(null);
   const [deleting, setDeleting] = useState(false);
   const xhrRef = useRef<XMLHttpRequest | null>(null);
@@ -169,8 +170,8 @@ export function EvidencePanel({
     if (confirming) cancelButtonRef.current?.focus();
   }, [confirming]);
 
-  const say = useCallback((kind: Message["kind"], text: string) => {
-    setMessages((m) => [...m.slice(-4), { key: `${Date.now()}-${Math.random()}`, kind, text }]);
+  const say = useCallback((kind: UploadMessage["kind"], text: string, round = roundRef.current) => {
+    setMessages((m) => reportUpload(m, { key: `${Date.now()}-${Math.random()}`, kind, text, round }));
   }, []);
 
   const changed = useCallback(
@@ -218,17 +219,18 @@ export function EvidencePanel({
         const stored = reply.status === 201 ? replyFile(reply.body) : null;
         if (stored) {
           changed([...listRef.current, stored.evidence], stored.version);
-          say("ok", t("evidence.uploaded", { name: stored.evidence.filename }));
+          say("ok", t("evidence.uploaded", { name: stored.evidence.filename }), current.round);
         } else if (reply.status === -1) {
           // Cancelled by the user: nothing to report.
         } else if (reply.status === 0) {
-          say("error", errorFor(current.file.name, msg("evidence.errors.network")));
+          say("error", errorFor(current.file.name, msg("evidence.errors.network")), current.round);
         } else if (reply.status === 401) {
-          say("error", errorFor(current.file.name, msg("evidence.errors.signedOut")));
+          say("error", errorFor(current.file.name, msg("evidence.errors.signedOut")), current.round);
         } else {
           say(
             "error",
             errorFor(current.file.name, replyError(reply.body) ?? msg("evidence.errors.server")),
+            current.round,
           );
         }
       }
@@ -239,6 +241,7 @@ export function EvidencePanel({
 
   const onFiles = useCallback(
     async (picked: File[]) => {
+      const round = ++roundRef.current;
       let slots = maxFilesPerItem - listRef.current.length - queueRef.current.length;
       const accepted: Pending[] = [];
       for (const file of picked) {
@@ -259,7 +262,7 @@ export function EvidencePanel({
             );
         }
         if (error) {
-          say("error", errorFor(file.name, error));
+          say("error", errorFor(file.name, error), round);
           continue;
         }
         slots--;
@@ -268,6 +271,7 @@ export function EvidencePanel({
           file,
           status: "waiting",
           progress: 0,
+          round,
         });
       }
       if (accepted.length === 0) return;

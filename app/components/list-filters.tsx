@@ -3,6 +3,7 @@
  * search / reset buttons. Field names are the query parameters the loaders read.
  */
 import { Link } from "@remix-run/react";
+import { useId } from "react";
 import { useT } from "~/i18n/react";
 import { INDUSTRY_KEYS } from "~/lib/domain";
 
@@ -27,10 +28,15 @@ export function FilterSelect({
   visibleLabel?: boolean;
   className?: string;
 }) {
+  // Associated by id, not by wrapping: a label around a select makes some tools name the field
+  // with the text of every option.
+  const id = useId();
   return (
-    <label className={className}>
-      <span className={visibleLabel ? "label" : "sr-only"}>{label}</span>
-      <select name={name} defaultValue={value === undefined ? "" : String(value)} className="input">
+    <div className={className}>
+      <label htmlFor={id} className={visibleLabel ? "label" : "sr-only"}>
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={value === undefined ? "" : String(value)} className="input">
         {allLabel !== undefined ? <option value="">{allLabel}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -38,7 +44,7 @@ export function FilterSelect({
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 

@@ -19,6 +19,7 @@ import {
 } from "react-hook-form";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { RubricIdentityFields } from "./rubric-identity-fields";
 import {
   describeIssue,
   issueTarget,
@@ -277,29 +278,32 @@ const ItemEditor = memo(function ItemEditor({
                 </select>
                 {mode === "per" ? (
                   <>
-                    <input
-                      type="number"
-                      step="0.01"
-                      min="0"
-                      className="input py-1"
-                      aria-label={t("rubric.rule.perLabel")}
-                      placeholder={t("rubric.rule.perLabel")}
-                      aria-invalid={hasIssue(issues, `deductionRules.${ri}.per`)}
-                      {...register(`${ruleBase}.per`, { valueAsNumber: true })}
-                    />
-                    <input
-                      type="number"
-                      step="0.01"
-                      min="0"
-                      className="input py-1"
-                      aria-label={t("rubric.rule.capLabel")}
-                      placeholder={t("rubric.rule.capLabel")}
-                      aria-invalid={hasIssue(issues, `deductionRules.${ri}.cap`)}
-                      {...register(`${ruleBase}.cap`, {
-                        setValueAs: (v: unknown) =>
-                          v === "" || v === undefined || v === null ? undefined : Number(v),
-                      })}
-                    />
+                    {/* Visible labels: a placeholder disappears once a number is typed. */}
+                    <label className="block text-xs text-slate-600">
+                      <span className="mb-0.5 block">{t("rubric.rule.perLabel")}</span>
+                      <input
+                        type="number"
+                        step="0.01"
+                        min="0"
+                        className="input py-1"
+                        aria-invalid={hasIssue(issues, `deductionRules.${ri}.per`)}
+                        {...register(`${ruleBase}.per`, { valueAsNumber: true })}
+                      />
+                    </label>
+                    <label className="block text-xs text-slate-600">
+                      <span className="mb-0.5 block">{t("rubric.rule.capLabel")}</span>
+                      <input
+                        type="number"
+                        step="0.01"
+                        min="0"
+                        className="input py-1"
+                        aria-invalid={hasIssue(issues, `deductionRules.${ri}.cap`)}
+                        {...register(`${ruleBase}.cap`, {
+                          setValueAs: (v: unknown) =>
+                            v === "" || v === undefined || v === null ? undefined : Number(v),
+                        })}
+                      />
+                    </label>
                   </>
                 ) : (
                   <span className="self-center text-xs text-slate-500 md:col-span-2">
@@ -481,7 +485,7 @@ export function RubricEditor({
   const t = useT();
   const locale = useLocale();
   const issueText = useIssueText();
-  const { control, register, setValue, getValues, reset, watch, formState } = useForm<Rubric>({
+  const { control, register, setValue, getValues, reset, watch } = useForm<Rubric>({
     defaultValues: rubric,
   });
   const [issues, setIssues] = useState<RubricIssue[]>([]);
@@ -498,18 +502,29 @@ export function RubricEditor({
   // A saved revision comes back from the loader: it is the new baseline. Keyed on the revision
   // only, so a mere revalidation (same revision) never throws away what the user typed.
   const baselineRevision = useRef(revision);
+  // "Unsaved changes" = the user changed something since the last load or save. react-hook-form's
+  // isDirty stayed true after a save (fields without a stored value, e.g. an empty cap, read back
+  // as present-but-undefined after the reset), so the editor counts edits itself.
+  const [edited, setEdited] = useState(false);
   useEffect(() => {
     if (baselineRevision.current === revision) return;
     baselineRevision.current = revision;
     reset(rubric);
     setIssues([]);
+    setEdited(false);
   }, [revision, rubric, reset]);
+  useEffect(() => {
+    const subscription = watch((_values, { name }) => {
+      if (name) setEdited(true);
+    });
+    return () => subscription.unsubscribe();
+  }, [watch]);
 
   useEffect(() => {
     if (serverIssues && serverIssues.length > 0) showIssues(serverIssues);
   }, [serverIssues]);
 
-  const { isDirty } = formState;
+  const isDirty = edited;
   useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
 
   // Once problems are on screen, re-check as the user edits so fixed ones disappear.
@@ -621,7 +636,7 @@ export function RubricEditor({
         <div className="flex flex-wrap items-center gap-3">
           <TotalBar control={control} parentTotal={parentTotal} />
           {isDirty ? (
-            <span className="badge bg-amber-100 text-amber-800">{t("rubric.editor.unsaved")}</span>
+            <span className="badge bg-amber-100 text-amber-800" data-testid="unsaved">{t("rubric.editor.unsaved")}</span>
           ) : null}
           <button
             type="button"
@@ -668,6 +683,8 @@ export function RubricEditor({
           </div>
         ) : null}
       </div>
+
+      <RubricIdentityFields register={register} />
 
       <section className="card mb-4">
         <h2 className="text-sm font-medium text-slate-700">{t("rubric.detail.levels")}</h2>
@@ -786,7 +803,7 @@ export function RubricEditor({
                   })
                 }
               >
-                <span aria-hidden className="text-slate-400">
+                <span aria-hidden className="text-slate-500">
                   {isOpen ? "▾" : "▸"}
                 </span>
                 <span className="font-mono text-sm text-slate-500">{el.id}</span>

@@ -324,7 +324,7 @@ function AssignAction({
             {reviewerOptions.map((r) => (
               <li key={r.id}>
                 <label
-                  className={`flex items-center gap-2 text-sm ${r.conflicted ? "text-slate-400" : ""}`}
+                  className={`flex items-center gap-2 text-sm ${r.conflicted ? "text-slate-500" : ""}`}
                 >
                   <input
                     type="checkbox"

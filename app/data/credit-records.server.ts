@@ -16,6 +16,7 @@
  *     `publicationPending`, and the effects run syncs `credit_publications` first
  *     (app/data/credit-publication.server.ts), clearing the flag with `effectsPending`.
  */
+import { scopeClause, type EnterpriseScope } from "./credit/enterprise-scope.server";
 import { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { Certificate } from "../../models/certificate";
@@ -854,6 +855,8 @@ export type CreditListFilters = {
   q?: string;
   page?: number;
   enterpriseId?: Types.ObjectId;
+  /** Only records of these enterprises (a district/industry drill-down from the dashboard). */
+  scope?: EnterpriseScope | null;
 };
 
 export type CreditListItem = {
@@ -908,7 +911,9 @@ export async function listCreditRecords({
   if (filters.condition && CREDIT_CONDITIONS.some((c) => c.key === filters.condition)) filter.conditionKey = filters.condition;
   if (filters.year) filter.listedYear = filters.year;
   const q = normalizeForSearch(filters.q ?? "");
-  if (q) filter.$or = [{ "search.name": { $regex: escapeRegex(q) } }, { "search.code": { $regex: `^${escapeRegex(q)}` } }];
+  // Within a district/industry scope the search was applied to the scope's enterprises already.
+  if (filters.scope) Object.assign(filter, scopeClause(filters.scope));
+  else if (q) filter.$or = [{ "search.name": { $regex: escapeRegex(q) } }, { "search.code": { $regex: `^${escapeRegex(q)}` } }];
   const page = Math.max(1, Math.floor(filters.page ?? 1));
   const [docs, total, yearsRaw] = await Promise.all([
     CreditRecord.find(filter)

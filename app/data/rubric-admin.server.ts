@@ -10,6 +10,7 @@ import { Claim } from "../../models/claim";
 import { Enterprise } from "../../models/enterprise";
 import { RubricVersion, type RubricVersionDoc } from "../../models/rubric-version";
 import { Tenant } from "../../models/tenant";
+import { withDescriptionTotal } from "~/lib/rubric/description-total";
 import { diffRubricVersions, type RubricDiff } from "~/lib/rubric/diff";
 import { parseRubricIssues, type RubricIssue } from "~/lib/rubric/issues";
 import {
@@ -28,6 +29,7 @@ import { recordAudit } from "./audit.server";
 import { claimOnce, releaseClaim, STALE_CLAIM_MS } from "./cas.server";
 import type { TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
+import { draftTotalChange } from "./rubric-publish-info.server";
 import {
   canonicalJson,
   contentHash,
@@ -277,7 +279,9 @@ export async function updateDraft({
       errors: result.errors,
     };
 
-  if (!(await casDraft(tenantId, id, expectedRevision, { $set: denormalized(result.value) }))) {
+  // The description's stated total is generated from the items' total (never a stale "满分1000分").
+  const content = withDescriptionTotal(result.value);
+  if (!(await casDraft(tenantId, id, expectedRevision, { $set: denormalized(content) }))) {
     return { ok: false, error: await whyNotWritten(tenantId, id) };
   }
   if (actor) {
@@ -297,7 +301,10 @@ export async function updateDraft({
   return { ok: true, revision: expectedRevision + 1 };
 }
 
-export type PublishResult = { ok: true } | { ok: false; error: WriteError };
+export type PublishResult =
+  | { ok: true }
+  | { ok: false; error: WriteError }
+  | { ok: false; error: "totalUnconfirmed"; totalChange: { from: number; to: number } };
 
 /** The revision a write should expect when the caller did not say: the current one of a draft. */
 async function currentDraftRevision(
@@ -322,13 +329,20 @@ export async function publishDraft({
   expectedRevision,
   ip,
   now = new Date(),
+  confirmedTotal,
 }: TenantScope & {
   id: Types.ObjectId;
   actor: Actor;
   expectedRevision?: number;
   ip?: string;
   now?: Date;
+  /** The total the admin confirmed in the dialog; when given, a changed total must match it. */
+  confirmedTotal?: number | null;
 }): Promise<PublishResult> {
+  if (confirmedTotal !== undefined) {
+    const change = await draftTotalChange({ tenantId, id });
+    if (change && confirmedTotal !== change.to) return { ok: false, error: "totalUnconfirmed", totalChange: change };
+  }
   const revision = expectedRevision ?? (await currentDraftRevision(tenantId, id));
   const published =
     revision !== null &&
@@ -364,7 +378,7 @@ export async function discardDraft({
   id,
   actor,
   ip,
-}: TenantScope & { id: Types.ObjectId; actor: Actor; ip?: string }): Promise<PublishResult> {
+}: TenantScope & { id: Types.ObjectId; actor: Actor; ip?: string }): Promise<{ ok: true } | { ok: false; error: WriteError }> {
   const doc = await RubricVersion.findOne(
     { _id: id, tenantId, status: "draft" },
     { key: 1, version: 1, revision: 1 },

@@ -15,6 +15,7 @@ import {
   loadWeightProfileFile,
   displayPath,
 } from "~/lib/rubric/load-files.server";
+import { withoutEnglish } from "~/lib/rubric/localize";
 import {
   validateRubric,
   validateWeightProfile,
@@ -45,10 +46,22 @@ export function countItems(rubric: Rubric): number {
 
 export class RubricImportError extends Error {}
 
-export type ImportReport = { imported: string[]; unchanged: string[]; errors: string[] };
+export type ImportReport = {
+  imported: string[];
+  unchanged: string[];
+  /** Published versions whose file only added or changed English text: stored content updated. */
+  translated: string[];
+  errors: string[];
+};
+
+/** The stored and the file version differ only in English text (same Chinese, points, rules). */
+function sameExceptEnglish(storedJson: string, rubric: Rubric): boolean {
+  const stored: unknown = JSON.parse(storedJson);
+  return canonicalJson(withoutEnglish(stored)) === canonicalJson(withoutEnglish(rubric));
+}
 
 export async function importRubricFiles(dir?: string): Promise<ImportReport> {
-  const report: ImportReport = { imported: [], unchanged: [], errors: [] };
+  const report: ImportReport = { imported: [], unchanged: [], translated: [], errors: [] };
   for (const file of await listRubricFiles(dir)) {
     const loaded = await loadRubricFile(file);
     if (!loaded.ok) {
@@ -66,7 +79,15 @@ export async function importRubricFiles(dir?: string): Promise<ImportReport> {
     }).lean();
     if (existing) {
       if (existing.contentHash === hash) report.unchanged.push(ref);
-      else
+      else if (sameExceptEnglish(existing.contentJson, rubric)) {
+        // A translation does not change how anything is graded (assessments pin the version's _id).
+        // Idempotent: two instances importing at once write the same content.
+        await RubricVersion.updateOne(
+          { _id: existing._id, tenantId: null },
+          { $set: { contentJson: json, contentHash: hash, "title.en": rubric.title.en ?? "" } },
+        );
+        report.translated.push(ref);
+      } else
         report.errors.push(
           `${displayPath(file)}: ${ref} was already imported with different content. Published versions never change: give the edited file a new "version".`,
         );
@@ -251,6 +272,8 @@ export type WeightProfileMeta = {
   parentKey: string | null;
   revision: number;
   updatedAt: Date;
+  /** Tenant profiles are drafts until published; shipped ones (and older documents) are published. */
+  status: "draft" | "published";
 };
 
 /** Shipped profiles, plus the tenant's own when a tenant is given; shipped ones first. */
@@ -259,13 +282,14 @@ export async function listWeightProfiles({
 }: { tenantId?: Types.ObjectId | null } = {}): Promise<WeightProfileMeta[]> {
   const docs = await WeightProfileModel.find(
     { tenantId: tenantId ? { $in: [tenantId, null] } : null },
-    { key: 1, title: 1, tenantId: 1, parentKey: 1, revision: 1, updatedAt: 1 },
+    { key: 1, title: 1, tenantId: 1, parentKey: 1, revision: 1, updatedAt: 1, status: 1 },
   )
     .sort({ key: 1 })
-    .lean<WeightProfileMeta[]>();
+    .lean<Array<Omit<WeightProfileMeta, "status"> & { status?: "draft" | "published" }>>();
   return docs
-    .map((d) => ({
+    .map((d): WeightProfileMeta => ({
       ...d,
+      status: d.tenantId && d.status === "draft" ? "draft" : "published",
       tenantId: d.tenantId ?? null,
       parentKey: d.parentKey ?? null,
       revision: d.revision ?? 0,

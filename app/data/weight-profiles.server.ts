@@ -12,11 +12,12 @@ import { Claim } from "../../models/claim";
 import { WeightProfileModel, type WeightProfileDoc } from "../../models/weight-profile";
 import { parseRubricIssues, type RubricIssue } from "~/lib/rubric/issues";
 import { SCHEMA_VERSION, validateWeightProfile, type WeightProfile } from "~/lib/rubric/schema";
+import { targetsOf, unknownTargets } from "~/lib/rubric/weight-targets";
 import { recordAudit } from "./audit.server";
 import { claimOnce, releaseClaim, STALE_CLAIM_MS } from "./cas.server";
 import type { TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
-import { canonicalJson, contentHash } from "./rubrics.server";
+import { canonicalJson, contentHash, getRubricVersion, listRubricVersions } from "./rubrics.server";
 
 export type Actor = { id: Types.ObjectId; email: string };
 
@@ -114,6 +115,7 @@ export async function cloneWeightProfile({
         contentHash: contentHash(json),
         parentKey: source.meta.tenantId === null ? source.meta.key : source.meta.parentKey,
         revision: 0,
+        status: "draft",
       });
       await recordAudit({
         tenantId,
@@ -150,7 +152,21 @@ async function claimRevision(
 export type UpdateProfileResult =
   | { ok: true; revision: number }
   | { ok: false; error: "invalid"; issues: RubricIssue[]; errors: string[] }
-  | { ok: false; error: "notFound" | "immutable" | "conflict" };
+  | { ok: false; error: "notFound" | "immutable" | "published" | "conflict" };
+
+/** Whether a stored profile is published (documents from before drafts existed are). */
+export function isPublished(doc: Pick<WeightProfileDoc, "status" | "tenantId">): boolean {
+  return doc.tenantId === null || doc.status !== "draft";
+}
+
+/** Elements, items and tags of the rubrics published for this tenant (shipped and its own). */
+async function publishedTargets(tenantId: Types.ObjectId) {
+  const metas = await listRubricVersions({ tenantId, status: "published" });
+  const rubrics = (
+    await Promise.all(metas.map((m) => getRubricVersion({ tenantId, id: m._id })))
+  ).flatMap((r) => (r ? [r.rubric] : []));
+  return targetsOf(rubrics);
+}
 
 /**
  * Replaces a tenant profile's title and rules. The key belongs to the record, not to the editor.
@@ -176,6 +192,7 @@ export async function updateWeightProfile({
   ).lean();
   if (!current) return { ok: false, error: "notFound" };
   if (!current.tenantId) return { ok: false, error: "immutable" };
+  if (isPublished(current)) return { ok: false, error: "published" };
   const label = `weights:${current.key}`;
   const withIdentity =
     typeof input === "object" && input !== null && !Array.isArray(input)
@@ -189,12 +206,16 @@ export async function updateWeightProfile({
       issues: parseRubricIssues(result.errors, label),
       errors: result.errors,
     };
+  // Every rule must weigh something that exists (a rule for "E9" would silently do nothing).
+  const unknown = unknownTargets(result.value, await publishedTargets(tenantId));
+  if (unknown.length > 0)
+    return { ok: false, error: "invalid", issues: unknown, errors: unknown.map((i) => `${label}: ${i.path}: ${i.message}`) };
 
   const claim = await claimRevision(id, tenantId, expectedRevision);
   if (!claim) return { ok: false, error: "conflict" };
   const json = canonicalJson(result.value);
   const updated = await WeightProfileModel.updateOne(
-    { _id: id, tenantId, revision: expectedRevision },
+    { _id: id, tenantId, revision: expectedRevision, status: "draft" },
     {
       $set: {
         title: { zh: result.value.title.zh, en: result.value.title.en ?? "" },
@@ -219,4 +240,41 @@ export async function updateWeightProfile({
     });
   }
   return { ok: true, revision: expectedRevision + 1 };
+}
+
+export type PublishProfileResult = { ok: true } | { ok: false; error: "notFound" | "immutable" | "published" | "conflict" };
+
+/** draft → published, once, for the revision the admin reviewed (compare-and-set as for edits). */
+export async function publishWeightProfile({
+  tenantId,
+  id,
+  expectedRevision,
+  actor,
+  ip,
+  now = new Date(),
+}: TenantScope & { id: Types.ObjectId; expectedRevision: number; actor: Actor; ip?: string; now?: Date }): Promise<PublishProfileResult> {
+  const current = await WeightProfileModel.findOne({ _id: id, tenantId: { $in: [tenantId, null] } }, { contentJson: 0 }).lean();
+  if (!current) return { ok: false, error: "notFound" };
+  if (!current.tenantId) return { ok: false, error: "immutable" };
+  if (isPublished(current)) return { ok: false, error: "published" };
+  const claim = await claimRevision(id, tenantId, expectedRevision);
+  if (!claim) return { ok: false, error: "conflict" };
+  const updated = await WeightProfileModel.updateOne(
+    { _id: id, tenantId, revision: expectedRevision, status: "draft" },
+    { $set: { status: "published", publishedAt: now }, $inc: { revision: 1 } },
+  );
+  if (updated.modifiedCount !== 1) {
+    await releaseClaim(claim);
+    return { ok: false, error: "conflict" };
+  }
+  await recordAudit({
+    tenantId,
+    action: "weights.published",
+    actor,
+    ip,
+    at: now,
+    target: { type: "weightProfile", id: String(id), label: current.key },
+    details: { revision: expectedRevision + 1 },
+  });
+  return { ok: true };
 }

@@ -60,29 +60,30 @@ function bars(doc: Doc, title: string, rows: Array<{ label: string; value: numbe
   doc.y = y + 6;
 }
 
+/** Monthly columns scaled to the busiest month; the yearly target as a line of text above them (a target of 1,000 must not flatten the columns). */
 function trendChart(doc: Doc, f: DashboardFigures, upToMonth: number, t: (k: MessageKey, p?: MessageParams) => string) {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
-  const height = 160;
-  ensureSpace(doc, height + 30);
-  const top = doc.y + 10;
+  const height = 150;
+  ensureSpace(doc, height + 46);
   const months = f.trend.filter((m) => m.month <= upToMonth);
-  const max = Math.max(1, f.target, ...months.map((m) => m.cumulative));
+  const total = months.reduce((n, m) => Math.max(n, m.cumulative), 0);
+  const percent = f.target > 0 ? Math.round((total / f.target) * 1000) / 10 : 0;
+  const progress = f.target > 0 ? t("dashboard.trend.progress", { total, target: f.target, percent }) : t("dashboard.trend.noTarget", { total });
+  doc.font(FONT.regular).fontSize(9).fillColor(COLORS.target).text(progress, left, doc.y + 6, { width, lineBreak: false });
+  const top = doc.y + 16;
+  const max = Math.max(1, ...months.map((m) => m.count));
   const colW = width / 12;
-  const y = (v: number) => top + height - (v / max) * height;
+  const y = (v: number) => top + height - (v / max) * (height - 12);
   doc.moveTo(left, top + height).lineTo(left + width, top + height).lineWidth(0.5).strokeColor(COLORS.grid).stroke();
   for (const m of f.trend) {
     const x = left + (m.month - 1) * colW + 4;
-    if (m.month <= upToMonth && m.cumulative > 0) {
-      const h = Math.max(2, top + height - y(m.cumulative));
+    if (m.month <= upToMonth && m.count > 0) {
+      const h = Math.max(2, top + height - y(m.count));
       doc.rect(x, top + height - h, colW - 8, h).fill(COLORS.column);
-      doc.font(FONT.regular).fontSize(7).fillColor(COLORS.text).text(`+${m.count}`, x, y(m.cumulative) - 10, { width: colW - 8, align: "center", lineBreak: false });
+      doc.font(FONT.regular).fontSize(7).fillColor(COLORS.text).text(`+${m.count}`, x, y(m.count) - 10, { width: colW - 8, align: "center", lineBreak: false });
     }
     doc.font(FONT.regular).fontSize(8).fillColor(COLORS.muted).text(String(m.month), x, top + height + 4, { width: colW - 8, align: "center", lineBreak: false });
-  }
-  if (f.target > 0) {
-    doc.moveTo(left, y(f.target)).lineTo(left + width, y(f.target)).dash(5, { space: 3 }).lineWidth(1).strokeColor(COLORS.target).stroke().undash();
-    doc.font(FONT.regular).fontSize(8).fillColor(COLORS.target).text(`${t("dashboard.trend.targetLine")} ${f.target}`, left, y(f.target) - 11, { width, align: "right", lineBreak: false });
   }
   doc.x = left;
   doc.y = top + height + 20;

@@ -89,7 +89,7 @@ export default function WorkflowDiagram() {
             {states.map((s) => (
               <li key={s.key} style={{ paddingLeft: `${s.depth * 1.25}rem` }} data-state={s.key}>
                 {stateLabel(t, s.key)}
-                <span className="ml-1 font-mono text-xs text-slate-400">{s.key}</span>
+                <span className="ml-1 font-mono text-xs text-slate-500">{s.key}</span>
                 {s.final ? (
                   <span className="badge ml-1 bg-slate-100 text-slate-600">
                     {t("workflow.diagram.final")}

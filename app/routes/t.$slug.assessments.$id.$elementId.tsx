@@ -156,7 +156,7 @@ function ElementForm({
         {element.subElements.map((sub) => (
           <section key={sub.id} aria-labelledby={`sub-${sub.id}`} className="space-y-4">
             <h3 id={`sub-${sub.id}`} className="text-base font-medium text-slate-800">
-              <span className="mr-2 font-mono text-xs text-slate-400">{sub.id}</span>
+              <span className="mr-2 font-mono text-xs text-slate-500">{sub.id}</span>
               {textOf(sub.title, locale)}
             </h3>
             {sub.items.map((item) => (

@@ -74,7 +74,7 @@ export default function AssessmentSummary() {
   const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}#${itemAnchor(itemId)}`;
   const itemText = (itemId: string) => textOf(items.get(itemId)?.text, locale);
   const itemRef = (itemId: string) => (
-    <Link to={itemLink(itemId)} className="text-brand-700 hover:underline" aria-label={t("assessment.summary.goTo", { id: itemId })}>
+    <Link to={itemLink(itemId)} className="text-brand-700 hover:underline">
       <span className="font-mono text-xs">{itemId}</span> {itemText(itemId)}
     </Link>
   );

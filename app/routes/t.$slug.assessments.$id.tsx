@@ -6,7 +6,7 @@ import {
   type ClientActionFunctionArgs,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { AssessmentSidePanel } from "~/components/assessment-side-panel";
+import { AssessmentSidePanel, PhoneScoreBar } from "~/components/assessment-side-panel";
 import { ConflictDialog } from "~/components/assessment-conflict-dialog";
 import { useWizard, WizardProvider } from "~/components/assessment-wizard";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -196,13 +196,15 @@ function WizardFrame() {
           </button>
         </div>
       ) : null}
+      <PhoneScoreBar />
+      {/* The questions come first (on a phone, the first screen); from lg up the panel is drawn on the left. */}
       <div className="grid gap-6 lg:grid-cols-[18rem_minmax(0,1fr)]">
-        <aside className="lg:sticky lg:top-4 lg:self-start">
-          <AssessmentSidePanel base={base} weightsTitle={data.weights ? textOf(data.weights.title, locale) : null} />
-        </aside>
-        <div className="min-w-0">
+        <div className="min-w-0 lg:col-start-2 lg:row-start-1">
           <Outlet />
         </div>
+        <aside className="lg:sticky lg:top-4 lg:col-start-1 lg:row-start-1 lg:self-start">
+          <AssessmentSidePanel base={base} weightsTitle={data.weights ? textOf(data.weights.title, locale) : null} />
+        </aside>
       </div>
       <ConflictDialog />
     </section>

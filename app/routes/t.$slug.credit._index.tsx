@@ -19,6 +19,9 @@ import { requireTenantPermission } from "~/tenant.server";
 import { FilterActions, FilterSelect } from "~/components/list-filters";
 import { pageParam } from "~/lib/paging";
 import { parseIntParam } from "~/lib/http/int-param";
+import { enterpriseScope } from "~/data/credit/enterprise-scope.server";
+import { INDUSTRY_KEYS, SIZE_CLASSES } from "~/lib/domain";
+import { industryLabel } from "~/lib/dashboard-tables";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(
@@ -32,7 +35,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const yearParam = parseIntParam(search.get("year"), { min: 1990, max: 2200 });
   const year = yearParam.ok ? yearParam.value : undefined;
   const page = pageParam(search.get("page"));
+  // District / industry: the dashboard's drill-down links keep its filters (enterprises' records only).
+  const districtParam = (search.get("district") ?? "").slice(0, 12);
+  const district = tenant.districts.some((x) => x.code === districtParam) ? districtParam : "";
+  const industryParam = search.get("industry") ?? "";
+  const industry = INDUSTRY_KEYS.find((k) => k === industryParam) ?? "";
+  const sizeParam = search.get("size") ?? "";
+  const size = SIZE_CLASSES.find((k) => k === sizeParam) ?? "";
+  const canScope = can(member.permissions, "read:credit:any");
+  const scope = canScope
+    ? await enterpriseScope({ tenantId: tenant._id, districtCode: district || undefined, industry: industry || undefined, sizeClass: size || undefined, q: (search.get("q") ?? "").slice(0, 100) })
+    : null;
   const filters = {
+    district: scope ? district : "",
+    industry: scope ? industry : "",
+    size: scope ? size : "",
     status: search.get("status") ?? "",
     condition: search.get("condition") ?? "",
     year: year ? String(year) : "",
@@ -41,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const result = await listCreditRecords({
     tenantId: tenant._id,
     member,
-    filters: { status: filters.status, condition: filters.condition, year, q: filters.q, page },
+    filters: { status: filters.status, condition: filters.condition, year, q: filters.q, page, scope },
   });
   const settings = await getCreditSettings({ tenantId: tenant._id });
   return {
@@ -50,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tenantWide: can(member.permissions, "read:credit:any"),
     canCreate: can(member.permissions, "manage:credit:any") && member.roles.includes("regulator"),
     conditions: settings.conditions,
+    districtName: tenant.districts.find((x) => x.code === filters.district)?.name ?? "",
     filters,
     ...result,
   };
@@ -77,11 +95,21 @@ export default function CreditList() {
 
       <Form
         method="get"
-        key={`${d.filters.q}|${d.filters.status}|${d.filters.condition}|${d.filters.year}`}
+        key={`${d.filters.q}|${d.filters.status}|${d.filters.condition}|${d.filters.year}|${d.filters.district}|${d.filters.industry}|${d.filters.size}`}
         className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5"
         role="search"
         data-testid="credit-filters"
       >
+        {d.filters.district ? <input type="hidden" name="district" value={d.filters.district} /> : null}
+        {d.filters.industry ? <input type="hidden" name="industry" value={d.filters.industry} /> : null}
+        {d.filters.size ? <input type="hidden" name="size" value={d.filters.size} /> : null}
+        {d.filters.district || d.filters.industry || d.filters.size ? (
+          <p className="text-sm text-slate-700 sm:col-span-2 lg:col-span-5" data-testid="credit-scope">
+            {t("credit.list.scope", {
+              scope: [d.districtName, d.filters.industry ? industryLabel(d.filters.industry, locale) : "", d.filters.size ? loose(`enterprise.size.${d.filters.size}`) : ""].filter(Boolean).join(" · "),
+            })}
+          </p>
+        ) : null}
         <label className="lg:col-span-2">
           <span className="sr-only">{t("common.search")}</span>
           <input

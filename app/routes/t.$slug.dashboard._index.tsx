@@ -207,13 +207,13 @@ export default function Dashboard() {
     key: r.key,
     label: creditStatusLabel(r.key, locale),
     value: r.count,
-    href: `${base}/credit?status=${r.key}&year=${year}`,
+    href: `${base}/credit?${dims({ status: r.key, year })}`,
   }));
   const creditConditionData: ChartDatum[] = f.creditByCondition.map((r) => ({
     key: r.key,
     label: conditionLabel(r.key, locale),
     value: r.count,
-    href: `${base}/credit?condition=${r.key}&year=${year}`,
+    href: `${base}/credit?${dims({ condition: r.key, year })}`,
   }));
   const districtData: ChartDatum[] = f.byDistrict.map((r) => ({
     key: r.key,
@@ -414,7 +414,11 @@ export default function Dashboard() {
               href: `${base}/certificates?${dims({ issued: `${year}-${String(m.month).padStart(2, "0")}` }, ["district", "industry"])}`,
             }))}
             target={f.target}
-            targetLabel={t("dashboard.trend.targetLine")}
+            progressLabel={
+              f.target > 0
+                ? t("dashboard.trend.progress", { total: f.certifiedThisYear, target: f.target, percent })
+                : t("dashboard.trend.noTarget", { total: f.certifiedThisYear })
+            }
             monthLabel={(m) => t("dashboard.month", { month: m })}
             testId="chart-trend"
           />
@@ -538,6 +542,7 @@ export default function Dashboard() {
               title={t("dashboard.gaps.title")}
               desc={t("dashboard.gaps.desc")}
               data={gapData}
+              width={800}
               signed
               format={(v) => (v > 0 ? `+${v}` : String(v))}
               testId="chart-gaps"

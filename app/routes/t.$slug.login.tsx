@@ -108,7 +108,7 @@ export default function LoginPage() {
             {t("nav.register")}
           </Link>
         </p>
-        <p className="mt-2 text-xs text-slate-400">{t("auth.login.demoHint")}</p>
+        <p className="mt-2 text-xs text-slate-500">{t("auth.login.demoHint")}</p>
       </div>
     </div>
   );

@@ -328,7 +328,7 @@ function ScoreCard({
 function AnswerSummary({ item, answer }: { item: RubricItem; answer: AnswerView | null }) {
   const t = useT();
   const locale = useLocale();
-  if (!answer) return <span className="text-slate-400">{t("assessment.choice.unanswered")}</span>;
+  if (!answer) return <span className="text-slate-500">{t("assessment.choice.unanswered")}</span>;
   const obtained = itemObtained(item, plainAnswer(answer));
   return (
     <div className="space-y-1 text-sm">

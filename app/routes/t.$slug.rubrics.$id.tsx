@@ -23,6 +23,7 @@ import { RubricEditor } from "~/components/rubric-editor";
 import { RubricOverview, RubricTree, StatusBadge } from "~/components/rubric-tree";
 import { toObjectId } from "~/data/ids.server";
 import { discardDraft, publishDraft, updateDraft } from "~/data/rubric-admin.server";
+import { getPublishInfo } from "~/data/rubric-publish-info.server";
 import { countItems, getRubricVersion } from "~/data/rubrics.server";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
@@ -47,8 +48,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? await getRubricVersion({ tenantId: tenant._id, id: meta.parentId })
     : null;
   const locale = await getLocale(request);
+  const editable = canManage && meta.status === "draft" && meta.tenantId !== null;
   return {
     locale,
+    publishInfo: editable ? await getPublishInfo({ tenantId: tenant._id, id }) : null,
     title: `${pickText(meta.title, locale)} ${meta.key}@${meta.version} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
     version: {
@@ -72,7 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : null,
     rubric,
     canManage,
-    editable: canManage && meta.status === "draft" && meta.tenantId !== null,
+    editable,
   };
 }
 
@@ -81,7 +84,11 @@ const saveSchema = z.object({
   // A 200-item rubric is ~150 kB of JSON; anything near this bound is not an editor's submission.
   rubric: z.string().min(2).max(3_000_000),
 });
-const publishSchema = z.object({ revision: z.coerce.number().int().min(0) });
+const publishSchema = z.object({
+  revision: z.coerce.number().int().min(0),
+  // Sent (as the new total) only when the dialog asked to confirm a changed total.
+  confirmTotal: z.coerce.number().finite().optional(),
+});
 
 type ActionResult = {
   intent: "save" | "publish" | "discard" | null;
@@ -159,8 +166,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         actor,
         expectedRevision: parsed.data.revision,
         ip,
+        confirmedTotal: parsed.data.confirmTotal ?? null,
       });
-      if (!result.ok) return writeFailure("publish", result.error);
+      if (!result.ok) {
+        if (result.error === "totalUnconfirmed")
+          return fail("publish", 400, msg("rubricPublish.totalUnconfirmed", result.totalChange));
+        return writeFailure("publish", result.error);
+      }
       return redirect(`${base}/${String(id)}?published=1`);
     }
     case "discard": {
@@ -251,6 +263,7 @@ export default function RubricVersionPage() {
               <PublishControl
                 action={base}
                 revision={v.revision}
+                info={d.publishInfo}
                 blockedReason={dirty ? t("rubric.publish.saveFirst") : null}
               />
               <DiscardControl action={base} />

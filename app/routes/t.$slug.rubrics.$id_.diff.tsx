@@ -506,7 +506,7 @@ export default function RubricDiffPage() {
                       <td className="text-right tabular-nums">{row.before ?? "—"}</td>
                       <td className="text-right tabular-nums">{row.after ?? "—"}</td>
                       <td
-                        className={`text-right tabular-nums ${delta > 0 ? "text-emerald-700" : delta < 0 ? "text-red-700" : "text-slate-400"}`}
+                        className={`text-right tabular-nums ${delta > 0 ? "text-emerald-700" : delta < 0 ? "text-red-700" : "text-slate-500"}`}
                       >
                         {delta > 0 ? `+${delta}` : delta}
                       </td>

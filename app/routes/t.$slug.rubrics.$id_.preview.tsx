@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PublishControl } from "~/components/rubric-actions";
+import { getPublishInfo } from "~/data/rubric-publish-info.server";
 import { StatusBadge } from "~/components/rubric-tree";
 import { toObjectId } from "~/data/ids.server";
 import { rescorePreview } from "~/data/rubric-admin.server";
@@ -36,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   return {
     locale,
+    publishInfo: version.meta.status === "draft" ? await getPublishInfo({ tenantId: tenant._id, id }) : null,
     title: `${translate(locale, "rubric.preview.title")} ${version.meta.key}@${version.meta.version} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
     version: {
@@ -67,7 +69,7 @@ function ScoreCell({
       </span>
       <span className="ml-1 text-slate-600">· {levelName(snap.level)}</span>
       {snap.scoreLevel && snap.scoreLevel !== snap.level ? (
-        <span className="ml-1 text-xs text-slate-400">
+        <span className="ml-1 text-xs text-slate-500">
           ({t("rubric.preview.scoreLevel", { level: levelName(snap.scoreLevel) })})
         </span>
       ) : null}
@@ -103,7 +105,7 @@ export default function RescorePreviewPage() {
             </Link>
           ) : null}
           {d.version.status === "draft" ? (
-            <PublishControl action={base} revision={d.version.revision} />
+            <PublishControl action={base} revision={d.version.revision} info={d.publishInfo} />
           ) : null}
         </div>
       </div>
@@ -149,7 +151,7 @@ export default function RescorePreviewPage() {
               same: summary.same,
               levelChanged: summary.levelChanged,
             })}
-            <span className="ml-2 text-xs text-slate-400">
+            <span className="ml-2 text-xs text-slate-500">
               {t("rubric.preview.elapsed", { ms: d.elapsedMs })}
             </span>
           </p>
@@ -183,7 +185,7 @@ export default function RescorePreviewPage() {
                         ? "text-emerald-700"
                         : row.delta < 0
                           ? "text-red-700"
-                          : "text-slate-400";
+                          : "text-slate-500";
                   return (
                     <tr
                       key={row.assessmentId}

@@ -9,7 +9,15 @@ import { clientIp } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice } from "~/components/form";
 import { toObjectId } from "~/data/ids.server";
-import { getVisibleWeightProfile, updateWeightProfile } from "~/data/weight-profiles.server";
+import { getRubricVersion, listRubricVersions } from "~/data/rubrics.server";
+import {
+  getVisibleWeightProfile,
+  isPublished,
+  publishWeightProfile,
+  updateWeightProfile,
+} from "~/data/weight-profiles.server";
+import { WeightPreview, WeightPublishControl } from "~/components/weight-profile-parts";
+import { elementShares } from "~/lib/rubric/weight-targets";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { describeIssue, type RubricIssue } from "~/lib/rubric/issues";
@@ -34,7 +42,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!loaded) throw notFound();
   const locale = await getLocale(request);
   const { meta, profile } = loaded;
+  // The preview: what this profile does to one published rubric (?rubric=<id>, else the first).
+  const rubrics = await listRubricVersions({ tenantId: tenant._id, status: "published" });
+  const wanted = new URL(request.url).searchParams.get("rubric");
+  const chosen = rubrics.find((r) => String(r._id) === wanted) ?? rubrics[0];
+  const previewRubric = chosen ? await getRubricVersion({ tenantId: tenant._id, id: chosen._id }) : null;
+  const published = isPublished(meta);
   return {
+    preview: {
+      rubrics: rubrics.map((r) => ({ id: String(r._id), label: `${r.key}@${r.version}`, title: r.title })),
+      chosen: chosen ? String(chosen._id) : null,
+      shares: previewRubric ? elementShares(previewRubric.rubric, profile) : [],
+    },
     locale,
     title: `${translate(locale, "weights.list.title")} ${meta.key} · ${tenantName(tenant, locale)}`,
     slug: tenant.slug,
@@ -45,7 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       description: profile.description ?? null,
       parentKey: meta.parentKey,
       revision: meta.revision,
-      editable: meta.tenantId !== null,
+      status: published ? ("published" as const) : ("draft" as const),
+      tenantOwned: meta.tenantId !== null,
+      editable: meta.tenantId !== null && !published,
       rules: profile.rules.map((r): RuleRow => ({
         type: r.item !== undefined ? "item" : r.element !== undefined ? "element" : "tag",
         target: r.item ?? r.element ?? r.tag ?? "",
@@ -57,6 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionResult = {
   ok?: boolean;
+  published?: boolean;
   revision?: number;
   errors?: Record<string, string>;
   /** Issues by row index of the submitted form (`rules.<row>`), or by field path otherwise. */
@@ -84,8 +106,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!id) throw notFound();
   const form = await readForm(request);
   const revision = Number(form.get("revision"));
-  if (form.get("intent") !== "save" || !Number.isInteger(revision) || revision < 0)
+  const intent = form.get("intent");
+  if ((intent !== "save" && intent !== "publish") || !Number.isInteger(revision) || revision < 0)
     return data<ActionResult>({ errors: { _form: msg("errors.generic") } }, { status: 400 });
+  const actor = { id: member.user._id, email: member.user.email };
+  if (intent === "publish") {
+    const published = await publishWeightProfile({ tenantId: tenant._id, id, expectedRevision: revision, actor, ip: clientIp(request) });
+    if (published.ok) return data<ActionResult>({ ok: true, published: true });
+    if (published.error === "notFound") throw notFound();
+    return refusal(published.error);
+  }
 
   // Empty rows are offered for adding rules; they are not rules. `rowOf[i]` = form row of rule i.
   const rowOf: number[] = [];
@@ -105,14 +135,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     title: { zh: String(form.get("title.zh") ?? "").trim(), ...(titleEn ? { en: titleEn } : {}) },
     rules,
   };
-  if (current.profile.description) profile.description = current.profile.description;
+  const descriptionZh = String(form.get("description.zh") ?? "").trim();
+  const descriptionEn = String(form.get("description.en") ?? "").trim();
+  if (descriptionZh || descriptionEn)
+    profile.description = { zh: descriptionZh, ...(descriptionEn ? { en: descriptionEn } : {}) };
 
   const result = await updateWeightProfile({
     tenantId: tenant._id,
     id,
     expectedRevision: revision,
     profile,
-    actor: { id: member.user._id, email: member.user.email },
+    actor,
     ip: clientIp(request),
   });
   if (result.ok) return data<ActionResult>({ ok: true, revision: result.revision });
@@ -133,13 +166,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 400 },
       );
     case "immutable":
-      return data<ActionResult>(
-        { errors: { _form: msg("weights.error.immutable") } },
-        { status: 409 },
-      );
+    case "published":
     case "conflict":
-      return data<ActionResult>({ errors: { _form: msg("errors.conflict") } }, { status: 409 });
+      return refusal(result.error);
   }
+}
+
+function refusal(error: "immutable" | "published" | "conflict") {
+  const key = error === "immutable" ? "weights.error.immutable" : error === "published" ? "weights.error.published" : "errors.conflict";
+  return data<ActionResult>({ errors: { _form: msg(key) } }, { status: 409 });
 }
 
 export default function WeightProfilePage() {
@@ -150,9 +185,18 @@ export default function WeightProfilePage() {
   const locale = useLocale();
   const p = d.profile;
   const issues = actionData?.issues ?? [];
+  // In words: the field's name, then the problem ("权重：须大于 0"), never a JSON path.
   const issueText = (issue: RubricIssue) => {
     const described = describeIssue(issue.message);
-    return `${issue.path ? `${issue.path}: ` : ""}${described ? t(described.key, described.params) : issue.message}`;
+    const problem = described ? t(described.key, described.params) : issue.message;
+    const [first, , field] = issue.segments;
+    if (first === "rules") {
+      const label = field === "weight" ? t("weights.field.weight") : field === undefined ? t("weights.field.rule") : t("weights.field.target");
+      return `${label}${problem}`;
+    }
+    if (first === "title") return `${t("weights.titleZh")}：${problem}`;
+    if (first === "description") return `${t("weights.descriptionZh")}：${problem}`;
+    return problem;
   };
   const rowIssues = (row: number) => issues.filter((i) => i.row === row);
   const otherIssues = issues.filter((i) => i.row === null);
@@ -161,6 +205,7 @@ export default function WeightProfilePage() {
     ...Array.from({ length: BLANK_ROWS }, (): RuleRow => ({ type: "tag", target: "", weight: "" })),
   ];
   const saved = actionData?.ok === true && actionData.revision === p.revision;
+  const justPublished = actionData?.published === true && p.status === "published";
   const typeOptions: RuleType[] = ["tag", "element", "item"];
   return (
     <section>
@@ -176,13 +221,29 @@ export default function WeightProfilePage() {
       {p.description ? (
         <p className="mb-4 max-w-3xl text-sm text-slate-600">{pickText(p.description, locale)}</p>
       ) : null}
-      {!p.editable ? (
+      <p className="mb-3 flex flex-wrap items-center gap-2 text-sm">
+        <span
+          className={`badge ${p.status === "draft" ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800"}`}
+          data-testid="weights-status"
+          data-status={p.status}
+        >
+          {t(`weights.status.${p.status}`)}
+        </span>
+        {p.status === "draft" ? <span className="text-slate-600">{t("weights.draftNote")}</span> : null}
+        {p.editable ? <WeightPublishControl revision={p.revision} /> : null}
+      </p>
+      {!p.tenantOwned ? (
         <p className="mb-4 text-sm text-amber-700" data-testid="weights-readonly">
           {t("weights.readonly")}
+        </p>
+      ) : p.status === "published" ? (
+        <p className="mb-4 text-sm text-amber-700" data-testid="weights-readonly">
+          {t("weights.error.published")}
         </p>
       ) : null}
       <div className="mb-3 space-y-2">
         {saved ? <Notice>{t("weights.saved")}</Notice> : null}
+        {justPublished ? <Notice>{t("weights.published")}</Notice> : null}
         <FormError error={actionData?.errors?._form} />
         {otherIssues.length > 0 ? (
           <ul className="list-disc pl-5 text-sm text-red-700" data-testid="weights-issues">
@@ -212,6 +273,25 @@ export default function WeightProfilePage() {
               name="title.en"
               className="input"
               defaultValue={p.title.en}
+              disabled={!p.editable}
+            />
+          </label>
+          <label className="block">
+            <span className="label">{t("weights.descriptionZh")}</span>
+            <textarea
+              name="description.zh"
+              className="input min-h-20"
+              defaultValue={p.description?.zh ?? ""}
+              disabled={!p.editable}
+            />
+          </label>
+          <label className="block">
+            <span className="label">{t("weights.descriptionEn")}</span>
+            <textarea
+              name="description.en"
+              className="input min-h-20"
+              lang="en"
+              defaultValue={p.description?.en ?? ""}
               disabled={!p.editable}
             />
           </label>
@@ -284,6 +364,7 @@ export default function WeightProfilePage() {
           </button>
         ) : null}
       </Form>
+      <WeightPreview slug={d.slug} profileId={p.id} preview={d.preview} />
     </section>
   );
 }

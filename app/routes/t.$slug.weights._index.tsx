@@ -35,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       title: p.title,
       shipped: p.tenantId === null,
       parentKey: p.parentKey,
+      status: p.status,
     })),
   };
 }
@@ -129,6 +130,11 @@ export default function WeightProfileListPage() {
                   {t(p.shipped ? "weights.source.shipped" : "weights.source.tenant")}
                   {p.parentKey ? (
                     <span className="ml-1 font-mono text-xs text-slate-500">← {p.parentKey}</span>
+                  ) : null}
+                  {p.status === "draft" ? (
+                    <span className="badge ml-2 bg-amber-100 text-amber-800" data-testid="weights-draft">
+                      {t("weights.status.draft")}
+                    </span>
                   ) : null}
                 </td>
                 <td>

@@ -50,6 +50,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       throw new Error(`Rubric files were refused:\n  ${rubrics.errors.join("\n  ")}`);
     }
     if (rubrics.imported.length > 0) log(`Imported rubrics: ${rubrics.imported.join(", ")}`);
+    if (rubrics.translated.length > 0) log(`Updated the English text of rubrics: ${rubrics.translated.join(", ")}`);
     if (!process.env.SESSION_SECRET) {
       process.env.SESSION_SECRET = await loadOrCreateSessionSecret();
       if (process.env.NODE_ENV === "production") log("SESSION_SECRET not set: using a generated secret stored in the database.");

@@ -36,8 +36,8 @@ describe("regulator dashboard", () => {
     // The page has rendered the filtered data once its export link carries the filter.
     const csvLink = page.locator('[data-panel="districts"] [data-export="districts-csv"]');
     await expect.poll(() => csvLink.getAttribute("href"), { timeout: 10_000 }).toContain("industry=machinery");
-    const bar = page.getByTestId("chart-districts").locator('a[aria-label^="龙泉驿区"]');
-    const label = (await bar.getAttribute("aria-label")) ?? "";
+    const bar = page.getByTestId("chart-districts").locator('a[data-label^="龙泉驿区"]');
+    const label = (await bar.getAttribute("data-label")) ?? "";
     const shown = Number(label.split(":").pop()?.trim());
     expect(shown).toBeGreaterThanOrEqual(1);
 

@@ -43,6 +43,7 @@ describe("a tenant admin revises a rubric", () => {
     await page.getByTestId("points-E1.1.1").fill("8");
     await page.getByTestId("minScore-level3").fill("85");
     await expect.poll(() => page.getByTestId("total-points").textContent(), WAIT).toContain("498");
+    expect(await page.getByTestId("unsaved").count()).toBe(1);
 
     // A bad value is refused before anything is sent, and shown next to its item and at the top.
     await page.getByTestId("points-E1.1.2").fill("0");
@@ -54,8 +55,9 @@ describe("a tenant admin revises a rubric", () => {
     expect(await page.getByTestId("points-E1.1.2").getAttribute("aria-invalid")).toBe("true");
     expect(await editor.getAttribute("data-revision")).toBe("0");
 
-    // Fixing it clears the problem; saving stores revision 1.
+    // Fixing it clears the problem; a new name for this version; saving stores revision 1.
     await page.getByTestId("points-E1.1.2").fill("8");
+    await page.getByTestId("rubric-title-zh").fill("成都市危化品企业评分细则（试行）");
     await expect.poll(() => page.getByTestId("item-issues-E1.1.2").count(), WAIT).toBe(0);
     await page.getByTestId("save-draft").click();
     await expect.poll(() => editor.getAttribute("data-revision"), WAIT).toBe("1");
@@ -63,6 +65,8 @@ describe("a tenant admin revises a rubric", () => {
       .poll(() => page.locator("[data-notice]").textContent(), WAIT)
       .toContain("草稿已保存");
     expect(await page.getByTestId("points-E1.1.1").inputValue()).toBe("8");
+    // Saved means nothing is unsaved any more.
+    await expect.poll(() => page.getByTestId("unsaved").count(), WAIT).toBe(0);
 
     // The diff shows the change against the parent.
     await Promise.all([page.waitForURL(/\/diff$/), page.getByTestId("open-diff").click()]);
@@ -87,6 +91,11 @@ describe("a tenant admin revises a rubric", () => {
     // Publish, after confirming.
     await page.waitForLoadState("networkidle");
     await page.locator("[data-testid=publish] summary").click();
+    // The dialog says what publishing changes: the system version it replaces, and the total change to confirm.
+    expect(await page.getByTestId("publish-replaces").textContent()).toMatch(/取代系统评分标准 hazchem-tier@2025\.\d/);
+    expect(await page.getByTestId("publish-audience").textContent()).toContain("开始自评");
+    expect(await page.getByTestId("publish-total-change").textContent()).toMatch(/500 分改为 498 分/);
+    await page.getByTestId("confirm-total").check();
     await Promise.all([
       page.waitForURL(/published=1$/),
       page.getByTestId("confirm-publish").click(),
@@ -102,6 +111,7 @@ describe("a tenant admin revises a rubric", () => {
     await page.goto(`${baseUrl}/t/chengdu/rubrics`);
     const row = page.locator(`[data-rubric="${ref}"]`);
     expect(await row.getByTestId("rubric-status").getAttribute("data-status")).toBe("published");
+    expect(await row.textContent()).toContain("成都市危化品企业评分细则（试行）");
     await context.clearCookies();
     const id = draftUrl.split("/").pop() ?? "";
     const res = await page.goto(`${baseUrl}/t/chengdu/criteria/${id}`);

@@ -178,6 +178,11 @@ describe("tenant rubric versions: clone → edit → diff → preview → publis
     expect(saved.data).toMatchObject({ intent: "save", ok: true, revision: 1 });
     const afterSave = await RubricVersion.findOne({ tenantId: tenant._id, _id: id }).lean();
     expect(afterSave).toMatchObject({ revision: 1, totalPoints: newTotalH / 100, itemCount: 135 });
+    // The description's stated total follows the items (it said 满分1000分).
+    const savedDescription = (JSON.parse(afterSave?.contentJson ?? "{}") as Rubric).description;
+    expect(savedDescription?.zh).toContain(`满分${newTotalH / 100}分`);
+    expect(savedDescription?.zh).not.toContain("满分1000分");
+    expect(savedDescription?.en).toContain(`${newTotalH / 100} points`);
 
     // An invalid edit: 400 with JSON-path errors, and nothing written.
     const bad: Rubric = structuredClone(edited);
@@ -403,17 +408,26 @@ describe("tenant rubric versions: clone → edit → diff → preview → publis
       { slug, id },
       {
         cookie: admin.cookie,
-        form: { intent: "publish", revision: "0" },
+        form: { intent: "publish", revision: "0", confirmTotal: String(newTotalH / 100) },
       },
     );
     expect(stalePublish.status).toBe(409);
+    // The total changed (1000 → new total): publishing needs that change confirmed.
+    const unconfirmed = await callAction(
+      versionAction,
+      `/t/${slug}/rubrics/${id}`,
+      { slug, id },
+      { cookie: admin.cookie, form: { intent: "publish", revision: "1" } },
+    );
+    expect(unconfirmed.status).toBe(400);
+    expect(JSON.stringify(unconfirmed.data)).toContain("rubricPublish.totalUnconfirmed");
     const published = await callAction(
       versionAction,
       `/t/${slug}/rubrics/${id}`,
       { slug, id },
       {
         cookie: admin.cookie,
-        form: { intent: "publish", revision: "1" },
+        form: { intent: "publish", revision: "1", confirmTotal: String(newTotalH / 100) },
       },
     );
     expect(published.status).toBe(302);

@@ -47,6 +47,48 @@ describe("importing rubric files into the database", () => {
     expect(after?.contentHash).toBe(before?.contentHash);
   });
 
+  it("takes a changed English text of a published version (a translation), and nothing else", async () => {
+    const dir = copyOfShippedRubrics();
+    const file = path.join(dir, "small-micro@2025.1.json");
+    type Texts = { zh: string; en?: string };
+    type File = { elements: Array<{ subElements: Array<{ items: Array<{ text: Texts; points: number; deductionRules: Array<{ text: Texts }> }> }> }> };
+    const shipped = JSON.parse(readFileSync(file, "utf8")) as File;
+    const item = (data: File) => {
+      const found = data.elements[0]?.subElements[0]?.items[0];
+      if (!found) throw new Error("expected an item");
+      return found;
+    };
+    // Stored first without English for the first item (as an older release shipped it).
+    const older = structuredClone(shipped);
+    delete item(older).text.en;
+    for (const rule of item(older).deductionRules) delete rule.text.en;
+    writeFileSync(file, JSON.stringify(older, null, 2));
+    await importRubricFiles(dir);
+    const before = await RubricVersion.findOne({ tenantId: null, key: "small-micro" }).lean();
+
+    writeFileSync(file, JSON.stringify(shipped, null, 2));
+    const report = await importRubricFiles(dir);
+    expect(report.errors).toEqual([]);
+    expect(report.translated).toEqual(["small-micro@2025.1"]);
+    const after = await RubricVersion.findOne({ tenantId: null, key: "small-micro" }).lean();
+    expect(String(after?._id)).toBe(String(before?._id));
+    expect(after?.contentHash).not.toBe(before?.contentHash);
+    if (!after) throw new Error("expected the stored version");
+    const tenant = await createTenant();
+    const read = await getRubricVersion({ tenantId: tenant._id, id: after._id });
+    expect(read?.rubric.elements[0]?.subElements[0]?.items[0]?.text.en).toBe(item(shipped).text.en);
+
+    // English changed together with points: refused, the stored content stays.
+    const mixed = structuredClone(shipped);
+    item(mixed).text.en = "Changed";
+    item(mixed).points += 1;
+    writeFileSync(file, JSON.stringify(mixed, null, 2));
+    const refused = await importRubricFiles(dir);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.translated).toEqual([]);
+    expect((await RubricVersion.findOne({ tenantId: null, key: "small-micro" }).lean())?.contentHash).toBe(after.contentHash);
+  });
+
   it("proposes the applicable rubric by industry and size class and reads it back whole", async () => {
     await importRubricFiles(copyOfShippedRubrics());
     const tenant = await createTenant();

@@ -148,6 +148,9 @@ const PATTERNS: Array<[RegExp, MessageKey, (m: RegExpExecArray) => MessageParams
     () => ({}),
   ],
   [/^unknown key$/, "rubric.issue.unknownKey", () => ({})],
+  [/^unknown element "(.*)"$/, "weights.error.unknownElement", (m) => ({ id: m[1] ?? "" })],
+  [/^unknown item "(.*)"$/, "weights.error.unknownItem", (m) => ({ id: m[1] ?? "" })],
+  [/^unknown tag "(.*)"$/, "weights.error.unknownTag", (m) => ({ id: m[1] ?? "" })],
 ];
 
 /** The translation key and parameters for a schema message, or null when only the raw text fits. */

@@ -28,3 +28,16 @@ export function localizeDeep<T>(value: T, locale: Locale): T {
   for (const [k, v] of Object.entries(value)) out[k] = localizeDeep(v, locale);
   return out as T;
 }
+
+/**
+ * A copy with every English text left out: what decides whether two versions of a shipped rubric
+ * grade the same (a translation may be added to a published version; anything else may not).
+ */
+export function withoutEnglish<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutEnglish(v)) as T;
+  if (isLocalizedText(value)) return { zh: value.zh } as T;
+  if (typeof value !== "object" || value === null || value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutEnglish(v);
+  return out as T;
+}
