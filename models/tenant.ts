@@ -26,6 +26,8 @@ export type TenantSettings = {
   certificateReminderDays?: number[];
   /** How long a revocation keeps the enterprise from applying again (default 12 months). */
   revocationBlockMonths?: number;
+  /** Months a revocation bars the enterprise from applying (default 12; wins over revocationBlockMonths when set). */
+  reapplyAfterRevocationMonths?: number;
   /** How long a rejected application keeps the enterprise from applying again (default 12 months). */
   reapplyAfterRejectionMonths?: number;
   /** How long before expiry a renewal application may start (default 3 months). */
@@ -80,6 +82,7 @@ const schema = new Schema<TenantDoc>(
       },
       certificateReminderDays: { type: [Number], default: [90, 30] },
       revocationBlockMonths: { type: Number, default: 12, min: 0 },
+      reapplyAfterRevocationMonths: { type: Number, min: 0 },
       reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
       certificateSealPng: { type: Buffer, default: null, select: false },

@@ -9,6 +9,7 @@ import { clientIp } from "~/auth.server";
 import { hitVerifyRateLimit, verificationUrl, verifyCertificate } from "~/data/certificates.server";
 import { translate } from "~/i18n";
 import { getLocale } from "~/locale.server";
+import { groundBasis, groundText } from "~/lib/revocation-grounds";
 
 const HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
@@ -57,6 +58,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       suspendedAt: found.suspendedAt,
       revokedAt: found.revokedAt,
       reason: found.reason,
+      grounds: found.grounds.map((key) => ({
+        key,
+        text: groundText(key, locale),
+        basis: groundBasis(key, locale),
+      })),
+      // A certificate that is no longer valid has no clean file to hand out (see /verify/<code>.pdf).
+      pdfUrl: found.state === "VALID" ? `${verificationUrl(found.code)}.pdf` : null,
       verifyUrl: verificationUrl(found.code),
     },
     { headers: HEADERS },

@@ -18,6 +18,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { STATUS_STYLE, type VerificationState } from "~/lib/certificate";
 import { formatDate } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
+import { RevocationGroundsList } from "~/components/revoke-certificate";
 
 type LoaderData =
   | { kind: "found"; locale: "zh-CN" | "en"; certificate: PublicCertificate }
@@ -123,9 +124,22 @@ function Verified({ certificate: c }: { certificate: PublicCertificate }) {
         <p className="mt-2 text-sm">
           {t(`verify.explain.${c.state}`, { date: formatDate(when ?? c.validUntil, locale) })}
         </p>
+        {c.state === "REVOKED" && c.revokedAt ? (
+          <p className="mt-3 text-sm" data-testid="verify-revoked-on">
+            <span className="font-medium">{t("revocation.public.revokedOn")}：</span>
+            {formatDate(c.revokedAt, locale)}
+          </p>
+        ) : null}
+        {c.grounds.length > 0 ? (
+          <div className="text-sm">
+            <RevocationGroundsList grounds={c.grounds} />
+          </div>
+        ) : null}
         {c.reason ? (
           <div className="mt-3 text-sm" data-testid="verify-reason">
-            <span className="font-medium">{t("verify.reason")}</span>
+            <span className="font-medium">
+              {c.state === "REVOKED" ? `${t("revocation.public.facts")}：` : t("verify.reason")}
+            </span>
             <span className="whitespace-pre-wrap break-words">{c.reason}</span>
           </div>
         ) : null}
@@ -139,10 +153,16 @@ function Verified({ certificate: c }: { certificate: PublicCertificate }) {
             </div>
           ))}
         </dl>
-        <p className="mt-4 border-t border-slate-100 pt-4 text-sm">
-          <a href={`/verify/${c.code}.pdf`} className="text-brand-700 hover:underline">
-            {t("verify.downloadPdf")}
-          </a>
+        <p className="mt-4 border-t border-slate-100 pt-4 text-sm" data-testid="verify-pdf">
+          {c.state === "VALID" ? (
+            <a href={`/verify/${c.code}.pdf`} className="text-brand-700 hover:underline">
+              {t("verify.downloadPdf")}
+            </a>
+          ) : (
+            <span className="text-slate-600" data-testid="verify-no-pdf">
+              {t("revocation.public.noPdf")}
+            </span>
+          )}
         </p>
       </div>
       <p className="text-xs text-slate-500">{t("verify.disclaimer")}</p>

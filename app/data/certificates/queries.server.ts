@@ -13,6 +13,7 @@ import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import { formatDate } from "~/lib/datetime";
 import type { IndustryKey } from "~/lib/domain";
 import type { Permission } from "~/lib/permissions";
+import { groundText, type RevocationGroundKey } from "~/lib/revocation-grounds";
 import { type TenantScope } from "../ids.server";
 import { type CertificateRecord, oid, verificationUrl } from "./settings.server";
 
@@ -159,6 +160,9 @@ export type CertificateListItem = {
   issuedAt: string;
   validUntil: string;
   status: CertificateStatus;
+  /** Revoked: when and on which grounds (published with the certificate). */
+  revokedAt: string | null;
+  revokedGrounds: RevocationGroundKey[];
 };
 
 const LIST_FIELDS = {
@@ -170,6 +174,8 @@ const LIST_FIELDS = {
   issuedAt: 1,
   validUntil: 1,
   status: 1,
+  revokedAt: 1,
+  revokedGrounds: 1,
 } as const;
 
 type ListDoc = Pick<
@@ -183,7 +189,8 @@ type ListDoc = Pick<
   | "issuedAt"
   | "validUntil"
   | "status"
->;
+> &
+  Partial<Pick<CertificateDoc, "revokedAt" | "revokedGrounds">>;
 
 function listItem(doc: ListDoc, now: Date): CertificateListItem {
   return {
@@ -200,6 +207,8 @@ function listItem(doc: ListDoc, now: Date): CertificateListItem {
     issuedAt: doc.issuedAt.toISOString(),
     validUntil: doc.validUntil.toISOString(),
     status: effectiveStatus(doc, now),
+    revokedAt: doc.status === "revoked" && doc.revokedAt ? doc.revokedAt.toISOString() : null,
+    revokedGrounds: doc.status === "revoked" ? (doc.revokedGrounds ?? []) : [],
   };
 }
 
@@ -280,6 +289,8 @@ export async function registryCsv({
     t("certificate.issuedAt"),
     t("certificate.validUntil"),
     t("common.status"),
+    t("revocation.public.revokedOn"),
+    t("revocation.public.grounds"),
   ];
   const lines = [header.map(csvCell).join(",")];
   for (const doc of docs) {
@@ -295,6 +306,8 @@ export async function registryCsv({
         formatDate(item.issuedAt, locale),
         formatDate(item.validUntil, locale),
         translate(locale, `certificate.status.${item.status}`),
+        item.revokedAt ? formatDate(item.revokedAt, locale) : "",
+        item.revokedGrounds.map((g) => groundText(g, locale)).join("；"),
       ]
         .map(csvCell)
         .join(","),
@@ -314,6 +327,7 @@ export type CertificateDetail = CertificateListItem & {
   suspendedReason: string;
   revokedAt: string | null;
   revokedReason: string;
+  revokedGrounds: RevocationGroundKey[];
   blockedUntil: string | null;
   renewalApplicationId: string | null;
   verifyUrl: string;
@@ -351,6 +365,7 @@ export async function certificateDetail(
     suspendedReason: cert.suspendedReason,
     revokedAt: cert.revokedAt ? cert.revokedAt.toISOString() : null,
     revokedReason: cert.revokedReason,
+    revokedGrounds: cert.revokedGrounds ?? [],
     blockedUntil: cert.blockedUntil ? cert.blockedUntil.toISOString() : null,
     renewalApplicationId: cert.renewalApplicationId ? String(cert.renewalApplicationId) : null,
     verifyUrl: verificationUrl(cert.verifyCode),

@@ -9,6 +9,7 @@ import {
   type VerificationState,
 } from "~/lib/certificate";
 import type { IndustryKey } from "~/lib/domain";
+import type { RevocationGroundKey } from "~/lib/revocation-grounds";
 import { isDuplicateKeyError } from "../mongo-errors.server";
 import { hitRateLimit, type RateLimitState } from "../rate-limit.server";
 import { type CertificateRecord } from "./settings.server";
@@ -30,8 +31,10 @@ export type PublicCertificate = {
   validUntil: string;
   suspendedAt: string | null;
   revokedAt: string | null;
-  /** The regulator's reason, shown publicly while suspended or revoked. */
+  /** The regulator's reason (revoked: the facts found), shown publicly while suspended or revoked. */
   reason: string | null;
+  /** Revoked: the stated grounds (app/lib/revocation-grounds.ts), published with the date. */
+  grounds: RevocationGroundKey[];
 };
 
 /** Cross-tenant by design: the code alone identifies a certificate. Unknown or malformed → null. */
@@ -69,6 +72,7 @@ export async function verifyCertificate({
         : status === "suspended"
           ? doc.suspendedReason
           : null,
+    grounds: status === "revoked" ? (doc.revokedGrounds ?? []) : [],
   };
 }
 
