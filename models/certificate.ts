@@ -123,6 +123,8 @@ schema.index({ tenantId: 1, applicationId: 1 }, { unique: true });
 schema.index({ seqKey: 1 }, { unique: true });
 schema.index({ tenantId: 1, number: 1 }, { unique: true });
 schema.index({ verifyCode: 1 }, { unique: true });
+// Public lookup by the printed number (plus the credit code, checked on the few matches).
+schema.index({ number: 1 });
 schema.index({ tenantId: 1, year: 1, seq: -1 });
 schema.index({ tenantId: 1, status: 1, validUntil: 1 });
 schema.index({ tenantId: 1, enterpriseId: 1, issuedAt: -1, _id: -1 });

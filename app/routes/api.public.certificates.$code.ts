@@ -33,7 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { status: 429, headers: { ...HEADERS, "Retry-After": String(limit.retryAfterSeconds) } },
     );
   }
-  const found = await verifyCertificate({ code: params.code ?? "" });
+  const code = params.code ?? "";
+  const found = await verifyCertificate({ code });
   if (!found) {
     return Response.json(
       {
@@ -64,8 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         basis: groundBasis(key, locale),
       })),
       // A certificate that is no longer valid has no clean file to hand out (see /verify/<code>.pdf).
-      pdfUrl: found.state === "VALID" ? `${verificationUrl(found.code)}.pdf` : null,
-      verifyUrl: verificationUrl(found.code),
+      pdfUrl: found.state === "VALID" ? `${verificationUrl(code)}.pdf` : null,
+      verifyUrl: verificationUrl(code),
     },
     { headers: HEADERS },
   );

@@ -432,7 +432,7 @@ describe("certificate PDF", () => {
       }),
     );
     expect(publicPdf.equals(bytes)).toBe(true);
-    // A status change does not change the printed certificate.
+    // A certificate that is no longer valid is never printed clean (issue 16; certificate-validity.test.ts).
     await suspendCertificate({
       tenantId: ctx.tenant._id,
       id: cert._id,
@@ -441,7 +441,7 @@ describe("certificate PDF", () => {
     });
     expect(
       (await fetchPdf(ctx.tenant.slug, String(cert._id), ctx.regulatorCookie)).equals(bytes),
-    ).toBe(true);
+    ).toBe(false);
   });
 
   it("prints the tenant's seal when one is configured", async () => {

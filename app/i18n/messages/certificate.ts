@@ -15,6 +15,7 @@ const zh = {
   "certificate.pdf.statement": "经评审、公示，该企业达到安全生产标准化{level}企业要求，特发此证。",
   "certificate.pdf.date": "{year}年{month}月{day}日",
   "certificate.pdf.verifyHint": "扫描二维码或访问以下地址，核验本证书的真伪和当前状态：",
+  "certificate.pdf.stampBanner": "本证书{status}（{date}），不再有效",
 
   "certificate.list.title": "证书管理",
   "certificate.list.ownTitle": "本企业证书",
@@ -132,6 +133,7 @@ export const certificate = {
     "certificate.pdf.date": "{year}-{month}-{day}",
     "certificate.pdf.verifyHint":
       "Scan the QR code or open this address to check that the certificate is genuine and still valid:",
+    "certificate.pdf.stampBanner": "This certificate is {status} ({date}) and no longer valid",
 
     "certificate.list.title": "Certificates",
     "certificate.list.ownTitle": "Our certificates",

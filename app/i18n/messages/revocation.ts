@@ -24,6 +24,14 @@ const zh = {
   "revocation.public.noPdf":
     "该证书已不再有效，本页不提供证书文件下载。请以本页显示的状态为准。",
   "revocation.ownPdfNote": "证书已不再有效：下载的证书文件将标注“{status}”字样。",
+  "revocation.public.pdfRefused": "该证书{status}，不再有效，不提供证书文件。请以核验页面显示的状态为准。",
+  "verify.lookup.title": "按证书编号核验",
+  "verify.lookup.intro": "同时输入证书编号和持证企业的统一社会信用代码（两项都需要）。",
+  "verify.lookup.submit": "查询",
+  "verify.lookup.numberRequired": "请输入证书编号",
+  "verify.lookup.numberInvalid": "证书编号不正确，请对照证书重新输入",
+  "verify.lookup.notFound":
+    "没有与该证书编号和统一社会信用代码同时对应的证书。请核对两项是否与证书一致。",
 } as const;
 
 export const revocation = {
@@ -54,5 +62,15 @@ export const revocation = {
       "This certificate is no longer valid, so its file is not offered here. The status on this page is what counts.",
     "revocation.ownPdfNote":
       'The certificate is no longer valid: a downloaded copy is marked "{status}" across the page.',
+    "revocation.public.pdfRefused":
+      "This certificate is no longer valid ({status}), so its file is not available. The verification page shows its status.",
+    "verify.lookup.title": "Check by certificate number",
+    "verify.lookup.intro":
+      "Enter the certificate number and the holder's unified social credit code (both are needed).",
+    "verify.lookup.submit": "Check",
+    "verify.lookup.numberRequired": "Enter the certificate number",
+    "verify.lookup.numberInvalid": "This is not a certificate number; copy it from the certificate",
+    "verify.lookup.notFound":
+      "No certificate has this number together with this credit code. Check both against the certificate.",
   } satisfies Record<keyof typeof zh, string>,
 };
