@@ -8,7 +8,6 @@ import { importRubricFiles } from "~/data/rubrics.server";
 import type { IndustryKey } from "~/lib/domain";
 import { cookieFor, createEnterprise, createMember, createTenant, randomCreditCode } from "./factories";
 
-let cycleCounter = 3000;
 
 /** An application as the grading workflow leaves it after CERTIFY (state "certified", pending certificate). */
 export async function certifiedApplication(
@@ -19,10 +18,12 @@ export async function certifiedApplication(
   const meta = await RubricVersion.findOne({ tenantId: null, key: "general-tier3" }).lean();
   if (!meta) throw new Error("rubric general-tier3 not imported");
   const level = options.level ?? "level3";
+  const issuedAt = options.issuedAt ?? new Date(Date.now() - 10 * 86_400_000);
   return Assessment.create({
     tenantId,
     enterpriseId,
-    cycle: options.cycle ?? String(cycleCounter++),
+    // The cycle is the year applied in (China time); one application per enterprise and cycle.
+    cycle: options.cycle ?? String(new Date(issuedAt.getTime() + 8 * 3_600_000).getUTCFullYear()),
     rubricVersionId: meta._id,
     rubricKey: meta.key,
     rubricVersion: meta.version,
@@ -33,7 +34,7 @@ export async function certifiedApplication(
       level,
       appliedLevel: level,
       lowerLevel: false,
-      issuedAt: options.issuedAt ?? new Date(Date.now() - 10 * 86_400_000),
+      issuedAt,
       certifiedBy: null,
       version: 12,
     },
