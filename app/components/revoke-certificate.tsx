@@ -41,11 +41,13 @@ export function RevokeCertificateForm({
   version,
   months,
   reapplyFrom,
+  preselected = [],
   serverErrors,
 }: {
   version: number;
   months: number;
   reapplyFrom: string | null;
+  preselected?: readonly RevocationGroundKey[];
   serverErrors?: Record<string, string>;
 }) {
   const t = useT();
@@ -59,7 +61,7 @@ export function RevokeCertificateForm({
     formState: { errors },
   } = useForm<RevokeForm>({
     resolver: zodResolver(revokeFormSchema),
-    defaultValues: { grounds: [], reason: "" },
+    defaultValues: { grounds: [...preselected], reason: "" },
   });
   const groundsError = errors.grounds?.message ?? serverErrors?.grounds;
   const confirmError = errors.confirm?.message ?? serverErrors?.confirm;
@@ -70,6 +72,7 @@ export function RevokeCertificateForm({
       className="flex flex-col gap-3 rounded-md border border-red-200 p-4 lg:col-span-2"
       data-change="revoke"
       data-testid="revoke-form"
+      id="revoke"
       onSubmit={(event) => {
         const target = event.currentTarget;
         void handleSubmit(() => submit(target))(event);

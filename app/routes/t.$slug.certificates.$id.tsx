@@ -41,6 +41,7 @@ import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { STATUS_STYLE, addMonths, startOfShanghaiDay } from "~/lib/certificate";
 import { revokeFormInput, revokeFormSchema } from "~/lib/revocation-form";
+import { normalizeGrounds } from "~/lib/revocation-grounds";
 import { RevocationGroundsList, RevokeCertificateForm } from "~/components/revoke-certificate";
 import { formatDate, formatDateTime } from "~/lib/datetime";
 import { can } from "~/lib/permissions";
@@ -78,6 +79,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     revocation: changes.includes("revoke")
       ? {
           months: settings.revocationBlockMonths,
+          // From a flagged yearly report: the grounds it shows, pre-ticked (the regulator still decides).
+          preselected: normalizeGrounds(
+            (new URL(request.url).searchParams.get("grounds") ?? "").split(",").slice(0, 20),
+          ),
           reapplyFrom:
             settings.revocationBlockMonths > 0
               ? startOfShanghaiDay(addMonths(now, settings.revocationBlockMonths)).toISOString()
@@ -395,6 +400,7 @@ export default function CertificateDetailPage() {
                   version={c.version}
                   months={revocation?.months ?? 0}
                   reapplyFrom={revocation?.reapplyFrom ?? null}
+                  preselected={revocation?.preselected ?? []}
                   serverErrors={actionData?.intent === "revoke" ? actionData.errors : undefined}
                 />
               ) : (
