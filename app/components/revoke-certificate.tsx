@@ -91,6 +91,7 @@ export function RevokeCertificateForm({
                 value={g.key}
                 className="mt-1"
                 data-ground={g.key}
+                defaultChecked={preselected.includes(g.key)}
                 {...register("grounds")}
               />
               <span>

@@ -17,6 +17,9 @@ export const YEARLY_REPORT_REMINDERS = [30, 7, 0] as const;
 export type YearlyReportReminder = (typeof YEARLY_REPORT_REMINDERS)[number];
 
 export const YEARLY_REPORT_STATES = ["due", "overdue", "submitted"] as const;
+/** The regulator's list filters ("review": an open revocation review). */
+export const YEARLY_REPORT_FILTERS = ["all", "due", "overdue", "submitted", "review"] as const;
+export type YearlyReportFilter = (typeof YEARLY_REPORT_FILTERS)[number];
 export type YearlyReportState = (typeof YEARLY_REPORT_STATES)[number];
 
 export type ReportSlot = {

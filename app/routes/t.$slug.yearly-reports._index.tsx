@@ -8,13 +8,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import {
-  YEARLY_REPORT_FILTERS,
   listYearlyReports,
   listYearlyReportsForEnterprise,
   yearlyReportDueDays,
-  type YearlyReportFilter,
   type YearlyReportListItem,
 } from "~/data/certificates/yearly-reports.server";
+import { YEARLY_REPORT_FILTERS, type YearlyReportFilter } from "~/lib/yearly-report";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDate } from "~/lib/datetime";

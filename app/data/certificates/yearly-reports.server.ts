@@ -21,6 +21,7 @@ import {
   reportState,
   reviewFlags,
   type ReportPart,
+  type YearlyReportFilter,
   type YearlyReportState,
 } from "~/lib/yearly-report";
 import { startAssessment, type AssessmentActor } from "../assessments.server";
@@ -112,8 +113,7 @@ function listItem(d: ListDoc, now: Date): YearlyReportListItem {
   };
 }
 
-export const YEARLY_REPORT_FILTERS = ["all", "due", "overdue", "submitted", "review"] as const;
-export type YearlyReportFilter = (typeof YEARLY_REPORT_FILTERS)[number];
+export { YEARLY_REPORT_FILTERS, type YearlyReportFilter } from "~/lib/yearly-report";
 export const YEARLY_REPORT_PAGE_SIZE = 20;
 
 function filterOf(
