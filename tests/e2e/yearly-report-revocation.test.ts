@@ -32,6 +32,7 @@ describe("yearly report → revocation review → revocation → reapply bar", (
   let visitor: BrowserSession;
   const pageErrors: string[] = [];
   let adminEmail = "";
+  let creditCode = "";
   let adminId: mongoose.Types.ObjectId;
   let tenantId: mongoose.Types.ObjectId;
 
@@ -44,6 +45,7 @@ describe("yearly report → revocation review → revocation → reapply bar", (
     const enterprise = await createEnterprise(tenantId, { name: "成都锦程机械有限公司", industry: "machinery", sizeClass: "medium" });
     const admin = await createMember(tenantId, "enterprise_admin", { enterpriseId: enterprise._id });
     adminEmail = admin.user.email;
+    creditCode = enterprise.creditCode;
     adminId = admin.user._id;
     const app = await certifiedApplication(tenantId, enterprise._id, { issuedAt: new Date(Date.now() - 340 * DAY), createdBy: admin.user._id });
     await issueFor(tenantId, app._id, new Date(Date.now() - 340 * DAY));
@@ -127,6 +129,18 @@ describe("yearly report → revocation review → revocation → reapply bar", (
     expect(await visitor.page.locator('a[href$=".pdf"]').count()).toBe(0);
     const pdf = await visitor.page.request.get(`${baseUrl}${verifyPath}.pdf`);
     expect(pdf.status()).toBe(410);
+
+    // --- Found by its number plus the credit code (both needed), the same status, still no PDF.
+    const number = await page.getByTestId("certificate-number").textContent() ?? "";
+    await visitor.page.goto(`${baseUrl}/verify`);
+    const lookup = visitor.page.getByTestId("verify-lookup-form");
+    await lookup.getByLabel("证书编号").fill(number.replace(/^证书\s*/, ""));
+    await lookup.getByRole("button", { name: "查询" }).click();
+    await expect.poll(() => lookup.locator("[data-field-error]").textContent()).toContain("统一社会信用代码");
+    await lookup.getByLabel("统一社会信用代码").fill(creditCode.toLowerCase());
+    await lookup.getByRole("button", { name: "查询" }).click();
+    await expect.poll(() => visitor.page.getByTestId("verify-state").getAttribute("data-state")).toBe("REVOKED");
+    expect(await visitor.page.locator('a[href$=".pdf"]').count()).toBe(0);
 
     // --- The enterprise: a new application is refused with the date it may apply again.
     await context.clearCookies();
