@@ -151,6 +151,9 @@ describe("submitting", () => {
     if (!result.ok) return;
     expect(result.report).toMatchObject({ score: 100, minScore: 60, belowBand: false, grounds: ["fatalAccident"], review: "open" });
     expect(result.report.changes.principal).toEqual({ changed: true, detail: "主要负责人变更为张三" });
+    expect((await listYearlyReports({ tenantId: w.tenant._id, filter: "submitted" })).items.map((i) => i.id)).toEqual([String(w.report._id)]);
+    expect((await listYearlyReports({ tenantId: w.tenant._id, filter: "due" })).total).toBe(0);
+    expect((await listYearlyReports({ tenantId: w.tenant._id, filter: "all" })).total).toBe(1);
     const reviews = await listRevocationReviews({ tenantId: w.tenant._id });
     expect(reviews.items.map((i) => [i.id, i.state, i.grounds])).toEqual([[String(w.report._id), "submitted", ["fatalAccident"]]]);
 
