@@ -45,6 +45,7 @@ function syntheticCertificate(i: number): CertificateRecord {
     suspendedReason: "",
     revokedAt: null,
     revokedReason: "",
+    revokedGrounds: [],
     blockedUntil: null,
     expiredAt: null,
     remindersSent: [],

@@ -1,5 +1,6 @@
 /** Certificate lifecycle emails, queued by app/data/certificates.server.ts (notifyEnterprise). */
 import { z } from "zod";
+import { REVOCATION_GROUND_KEYS, revocationGround } from "~/lib/revocation-grounds";
 import { defineEmail, type AnyEmailTemplate } from "./define";
 import { absoluteUrl, formatDate, pick, type EmailContext, type Texts } from "./layout";
 
@@ -15,6 +16,8 @@ const certificateData = z.object({
   verifyUrl: z.string().optional(),
   reason: z.string().optional(),
   blockedUntil: z.string().nullable().optional(),
+  /** Revocation: the stated grounds (app/lib/revocation-grounds.ts). */
+  grounds: z.array(z.enum(REVOCATION_GROUND_KEYS)).optional(),
   daysBefore: z.number().optional(),
   renewalPath: z.string().optional(),
 });
@@ -29,7 +32,8 @@ const sample: z.input<typeof certificateData> = {
   path: "/t/chengdu/certificates/665f000000000000000000c1",
   verifyUrl: "http://localhost:3000/verify/ABCD2345",
   reason: "发生较大生产安全事故，依规暂停证书",
-  blockedUntil: "2027-06-30T15:59:59.999Z",
+  blockedUntil: "2027-06-30T16:00:00.000Z",
+  grounds: ["fatalAccident"],
   daysBefore: 30,
 };
 
@@ -103,12 +107,19 @@ export const certificateEmails = {
   "certificate-revoked": certificateEmail({
     subject: (d) => ({ "zh-CN": `证书已撤销：${d.number}`, en: `Certificate revoked: ${d.number}` }),
     body: (d, ctx) => [
-      { "zh-CN": `${ctx.tenantName} 撤销了贵企业的安全生产标准化证书，原因如下：`, en: `${ctx.tenantName} revoked your work-safety standardization certificate for this reason:` },
+      (d.grounds ?? []).length > 0
+        ? { "zh-CN": `${ctx.tenantName} 依下列情形撤销了贵企业的安全生产标准化证书：`, en: `${ctx.tenantName} revoked your work-safety standardization certificate on these grounds:` }
+        : { "zh-CN": `${ctx.tenantName} 撤销了贵企业的安全生产标准化证书，原因如下：`, en: `${ctx.tenantName} revoked your work-safety standardization certificate for this reason:` },
+      ...(d.grounds ?? []).map((key) => {
+        const g = revocationGround(key);
+        return { "zh-CN": `· ${g.text.zh}（依据：${g.basis.zh}）`, en: `· ${g.text.en} (basis: ${g.basis.en})` };
+      }),
+      (d.grounds ?? []).length > 0 ? { "zh-CN": "认定事实：", en: "Facts found:" } : { "zh-CN": "", en: "" },
       { "zh-CN": d.reason ?? "", en: d.reason ?? "" },
       d.blockedUntil
         ? {
-            "zh-CN": `在 ${formatDate(d.blockedUntil)} 之前，贵企业不能重新申请定级。`,
-            en: `Your enterprise may not apply for grading again before ${formatDate(d.blockedUntil)}.`,
+            "zh-CN": `贵企业在此期间不能申请定级，可于 ${formatDate(d.blockedUntil)} 起重新申请。`,
+            en: `Your enterprise may not apply for grading until then; it may apply again from ${formatDate(d.blockedUntil)}.`,
           }
         : { "zh-CN": "", en: "" },
     ],

@@ -10,6 +10,7 @@ import { deadlineReminder, gradingEmails } from "./grading";
 import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
 import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
+import { yearlyReportEmails } from "./yearly-report";
 
 export { EMAIL_TEMPLATE_NAMES, isEmailTemplateName, type EmailTemplateName } from "./names";
 export { escapeHtml, type EmailContext, type RenderedEmail } from "./layout";
@@ -28,6 +29,7 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "credit-listed": creditListed,
   "credit-repair-decided": creditRepairDecided,
   "credit-removed": creditRemoved,
+  ...yearlyReportEmails,
 };
 
 export class EmailDataError extends Error {

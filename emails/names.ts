@@ -21,6 +21,8 @@ export const CERTIFICATE_EMAIL_TEMPLATES = [
   "certificate-expired",
   "certificate-expiry-reminder",
 ] as const;
+/** Yearly self-assessment reports (app/data/certificates/yearly-report-job.server.ts). */
+export const YEARLY_REPORT_EMAIL_TEMPLATES = ["yearly-report-reminder", "yearly-report-overdue"] as const;
 /** The credit-list machine's email effects (app/workflows/credit.machine.ts). */
 export { CREDIT_EMAIL_TEMPLATES };
 
@@ -31,6 +33,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   ...GRADING_JOB_EMAIL_TEMPLATES,
   ...CERTIFICATE_EMAIL_TEMPLATES,
   ...CREDIT_EMAIL_TEMPLATES,
+  ...YEARLY_REPORT_EMAIL_TEMPLATES,
 ] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 

@@ -6,6 +6,7 @@ import {
   type CertificateStatus,
 } from "../app/lib/certificate";
 import { INDUSTRY_KEYS, type IndustryKey } from "../app/lib/domain";
+import { REVOCATION_GROUND_KEYS, type RevocationGroundKey } from "../app/lib/revocation-grounds";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -54,7 +55,10 @@ export type CertificateDoc = {
   suspendedAt: Date | null;
   suspendedReason: string;
   revokedAt: Date | null;
+  /** The facts the regulator wrote (published with the grounds). */
   revokedReason: string;
+  /** The stated grounds (app/lib/revocation-grounds.ts), published on the verification page. */
+  revokedGrounds: RevocationGroundKey[];
   /** Until when a revocation keeps the enterprise from applying again (DOMAIN.md §6). */
   blockedUntil: Date | null;
   expiredAt: Date | null;
@@ -95,6 +99,7 @@ const schema = new Schema<CertificateDoc>(
     suspendedReason: { type: String, default: "" },
     revokedAt: { type: Date, default: null },
     revokedReason: { type: String, default: "" },
+    revokedGrounds: { type: [{ type: String, enum: REVOCATION_GROUND_KEYS }], default: [] },
     blockedUntil: { type: Date, default: null },
     expiredAt: { type: Date, default: null },
     remindersSent: { type: [Number], default: [] },
@@ -118,6 +123,8 @@ schema.index({ tenantId: 1, applicationId: 1 }, { unique: true });
 schema.index({ seqKey: 1 }, { unique: true });
 schema.index({ tenantId: 1, number: 1 }, { unique: true });
 schema.index({ verifyCode: 1 }, { unique: true });
+// Public lookup by the printed number (plus the credit code, checked on the few matches).
+schema.index({ number: 1 });
 schema.index({ tenantId: 1, year: 1, seq: -1 });
 schema.index({ tenantId: 1, status: 1, validUntil: 1 });
 schema.index({ tenantId: 1, enterpriseId: 1, issuedAt: -1, _id: -1 });

@@ -21,9 +21,11 @@ import { Tenant } from "./tenant";
 import { TenantSlug } from "./tenant-slug";
 import { User } from "./user";
 import { dropLegacyWeightProfileIndex, WeightProfileModel } from "./weight-profile";
+import { YearlyReport } from "./yearly-report";
 
 export const ALL_MODELS = [
   AppMigration,
+  YearlyReport,
   Tenant,
   User,
   Membership,

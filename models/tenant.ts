@@ -28,8 +28,12 @@ export type TenantSettings = {
   certificateReminderDays?: number[];
   /** How long a revocation keeps the enterprise from applying again (default 12 months). */
   revocationBlockMonths?: number;
+  /** Months a revocation bars the enterprise from applying (default 12; wins over revocationBlockMonths when set). */
+  reapplyAfterRevocationMonths?: number;
   /** How long a rejected application keeps the enterprise from applying again (default 12 months). */
   reapplyAfterRejectionMonths?: number;
+  /** Yearly self-assessment reports are due this many days after each anniversary (default 30). */
+  yearlyReportDueDays?: number;
   /** How long before expiry a renewal application may start (default 3 months). */
   certificateRenewalMonths?: number;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
@@ -96,8 +100,10 @@ const schema = new Schema<TenantDoc>(
       },
       certificateReminderDays: { type: [Number], default: [90, 30] },
       revocationBlockMonths: { type: Number, default: 12, min: 0 },
+      reapplyAfterRevocationMonths: { type: Number, min: 0 },
       reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
+      yearlyReportDueDays: { type: Number, min: -180, max: 180 },
       certificateSealPng: { type: Buffer, default: null, select: false },
       credit: {
         defenceDays: { type: Number, min: 1 },

@@ -26,15 +26,23 @@ async function unwrap(value: unknown): Promise<RouteResult> {
   return { status: 200, headers: new Headers(), data: value, location: null };
 }
 
+export type FormFields = Record<string, string | readonly string[]>;
+
 export function makeRequest(
   url: string,
-  options: { method?: string; cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  options: { method?: string; cookie?: string; form?: FormFields; headers?: Record<string, string> } = {},
 ): Request {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("Cookie", options.cookie);
   if (!headers.has("x-sg-client-ip")) headers.set("x-sg-client-ip", "127.0.0.1");
   const init: RequestInit = { method: options.method ?? (options.form ? "POST" : "GET"), headers };
-  if (options.form) init.body = new URLSearchParams(options.form);
+  if (options.form) {
+    // A list posts one field per value, like a checkbox group.
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.form))
+      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+    init.body = body;
+  }
   return new Request(new URL(url, "http://localhost:3000"), init);
 }
 
@@ -57,7 +65,7 @@ export async function callAction(
   action: Handler<ActionFunctionArgs>,
   url: string,
   params: Record<string, string>,
-  options: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  options: { cookie?: string; form?: FormFields; headers?: Record<string, string> } = {},
 ): Promise<RouteResult> {
   try {
     return await unwrap(await action({ request: makeRequest(url, { ...options, form: options.form ?? {} }), params, context: {} }));

@@ -42,6 +42,7 @@ import { msg } from "~/lib/validation";
 import { validateAnswers, type ItemAnswer, type Rubric, type RubricItem, type WeightProfile } from "~/lib/rubric/schema";
 import { recordAudit } from "./audit.server";
 import { casUpdate } from "./cas.server";
+import { isBlockedFromApplying } from "./certificates/status.server";
 import { isCreditListed } from "./credit-check.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
@@ -348,11 +349,19 @@ export type StartError =
   | "previousNotFound"
   | "exists"
   /** The enterprise is on a published credit list (Step 6); `listing` names the record. */
-  | "creditListed";
+  | "creditListed"
+  /** A revoked certificate still bars the enterprise (DOMAIN.md §10); `bar` says until when. */
+  | "blockedAfterRevocation";
 
 export type StartResult =
   | { ok: true; assessment: AssessmentRecord; carriedOver: { answers: number; evidence: number } }
-  | { ok: false; error: StartError; existingId?: string; listing?: { recordId: string; name: string } };
+  | {
+      ok: false;
+      error: StartError;
+      existingId?: string;
+      listing?: { recordId: string; name: string };
+      bar?: { until: Date; number: string };
+    };
 
 /**
  * Starts the self-assessment of `cycle`. The rubric is the best applicable one unless the caller
@@ -385,6 +394,9 @@ export async function startAssessment({
   if (!enterprise) return { ok: false, error: "enterpriseNotFound" };
   const listing = await isCreditListed({ tenantId, enterpriseId, creditCode: enterprise.creditCode });
   if (listing) return { ok: false, error: "creditListed", listing };
+  const bar = await isBlockedFromApplying({ tenantId, enterpriseId });
+  if (bar.blocked)
+    return { ok: false, error: "blockedAfterRevocation", bar: { until: bar.until, number: bar.number } };
 
   const existing = await Assessment.findOne({ tenantId, enterpriseId, cycle }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
   if (existing) return { ok: false, error: "exists", existingId: String(existing._id) };

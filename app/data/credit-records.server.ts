@@ -780,7 +780,9 @@ async function punishCertificates({
   const by = actor ?? { id: fallbackActor ?? new Types.ObjectId("000000000000000000000000"), email: "" };
   for (const cert of certs) {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const result = await changeCertificateStatus({ tenantId, id: cert._id, change, reason, actor: by, now });
+      // A listing is itself a revocation ground (应急〔2021〕83号).
+      const grounds = change === "revoke" ? (["seriousDishonest"] as const) : [];
+      const result = await changeCertificateStatus({ tenantId, id: cert._id, change, reason, grounds, actor: by, now });
       if (result.ok) changed.push(String(cert._id));
       if (result.ok || result.error !== "conflict") break;
     }

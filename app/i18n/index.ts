@@ -18,6 +18,8 @@ import { security } from "./messages/security";
 import { platform } from "./messages/platform";
 import { districts } from "./messages/districts";
 import { rubricPublish } from "./messages/rubric-publish";
+import { revocation } from "./messages/revocation";
+import { yearly } from "./messages/yearly";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -27,7 +29,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

@@ -1,6 +1,7 @@
 /** The app's scheduled jobs. Later steps register theirs here. */
 import { purgeOldClaims } from "~/data/cas.server";
 import { issuePendingCertificates, runCertificateLifecycle } from "~/data/certificates.server";
+import { runYearlyReports } from "~/data/certificates/yearly-report-job.server";
 import { runCreditLifecycle } from "~/data/credit-records.server";
 import { runDashboardSnapshots, SNAPSHOT_INTERVAL_MS } from "~/data/dashboard.server";
 import { purgeOrphanEvidence } from "~/data/evidence.server";
@@ -62,6 +63,15 @@ export function registerAllJobs(): void {
     run: async (now) => {
       const r = await runCertificateLifecycle({ now });
       return `expired ${r.expired} certificates, sent ${r.reminders} reminders`;
+    },
+  });
+  registerJob({
+    name: "yearly-reports",
+    intervalMs: 60 * 60 * 1000,
+    // Opens the yearly self-assessment reports certified enterprises owe; reminders 30/7 days before and when overdue.
+    run: async (now) => {
+      const r = await runYearlyReports({ now });
+      return `opened ${r.opened} yearly reports, sent ${r.reminders} reminders (${r.overdue} overdue)`;
     },
   });
   registerJob({

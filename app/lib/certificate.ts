@@ -78,6 +78,12 @@ export function addMonths(at: Date, months: number): Date {
   return new Date(shanghaiMidnight(d.year, targetMonthIndex, Math.min(d.day, lastDay)) + timeOfDay);
 }
 
+/** Midnight in China at the start of the calendar day of `at`. */
+export function startOfShanghaiDay(at: Date): Date {
+  const d = shanghaiDay(at);
+  return new Date(shanghaiMidnight(d.year, d.month - 1, d.day));
+}
+
 export function addDays(at: Date, days: number): Date {
   return new Date(at.getTime() + days * DAY_MS);
 }

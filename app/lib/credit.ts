@@ -62,8 +62,11 @@ export const CREDIT_DEFAULTS = {
   periodMonths: { serious2023: 36, dishonest2017: 12 } satisfies Record<CreditListType, number>,
   /** Credit repair may be applied for after this many months on the list. */
   repairAfterMonths: 12,
-  /** What publication does to the subject's active certificates. */
-  certificateEffect: "suspend" as "suspend" | "revoke",
+  /**
+   * What publication does to the subject's active certificates: revoke (撤销, the 2021 grading
+   * rules list a serious-dishonesty listing as a revocation ground); "suspend" stays a tenant option.
+   */
+  certificateEffect: "revoke" as "suspend" | "revoke",
 };
 
 /**

@@ -24,6 +24,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "audit", label: "nav.audit", path: "/admin/audit", anyOf: ["read:audit:any"] },
   { key: "rubrics", label: "nav.rubrics", path: "/rubrics", anyOf: ["manage:rubric:any"] },
   { key: "certificates", label: "nav.certificates", path: "/certificates", anyOf: ["read:certificate:own", "read:certificate:any"] },
+  { key: "yearly-reports", label: "nav.yearlyReports", path: "/yearly-reports", anyOf: ["read:certificate:own", "read:certificate:any"] },
   { key: "credit", label: "nav.credit", path: "/credit", anyOf: ["read:credit:own", "read:credit:any"] },
   { key: "outbox", label: "nav.outbox", path: "/admin/outbox", anyOf: ["read:outbox:any"] },
 ];

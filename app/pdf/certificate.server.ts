@@ -2,16 +2,19 @@
  * The certificate PDF (安全生产标准化证书): A4 landscape, bilingual labels, Noto Sans SC embedded
  * as a subset, optional tenant seal, and a QR code to the public verification page.
  *
- * Same record → same bytes: everything printed comes from the certificate's issue-time snapshot
- * (never from the viewer's language or the current status, which the QR code checks online), the
- * info dates are the issue date, and pdfkit derives the document ID from the info dictionary, which
- * names the certificate. The QR drawing and the font subset are deterministic too.
+ * Same record and status → same bytes: everything printed comes from the certificate's issue-time
+ * snapshot (never from the viewer's language), the info dates are the issue date, and pdfkit
+ * derives the document ID from the info dictionary, which names the certificate and its status. The
+ * QR drawing and the font subset are deterministic too.
+ *
+ * A certificate that is no longer valid (suspended, revoked, expired) is never rendered clean: the
+ * status is stamped diagonally across the page and stated in a banner with its date (issue 16).
  */
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { CertificateRecord } from "~/data/certificates.server";
 import { translate, type Locale, type MessageKey, type MessageParams } from "~/i18n";
-import { shanghaiDay } from "~/lib/certificate";
+import { effectiveStatus, shanghaiDay, type CertificateStatus } from "~/lib/certificate";
 import type { IndustryKey } from "~/lib/domain";
 import { loadParsedCjkFonts, type ParsedCjkFonts } from "./parsed-fonts.server";
 
@@ -26,13 +29,27 @@ export type CertificatePdfData = {
   issuedAt: Date;
   validUntil: Date;
   seal: Buffer | null;
+  /** The status now; anything but "active" is stamped across the page. */
+  status: CertificateStatus;
+  /** When it stopped being valid (suspension, revocation or end of validity). */
+  statusSince: Date | null;
 };
+
+function statusSince(cert: CertificateRecord, status: CertificateStatus): Date | null {
+  if (status === "revoked") return cert.revokedAt;
+  if (status === "suspended") return cert.suspendedAt;
+  if (status === "expired") return cert.expiredAt ?? cert.validUntil;
+  return null;
+}
 
 export function certificatePdfData(
   cert: CertificateRecord,
-  options: { verifyUrl: string; seal: Buffer | null },
+  options: { verifyUrl: string; seal: Buffer | null; now?: Date },
 ): CertificatePdfData {
+  const status = effectiveStatus(cert, options.now ?? new Date());
   return {
+    status,
+    statusSince: statusSince(cert, status),
     id: String(cert._id),
     number: cert.number,
     verifyUrl: options.verifyUrl,
@@ -237,6 +254,55 @@ function writeCertificate(doc: Doc, data: CertificatePdfData): void {
   }
 }
 
+const STAMP_COLOR = "#b91c1c";
+
+/**
+ * The status across the page: a banner under the frame (status and date, zh and en) and the status
+ * in large letters on the diagonal, drawn over the content at partial opacity so both stay legible.
+ */
+function stampStatus(doc: Doc, data: CertificatePdfData): void {
+  if (data.status === "active") return;
+  const W = doc.page.width;
+  const H = doc.page.height;
+  const zhStatus = translate("zh-CN", `certificate.status.${data.status}`);
+  const enStatus = translate("en", `certificate.status.${data.status}`).toUpperCase();
+  const since = data.statusSince ? shanghaiDay(data.statusSince) : null;
+  const sinceText = since
+    ? `${since.year}-${String(since.month).padStart(2, "0")}-${String(since.day).padStart(2, "0")}`
+    : "";
+  doc.save();
+  // Along the bottom edge inside the frame: the only strip the certificate leaves free.
+  const bannerY = H - 56;
+  doc.rect(36, bannerY, W - 72, 18).fill("#fee2e2");
+  doc
+    .font(FONT.bold)
+    .fontSize(10)
+    .fillColor(STAMP_COLOR)
+    .text(
+      translate("zh-CN", "certificate.pdf.stampBanner", { status: zhStatus, date: sinceText }) +
+        "  " +
+        translate("en", "certificate.pdf.stampBanner", { status: enStatus, date: sinceText }),
+      40,
+      bannerY + 4,
+      { width: W - 80, align: "center", lineBreak: false },
+    );
+  doc.restore();
+
+  doc.save();
+  doc.opacity(0.28);
+  doc.rotate(-28, { origin: [W / 2, H / 2] });
+  doc
+    .font(FONT.bold)
+    .fontSize(120)
+    .fillColor(STAMP_COLOR)
+    .text(zhStatus, 0, H / 2 - 110, { width: W, align: "center", lineBreak: false });
+  doc
+    .font(FONT.bold)
+    .fontSize(56)
+    .text(enStatus, 0, H / 2 + 30, { width: W, align: "center", lineBreak: false });
+  doc.restore();
+}
+
 /** Starts rendering; the returned document is a Readable stream of the PDF bytes. */
 export function renderCertificatePdf(data: CertificatePdfData, fonts: ParsedCjkFonts): Doc {
   const doc = new PDFDocument({
@@ -250,7 +316,7 @@ export function renderCertificatePdf(data: CertificatePdfData, fonts: ParsedCjkF
       Author: data.issuer.zh,
       Subject: data.enterprise.name,
       // Part of the info dictionary, hence of the document ID: one ID per certificate.
-      Keywords: `certificate:${data.id};number:${data.number}`,
+      Keywords: `certificate:${data.id};number:${data.number};status:${data.status}`,
       Creator: "SafeGrade",
       Producer: "SafeGrade (pdfkit)",
       CreationDate: data.issuedAt,
@@ -260,6 +326,7 @@ export function renderCertificatePdf(data: CertificatePdfData, fonts: ParsedCjkF
   doc.registerFont(FONT.regular, fonts.regular);
   doc.registerFont(FONT.bold, fonts.bold);
   writeCertificate(doc, data);
+  stampStatus(doc, data);
   doc.end();
   return doc;
 }

@@ -9,6 +9,7 @@ import { clientIp } from "~/auth.server";
 import { hitVerifyRateLimit, verificationUrl, verifyCertificate } from "~/data/certificates.server";
 import { translate } from "~/i18n";
 import { getLocale } from "~/locale.server";
+import { groundBasis, groundText } from "~/lib/revocation-grounds";
 
 const HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
@@ -32,7 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { status: 429, headers: { ...HEADERS, "Retry-After": String(limit.retryAfterSeconds) } },
     );
   }
-  const found = await verifyCertificate({ code: params.code ?? "" });
+  const code = params.code ?? "";
+  const found = await verifyCertificate({ code });
   if (!found) {
     return Response.json(
       {
@@ -57,7 +59,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       suspendedAt: found.suspendedAt,
       revokedAt: found.revokedAt,
       reason: found.reason,
-      verifyUrl: verificationUrl(found.code),
+      grounds: found.grounds.map((key) => ({
+        key,
+        text: groundText(key, locale),
+        basis: groundBasis(key, locale),
+      })),
+      // A certificate that is no longer valid has no clean file to hand out (see /verify/<code>.pdf).
+      pdfUrl: found.state === "VALID" ? `${verificationUrl(code)}.pdf` : null,
+      verifyUrl: verificationUrl(code),
     },
     { headers: HEADERS },
   );

@@ -15,6 +15,7 @@ import { textOf } from "~/lib/assessment/answers";
 import { formatDateTime } from "~/lib/datetime";
 import { can } from "~/lib/permissions";
 import { fieldErrors, msg } from "~/lib/validation";
+import { shanghaiDate } from "~/workflows/working-days";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import { pageParam } from "~/lib/paging";
@@ -86,6 +87,7 @@ const START_ERRORS: Record<StartError, { field: keyof StartForm | "_form"; key: 
   previousNotFound: { field: "fromPrevious", key: "assessment.errors.previousNotFound" },
   exists: { field: "cycle", key: "assessment.errors.exists" },
   creditListed: { field: "_form", key: "credit.errors.listedCannotStart" },
+  blockedAfterRevocation: { field: "_form", key: "certificate.errors.blockedFromApplying" },
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -112,8 +114,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? msg(key, { cycle: parsed.data.cycle })
         : result.error === "creditListed"
           ? msg(key, { name: result.listing?.name ?? "" })
-          : msg(key);
-    const status = result.error === "exists" || result.error === "creditListed" ? 409 : 400;
+          : result.error === "blockedAfterRevocation" && result.bar
+            ? msg(key, { number: result.bar.number, date: shanghaiDate(result.bar.until) })
+            : msg(key);
+    const status =
+      result.error === "exists" ||
+      result.error === "creditListed" ||
+      result.error === "blockedAfterRevocation"
+        ? 409
+        : 400;
     return data({ errors: { [field]: message } as Record<string, string> }, { status });
   }
   return redirect(`/t/${tenant.slug}/assessments/${String(result.assessment._id)}`);

@@ -39,7 +39,10 @@ import {
 } from "~/data/certificates.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { STATUS_STYLE } from "~/lib/certificate";
+import { STATUS_STYLE, addMonths, startOfShanghaiDay } from "~/lib/certificate";
+import { revokeFormInput, revokeFormSchema } from "~/lib/revocation-form";
+import { normalizeGrounds } from "~/lib/revocation-grounds";
+import { RevocationGroundsList, RevokeCertificateForm } from "~/components/revoke-certificate";
 import { formatDate, formatDateTime } from "~/lib/datetime";
 import { can } from "~/lib/permissions";
 import { fieldErrors, msg, reasonSchema } from "~/lib/validation";
@@ -64,12 +67,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const detail = await certificateDetail(cert, now);
   const ownEnterprise =
     member.enterpriseId !== null && member.enterpriseId.equals(cert.enterpriseId);
-  const opensAt = renewalOpensAt(cert, certificateSettings(tenant.settings).renewalMonths);
+  const settings = certificateSettings(tenant.settings);
+  const opensAt = renewalOpensAt(cert, settings.renewalMonths);
+  const changes = can(member.permissions, "revoke:certificate:any") ? allowedChanges(cert, now) : [];
   return {
     slug: tenant.slug,
     locale: await getLocale(request),
     certificate: detail,
-    changes: can(member.permissions, "revoke:certificate:any") ? allowedChanges(cert, now) : [],
+    changes,
+    // What the confirmation states: the bar a revocation now would set (status.server.ts).
+    revocation: changes.includes("revoke")
+      ? {
+          months: settings.revocationBlockMonths,
+          // From a flagged yearly report: the grounds it shows, pre-ticked (the regulator still decides).
+          preselected: normalizeGrounds(
+            (new URL(request.url).searchParams.get("grounds") ?? "").split(",").slice(0, 20),
+          ),
+          reapplyFrom:
+            settings.revocationBlockMonths > 0
+              ? startOfShanghaiDay(addMonths(now, settings.revocationBlockMonths)).toISOString()
+              : null,
+        }
+      : null,
     renewal:
       ownEnterprise &&
       can(member.permissions, "submit:assessment:own") &&
@@ -85,13 +104,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const reasonFormSchema = z.object({ reason: reasonSchema });
 const changeSchema = z.object({
-  intent: z.enum(["suspend", "reinstate", "revoke"]),
+  intent: z.enum(["suspend", "reinstate"]),
   reason: reasonSchema,
   version: z.coerce.number().int().min(0),
 });
 
 const CHANGE_ERRORS: Record<Exclude<StatusChangeError, "notFound">, MessageKey> = {
   reasonRequired: "errors.reasonRequired",
+  groundsRequired: "revocation.errors.groundsRequired",
   invalidState: "certificate.errors.invalidState",
   conflict: "certificate.errors.conflict",
 };
@@ -122,7 +142,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     "read:certificate:own",
     "read:certificate:any",
   );
-  const form = Object.fromEntries(await readForm(request));
+  const formData = await readForm(request);
+  const form = Object.fromEntries(formData);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const cert = await findVisibleCertificate({
     tenantId: tenant._id,
@@ -167,6 +188,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   if (!can(member.permissions, "revoke:certificate:any")) throw forbidden();
+  if (intent === "revoke") return revoke(formData, cert, tenant._id, actor, ip);
   const parsed = changeSchema.safeParse(form);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -201,8 +223,50 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return reply({ ok: true, intent, notice: NOTICES[parsed.data.intent], errors: {} });
 }
 
+const versionSchema = z.coerce.number().int().min(0);
+
+type ChangeInput = Parameters<typeof changeCertificateStatus>[0];
+
+async function revoke(
+  formData: FormData,
+  cert: { _id: ChangeInput["tenantId"] },
+  tenantId: ChangeInput["tenantId"],
+  actor: ChangeInput["actor"],
+  ip: string,
+) {
+  const intent = "revoke";
+  const parsed = revokeFormSchema.safeParse(revokeFormInput(formData));
+  const version = versionSchema.safeParse(formData.get("version"));
+  if (!parsed.success || !version.success) {
+    const errors = parsed.success ? { _form: msg("errors.generic") } : fieldErrors(parsed.error);
+    return reply({ ok: false, intent, notice: null, errors }, 400);
+  }
+  const result = await changeCertificateStatus({
+    tenantId,
+    id: cert._id,
+    change: "revoke",
+    reason: parsed.data.reason,
+    grounds: parsed.data.grounds,
+    expectedVersion: version.data,
+    actor,
+    ip,
+  });
+  if (!result.ok) {
+    if (result.error === "notFound") throw notFound();
+    const errors: Record<string, string> =
+      result.error === "reasonRequired"
+        ? { reason: msg("errors.reasonRequired") }
+        : result.error === "groundsRequired"
+          ? { grounds: msg("revocation.errors.groundsRequired") }
+          : { _form: msg(CHANGE_ERRORS[result.error]) };
+    const status = result.error === "reasonRequired" || result.error === "groundsRequired" ? 400 : 409;
+    return reply({ ok: false, intent, notice: null, errors }, status);
+  }
+  return reply({ ok: true, intent, notice: NOTICES.revoke, errors: {} });
+}
+
 export default function CertificateDetailPage() {
-  const { slug, certificate: c, changes, renewal } = useLoaderData<typeof loader>();
+  const { slug, certificate: c, changes, renewal, revocation } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -248,6 +312,9 @@ export default function CertificateDetailPage() {
                   date: formatDate(c.suspendedAt ?? c.validUntil, locale),
                 })}
           </p>
+          {c.status === "revoked" && c.revokedGrounds.length > 0 ? (
+            <RevocationGroundsList grounds={c.revokedGrounds} />
+          ) : null}
           <p className="mt-1 whitespace-pre-wrap break-words">
             {c.status === "revoked" ? c.revokedReason : c.suspendedReason}
           </p>
@@ -276,6 +343,11 @@ export default function CertificateDetailPage() {
             {t("certificate.detail.verifyLink")}
           </a>
         </div>
+        {c.status !== "active" ? (
+          <p className="mt-3 text-sm text-slate-700" data-testid="certificate-pdf-status-note">
+            {t("revocation.ownPdfNote", { status: t(`certificate.status.${c.status}`) })}
+          </p>
+        ) : null}
         <p className="mt-3 break-all text-xs text-slate-500">
           {t("certificate.detail.verifyUrl")} <span className="font-mono">{c.verifyUrl}</span>
         </p>
@@ -321,14 +393,25 @@ export default function CertificateDetailPage() {
             }
           />
           <div className="grid gap-4 lg:grid-cols-2">
-            {changes.map((change) => (
-              <StatusChangeForm
-                key={change}
-                change={change}
-                version={c.version}
-                serverError={actionData?.intent === change ? actionData.errors.reason : undefined}
-              />
-            ))}
+            {changes.map((change) =>
+              change === "revoke" ? (
+                <RevokeCertificateForm
+                  key={change}
+                  version={c.version}
+                  months={revocation?.months ?? 0}
+                  reapplyFrom={revocation?.reapplyFrom ?? null}
+                  preselected={revocation?.preselected ?? []}
+                  serverErrors={actionData?.intent === "revoke" ? actionData.errors : undefined}
+                />
+              ) : (
+                <StatusChangeForm
+                  key={change}
+                  change={change}
+                  version={c.version}
+                  serverError={actionData?.intent === change ? actionData.errors.reason : undefined}
+                />
+              ),
+            )}
           </div>
         </div>
       ) : null}
@@ -367,7 +450,10 @@ export default function CertificateDetailPage() {
   );
 }
 
-const CHANGE_UI: Record<StatusChange, { label: MessageKey; hint: MessageKey; button: string }> = {
+const CHANGE_UI: Record<
+  Exclude<StatusChange, "revoke">,
+  { label: MessageKey; hint: MessageKey; button: string }
+> = {
   suspend: {
     label: "certificate.actions.suspend",
     hint: "certificate.actions.suspendHint",
@@ -378,11 +464,6 @@ const CHANGE_UI: Record<StatusChange, { label: MessageKey; hint: MessageKey; but
     hint: "certificate.actions.reinstateHint",
     button: "btn-primary",
   },
-  revoke: {
-    label: "certificate.actions.revoke",
-    hint: "certificate.actions.revokeHint",
-    button: "btn-danger",
-  },
 };
 
 function StatusChangeForm({
@@ -390,7 +471,7 @@ function StatusChangeForm({
   version,
   serverError,
 }: {
-  change: StatusChange;
+  change: Exclude<StatusChange, "revoke">;
   version: number;
   serverError?: string;
 }) {

@@ -15,6 +15,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { CERTIFICATE_STATUSES, filterQuery, parseCertificateFilters } from "~/lib/certificate";
 import { formatDate } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
+import { groundText } from "~/lib/revocation-grounds";
 import { requireTenant, tenantName } from "~/tenant.server";
 import {
   DistrictFilter,
@@ -70,6 +71,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       issuedAt: c.issuedAt,
       validUntil: c.validUntil,
       status: c.status,
+      revokedAt: c.revokedAt,
+      revokedGrounds: c.revokedGrounds,
     })),
     total: result.total,
     page: result.page,
@@ -173,6 +176,14 @@ export default function Registry() {
                   <td>{formatDate(c.validUntil, locale)}</td>
                   <td>
                     <CertificateStatusBadge status={c.status} />
+                    {c.revokedAt ? (
+                      <p className="mt-1 text-xs text-slate-600" data-testid="registry-revocation">
+                        {t("revocation.public.revokedOn")}：{formatDate(c.revokedAt, locale)}
+                        {c.revokedGrounds.length > 0
+                          ? ` · ${c.revokedGrounds.map((g) => groundText(g, locale)).join("；")}`
+                          : ""}
+                      </p>
+                    ) : null}
                   </td>
                 </tr>
               ))

@@ -13,10 +13,9 @@ import {
   verifyCertificate,
   type PublicCertificate,
 } from "~/data/certificates.server";
+import { Verified } from "~/components/verification-result";
 import { translate, type MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
-import { STATUS_STYLE, type VerificationState } from "~/lib/certificate";
-import { formatDate } from "~/lib/datetime";
+import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 
 type LoaderData =
@@ -85,68 +84,6 @@ export default function VerifyCertificatePage() {
         </p>
       </section>
     </AppShell>
-  );
-}
-
-const PANEL: Record<VerificationState, keyof typeof STATUS_STYLE> = {
-  VALID: "active",
-  EXPIRED: "expired",
-  SUSPENDED: "suspended",
-  REVOKED: "revoked",
-};
-
-function Verified({ certificate: c }: { certificate: PublicCertificate }) {
-  const t = useT();
-  const locale = useLocale();
-  const text = (v: { zh: string; en: string }) => (locale === "en" && v.en ? v.en : v.zh);
-  const rows: Array<[string, string]> = [
-    [t("certificate.number"), c.number],
-    [t("enterprise.name"), c.enterprise.name],
-    [t("enterprise.creditCode"), c.enterprise.creditCode],
-    [t("certificate.level"), text(c.levelName)],
-    [t("enterprise.industry"), t(`industry.${c.industry}`)],
-    [t("certificate.issuer"), text(c.issuer)],
-    [t("certificate.issuedAt"), formatDate(c.issuedAt, locale)],
-    [t("certificate.validUntil"), formatDate(c.validUntil, locale)],
-  ];
-  const when = c.state === "REVOKED" ? c.revokedAt : c.state === "SUSPENDED" ? c.suspendedAt : null;
-  return (
-    <>
-      <div
-        className={`rounded-lg border-2 p-6 ${STATUS_STYLE[PANEL[c.state]].panel}`}
-        data-testid="verify-state"
-        data-state={c.state}
-        role="status"
-      >
-        <p className="text-xs font-semibold tracking-widest">{c.state}</p>
-        <h1 className="mt-1 text-3xl font-bold">{t(`verify.state.${c.state}`)}</h1>
-        <p className="mt-2 text-sm">
-          {t(`verify.explain.${c.state}`, { date: formatDate(when ?? c.validUntil, locale) })}
-        </p>
-        {c.reason ? (
-          <div className="mt-3 text-sm" data-testid="verify-reason">
-            <span className="font-medium">{t("verify.reason")}</span>
-            <span className="whitespace-pre-wrap break-words">{c.reason}</span>
-          </div>
-        ) : null}
-      </div>
-      <div className="card">
-        <dl className="grid gap-x-6 gap-y-3 sm:grid-cols-2">
-          {rows.map(([label, value]) => (
-            <div key={label}>
-              <dt className="text-xs text-slate-500">{label}</dt>
-              <dd className="text-sm font-medium">{value}</dd>
-            </div>
-          ))}
-        </dl>
-        <p className="mt-4 border-t border-slate-100 pt-4 text-sm">
-          <a href={`/verify/${c.code}.pdf`} className="text-brand-700 hover:underline">
-            {t("verify.downloadPdf")}
-          </a>
-        </p>
-      </div>
-      <p className="text-xs text-slate-500">{t("verify.disclaimer")}</p>
-    </>
   );
 }
 

@@ -1,6 +1,8 @@
 /**
  * GET /verify/<code>.pdf — the certificate PDF for whoever holds the verification code (the QR
- * code's page links it). Rate limited per IP like the other public verification endpoints.
+ * code's page links it). Rate limited per IP like the other public verification endpoints. Only a
+ * valid certificate is handed out: a suspended, revoked or expired one answers 410 with its status,
+ * so no clean copy of a certificate that no longer counts circulates from here.
  */
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { clientIp } from "~/auth.server";
@@ -13,6 +15,7 @@ import {
 import { contentDisposition } from "~/data/evidence.server";
 import { translate } from "~/i18n";
 import { getLocale } from "~/locale.server";
+import { effectiveStatus } from "~/lib/certificate";
 import {
   certificateFilename,
   certificatePdfData,
@@ -42,6 +45,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: 404,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
+  }
+  const status = effectiveStatus(cert, new Date());
+  if (status !== "active") {
+    throw new Response(
+      translate(locale, "revocation.public.pdfRefused", {
+        status: translate(locale, `certificate.status.${status}`),
+      }),
+      { status: 410, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } },
+    );
   }
   const data = certificatePdfData(cert, {
     verifyUrl: verificationUrl(cert.verifyCode),

@@ -60,33 +60,35 @@ describe("certificates", () => {
       expect(body).toContain("91510113MA62A1B2C1");
       expect(body).toContain("三级");
 
-      // Revoke, with the reason required.
-      await page
-        .locator('[data-change="revoke"]')
-        .getByRole("button", { name: "吊销证书" })
-        .click();
+      // Revoke (撤销): grounds, facts and the confirmation are required.
+      const form = page.getByTestId("revoke-form");
+      await form.getByRole("button", { name: "确认撤销证书" }).click();
       await expect
-        .poll(() => page.locator('[data-change="revoke"] [data-field-error]').textContent())
-        .toBeTruthy();
+        .poll(() => form.locator("[data-field-error]").count())
+        .toBeGreaterThanOrEqual(3);
+      expect(await page.getByTestId("revoke-consequences").textContent()).toMatch(
+        /可于 \d{4}\/\d{2}\/\d{2} 起重新申请/,
+      );
       const reason = "瞒报一起造成2人重伤的生产安全事故";
-      await page.locator('[data-change="revoke"] textarea[name="reason"]').fill(reason);
-      await page
-        .locator('[data-change="revoke"]')
-        .getByRole("button", { name: "吊销证书" })
-        .click();
-      await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已吊销");
+      await form.locator('input[data-ground="concealedAccident"]').check();
+      await form.locator('textarea[name="reason"]').fill(reason);
+      await form.locator('input[name="confirm"]').check();
+      await form.getByRole("button", { name: "确认撤销证书" }).click();
+      await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已撤销");
       expect(await page.locator('[data-status="revoked"]').first().textContent()).toContain(
-        "已吊销",
+        "已撤销",
       );
       expect(await page.getByTestId("certificate-history").textContent()).toContain(reason);
 
-      // The public page now says REVOKED, in words, with the date and the reason.
+      // The public page now says REVOKED, in words, with the date, the grounds and the facts.
       await publicSession.page.reload();
       expect(await state.getAttribute("data-state")).toBe("REVOKED");
       const text = (await state.textContent()) ?? "";
-      expect(text).toContain("证书已吊销");
-      expect(text).toContain("吊销（撤销）");
+      expect(text).toContain("证书已撤销");
+      expect(text).not.toContain("吊销");
+      expect(text).toContain("瞒报、谎报生产安全事故");
       expect(await publicSession.page.getByTestId("verify-reason").textContent()).toContain(reason);
+      expect(await publicSession.page.getByTestId("verify-no-pdf").isVisible()).toBe(true);
       expect(text).not.toMatch(/无效|invalid/i);
 
       // The JSON API agrees.

@@ -30,7 +30,7 @@ async function publicSearch(page: Page, path: string, q: string): Promise<string
 
 /**
  * Joint punishment end to end (issue 7): the regulator lists a certified enterprise → the public
- * finds it → the certificate is SUSPENDED on the public verification page → submission is refused →
+ * finds it → the certificate is REVOKED (default effect) on the public verification page → submission is refused →
  * 12 months later (moved clock) the enterprise applies for credit repair, the regulator grants it →
  * the record leaves the public registry (and stays in the regulator's archive).
  */
@@ -48,7 +48,7 @@ describe("credit list: listing, joint punishment and credit repair", () => {
     await visitor.close();
   });
 
-  it("lists, suspends, blocks submission, and lifts the listing after repair", { timeout: 240_000 }, async () => {
+  it("lists, revokes, blocks submission, and lifts the listing after repair", { timeout: 240_000 }, async () => {
     const { page, context } = browser;
 
     // --- Before: the enterprise starts this year's self-assessment (a draft application).
@@ -100,7 +100,7 @@ describe("credit list: listing, joint punishment and credit repair", () => {
     await expect.poll(() => recordState(page), { timeout: 20_000 }).toBe("decided");
     await page.getByTestId("credit-submit-PUBLISH").click();
     await expect.poll(() => recordState(page), { timeout: 20_000 }).toBe("published.listed");
-    // The effects are recorded on the record: one certificate suspended.
+    // The effects are recorded on the record: one certificate revoked.
     const effects = page.getByTestId("credit-history").locator('li[data-event="EFFECTS_APPLIED"]');
     expect((await effects.allTextContents()).join("\n")).toContain("处理证书 1 份");
 
@@ -118,9 +118,11 @@ describe("credit list: listing, joint punishment and credit repair", () => {
     expect(body.total).toBe(1);
     expect(body.items[0]?.creditCode).toBe(CODE);
 
-    // --- The certificate is suspended on the public verification page, naming the listing.
+    // --- The certificate is revoked (the default credit effect) on the public verification page,
+    // on the ground of the listing.
     await visitor.page.goto(`${baseUrl}${verifyPath}`);
-    expect(await visitor.page.getByTestId("verify-state").getAttribute("data-state")).toBe("SUSPENDED");
+    expect(await visitor.page.getByTestId("verify-state").getAttribute("data-state")).toBe("REVOKED");
+    expect(await visitor.page.getByTestId("revocation-grounds").textContent()).toContain("严重失信主体名单");
 
     // --- The enterprise's submission is refused, naming the record; the application stays a draft.
     await switchUser(browser, ENTERPRISE);
@@ -170,9 +172,9 @@ describe("credit list: listing, joint punishment and credit repair", () => {
     expect(after.total).toBe(0);
     await page.goto(`${baseUrl}/t/${SLUG}/credit?status=removed`);
     expect(await page.getByTestId("credit-table").locator(`tr[data-credit-record="${recordId}"]`).count()).toBe(1);
-    // The certificate is not silently reinstated: the regulator decides.
+    // The certificate is not silently reinstated.
     await visitor.page.goto(`${baseUrl}${verifyPath}`);
-    expect(await visitor.page.getByTestId("verify-state").getAttribute("data-state")).toBe("SUSPENDED");
+    expect(await visitor.page.getByTestId("verify-state").getAttribute("data-state")).toBe("REVOKED");
 
     expect(pageErrors).toEqual([]);
   });

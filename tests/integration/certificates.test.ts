@@ -36,7 +36,7 @@ import { loader as registryLoader } from "~/routes/t.$slug.registry";
 import { loader as verifyPdfLoader } from "~/routes/verify.$code[.pdf]";
 import { loader as verifyPageLoader } from "~/routes/verify.$code";
 import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
-import { callAction, callLoader, makeRequest } from "../route-helpers";
+import { callAction, callLoader, makeRequest, type FormFields } from "../route-helpers";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "sg-certificates-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -432,7 +432,7 @@ describe("certificate PDF", () => {
       }),
     );
     expect(publicPdf.equals(bytes)).toBe(true);
-    // A status change does not change the printed certificate.
+    // A certificate that is no longer valid is never printed clean (issue 16; certificate-validity.test.ts).
     await suspendCertificate({
       tenantId: ctx.tenant._id,
       id: cert._id,
@@ -441,7 +441,7 @@ describe("certificate PDF", () => {
     });
     expect(
       (await fetchPdf(ctx.tenant.slug, String(cert._id), ctx.regulatorCookie)).equals(bytes),
-    ).toBe(true);
+    ).toBe(false);
   });
 
   it("prints the tenant's seal when one is configured", async () => {
@@ -548,14 +548,17 @@ describe("public verification", () => {
       tenantId: ctx.tenant._id,
       id: ctx.certificate._id,
       reason: "瞒报生产安全事故",
+      grounds: ["concealedAccident"],
       actor,
     });
     res = await callLoader(apiLoader, `/api/public/certificates/${code}`, { code });
     expect(res.data).toMatchObject({
       state: "REVOKED",
-      stateText: "证书已吊销",
+      stateText: "证书已撤销",
       reason: "瞒报生产安全事故",
       suspendedAt: null,
+      grounds: [{ key: "concealedAccident", text: "瞒报、谎报生产安全事故" }],
+      pdfUrl: null,
     });
     expect(typeof (res.data as { revokedAt: unknown }).revokedAt).toBe("string");
 
@@ -630,7 +633,7 @@ describe("public verification", () => {
 });
 
 describe("suspend, reinstate, revoke", () => {
-  const post = (slug: string, id: string, cookie: string, form: Record<string, string>) =>
+  const post = (slug: string, id: string, cookie: string, form: FormFields) =>
     callAction(detailAction, `/t/${slug}/certificates/${id}`, { slug, id }, { cookie, form });
 
   it("require a reason, record history and audit, and email the enterprise admins", async () => {
@@ -677,8 +680,15 @@ describe("suspend, reinstate, revoke", () => {
     });
     // A form loaded before that change is stale.
     expect(
-      (await post(slug, id, ctx.regulatorCookie, { intent: "revoke", reason: "x", version: "0" }))
-        .data,
+      (
+        await post(slug, id, ctx.regulatorCookie, {
+          intent: "revoke",
+          grounds: ["fatalAccident"],
+          reason: "x",
+          confirm: "on",
+          version: "0",
+        })
+      ).data,
     ).toMatchObject({
       errors: { _form: "certificate.errors.conflict" },
     });
@@ -691,7 +701,9 @@ describe("suspend, reinstate, revoke", () => {
     const now = new Date();
     res = await post(slug, id, ctx.regulatorCookie, {
       intent: "revoke",
+      grounds: ["concealedAccident"],
       reason: "瞒报生产安全事故",
+      confirm: "on",
       version: "2",
     });
     expect(res.data).toMatchObject({ ok: true });
@@ -897,6 +909,7 @@ describe("lists and the public registry", () => {
       tenantId: ctx.tenant._id,
       id: otherCert._id,
       reason: "发生较大事故",
+      grounds: ["fatalAccident"],
       actor: { id: ctx.regulator.user._id, email: "r@x" },
     });
     const slug = ctx.tenant.slug;
@@ -951,7 +964,7 @@ describe("lists and the public registry", () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = raw.subarray(3).toString("utf8").trim().split("\r\n");
     expect(lines[0]).toBe(
-      "证书编号,企业名称,统一社会信用代码,等级,行业,所属区（市）县,发证日期,有效期至,状态",
+      "证书编号,企业名称,统一社会信用代码,等级,行业,所属区（市）县,发证日期,有效期至,状态,撤销日期,撤销情形",
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(ENTERPRISE);

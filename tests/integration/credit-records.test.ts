@@ -58,12 +58,15 @@ function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enterpriseId
 
 async function setup(options: { certificateEffect?: "suspend" | "revoke"; conditions?: string[] } = {}) {
   const tenant = await createTenant();
-  if (options.certificateEffect || options.conditions) {
+  // The default effect is revoke (tests/integration/revocation.test.ts); these tests exercise the
+  // suspension a tenant may choose instead, unless they ask for revoke.
+  const certificateEffect = options.certificateEffect ?? "suspend";
+  {
     await Tenant.updateOne(
       { _id: tenant._id },
       {
         $set: {
-          ...(options.certificateEffect ? { "settings.credit.certificateEffect": options.certificateEffect } : {}),
+          "settings.credit.certificateEffect": certificateEffect,
           ...(options.conditions ? { "settings.credit.conditions": options.conditions } : {}),
         },
       },
@@ -486,6 +489,8 @@ describe("effects of publication", () => {
     const revoked = await Certificate.findOne({ tenantId: s.tenant._id, _id: cert._id }).lean();
     expect(revoked?.status).toBe("revoked");
     expect(revoked?.revokedReason).toContain(id);
+    // The listing is the stated ground, published with the certificate.
+    expect(revoked?.revokedGrounds).toEqual(["seriousDishonest"]);
   });
 
   it("effects run twice, or redelivered after a crash, happen once", async () => {

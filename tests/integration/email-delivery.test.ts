@@ -306,7 +306,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     expectMail(suspended, { subject: /suspended/, lang: "en", link: certLink });
     expect(suspended.text).toContain("Accident under investigation");
 
-    expect((await revokeCertificate({ tenantId: s.tenant._id, id: cert._id, reason: "Concealed accident", actor, now: at })).ok).toBe(true);
+    expect((await revokeCertificate({ tenantId: s.tenant._id, id: cert._id, reason: "Concealed accident", grounds: ["concealedAccident"], actor, now: at })).ok).toBe(true);
     mails = await deliver(at);
     const revoked = only(mails, "certificate-revoked", s.admin.user.email);
     expectMail(revoked, { subject: /revoked/, lang: "en", link: certLink });

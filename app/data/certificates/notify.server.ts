@@ -12,7 +12,7 @@ import { type CertificateRecord, verificationUrl } from "./settings.server";
 // ---------------------------------------------------------------------------------------------
 // Emails
 
-async function enterpriseAdmins({
+export async function enterpriseAdmins({
   tenantId,
   enterpriseId,
 }: TenantScope & { enterpriseId: Types.ObjectId }) {

@@ -14,6 +14,7 @@ import { formatDate } from "~/lib/datetime";
 import type { IndustryKey } from "~/lib/domain";
 import { districtCondition, districtsToShow, inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import type { Permission } from "~/lib/permissions";
+import { groundText, type RevocationGroundKey } from "~/lib/revocation-grounds";
 import { type TenantScope } from "../ids.server";
 import { type CertificateRecord, oid, verificationUrl } from "./settings.server";
 
@@ -167,6 +168,9 @@ export type CertificateListItem = {
   issuedAt: string;
   validUntil: string;
   status: CertificateStatus;
+  /** Revoked: when and on which grounds (published with the certificate). */
+  revokedAt: string | null;
+  revokedGrounds: RevocationGroundKey[];
 };
 
 const LIST_FIELDS = {
@@ -178,6 +182,8 @@ const LIST_FIELDS = {
   issuedAt: 1,
   validUntil: 1,
   status: 1,
+  revokedAt: 1,
+  revokedGrounds: 1,
 } as const;
 
 type ListDoc = Pick<
@@ -191,7 +197,8 @@ type ListDoc = Pick<
   | "issuedAt"
   | "validUntil"
   | "status"
->;
+> &
+  Partial<Pick<CertificateDoc, "revokedAt" | "revokedGrounds">>;
 
 function listItem(doc: ListDoc, now: Date): CertificateListItem {
   return {
@@ -208,6 +215,8 @@ function listItem(doc: ListDoc, now: Date): CertificateListItem {
     issuedAt: doc.issuedAt.toISOString(),
     validUntil: doc.validUntil.toISOString(),
     status: effectiveStatus(doc, now),
+    revokedAt: doc.status === "revoked" && doc.revokedAt ? doc.revokedAt.toISOString() : null,
+    revokedGrounds: doc.status === "revoked" ? (doc.revokedGrounds ?? []) : [],
   };
 }
 
@@ -288,6 +297,8 @@ export async function registryCsv({
     t("certificate.issuedAt"),
     t("certificate.validUntil"),
     t("common.status"),
+    t("revocation.public.revokedOn"),
+    t("revocation.public.grounds"),
   ];
   const lines = [header.map(csvCell).join(",")];
   for (const doc of docs) {
@@ -303,6 +314,8 @@ export async function registryCsv({
         formatDate(item.issuedAt, locale),
         formatDate(item.validUntil, locale),
         translate(locale, `certificate.status.${item.status}`),
+        item.revokedAt ? formatDate(item.revokedAt, locale) : "",
+        item.revokedGrounds.map((g) => groundText(g, locale)).join("；"),
       ]
         .map(csvCell)
         .join(","),
@@ -322,6 +335,7 @@ export type CertificateDetail = CertificateListItem & {
   suspendedReason: string;
   revokedAt: string | null;
   revokedReason: string;
+  revokedGrounds: RevocationGroundKey[];
   blockedUntil: string | null;
   renewalApplicationId: string | null;
   verifyUrl: string;
@@ -359,6 +373,7 @@ export async function certificateDetail(
     suspendedReason: cert.suspendedReason,
     revokedAt: cert.revokedAt ? cert.revokedAt.toISOString() : null,
     revokedReason: cert.revokedReason,
+    revokedGrounds: cert.revokedGrounds ?? [],
     blockedUntil: cert.blockedUntil ? cert.blockedUntil.toISOString() : null,
     renewalApplicationId: cert.renewalApplicationId ? String(cert.renewalApplicationId) : null,
     verifyUrl: verificationUrl(cert.verifyCode),

@@ -56,7 +56,10 @@ export function certificateSettings(
         ? settings.certificateValidYears
         : DEFAULT_VALID_YEARS,
     reminderDays: [...new Set(reminders)].sort((a, b) => b - a),
-    revocationBlockMonths: settings?.revocationBlockMonths ?? DEFAULT_REVOCATION_BLOCK_MONTHS,
+    revocationBlockMonths:
+      settings?.reapplyAfterRevocationMonths ??
+      settings?.revocationBlockMonths ??
+      DEFAULT_REVOCATION_BLOCK_MONTHS,
     renewalMonths: settings?.certificateRenewalMonths ?? DEFAULT_RENEWAL_MONTHS,
   };
 }

@@ -8,9 +8,11 @@ import {
 import {
   addMonths,
   effectiveStatus,
+  startOfShanghaiDay,
   type CertificateHistoryAction,
   type CertificateStatus,
 } from "~/lib/certificate";
+import { normalizeGrounds, type RevocationGroundKey } from "~/lib/revocation-grounds";
 import { recordAudit } from "../audit.server";
 import { casUpdate } from "../cas.server";
 import { type TenantScope } from "../ids.server";
@@ -60,7 +62,8 @@ const CHANGES: Record<
   },
 };
 
-export type StatusChangeError = "notFound" | "reasonRequired" | "invalidState" | "conflict";
+export type StatusChangeError =
+  "notFound" | "reasonRequired" | "groundsRequired" | "invalidState" | "conflict";
 export type StatusChangeResult =
   { ok: true; certificate: CertificateRecord } | { ok: false; error: StatusChangeError };
 
@@ -71,6 +74,7 @@ export async function changeCertificateStatus({
   id,
   change,
   reason,
+  grounds = [],
   actor,
   ip,
   expectedVersion,
@@ -78,7 +82,10 @@ export async function changeCertificateStatus({
 }: TenantScope & {
   id: string | Types.ObjectId;
   change: StatusChange;
+  /** The facts (revoke) or the reason (suspend, reinstate). */
   reason: string;
+  /** Revoke only: one or more stated grounds (app/lib/revocation-grounds.ts). */
+  grounds?: readonly RevocationGroundKey[];
   actor: CertificateActor;
   ip?: string;
   /** The version the regulator saw; omitted = the current one. */
@@ -87,6 +94,8 @@ export async function changeCertificateStatus({
 }): Promise<StatusChangeResult> {
   const text = reason.trim();
   if (!text || text.length > REASON_MAX) return { ok: false, error: "reasonRequired" };
+  const stated = change === "revoke" ? normalizeGrounds(grounds) : [];
+  if (change === "revoke" && stated.length === 0) return { ok: false, error: "groundsRequired" };
   const cert = await getCertificate({ tenantId, id });
   if (!cert) return { ok: false, error: "notFound" };
   if (expectedVersion !== undefined && expectedVersion !== cert.version)
@@ -104,7 +113,9 @@ export async function changeCertificateStatus({
     Object.assign(set, {
       revokedAt: now,
       revokedReason: text,
-      blockedUntil: months > 0 ? addMonths(now, months) : null,
+      revokedGrounds: stated,
+      // The bar ends at the start of the anniversary day, so "may apply again from <date>" is exact.
+      blockedUntil: months > 0 ? startOfShanghaiDay(addMonths(now, months)) : null,
     });
   }
   const entry: CertificateHistoryEntry = {
@@ -112,6 +123,7 @@ export async function changeCertificateStatus({
     actorId: actor.id,
     action: rule.action,
     reason: text,
+    ...(stated.length > 0 ? { details: { grounds: stated } } : {}),
   };
   const won = await casUpdate(
     Certificate,
@@ -128,7 +140,13 @@ export async function changeCertificateStatus({
     actor,
     ip,
     target: { type: "certificate", id: String(cert._id), label: cert.number },
-    details: { reason: text, from: cert.status, to: rule.to, version: updated.version },
+    details: {
+      reason: text,
+      from: cert.status,
+      to: rule.to,
+      version: updated.version,
+      ...(stated.length > 0 ? { grounds: stated } : {}),
+    },
     at: now,
   });
   await notifyEnterprise({
@@ -138,6 +156,7 @@ export async function changeCertificateStatus({
     key: `${rule.action}:v${updated.version}`,
     data: {
       reason: text,
+      ...(stated.length > 0 ? { grounds: stated } : {}),
       blockedUntil: updated.blockedUntil ? updated.blockedUntil.toISOString() : null,
     },
     now,
@@ -169,7 +188,15 @@ export function allowedChanges(
 
 export type ApplicationBlock =
   | { blocked: false }
-  | { blocked: true; until: Date; certificateId: string; number: string; reason: string };
+  | {
+      blocked: true;
+      /** The first day the enterprise may apply again (the bar ends at this instant). */
+      until: Date;
+      certificateId: string;
+      number: string;
+      reason: string;
+      grounds: RevocationGroundKey[];
+    };
 
 /**
  * Whether a revocation still keeps the enterprise from applying (DOMAIN.md §6: no new application
@@ -188,9 +215,17 @@ export async function isBlockedFromApplying({
     status: "revoked",
     blockedUntil: { $gt: now },
   })
-    .select({ blockedUntil: 1, number: 1, revokedReason: 1 })
+    .select({ blockedUntil: 1, number: 1, revokedReason: 1, revokedGrounds: 1 })
     .limit(100)
-    .lean<Array<{ _id: Types.ObjectId; blockedUntil: Date; number: string; revokedReason: string }>>();
+    .lean<
+      Array<{
+        _id: Types.ObjectId;
+        blockedUntil: Date;
+        number: string;
+        revokedReason: string;
+        revokedGrounds?: RevocationGroundKey[];
+      }>
+    >();
   const doc = docs.reduce<(typeof docs)[number] | undefined>(
     (best, d) => (!best || d.blockedUntil.getTime() > best.blockedUntil.getTime() ? d : best),
     undefined,
@@ -202,5 +237,6 @@ export async function isBlockedFromApplying({
     certificateId: String(doc._id),
     number: doc.number,
     reason: doc.revokedReason,
+    grounds: doc.revokedGrounds ?? [],
   };
 }

@@ -9,6 +9,8 @@ import {
   type VerificationState,
 } from "~/lib/certificate";
 import type { IndustryKey } from "~/lib/domain";
+import type { RevocationGroundKey } from "~/lib/revocation-grounds";
+import { normalizeCreditCode } from "~/lib/credit-code";
 import { isDuplicateKeyError } from "../mongo-errors.server";
 import { hitRateLimit, type RateLimitState } from "../rate-limit.server";
 import { type CertificateRecord } from "./settings.server";
@@ -19,7 +21,8 @@ import { type CertificateRecord } from "./settings.server";
 export type PublicCertificate = {
   state: VerificationState;
   status: CertificateStatus;
-  code: string;
+  /** The verification code when the reader brought it (QR, link, typed code); null for a lookup by number. */
+  code: string | null;
   number: string;
   level: string;
   levelName: { zh: string; en: string };
@@ -30,8 +33,10 @@ export type PublicCertificate = {
   validUntil: string;
   suspendedAt: string | null;
   revokedAt: string | null;
-  /** The regulator's reason, shown publicly while suspended or revoked. */
+  /** The regulator's reason (revoked: the facts found), shown publicly while suspended or revoked. */
   reason: string | null;
+  /** Revoked: the stated grounds (app/lib/revocation-grounds.ts), published with the date. */
+  grounds: RevocationGroundKey[];
 };
 
 /** Cross-tenant by design: the code alone identifies a certificate. Unknown or malformed → null. */
@@ -48,6 +53,10 @@ export async function verifyCertificate({
     .setOptions({ crossTenant: true })
     .lean<CertificateRecord>();
   if (!doc) return null;
+  return publicView(doc, now, code);
+}
+
+function publicView(doc: CertificateRecord, now: Date, code: string | null): PublicCertificate {
   const status = effectiveStatus(doc, now);
   return {
     state: verificationState(status),
@@ -69,7 +78,42 @@ export async function verifyCertificate({
         : status === "suspended"
           ? doc.suspendedReason
           : null,
+    grounds: status === "revoked" ? (doc.revokedGrounds ?? []) : [],
   };
+}
+
+/** Certificate numbers are at most 60 characters (the pattern's limit) and carry no spaces. */
+export const NUMBER_LOOKUP_MAX = 60;
+
+export function normalizeCertificateNumber(input: string): string {
+  return input.replace(/[\s\u3000]/g, "");
+}
+
+/**
+ * Lookup by the printed number PLUS the holder's unified social credit code (both required, so
+ * numbers cannot be enumerated). Cross-tenant like the code lookup: numbers may repeat across
+ * tenants, the credit code tells them apart. The verification code is not part of the answer, so
+ * the PDF stays with whoever holds the QR code.
+ */
+export async function findCertificateByNumber({
+  number,
+  creditCode,
+  now = new Date(),
+}: {
+  number: string;
+  creditCode: string;
+  now?: Date;
+}): Promise<PublicCertificate | null> {
+  const wanted = normalizeCertificateNumber(number);
+  const code = normalizeCreditCode(creditCode);
+  if (!wanted || wanted.length > NUMBER_LOOKUP_MAX || code.length !== 18) return null;
+  await connectDb();
+  const docs = await Certificate.find({ number: wanted })
+    .setOptions({ crossTenant: true })
+    .limit(20)
+    .lean<CertificateRecord[]>();
+  const doc = docs.find((d) => d.enterprise.creditCode === code);
+  return doc ? publicView(doc, now, null) : null;
 }
 
 /** The certificate behind a public code (for the public PDF). */

@@ -6,7 +6,7 @@ const zh = {
   "certificate.validUntil": "有效期至",
   "certificate.status.active": "有效",
   "certificate.status.suspended": "已暂停",
-  "certificate.status.revoked": "已吊销",
+  "certificate.status.revoked": "已撤销",
   "certificate.status.expired": "已过期",
 
   "certificate.pdf.fileName": "安全生产标准化证书",
@@ -15,6 +15,7 @@ const zh = {
   "certificate.pdf.statement": "经评审、公示，该企业达到安全生产标准化{level}企业要求，特发此证。",
   "certificate.pdf.date": "{year}年{month}月{day}日",
   "certificate.pdf.verifyHint": "扫描二维码或访问以下地址，核验本证书的真伪和当前状态：",
+  "certificate.pdf.stampBanner": "本证书{status}（{date}），不再有效",
 
   "certificate.list.title": "证书管理",
   "certificate.list.ownTitle": "本企业证书",
@@ -34,9 +35,9 @@ const zh = {
   "certificate.registry.csvRateLimited": "下载过于频繁，请 {minutes} 分钟后再试。",
 
   "certificate.detail.title": "证书 {number}",
-  "certificate.detail.revokedOn": "本证书已于 {date} 吊销。理由：",
+  "certificate.detail.revokedOn": "本证书已于 {date} 撤销。认定事实：",
   "certificate.detail.suspendedOn": "本证书已于 {date} 暂停。理由：",
-  "certificate.detail.blockedUntil": "在 {date} 之前，该企业不能再次申请定级。",
+  "certificate.detail.blockedUntil": "该企业可于 {date} 起重新申请定级。",
   "certificate.detail.downloadPdf": "下载证书 PDF",
   "certificate.detail.verifyLink": "打开公开核验页",
   "certificate.detail.verifyUrl": "核验地址（证书二维码）：",
@@ -54,9 +55,9 @@ const zh = {
     "暂停期间公开核验显示“已暂停”，可恢复。理由将在公开核验页面显示。",
   "certificate.actions.reinstate": "恢复证书",
   "certificate.actions.reinstateHint": "恢复后证书重新有效。理由记入证书历史。",
-  "certificate.actions.revoke": "吊销证书",
+  "certificate.actions.revoke": "撤销证书",
   "certificate.actions.revokeHint":
-    "吊销不可撤回；公开核验显示“已吊销”及理由，企业在规定期限内不能再次申请定级。",
+    "撤销不可撤回；公开核验显示“已撤销”及撤销情形、日期，企业在规定期限内不能再次申请定级。",
   "certificate.actions.reasonFor": "{action}的理由",
 
   "certificate.history.title": "证书历史",
@@ -67,32 +68,32 @@ const zh = {
   "certificate.history.issued": "发证",
   "certificate.history.suspended": "暂停",
   "certificate.history.reinstated": "恢复",
-  "certificate.history.revoked": "吊销",
+  "certificate.history.revoked": "撤销",
   "certificate.history.expired": "到期失效",
   "certificate.history.reminder": "到期提醒",
   "certificate.history.renewalStarted": "开始换证申请",
 
   "certificate.notice.suspended": "证书已暂停，已通知企业。",
   "certificate.notice.reinstated": "证书已恢复，已通知企业。",
-  "certificate.notice.revoked": "证书已吊销，已通知企业。",
+  "certificate.notice.revoked": "证书已撤销，已通知企业。",
   "certificate.errors.invalidState": "证书当前状态不允许此操作，请刷新页面查看最新状态",
   "certificate.errors.conflict": "证书刚被其他人修改过，请刷新页面后重试",
-  "certificate.errors.renewRevoked": "证书已被吊销，不能换证",
+  "certificate.errors.renewRevoked": "证书已被撤销，不能换证",
   "certificate.errors.renewTooEarly": "还未到换证时间",
-  "certificate.errors.renewBlocked": "证书吊销后的限制期内不能申请定级",
+  "certificate.errors.renewBlocked": "证书撤销后的限制期内不能申请定级",
   "certificate.errors.blockedFromApplying":
-    "本企业的证书（{number}）已被吊销，{date} 前不能再次申请定级",
+    "本企业的证书（{number}）已被撤销，限制期内不能申请定级；可于 {date} 起重新申请",
 
   "verify.title": "证书核验",
   "verify.state.VALID": "证书有效",
   "verify.state.EXPIRED": "证书已过期",
   "verify.state.SUSPENDED": "证书已暂停",
-  "verify.state.REVOKED": "证书已吊销",
+  "verify.state.REVOKED": "证书已撤销",
   "verify.explain.VALID": "这是发证机关签发的真实证书，当前有效，有效期至 {date}。",
   "verify.explain.EXPIRED": "这是发证机关签发的真实证书，但已于 {date} 到期，不再有效。",
   "verify.explain.SUSPENDED":
     "这是发证机关签发的真实证书，但已于 {date} 被暂停，暂停期间不具效力。",
-  "verify.explain.REVOKED": "这是发证机关签发的证书，但已于 {date} 被吊销（撤销），不再有效。",
+  "verify.explain.REVOKED": "这是发证机关签发的证书，但已于 {date} 被撤销，不再有效。",
   "verify.reason": "理由：",
   "verify.downloadPdf": "下载证书 PDF",
   "verify.disclaimer": "本页面仅显示核验所需的公开信息。证书状态以本页面实时显示为准。",
@@ -132,6 +133,7 @@ export const certificate = {
     "certificate.pdf.date": "{year}-{month}-{day}",
     "certificate.pdf.verifyHint":
       "Scan the QR code or open this address to check that the certificate is genuine and still valid:",
+    "certificate.pdf.stampBanner": "This certificate is {status} ({date}) and no longer valid",
 
     "certificate.list.title": "Certificates",
     "certificate.list.ownTitle": "Our certificates",
@@ -152,10 +154,10 @@ export const certificate = {
     "certificate.registry.csvRateLimited": "Too many downloads; try again in {minutes} minute(s).",
 
     "certificate.detail.title": "Certificate {number}",
-    "certificate.detail.revokedOn": "This certificate was revoked on {date}. Reason:",
+    "certificate.detail.revokedOn": "This certificate was revoked on {date}. Facts found:",
     "certificate.detail.suspendedOn": "This certificate was suspended on {date}. Reason:",
     "certificate.detail.blockedUntil":
-      "The enterprise cannot apply for grading again before {date}.",
+      "The enterprise may apply for grading again from {date}.",
     "certificate.detail.downloadPdf": "Download PDF",
     "certificate.detail.verifyLink": "Open the public verification page",
     "certificate.detail.verifyUrl": "Verification address (the certificate's QR code):",
@@ -176,7 +178,7 @@ export const certificate = {
       "The certificate becomes valid again. The reason is kept in its history.",
     "certificate.actions.revoke": "Revoke",
     "certificate.actions.revokeHint":
-      'Revocation is final: the public page says "Revoked" with the reason, and the enterprise cannot apply again for the configured period.',
+      'Revocation is final: the public page says "Revoked" with the grounds and the date, and the enterprise cannot apply again for the configured period.',
     "certificate.actions.reasonFor": "Reason to {action}",
 
     "certificate.history.title": "History",
@@ -205,7 +207,7 @@ export const certificate = {
     "certificate.errors.renewTooEarly": "It is too early to renew this certificate",
     "certificate.errors.renewBlocked": "The enterprise cannot apply while a revocation blocks it",
     "certificate.errors.blockedFromApplying":
-      "This enterprise's certificate {number} was revoked; it cannot apply again before {date}",
+      "This enterprise's certificate {number} was revoked; it may apply for grading again from {date}",
 
     "verify.title": "Certificate verification",
     "verify.state.VALID": "Valid certificate",
