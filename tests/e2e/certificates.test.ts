@@ -63,7 +63,7 @@ describe("certificates", () => {
       // Revoke, with the reason required.
       await page
         .locator('[data-change="revoke"]')
-        .getByRole("button", { name: "吊销证书" })
+        .getByRole("button", { name: "撤销证书" })
         .click();
       await expect
         .poll(() => page.locator('[data-change="revoke"] [data-field-error]').textContent())
@@ -72,11 +72,11 @@ describe("certificates", () => {
       await page.locator('[data-change="revoke"] textarea[name="reason"]').fill(reason);
       await page
         .locator('[data-change="revoke"]')
-        .getByRole("button", { name: "吊销证书" })
+        .getByRole("button", { name: "撤销证书" })
         .click();
-      await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已吊销");
+      await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已撤销");
       expect(await page.locator('[data-status="revoked"]').first().textContent()).toContain(
-        "已吊销",
+        "已撤销",
       );
       expect(await page.getByTestId("certificate-history").textContent()).toContain(reason);
 
@@ -84,8 +84,8 @@ describe("certificates", () => {
       await publicSession.page.reload();
       expect(await state.getAttribute("data-state")).toBe("REVOKED");
       const text = (await state.textContent()) ?? "";
-      expect(text).toContain("证书已吊销");
-      expect(text).toContain("吊销（撤销）");
+      expect(text).toContain("证书已撤销");
+      expect(text).toContain("被撤销，不再有效");
       expect(await publicSession.page.getByTestId("verify-reason").textContent()).toContain(reason);
       expect(text).not.toMatch(/无效|invalid/i);
 

@@ -218,7 +218,7 @@ describe("grading workflow, end to end", () => {
       await switchUser(browser, ENTERPRISE);
       await openApplication(page, id);
       await expect.poll(() => appState(page)).toBe("certified");
-      expect(await page.getByTestId("certified-notice").textContent()).toContain("已认定");
+      expect(await page.getByTestId("certified-notice").textContent()).toContain("已定级为");
       const events = await page
         .locator("[data-testid=timeline] [data-event]")
         .evaluateAll((els) => els.map((el) => el.getAttribute("data-event")));

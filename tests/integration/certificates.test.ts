@@ -553,7 +553,7 @@ describe("public verification", () => {
     res = await callLoader(apiLoader, `/api/public/certificates/${code}`, { code });
     expect(res.data).toMatchObject({
       state: "REVOKED",
-      stateText: "证书已吊销",
+      stateText: "证书已撤销",
       reason: "瞒报生产安全事故",
       suspendedAt: null,
     });

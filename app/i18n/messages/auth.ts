@@ -19,7 +19,7 @@ const zh = {
   "auth.password.rules": "至少 10 位，需包含字母和数字",
   "auth.password.confirm": "确认密码",
   "auth.invite.title": "接受邀请",
-  "auth.invite.intro": "你被邀请以“{role}”身份加入 {tenant}。",
+  "auth.invite.intro": "您被邀请以“{role}”身份加入 {tenant}。",
   "auth.invite.existingUser": "该邮箱已有账户，输入密码即可加入。",
   "auth.invite.accept": "接受邀请",
   "auth.invite.accepted": "已加入 {tenant}",
