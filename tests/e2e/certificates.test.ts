@@ -74,6 +74,10 @@ describe("certificates", () => {
         .locator('[data-change="revoke"]')
         .getByRole("button", { name: "撤销证书" })
         .click();
+      // The confirmation names the consequences before anything happens.
+      const dialog = page.getByTestId("revoke-dialog");
+      expect(await dialog.textContent()).toContain("不能再次申请定级");
+      await dialog.getByRole("button", { name: "确认撤销" }).click();
       await expect.poll(() => page.locator("[data-notice]").textContent()).toContain("证书已撤销");
       expect(await page.locator('[data-status="revoked"]').first().textContent()).toContain(
         "已撤销",
