@@ -56,3 +56,9 @@ export function emailTemplateLabel(t: Translator, template: string): string {
   const key = `emailTemplate.${template}`;
   return isMessageKey(key) ? t(key) : t("labels.otherAction");
 }
+
+/** A workflow guard in words ("allowedAtLowerLevel" → "按较低等级"). */
+export function guardLabel(t: Translator, guard: string): string {
+  const key = `guard.${guard}`;
+  return isMessageKey(key) ? t(key) : t("labels.otherAction");
+}
