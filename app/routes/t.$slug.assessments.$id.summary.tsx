@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ActionPanel } from "~/components/workflow-actions";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { can } from "~/lib/permissions";
+import { grantedLevel } from "~/lib/granted-level";
 import { describeAccidents } from "~/components/assessment-conflict-dialog";
 import { accidentRecordView, findVisibleAssessment, loadAssessmentRubric, scoreOf } from "~/data/assessments.server";
 import { missingRequiredEvidence } from "~/data/evidence.server";
@@ -39,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     evidenceCount.set(e.itemId, c);
   }
   return {
+    /** The level this authority can grant for this result (the rubric may list higher ones). */
+    grantedLevel: grantedLevel(rubric.levels, breakdown.level, tenant.settings.grantableLevels),
     submit:
       application && submitAction
         ? {
@@ -123,7 +126,8 @@ export default function AssessmentSummary() {
     </div>
   );
   const unsaved = wizard.pendingCount + wizard.incompleteCount;
-  const level = levelName(rubric, b.level, locale);
+  const level = levelName(rubric, d.grantedLevel, locale);
+  // The level the score alone reaches, when the rubric's levels or the authority's grant cap it.
   const scoreLevel = levelName(rubric, b.scoreLevel, locale);
   const nextLevel = b.toNextLevel ? levelName(rubric, b.toNextLevel.targetLevel, locale) : null;
   const undeclared = d.performance.filter((p) => !p.declared);
