@@ -66,6 +66,11 @@ export function getEnv(): Env {
   return cached;
 }
 
+/** Start-up only: APP_URL is settled once the server knows its real port (scripts/lib/boot.ts). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
 /** Validates an environment (exported for tests: production without SMTP_URL must not start). */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse(source);

@@ -12,20 +12,30 @@ const ROLE_LABELS: Record<string, { "zh-CN": string; en: string }> = {
 };
 
 export const invitation = defineEmail({
-  schema: z.object({ link: z.url(), tenantName: z.string().optional(), role: z.string() }),
-  sample: { link: "http://localhost:3000/t/chengdu/invite/SAMPLE-TOKEN", role: "reviewer" },
+  schema: z.object({
+    link: z.url(),
+    tenantName: z.string().optional(),
+    role: z.string(),
+    /** The company the invitee joins (enterprise roles); absent for the authority's own staff. */
+    enterpriseName: z.string().nullable().optional(),
+    inviterName: z.string().optional(),
+  }),
+  sample: { link: "http://localhost:3000/t/chengdu/invite/SAMPLE-TOKEN", role: "enterprise_member", enterpriseName: "成都示例机械制造有限公司", inviterName: "安全经理 王建国" },
   secrets: ["link"],
   content: (d, ctx) => {
     const role = ROLE_LABELS[d.role]?.[ctx.locale] ?? d.role;
+    const place = d.enterpriseName ?? ctx.tenantName;
+    const inviter = d.inviterName ? `${d.inviterName}（${ctx.tenantName}）` : ctx.tenantName;
+    const inviterEn = d.inviterName ? `${d.inviterName} (${ctx.tenantName})` : ctx.tenantName;
     return {
       subject: pick(ctx.locale, {
-        "zh-CN": `${ctx.tenantName} 邀请您加入 SafeGrade`,
-        en: `${ctx.tenantName} invites you to SafeGrade`,
+        "zh-CN": `${d.inviterName ?? ctx.tenantName} 邀请您加入 ${place}`,
+        en: `${d.inviterName ?? ctx.tenantName} invites you to ${place}`,
       }),
       paragraphs: [
         pick(ctx.locale, {
-          "zh-CN": `${ctx.tenantName} 邀请您以“${role}”身份使用安全生产标准化定级系统。`,
-          en: `${ctx.tenantName} invites you to the work-safety standardization grading system as ${role}.`,
+          "zh-CN": `${inviter} 邀请您以“${role}”身份加入 ${place}，使用安全生产标准化定级系统。`,
+          en: `${inviterEn} invites you to join ${place} as ${role} in the work-safety standardization grading system.`,
         }),
         pick(ctx.locale, {
           "zh-CN": "邀请链接 7 天内有效，只能使用一次。如果您不认识发件单位，请忽略此邮件。",

@@ -153,17 +153,17 @@ export const gradingEmails: Record<GradingEmailTemplate, AnyEmailTemplate> = {
   }),
   "lower-level-consent-requested": gradingEmail({
     subject: () => ({ "zh-CN": "请确认是否接受较低等级", en: "Please confirm whether you accept a lower level" }),
-    body: () => [{ "zh-CN": "评审结论低于贵企业申请的等级。请确认是否同意按评审等级认定；不同意则本次申请不予通过。", en: "The review result is below the level you applied for. Please confirm whether you accept the reported level; if not, the application is refused." }],
+    body: () => [{ "zh-CN": "评审结论低于贵企业申请的等级。请确认是否同意按评审等级定级；不同意则本次申请不予通过。", en: "The review result is below the level you applied for. Please confirm whether you accept the reported level; if not, the application is refused." }],
     action: OPEN_APP,
   }),
   "lower-level-consented": gradingEmail({
-    subject: (d) => ({ "zh-CN": `企业同意按较低等级认定：${d.enterpriseName}`, en: `Enterprise accepts the lower level: ${d.enterpriseName}` }),
-    body: (d) => [{ "zh-CN": `${d.enterpriseName} 同意按评审等级认定，请继续审核。`, en: `${d.enterpriseName} accepted the reported level; please continue.` }],
+    subject: (d) => ({ "zh-CN": `企业同意按较低等级定级：${d.enterpriseName}`, en: `Enterprise accepts the lower level: ${d.enterpriseName}` }),
+    body: (d) => [{ "zh-CN": `${d.enterpriseName} 同意按评审等级定级，请继续审核。`, en: `${d.enterpriseName} accepted the reported level; please continue.` }],
     action: OPEN_APP,
   }),
   "lower-level-declined": gradingEmail({
     subject: (d) => ({ "zh-CN": `企业不同意较低等级：${d.enterpriseName}`, en: `Enterprise declines the lower level: ${d.enterpriseName}` }),
-    body: (d) => [{ "zh-CN": `${d.enterpriseName} 不同意按评审等级认定。`, en: `${d.enterpriseName} declined the reported level.` }],
+    body: (d) => [{ "zh-CN": `${d.enterpriseName} 不同意按评审等级定级。`, en: `${d.enterpriseName} declined the reported level.` }],
     action: OPEN_APP,
   }),
   "application-approved": gradingEmail({
@@ -199,14 +199,14 @@ export const gradingEmails: Record<GradingEmailTemplate, AnyEmailTemplate> = {
   }),
   "public-notice-ended": gradingEmail({
     subject: (d) => ({ "zh-CN": `公示期满：${d.enterpriseName}`, en: `Public notice ended: ${d.enterpriseName}` }),
-    body: (d) => [{ "zh-CN": `${d.enterpriseName} 的定级公示已期满，可以公告认定。`, en: `The public notice of ${d.enterpriseName} has ended; the grading can now be certified.` }],
+    body: (d) => [{ "zh-CN": `${d.enterpriseName} 的定级公示已期满，可以公告定级结果。`, en: `The public notice of ${d.enterpriseName} has ended; the grading can now be certified.` }],
     action: OPEN_APP,
   }),
   "application-certified": gradingEmail({
-    subject: () => ({ "zh-CN": "恭喜！贵企业已通过安全生产标准化定级认定", en: "Congratulations: your enterprise is certified" }),
+    subject: () => ({ "zh-CN": "恭喜！贵企业已通过安全生产标准化定级", en: "Congratulations: your enterprise is certified" }),
     body: (d, ctx) => [
       {
-        "zh-CN": `${ctx.tenantName} 已公告认定贵企业为安全生产标准化${d.reportedLevel ?? ""}企业。证书（PDF）见附件，也可在系统中下载。`,
+        "zh-CN": `${ctx.tenantName} 已公告贵企业定级为安全生产标准化${d.reportedLevel ?? ""}企业。证书（PDF）见附件，也可在系统中下载。`,
         en: `${ctx.tenantName} certified your enterprise at work-safety standardization level ${d.reportedLevel ?? ""}. The certificate (PDF) is attached and can also be downloaded in the system.`,
       },
     ],

@@ -219,6 +219,8 @@ schema.pre("validate", async function () {
 // District-limited regulators' lists (Step 12).
 schema.index({ tenantId: 1, districtCode: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
+// The application queues other than acceptance (latest change first), e.g. the to-do home's approval queue.
+schema.index({ tenantId: 1, state: 1, updatedAt: -1, _id: 1 });
 schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
 // The block after a rejection: an enterprise's rejected applications (Step 10).
 schema.index({ tenantId: 1, enterpriseId: 1, state: 1 });

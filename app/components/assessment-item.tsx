@@ -99,6 +99,12 @@ export function AssessmentItem({
         ) : null}
       </fieldset>
 
+      {item.veto && (choice === "partial" || choice === "none") ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-veto-warning>
+          {t("labels.vetoFailed", { choice: t(`assessment.choice.${choice}`) })}
+        </p>
+      ) : null}
+
       {carried ? (
         <div className="flex flex-wrap items-center gap-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-carried-over>
           <span className="badge bg-amber-100 text-amber-800">{t("assessment.item.carriedOver")}</span>

@@ -2,7 +2,8 @@
  * The wizard's side panel: save status, live score and level (computed in the browser with the
  * same engine and inputs as the server), and the element list with progress.
  */
-import { NavLink, useNavigate } from "@remix-run/react";
+import { NavLink, useNavigate, useRouteLoaderData } from "@remix-run/react";
+import { grantedLevel } from "~/lib/granted-level";
 import type { MouseEvent } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
@@ -78,7 +79,10 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
   const navigate = useNavigate();
   const wizard = useWizard();
   const { rubric, breakdown } = wizard;
-  const level = levelName(rubric, breakdown.level, locale);
+  const layout = useRouteLoaderData<{ grantableLevels?: string[] }>("routes/t.$slug.assessments.$id");
+  const granted = layout?.grantableLevels ? grantedLevel(rubric.levels, breakdown.level, layout.grantableLevels) : breakdown.level;
+  const level = levelName(rubric, granted, locale);
+  const scoreLevel = granted !== breakdown.level ? levelName(rubric, breakdown.level, locale) : null;
   const answered = breakdown.counts.answered + breakdown.counts.na;
 
   // The summary is computed from what is saved: save first, then go.
@@ -101,6 +105,7 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
         <p className="text-sm" data-testid="live-level">
           <span className="text-slate-500">{t("assessment.wizard.levelReached")}</span>
           <span className={level ? "font-medium text-emerald-700" : "text-slate-700"}>{level ?? t("assessment.wizard.noLevel")}</span>
+          {scoreLevel ? <span className="block text-xs text-slate-500">{t("assessment.summary.scoreLevel", { level: scoreLevel })}</span> : null}
         </p>
         <p className="text-xs text-slate-500" data-testid="live-progress">
           {t("assessment.wizard.answered", { answered, items: breakdown.counts.items })}

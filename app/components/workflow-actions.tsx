@@ -13,6 +13,7 @@ import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { reasonSchema } from "~/lib/validation";
 import { MAX_RECTIFICATION_DAYS } from "~/workflows/grading.machine";
+import { ConfirmSubmit } from "./confirm-dialog";
 import { actionLabel, BlockedReasons } from "./workflow-ui";
 
 export type WorkflowActionResult = {
@@ -109,13 +110,24 @@ function SimpleAction({
       <Form method="post" action={action}>
         <input type="hidden" name="intent" value={type} />
         <input type="hidden" name="version" value={version} />
-        <button
-          type="submit"
-          className={DANGER.has(type) ? "btn-secondary" : "btn-primary"}
-          disabled={navigation.state !== "idle"}
-        >
-          {actionLabel(t, type)}
-        </button>
+        {type === "CERTIFY" ? (
+          <ConfirmSubmit
+            label={actionLabel(t, type)}
+            title={t("confirm.certify.title")}
+            consequences={[t("confirm.certify.certificate"), t("confirm.certify.notify")]}
+            confirmLabel={t("confirm.certify.confirm")}
+            disabled={navigation.state !== "idle"}
+            testId="certify"
+          />
+        ) : (
+          <button
+            type="submit"
+            className={DANGER.has(type) ? "btn-secondary" : "btn-primary"}
+            disabled={navigation.state !== "idle"}
+          >
+            {actionLabel(t, type)}
+          </button>
+        )}
       </Form>
     </Shell>
   );
@@ -254,9 +266,18 @@ function SubmitAction({
           ) : null}
         </div>
         <p className="text-xs text-slate-500">{t("workflow.app.lockedNote")}</p>
-        <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
-          {actionLabel(t, "SUBMIT")}
-        </button>
+        <ConfirmSubmit
+          label={actionLabel(t, "SUBMIT")}
+          title={t("confirm.submit.title")}
+          consequences={[
+            t("confirm.submit.level", { level: chosen ? textOf(chosen.name, locale) : "—" }),
+            t("confirm.submit.locked"),
+            t("confirm.submit.notify"),
+          ]}
+          confirmLabel={t("confirm.submit.confirm")}
+          disabled={navigation.state !== "idle"}
+          testId="submit"
+        />
       </Form>
     </Shell>
   );
@@ -497,9 +518,14 @@ function ReportAction({
           rows={3}
           error={result?.errors?.reason}
         />
-        <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
-          {actionLabel(t, "REPORT_REVIEW")}
-        </button>
+        <ConfirmSubmit
+          label={actionLabel(t, "REPORT_REVIEW")}
+          title={t("confirm.report.title")}
+          consequences={[t("confirm.report.final"), t("confirm.report.next")]}
+          confirmLabel={t("confirm.report.confirm")}
+          disabled={navigation.state !== "idle"}
+          testId="report"
+        />
       </Form>
     </Shell>
   );

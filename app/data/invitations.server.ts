@@ -197,13 +197,19 @@ export async function createInvitation({
     invitedBy: invitedBy.id,
   });
   const link = invitationLink(tenantSlug, token);
+  // The mail names the company and the person who invites (issue 17).
+  const [enterpriseNames, inviter] = await Promise.all([
+    enterpriseNamesById({ tenantId, ids: [scopedEnterpriseId] }),
+    User.findOne({ _id: invitedBy.id }).select({ name: 1 }).lean<{ name: string }>(),
+  ]);
+  const enterpriseName = scopedEnterpriseId ? (enterpriseNames.get(String(scopedEnterpriseId)) ?? null) : null;
   await enqueueEmail({
     tenantId,
     idempotencyKey: `invitation:${String(created._id)}`,
     template: "invitation",
     to: email,
     locale: existingUser?.locale ?? locale,
-    data: { link, tenantName, role },
+    data: { link, tenantName, role, enterpriseName, inviterName: inviter?.name ?? invitedBy.email },
     now,
   });
   await recordAudit({
@@ -234,6 +240,8 @@ export type InvitationLookup = {
   invitation: InvitationView;
   state: InvitationState;
   enterpriseName: string | null;
+  /** Who sent it (issue 17: the invitee sees a person, not only an authority). */
+  inviterName: string | null;
   /** Whether the invited email already has an account (then the invitee logs in instead of signing up). */
   hasAccount: boolean;
 };
@@ -248,9 +256,10 @@ export async function getInvitationByToken({
     .select(VIEW_FIELDS)
     .lean<InvitationView>();
   if (!invitation) return null;
-  const [names, account] = await Promise.all([
+  const [names, account, inviter] = await Promise.all([
     enterpriseNamesById({ tenantId, ids: [invitation.enterpriseId] }),
     User.exists({ email: invitation.email }),
+    invitation.invitedBy ? User.findOne({ _id: invitation.invitedBy }).select({ name: 1 }).lean<{ name: string }>() : null,
   ]);
   return {
     invitation,
@@ -258,6 +267,7 @@ export async function getInvitationByToken({
     enterpriseName: invitation.enterpriseId
       ? (names.get(String(invitation.enterpriseId)) ?? null)
       : null,
+    inviterName: inviter?.name ?? null,
     hasAccount: account !== null,
   };
 }

@@ -20,6 +20,10 @@ import { districts } from "./messages/districts";
 import { rubricPublish } from "./messages/rubric-publish";
 import { revocation } from "./messages/revocation";
 import { yearly } from "./messages/yearly";
+import { todo } from "./messages/todo";
+import { confirm } from "./messages/confirm";
+import { links } from "./messages/links";
+import { labels } from "./messages/labels";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -29,7 +33,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

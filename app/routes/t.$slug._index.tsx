@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TodoList } from "~/components/todo-list";
+import { collectTodos } from "~/data/todo/index.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { visibleNav } from "~/lib/navigation";
@@ -12,15 +14,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const name = tenantName(tenant, locale);
   if (!member) return { kind: "public" as const, slug: tenant.slug, tenantName: name };
+  const todos = await collectTodos({ tenant, member, now: new Date(), base: `/t/${tenant.slug}` });
   return {
+    todos,
     kind: "member" as const,
     slug: tenant.slug,
     tenantName: name,
     userName: member.user.name,
     roles: member.roles.map((r): MessageKey => `role.${r}`),
-    links: visibleNav(member.permissions, member.enterpriseId ? String(member.enterpriseId) : null).filter(
-      (l) => l.key !== "home",
-    ),
+    links: visibleNav(
+      member.permissions,
+      member.enterpriseId ? String(member.enterpriseId) : null,
+    ).filter((l) => l.key !== "home"),
   };
 }
 
@@ -31,7 +36,9 @@ export default function TenantHome() {
   if (d.kind === "public") {
     return (
       <section className="mx-auto max-w-3xl py-10 text-center">
-        <h1 className="text-3xl font-semibold text-slate-900">{t("home.publicTitle", { tenant: d.tenantName })}</h1>
+        <h1 className="text-3xl font-semibold text-slate-900">
+          {t("home.publicTitle", { tenant: d.tenantName })}
+        </h1>
         <p className="mt-3 text-slate-600">{t("home.publicIntro")}</p>
         <div className="mt-8 flex justify-center gap-3">
           <Link to={`${base}/login`} className="btn-primary">
@@ -60,7 +67,11 @@ export default function TenantHome() {
           <span className="mx-2 text-slate-300" aria-hidden>
             ·
           </span>
-          <Link to={`${base}/credit-registry`} className="text-brand-700 hover:underline" data-testid="home-credit-registry">
+          <Link
+            to={`${base}/credit-registry`}
+            className="text-brand-700 hover:underline"
+            data-testid="home-credit-registry"
+          >
             {t("creditPublic.registry.link")}
           </Link>
           <span className="mx-2 text-slate-300" aria-hidden>
@@ -81,6 +92,12 @@ export default function TenantHome() {
       <p className="text-slate-600" data-testid="roles">
         {t("home.roleIn", { tenant: d.tenantName, roles: d.roles.map((r) => t(r)).join("、") })}
       </p>
+      <h2 className="mt-6 text-lg font-medium" id="todo-heading">
+        {t("todo.title")}
+      </h2>
+      <div className="mt-3" aria-labelledby="todo-heading">
+        <TodoList items={d.todos} />
+      </div>
       {d.links.some((l) => l.key === "dashboard") ? (
         <Link
           to={`${base}/dashboard`}
@@ -95,7 +112,10 @@ export default function TenantHome() {
       <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {d.links.map((l) => (
           <li key={l.key}>
-            <Link to={`${base}${l.path}`} className="card block hover:border-brand-200 hover:shadow">
+            <Link
+              to={`${base}${l.path}`}
+              className="card block hover:border-brand-200 hover:shadow"
+            >
               {t(l.label)}
             </Link>
           </li>

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { listAuditActions, listAuditEvents } from "~/data/audit.server";
-import { isMessageKey, translate } from "~/i18n";
+import { makeTranslator, translate } from "~/i18n";
+import { auditActionLabel, auditDetailsText } from "~/lib/labels";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime } from "~/lib/datetime";
 import { getLocale } from "~/locale.server";
@@ -46,10 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       target: e.targetLabel || e.targetId,
       targetType: e.targetType,
       ip: e.ip,
-      details: Object.entries(e.details ?? {})
-        .filter(([, v]) => v !== null && v !== undefined && v !== "")
-        .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-        .join(", "),
+      details: auditDetailsText(makeTranslator(locale), e.details),
     })),
   };
 }
@@ -59,8 +57,7 @@ export default function AuditLogPage() {
   const t = useT();
   const locale = useLocale();
   const actionLabel = (action: string) => {
-    const key = `audit.${action}`;
-    return isMessageKey(key) ? t(key) : action;
+    return auditActionLabel(t, action);
   };
   return (
     <div className="space-y-4">

@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { EmailAdminTabs } from "~/components/email-admin";
+import { emailTemplateLabel } from "~/lib/labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { previewAllTemplates } from "~/data/email-preview.server";
 import { capturePageAvailable } from "~/data/mail-transport.server";
@@ -32,15 +33,15 @@ export default function EmailPreviewPage() {
       <p className="text-xs text-slate-500">{t("email.secretsHidden")}</p>
       <nav className="flex flex-wrap gap-2 text-xs">
         {d.templates.map((tpl) => (
-          <a key={tpl.name} href={`#tpl-${tpl.name}`} className="rounded bg-slate-100 px-2 py-1 font-mono hover:bg-slate-200">
-            {tpl.name}
+          <a key={tpl.name} href={`#tpl-${tpl.name}`} className="rounded bg-slate-100 px-2 py-1 hover:bg-slate-200">
+            {emailTemplateLabel(t, tpl.name)}
           </a>
         ))}
       </nav>
       {d.templates.map((tpl) => (
         <section key={tpl.name} id={`tpl-${tpl.name}`} className="card space-y-3" data-template={tpl.name}>
-          <h2 className="font-mono text-base font-semibold">
-            {tpl.name}
+          <h2 className="text-base font-semibold">
+            {emailTemplateLabel(t, tpl.name)}
             {tpl.attachCertificate ? (
               <span className="badge ml-2 bg-blue-100 font-sans text-blue-800">{t("email.preview.attachment")}</span>
             ) : null}

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { redactEmailData, redactSecrets, secretValues } from "../../emails/redact";
 import { clientIp } from "~/auth.server";
 import { EmailAdminTabs, OutboxStatusBadge } from "~/components/email-admin";
+import { emailTemplateLabel } from "~/lib/labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { capturePageAvailable } from "~/data/mail-transport.server";
@@ -80,7 +81,7 @@ export default function OutboxMessagePage() {
   const locale = useLocale();
   const busy = useNavigation().state !== "idle";
   const facts: Array<[MessageKey, string]> = [
-    ["email.outbox.template", m.template],
+    ["email.outbox.template", emailTemplateLabel(t, m.template)],
     ["email.outbox.to", m.to],
     ["email.outbox.locale", m.locale],
     ["email.outbox.messageId", m.messageId],

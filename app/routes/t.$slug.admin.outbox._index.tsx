@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { EmailAdminTabs, OutboxStatusBadge } from "~/components/email-admin";
+import { emailTemplateLabel } from "~/lib/labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { capturePageAvailable } from "~/data/mail-transport.server";
@@ -98,7 +99,9 @@ export default function OutboxPage() {
                       {formatDateTime(m.createdAt, locale)}
                     </Link>
                   </td>
-                  <td className="font-mono text-xs">{m.template}</td>
+                  <td className="text-sm" data-template={m.template}>
+                    {emailTemplateLabel(t, m.template)}
+                  </td>
                   <td className="break-all">{m.to}</td>
                   <td>
                     <OutboxStatusBadge status={m.status} />

@@ -431,7 +431,8 @@ function InviteForm({
     formState: { errors },
   } = useForm({
     resolver: zodResolver(inviteSchema),
-    defaultValues: { email: "", role: roleOptions[0] ?? "enterprise_member", enterpriseId: "" },
+    // The least privileged role is preselected: a stronger one is a deliberate choice.
+    defaultValues: { email: "", role: roleOptions.includes("enterprise_member") ? "enterprise_member" : (roleOptions[0] ?? "enterprise_member"), enterpriseId: "" },
   });
   const role = watch("role");
   // An enterprise admin with a single enterprise never has to pick it.

@@ -1,14 +1,18 @@
 /**
  * The grading workflow as the machine defines it: every state and every transition with the roles
- * that may trigger it, plus the Mermaid source (the same text as docs/grading-workflow.mmd). Read
- * from the machine at request time, so the page can never drift from the code.
+ * that may trigger it, and the diagram drawn as SVG on the server from the same definition (issue 17:
+ * a picture, not Mermaid source). Read from the machine at request time, so the page can never
+ * drift from the code.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { AnyStateNode } from "xstate";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { StateDiagram } from "~/components/state-diagram";
 import { eventLabel, roleLabel, stateLabel } from "~/components/workflow-ui";
-import { translate } from "~/i18n";
+import { guardLabel } from "~/lib/labels";
+import { layoutGraph, type GraphLayout } from "~/lib/layered-graph";
+import { makeTranslator, translate, type Translator } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
@@ -62,18 +66,34 @@ function describeMachine(): { states: StateRow[]; transitions: TransitionRow[] }
   return { states, transitions };
 }
 
+/** Leaf states are the diagram's boxes; a transition on a compound state starts or ends at its initial leaf. */
+function diagramOf(t: Translator, states: StateRow[], transitions: TransitionRow[]): GraphLayout {
+  const leaves = states.filter((s) => !states.some((o) => o.key.startsWith(`${s.key}.`)));
+  const leafOf = (key: string) => leaves.find((l) => l.key === key || l.key.startsWith(`${key}.`))?.key ?? key;
+  const nodes = leaves.map((s) => ({ id: s.key, label: stateLabel(t, s.key), final: s.final }));
+  const edges = transitions.map((tr) => ({
+    from: leafOf(tr.from),
+    to: leafOf(tr.to),
+    label: tr.guard ? `${eventLabel(t, tr.event)}（${guardLabel(t, tr.guard)}）` : eventLabel(t, tr.event),
+  }));
+  return layoutGraph(nodes, edges, leafOf(String(gradingMachine.config.initial ?? "draft")));
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireTenantPermission(request, params, "manage:settings:any", "accept:application:any");
+  const locale = await getLocale(request);
+  const machine = describeMachine();
   return {
-    locale: await getLocale(request),
+    locale,
     version: GRADING_MACHINE_VERSION,
     mermaid: toMermaid(gradingMachine),
-    ...describeMachine(),
+    diagram: diagramOf(makeTranslator(locale), machine.states, machine.transitions),
+    ...machine,
   };
 }
 
 export default function WorkflowDiagram() {
-  const { version, mermaid, states, transitions } = useLoaderData<typeof loader>();
+  const { version, diagram, states, transitions } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <section className="space-y-6">
@@ -82,6 +102,10 @@ export default function WorkflowDiagram() {
         <p className="text-sm text-slate-600">{t("workflow.diagram.intro")}</p>
         <p className="text-xs text-slate-500">{t("workflow.diagram.version", { version })}</p>
       </div>
+      <figure className="card overflow-x-auto">
+        <StateDiagram layout={diagram} title={t("workflow.diagram.title")} />
+        <figcaption className="mt-2 text-xs text-slate-500">{t("labels.diagramCaption")}</figcaption>
+      </figure>
       <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <div className="card">
           <h2 className="mb-2 text-lg font-medium">{t("workflow.diagram.states")}</h2>
@@ -89,7 +113,6 @@ export default function WorkflowDiagram() {
             {states.map((s) => (
               <li key={s.key} style={{ paddingLeft: `${s.depth * 1.25}rem` }} data-state={s.key}>
                 {stateLabel(t, s.key)}
-                <span className="ml-1 font-mono text-xs text-slate-500">{s.key}</span>
                 {s.final ? (
                   <span className="badge ml-1 bg-slate-100 text-slate-600">
                     {t("workflow.diagram.final")}
@@ -117,7 +140,7 @@ export default function WorkflowDiagram() {
                   <td>
                     {eventLabel(t, tr.event)}
                     {tr.guard ? (
-                      <span className="ml-1 font-mono text-xs text-slate-500">[{tr.guard}]</span>
+                      <span className="ml-1 text-xs text-slate-500">（{guardLabel(t, tr.guard)}）</span>
                     ) : null}
                   </td>
                   <td>{stateLabel(t, tr.to)}</td>
@@ -128,14 +151,6 @@ export default function WorkflowDiagram() {
           </table>
         </div>
       </div>
-      <details className="card">
-        <summary className="cursor-pointer text-sm font-medium">
-          {t("workflow.diagram.mermaid")}
-        </summary>
-        <pre className="mt-3 overflow-x-auto text-xs" data-testid="workflow-mermaid">
-          {mermaid}
-        </pre>
-      </details>
     </section>
   );
 }

@@ -17,6 +17,8 @@ import {
   actionLabel,
 } from "~/components/workflow-ui";
 import { getApplicationPage } from "~/data/grading-views.server";
+import { canSeeCertificate, getCertificateForApplication } from "~/data/certificates/queries.server";
+import { can } from "~/lib/permissions";
 import { workflowFormAction } from "~/data/workflow-form.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -32,7 +34,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, ...VIEWERS);
   const page = await getApplicationPage({ tenantId: tenant._id, id: params.id ?? "", member });
   if (!page) throw notFound();
-  return { slug: tenant.slug, locale: await getLocale(request), page };
+  // Links to the related records this member may open: certificate, enterprise, credit records.
+  const certificate = page.certification ? await getCertificateForApplication({ tenantId: tenant._id, applicationId: page.id }) : null;
+  const mayOpenEnterprise = can(member.permissions, "read:enterprise:any") || String(member.enterpriseId) === page.enterpriseId;
+  const related = {
+    certificate:
+      certificate && canSeeCertificate(member, certificate) ? { id: String(certificate._id), number: certificate.number } : null,
+    enterprise: mayOpenEnterprise ? `/t/${tenant.slug}/enterprises/${page.enterpriseId}` : null,
+    creditRecords: can(member.permissions, "read:credit:any") || String(member.enterpriseId) === page.enterpriseId,
+  };
+  return { slug: tenant.slug, locale: await getLocale(request), page, related };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { slug, page } = useLoaderData<typeof loader>();
+  const { slug, page, related } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -73,6 +84,21 @@ export default function ApplicationPage() {
           {page.canReview ? (
             <Link to={`${base}/reviews/${page.id}`} className="text-brand-700 hover:underline">
               {t("workflow.app.openReview")}
+            </Link>
+          ) : null}
+          {related.enterprise ? (
+            <Link to={related.enterprise} className="text-brand-700 hover:underline" data-testid="link-enterprise">
+              {t("links.enterprise")}
+            </Link>
+          ) : null}
+          {related.certificate ? (
+            <Link to={`${base}/certificates/${related.certificate.id}`} className="text-brand-700 hover:underline" data-testid="link-certificate">
+              {t("links.certificate", { number: related.certificate.number })}
+            </Link>
+          ) : null}
+          {related.creditRecords ? (
+            <Link to={`${base}/credit?q=${encodeURIComponent(page.creditCode)}`} className="text-brand-700 hover:underline" data-testid="link-credit">
+              {t("links.creditRecords")}
             </Link>
           ) : null}
         </div>

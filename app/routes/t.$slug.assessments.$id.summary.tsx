@@ -5,6 +5,10 @@ import { levelName, ScoreReasons } from "~/components/assessment-score";
 import { useWizard } from "~/components/assessment-wizard";
 import { itemAnchor } from "~/components/assessment-item";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ActionPanel } from "~/components/workflow-actions";
+import { getApplicationPage } from "~/data/grading-views.server";
+import { can } from "~/lib/permissions";
+import { grantedLevel } from "~/lib/granted-level";
 import { describeAccidents } from "~/components/assessment-conflict-dialog";
 import { accidentRecordView, findVisibleAssessment, loadAssessmentRubric, scoreOf } from "~/data/assessments.server";
 import { missingRequiredEvidence } from "~/data/evidence.server";
@@ -20,6 +24,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!assessment) throw notFound();
   const { rubric, weights } = await loadAssessmentRubric({ tenantId: tenant._id, assessment });
   const breakdown = scoreOf(assessment, rubric, weights);
+  // Submit from the summary (issue 17): the application page's SUBMIT form, posted to its route.
+  const application =
+    assessment.state === "draft" && can(member.permissions, "submit:assessment:own")
+      ? await getApplicationPage({ tenantId: tenant._id, id: String(assessment._id), member })
+      : null;
+  const submitAction = application?.actions.find((a) => a.type === "SUBMIT") ?? null;
   const answers = new Map(assessment.answers.map((a) => [a.itemId, a]));
   const declared = new Map(assessment.performance.map((p) => [p.conditionId, p]));
   const evidenceCount = new Map<string, { files: number; carried: number }>();
@@ -30,6 +40,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     evidenceCount.set(e.itemId, c);
   }
   return {
+    /** The level this authority can grant for this result (the rubric may list higher ones). */
+    grantedLevel: grantedLevel(rubric.levels, breakdown.level, tenant.settings.grantableLevels),
+    submit:
+      application && submitAction
+        ? {
+            action: `/t/${tenant.slug}/applications/${application.id}`,
+            version: application.version,
+            actions: [submitAction],
+            offeredLevels: application.offeredLevels,
+            appliedLevel: application.appliedLevel,
+            facts: application.facts,
+          }
+        : null,
     version: assessment.version,
     weighted: weights !== null,
     breakdown,
@@ -103,7 +126,8 @@ export default function AssessmentSummary() {
     </div>
   );
   const unsaved = wizard.pendingCount + wizard.incompleteCount;
-  const level = levelName(rubric, b.level, locale);
+  const level = levelName(rubric, d.grantedLevel, locale);
+  // The level the score alone reaches, when the rubric's levels or the authority's grant cap it.
   const scoreLevel = levelName(rubric, b.scoreLevel, locale);
   const nextLevel = b.toNextLevel ? levelName(rubric, b.toNextLevel.targetLevel, locale) : null;
   const undeclared = d.performance.filter((p) => !p.declared);
@@ -164,6 +188,22 @@ export default function AssessmentSummary() {
           </div>
         ) : null}
       </section>
+
+      {d.submit ? (
+        <Section title={t("workflow.action.SUBMIT")} testId="summary-submit">
+          <ActionPanel
+            version={d.submit.version}
+            actions={d.submit.actions}
+            offeredLevels={d.submit.offeredLevels}
+            appliedLevel={d.submit.appliedLevel}
+            reviewerOptions={[]}
+            currentReviewers={[]}
+            reviewersRequired={0}
+            facts={d.submit.facts}
+            action={d.submit.action}
+          />
+        </Section>
+      ) : null}
 
       <Section title={t("assessment.summary.vetoes")} testId="summary-vetoes">
         {b.vetoes.length === 0 ? (

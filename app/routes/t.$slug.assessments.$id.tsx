@@ -66,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     evidence: evidenceByItem(assessment.evidence),
     evidenceLimits: { maxFileBytes: limits.maxFileBytes, maxFilesPerItem: limits.maxFilesPerItem },
     canEdit,
+    /** The levels this authority grants: the level shown is the one it can grant (issue 17). */
+    grantableLevels: tenant.settings.grantableLevels,
     readOnly: canEdit ? null : assessment.state !== "draft" ? ("submitted" as const) : ("viewOnly" as const),
   };
 }

@@ -1,14 +1,34 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { Pagination } from "~/components/pagination";
-import { listAssessments, proposeStart, startAssessment, type StartError } from "~/data/assessments.server";
+import {
+  listAssessments,
+  proposeStart,
+  startAssessment,
+  type StartError,
+} from "~/data/assessments.server";
 import { toObjectId } from "~/data/ids.server";
+import { applicationBar, type ApplicationBar } from "~/data/todo/application-bar.server";
+import { formatDate } from "~/lib/datetime";
 import { translate, type MessageKey } from "~/i18n";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
@@ -23,11 +43,18 @@ import { readForm } from "~/lib/http/read-form.server";
 
 /** The grading cycle is the calendar year in China, whatever the server's time zone. */
 function currentYear(now = new Date()): number {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(now));
+  return Number(
+    new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(now),
+  );
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "read:assessment:own",
+    "read:assessment:any",
+  );
   const locale = await getLocale(request);
   const page = pageParam(new URL(request.url).searchParams.get("page"));
   const seesAll = can(member.permissions, "read:assessment:any");
@@ -38,9 +65,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!member.enterpriseId) {
     return { kind: "enterprise" as const, slug: tenant.slug, locale, list: null, start: null };
   }
-  const [list, proposal] = await Promise.all([
-    listAssessments({ tenantId: tenant._id, enterpriseId: member.enterpriseId, page, pageSize: 50 }),
+  const [list, proposal, bar] = await Promise.all([
+    listAssessments({
+      tenantId: tenant._id,
+      enterpriseId: member.enterpriseId,
+      page,
+      pageSize: 50,
+    }),
     proposeStart({ tenantId: tenant._id, enterpriseId: member.enterpriseId }),
+    applicationBar({
+      tenantId: tenant._id,
+      slug: tenant.slug,
+      enterpriseId: member.enterpriseId,
+      settings: tenant.settings,
+      now: new Date(),
+    }),
   ]);
   const year = currentYear();
   const taken = new Set(proposal?.cycles ?? []);
@@ -53,6 +92,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     start: proposal
       ? {
           canStart: can(member.permissions, "submit:assessment:own"),
+          /** Why applying is barred now, and until when: the form is disabled and says so. */
+          bar,
           enterprise: proposal.enterprise,
           cycles,
           defaultCycle: cycles.find((c) => Number(c) >= year) ?? cycles[0] ?? "",
@@ -92,12 +133,20 @@ const START_ERRORS: Record<StartError, { field: keyof StartForm | "_form"; key: 
 
 export async function action({ request, params }: ActionFunctionArgs) {
   // Starting commits the enterprise to a cycle and a rubric: the enterprise admin's decision.
-  const { tenant, member } = await requireTenantPermission(request, params, "submit:assessment:own");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "submit:assessment:own",
+  );
   if (!member.enterpriseId) throw forbidden();
   const parsed = startSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const rubricVersionId = toObjectId(parsed.data.rubricVersionId);
-  if (!rubricVersionId) return data({ errors: { rubricVersionId: msg("errors.invalidChoice") } as Record<string, string> }, { status: 400 });
+  if (!rubricVersionId)
+    return data(
+      { errors: { rubricVersionId: msg("errors.invalidChoice") } as Record<string, string> },
+      { status: 400 },
+    );
   const result = await startAssessment({
     tenantId: tenant._id,
     enterpriseId: member.enterpriseId,
@@ -133,10 +182,16 @@ export default function AssessmentsIndex() {
   const t = useT();
   return (
     <section className="space-y-6">
-      <h1 className="page-title">{d.kind === "tenant" ? t("assessment.list.tenantTitle") : t("assessment.list.title")}</h1>
-      {d.kind === "enterprise" && !d.start ? <p className="text-sm text-slate-600">{t("assessment.start.noEnterprise")}</p> : null}
+      <h1 className="page-title">
+        {d.kind === "tenant" ? t("assessment.list.tenantTitle") : t("assessment.list.title")}
+      </h1>
+      {d.kind === "enterprise" && !d.start ? (
+        <p className="text-sm text-slate-600">{t("assessment.start.noEnterprise")}</p>
+      ) : null}
       {d.start ? <StartCard start={d.start} /> : null}
-      {d.list ? <AssessmentTable slug={d.slug} list={d.list} showEnterprise={d.kind === "tenant"} /> : null}
+      {d.list ? (
+        <AssessmentTable slug={d.slug} list={d.list} showEnterprise={d.kind === "tenant"} />
+      ) : null}
     </section>
   );
 }
@@ -157,7 +212,11 @@ function StartCard({ start }: { start: NonNullable<LoaderData["start"]> }) {
     formState: { errors },
   } = useForm<StartForm>({
     resolver: zodResolver(startSchema),
-    defaultValues: { intent: "start", cycle: start.defaultCycle, rubricVersionId: start.rubrics[0]?.id ?? "" },
+    defaultValues: {
+      intent: "start",
+      cycle: start.defaultCycle,
+      rubricVersionId: start.rubrics[0]?.id ?? "",
+    },
   });
   if (!start.canStart) {
     return <p className="text-sm text-slate-600">{t("assessment.start.cannotStart")}</p>;
@@ -171,9 +230,11 @@ function StartCard({ start }: { start: NonNullable<LoaderData["start"]> }) {
     );
   }
   const err = (field: keyof StartForm) => errorText(errors[field]?.message ?? serverErrors[field]);
+  const bar = start.bar;
   return (
     <div className="card">
       <h2 className="mb-2 text-lg font-medium">{t("assessment.start.title")}</h2>
+      {bar ? <BarNotice bar={bar} /> : null}
       <p className="mb-4 text-sm text-slate-600">
         {t("assessment.start.intro", {
           industry: t(`industry.${start.enterprise.industry}`),
@@ -191,73 +252,143 @@ function StartCard({ start }: { start: NonNullable<LoaderData["start"]> }) {
         data-testid="start-form"
       >
         <FormError error={serverErrors._form} />
-        <input type="hidden" value="start" {...register("intent")} />
-        <div>
-          <label htmlFor="start-cycle" className="label">
-            {t("assessment.cycle")}
-          </label>
-          <select id="start-cycle" className="input w-40" defaultValue={start.defaultCycle} aria-invalid={err("cycle") ? true : undefined} aria-describedby={err("cycle") ? "start-cycle-error" : undefined} {...register("cycle")}>
-            {start.cycles.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-          {err("cycle") ? (
-            <p id="start-cycle-error" className="field-error" role="alert">
-              {err("cycle")}
-            </p>
-          ) : null}
-        </div>
-        <fieldset aria-describedby={err("rubricVersionId") ? "start-rubric-error" : undefined}>
-          <legend className="label">{t("assessment.rubric")}</legend>
-          <div className="space-y-2">
-            {start.rubrics.map((r, i) => (
-              <label key={r.id} className="flex items-start gap-2 text-sm">
-                <input type="radio" value={r.id} className="mt-0.5 h-4 w-4" defaultChecked={i === 0} {...register("rubricVersionId")} />
-                <span>
-                  {t("assessment.start.rubricOption", { title: textOf(r.title, locale), version: r.version, items: r.itemCount, points: r.totalPoints })}
-                  {i === 0 ? <span className="badge ml-2 bg-emerald-100 text-emerald-800">{t("assessment.start.proposed")}</span> : null}
-                </span>
-              </label>
-            ))}
-          </div>
-          {err("rubricVersionId") ? (
-            <p id="start-rubric-error" className="field-error" role="alert">
-              {err("rubricVersionId")}
-            </p>
-          ) : null}
-        </fieldset>
-        {start.previousCycle ? (
+        <fieldset
+          disabled={bar !== null}
+          aria-describedby={bar ? "start-barred" : undefined}
+          className="space-y-4 disabled:opacity-60"
+        >
+          <input type="hidden" value="start" {...register("intent")} />
           <div>
-            <label className="flex items-start gap-2 text-sm">
-              <input type="checkbox" value="on" className="mt-0.5 h-4 w-4 rounded" aria-describedby="start-previous-hint" {...register("fromPrevious")} />
-              <span>{t("assessment.start.fromPrevious", { cycle: start.previousCycle })}</span>
+            <label htmlFor="start-cycle" className="label">
+              {t("assessment.cycle")}
             </label>
-            <p id="start-previous-hint" className="ml-6 text-xs text-slate-500">
-              {t("assessment.start.fromPreviousHint")}
-            </p>
-            {err("fromPrevious") ? (
-              <p className="field-error" role="alert">
-                {err("fromPrevious")}
+            <select
+              id="start-cycle"
+              className="input w-40"
+              defaultValue={start.defaultCycle}
+              aria-invalid={err("cycle") ? true : undefined}
+              aria-describedby={err("cycle") ? "start-cycle-error" : undefined}
+              {...register("cycle")}
+            >
+              {start.cycles.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+            {err("cycle") ? (
+              <p id="start-cycle-error" className="field-error" role="alert">
+                {err("cycle")}
               </p>
             ) : null}
           </div>
-        ) : null}
-        <button type="submit" className="btn-primary" disabled={navigation.state === "submitting" || start.cycles.length === 0}>
-          {t("assessment.start.submit")}
-        </button>
+          <fieldset aria-describedby={err("rubricVersionId") ? "start-rubric-error" : undefined}>
+            <legend className="label">{t("assessment.rubric")}</legend>
+            <div className="space-y-2">
+              {start.rubrics.map((r, i) => (
+                <label key={r.id} className="flex items-start gap-2 text-sm">
+                  <input
+                    type="radio"
+                    value={r.id}
+                    className="mt-0.5 h-4 w-4"
+                    defaultChecked={i === 0}
+                    {...register("rubricVersionId")}
+                  />
+                  <span>
+                    {t("assessment.start.rubricOption", {
+                      title: textOf(r.title, locale),
+                      version: r.version,
+                      items: r.itemCount,
+                      points: r.totalPoints,
+                    })}
+                    {i === 0 ? (
+                      <span className="badge ml-2 bg-emerald-100 text-emerald-800">
+                        {t("assessment.start.proposed")}
+                      </span>
+                    ) : null}
+                  </span>
+                </label>
+              ))}
+            </div>
+            {err("rubricVersionId") ? (
+              <p id="start-rubric-error" className="field-error" role="alert">
+                {err("rubricVersionId")}
+              </p>
+            ) : null}
+          </fieldset>
+          {start.previousCycle ? (
+            <div>
+              <label className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  value="on"
+                  className="mt-0.5 h-4 w-4 rounded"
+                  aria-describedby="start-previous-hint"
+                  {...register("fromPrevious")}
+                />
+                <span>{t("assessment.start.fromPrevious", { cycle: start.previousCycle })}</span>
+              </label>
+              <p id="start-previous-hint" className="ml-6 text-xs text-slate-500">
+                {t("assessment.start.fromPreviousHint")}
+              </p>
+              {err("fromPrevious") ? (
+                <p className="field-error" role="alert">
+                  {err("fromPrevious")}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          <button
+            type="submit"
+            className="btn-primary"
+            disabled={
+              bar !== null || navigation.state === "submitting" || start.cycles.length === 0
+            }
+          >
+            {t("assessment.start.submit")}
+          </button>
+        </fieldset>
       </Form>
     </div>
   );
 }
 
-function AssessmentTable({ slug, list, showEnterprise }: { slug: string; list: NonNullable<LoaderData["list"]>; showEnterprise: boolean }) {
+function BarNotice({ bar }: { bar: ApplicationBar }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <p
+      id="start-barred"
+      role="status"
+      className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+      data-testid="start-barred"
+      data-bar={bar.kind}
+    >
+      {t(`todo.enterprise.barred.${bar.kind}`, { name: bar.name })}
+      {bar.until ? ` · ${t("todo.deadline.barredUntil")} ${formatDate(bar.until, locale)}` : ""}{" "}
+      <Link to={bar.href} className="font-medium underline">
+        {t("todo.open")}
+      </Link>
+    </p>
+  );
+}
+
+function AssessmentTable({
+  slug,
+  list,
+  showEnterprise,
+}: {
+  slug: string;
+  list: NonNullable<LoaderData["list"]>;
+  showEnterprise: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
     <div className="card">
-      {!showEnterprise ? <h2 className="mb-3 text-lg font-medium">{t("assessment.list.mine")}</h2> : null}
+      {!showEnterprise ? (
+        <h2 className="mb-3 text-lg font-medium">{t("assessment.list.mine")}</h2>
+      ) : null}
       {list.items.length === 0 ? (
         <p className="text-sm text-slate-500">{t("assessment.list.empty")}</p>
       ) : (
@@ -269,8 +400,12 @@ function AssessmentTable({ slug, list, showEnterprise }: { slug: string; list: N
                 <th scope="col">{t("assessment.cycle")}</th>
                 <th scope="col">{t("assessment.rubric")}</th>
                 <th scope="col">{t("common.status")}</th>
-                <th scope="col" className="text-right">{t("assessment.progress")}</th>
-                <th scope="col" className="text-right">{t("assessment.score")}</th>
+                <th scope="col" className="text-right">
+                  {t("assessment.progress")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("assessment.score")}
+                </th>
                 <th scope="col">{t("assessment.updatedAt")}</th>
                 <th scope="col">
                   <span className="sr-only">{t("common.actions")}</span>
@@ -283,17 +418,36 @@ function AssessmentTable({ slug, list, showEnterprise }: { slug: string; list: N
                   {showEnterprise ? <td>{a.enterpriseName}</td> : null}
                   <td>{a.cycle}</td>
                   <td>
-                    {a.rubricTitle ? textOf(a.rubricTitle, locale) : a.rubricKey} <span className="text-xs text-slate-500">{a.rubricVersion}</span>
+                    {a.rubricTitle ? textOf(a.rubricTitle, locale) : a.rubricKey}{" "}
+                    <span className="text-xs text-slate-500">{a.rubricVersion}</span>
                   </td>
-                  <td>{a.state === "draft" ? t("assessment.state.draft") : t("assessment.state.submitted")}</td>
+                  <td>
+                    {a.state === "draft"
+                      ? t("assessment.state.draft")
+                      : t("assessment.state.submitted")}
+                  </td>
                   <td className="text-right">
-                    {a.scoreSummary ? t("assessment.progressValue", { answered: a.scoreSummary.answered, items: a.scoreSummary.items }) : "—"}
+                    {a.scoreSummary
+                      ? t("assessment.progressValue", {
+                          answered: a.scoreSummary.answered,
+                          items: a.scoreSummary.items,
+                        })
+                      : "—"}
                   </td>
-                  <td className="text-right">{typeof a.scoreSummary?.score === "number" ? a.scoreSummary.score.toFixed(1) : "—"}</td>
+                  <td className="text-right">
+                    {typeof a.scoreSummary?.score === "number"
+                      ? a.scoreSummary.score.toFixed(1)
+                      : "—"}
+                  </td>
                   <td>{formatDateTime(a.updatedAt, locale)}</td>
                   <td>
-                    <Link to={`/t/${slug}/assessments/${a.id}`} className="text-brand-700 hover:underline">
-                      {showEnterprise || a.state !== "draft" ? t("assessment.view") : t("assessment.open")}
+                    <Link
+                      to={`/t/${slug}/assessments/${a.id}`}
+                      className="text-brand-700 hover:underline"
+                    >
+                      {showEnterprise || a.state !== "draft"
+                        ? t("assessment.view")
+                        : t("assessment.open")}
                     </Link>
                   </td>
                 </tr>
@@ -302,7 +456,9 @@ function AssessmentTable({ slug, list, showEnterprise }: { slug: string; list: N
           </table>
         </div>
       )}
-      {list.total > list.pageSize ? <Pagination page={list.page} pageSize={list.pageSize} total={list.total} /> : null}
+      {list.total > list.pageSize ? (
+        <Pagination page={list.page} pageSize={list.pageSize} total={list.total} />
+      ) : null}
     </div>
   );
 }

@@ -23,6 +23,7 @@ import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden } from "~/auth.server";
 import { CertificateStatusBadge } from "~/components/certificate-status";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField } from "~/components/form";
 import {
@@ -89,6 +90,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
               : null,
         }
       : null,
+    related: {
+      application: `/t/${tenant.slug}/applications/${String(cert.applicationId)}`,
+      enterprise:
+        can(member.permissions, "read:enterprise:any") || ownEnterprise ? `/t/${tenant.slug}/enterprises/${String(cert.enterpriseId)}` : null,
+      creditRecords: can(member.permissions, "read:credit:any") || ownEnterprise,
+    },
     renewal:
       ownEnterprise &&
       can(member.permissions, "submit:assessment:own") &&
@@ -266,7 +273,7 @@ async function revoke(
 }
 
 export default function CertificateDetailPage() {
-  const { slug, certificate: c, changes, renewal, revocation } = useLoaderData<typeof loader>();
+  const { slug, certificate: c, changes, renewal, revocation, related } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -296,6 +303,21 @@ export default function CertificateDetailPage() {
         </h1>
         <CertificateStatusBadge status={c.status} />
       </div>
+      <nav aria-label={t("links.related")} className="flex flex-wrap gap-4 text-sm" data-testid="certificate-related">
+        <Link to={related.application} className="text-brand-700 hover:underline" data-testid="link-application">
+          {t("links.application")}
+        </Link>
+        {related.enterprise ? (
+          <Link to={related.enterprise} className="text-brand-700 hover:underline" data-testid="link-enterprise">
+            {t("links.enterprise")}
+          </Link>
+        ) : null}
+        {related.creditRecords ? (
+          <Link to={`/t/${slug}/credit?q=${encodeURIComponent(c.creditCode)}`} className="text-brand-700 hover:underline" data-testid="link-credit">
+            {t("links.creditRecords")}
+          </Link>
+        ) : null}
+      </nav>
       {actionData?.notice ? <Notice>{t(actionData.notice)}</Notice> : null}
 
       {c.status === "revoked" || c.status === "suspended" ? (
@@ -481,6 +503,7 @@ function StatusChangeForm({
   const {
     register,
     handleSubmit,
+    trigger,
     formState: { errors },
   } = useForm({ resolver: zodResolver(reasonFormSchema), defaultValues: { reason: "" } });
   const ui = CHANGE_UI[change];
@@ -505,9 +528,22 @@ function StatusChangeForm({
         {...register("reason")}
       />
       <div>
-        <button type="submit" className={ui.button} disabled={navigation.state !== "idle"}>
-          {t(ui.label)}
-        </button>
+        {change === "revoke" ? (
+          <ConfirmSubmit
+            label={t(ui.label)}
+            title={t("confirm.revoke.title")}
+            consequences={[t("confirm.revoke.public"), t("confirm.revoke.block"), t("confirm.revoke.final")]}
+            confirmLabel={t("confirm.revoke.confirm")}
+            tone="danger"
+            disabled={navigation.state !== "idle"}
+            testId="revoke"
+            onOpen={() => trigger("reason")}
+          />
+        ) : (
+          <button type="submit" className={ui.button} disabled={navigation.state !== "idle"}>
+            {t(ui.label)}
+          </button>
+        )}
       </div>
     </Form>
   );

@@ -26,6 +26,8 @@ import { clientIp, forbidden } from "~/auth.server";
 import { requestNow } from "~/clock.server";
 import { CreditDraftForm } from "~/components/credit-draft-form";
 import { CreditStatusBadge, useLooseT } from "~/components/credit-status";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
+import { publishImpact, type PublishImpact } from "~/data/credit/publish-impact.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField, TextField } from "~/components/form";
 import {
@@ -42,7 +44,7 @@ import type { TenantId as ObjectId } from "~/data/ids.server";
 import { deleteStoredFile, evidenceLimits, storeOwnedFile, type StoredFile } from "~/data/evidence.server";
 import { translate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { addDays } from "~/lib/certificate";
+import { addDays, addMonths } from "~/lib/certificate";
 import { formatDate, formatDateTime } from "~/lib/datetime";
 import { formatBytes } from "~/lib/evidence";
 import { can } from "~/lib/permissions";
@@ -71,7 +73,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = requestNow(request);
   const editable = doc.state === "draft" && creditRoleFor(member, "EDIT", doc) !== null;
   const actions = availableCreditActions(doc, member, settings, now);
+  // The publish confirmation counts what the listing will stop and suspend.
+  const impact =
+    actions.PUBLISH && actions.PUBLISH.length === 0
+      ? await publishImpact({ tenantId: tenant._id, record: doc, certificateEffect: settings.certificateEffect })
+      : null;
+  const enterpriseLink =
+    doc.enterpriseId && (can(member.permissions, "read:enterprise:any") || (member.enterpriseId?.equals(doc.enterpriseId) ?? false))
+      ? `/t/${tenant.slug}/enterprises/${String(doc.enterpriseId)}`
+      : null;
   return {
+    impact,
+    enterpriseLink,
+    publishEndsAt: shanghaiDate(addMonths(now, settings.periodMonths[doc.listType])),
     slug: tenant.slug,
     locale: await getLocale(request),
     record: toCreditRecordView(doc, settings),
@@ -257,6 +271,11 @@ export default function CreditRecordPage() {
           {r.subjectName}
         </h1>
         <CreditStatusBadge status={r.status} />
+        {d.enterpriseLink ? (
+          <Link to={d.enterpriseLink} className="text-sm text-brand-700 hover:underline" data-testid="credit-enterprise-link">
+            {t("links.enterprise")}
+          </Link>
+        ) : null}
       </div>
       {actionData?.notice ? <Notice>{t(actionData.notice)}</Notice> : null}
       {r.effectsPending ? (
@@ -366,6 +385,7 @@ export default function CreditRecordPage() {
                 version={r.version}
                 isRegulator={d.isRegulator}
                 defaultDeadline={d.defaultDeadline}
+                confirm={type === "PUBLISH" && d.impact ? { impact: d.impact, name: r.subjectName, endsAt: d.publishEndsAt } : null}
                 serverErrors={actionData?.intent === type ? actionData.errors : {}}
               />
             ))}
@@ -432,12 +452,14 @@ function EventForm({
   version,
   isRegulator,
   defaultDeadline,
+  confirm,
   serverErrors,
 }: {
   type: CreditMemberEventType;
   version: number;
   isRegulator: boolean;
   defaultDeadline: string;
+  confirm: { impact: PublishImpact; name: string; endsAt: string } | null;
   serverErrors: Record<string, string>;
 }) {
   const t = useT();
@@ -451,6 +473,7 @@ function EventForm({
   const {
     register,
     handleSubmit,
+    trigger,
     formState: { errors },
   } = useForm<Record<string, string>>({
     resolver: zodResolver(schema as unknown as z.ZodType<Record<string, string>, Record<string, string>>),
@@ -488,14 +511,37 @@ function EventForm({
         <TextField type="file" name="files" multiple label={t("credit.detail.files")} hint={t("credit.action.filesHint")} error={serverErrors.files} />
       ) : null}
       <div>
-        <button
-          type="submit"
-          className={type === "DROP" || type === "REFUSE_REPAIR" ? "btn-secondary" : "btn-primary"}
-          disabled={navigation.state !== "idle"}
-          data-testid={`credit-submit-${type}`}
-        >
-          {label}
-        </button>
+        {confirm ? (
+          <ConfirmSubmit
+            label={label}
+            title={t("confirm.publish.title")}
+            consequences={[
+              t("confirm.publish.public", { name: confirm.name, date: confirm.endsAt }),
+              ...(confirm.impact.enterpriseId
+                ? [
+                    t("confirm.publish.applications", { count: confirm.impact.applications }),
+                    t("confirm.publish.certificates", { count: confirm.impact.certificates }),
+                  ]
+                : [t("confirm.publish.unregistered")]),
+            ]}
+            confirmLabel={t("confirm.publish.confirm")}
+            tone="danger"
+            disabled={navigation.state !== "idle"}
+            testId="credit-publish"
+            onOpen={() => trigger()}
+          >
+            <p className="sr-only" data-testid="publish-impact" data-applications={confirm.impact.applications} data-certificates={confirm.impact.certificates} />
+          </ConfirmSubmit>
+        ) : (
+          <button
+            type="submit"
+            className={type === "DROP" || type === "REFUSE_REPAIR" ? "btn-secondary" : "btn-primary"}
+            disabled={navigation.state !== "idle"}
+            data-testid={`credit-submit-${type}`}
+          >
+            {label}
+          </button>
+        )}
       </div>
     </Form>
   );

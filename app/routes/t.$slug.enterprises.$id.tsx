@@ -31,6 +31,9 @@ import {
   ALL_DISTRICTS,
 } from "~/data/enterprises.server";
 import { creditRecordsOfEnterprise } from "~/data/credit-records.server";
+import { listEnterpriseApplications } from "~/data/grading-views.server";
+import { listCertificates } from "~/data/certificates/queries.server";
+import { RelatedRecords } from "~/components/related-records";
 import { districtName, type TenantView } from "~/data/tenants.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
@@ -89,7 +92,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         (r) => can(member.permissions, "read:credit:any") || r.status !== "draft",
       )
     : null;
+  // Links to the enterprise's applications and certificates (issue 17), for those who may open them.
+  const seesGrading = can(member.permissions, "read:assessment:any") || (isOwn && can(member.permissions, "read:assessment:own"));
+  const seesCertificates = can(member.permissions, "read:certificate:any") || (isOwn && can(member.permissions, "read:certificate:own"));
+  const [applications, certificates] = await Promise.all([
+    seesGrading ? listEnterpriseApplications({ tenantId: tenant._id, enterpriseId: enterprise._id }) : Promise.resolve(null),
+    seesCertificates ? listCertificates({ tenantId: tenant._id, filters: { enterpriseId: enterprise._id }, pageSize: 20 }) : Promise.resolve(null),
+  ]);
   return {
+    related: {
+      applications: applications?.map((a) => ({ id: a.id, cycle: a.cycle, state: a.state })) ?? null,
+      certificates: certificates?.items.map((c) => ({ id: c.id, number: c.number, status: c.status })) ?? null,
+    },
     creditRecords,
     slug: tenant.slug,
     created: new URL(request.url).searchParams.get("created") === "1",
@@ -175,7 +189,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EnterpriseDetail() {
-  const { slug, created, enterprise, accounts, canList, creditRecords } = useLoaderData<typeof loader>();
+  const { slug, created, enterprise, accounts, canList, creditRecords, related } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const rows: Array<[string, string]> = [
@@ -267,6 +281,7 @@ export default function EnterpriseDetail() {
         )}
       </div>
 
+      <RelatedRecords slug={slug} related={related} />
       {creditRecords ? <CreditRecordsPanel slug={slug} items={creditRecords} /> : null}
 
       {/* Remounted when the version changes, so the form always starts from what was saved last. */}

@@ -64,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     email: invitation.email,
     role: invitation.role,
     enterpriseName: found.enterpriseName,
+    inviterName: found.inviterName,
     expiresAt: invitation.expiresAt.toISOString(),
     hasAccount: found.hasAccount,
   });
@@ -193,7 +194,9 @@ export default function AcceptInvitationPage() {
       <div className="card">
         <h1 className="page-title">{t("auth.invite.title")}</h1>
         <p className="text-slate-700">
-          {t("auth.invite.intro", { role: t(`role.${d.role}`), tenant: d.tenantName })}
+          {d.inviterName
+            ? t("auth.invite.introFrom", { inviter: d.inviterName, role: t(`role.${d.role}`), tenant: d.tenantName, place: d.enterpriseName ?? d.tenantName })
+            : t("auth.invite.intro", { role: t(`role.${d.role}`), tenant: d.enterpriseName ?? d.tenantName })}
         </p>
         <ul className="mt-2 space-y-1 text-sm text-slate-600">
           <li>{t("auth.invite.email", { email: d.email })}</li>

@@ -16,6 +16,7 @@ import {
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp } from "~/auth.server";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField } from "~/components/form";
 import {
@@ -272,9 +273,17 @@ function OpenRegistration({
         <Form method="post">
           <input type="hidden" name="intent" value="approve" />
           <input type="hidden" name="id" value={row.id} />
-          <button type="submit" className="btn-primary" disabled={busy}>
-            {t("common.approve")}
-          </button>
+          <ConfirmSubmit
+            label={t("common.approve")}
+            title={t("confirm.approve.title")}
+            consequences={[
+              t("confirm.approve.enterprise", { name: row.name, code: row.creditCode }),
+              t("confirm.approve.account", { email: row.adminEmail }),
+            ]}
+            confirmLabel={t("confirm.approve.confirm")}
+            disabled={busy}
+            testId="approve"
+          />
         </Form>
         {row.status === "pending" ? (
           <Form

@@ -8,7 +8,8 @@ import { ensureIndexes } from "../../models/index";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { registerAllJobs } from "../../app/jobs/index.server";
 import { startScheduler } from "../../app/jobs/scheduler.server";
-import { getEnv } from "../../app/env.server";
+import { getEnv, resetEnvCache } from "../../app/env.server";
+import { checkAppUrl } from "./app-url";
 import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
@@ -55,6 +56,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
       process.env.SESSION_SECRET = await loadOrCreateSessionSecret();
       if (process.env.NODE_ENV === "production") log("SESSION_SECRET not set: using a generated secret stored in the database.");
     }
+    // APP_URL unset: links use the port actually listened on (settled again below for port 0).
+    const appUrlWasSet = Boolean(process.env.APP_URL?.trim());
+    if (!appUrlWasSet && options.port > 0) process.env.APP_URL = checkAppUrl({ appUrl: undefined, host: options.host, port: options.port }).appUrl;
     // A bad environment (e.g. production without SMTP_URL) stops start-up here, not at the first email.
     getEnv();
     // The public credit registry's read model (credit_publications) is derived from the records;
@@ -78,6 +82,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
     registerAllJobs();
     const stopScheduler = process.env.SCHEDULER === "off" ? () => {} : startScheduler();
     const http = await startHttpServer({ port: options.port, host: options.host, trustProxy: process.env.TRUST_PROXY === "true" });
+    const listening = new URL(http.url);
+    const appUrl = checkAppUrl({ appUrl: appUrlWasSet ? process.env.APP_URL : undefined, host: options.host, port: Number(listening.port) });
+    if (!appUrlWasSet) {
+      process.env.APP_URL = appUrl.appUrl;
+      resetEnvCache();
+    }
+    if (appUrl.warning) log(`Warning: ${appUrl.warning}`);
     return {
       url: http.url,
       db,

@@ -98,7 +98,8 @@ describe("credit list: listing, joint punishment and credit repair", () => {
     await page.getByTestId("credit-action-DECIDE_LIST").getByLabel("决定书内容").fill("申辩理由不成立，决定列入严重失信主体名单。");
     await page.getByTestId("credit-submit-DECIDE_LIST").click();
     await expect.poll(() => recordState(page), { timeout: 20_000 }).toBe("decided");
-    await page.getByTestId("credit-submit-PUBLISH").click();
+    await page.getByTestId("credit-publish-open").click();
+    await page.getByTestId("credit-publish-confirm").click();
     await expect.poll(() => recordState(page), { timeout: 20_000 }).toBe("published.listed");
     // The effects are recorded on the record: one certificate revoked.
     const effects = page.getByTestId("credit-history").locator('li[data-event="EFFECTS_APPLIED"]');

@@ -73,7 +73,8 @@ describe("credit records (regulator UI)", () => {
     await page.getByTestId("credit-action-DECIDE_LIST").getByLabel("决定书内容").fill("申辩理由不成立，决定列入。");
     await page.getByTestId("credit-submit-DECIDE_LIST").click();
     await expect.poll(() => record.getAttribute("data-state")).toBe("decided");
-    await page.getByTestId("credit-submit-PUBLISH").click();
+    await page.getByTestId("credit-publish-open").click();
+    await page.getByTestId("credit-publish-confirm").click();
     await expect.poll(() => record.getAttribute("data-state")).toBe("published.listed");
     expect(await page.getByTestId("credit-status").first().getAttribute("data-status")).toBe("published");
     const events = await page.getByTestId("credit-history").locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));

@@ -55,7 +55,9 @@ describe("email (capture transport in the demo)", () => {
     await loginAs(page, baseUrl, "admin@demo.safegrade.cn");
     await page.goto(`${baseUrl}/t/chengdu/admin/outbox`);
     const row = page.getByTestId("outbox-table").locator("tr", { hasText: USER });
-    expect(await row.first().textContent()).toContain("password-reset");
+    // The template is named in words; the key stays only in a data attribute.
+    expect(await row.first().textContent()).toContain("重置密码");
+    expect(await row.first().locator("[data-template]").getAttribute("data-template")).toBe("password-reset");
 
     // The app's scheduler runs the worker every 15 s; the mail lands in the recipient's mailbox.
     // Wait for the reset mail itself: the user's mailbox may already hold other mail.

@@ -54,9 +54,19 @@ async function openApplication(page: Page, id: string): Promise<void> {
   await expect.poll(() => page.getByTestId("application-page").isVisible()).toBe(true);
 }
 
+/** Clicks an action's button, confirming in its dialog when it asks (irreversible actions). */
+async function clickAction(page: Page, type: string): Promise<void> {
+  const box = action(page, type);
+  const opener = box.locator('[data-testid$="-open"]');
+  if ((await opener.count()) > 0) {
+    await opener.click();
+    await box.locator('dialog[open] [data-testid$="-confirm"]').click();
+  } else await box.locator('button[type="submit"]').click();
+}
+
 /** Clicks an action's button and waits until the page shows the expected state. */
 async function act(page: Page, type: string, expected: string): Promise<void> {
-  await action(page, type).locator('button[type="submit"]').click();
+  await clickAction(page, type);
   await expect.poll(() => appState(page), { timeout: 15_000 }).toBe(expected);
 }
 
@@ -173,7 +183,7 @@ describe("grading workflow, end to end", () => {
         .poll(() => page.locator("[data-notice]").first().textContent())
         .toContain("评分已保存");
       await page.locator("#recommended-level").selectOption("qualified");
-      await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
+      await clickAction(page, "REPORT_REVIEW");
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
 
       // --- Regulator: approve and start the public notice; the public sees it without logging in.
@@ -218,7 +228,7 @@ describe("grading workflow, end to end", () => {
       await switchUser(browser, ENTERPRISE);
       await openApplication(page, id);
       await expect.poll(() => appState(page)).toBe("certified");
-      expect(await page.getByTestId("certified-notice").textContent()).toContain("已认定");
+      expect(await page.getByTestId("certified-notice").textContent()).toContain("已定级为");
       const events = await page
         .locator("[data-testid=timeline] [data-event]")
         .evaluateAll((els) => els.map((el) => el.getAttribute("data-event")));

@@ -44,7 +44,7 @@ const zh = {
   "registration.intro": "提交后由本辖区监管部门审核，通过后即可用该邮箱和密码登录。",
   "registration.adminSection": "企业管理员账户",
   "registration.enterpriseSection": "企业信息",
-  "registration.submitted": "注册申请已提交，请等待审核。审核结果将通知到你的邮箱。",
+  "registration.submitted": "注册申请已提交，请等待审核。审核结果将通知到您的邮箱。",
   "registration.list.title": "注册审核",
   "registration.list.empty": "没有待审核的注册申请",
   "registration.status.pending": "待审核",

@@ -1,0 +1,223 @@
+/**
+ * The grading authority's to-dos, read with the functions behind its lists: the application
+ * queues (listApplicationQueues), the public notices (listPublicNotices) and the credit records
+ * (listCreditRecords). Each count is the `total` its list page shows for the same filter.
+ */
+import type { Types } from "mongoose";
+import { Assessment } from "../../../models/assessment";
+import { TODO_ENTRIES_SHOWN, earliest, type TodoItem } from "~/lib/todo";
+import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
+import { listCreditRecords } from "../credit-records.server";
+import {
+  listApplicationQueues,
+  listPublicNotices,
+  type ApplicationListItem,
+} from "../grading-views.server";
+import { isPast, type TodoContext, type TodoSource } from "./types.server";
+
+/** Public notices ending within this many days are listed. */
+const NOTICE_ENDING_DAYS = 3;
+
+function appEntries(
+  ctx: TodoContext,
+  items: ApplicationListItem[],
+  deadline: (a: ApplicationListItem) => string | null,
+) {
+  return items.slice(0, TODO_ENTRIES_SHOWN).map((a) => {
+    const at = deadline(a);
+    return {
+      label: `${a.enterpriseName}（${a.cycle}）`,
+      href: `${ctx.base}/applications/${a.id}`,
+      deadline: at,
+      overdue: isPast(at, ctx.now),
+    };
+  });
+}
+
+async function queueTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const tenantId = ctx.tenant._id;
+  const [acceptance, overdue, approval] = await Promise.all([
+    listApplicationQueues({
+      tenantId,
+      queue: "acceptance",
+      pageSize: TODO_ENTRIES_SHOWN,
+      now: ctx.now,
+    }),
+    listApplicationQueues({
+      tenantId,
+      queue: "acceptance",
+      overdue: "any",
+      pageSize: TODO_ENTRIES_SHOWN,
+      now: ctx.now,
+    }),
+    listApplicationQueues({
+      tenantId,
+      queue: "approval",
+      pageSize: TODO_ENTRIES_SHOWN,
+      now: ctx.now,
+    }),
+  ]);
+  const acceptEntries = appEntries(ctx, acceptance.items, (a) => a.deadlines.acceptBy ?? null);
+  const overdueEntries = appEntries(
+    ctx,
+    overdue.items,
+    (a) => a.deadlines.acceptBy ?? a.deadlines.reviewBy ?? null,
+  );
+  return [
+    {
+      key: "regulator.accept",
+      title: "todo.regulator.accept",
+      count: acceptance.counts.acceptance,
+      href: `${ctx.base}/applications?queue=acceptance`,
+      deadline: earliest(acceptEntries.map((e) => e.deadline)),
+      deadlineLabel: "todo.deadline.acceptBy",
+      overdue: acceptEntries.some((e) => e.overdue),
+      tone: "action",
+      entries: acceptEntries,
+    },
+    {
+      key: "regulator.overdue",
+      title: "todo.regulator.overdue",
+      count: overdue.total,
+      href: `${ctx.base}/applications?overdue=any`,
+      deadline: earliest(overdueEntries.map((e) => e.deadline)),
+      overdue: overdue.total > 0,
+      tone: "warning",
+      entries: overdueEntries,
+    },
+    {
+      key: "regulator.approval",
+      title: "todo.regulator.approval",
+      count: approval.counts.approval,
+      href: `${ctx.base}/applications?queue=approval`,
+      deadline: null,
+      overdue: false,
+      tone: "action",
+      entries: appEntries(ctx, approval.items, () => null),
+    },
+  ];
+}
+
+async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const notices = await listPublicNotices({ tenantId: ctx.tenant._id });
+  const horizon = ctx.now.getTime() + NOTICE_ENDING_DAYS * 86_400_000;
+  const ending = notices.filter((n) => n.endsAt && new Date(n.endsAt).getTime() <= horizon);
+  const ended = await listApplicationQueues({
+    tenantId: ctx.tenant._id,
+    queue: "notice",
+    states: ["publicNotice.ended"],
+    pageSize: TODO_ENTRIES_SHOWN,
+    now: ctx.now,
+  });
+  const endingEntries = ending
+    .slice(0, TODO_ENTRIES_SHOWN)
+    .map((n) => ({
+      label: n.enterpriseName,
+      href: `${ctx.base}/applications/${n.id}`,
+      deadline: n.endsAt,
+      overdue: false,
+    }));
+  return [
+    {
+      key: "regulator.noticesEnding",
+      title: "todo.regulator.noticesEnding",
+      params: { days: NOTICE_ENDING_DAYS },
+      count: ending.length,
+      href: `${ctx.base}/applications?queue=notice`,
+      deadline: earliest(ending.map((n) => n.endsAt)),
+      deadlineLabel: "todo.deadline.noticeEndsAt",
+      overdue: false,
+      tone: "info",
+      entries: endingEntries,
+    },
+    {
+      key: "regulator.toAnnounce",
+      title: "todo.regulator.toAnnounce",
+      count: ended.total,
+      href: `${ctx.base}/applications?state=publicNotice.ended`,
+      deadline: null,
+      overdue: false,
+      tone: "action",
+      entries: appEntries(ctx, ended.items, () => null),
+    },
+  ];
+}
+
+/** Applications sent back to review by a public objection (their objections list is not empty). */
+async function objectionTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const docs = await Assessment.find({
+    tenantId: ctx.tenant._id,
+    state: { $in: [...REVIEW_SCORING_STATES] },
+  })
+    .sort({ submittedAt: 1, _id: 1 })
+    .limit(200)
+    .select({ enterpriseId: 1, cycle: 1, "objections.at": 1 })
+    .lean<Array<{ _id: Types.ObjectId; cycle: string; objections?: Array<{ at: Date }> }>>();
+  const objected = docs.filter((d) => (d.objections ?? []).length > 0);
+  return [
+    {
+      key: "regulator.objections",
+      title: "todo.regulator.objections",
+      count: objected.length,
+      href: `${ctx.base}/applications?queue=review`,
+      deadline: null,
+      overdue: false,
+      tone: "action",
+      entries: objected
+        .slice(0, TODO_ENTRIES_SHOWN)
+        .map((d) => ({
+          label: d.cycle,
+          href: `${ctx.base}/applications/${String(d._id)}`,
+          deadline: null,
+          overdue: false,
+        })),
+    },
+  ];
+}
+
+async function creditTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const list = (status: string) =>
+    listCreditRecords({
+      tenantId: ctx.tenant._id,
+      member: ctx.member,
+      filters: { status, page: 1 },
+    });
+  const [defences, decided] = await Promise.all([list("defenceReceived"), list("decided")]);
+  const make = (
+    key: string,
+    title: "todo.regulator.creditDefences" | "todo.regulator.creditToPublish",
+    status: string,
+    l: typeof defences,
+  ): TodoItem => ({
+    key,
+    title,
+    count: l.total,
+    href: `${ctx.base}/credit?status=${status}`,
+    deadline: null,
+    overdue: false,
+    tone: "action",
+    entries: l.items
+      .slice(0, TODO_ENTRIES_SHOWN)
+      .map((r) => ({
+        label: r.subjectName,
+        href: `${ctx.base}/credit/${r.id}`,
+        deadline: null,
+        overdue: false,
+      })),
+  });
+  return [
+    make("regulator.creditDefences", "todo.regulator.creditDefences", "defenceReceived", defences),
+    make("regulator.creditToPublish", "todo.regulator.creditToPublish", "decided", decided),
+  ];
+}
+
+export const REGULATOR_TODO_SOURCES: TodoSource[] = [
+  {
+    key: "regulator.queues",
+    anyOf: ["accept:application:any", "approve:application:any"],
+    collect: queueTodos,
+  },
+  { key: "regulator.notices", anyOf: ["certify:application:any"], collect: noticeTodos },
+  { key: "regulator.objections", anyOf: ["assign:application:any"], collect: objectionTodos },
+  { key: "regulator.credit", anyOf: ["manage:credit:any"], collect: creditTodos },
+];
