@@ -219,7 +219,8 @@ export async function getApplicationPage({
     blocked: clean(preview.byLevel[key]),
   }));
 
-  const isRegulator = can(member.permissions, "accept:application:any");
+  // Objectors' contacts are the authority's only (not the organizing unit's, not the enterprise's).
+  const seesObjections = can(member.permissions, "read:objection:any");
   const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS")
     ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId })
     : [];
@@ -279,7 +280,7 @@ export async function getApplicationPage({
       days: r.days,
       rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null,
     })),
-    objections: isRegulator
+    objections: seesObjections
       ? (doc.objections ?? []).map((o) => ({
           at: o.at.toISOString(),
           name: o.name,

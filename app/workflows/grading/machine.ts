@@ -2,6 +2,7 @@
 import type { SnapshotFrom } from "xstate";
 import { GRADING_MACHINE_VERSION, DEFAULT_REVIEWERS_REQUIRED } from "./schemas";
 import { gradingSetup } from "./setup";
+import { ORGANIZER_CHECK, OBJECTION_MAILS, VERIFYING_OBJECTION } from "./review-checks";
 import { REJECT_APPLICATION, STOP_ON_CREDIT_LISTING } from "./shared-transitions";
 
 export const gradingMachine = gradingSetup.createMachine({
@@ -23,6 +24,8 @@ export const gradingMachine = gradingSetup.createMachine({
     rectificationStartedAt: null,
     rectificationWorkingDays: 0,
     settings: input.settings,
+    noticeStartedAt: null,
+    noticeDaysElapsed: 0,
     reportedLevel: null,
     consentToLowerLevel: false,
     pendingEffects: [],
@@ -40,7 +43,7 @@ export const gradingMachine = gradingSetup.createMachine({
             "begin",
             "recordSubmission",
             "lockEnterprise",
-            { type: "email", params: { template: "application-submitted", to: "regulators" } },
+            { type: "email", params: { template: "application-submitted", to: "acceptors" } },
           ],
         },
         WITHDRAW: { target: "withdrawn", guard: "allowed", actions: ["begin", "clearDeadlines"] },
@@ -75,7 +78,7 @@ export const gradingMachine = gradingSetup.createMachine({
             "begin",
             "clearDeadlines",
             "unlockEnterprise",
-            { type: "email", params: { template: "application-withdrawn", to: "regulators" } },
+            { type: "email", params: { template: "application-withdrawn", to: "acceptors" } },
           ],
         },
         CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
@@ -168,6 +171,15 @@ export const gradingMachine = gradingSetup.createMachine({
         // From rectification only once rectifyBy has passed (an unanswered request fails the review).
         REPORT_REVIEW: [
           {
+            target: "#grading.reviewReported.organizerCheck",
+            guard: "allowedToOrganizer",
+            actions: [
+              "begin",
+              "recordReport",
+              { type: "email", params: { template: "review-reported", to: "organizers" } },
+            ],
+          },
+          {
             target: "#grading.reviewReported.awaitingConsent",
             guard: "allowedAtLowerLevel",
             actions: [
@@ -207,6 +219,8 @@ export const gradingMachine = gradingSetup.createMachine({
     reviewReported: {
       initial: "pendingApproval",
       states: {
+        /** The organizing unit checks the report before the authority (organizer tenants only). */
+        organizerCheck: ORGANIZER_CHECK,
         /** The authority's decision (审核). A failed review (no level) can only be rejected. */
         pendingApproval: {
           on: {
@@ -272,15 +286,9 @@ export const gradingMachine = gradingSetup.createMachine({
         running: {
           on: {
             OBJECTION: {
-              target: "#grading.underReview",
+              target: "verifyingObjection",
               guard: "allowed",
-              actions: [
-                "begin",
-                "startReview",
-                { type: "email", params: { template: "objection-received", to: "regulators" } },
-                { type: "email", params: { template: "objection-received", to: "reviewers" } },
-                { type: "email", params: { template: "objection-received", to: "enterprise" } },
-              ],
+              actions: ["begin", "pauseNotice", ...OBJECTION_MAILS],
             },
             NOTICE_ENDED: {
               target: "ended",
@@ -293,6 +301,8 @@ export const gradingMachine = gradingSetup.createMachine({
             },
           },
         },
+        /** The authority verifies the objection(s); the notice period is paused meanwhile. */
+        verifyingObjection: VERIFYING_OBJECTION,
         ended: {
           on: {
             CERTIFY: [

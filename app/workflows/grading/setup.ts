@@ -1,11 +1,12 @@
 /** The grading machine's implementations: types, guards and actions (pure; see ./machine.ts). */
 import { assertEvent, assign, setup } from "xstate";
-import { addWorkingDays, workingDaysBetween } from "../working-days";
+import { addWorkingDays, isWorkingDay, workingDaysBetween } from "../working-days";
 import {
   blockedReasons,
   conflictsOf,
   deadlineAfter,
   isLowerThanApplied,
+  organizerEnabled,
   reasonOf,
   withoutDeadlines,
   type RecipientKind,
@@ -33,9 +34,13 @@ export const gradingSetup = setup({
       if (blockedReasons(context, event).length > 0) return false;
       if (event.type === "REPORT_REVIEW")
         return isLowerThanApplied(context, event.recommendedLevel);
-      if (event.type === "CERTIFY") return isLowerThanApplied(context, context.reportedLevel);
+      if (event.type === "CERTIFY" || event.type === "ORGANIZER_APPROVE_REPORT")
+        return isLowerThanApplied(context, context.reportedLevel);
       return false;
     },
+    /** Allowed, and the tenant has an organizing unit that checks the report first. */
+    allowedToOrganizer: ({ context, event }) =>
+      blockedReasons(context, event).length === 0 && organizerEnabled(context),
   },
   actions: {
     /** First action of every transition: effects are per transition; a new calendar replaces the old. */
@@ -78,11 +83,13 @@ export const gradingSetup = setup({
       };
     }),
     startReview: assign(({ context, event }) => {
-      assertEvent(event, ["START_REVIEW", "OBJECTION"]);
+      assertEvent(event, ["START_REVIEW", "UPHOLD_OBJECTION", "ORGANIZER_RETURN_REPORT"]);
       return {
         conflictedReviewerIds: [...conflictsOf(context, event)],
         reportedLevel: null,
         consentToLowerLevel: false,
+        noticeStartedAt: null,
+        noticeDaysElapsed: 0,
         deadlines: {
           reviewBy: deadlineAfter(
             event.now,
@@ -133,6 +140,8 @@ export const gradingSetup = setup({
     }),
     recordConsent: assign({ consentToLowerLevel: true }),
     startNotice: assign(({ context, event }) => ({
+      noticeStartedAt: event.now,
+      noticeDaysElapsed: 0,
       deadlines: {
         noticeEndsAt: deadlineAfter(
           event.now,
@@ -141,6 +150,38 @@ export const gradingSetup = setup({
         ),
       },
     })),
+    /**
+     * An objection pauses the notice while the authority verifies it: the working days that ran
+     * are kept (the day of the objection itself does not count as run).
+     */
+    pauseNotice: assign(({ context, event }) => {
+      const { calendar } = context.settings;
+      const started = context.noticeStartedAt;
+      let ran = 0;
+      if (started !== null) {
+        const now = new Date(event.now);
+        ran = workingDaysBetween(new Date(started), now, calendar);
+        if (isWorkingDay(now, calendar)) ran -= 1;
+      }
+      return {
+        noticeStartedAt: null,
+        noticeDaysElapsed: context.noticeDaysElapsed + Math.max(0, ran),
+        deadlines: {},
+      };
+    }),
+    /** A dismissed objection: the notice goes on for the days left (all of them on a restart). */
+    resumeNotice: assign(({ context, event }) => {
+      assertEvent(event, "DISMISS_OBJECTION");
+      const { publicNoticeDays, calendar } = context.settings;
+      const elapsed = event.restartNotice ? 0 : context.noticeDaysElapsed;
+      // At least one working day, so the public sees the notice running again.
+      const left = Math.max(1, publicNoticeDays - elapsed);
+      return {
+        noticeStartedAt: event.now,
+        noticeDaysElapsed: elapsed,
+        deadlines: { noticeEndsAt: deadlineAfter(event.now, left, calendar) },
+      };
+    }),
     recordListing: assign(({ event }) => {
       assertEvent(event, "CREDIT_LISTED");
       return { creditListed: { recordId: event.recordId, name: event.name }, deadlines: {} };
@@ -170,8 +211,14 @@ export const gradingSetup = setup({
     email: assign(
       ({ context, event }, params: { template: GradingEmailTemplate; to: RecipientKind }) => {
         let to: EmailRecipient;
-        if (params.to === "regulators") to = { kind: "regulators" };
-        else if (params.to === "enterprise")
+        const kind =
+          params.to === "acceptors"
+            ? organizerEnabled(context)
+              ? "organizers"
+              : "regulators"
+            : params.to;
+        if (kind === "regulators" || kind === "organizers") to = { kind };
+        else if (kind === "enterprise")
           to = { kind: "enterprise", enterpriseId: context.enterpriseId };
         else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
         else return {};
