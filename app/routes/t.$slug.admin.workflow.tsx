@@ -3,13 +3,21 @@
  * that may trigger it, plus the Mermaid source (the same text as docs/grading-workflow.mmd). Read
  * from the machine at request time, so the page can never drift from the code.
  */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import type { AnyStateNode } from "xstate";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { eventLabel, roleLabel, stateLabel } from "~/components/workflow-ui";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
+import { setOrganizerEnabled } from "~/data/grading.server";
+import { readForm } from "~/lib/http/read-form.server";
+import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import {
@@ -63,17 +71,40 @@ function describeMachine(): { states: StateRow[]; transitions: TransitionRow[] }
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireTenantPermission(request, params, "manage:settings:any", "accept:application:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "manage:settings:any",
+    "accept:application:any",
+  );
   return {
     locale: await getLocale(request),
+    organizerEnabled: tenant.settings.organizerEnabled === true,
+    canManage: can(member.permissions, "manage:settings:any"),
     version: GRADING_MACHINE_VERSION,
     mermaid: toMermaid(gradingMachine),
     ...describeMachine(),
   };
 }
 
+/** The tenant administrator turns the organizing unit (组织单位) on or off (decision 021). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "manage:settings:any");
+  const form = await readForm(request);
+  if (form.get("intent") !== "organizer") {
+    return data({ ok: false, error: "errors.invalidChoice" }, { status: 400 });
+  }
+  await setOrganizerEnabled({
+    tenantId: tenant._id,
+    enabled: form.get("organizerEnabled") === "true",
+    actor: { id: member.user._id, email: member.user.email },
+  });
+  return data({ ok: true, error: null });
+}
+
 export default function WorkflowDiagram() {
-  const { version, mermaid, states, transitions } = useLoaderData<typeof loader>();
+  const { version, mermaid, states, transitions, organizerEnabled, canManage } =
+    useLoaderData<typeof loader>();
   const t = useT();
   return (
     <section className="space-y-6">
@@ -82,6 +113,23 @@ export default function WorkflowDiagram() {
         <p className="text-sm text-slate-600">{t("workflow.diagram.intro")}</p>
         <p className="text-xs text-slate-500">{t("workflow.diagram.version", { version })}</p>
       </div>
+      {canManage ? (
+        <Form method="post" className="card flex flex-wrap items-center gap-3" data-testid="organizer-setting">
+          <input type="hidden" name="intent" value="organizer" />
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              name="organizerEnabled"
+              value="true"
+              defaultChecked={organizerEnabled}
+            />
+            {t("checks.settings.organizerEnabled")}
+          </label>
+          <button type="submit" className="btn-secondary">
+            {t("common.save")}
+          </button>
+        </Form>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <div className="card">
           <h2 className="mb-2 text-lg font-medium">{t("workflow.diagram.states")}</h2>

@@ -16,6 +16,8 @@ import {
   Timeline,
   actionLabel,
 } from "~/components/workflow-ui";
+import { RectificationPanel } from "~/components/rectification-panel";
+import { getRectificationPanel } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { workflowFormAction } from "~/data/workflow-form.server";
 import { translate, type MessageKey } from "~/i18n";
@@ -32,7 +34,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, ...VIEWERS);
   const page = await getApplicationPage({ tenantId: tenant._id, id: params.id ?? "", member });
   if (!page) throw notFound();
-  return { slug: tenant.slug, locale: await getLocale(request), page };
+  const rectification = await getRectificationPanel({
+    tenantId: tenant._id,
+    applicationId: page.id,
+    member,
+  });
+  return { slug: tenant.slug, locale: await getLocale(request), page, rectification };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { slug, page } = useLoaderData<typeof loader>();
+  const { slug, page, rectification } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -224,6 +231,10 @@ export default function ApplicationPage() {
             </div>
           ) : null}
 
+          {rectification ? (
+            <RectificationPanel panel={rectification} base={`${base}/applications/${page.id}`} />
+          ) : null}
+
           {page.objections.length > 0 ? (
             <div className="card space-y-2" data-testid="objections">
               <h2 className="text-lg font-medium">{t("workflow.app.objections")}</h2>
@@ -258,6 +269,7 @@ export default function ApplicationPage() {
             currentReviewers={page.reviewers.map((r) => r.id)}
             reviewersRequired={page.reviewersRequired}
             facts={page.facts}
+            rectification={rectification ?? undefined}
           />
         </aside>
       </div>

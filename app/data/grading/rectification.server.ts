@@ -172,7 +172,8 @@ export async function recordRectificationRound({
   const items = await listRectificationItems({ tenantId, applicationId: doc._id });
   for (const item of items) {
     if (item.status !== "reopened" || item.leftOpenReason !== null) continue;
-    if (item.deadline.getTime() >= deadline.getTime()) continue;
+    // Already asked in this round (a repeated call).
+    if (item.requestedAt.getTime() >= now.getTime()) continue;
     await casUpdate(
       RectificationItem,
       { _id: item._id, tenantId, expectedVersion: item.version },
