@@ -11,6 +11,7 @@ import { AuditEvent } from "../../models/audit-event";
 import { OutboxMessage } from "../../models/outbox-message";
 import { RectificationItem } from "../../models/rectification-item";
 import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
+import { purgeOrphanEvidence } from "~/data/evidence.server";
 import {
   answerRectificationItem,
   applyApplicationEvent,
@@ -285,6 +286,9 @@ describe("organizing unit (组织单位)", () => {
       ok: false,
       reasons: ["organizer-decides"],
     });
+    // The acceptance deadline reminder goes to the organizing unit too.
+    expect((await runGradingDeadlines({ now: days(4) })).reminders).toBeGreaterThan(0);
+    expect(await mailsTo(s, "deadline-reminder")).toEqual([s.org.user.email]);
     await ok(await send(s, app._id, s.m.organizer, { type: "ACCEPT" }, days(1)));
   });
 });
@@ -374,6 +378,9 @@ describe("rectification per item (整改项)", () => {
     const download = await callLoader(rectificationFileLoader, fileUrl, fileParams, { cookie });
     expect(download.status).toBe(200);
     expect(String(download.data)).toContain("%PDF-1.4");
+    // The orphan purge keeps files a rectification item refers to.
+    await purgeOrphanEvidence({ olderThan: new Date(Date.now() + 60_000) });
+    expect((await callLoader(rectificationFileLoader, fileUrl, fileParams, { cookie })).status).toBe(200);
     const stranger = await setup();
     const foreign = await callLoader(rectificationFileLoader, `/t/${stranger.tenant.slug}/applications/${String(id)}/rectification/${fileId}`, { slug: stranger.tenant.slug, id: String(id), fileId }, { cookie: await cookieFor(stranger.regulator.user._id) });
     expect(foreign.status).toBe(404);
