@@ -246,6 +246,7 @@ export async function getApplicationPage({
     appliedLevel: doc.appliedLevel,
     appliedLevelName: levelName(doc.appliedLevel),
     reportedLevel: snapshot?.context.reportedLevel ?? null,
+    noticeDaysElapsed: snapshot?.context.noticeDaysElapsed ?? 0,
     reportedLevelName: levelName(snapshot?.context.reportedLevel ?? null),
     scoreSummary: doc.scoreSummary as ScoreSummary | null,
     submittedAt: doc.submittedAt ? doc.submittedAt.toISOString() : null,

@@ -131,6 +131,15 @@ export default function ApplicationPage() {
               })}
         </div>
       ) : null}
+      {page.stateKey === "publicNotice.verifyingObjection" ? (
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="objection-verifying"
+        >
+          {t("objection.verify.paused", { days: page.noticeDaysElapsed })}
+        </div>
+      ) : null}
       {page.stateKey === "reviewReported.awaitingConsent" ? (
         <div
           role="status"

@@ -1553,6 +1553,17 @@ describe("restoreSnapshot", () => {
     expect(restored.context).toEqual(s.context);
   });
 
+  it("resumes a notice stored before Step 10 (no notice counters): an objection then counts from 0", () => {
+    const { noticeStartedAt: _a, noticeDaysElapsed: _b, ...old } = noticeRunning().context;
+    const restored = restoreSnapshot({ value: { publicNotice: "running" }, context: old });
+    expect(restored.context.noticeStartedAt).toBeNull();
+    expect(restored.context.noticeDaysElapsed).toBe(0);
+    const verifying = run(restored, ev.objection("理由", A.public, cst("2026-03-05")));
+    expect(verifying.context.noticeDaysElapsed).toBe(0);
+    const resumed = run(verifying, ev.dismiss({ now: cst("2026-03-05", "16:00") }));
+    expect(resumed.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-12") });
+  });
+
   it("refuses another machine version with a typed error", () => {
     const stored = JSON.parse(JSON.stringify(persistSnapshot(submitted())));
     stored.context.machineVersion = 2;
