@@ -6,7 +6,6 @@
  * JSON answers `{ ok, itemId, intent, error? }`; the page shows the error next to the item.
  */
 import {
-  data,
   unstable_composeUploadHandlers,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
@@ -57,8 +56,9 @@ const FILE_ERRORS: Record<string, MessageKey> = {
   tooLarge: "evidence.errors.tooLarge",
 };
 
-function reply(result: RectificationActionResult, status = 200) {
-  return data<RectificationActionResult>(result, { status });
+/** A resource route answers with a real Response (single fetch ignores `data()`'s status here). */
+function reply(result: RectificationActionResult, status = 200): Response {
+  return Response.json(result, { status });
 }
 
 type Read = { form: Record<string, string>; files: StoredRectificationFile[]; error: string | null };

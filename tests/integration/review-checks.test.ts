@@ -28,13 +28,16 @@ import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { rubricItems } from "~/lib/assessment/answers";
-import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
+import {
+  action as applicationAction,
+  loader as applicationLoader,
+} from "~/routes/t.$slug.applications.$id";
 import { action as rectificationAction } from "~/routes/t.$slug.applications.$id_.rectification";
 import { loader as rectificationFileLoader } from "~/routes/t.$slug.applications.$id_.rectification.$fileId";
 import { loader as noticesLoader } from "~/routes/t.$slug.notices";
 import { SAMPLES } from "../evidence-samples";
 import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
-import { callLoader } from "../route-helpers";
+import { callAction, callLoader } from "../route-helpers";
 
 beforeEach(async () => {
   expect((await importRubricFiles()).errors).toEqual([]);
@@ -299,21 +302,42 @@ describe("rectification per item (整改项)", () => {
     const app = await readyApplication(s);
     const id = app._id;
     await toUnderReview(s, id, s.m.regulator);
+    // The page's form acts at the real clock: every later step comes after it.
+    const start = new Date();
+    const at = (n: number) => new Date(start.getTime() + n * 24 * 60 * 60 * 1000);
     const [a, b] = await deduct(s, id, 2);
     if (!a || !b) throw new Error("no items");
     const notDeducted = (await reload(s, id)).answers[5]?.itemId ?? "";
 
     // Picks are checked against the reviewer's deductions.
     expect(
-      await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "整改", days: 10, itemIds: [] }, days(2)),
+      await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "整改", days: 10, itemIds: [] }, at(2)),
     ).toMatchObject({ ok: false, reasons: ["rectification-items-required"] });
     expect(
-      await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "整改", days: 10, itemIds: [notDeducted] }, days(2)),
+      await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "整改", days: 10, itemIds: [notDeducted] }, at(2)),
     ).toMatchObject({ ok: false, reasons: ["rectification-item-invalid"] });
-    const requested = await ok(
-      await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "消防通道堵塞，限期整改", days: 10, itemIds: [a, b] }, days(2)),
-    );
-    expect(requested.state).toBe("underReview.rectification");
+    // Through the application page's form: one checkbox per picked item.
+    const pageUrl = `/t/${s.tenant.slug}/applications/${String(id)}`;
+    const pageParams = { slug: s.tenant.slug, id: String(id) };
+    const reviewerCookie = await cookieFor(s.reviewer1.user._id);
+    const panel = await callLoader(applicationLoader, pageUrl, pageParams, { cookie: reviewerCookie });
+    expect(
+      (panel.data as { rectification: { options: Array<{ itemId: string }> } }).rectification.options.map((o) => o.itemId),
+    ).toEqual([a, b].sort());
+    const body = new URLSearchParams({ intent: "REQUEST_RECTIFICATION", reason: "消防通道堵塞，限期整改", days: "10" });
+    body.append("itemIds", a);
+    body.append("itemIds", b);
+    const requested = await applicationAction({
+      request: new Request(new URL(pageUrl, "http://localhost:3000"), {
+        method: "POST",
+        body,
+        headers: { Cookie: reviewerCookie, "x-sg-client-ip": "127.0.0.1" },
+      }),
+      params: pageParams,
+      context: {},
+    });
+    expect(requested.data).toMatchObject({ ok: true, done: "REQUEST_RECTIFICATION" });
+    expect((await reload(s, id)).state).toBe("underReview.rectification");
     const rectifyBy = (await reload(s, id)).deadlines?.rectifyBy;
     const items = await RectificationItem.find({ tenantId: s.tenant._id, applicationId: id }).sort({ itemId: 1 }).lean();
     expect(items.map((i) => [i.itemId, i.status, i.deadline.toISOString()])).toEqual(
@@ -322,7 +346,7 @@ describe("rectification per item (整改项)", () => {
     expect(items[0]?.itemTitle.zh.length).toBeGreaterThan(0);
 
     // Not every item answered yet: the enterprise cannot submit.
-    expect(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(3))).toMatchObject({
+    expect(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, at(3))).toMatchObject({
       ok: false,
       reasons: ["rectification-unanswered"],
     });
@@ -341,8 +365,8 @@ describe("rectification per item (整改项)", () => {
         headers: { Cookie: who, "x-sg-client-ip": "127.0.0.1" },
       });
       try {
-        const result = await rectificationAction({ request, params, context: {} });
-        return { status: result.init?.status ?? 200, data: result.data };
+        const response = await rectificationAction({ request, params, context: {} });
+        return { status: response.status, data: (await response.json()) as unknown };
       } catch (thrown) {
         if (thrown instanceof Response) return { status: thrown.status, data: null };
         throw thrown;
@@ -367,7 +391,7 @@ describe("rectification per item (整改项)", () => {
     expect(
       await answerRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.admin, note: "已补充台账" }),
     ).toMatchObject({ ok: true, status: "answered" });
-    await ok(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(4)));
+    await ok(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, at(4)));
 
     // The file downloads for the enterprise and the reviewers, not for another tenant's user.
     const stored = await RectificationItem.findOne({ tenantId: s.tenant._id, applicationId: id, itemId: a }).lean();
@@ -387,7 +411,7 @@ describe("rectification per item (整改项)", () => {
 
     // The review cannot be reported while an item is neither accepted nor left open.
     expect(
-      await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(4)),
+      await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, at(4)),
     ).toMatchObject({ ok: false, reasons: ["rectification-unresolved"] });
     expect(
       await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: a, member: s.m.admin, decision: "accept" }),
@@ -395,25 +419,25 @@ describe("rectification per item (整改项)", () => {
     expect(
       await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.reviewer1, decision: "reopen" }),
     ).toMatchObject({ ok: false, error: "noteRequired" });
-    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: a, member: s.m.reviewer1, decision: "accept", now: days(5) });
-    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.reviewer1, decision: "reopen", note: "台账缺少签字", now: days(5) });
+    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: a, member: s.m.reviewer1, decision: "accept", now: at(5) });
+    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.reviewer1, decision: "reopen", note: "台账缺少签字", now: at(5) });
     expect(
-      await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(5)),
+      await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, at(5)),
     ).toMatchObject({ ok: false, reasons: ["rectification-unresolved"] });
 
     // A second round asks again for the re-opened item only, with a new deadline.
-    await ok(await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "补充签字", days: 5, itemIds: [] }, days(6)));
+    await ok(await send(s, id, s.m.reviewer1, { type: "REQUEST_RECTIFICATION", reason: "补充签字", days: 5, itemIds: [] }, at(6)));
     const reopened = await RectificationItem.findOne({ tenantId: s.tenant._id, applicationId: id, itemId: b }).lean();
     expect(reopened).toMatchObject({ status: "reopened", round: 2, requestNote: "补充签字" });
     expect(reopened?.deadline.toISOString()).toBe((await reload(s, id)).deadlines?.rectifyBy?.toISOString());
-    expect(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(7))).toMatchObject({
+    expect(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, at(7))).toMatchObject({
       ok: false,
       reasons: ["rectification-unanswered"],
     });
-    await answerRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.admin, note: "已补签字", now: days(7) });
-    await ok(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(7)));
-    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.reviewer1, decision: "accept", now: days(8) });
-    await ok(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(8)));
+    await answerRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.admin, note: "已补签字", now: at(7) });
+    await ok(await send(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, at(7)));
+    await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: b, member: s.m.reviewer1, decision: "accept", now: at(8) });
+    await ok(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, at(8)));
 
     const summary = await rectificationSummary(s.tenant._id, id);
     expect(summary.map((r) => ({ itemId: r.itemId, status: r.status, fileCount: r.fileCount, closed: r.closedAt !== null }))).toEqual(
@@ -422,7 +446,7 @@ describe("rectification per item (整改项)", () => {
         { itemId: b, status: "accepted", fileCount: 0, closed: true },
       ].sort((x, y) => (x.itemId < y.itemId ? -1 : 1)),
     );
-    expect(summary.find((r) => r.itemId === b)).toMatchObject({ note: "已补签字", answeredAt: days(7) });
+    expect(summary.find((r) => r.itemId === b)).toMatchObject({ note: "已补签字", answeredAt: at(7) });
     const actions = (await AuditEvent.find({ tenantId: s.tenant._id, action: /^rectification\./ }).lean()).map((e) => e.action).sort();
     expect(actions).toEqual(["rectification.accept", "rectification.accept", "rectification.answer", "rectification.answer", "rectification.answer", "rectification.reopen"]);
   });
@@ -531,6 +555,31 @@ describe("objections are verified (异议核实)", () => {
       await send(s2, id2, s2.m.regulator, { type: "DISMISS_OBJECTION", reason: "不属实，但公示重新计算", restartNotice: true }, new Date("2026-03-16T02:00:00.000Z")),
     );
     expect((await reload(s2, id2)).deadlines?.noticeEndsAt).toEqual(endOf("2026-03-23"));
+  });
+
+  it("the application page's forms: dismissal with the restart box, a blank finding refused next to the field", async () => {
+    const s = await setup();
+    const id = await toNotice(s);
+    await object(s, id, new Date("2026-03-11T03:00:00.000Z"));
+    const cookie = await cookieFor(s.regulator.user._id);
+    const url = `/t/${s.tenant.slug}/applications/${String(id)}`;
+    const params = { slug: s.tenant.slug, id: String(id) };
+    const version = String((await reload(s, id)).version);
+    const blank = await callAction(applicationAction, url, params, {
+      cookie,
+      form: { intent: "DISMISS_OBJECTION", version, reason: "  ", restartNotice: "true" },
+    });
+    expect(blank.status).toBe(400);
+    expect(blank.data).toMatchObject({ ok: false, errors: { reason: "errors.reasonRequired" } });
+    expect((await reload(s, id)).state).toBe("publicNotice.verifyingObjection");
+    const done = await callAction(applicationAction, url, params, {
+      cookie,
+      form: { intent: "DISMISS_OBJECTION", version, reason: "不属实", restartNotice: "true" },
+    });
+    expect(done).toMatchObject({ status: 200, data: { ok: true } });
+    const doc = await reload(s, id);
+    expect(doc.state).toBe("publicNotice.running");
+    expect(doc.history.at(-1)?.details).toMatchObject({ restartNotice: true, noticeDaysElapsed: 0 });
   });
 
   it("the objector's contact is the authority's only: not on enterprise or organizer pages, mails or the public notice", async () => {
