@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import mongoose, { Types } from "mongoose";
+import mongoose, { type Types } from "mongoose";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Tenant } from "../../models/tenant";
