@@ -10,6 +10,7 @@ import { Assessment } from "../../models/assessment";
 import { AuditEvent } from "../../models/audit-event";
 import { OutboxMessage } from "../../models/outbox-message";
 import { RectificationItem } from "../../models/rectification-item";
+import { Tenant } from "../../models/tenant";
 import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
 import { purgeOrphanEvidence } from "~/data/evidence.server";
 import {
@@ -35,6 +36,7 @@ import {
 import { action as rectificationAction } from "~/routes/t.$slug.applications.$id_.rectification";
 import { loader as rectificationFileLoader } from "~/routes/t.$slug.applications.$id_.rectification.$fileId";
 import { loader as noticesLoader } from "~/routes/t.$slug.notices";
+import { action as workflowAction, loader as workflowLoader } from "~/routes/t.$slug.admin.workflow";
 import { SAMPLES } from "../evidence-samples";
 import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
@@ -274,6 +276,32 @@ describe("organizing unit (组织单位)", () => {
     ]);
     const audit = await AuditEvent.find({ tenantId: s.tenant._id, action: "application.organizer_return_report" }).lean();
     expect(audit).toHaveLength(1);
+  });
+
+  it("the tenant administrator turns it on and off on the workflow page (audited); a regulator may not", async () => {
+    const s = await setup();
+    const tenantAdmin = await createMember(s.tenant._id, "tenant_admin");
+    const url = `/t/${s.tenant.slug}/admin/workflow`;
+    const params = { slug: s.tenant.slug };
+    const cookie = await cookieFor(tenantAdmin.user._id);
+    const before = await callLoader(workflowLoader, url, params, { cookie });
+    expect(before.data).toMatchObject({ organizerEnabled: false, canManage: true });
+    const on = await callAction(workflowAction, url, params, {
+      cookie,
+      form: { intent: "organizer", organizerEnabled: "true" },
+    });
+    expect(on).toMatchObject({ status: 200, data: { ok: true } });
+    expect((await Tenant.findOne({ _id: s.tenant._id }).lean())?.settings.organizerEnabled).toBe(true);
+    const byRegulator = await callAction(workflowAction, url, params, {
+      cookie: await cookieFor(s.regulator.user._id),
+      form: { intent: "organizer" },
+    });
+    expect(byRegulator.status).toBe(403);
+    expect((await Tenant.findOne({ _id: s.tenant._id }).lean())?.settings.organizerEnabled).toBe(true);
+    await callAction(workflowAction, url, params, { cookie, form: { intent: "organizer" } });
+    expect((await Tenant.findOne({ _id: s.tenant._id }).lean())?.settings.organizerEnabled).toBe(false);
+    const audit = await AuditEvent.find({ tenantId: s.tenant._id, action: "settings.organizer" }).lean();
+    expect(audit.map((a) => a.details)).toEqual([{ enabled: true }, { enabled: false }]);
   });
 
   it("a running application keeps the setting it was submitted under", async () => {
