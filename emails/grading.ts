@@ -197,6 +197,37 @@ export const gradingEmails: Record<GradingEmailTemplate, AnyEmailTemplate> = {
     ],
     action: OPEN_APP,
   }),
+  // Step 10: the authority verifies an objection; the objector's name and contact never appear here.
+  "objection-upheld": gradingEmail({
+    subject: (d) => ({ "zh-CN": `公示异议经核实成立，重新评审：${d.enterpriseName}`, en: `Objection upheld, back to review: ${d.enterpriseName}` }),
+    body: (d) => [
+      { "zh-CN": `经核实，${d.enterpriseName} 定级公示期间收到的异议成立，申请退回评审组重新评审。`, en: `After verification, the objection to ${d.enterpriseName}'s public notice was upheld; the application goes back to the review panel.` },
+      { "zh-CN": d.reason ?? "", en: d.reason ?? "" },
+    ],
+    action: OPEN_APP,
+  }),
+  "objection-dismissed": gradingEmail({
+    subject: (d) => ({ "zh-CN": `公示异议经核实不成立，公示继续：${d.enterpriseName}`, en: `Objection dismissed, the public notice continues: ${d.enterpriseName}` }),
+    body: (d) => [
+      { "zh-CN": `经核实，${d.enterpriseName} 定级公示期间收到的异议不成立，公示继续进行。`, en: `After verification, the objection to ${d.enterpriseName}'s public notice was dismissed; the notice continues.` },
+      { "zh-CN": d.reason ?? "", en: d.reason ?? "" },
+    ],
+    action: OPEN_APP,
+  }),
+  // Step 10: the organizing unit checks the review report before the authority's approval.
+  "report-checked": gradingEmail({
+    subject: (d) => ({ "zh-CN": `评审报告已经组织单位审核，待审核批准：${d.enterpriseName}`, en: `Review report checked by the organizing unit, awaiting approval: ${d.enterpriseName}` }),
+    body: (d) => [{ "zh-CN": `组织单位已审核 ${d.enterpriseName} 的评审报告，请定级部门审核。`, en: `The organizing unit checked the review report of ${d.enterpriseName}; it now awaits the grading authority's approval.` }],
+    action: OPEN_APP,
+  }),
+  "report-returned": gradingEmail({
+    subject: (d) => ({ "zh-CN": `评审报告被组织单位退回：${d.enterpriseName}`, en: `Review report returned by the organizing unit: ${d.enterpriseName}` }),
+    body: (d) => [
+      { "zh-CN": `组织单位退回了 ${d.enterpriseName} 的评审报告，请评审组修改后重新提交。`, en: `The organizing unit returned the review report of ${d.enterpriseName}; please revise it and report again.` },
+      { "zh-CN": d.reason ?? "", en: d.reason ?? "" },
+    ],
+    action: OPEN_REVIEW,
+  }),
   "public-notice-ended": gradingEmail({
     subject: (d) => ({ "zh-CN": `公示期满：${d.enterpriseName}`, en: `Public notice ended: ${d.enterpriseName}` }),
     body: (d) => [{ "zh-CN": `${d.enterpriseName} 的定级公示已期满，可以公告定级结果。`, en: `The public notice of ${d.enterpriseName} has ended; the grading can now be certified.` }],

@@ -14,6 +14,7 @@ import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
 import { RateLimit } from "./rate-limit";
+import { RectificationItem } from "./rectification-item";
 import { Registration } from "./registration";
 import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
@@ -49,6 +50,7 @@ export const ALL_MODELS = [
   CreditPublication,
   DashboardSnapshot,
   DashboardSnapshotData,
+  RectificationItem,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

@@ -36,6 +36,11 @@ export type TenantSettings = {
   yearlyReportDueDays?: number;
   /** How long before expiry a renewal application may start (default 3 months). */
   certificateRenewalMonths?: number;
+  /**
+   * An organizing unit (组织单位, role `organizer`) accepts applications and checks review reports
+   * before the authority's approval (Step 10). Default off: the regulator does both.
+   */
+  organizerEnabled?: boolean;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
   certificateSealPng?: Buffer | null;
   /** Credit lists (Step 6); unset fields fall back to CREDIT_DEFAULTS (app/lib/credit.ts). */
@@ -104,6 +109,7 @@ const schema = new Schema<TenantDoc>(
       reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
       yearlyReportDueDays: { type: Number, min: -180, max: 180 },
+      organizerEnabled: { type: Boolean, default: false },
       certificateSealPng: { type: Buffer, default: null, select: false },
       credit: {
         defenceDays: { type: Number, min: 1 },

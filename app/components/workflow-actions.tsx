@@ -8,12 +8,14 @@ import { Form, Link, useActionData, useNavigation, useParams, useSubmit } from "
 import { useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { FormError, TextAreaField, TextField } from "~/components/form";
+import { FormError, TextAreaField } from "~/components/form";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { reasonSchema } from "~/lib/validation";
 import { MAX_RECTIFICATION_DAYS } from "~/workflows/grading.machine";
 import { ConfirmSubmit } from "./confirm-dialog";
+import type { MessageKey } from "~/i18n";
+import { DismissObjectionAction, RectificationAction } from "./review-check-actions";
 import { actionLabel, BlockedReasons } from "./workflow-ui";
 
 export type WorkflowActionResult = {
@@ -50,18 +52,23 @@ export type ActionPanelProps = {
     creditListing?: string | null;
   } | null;
   suggestedLevel?: string | null;
+  /** Deducted items the reviewer may ask to rectify, and how many re-opened ones wait (Step 10). */
+  rectification?: {
+    options: Array<{ itemId: string; title: { zh: string; en?: string } }>;
+    reopenedCount: number;
+  };
   /** Form action URL; the current route when omitted. */
   action?: string;
 };
 
-function useResultFor(intent: string): WorkflowActionResult | null {
+export function useResultFor(intent: string): WorkflowActionResult | null {
   const data = useActionData<WorkflowActionResult>();
   return data && typeof data === "object" && "intent" in data && data.intent === intent
     ? data
     : null;
 }
 
-function Shell({
+export function Shell({
   type,
   blocked,
   children,
@@ -90,7 +97,14 @@ function Shell({
   );
 }
 
-const DANGER = new Set(["RETURN", "REJECT", "WITHDRAW", "DECLINE_LOWER_LEVEL"]);
+const DANGER = new Set([
+  "RETURN",
+  "REJECT",
+  "WITHDRAW",
+  "DECLINE_LOWER_LEVEL",
+  "ORGANIZER_RETURN_REPORT",
+  "UPHOLD_OBJECTION",
+]);
 
 function SimpleAction({
   type,
@@ -135,7 +149,7 @@ function SimpleAction({
 
 const reasonForm = z.object({ reason: reasonSchema });
 
-function ReasonAction({
+export function ReasonAction({
   type,
   blocked,
   version,
@@ -145,7 +159,7 @@ function ReasonAction({
   type: string;
   blocked: string[];
   version: number;
-  label: "workflow.form.returnReason" | "workflow.form.rejectReason" | "workflow.form.reason";
+  label: MessageKey;
   action?: string;
 }) {
   const t = useT();
@@ -379,73 +393,6 @@ function AssignAction({
   );
 }
 
-const rectificationForm = z.object({
-  reason: reasonSchema,
-  days: z.coerce.number().int().min(1).max(MAX_RECTIFICATION_DAYS),
-});
-
-function RectificationAction({
-  blocked,
-  version,
-  action,
-}: {
-  blocked: string[];
-  version: number;
-  action?: string;
-}) {
-  const t = useT();
-  const submit = useSubmit();
-  const navigation = useNavigation();
-  const result = useResultFor("REQUEST_RECTIFICATION");
-  const {
-    register,
-    handleSubmit,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(rectificationForm),
-    defaultValues: { reason: "", days: 10 },
-  });
-  return (
-    <Shell type="REQUEST_RECTIFICATION" blocked={blocked}>
-      <Form
-        method="post"
-        action={action}
-        noValidate
-        className="space-y-2"
-        onSubmit={(event) => {
-          const target = event.currentTarget;
-          void handleSubmit(() => submit(target))(event);
-        }}
-      >
-        <input type="hidden" name="intent" value="REQUEST_RECTIFICATION" />
-        <input type="hidden" name="version" value={version} />
-        <TextAreaField
-          label={t("workflow.form.rectificationReason")}
-          rows={3}
-          error={errors.reason?.message ?? result?.errors?.reason}
-          {...register("reason")}
-        />
-        <TextField
-          label={t("workflow.form.days")}
-          type="number"
-          min={1}
-          max={MAX_RECTIFICATION_DAYS}
-          className="input w-32"
-          error={
-            errors.days
-              ? `workflow.errors.days?max=${MAX_RECTIFICATION_DAYS}`
-              : result?.errors?.days
-          }
-          {...register("days")}
-        />
-        <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
-          {actionLabel(t, "REQUEST_RECTIFICATION")}
-        </button>
-      </Form>
-    </Shell>
-  );
-}
-
 function ReportAction({
   blocked,
   version,
@@ -588,7 +535,34 @@ export function ActionPanel(props: ActionPanelProps) {
             );
           case "REQUEST_RECTIFICATION":
             return (
-              <RectificationAction key={type} blocked={blocked} version={version} action={action} />
+              <RectificationAction
+                key={type}
+                blocked={blocked}
+                version={version}
+                action={action}
+                options={props.rectification?.options ?? []}
+                reopenedCount={props.rectification?.reopenedCount ?? 0}
+              />
+            );
+          case "UPHOLD_OBJECTION":
+          case "ORGANIZER_RETURN_REPORT":
+            return (
+              <ReasonAction
+                key={type}
+                type={type}
+                blocked={blocked}
+                version={version}
+                label={
+                  type === "UPHOLD_OBJECTION"
+                    ? "checks.form.upholdReason"
+                    : "checks.form.reportReturnReason"
+                }
+                action={action}
+              />
+            );
+          case "DISMISS_OBJECTION":
+            return (
+              <DismissObjectionAction key={type} blocked={blocked} version={version} action={action} />
             );
           case "REPORT_REVIEW":
             return (

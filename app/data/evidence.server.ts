@@ -24,6 +24,7 @@ import { finished } from "node:stream/promises";
 import mongoose, { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef } from "../../models/assessment";
 import { CreditRecord } from "../../models/credit-record";
+import { RectificationItem } from "../../models/rectification-item";
 import { EVIDENCE_BUCKET, EVIDENCE_INDEXES } from "../../models/evidence-files";
 import { Tenant, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
@@ -422,8 +423,10 @@ async function storeFile({
     /** An assessment's evidence… */
     assessmentId?: Types.ObjectId;
     itemId?: string;
-    /** …or a credit record's defence / repair file (Step 6). */
+    /** …or a credit record's defence / repair file (Step 6)… */
     creditRecordId?: Types.ObjectId;
+    /** …or a rectification item's evidence (Step 10). */
+    rectificationItemId?: Types.ObjectId;
     uploadedBy: Types.ObjectId;
   };
 }): Promise<StoreResult> {
@@ -742,6 +745,14 @@ export async function purgeOrphanEvidence({
       .lean<Array<{ defence: { files: Array<{ fileId: Types.ObjectId }> } | null; repair: { files: Array<{ fileId: Types.ObjectId }> } | null }>>();
     for (const r of creditRefs)
       for (const f of [...(r.defence?.files ?? []), ...(r.repair?.files ?? [])]) used.add(String(f.fileId));
+    // …and rectification items' evidence (Step 10).
+    const rectificationRefs = await RectificationItem.find(
+      { "files.fileId": { $in: ids } },
+      { "files.fileId": 1 },
+    )
+      .setOptions({ crossTenant: true })
+      .lean<Array<{ files: Array<{ fileId: Types.ObjectId }> }>>();
+    for (const r of rectificationRefs) for (const f of r.files) used.add(String(f.fileId));
     for (const id of ids) {
       if (used.has(String(id))) continue;
       try {
@@ -802,21 +813,25 @@ export type StoredFile = { fileId: Types.ObjectId; name: string; size: number; c
 export async function storeOwnedFile({
   tenantId,
   creditRecordId,
+  rectificationItemId,
   uploadedBy,
   source,
   filename: rawName,
   maxBytes,
 }: TenantScope & {
-  creditRecordId: Types.ObjectId;
   uploadedBy: Types.ObjectId;
   source: EvidenceSource;
   filename: string;
   maxBytes: number;
-}): Promise<{ ok: true; file: StoredFile } | { ok: false; error: "badName" | "empty" | "type" | "mismatch" | "tooLarge" }> {
+} & (
+    | { creditRecordId: Types.ObjectId; rectificationItemId?: undefined }
+    | { rectificationItemId: Types.ObjectId; creditRecordId?: undefined }
+  )): Promise<{ ok: true; file: StoredFile } | { ok: false; error: "badName" | "empty" | "type" | "mismatch" | "tooLarge" }> {
   const filename = cleanFilename(rawName);
   if (filename === null) return { ok: false, error: "badName" };
   if (kindFromFilename(filename) === null) return { ok: false, error: "type" };
-  const stored = await storeFile({ source, filename, maxBytes, metadata: { tenantId, creditRecordId, uploadedBy } });
+  const owner = creditRecordId ? { creditRecordId } : { rectificationItemId };
+  const stored = await storeFile({ source, filename, maxBytes, metadata: { tenantId, ...owner, uploadedBy } });
   if (!stored.ok) return stored;
   return { ok: true, file: { fileId: stored.fileId, name: filename, size: stored.size, contentType: stored.contentType } };
 }

@@ -220,7 +220,8 @@ export async function getApplicationPage({
     blocked: clean(preview.byLevel[key]),
   }));
 
-  const isRegulator = can(member.permissions, "accept:application:any");
+  // Objectors' contacts are the authority's only (not the organizing unit's, not the enterprise's).
+  const seesObjections = can(member.permissions, "read:objection:any");
   const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS")
     ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId })
     : [];
@@ -246,6 +247,7 @@ export async function getApplicationPage({
     appliedLevel: doc.appliedLevel,
     appliedLevelName: levelName(doc.appliedLevel),
     reportedLevel: snapshot?.context.reportedLevel ?? null,
+    noticeDaysElapsed: snapshot?.context.noticeDaysElapsed ?? 0,
     reportedLevelName: levelName(snapshot?.context.reportedLevel ?? null),
     scoreSummary: doc.scoreSummary as ScoreSummary | null,
     submittedAt: doc.submittedAt ? doc.submittedAt.toISOString() : null,
@@ -280,7 +282,7 @@ export async function getApplicationPage({
       days: r.days,
       rectifyBy: r.rectifyBy ? r.rectifyBy.toISOString() : null,
     })),
-    objections: isRegulator
+    objections: seesObjections
       ? (doc.objections ?? []).map((o) => ({
           at: o.at.toISOString(),
           name: o.name,

@@ -24,3 +24,6 @@ export * from "./grading/effects.server";
 export * from "./grading/deadlines.server";
 export * from "./grading/objections.server";
 export * from "./grading/rejection-block.server";
+export * from "./grading/rectification.server";
+export * from "./grading/rectification-views.server";
+export * from "./grading/organizer-setting.server";

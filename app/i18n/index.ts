@@ -24,6 +24,7 @@ import { todo } from "./messages/todo";
 import { confirm } from "./messages/confirm";
 import { links } from "./messages/links";
 import { labels } from "./messages/labels";
+import { reviewChecks } from "./messages/review-checks";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -33,7 +34,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels, reviewChecks] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

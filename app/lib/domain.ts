@@ -5,6 +5,8 @@ export const ROLES = [
   "reviewer",
   "regulator",
   "tenant_admin",
+  /** 组织单位: accepts applications and checks review reports when the tenant enables it. */
+  "organizer",
 ] as const;
 export type Role = (typeof ROLES)[number];
 export const ENTERPRISE_ROLES: readonly Role[] = ["enterprise_admin", "enterprise_member"];

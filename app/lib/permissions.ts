@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   "assign:application:any",
   "approve:application:any",
   "certify:application:any",
+  "check:report:any",
+  "read:objection:any",
   "read:rubric:any",
   "manage:rubric:any",
   "read:certificate:own",
@@ -84,6 +86,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "assign:application:any",
     "approve:application:any",
     "certify:application:any",
+    "read:objection:any",
     "read:rubric:any",
     "read:certificate:any",
     "revoke:certificate:any",
@@ -109,6 +112,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:dashboard:any",
     "manage:settings:any",
     "read:outbox:any",
+  ],
+  // The organizing unit (组织单位): acceptance and the report check, nothing of the authority's own.
+  organizer: [
+    "read:enterprise:any",
+    "read:assessment:any",
+    "accept:application:any",
+    "check:report:any",
+    "read:rubric:any",
   ],
 };
 

@@ -4,8 +4,13 @@
  * a picture, not Mermaid source). Read from the machine at request time, so the page can never
  * drift from the code.
  */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import type { AnyStateNode } from "xstate";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { StateDiagram } from "~/components/state-diagram";
@@ -14,6 +19,9 @@ import { guardLabel } from "~/lib/labels";
 import { layoutGraph, type GraphLayout } from "~/lib/layered-graph";
 import { makeTranslator, translate, type Translator } from "~/i18n";
 import { useT } from "~/i18n/react";
+import { setOrganizerEnabled } from "~/data/grading.server";
+import { readForm } from "~/lib/http/read-form.server";
+import { can } from "~/lib/permissions";
 import { getLocale } from "~/locale.server";
 import { requireTenantPermission } from "~/tenant.server";
 import {
@@ -80,11 +88,18 @@ function diagramOf(t: Translator, states: StateRow[], transitions: TransitionRow
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireTenantPermission(request, params, "manage:settings:any", "accept:application:any");
+  const { tenant, member } = await requireTenantPermission(
+    request,
+    params,
+    "manage:settings:any",
+    "accept:application:any",
+  );
   const locale = await getLocale(request);
   const machine = describeMachine();
   return {
     locale,
+    organizerEnabled: tenant.settings.organizerEnabled === true,
+    canManage: can(member.permissions, "manage:settings:any"),
     version: GRADING_MACHINE_VERSION,
     mermaid: toMermaid(gradingMachine),
     diagram: diagramOf(makeTranslator(locale), machine.states, machine.transitions),
@@ -92,8 +107,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The tenant administrator turns the organizing unit (组织单位) on or off (decision 021). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { tenant, member } = await requireTenantPermission(request, params, "manage:settings:any");
+  const form = await readForm(request);
+  if (form.get("intent") !== "organizer") {
+    return data({ ok: false, error: "errors.invalidChoice" }, { status: 400 });
+  }
+  await setOrganizerEnabled({
+    tenantId: tenant._id,
+    enabled: form.get("organizerEnabled") === "true",
+    actor: { id: member.user._id, email: member.user.email },
+  });
+  return data({ ok: true, error: null });
+}
+
 export default function WorkflowDiagram() {
-  const { version, diagram, states, transitions } = useLoaderData<typeof loader>();
+  const { version, diagram, states, transitions, organizerEnabled, canManage } =
+    useLoaderData<typeof loader>();
   const t = useT();
   return (
     <section className="space-y-6">
@@ -102,6 +133,23 @@ export default function WorkflowDiagram() {
         <p className="text-sm text-slate-600">{t("workflow.diagram.intro")}</p>
         <p className="text-xs text-slate-500">{t("workflow.diagram.version", { version })}</p>
       </div>
+      {canManage ? (
+        <Form method="post" className="card flex flex-wrap items-center gap-3" data-testid="organizer-setting">
+          <input type="hidden" name="intent" value="organizer" />
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              name="organizerEnabled"
+              value="true"
+              defaultChecked={organizerEnabled}
+            />
+            {t("checks.settings.organizerEnabled")}
+          </label>
+          <button type="submit" className="btn-secondary">
+            {t("common.save")}
+          </button>
+        </Form>
+      ) : null}
       <figure className="card overflow-x-auto">
         <StateDiagram layout={diagram} title={t("workflow.diagram.title")} />
         <figcaption className="mt-2 text-xs text-slate-500">{t("labels.diagramCaption")}</figcaption>

@@ -16,6 +16,8 @@ import {
   Timeline,
   actionLabel,
 } from "~/components/workflow-ui";
+import { RectificationPanel } from "~/components/rectification-panel";
+import { getRectificationPanel } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { canSeeCertificate, getCertificateForApplication } from "~/data/certificates/queries.server";
 import { can } from "~/lib/permissions";
@@ -43,7 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     enterprise: mayOpenEnterprise ? `/t/${tenant.slug}/enterprises/${page.enterpriseId}` : null,
     creditRecords: can(member.permissions, "read:credit:any") || String(member.enterpriseId) === page.enterpriseId,
   };
-  return { slug: tenant.slug, locale: await getLocale(request), page, related };
+  const rectification = await getRectificationPanel({
+    tenantId: tenant._id,
+    applicationId: page.id,
+    member,
+  });
+  return { slug: tenant.slug, locale: await getLocale(request), page, rectification, related };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -57,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { slug, page, related } = useLoaderData<typeof loader>();
+  const { slug, page, related, rectification } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -148,6 +155,15 @@ export default function ApplicationPage() {
                   ? textOf(page.certification.levelName, locale)
                   : page.certification.level,
               })}
+        </div>
+      ) : null}
+      {page.stateKey === "publicNotice.verifyingObjection" ? (
+        <div
+          role="status"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="objection-verifying"
+        >
+          {t("objection.verify.paused", { days: page.noticeDaysElapsed })}
         </div>
       ) : null}
       {page.stateKey === "reviewReported.awaitingConsent" ? (
@@ -250,6 +266,10 @@ export default function ApplicationPage() {
             </div>
           ) : null}
 
+          {rectification ? (
+            <RectificationPanel panel={rectification} base={`${base}/applications/${page.id}`} />
+          ) : null}
+
           {page.objections.length > 0 ? (
             <div className="card space-y-2" data-testid="objections">
               <h2 className="text-lg font-medium">{t("workflow.app.objections")}</h2>
@@ -284,6 +304,7 @@ export default function ApplicationPage() {
             currentReviewers={page.reviewers.map((r) => r.id)}
             reviewersRequired={page.reviewersRequired}
             facts={page.facts}
+            rectification={rectification ?? undefined}
           />
         </aside>
       </div>

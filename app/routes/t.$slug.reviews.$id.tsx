@@ -10,6 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice } from "~/components/form";
+import { RectificationPanel } from "~/components/rectification-panel";
 import { ActionPanel } from "~/components/workflow-actions";
 import { DeadlineText, StateBadge, Timeline, actionLabel } from "~/components/workflow-ui";
 import { getApplicationPage } from "~/data/grading-views.server";
@@ -18,6 +19,7 @@ import {
   saveReviewerScores,
   type ReviewerAnswerView,
 } from "~/data/review-scores.server";
+import { getRectificationPanel } from "~/data/grading.server";
 import { workflowFormAction } from "~/data/workflow-form.server";
 import { translate } from "~/i18n";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
@@ -43,12 +45,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "review:assessment:assigned",
   );
   const id = params.id ?? "";
-  const [review, app] = await Promise.all([
+  const [review, app, rectification] = await Promise.all([
     getReviewPage({ tenantId: tenant._id, id, member }),
     getApplicationPage({ tenantId: tenant._id, id, member }),
+    getRectificationPanel({ tenantId: tenant._id, applicationId: id, member }),
   ]);
   if (!review || !app) throw notFound();
-  return { slug: tenant.slug, locale: await getLocale(request), review, app };
+  return { slug: tenant.slug, locale: await getLocale(request), review, app, rectification };
 }
 
 type SaveScoresResult = {
@@ -114,7 +117,7 @@ function isSaveResult(value: unknown): value is SaveScoresResult {
 }
 
 export default function ReviewScreen() {
-  const { slug, review, app } = useLoaderData<typeof loader>();
+  const { slug, review, app, rectification } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -209,8 +212,12 @@ export default function ReviewScreen() {
           reviewersRequired={app.reviewersRequired}
           facts={null}
           suggestedLevel={review.mySummary.level}
+          rectification={rectification ?? undefined}
         />
       </div>
+      {rectification ? (
+        <RectificationPanel panel={rectification} base={`/t/${slug}/applications/${app.id}`} />
+      ) : null}
 
       <Form method="post" className="space-y-4" data-testid="review-form">
         <input type="hidden" name="intent" value="saveScores" />

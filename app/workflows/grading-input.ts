@@ -54,6 +54,8 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("REQUEST_RECTIFICATION"),
     reason: reasonText,
+    /** Deducted rubric items to rectify (may be empty when re-asking for re-opened items). */
+    itemIds: z.array(z.string().trim().min(1).max(40)).max(500).default([]),
     days: z.coerce
       .number({ error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) })
       .int({ error: msg("workflow.errors.days", { max: MAX_RECTIFICATION_DAYS }) })
@@ -72,6 +74,17 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("APPROVE") }),
   z.object({ type: z.literal("START_NOTICE") }),
   z.object({ type: z.literal("OBJECTION"), reason: reasonText }),
+  z.object({ type: z.literal("UPHOLD_OBJECTION"), reason: reasonText }),
+  z.object({
+    type: z.literal("DISMISS_OBJECTION"),
+    reason: reasonText,
+    restartNotice: z.preprocess(
+      (v) => v === true || v === "true" || v === "on" || v === "1",
+      z.boolean(),
+    ),
+  }),
+  z.object({ type: z.literal("ORGANIZER_APPROVE_REPORT") }),
+  z.object({ type: z.literal("ORGANIZER_RETURN_REPORT"), reason: reasonText }),
   z.object({ type: z.literal("NOTICE_ENDED") }),
   z.object({ type: z.literal("CONSENT_LOWER_LEVEL") }),
   z.object({ type: z.literal("DECLINE_LOWER_LEVEL") }),
@@ -98,6 +111,10 @@ export function eventInputFromForm(form: FormData): Record<string, unknown> {
   for (const name of ["reason", "appliedLevel", "days"]) {
     const value = text(name);
     if (value !== undefined) raw[name] = value;
+  }
+  if (raw.type === "DISMISS_OBJECTION") raw.restartNotice = text("restartNotice") ?? "";
+  if (raw.type === "REQUEST_RECTIFICATION") {
+    raw.itemIds = form.getAll("itemIds").filter((v): v is string => typeof v === "string");
   }
   if (form.has("reviewerIds") || raw.type === "ASSIGN_REVIEWERS") {
     raw.reviewerIds = form.getAll("reviewerIds").filter((v): v is string => typeof v === "string");
@@ -137,6 +154,10 @@ export const EVENT_PERMISSIONS: Record<GradingEventType, Permission | null> = {
   SUBMIT_RECTIFICATION: "submit:assessment:own",
   ACCEPT: "accept:application:any",
   RETURN: "accept:application:any",
+  ORGANIZER_APPROVE_REPORT: "check:report:any",
+  ORGANIZER_RETURN_REPORT: "check:report:any",
+  UPHOLD_OBJECTION: "approve:application:any",
+  DISMISS_OBJECTION: "approve:application:any",
   REJECT: "accept:application:any",
   ASSIGN_REVIEWERS: "assign:application:any",
   APPROVE: "approve:application:any",
@@ -172,8 +193,23 @@ export const APPLICATION_QUEUES = [
   { key: "returned", states: ["draft"] },
   { key: "assignment", states: ["accepted", "reviewAssigned"] },
   { key: "review", states: ["underReview.reviewing", "underReview.rectification"] },
-  { key: "approval", states: ["reviewReported.pendingApproval", "reviewReported.awaitingConsent"] },
-  { key: "notice", states: ["approved", "publicNotice.running", "publicNotice.ended"] },
+  {
+    key: "approval",
+    states: [
+      "reviewReported.organizerCheck",
+      "reviewReported.pendingApproval",
+      "reviewReported.awaitingConsent",
+    ],
+  },
+  {
+    key: "notice",
+    states: [
+      "approved",
+      "publicNotice.running",
+      "publicNotice.verifyingObjection",
+      "publicNotice.ended",
+    ],
+  },
   { key: "done", states: ["certified", "certifiedLowerLevel", "rejected", "withdrawn", "stopped"] },
 ] as const;
 export type ApplicationQueue = (typeof APPLICATION_QUEUES)[number]["key"];

@@ -22,7 +22,9 @@ import {
   suspendCertificate,
 } from "~/data/certificates.server";
 import {
+  answerRectificationItem,
   applyApplicationEvent,
+  decideRectificationItem,
   runGradingDeadlines,
   submitObjection,
   type GradingMember,
@@ -31,6 +33,7 @@ import { applyCreditRecordEvent, createCreditDraft } from "~/data/credit-records
 import { createMailTransport, type MailTransport } from "~/data/mail-transport.server";
 import { runOutboxWorker, type OutboxWorkerOptions } from "~/data/outbox-worker.server";
 import { enqueueEmail } from "~/data/outbox.server";
+import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import { parseEnv } from "~/env.server";
 import { rubricItems } from "~/lib/assessment/answers";
@@ -206,13 +209,27 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     expectMail(only(mails, "reviewers-assigned", s.reviewer.user.email), { subject: /评审任务/, lang: "zh-CN", link: reviewLink });
 
     await step(s, id, s.m.reviewer, { type: "START_REVIEW" }, days(3));
-    await step(s, id, s.m.reviewer, { type: "REQUEST_RECTIFICATION", reason: "Fire exits blocked", days: 10 }, days(3));
+    // Step 10: rectification is per deducted item; the enterprise answers each one.
+    const deductedItem = app.answers[0]?.itemId ?? "";
+    const scored = await saveReviewerScores({
+      tenantId: s.tenant._id,
+      id: String(id),
+      member: s.m.reviewer,
+      expectedVersion: (await getAssessment({ tenantId: s.tenant._id, id }))?.version ?? -1,
+      items: [{ itemId: deductedItem, answer: { choice: "none", note: "Fire exits blocked" } }],
+    });
+    expect(scored.ok).toBe(true);
+    await step(s, id, s.m.reviewer, { type: "REQUEST_RECTIFICATION", reason: "Fire exits blocked", days: 10, itemIds: [deductedItem] }, days(3));
     mails = await deliver(days(3));
     const rect = only(mails, "rectification-requested", s.admin.user.email);
     expectMail(rect, { subject: /Rectification requested/, lang: "en", link: appLink });
     expect(rect.text).toContain("Fire exits blocked");
 
+    const answered = await answerRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: deductedItem, member: s.m.admin, note: "Exits cleared", now: days(4) });
+    expect(answered.ok).toBe(true);
     await step(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(4));
+    const accepted = await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: deductedItem, member: s.m.reviewer, decision: "accept", now: days(4) });
+    expect(accepted.ok).toBe(true);
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(4));
     mails = await deliver(days(4));
     expectMail(only(mails, "review-reported", s.regulator.user.email), { subject: /评审报告已提交/, lang: "zh-CN", link: appLink });
@@ -236,6 +253,18 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     const objected = only(mails, "objection-received", s.regulator.user.email);
     expectMail(objected, { subject: /公示期收到异议/, lang: "zh-CN", link: appLink });
     expect(objected.text).toContain("上月发生过未报告的事故");
+    // The enterprise is told too, without the objector's name or contact.
+    const toEnterprise = only(mails, "objection-received", s.admin.user.email);
+    expect(toEnterprise.text).not.toContain("13800000000");
+    expect(toEnterprise.text).not.toContain("张三");
+
+    // Step 10: the authority verifies it; upheld, the application goes back to review.
+    await step(s, id, s.m.regulator, { type: "UPHOLD_OBJECTION", reason: "Accident confirmed" }, days(7));
+    mails = await deliver(days(7));
+    const upheld = only(mails, "objection-upheld", s.admin.user.email);
+    expectMail(upheld, { subject: /Objection upheld/, lang: "en", link: appLink });
+    expect(upheld.text).toContain("Accident confirmed");
+    expectMail(only(mails, "objection-upheld", s.reviewer.user.email), { subject: /异议经核实成立/, lang: "zh-CN", link: reviewLink });
 
     // Back through review to a certificate.
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(7));

@@ -998,7 +998,7 @@ describe("the deadlines job", () => {
 });
 
 describe("public notice and objections", () => {
-  it("lists the enterprise without login, takes an objection back to review, tells the regulators, and rate limits", async () => {
+  it("lists the enterprise without login, takes an objection to verification, tells the regulators, and rate limits", async () => {
     const s = await setup();
     const app = await readyApplication(s);
     await toApproved(s, app._id);
@@ -1033,7 +1033,8 @@ describe("public notice and objections", () => {
     });
     expect(objected.status).toBe(200);
     const doc = await reload(s, app._id);
-    expect(doc.state).toBe("underReview.reviewing");
+    // Step 10: the objection is verified by the authority first (the notice is paused meanwhile).
+    expect(doc.state).toBe("publicNotice.verifyingObjection");
     expect(doc.history.at(-1)).toMatchObject({
       event: "OBJECTION",
       actorRole: "public",
@@ -1053,9 +1054,10 @@ describe("public notice and objections", () => {
       expect.arrayContaining([
         s.regulator.user.email,
         s.regulator2.user.email,
-        s.reviewer1.user.email,
+        s.admin.user.email,
       ]),
     );
+    expect(mails.map((m) => m.to)).not.toContain(s.reviewer1.user.email);
     expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ notices: [] });
 
     // Past the limit the address is turned away before anything is looked up.
@@ -1148,7 +1150,15 @@ describe("workspaces", () => {
           event: "RETURN",
           to: "draft.returned",
           guard: null,
-          roles: ["regulator"],
+          // The organizing unit instead, where the tenant has one (Step 10).
+          roles: ["regulator", "organizer"],
+        },
+        {
+          from: "publicNotice.running",
+          event: "OBJECTION",
+          to: "publicNotice.verifyingObjection",
+          guard: null,
+          roles: expect.arrayContaining(["public"]),
         },
       ]),
     );

@@ -87,7 +87,32 @@ describe("event input from the application page", () => {
         reason: "x",
         days: "10",
       }).data,
-    ).toEqual({ type: "REQUEST_RECTIFICATION", reason: "x", days: 10 });
+    ).toEqual({ type: "REQUEST_RECTIFICATION", reason: "x", days: 10, itemIds: [] });
+    // Step 10: the picked items (checkboxes) and the dismissal's restart box.
+    const form = new FormData();
+    form.set("intent", "REQUEST_RECTIFICATION");
+    form.set("reason", "x");
+    form.set("days", "5");
+    form.append("itemIds", "1.1.1");
+    form.append("itemIds", "2.1.1");
+    expect(applicationEventInputSchema.safeParse(eventInputFromForm(form)).data).toEqual({
+      type: "REQUEST_RECTIFICATION",
+      reason: "x",
+      days: 5,
+      itemIds: ["1.1.1", "2.1.1"],
+    });
+    const dismiss = new FormData();
+    dismiss.set("intent", "DISMISS_OBJECTION");
+    dismiss.set("reason", "不属实");
+    expect(applicationEventInputSchema.safeParse(eventInputFromForm(dismiss)).data).toEqual({
+      type: "DISMISS_OBJECTION",
+      reason: "不属实",
+      restartNotice: false,
+    });
+    dismiss.set("restartNotice", "true");
+    expect(applicationEventInputSchema.safeParse(eventInputFromForm(dismiss)).data).toMatchObject({
+      restartNotice: true,
+    });
     expect(
       applicationEventInputSchema.safeParse({ type: "ASSIGN_REVIEWERS", reviewerIds: [] }).error
         ?.issues[0]?.message,

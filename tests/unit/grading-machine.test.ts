@@ -62,6 +62,7 @@ const SETTINGS: GradingSettings = {
   publicNoticeDays: 5,
   calendar: CAL_2026,
 };
+const ORGANIZER_SETTINGS: GradingSettings = { ...SETTINGS, organizerEnabled: true };
 const LEVELS = ["level1", "level2", "level3"];
 const INPUT: GradingInput = { applicationId: "app-1", enterpriseId: "ent-1", settings: SETTINGS };
 
@@ -83,6 +84,7 @@ const A = {
   v2: { id: "rev-2", role: "reviewer" },
   v3: { id: "rev-3", role: "reviewer" },
   outsider: { id: "rev-x", role: "reviewer" },
+  organizer: { id: "u-org", role: "organizer" },
   system: { id: null, role: "system" },
   public: { id: null, role: "public" },
 } satisfies Record<string, WorkflowActor>;
@@ -97,7 +99,8 @@ type PlainType =
   | "NOTICE_ENDED"
   | "CONSENT_LOWER_LEVEL"
   | "DECLINE_LOWER_LEVEL"
-  | "CERTIFY";
+  | "CERTIFY"
+  | "ORGANIZER_APPROVE_REPORT";
 const DEFAULT_ACTOR: Record<PlainType, WorkflowActor> = {
   WITHDRAW: A.admin,
   ACCEPT: A.regulator,
@@ -109,6 +112,7 @@ const DEFAULT_ACTOR: Record<PlainType, WorkflowActor> = {
   CONSENT_LOWER_LEVEL: A.admin,
   DECLINE_LOWER_LEVEL: A.admin,
   CERTIFY: A.regulator,
+  ORGANIZER_APPROVE_REPORT: A.organizer,
 };
 function plain(
   type: PlainType,
@@ -181,6 +185,10 @@ const ev = {
     now: NOW,
     reason: "应急预案未演练",
     days: 10,
+    itemIds: ["1.1.1"],
+    deductedItemIds: ["1.1.1", "2.1.1"],
+    requestedItemIds: [],
+    reopenedItemIds: [],
     ...o,
   }),
   report: (
@@ -201,6 +209,34 @@ const ev = {
     type: "OBJECTION",
     actor,
     now,
+    reason,
+  }),
+  submitRect: (unansweredRectificationIds: string[]): GradingEvent => ({
+    type: "SUBMIT_RECTIFICATION",
+    actor: A.admin,
+    now: NOW,
+    unansweredRectificationIds,
+  }),
+  uphold: (reason = "经核实事故属实", actor: WorkflowActor = A.regulator, now = NOW): GradingEvent => ({
+    type: "UPHOLD_OBJECTION",
+    actor,
+    now,
+    reason,
+  }),
+  dismiss: (
+    o: Partial<GradingEventOf<"DISMISS_OBJECTION">> = {},
+  ): GradingEventOf<"DISMISS_OBJECTION"> => ({
+    type: "DISMISS_OBJECTION",
+    actor: A.regulator,
+    now: NOW,
+    reason: "经核实异议事项不属实",
+    restartNotice: false,
+    ...o,
+  }),
+  returnReport: (reason = "扣分依据不充分", actor: WorkflowActor = A.organizer): GradingEvent => ({
+    type: "ORGANIZER_RETURN_REPORT",
+    actor,
+    now: NOW,
     reason,
   }),
   listed: (o: Partial<GradingEventOf<"CREDIT_LISTED">> = {}): GradingEvent => ({
@@ -731,6 +767,125 @@ describe("rectification", () => {
   });
 });
 
+describe("rectification per item (machine guards on the server's facts)", () => {
+  it("asks for deducted items not asked for yet, or again for re-opened ones", () => {
+    const s = underReview();
+    expectBlocked(s, ev.rectify({ itemIds: [] }), ["rectification-items-required"]);
+    expectBlocked(s, ev.rectify({ itemIds: ["9.9.9"] }), ["rectification-item-invalid"]);
+    expectBlocked(s, ev.rectify({ itemIds: ["1.1.1", "1.1.1"] }), ["rectification-item-invalid"]);
+    expectBlocked(s, ev.rectify({ requestedItemIds: ["1.1.1"] }), ["rectification-item-invalid"]);
+    expect(run(s, ev.rectify({ itemIds: ["1.1.1", "2.1.1"] })).value).toEqual({
+      underReview: "rectification",
+    });
+    expect(run(s, ev.rectify({ itemIds: [], reopenedItemIds: ["1.1.1"] })).value).toEqual({
+      underReview: "rectification",
+    });
+  });
+
+  it("SUBMIT_RECTIFICATION only when every item is answered", () => {
+    const s = inRectification();
+    expectBlocked(
+      s,
+      ev.submitRect(["1.1.1"]),
+      ["rectification-unanswered"],
+    );
+    expect(
+      run(s, ev.submitRect([])).value,
+    ).toEqual({ underReview: "reviewing" });
+  });
+
+  it("REPORT_REVIEW only when every item is accepted or left open with a reason", () => {
+    const s = run(inRectification(), plain("SUBMIT_RECTIFICATION"));
+    expectBlocked(s, ev.report("level3", { unresolvedRectificationIds: ["1.1.1"] }), [
+      "rectification-unresolved",
+    ]);
+    expect(stateKeyOf(run(s, ev.report("level3", { unresolvedRectificationIds: [] })))).toBe(
+      "reviewReported.pendingApproval",
+    );
+  });
+});
+
+describe("organizing unit (settings.organizerEnabled)", () => {
+  const orgSubmitted = (): GradingSnapshot =>
+    run(draft(), ev.submit({ settings: ORGANIZER_SETTINGS }));
+  const orgUnderReview = (submit = ev.submit({ settings: ORGANIZER_SETTINGS })): GradingSnapshot =>
+    run(draft(), submit, plain("ACCEPT", A.organizer), ev.assign(), ev.startReview());
+  const orgChecking = (): GradingSnapshot => run(orgUnderReview(), ev.report("level3"));
+
+  it("on: the organizer accepts or returns, and is told of new applications; the regulator may not", () => {
+    const s = orgSubmitted();
+    expect(emails(s)).toEqual([{ template: "application-submitted", to: "organizers" }]);
+    expectBlocked(s, plain("ACCEPT"), ["organizer-decides"]);
+    expectBlocked(s, ev.ret("资料不全"), ["organizer-decides"]);
+    expect(stateKeyOf(run(s, plain("ACCEPT", A.organizer)))).toBe("accepted");
+    expect(stateKeyOf(run(s, ev.ret("资料不全", A.organizer)))).toBe("draft.returned");
+    expectBlocked(s, ev.ret("", A.organizer), ["reason-required"]);
+    // The authority keeps its own decisions.
+    expect(stateKeyOf(run(s, ev.reject()))).toBe("rejected");
+    expectBlocked(s, ev.reject("不予受理", A.organizer), ["not-permitted"]);
+  });
+
+  it("off: today's flow, the organizer role cannot act", () => {
+    const s = submitted();
+    expect(emails(s)).toEqual([{ template: "application-submitted", to: "regulators" }]);
+    expectBlocked(s, plain("ACCEPT", A.organizer), ["no-organizer"]);
+    expectBlocked(s, ev.ret("资料不全", A.organizer), ["no-organizer"]);
+    // The report goes straight to the authority.
+    expect(stateKeyOf(pendingApproval())).toBe("reviewReported.pendingApproval");
+    expect(handledEvents(pendingApproval())).not.toContain("ORGANIZER_APPROVE_REPORT");
+  });
+
+  it("on: the report goes to the organizer's check first; the authority cannot approve before it", () => {
+    const s = orgChecking();
+    expect(stateKeyOf(s)).toBe("reviewReported.organizerCheck");
+    expect(emails(s)).toEqual([{ template: "review-reported", to: "organizers" }]);
+    expectBlocked(s, plain("APPROVE"), ["invalid-in-state"]);
+    expectBlocked(s, plain("ORGANIZER_APPROVE_REPORT", A.regulator), ["not-permitted"]);
+    const passed = run(s, plain("ORGANIZER_APPROVE_REPORT"));
+    expect(stateKeyOf(passed)).toBe("reviewReported.pendingApproval");
+    expect(emails(passed)).toEqual([{ template: "report-checked", to: "regulators" }]);
+    const done = run(noticeEnded(run(passed, plain("APPROVE"), plain("START_NOTICE"))), plain("CERTIFY"));
+    expect(done.value).toBe("certified");
+  });
+
+  it("on: a lower recommended level asks the enterprise's consent after the organizer's check", () => {
+    const s = run(
+      orgUnderReview(ev.submitLevel2({ settings: ORGANIZER_SETTINGS })),
+      ev.report("level3", { reason: "部分要素扣分较多" }),
+    );
+    expect(stateKeyOf(s)).toBe("reviewReported.organizerCheck");
+    const passed = run(s, plain("ORGANIZER_APPROVE_REPORT"));
+    expect(stateKeyOf(passed)).toBe("reviewReported.awaitingConsent");
+    expect(emails(passed)).toEqual([
+      { template: "report-checked", to: "regulators" },
+      { template: "lower-level-consent-requested", to: "enterprise" },
+    ]);
+  });
+
+  it("on: the organizer returns the report to the panel with a reason", () => {
+    const s = orgChecking();
+    expectBlocked(s, ev.returnReport(""), ["reason-required"]);
+    const back = run(s, ev.returnReport());
+    expect(stateKeyOf(back)).toBe("underReview.reviewing");
+    expect(back.context.reportedLevel).toBeNull();
+    expect(back.context.deadlines.reviewBy).toBe(endOf("2026-04-28"));
+    expect(emails(back)).toEqual([{ template: "report-returned", to: "users:rev-1,rev-2" }]);
+    expect(effectsOf(back)[0]).toMatchObject({ data: { reason: "扣分依据不充分" } });
+    expect(stateKeyOf(run(back, ev.report("level3")))).toBe("reviewReported.organizerCheck");
+  });
+
+  it("the setting in force at submission decides; a stored pre-Step-10 snapshot runs as off", () => {
+    const s = run(draft({ ...INPUT, settings: ORGANIZER_SETTINGS }), ev.submit({ settings: SETTINGS }));
+    expectBlocked(s, plain("ACCEPT", A.organizer), ["no-organizer"]);
+    const { organizerEnabled: _drop, ...old } = orgSubmitted().context.settings;
+    const restored = restoreSnapshot({
+      ...persistSnapshot(orgSubmitted()),
+      context: { ...orgSubmitted().context, settings: old },
+    });
+    expect(stateKeyOf(run(restored, plain("ACCEPT")))).toBe("accepted");
+  });
+});
+
 describe("REPORT_REVIEW", () => {
   it("at the applied level goes to pendingApproval and mails the regulator", () => {
     const s = pendingApproval();
@@ -859,29 +1014,121 @@ describe("NOTICE_ENDED", () => {
 });
 
 describe("OBJECTION", () => {
-  it("sends the application back to review from anyone, clearing the report and restarting reviewBy", () => {
+  it("pauses the notice for verification, from anyone; the report stands meanwhile", () => {
     const s = run(noticeRunning(), ev.objection("  事故未上报  ", A.public, cst("2026-03-04")));
-    expect(s.value).toEqual({ underReview: "reviewing" });
-    expect(s.context.reportedLevel).toBeNull();
-    expect(s.context.consentToLowerLevel).toBe(false);
-    expect(s.context.deadlines).toEqual({ reviewBy: endOf("2026-04-30") });
+    expect(s.value).toEqual({ publicNotice: "verifyingObjection" });
+    expect(s.context.reportedLevel).toBe("level3");
+    expect(s.context.deadlines).toEqual({});
+    // Notice started Mon 03-02: Tue 03-03 ran; the objection day (Wed) does not count.
+    expect(s.context.noticeDaysElapsed).toBe(1);
     expect(emails(s)).toEqual([
       { template: "objection-received", to: "regulators" },
-      { template: "objection-received", to: "users:rev-1,rev-2" },
       { template: "objection-received", to: "enterprise" },
     ]);
     expect(effectsOf(s)[0]).toMatchObject({ data: { reason: "事故未上报" } });
+    expect(isEnterpriseLocked(s)).toBe(true);
     for (const actor of [A.admin, A.member, A.v3, A.regulator, A.tenantAdmin]) {
       expect(run(noticeRunning(), ev.objection("理由", actor)).value).toEqual({
-        underReview: "reviewing",
+        publicNotice: "verifyingObjection",
       });
     }
   });
 
-  it("loops: objection → review → report → approval → notice → certification", () => {
+  it("a further objection during verification is recorded and mailed to the regulator", () => {
+    const first = run(noticeRunning(), ev.objection());
+    const second = run(first, ev.objection("另一异议", A.public, cst("2026-03-05")));
+    expect(second.value).toEqual({ publicNotice: "verifyingObjection" });
+    expect(second.context.noticeDaysElapsed).toBe(first.context.noticeDaysElapsed);
+    expect(emails(second)).toEqual([{ template: "objection-received", to: "regulators" }]);
+  });
+
+  it("upheld: back to review, the report cleared, reviewBy restarted, reviewers and enterprise told", () => {
+    const s = run(noticeRunning(), ev.objection(), ev.uphold("经核实属实", A.regulator, cst("2026-03-04")));
+    expect(s.value).toEqual({ underReview: "reviewing" });
+    expect(s.context.reportedLevel).toBeNull();
+    expect(s.context.consentToLowerLevel).toBe(false);
+    expect(s.context.noticeDaysElapsed).toBe(0);
+    expect(s.context.deadlines).toEqual({ reviewBy: endOf("2026-04-30") });
+    expect(emails(s)).toEqual([
+      { template: "objection-upheld", to: "enterprise" },
+      { template: "objection-upheld", to: "users:rev-1,rev-2" },
+    ]);
+    expect(effectsOf(s)[0]).toMatchObject({ data: { reason: "经核实属实" } });
+  });
+
+  it("dismissed: the notice continues with the working days already run (pause not counted)", () => {
+    // 5-day notice from Mon 03-02; objection Thu 03-05 (Tue, Wed ran = 2); dismissed Tue 03-10.
+    const s = run(
+      noticeRunning(),
+      ev.objection("理由", A.public, cst("2026-03-05")),
+      ev.dismiss({ now: cst("2026-03-10") }),
+    );
+    expect(s.value).toEqual({ publicNotice: "running" });
+    expect(s.context.noticeDaysElapsed).toBe(2);
+    // 3 working days left after Tue 03-10: Wed, Thu, Fri.
+    expect(s.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-13") });
+    expect(emails(s)).toEqual([{ template: "objection-dismissed", to: "enterprise" }]);
+    // A second objection adds the days run since the dismissal: Wed 03-11 ran → 3.
+    const again = run(s, ev.objection("再次异议", A.public, cst("2026-03-12")));
+    expect(again.context.noticeDaysElapsed).toBe(3);
+    const resumed = run(again, ev.dismiss({ now: cst("2026-03-12", "16:00") }));
+    expect(resumed.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-16") });
+    expect(stateKeyOf(noticeEnded(resumed))).toBe("publicNotice.ended");
+  });
+
+  it("dismissed with a restart: the whole notice period runs again", () => {
+    const s = run(
+      noticeRunning(),
+      ev.objection("理由", A.public, cst("2026-03-05")),
+      ev.dismiss({ now: cst("2026-03-10"), restartNotice: true }),
+    );
+    expect(s.context.noticeDaysElapsed).toBe(0);
+    expect(s.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-17") });
+  });
+
+  it("an objection on or after the last day leaves at least one working day after a dismissal", () => {
+    const lastDay = run(
+      noticeRunning(),
+      ev.objection("理由", A.public, cst("2026-03-09")),
+      ev.dismiss({ now: cst("2026-03-10") }),
+    );
+    expect(lastDay.context.noticeDaysElapsed).toBe(4);
+    expect(lastDay.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-11") });
+    // Raised after noticeEndsAt but before the scheduler ended the notice: all 5 days had run.
+    const late = run(
+      noticeRunning(),
+      ev.objection("理由", A.public, cst("2026-03-10", "08:00")),
+      ev.dismiss({ now: cst("2026-03-10", "16:00") }),
+    );
+    expect(late.context.noticeDaysElapsed).toBe(5);
+    expect(late.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-11") });
+  });
+
+  it("verification is the regulator's, with a reason; the notice cannot end while it runs", () => {
+    const verifying = run(noticeRunning(), ev.objection());
+    expectBlocked(verifying, ev.uphold(""), ["reason-required"]);
+    expectBlocked(verifying, ev.dismiss({ reason: " " }), ["reason-required"]);
+    expectBlocked(verifying, ev.uphold("x", A.organizer), ["not-permitted"]);
+    expectBlocked(verifying, ev.dismiss({ actor: A.admin }), ["not-permitted"]);
+    expectBlocked(verifying, plain("NOTICE_ENDED", A.system, "2026-12-01T00:00:00.000Z"), [
+      "invalid-in-state",
+    ]);
+    expectBlocked(verifying, plain("CERTIFY"), ["invalid-in-state"]);
+    expectBlocked(noticeRunning(), ev.uphold(), ["invalid-in-state"]);
+    expectBlocked(noticeRunning(), ev.dismiss(), ["invalid-in-state"]);
+  });
+
+  it("loops: objection upheld → review → report → approval → notice → certification", () => {
     let s = noticeRunning();
     for (let round = 0; round < 2; round += 1) {
-      s = run(s, ev.objection(), ev.report("level3"), plain("APPROVE"), plain("START_NOTICE"));
+      s = run(
+        s,
+        ev.objection(),
+        ev.uphold(),
+        ev.report("level3"),
+        plain("APPROVE"),
+        plain("START_NOTICE"),
+      );
       expect(s.value).toEqual({ publicNotice: "running" });
     }
     const done = run(noticeEnded(s), plain("CERTIFY"));
@@ -1042,23 +1289,34 @@ function eventsFor(s: GradingSnapshot): GradingEvent[] {
       score: { selfScore: 10, appliedLevelMinScore: 60, vetoed: false, eligibleLevel: null },
     }),
     ev.submit({ actor: A.member }),
+    ev.submit({ settings: ORGANIZER_SETTINGS }),
     plain("WITHDRAW"),
     plain("WITHDRAW", A.regulator),
     plain("ACCEPT"),
     plain("ACCEPT", A.admin),
+    plain("ACCEPT", A.organizer),
     ev.ret(),
     ev.ret(""),
+    ev.ret("材料不全", A.organizer),
     ev.assign(),
     ev.assign(["rev-1"]),
     ev.startReview(),
     ev.startReview({ actor: A.outsider }),
     ev.rectify(),
     ev.rectify({ days: 0 }),
+    ev.rectify({ itemIds: [] }),
+    ev.rectify({ itemIds: [], reopenedItemIds: ["1.1.1"] }),
     plain("SUBMIT_RECTIFICATION"),
+    ev.submitRect(["1.1.1"]),
     ev.report(appliedLevel, { now: afterRectify }),
     ev.report("level3", { reason: "较申请等级低", now: afterRectify }),
     ev.report(null, { reason: "不达标", now: afterRectify }),
     ev.report(appliedLevel),
+    ev.report(appliedLevel, { unresolvedRectificationIds: ["1.1.1"], now: afterRectify }),
+    plain("ORGANIZER_APPROVE_REPORT"),
+    plain("ORGANIZER_APPROVE_REPORT", A.regulator),
+    ev.returnReport(),
+    ev.returnReport(""),
     plain("APPROVE"),
     plain("APPROVE", A.admin),
     ev.reject(),
@@ -1066,6 +1324,11 @@ function eventsFor(s: GradingSnapshot): GradingEvent[] {
     plain("START_NOTICE"),
     ev.objection(),
     ev.objection("", A.public),
+    ev.uphold(),
+    ev.uphold(""),
+    ev.dismiss(),
+    ev.dismiss({ restartNotice: true }),
+    ev.dismiss({ actor: A.admin }),
     plain("NOTICE_ENDED", A.system, deadlines.noticeEndsAt ?? NOW),
     plain("NOTICE_ENDED", A.system, NOW),
     plain("CONSENT_LOWER_LEVEL"),
@@ -1181,7 +1444,7 @@ describe("exploration of the whole machine (BFS from draft)", () => {
   });
 
   it("reaches every state of the machine from draft", () => {
-    expect(leaves).toHaveLength(17);
+    expect(leaves).toHaveLength(19);
     expect([...reached].sort()).toEqual([...leaves].sort());
   });
 
@@ -1276,7 +1539,8 @@ describe("exploration of the whole machine (BFS from draft)", () => {
         expect(b.context).toEqual(a.context);
       }
     }
-  });
+    // Both organizer settings double the graph: ~1 s alone, several on a shared 2-core machine.
+  }, 60_000);
 });
 
 describe("restoreSnapshot", () => {
@@ -1287,6 +1551,17 @@ describe("restoreSnapshot", () => {
     );
     expect(restored.value).toEqual({ underReview: "rectification" });
     expect(restored.context).toEqual(s.context);
+  });
+
+  it("resumes a notice stored before Step 10 (no notice counters): an objection then counts from 0", () => {
+    const { noticeStartedAt: _a, noticeDaysElapsed: _b, ...old } = noticeRunning().context;
+    const restored = restoreSnapshot({ value: { publicNotice: "running" }, context: old });
+    expect(restored.context.noticeStartedAt).toBeNull();
+    expect(restored.context.noticeDaysElapsed).toBe(0);
+    const verifying = run(restored, ev.objection("理由", A.public, cst("2026-03-05")));
+    expect(verifying.context.noticeDaysElapsed).toBe(0);
+    const resumed = run(verifying, ev.dismiss({ now: cst("2026-03-05", "16:00") }));
+    expect(resumed.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-12") });
   });
 
   it("refuses another machine version with a typed error", () => {

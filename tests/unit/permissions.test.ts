@@ -7,12 +7,12 @@ import { PERMISSIONS, ROLE_PERMISSIONS, can, permissionsFor, type Permission } f
  * The expected matrix, written out independently of ROLE_PERMISSIONS: every role × permission.
  * A change to the table must be a deliberate change here too.
  */
-const E = "enterprise_admin", M = "enterprise_member", R = "reviewer", G = "regulator", A = "tenant_admin";
+const E = "enterprise_admin", M = "enterprise_member", R = "reviewer", G = "regulator", A = "tenant_admin", O = "organizer";
 const MATRIX: Record<Permission, Role[]> = {
   "read:enterprise:own": [E, M],
   "update:enterprise:own": [E],
   "read:enterprise:assigned": [R],
-  "read:enterprise:any": [G, A],
+  "read:enterprise:any": [G, A, O],
   "create:enterprise:any": [G, A],
   "update:enterprise:any": [G, A],
   "read:registration:any": [G, A],
@@ -27,12 +27,14 @@ const MATRIX: Record<Permission, Role[]> = {
   "submit:assessment:own": [E],
   "read:assessment:assigned": [R],
   "review:assessment:assigned": [R],
-  "read:assessment:any": [G, A],
-  "accept:application:any": [G],
+  "read:assessment:any": [G, A, O],
+  "accept:application:any": [G, O],
   "assign:application:any": [G],
   "approve:application:any": [G],
   "certify:application:any": [G],
-  "read:rubric:any": [E, M, R, G, A],
+  "check:report:any": [O],
+  "read:objection:any": [G],
+  "read:rubric:any": [E, M, R, G, A, O],
   "manage:rubric:any": [A],
   "read:certificate:own": [E, M],
   "read:certificate:any": [G, A],
@@ -77,6 +79,8 @@ describe("permission table", () => {
     expect(keys("enterprise_admin", "e1")).toContain("credit");
     expect(keys("enterprise_admin", "e1")).not.toContain("dashboard");
     expect(keys("reviewer")).not.toContain("credit");
+    expect(keys("organizer")).toEqual(expect.arrayContaining(["applications", "enterprises"]));
+    expect(keys("organizer")).not.toContain("credit");
     expect(keys("regulator")).toContain("certificates");
     expect(keys("reviewer")).not.toContain("certificates");
     expect(keys("enterprise_member", "abc")).toEqual(expect.arrayContaining(["home", "my-enterprise", "assessments", "certificates"]));

@@ -40,6 +40,7 @@ import { isBlockedFromApplying } from "../certificates.server";
 import { toObjectId } from "../ids.server";
 import { canViewApplication, memberMaySend, roleFor } from "./access.server";
 import { carryOutEffects } from "./effects.server";
+import { recordRectificationRound } from "./rectification.server";
 import { isBlockedAfterRejection } from "./rejection-block.server";
 import { buildEvent, offeredLevels } from "./facts.server";
 import {
@@ -226,6 +227,12 @@ function eventFields(t: Transition): {
       ];
       set.review = review;
       details.days = event.days;
+      details.itemIds = event.itemIds;
+      if (event.reopenedItemIds.length > 0) details.reopenedItemIds = event.reopenedItemIds;
+      break;
+    case "DISMISS_OBJECTION":
+      details.restartNotice = event.restartNotice;
+      details.noticeDaysElapsed = next.context.noticeDaysElapsed;
       break;
     case "REPORT_REVIEW": {
       const own = t.actor.id ? review.summaries[t.actor.id] : undefined;
@@ -322,6 +329,23 @@ async function afterTransition(
   to: string,
 ): Promise<void> {
   const { actor } = input;
+  if (t.event.type === "REQUEST_RECTIFICATION") {
+    const rectifyBy = t.next.context.deadlines.rectifyBy;
+    try {
+      await recordRectificationRound({
+        tenantId: tenant._id,
+        doc: t.doc,
+        itemIds: t.event.itemIds,
+        reason: t.event.reason.trim(),
+        deadline: rectifyBy ? new Date(rectifyBy) : t.now,
+        by: t.actor.id ? new Types.ObjectId(t.actor.id) : null,
+        now: t.now,
+      });
+    } catch (error) {
+      // The request stands; the reviewer sees the missing items and can ask again.
+      logger.error({ err: error, applicationId: String(t.doc._id) }, "rectification items not recorded");
+    }
+  }
   try {
     await carryOutEffects({
       tenant,

@@ -73,13 +73,21 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
       [`deadlines.${rule.deadline}`]: { $lte: horizon },
     })
       .setOptions({ crossTenant: true })
-      .select({ tenantId: 1, enterpriseId: 1, deadlines: 1, reviewerIds: 1, cycle: 1, districtCode: 1 })
+      .select({
+        tenantId: 1,
+        enterpriseId: 1,
+        deadlines: 1,
+        reviewerIds: 1,
+        cycle: 1,
+        districtCode: 1,
+        "workflow.context.settings.organizerEnabled": 1,
+      })
       .limit(1000)
       .lean<
         Array<
           Pick<
             AssessmentDoc,
-            "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle" | "districtCode"
+            "_id" | "tenantId" | "enterpriseId" | "deadlines" | "reviewerIds" | "cycle" | "workflow" | "districtCode"
           >
         >
       >();
@@ -91,7 +99,10 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
       if (left > REMIND_WITHIN_WORKING_DAYS) continue;
       const to: EmailRecipient =
         rule.to === "regulators"
-          ? { kind: "regulators" }
+          ? // With an organizing unit, acceptance is its job (decision 021).
+            organizerEnabledIn(app.workflow)
+            ? { kind: "organizers" }
+            : { kind: "regulators" }
           : rule.to === "enterprise"
             ? { kind: "enterprise", enterpriseId: String(app.enterpriseId) }
             : { kind: "users", userIds: (app.reviewerIds ?? []).map(String) };
@@ -153,6 +164,19 @@ export async function runGradingDeadlines({ now }: { now: Date }): Promise<Deadl
     }
   }
   return run;
+}
+
+/** The organizing-unit setting the application was submitted under (stored in its snapshot). */
+function organizerEnabledIn(workflow: AssessmentDoc["workflow"]): boolean {
+  const context: unknown = workflow?.context;
+  if (typeof context !== "object" || context === null || !("settings" in context)) return false;
+  const settings: unknown = context.settings;
+  return (
+    typeof settings === "object" &&
+    settings !== null &&
+    "organizerEnabled" in settings &&
+    settings.organizerEnabled === true
+  );
 }
 
 function pendingEffectOf(item: unknown): PendingEffect | null {

@@ -37,6 +37,7 @@ export async function resolveRecipients(
 ): Promise<Recipient[]> {
   let filter: Record<string, unknown>;
   if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
+  else if (to.kind === "organizers") filter = { tenantId, role: "organizer" };
   else if (to.kind === "enterprise") {
     const enterpriseId = toObjectId(to.enterpriseId);
     if (!enterpriseId) return [];

@@ -13,6 +13,7 @@ import { loadAssessmentRubric } from "../assessments.server";
 import { isCreditListed } from "../credit-check.server";
 import { missingRequiredEvidence } from "../evidence.server";
 import { toObjectId, type TenantScope } from "../ids.server";
+import { rectificationFacts } from "./rectification.server";
 import { gradingSettingsOf } from "./snapshot.server";
 
 /** Reviewers who also belong to the enterprise (any membership with its id): conflict of interest. */
@@ -182,6 +183,24 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         enterpriseId: ctx.doc.enterpriseId,
       });
       return { ...base, ...input, conflictedReviewerIds: conflicted };
+    }
+    case "REQUEST_RECTIFICATION": {
+      const facts = await rectificationFacts({ tenantId: ctx.tenantId, doc: ctx.doc });
+      return {
+        ...base,
+        ...input,
+        deductedItemIds: facts.deductedItemIds,
+        requestedItemIds: facts.requestedItemIds,
+        reopenedItemIds: facts.reopenedItemIds,
+      };
+    }
+    case "SUBMIT_RECTIFICATION": {
+      const facts = await rectificationFacts({ tenantId: ctx.tenantId, doc: ctx.doc });
+      return { ...base, ...input, unansweredRectificationIds: facts.unansweredIds };
+    }
+    case "REPORT_REVIEW": {
+      const facts = await rectificationFacts({ tenantId: ctx.tenantId, doc: ctx.doc });
+      return { ...base, ...input, unresolvedRectificationIds: facts.unresolvedIds };
     }
     default:
       return { ...base, ...input };

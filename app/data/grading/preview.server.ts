@@ -50,6 +50,8 @@ export async function previewBlockedReasons({
     "invalid-reviewers",
     "unknown-level",
     "level-above-applied",
+    "rectification-items-required",
+    "rectification-item-invalid",
   ]);
   const ctxFor = (type: GradingEventType): BuildContext => ({
     tenantId,
@@ -73,10 +75,16 @@ export async function previewBlockedReasons({
       continue;
     }
     const probe: ApplicationEventInput | null =
-      type === "RETURN" || type === "REJECT" || type === "OBJECTION"
+      type === "RETURN" ||
+      type === "REJECT" ||
+      type === "OBJECTION" ||
+      type === "UPHOLD_OBJECTION" ||
+      type === "ORGANIZER_RETURN_REPORT"
         ? { type, reason: "-" }
+        : type === "DISMISS_OBJECTION"
+          ? { type, reason: "-", restartNotice: false }
         : type === "REQUEST_RECTIFICATION"
-          ? { type, reason: "-", days: 1 }
+          ? { type, reason: "-", days: 1, itemIds: [] }
           : type === "REPORT_REVIEW"
             ? { type, recommendedLevel: snapshot.context.appliedLevel, reason: "-" }
             : type === "ASSIGN_REVIEWERS" || type === "CREDIT_LISTED"

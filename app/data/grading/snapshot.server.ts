@@ -17,13 +17,17 @@ import {
 import { tenantWorkingCalendar } from "~/workflows/statutory-calendar";
 
 export function gradingSettingsOf(
-  settings: Pick<TenantSettings, "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays" | "extraWorkdays">,
+  settings: Pick<
+    TenantSettings,
+    "acceptanceDays" | "reviewDays" | "publicNoticeDays" | "holidays" | "extraWorkdays" | "organizerEnabled"
+  >,
 ): GradingSettings {
   return {
     acceptanceDays: settings.acceptanceDays,
     reviewDays: settings.reviewDays,
     publicNoticeDays: settings.publicNoticeDays,
     calendar: tenantWorkingCalendar(settings),
+    organizerEnabled: settings.organizerEnabled === true,
   };
 }
 

@@ -1,227 +1,11 @@
-/** The grading machine's states, guards and actions (see ../grading.machine.ts). */
-import { type SnapshotFrom, assertEvent, assign, setup } from "xstate";
-import { addWorkingDays, workingDaysBetween } from "../working-days";
-import {
-  blockedReasons,
-  conflictsOf,
-  deadlineAfter,
-  isLowerThanApplied,
-  reasonOf,
-  withoutDeadlines,
-  type RecipientKind,
-} from "./rules";
-import {
-  GRADING_MACHINE_VERSION,
-  DEFAULT_REVIEWERS_REQUIRED,
-  type EmailRecipient,
-  type GradingContext,
-  type GradingEmailTemplate,
-  type GradingEvent,
-  type GradingInput,
-  type PendingEffect,
-} from "./schemas";
+/** The grading machine's states (see ../grading.machine.ts); guards and actions live in ./setup.ts. */
+import type { SnapshotFrom } from "xstate";
+import { GRADING_MACHINE_VERSION, DEFAULT_REVIEWERS_REQUIRED } from "./schemas";
+import { gradingSetup } from "./setup";
+import { ORGANIZER_CHECK, OBJECTION_MAILS, VERIFYING_OBJECTION } from "./review-checks";
+import { REJECT_APPLICATION, STOP_ON_CREDIT_LISTING } from "./shared-transitions";
 
-
-/**
- * Transitions shared by several states: a credit listing stops any running application (DOMAIN.md
- * §7 joint punishment), and a rejection ends it the same way wherever the authority decides it.
- */
-const STOP_ON_CREDIT_LISTING = {
-  target: "stopped",
-  guard: "allowed",
-  actions: [
-    "begin",
-    "recordListing",
-    "unlockEnterprise",
-    { type: "email", params: { template: "application-stopped", to: "enterprise" } },
-    { type: "email", params: { template: "application-stopped", to: "regulators" } },
-  ],
-} as const;
-
-const REJECT_APPLICATION = {
-  target: "rejected",
-  guard: "allowed",
-  actions: [
-    "begin",
-    "clearDeadlines",
-    "unlockEnterprise",
-    { type: "email", params: { template: "application-rejected", to: "enterprise" } },
-  ],
-} as const;
-
-export const gradingMachine = setup({
-  types: {
-    // XState's documented way to declare the types; no runtime value is involved.
-    context: {} as GradingContext,
-    events: {} as GradingEvent,
-    input: {} as GradingInput,
-  },
-  guards: {
-    allowed: ({ context, event }) => blockedReasons(context, event).length === 0,
-    /** Allowed, and the level concerned is lower than the one applied for. */
-    allowedAtLowerLevel: ({ context, event }) => {
-      if (blockedReasons(context, event).length > 0) return false;
-      if (event.type === "REPORT_REVIEW")
-        return isLowerThanApplied(context, event.recommendedLevel);
-      if (event.type === "CERTIFY") return isLowerThanApplied(context, context.reportedLevel);
-      return false;
-    },
-  },
-  actions: {
-    /** First action of every transition: effects are per transition; a new calendar replaces the old. */
-    begin: assign(({ context, event }) => ({
-      pendingEffects: [],
-      settings: event.calendar
-        ? { ...context.settings, calendar: event.calendar }
-        : context.settings,
-    })),
-    recordSubmission: assign(({ context, event }) => {
-      assertEvent(event, "SUBMIT");
-      const settings = event.settings
-        ? { ...event.settings, calendar: event.calendar ?? event.settings.calendar }
-        : context.settings;
-      return {
-        appliedLevel: event.appliedLevel,
-        levels: event.levels,
-        scoreFacts: event.score,
-        requiredEvidenceMissing: event.requiredEvidenceMissing,
-        creditListed: null,
-        settings,
-        reviewersRequired: event.reviewersRequired ?? context.reviewersRequired,
-        conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
-        reviewers: [],
-        reportedLevel: null,
-        consentToLowerLevel: false,
-        rectificationStartedAt: null,
-        rectificationWorkingDays: 0,
-        deadlines: {
-          acceptBy: deadlineAfter(event.now, settings.acceptanceDays, settings.calendar),
-        },
-      };
-    }),
-    clearDeadlines: assign({ deadlines: {} }),
-    recordReviewers: assign(({ context, event }) => {
-      assertEvent(event, "ASSIGN_REVIEWERS");
-      return {
-        reviewers: event.reviewerIds,
-        conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
-      };
-    }),
-    startReview: assign(({ context, event }) => {
-      assertEvent(event, ["START_REVIEW", "OBJECTION"]);
-      return {
-        conflictedReviewerIds: [...conflictsOf(context, event)],
-        reportedLevel: null,
-        consentToLowerLevel: false,
-        deadlines: {
-          reviewBy: deadlineAfter(
-            event.now,
-            context.settings.reviewDays,
-            context.settings.calendar,
-          ),
-        },
-      };
-    }),
-    startRectification: assign(({ context, event }) => {
-      assertEvent(event, "REQUEST_RECTIFICATION");
-      return {
-        rectificationStartedAt: event.now,
-        deadlines: {
-          ...context.deadlines,
-          rectifyBy: deadlineAfter(event.now, event.days, context.settings.calendar),
-        },
-      };
-    }),
-    /** The review period excludes rectification: push reviewBy back by the working days it took. */
-    endRectification: assign(({ context, event }) => {
-      const { calendar } = context.settings;
-      const started = context.rectificationStartedAt;
-      const spent =
-        started === null
-          ? 0
-          : Math.max(0, workingDaysBetween(new Date(started), new Date(event.now), calendar));
-      const reviewBy = context.deadlines.reviewBy;
-      return {
-        rectificationStartedAt: null,
-        rectificationWorkingDays: context.rectificationWorkingDays + spent,
-        deadlines: {
-          ...withoutDeadlines(context.deadlines, "rectifyBy"),
-          ...(reviewBy === undefined
-            ? {}
-            : { reviewBy: addWorkingDays(new Date(reviewBy), spent, calendar).toISOString() }),
-        },
-      };
-    }),
-    recordReport: assign(({ event }) => {
-      assertEvent(event, "REPORT_REVIEW");
-      return {
-        reportedLevel: event.recommendedLevel,
-        consentToLowerLevel: false,
-        rectificationStartedAt: null,
-        deadlines: {},
-      };
-    }),
-    recordConsent: assign({ consentToLowerLevel: true }),
-    startNotice: assign(({ context, event }) => ({
-      deadlines: {
-        noticeEndsAt: deadlineAfter(
-          event.now,
-          context.settings.publicNoticeDays,
-          context.settings.calendar,
-        ),
-      },
-    })),
-    recordListing: assign(({ event }) => {
-      assertEvent(event, "CREDIT_LISTED");
-      return { creditListed: { recordId: event.recordId, name: event.name }, deadlines: {} };
-    }),
-    lockEnterprise: assign(({ context }) => {
-      const effect: PendingEffect = { type: "lockEnterprise", enterpriseId: context.enterpriseId };
-      return { pendingEffects: [...context.pendingEffects, effect] };
-    }),
-    unlockEnterprise: assign(({ context }) => {
-      const effect: PendingEffect = {
-        type: "unlockEnterprise",
-        enterpriseId: context.enterpriseId,
-      };
-      return { pendingEffects: [...context.pendingEffects, effect] };
-    }),
-    issueCertificate: assign(({ context, event }) => {
-      if (context.reportedLevel === null) return {}; // unreachable: CERTIFY's guard requires a level
-      const effect: PendingEffect = {
-        type: "certificate",
-        applicationId: context.applicationId,
-        enterpriseId: context.enterpriseId,
-        level: context.reportedLevel,
-        issuedAt: event.now,
-      };
-      return { pendingEffects: [...context.pendingEffects, effect] };
-    }),
-    email: assign(
-      ({ context, event }, params: { template: GradingEmailTemplate; to: RecipientKind }) => {
-        let to: EmailRecipient;
-        if (params.to === "regulators") to = { kind: "regulators" };
-        else if (params.to === "enterprise")
-          to = { kind: "enterprise", enterpriseId: context.enterpriseId };
-        else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
-        else return {};
-        const effect: PendingEffect = {
-          type: "email",
-          template: params.template,
-          to,
-          applicationId: context.applicationId,
-          data: {
-            reason: reasonOf(event),
-            appliedLevel: context.appliedLevel,
-            reportedLevel: context.reportedLevel,
-            deadlines: context.deadlines,
-          },
-        };
-        return { pendingEffects: [...context.pendingEffects, effect] };
-      },
-    ),
-  },
-}).createMachine({
+export const gradingMachine = gradingSetup.createMachine({
   id: "grading",
   initial: "draft",
   context: ({ input }) => ({
@@ -240,6 +24,8 @@ export const gradingMachine = setup({
     rectificationStartedAt: null,
     rectificationWorkingDays: 0,
     settings: input.settings,
+    noticeStartedAt: null,
+    noticeDaysElapsed: 0,
     reportedLevel: null,
     consentToLowerLevel: false,
     pendingEffects: [],
@@ -257,7 +43,7 @@ export const gradingMachine = setup({
             "begin",
             "recordSubmission",
             "lockEnterprise",
-            { type: "email", params: { template: "application-submitted", to: "regulators" } },
+            { type: "email", params: { template: "application-submitted", to: "acceptors" } },
           ],
         },
         WITHDRAW: { target: "withdrawn", guard: "allowed", actions: ["begin", "clearDeadlines"] },
@@ -292,7 +78,7 @@ export const gradingMachine = setup({
             "begin",
             "clearDeadlines",
             "unlockEnterprise",
-            { type: "email", params: { template: "application-withdrawn", to: "regulators" } },
+            { type: "email", params: { template: "application-withdrawn", to: "acceptors" } },
           ],
         },
         CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
@@ -385,6 +171,15 @@ export const gradingMachine = setup({
         // From rectification only once rectifyBy has passed (an unanswered request fails the review).
         REPORT_REVIEW: [
           {
+            target: "#grading.reviewReported.organizerCheck",
+            guard: "allowedToOrganizer",
+            actions: [
+              "begin",
+              "recordReport",
+              { type: "email", params: { template: "review-reported", to: "organizers" } },
+            ],
+          },
+          {
             target: "#grading.reviewReported.awaitingConsent",
             guard: "allowedAtLowerLevel",
             actions: [
@@ -424,6 +219,8 @@ export const gradingMachine = setup({
     reviewReported: {
       initial: "pendingApproval",
       states: {
+        /** The organizing unit checks the report before the authority (organizer tenants only). */
+        organizerCheck: ORGANIZER_CHECK,
         /** The authority's decision (审核). A failed review (no level) can only be rejected. */
         pendingApproval: {
           on: {
@@ -489,15 +286,9 @@ export const gradingMachine = setup({
         running: {
           on: {
             OBJECTION: {
-              target: "#grading.underReview",
+              target: "verifyingObjection",
               guard: "allowed",
-              actions: [
-                "begin",
-                "startReview",
-                { type: "email", params: { template: "objection-received", to: "regulators" } },
-                { type: "email", params: { template: "objection-received", to: "reviewers" } },
-                { type: "email", params: { template: "objection-received", to: "enterprise" } },
-              ],
+              actions: ["begin", "pauseNotice", ...OBJECTION_MAILS],
             },
             NOTICE_ENDED: {
               target: "ended",
@@ -510,6 +301,8 @@ export const gradingMachine = setup({
             },
           },
         },
+        /** The authority verifies the objection(s); the notice period is paused meanwhile. */
+        verifyingObjection: VERIFYING_OBJECTION,
         ended: {
           on: {
             CERTIFY: [

@@ -27,8 +27,13 @@ export const EVENT_ROLES: Record<GradingEventType, readonly ActorRole[]> = {
   CONSENT_LOWER_LEVEL: ["enterprise_admin"],
   DECLINE_LOWER_LEVEL: ["enterprise_admin"],
   SUBMIT_RECTIFICATION: ["enterprise_admin"],
-  ACCEPT: ["regulator"],
-  RETURN: ["regulator"],
+  // The organizing unit instead of the regulator when the tenant has one (guard "organizer-decides").
+  ACCEPT: ["regulator", "organizer"],
+  RETURN: ["regulator", "organizer"],
+  ORGANIZER_APPROVE_REPORT: ["organizer"],
+  ORGANIZER_RETURN_REPORT: ["organizer"],
+  UPHOLD_OBJECTION: ["regulator"],
+  DISMISS_OBJECTION: ["regulator"],
   ASSIGN_REVIEWERS: ["regulator"],
   APPROVE: ["regulator"],
   REJECT: ["regulator"],
@@ -68,6 +73,12 @@ export const BLOCK_REASONS = [
   "level-above-applied",
   "review-failed",
   "notice-not-ended",
+  "organizer-decides",
+  "no-organizer",
+  "rectification-items-required",
+  "rectification-item-invalid",
+  "rectification-unanswered",
+  "rectification-unresolved",
 ] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
@@ -126,6 +137,7 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
     else if (conflictsOf(context, event).includes(event.actor.id)) reasons.add("reviewer-conflict");
   };
 
+  const organizerOn = organizerEnabled(context, event);
   switch (event.type) {
     case "SUBMIT": {
       const probe = { levels: event.levels };
@@ -157,9 +169,23 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
       }
       break;
     }
+    case "ACCEPT":
     case "RETURN":
+      if (event.type === "RETURN" && !hasText(event.reason)) reasons.add("reason-required");
+      // With an organizing unit, acceptance is its job; without one, the regulator's.
+      if (organizerOn && event.actor.role === "regulator") reasons.add("organizer-decides");
+      if (!organizerOn && event.actor.role === "organizer") reasons.add("no-organizer");
+      break;
+    case "ORGANIZER_APPROVE_REPORT":
+    case "ORGANIZER_RETURN_REPORT":
+      if (event.type === "ORGANIZER_RETURN_REPORT" && !hasText(event.reason))
+        reasons.add("reason-required");
+      if (!organizerOn) reasons.add("no-organizer");
+      break;
     case "REJECT":
     case "OBJECTION":
+    case "UPHOLD_OBJECTION":
+    case "DISMISS_OBJECTION":
       if (!hasText(event.reason)) reasons.add("reason-required");
       break;
     case "ASSIGN_REVIEWERS": {
@@ -192,10 +218,25 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
       }
       break;
     }
-    case "REQUEST_RECTIFICATION":
+    case "REQUEST_RECTIFICATION": {
       assignedReviewer();
       if (!hasText(event.reason)) reasons.add("reason-required");
       if (!validDays(event.days, MAX_RECTIFICATION_DAYS)) reasons.add("invalid-days");
+      const items = event.itemIds;
+      // A round asks for new deducted items, or again for the answers the reviewer re-opened.
+      if (items.length === 0 && event.reopenedItemIds.length === 0)
+        reasons.add("rectification-items-required");
+      if (
+        new Set(items).size !== items.length ||
+        items.some((id) => !event.deductedItemIds.includes(id) || event.requestedItemIds.includes(id))
+      ) {
+        reasons.add("rectification-item-invalid");
+      }
+      break;
+    }
+    case "SUBMIT_RECTIFICATION":
+      if ((event.unansweredRectificationIds ?? []).length > 0)
+        reasons.add("rectification-unanswered");
       break;
     case "REPORT_REVIEW": {
       assignedReviewer();
@@ -207,6 +248,8 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
       }
       // A fail or a lower level must tell the enterprise why.
       if (level !== context.appliedLevel && !hasText(event.reason)) reasons.add("reason-required");
+      if ((event.unresolvedRectificationIds ?? []).length > 0)
+        reasons.add("rectification-unresolved");
       const rectifyBy = context.deadlines.rectifyBy;
       if (
         context.rectificationStartedAt !== null &&
@@ -235,6 +278,12 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
   return [...reasons];
 }
 
+/** Whether this application runs with an organizing unit (fixed by the settings in force at SUBMIT). */
+export function organizerEnabled(context: GradingContext, event?: GradingEvent): boolean {
+  if (event?.type === "SUBMIT" && event.settings) return event.settings.organizerEnabled === true;
+  return context.settings.organizerEnabled === true;
+}
+
 export function deadlineAfter(fromIso: string, days: number, calendar: WorkingCalendar): string {
   return addWorkingDays(new Date(fromIso), days, calendar).toISOString();
 }
@@ -251,4 +300,5 @@ export function reasonOf(event: GradingEvent): string | null {
     : null;
 }
 
-export type RecipientKind = "regulators" | "enterprise" | "reviewers";
+/** "acceptors": the organizing unit when the tenant has one, else the regulators. */
+export type RecipientKind = "regulators" | "organizers" | "acceptors" | "enterprise" | "reviewers";

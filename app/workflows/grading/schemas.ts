@@ -26,6 +26,12 @@ export const gradingSettingsSchema = z.object({
   reviewDays: z.number().int().min(1),
   publicNoticeDays: z.number().int().min(1),
   calendar: workingCalendarSchema,
+  /**
+   * An organizing unit (组织单位) accepts or returns applications and checks review reports
+   * before the authority's approval. Off (or absent, as in snapshots older than Step 10): the
+   * regulator does both.
+   */
+  organizerEnabled: z.boolean().optional(),
 });
 export type GradingSettings = z.infer<typeof gradingSettingsSchema>;
 
@@ -78,6 +84,10 @@ export const GRADING_EMAIL_TEMPLATES = [
   "application-rejected",
   "public-notice-started",
   "objection-received",
+  "objection-upheld",
+  "objection-dismissed",
+  "report-checked",
+  "report-returned",
   "public-notice-ended",
   "application-certified",
   "application-stopped",
@@ -87,6 +97,7 @@ export type GradingEmailTemplate = (typeof GRADING_EMAIL_TEMPLATES)[number];
 /** Who gets a mail; the server resolves "regulators" and "enterprise" to the tenant's users. */
 export const emailRecipientSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("regulators") }),
+  z.object({ kind: z.literal("organizers") }),
   z.object({ kind: z.literal("enterprise"), enterpriseId: z.string() }),
   z.object({ kind: z.literal("users"), userIds: z.array(z.string()) }),
 ]);
@@ -137,6 +148,10 @@ export const gradingContextSchema = z.object({
   /** Working days spent in rectification so far; each one pushed `reviewBy` back by a day. */
   rectificationWorkingDays: z.number().int().min(0),
   settings: gradingSettingsSchema,
+  /** Start of the running stretch of the public notice (null when no notice runs). */
+  noticeStartedAt: instant.nullable().default(null),
+  /** Working days of the notice that ran before objections paused it (kept on dismissal). */
+  noticeDaysElapsed: z.number().int().min(0).default(0),
   /** Level the reviewers recommended; null before the report or when the review failed. */
   reportedLevel: z.string().nullable(),
   consentToLowerLevel: z.boolean(),
@@ -196,18 +211,46 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     ...eventBase,
     conflictedReviewerIds: ids.optional(),
   }),
-  z.object({ type: z.literal("REQUEST_RECTIFICATION"), ...eventBase, reason, days: z.number() }),
-  z.object({ type: z.literal("SUBMIT_RECTIFICATION"), ...eventBase }),
+  z.object({
+    type: z.literal("REQUEST_RECTIFICATION"),
+    ...eventBase,
+    reason,
+    days: z.number(),
+    /** Rubric items newly asked to be rectified (整改项). */
+    itemIds: ids,
+    /** Server facts: items with a review deduction, items already asked for, re-opened items. */
+    deductedItemIds: ids,
+    requestedItemIds: ids,
+    reopenedItemIds: ids,
+  }),
+  z.object({
+    type: z.literal("SUBMIT_RECTIFICATION"),
+    ...eventBase,
+    /** Server fact: rectification items still waiting for the enterprise's answer. */
+    unansweredRectificationIds: ids.optional(),
+  }),
   z.object({
     type: z.literal("REPORT_REVIEW"),
     ...eventBase,
     recommendedLevel: z.string().nullable(),
     reason: reason.optional(),
+    /** Server fact: rectification items neither accepted nor left open with a reason. */
+    unresolvedRectificationIds: ids.optional(),
   }),
   z.object({ type: z.literal("APPROVE"), ...eventBase }),
   z.object({ type: z.literal("REJECT"), ...eventBase, reason }),
   z.object({ type: z.literal("START_NOTICE"), ...eventBase }),
   z.object({ type: z.literal("OBJECTION"), ...eventBase, reason }),
+  z.object({ type: z.literal("UPHOLD_OBJECTION"), ...eventBase, reason }),
+  z.object({
+    type: z.literal("DISMISS_OBJECTION"),
+    ...eventBase,
+    reason,
+    /** Start the notice period again in full instead of continuing it. */
+    restartNotice: z.boolean(),
+  }),
+  z.object({ type: z.literal("ORGANIZER_APPROVE_REPORT"), ...eventBase }),
+  z.object({ type: z.literal("ORGANIZER_RETURN_REPORT"), ...eventBase, reason }),
   z.object({ type: z.literal("NOTICE_ENDED"), ...eventBase }),
   z.object({ type: z.literal("CONSENT_LOWER_LEVEL"), ...eventBase }),
   z.object({ type: z.literal("DECLINE_LOWER_LEVEL"), ...eventBase }),

@@ -1,0 +1,167 @@
+/**
+ * Rectification per item (Step 10, decision 021) in Chromium: the reviewer picks a deducted item
+ * in the rectification request, the enterprise answers that item with a note and an evidence file
+ * on the application page, submits the rectification, the reviewer accepts the item and reports.
+ *
+ * A fresh micro enterprise with its own admin is created in the demo tenant (the other e2e tests
+ * use the demo enterprises); the steps before the review are posted to the app's own forms with
+ * each user's session, as grading-workflow.test.ts fills the self-assessment.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import mongoose, { type Types } from "mongoose";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Tenant } from "../../models/tenant";
+import { User } from "../../models/user";
+import { SAMPLES } from "../evidence-samples";
+import { createEnterprise, createMember, TEST_PASSWORD } from "../factories";
+import { loginAs, openBrowser, type BrowserSession } from "./browser";
+
+const baseUrl = inject("baseUrl");
+const databaseUri = inject("databaseUri");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SLUG = "chengdu";
+const REGULATOR = "regulator@demo.safegrade.cn";
+const REVIEWER = "reviewer@demo.safegrade.cn";
+const REVIEWER2 = "reviewer2@demo.safegrade.cn";
+
+type RubricFile = {
+  elements: Array<{
+    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean }> }>;
+  }>;
+};
+const rubric = JSON.parse(
+  readFileSync(path.join(ROOT, "rubrics/small-micro@2025.1.json"), "utf8"),
+) as RubricFile;
+const items = rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
+
+const appState = (page: Page) => page.getByTestId("application-page").getAttribute("data-state");
+const action = (page: Page, type: string) => page.locator(`[data-action="${type}"]`);
+
+describe("rectification per item, end to end", () => {
+  let browser: BrowserSession;
+  let adminEmail = "";
+  beforeAll(async () => {
+    await mongoose.connect(databaseUri);
+    const tenant = await Tenant.findOne({ slug: SLUG }).lean();
+    if (!tenant) throw new Error("demo tenant missing");
+    const enterprise = await createEnterprise(tenant._id, {
+      name: "成都整改示例食品厂",
+      industry: "light",
+      sizeClass: "micro",
+    });
+    const admin = await createMember(tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
+    adminEmail = admin.user.email;
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser.close();
+    await mongoose.disconnect();
+  });
+
+  async function switchUser(email: string, password?: string): Promise<void> {
+    await browser.context.clearCookies();
+    await loginAs(browser.page, baseUrl, email, password);
+  }
+  async function post(pathname: string, form: Record<string, string>) {
+    const res = await browser.page.request.post(`${baseUrl}${pathname}`, {
+      form,
+      headers: { Accept: "application/json" },
+    });
+    expect(res.status(), `${pathname} ${JSON.stringify(form)}`).toBeLessThan(400);
+  }
+  async function idOf(email: string): Promise<string> {
+    const user = await User.findOne({ email }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    return String(user?._id);
+  }
+
+  it("the reviewer picks an item, the enterprise answers it with a file, the reviewer accepts it", { timeout: 300_000 }, async () => {
+    const { page } = browser;
+    // --- Enterprise: start, fill in and submit.
+    await switchUser(adminEmail, TEST_PASSWORD);
+    await page.goto(`${baseUrl}/t/${SLUG}/assessments`);
+    const startForm = page.getByTestId("start-form");
+    await expect.poll(() => startForm.isVisible()).toBe(true);
+    await Promise.all([
+      page.waitForURL(/\/assessments\/[0-9a-f]{24}\/[^/]+$/),
+      startForm.locator('button[type="submit"]').click(),
+    ]);
+    const id = /\/assessments\/([0-9a-f]{24})\//.exec(page.url())?.[1] ?? "";
+    await post(`/t/${SLUG}/assessments/${id}/save`, {
+      intent: "save",
+      version: "0",
+      changes: JSON.stringify(items.map((item) => ({ itemId: item.id, answer: { choice: "full" } }))),
+      performance: "[]",
+    });
+    for (const item of items.filter((i) => i.evidenceRequired)) {
+      const uploaded = await page.request.post(
+        `${baseUrl}/t/${SLUG}/assessments/${id}/evidence?itemId=${encodeURIComponent(item.id)}`,
+        { multipart: { file: { name: `${item.id}.pdf`, mimeType: "application/pdf", buffer: SAMPLES.pdf } } },
+      );
+      expect(uploaded.status()).toBe(201);
+    }
+    const appPath = `/t/${SLUG}/applications/${id}`;
+    await post(appPath, { intent: "SUBMIT", appliedLevel: "qualified" });
+
+    // --- Regulator: accept and assign; reviewer: start and deduct one item.
+    await switchUser(REGULATOR);
+    await post(appPath, { intent: "ACCEPT" });
+    const assign = new URLSearchParams({ intent: "ASSIGN_REVIEWERS" });
+    assign.append("reviewerIds", await idOf(REVIEWER));
+    assign.append("reviewerIds", await idOf(REVIEWER2));
+    const assigned = await page.request.post(`${baseUrl}${appPath}`, {
+      data: assign.toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+    });
+    expect(assigned.status()).toBeLessThan(400);
+    await switchUser(REVIEWER);
+    const reviewPath = `/t/${SLUG}/reviews/${id}`;
+    await post(reviewPath, { intent: "START_REVIEW" });
+    const first = items[0]?.id ?? "";
+    await page.goto(`${baseUrl}${reviewPath}`);
+    const firstRow = page.locator(`tr[data-item="${first}"]`);
+    await firstRow.locator('select[name="items.0.choice"]').selectOption("none");
+    await page.getByTestId("review-form").locator('button[type="submit"]').click();
+    await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("评分已保存");
+
+    // --- Reviewer: the rectification request offers the deducted item; pick it.
+    await page.goto(`${baseUrl}${appPath}`);
+    const request = action(page, "REQUEST_RECTIFICATION");
+    await request.locator(`input[name="itemIds"][value="${first}"]`).check();
+    await request.locator("textarea").fill("请补充该项的制度文件并加盖公章");
+    await request.locator('button[type="submit"]').click();
+    await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("underReview.rectification");
+
+    // --- Enterprise: answers the item with a note and a file, then submits the rectification.
+    await switchUser(adminEmail, TEST_PASSWORD);
+    await page.goto(`${baseUrl}${appPath}`);
+    const item = page.locator(`[data-testid="rectification-item"][data-item="${first}"]`);
+    await expect.poll(() => item.getAttribute("data-status")).toBe("open");
+    expect(await item.textContent()).toContain("请补充该项的制度文件并加盖公章");
+    await item.locator('textarea[name="note"]').fill("已补充制度文件并盖章，见附件");
+    await item.locator('input[type="file"]').setInputFiles({
+      name: "整改材料.pdf",
+      mimeType: "application/pdf",
+      buffer: SAMPLES.pdf,
+    });
+    await item.locator('button[type="submit"]').first().click();
+    await expect.poll(() => item.getAttribute("data-status"), { timeout: 15_000 }).toBe("answered");
+    await expect.poll(() => item.locator("a", { hasText: "整改材料.pdf" }).isVisible()).toBe(true);
+    await action(page, "SUBMIT_RECTIFICATION").locator('button[type="submit"]').click();
+    await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("underReview.reviewing");
+
+    // --- Reviewer: downloads the file, accepts the item, reports.
+    await switchUser(REVIEWER);
+    await page.goto(`${baseUrl}${appPath}`);
+    const href = await item.locator("a", { hasText: "整改材料.pdf" }).getAttribute("href");
+    const file = await page.request.get(`${baseUrl}${href ?? ""}`);
+    expect(file.status()).toBe(200);
+    expect((await file.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    await item.getByRole("button", { name: "验收通过" }).click();
+    await expect.poll(() => item.getAttribute("data-status"), { timeout: 15_000 }).toBe("accepted");
+    await page.locator("#recommended-level").selectOption("qualified");
+    await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
+    await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
+  });
+});
