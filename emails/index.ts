@@ -7,6 +7,7 @@ import { certificateEmails } from "./certificate";
 import { creditListed, creditNotice, creditRemoved, creditRepairDecided } from "./credit";
 import type { AnyEmailTemplate } from "./define";
 import { deadlineReminder, gradingEmails } from "./grading";
+import { expertRegistered } from "./panel";
 import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
 import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
@@ -28,6 +29,7 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "credit-listed": creditListed,
   "credit-repair-decided": creditRepairDecided,
   "credit-removed": creditRemoved,
+  "expert-registered": expertRegistered,
 };
 
 export class EmailDataError extends Error {

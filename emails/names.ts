@@ -21,6 +21,8 @@ export const CERTIFICATE_EMAIL_TEMPLATES = [
   "certificate-expired",
   "certificate-expiry-reminder",
 ] as const;
+/** Review bodies and experts (Step 10). */
+export const PANEL_EMAIL_TEMPLATES = ["expert-registered"] as const;
 /** The credit-list machine's email effects (app/workflows/credit.machine.ts). */
 export { CREDIT_EMAIL_TEMPLATES };
 
@@ -31,6 +33,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   ...GRADING_JOB_EMAIL_TEMPLATES,
   ...CERTIFICATE_EMAIL_TEMPLATES,
   ...CREDIT_EMAIL_TEMPLATES,
+  ...PANEL_EMAIL_TEMPLATES,
 ] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 

@@ -7,6 +7,7 @@ import { CreditPublication } from "./credit-publication";
 import { CreditRecord } from "./credit-record";
 import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
 import { Enterprise } from "./enterprise";
+import { Expert } from "./expert";
 import { Invitation } from "./invitation";
 import { JobSchedule } from "./job-schedule";
 import { MemberAccess } from "./member-access";
@@ -15,6 +16,7 @@ import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
 import { RateLimit } from "./rate-limit";
 import { Registration } from "./registration";
+import { ReviewBody } from "./review-body";
 import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
 import { Tenant } from "./tenant";
@@ -47,6 +49,8 @@ export const ALL_MODELS = [
   CreditPublication,
   DashboardSnapshot,
   DashboardSnapshotData,
+  ReviewBody,
+  Expert,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

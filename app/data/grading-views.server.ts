@@ -7,7 +7,7 @@ import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Membership } from "../../models/membership";
-import { Tenant, type TenantSettings } from "../../models/tenant";
+import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { User } from "../../models/user";
 import { connectDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
@@ -251,7 +251,7 @@ export async function getApplicationPage({
     deadlines,
     overdue,
     reviewers: reviewerIds.map((rid) => ({ id: rid, name: names[rid] ?? "" })),
-    reviewersRequired: snapshot?.context.reviewersRequired ?? settings.reviewersRequired,
+    reviewersRequired: snapshot?.context.reviewersRequired ?? minPanelSizeOf(settings),
     // From the workflow, not from `pendingCertificate` (Step 5 clears that marker once it issued the certificate).
     certification:
       snapshot &&

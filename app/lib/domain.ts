@@ -5,6 +5,8 @@ export const ROLES = [
   "reviewer",
   "regulator",
   "tenant_admin",
+  /** Admin of one review body (评审单位): manages its experts and forms its panels. */
+  "review_body_admin",
 ] as const;
 export type Role = (typeof ROLES)[number];
 export const ENTERPRISE_ROLES: readonly Role[] = ["enterprise_admin", "enterprise_member"];

@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   "read:assessment:any",
   "accept:application:any",
   "assign:application:any",
+  "assign:panel:own",
   "approve:application:any",
   "certify:application:any",
   "read:rubric:any",
@@ -43,6 +44,9 @@ export const PERMISSIONS = [
   "read:dashboard:any",
   "manage:settings:any",
   "read:outbox:any",
+  "manage:reviewbody:any",
+  "read:reviewbody:any",
+  "manage:expert:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -90,6 +94,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:credit:any",
     "manage:credit:any",
     "read:dashboard:any",
+    "read:reviewbody:any",
   ],
   tenant_admin: [
     "read:enterprise:any",
@@ -109,7 +114,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:dashboard:any",
     "manage:settings:any",
     "read:outbox:any",
+    "manage:reviewbody:any",
+    "read:reviewbody:any",
   ],
+  /** Scope `own`: the review body the user administers (ReviewBody.adminUserIds). */
+  review_body_admin: ["manage:expert:own", "assign:panel:own", "read:rubric:any"],
 };
 
 export function permissionsFor(roles: readonly Role[], platformAdmin = false): Permission[] {

@@ -12,6 +12,7 @@ import type { Role } from "../../app/lib/domain";
 import { NATIONAL_NUMBER_PATTERN } from "../../app/lib/certificate";
 import { seedDemoCertificateFor } from "./seed-certificate";
 import { seedDemoCreditRecords } from "./seed-credit";
+import { seedDemoReviewBody } from "./seed-review-body";
 
 export const DEMO_PASSWORD = "Demo#2026safe";
 
@@ -142,6 +143,8 @@ export async function seedDemoData(): Promise<SeedResult> {
       enterpriseId: u.enterprise ? (enterpriseIds.get(u.enterprise) ?? null) : null,
     });
   }
+  // Step 10: a review body with its admin and four experts (the demo reviewers among them).
+  await seedDemoReviewBody({ tenantId: tenant._id, passwordHash });
   // Step 5: the chemical company is certified (三级), so the demo has a real, verifiable certificate.
   const certified = enterpriseIds.get("chemical");
   if (certified) await seedDemoCertificateFor(tenant, certified);

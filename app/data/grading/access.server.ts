@@ -11,12 +11,17 @@ import { EVENT_ROLES, type GradingEventType } from "~/workflows/grading.machine"
 /** The parts of a member the workflow looks at (tests and jobs can build one without a request). */
 export type GradingMember = Pick<Member, "tenantId" | "roles" | "permissions" | "enterpriseId"> & {
   user: Pick<Member["user"], "_id" | "email">;
+  /** Review bodies the member administers (review_body_admin); loaded on demand. */
+  reviewBodyIds?: string[];
 };
 
 export type EventActor =
   { kind: "member"; member: GradingMember } | { kind: "system" } | { kind: "public"; ip: string };
 
-type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId"> & { reviewerIds?: Types.ObjectId[] };
+type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId"> & {
+  reviewerIds?: Types.ObjectId[];
+  reviewBodyId?: Types.ObjectId | null;
+};
 
 /** Tenant-wide readers, the enterprise itself, and the reviewers assigned to it. */
 export function canViewApplication(member: GradingMember, doc: Owned): boolean {
@@ -29,7 +34,17 @@ export function canViewApplication(member: GradingMember, doc: Owned): boolean {
   ) {
     return true;
   }
-  return isAssignedReviewer(member, doc);
+  return isAssignedReviewer(member, doc) || isReviewBodyAdminOf(member, doc);
+}
+
+/** The admin of the review body the application is assigned to (forms its panel). */
+export function isReviewBodyAdminOf(member: GradingMember, doc: Owned): boolean {
+  return (
+    can(member.permissions, "assign:panel:own") &&
+    doc.reviewBodyId !== null &&
+    doc.reviewBodyId !== undefined &&
+    (member.reviewBodyIds ?? []).includes(String(doc.reviewBodyId))
+  );
 }
 
 export function isAssignedReviewer(member: GradingMember, doc: Owned): boolean {
@@ -50,6 +65,7 @@ export function memberMaySend(member: GradingMember, type: GradingEventType, doc
   if (permission === null || !can(member.permissions, permission)) return false;
   if (roleFor(member, type) === null) return false;
   if (permission === "review:assessment:assigned") return isAssignedReviewer(member, doc);
+  if (permission === "assign:panel:own") return isReviewBodyAdminOf(member, doc);
   if (permission === "submit:assessment:own") {
     return member.enterpriseId !== null && String(member.enterpriseId) === String(doc.enterpriseId);
   }

@@ -3,6 +3,7 @@ import type { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
+import { ReviewBody } from "../../../models/review-body";
 import { User } from "../../../models/user";
 import { ENTERPRISE_ROLES } from "~/lib/domain";
 import { logger } from "~/logger.server";
@@ -31,7 +32,15 @@ export async function resolveRecipients(
   to: EmailRecipient,
 ): Promise<Recipient[]> {
   let filter: Record<string, unknown>;
-  if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
+  if (to.kind === "reviewBodyAdmins") {
+    const _id = toObjectId(to.reviewBodyId);
+    const body = _id
+      ? await ReviewBody.findOne({ tenantId, _id })
+          .select({ adminUserIds: 1 })
+          .lean<{ adminUserIds: Types.ObjectId[] }>()
+      : null;
+    filter = { tenantId, role: "review_body_admin", userId: { $in: body?.adminUserIds ?? [] } };
+  } else if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
   else if (to.kind === "enterprise") {
     const enterpriseId = toObjectId(to.enterpriseId);
     if (!enterpriseId) return [];
@@ -122,10 +131,9 @@ export async function carryOutEffects({
   for (const [n, effect] of effects.entries()) {
     if (effect.type === "email") {
       const recipients = await resolveRecipients(tenantId, effect.to);
-      const path =
-        effect.to.kind === "users"
-          ? `/t/${tenant.slug}/reviews/${String(applicationId)}`
-          : `/t/${tenant.slug}/applications/${String(applicationId)}`;
+      const page =
+        effect.to.kind === "users" ? "reviews" : effect.to.kind === "reviewBodyAdmins" ? "panels" : "applications";
+      const path = `/t/${tenant.slug}/${page}/${String(applicationId)}`;
       for (const r of recipients) {
         await enqueueEmail({
           tenantId,

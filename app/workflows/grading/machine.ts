@@ -6,6 +6,7 @@ import {
   conflictsOf,
   deadlineAfter,
   isLowerThanApplied,
+  panelChanges,
   reasonOf,
   withoutDeadlines,
   type RecipientKind,
@@ -49,6 +50,56 @@ const REJECT_APPLICATION = {
   ],
 } as const;
 
+function emailEffect(
+  context: GradingContext,
+  event: GradingEvent,
+  template: GradingEmailTemplate,
+  to: EmailRecipient,
+): PendingEffect {
+  return {
+    type: "email",
+    template,
+    to,
+    applicationId: context.applicationId,
+    data: {
+      reason: reasonOf(event),
+      appliedLevel: context.appliedLevel,
+      reportedLevel: context.reportedLevel,
+      deadlines: context.deadlines,
+    },
+  };
+}
+
+/** One mail to these users, or none when the list is empty. */
+function usersEmail(
+  context: GradingContext,
+  event: GradingEvent,
+  template: GradingEmailTemplate,
+  userIds: string[],
+): PendingEffect[] {
+  return userIds.length === 0
+    ? []
+    : [emailEffect(context, event, template, { kind: "users", userIds })];
+}
+
+/** To a review body (regulator): from `accepted`, or again to change the body. */
+const ASSIGN_REVIEW_BODY = {
+  target: "reviewBodyAssigned",
+  guard: "allowed",
+  actions: [
+    "begin",
+    "recordReviewBody",
+    { type: "email", params: { template: "review-body-assigned", to: "reviewBodyAdmins" } },
+  ],
+} as const;
+
+/** The body's admin forms (or re-forms) the panel. */
+const ASSIGN_REVIEWERS = {
+  target: "reviewAssigned",
+  guard: "allowed",
+  actions: ["begin", "recordReviewers"],
+} as const;
+
 export const gradingMachine = setup({
   types: {
     // XState's documented way to declare the types; no runtime value is involved.
@@ -90,6 +141,8 @@ export const gradingMachine = setup({
         reviewersRequired: event.reviewersRequired ?? context.reviewersRequired,
         conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
         reviewers: [],
+        reviewBodyId: null,
+        leadReviewerId: null,
         reportedLevel: null,
         consentToLowerLevel: false,
         rectificationStartedAt: null,
@@ -100,11 +153,33 @@ export const gradingMachine = setup({
       };
     }),
     clearDeadlines: assign({ deadlines: {} }),
+    /** A (new) review body: the old panel, if any, is dissolved and told so. */
+    recordReviewBody: assign(({ context, event }) => {
+      assertEvent(event, "ASSIGN_REVIEW_BODY");
+      const removed = panelChanges(context, { reviewers: [], leadReviewerId: null }).removed;
+      return {
+        reviewBodyId: event.reviewBodyId,
+        reviewers: [],
+        leadReviewerId: null,
+        pendingEffects: [
+          ...context.pendingEffects,
+          ...usersEmail(context, event, "panel-member-removed", removed),
+        ],
+      };
+    }),
+    /** The panel; only members whose assignment or role changed are mailed. */
     recordReviewers: assign(({ context, event }) => {
       assertEvent(event, "ASSIGN_REVIEWERS");
+      const after = { reviewers: event.reviewerIds, leadReviewerId: event.leadReviewerId };
+      const { notified, removed } = panelChanges(context, after);
       return {
-        reviewers: event.reviewerIds,
-        conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
+        ...after,
+        reviewersRequired: event.minPanelSize,
+        pendingEffects: [
+          ...context.pendingEffects,
+          ...usersEmail(context, event, "reviewers-assigned", notified),
+          ...usersEmail(context, event, "panel-member-removed", removed),
+        ],
       };
     }),
     startReview: assign(({ context, event }) => {
@@ -203,21 +278,14 @@ export const gradingMachine = setup({
         if (params.to === "regulators") to = { kind: "regulators" };
         else if (params.to === "enterprise")
           to = { kind: "enterprise", enterpriseId: context.enterpriseId };
-        else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
+        else if (params.to === "reviewBodyAdmins") {
+          if (context.reviewBodyId === null) return {};
+          to = { kind: "reviewBodyAdmins", reviewBodyId: context.reviewBodyId };
+        } else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
         else return {};
-        const effect: PendingEffect = {
-          type: "email",
-          template: params.template,
-          to,
-          applicationId: context.applicationId,
-          data: {
-            reason: reasonOf(event),
-            appliedLevel: context.appliedLevel,
-            reportedLevel: context.reportedLevel,
-            deadlines: context.deadlines,
-          },
+        return {
+          pendingEffects: [...context.pendingEffects, emailEffect(context, event, params.template, to)],
         };
-        return { pendingEffects: [...context.pendingEffects, effect] };
       },
     ),
   },
@@ -232,6 +300,8 @@ export const gradingMachine = setup({
     levels: input.levels ?? [],
     reviewersRequired: input.reviewersRequired ?? DEFAULT_REVIEWERS_REQUIRED,
     reviewers: [],
+    reviewBodyId: null,
+    leadReviewerId: null,
     conflictedReviewerIds: input.conflictedReviewerIds ?? [],
     scoreFacts: null,
     requiredEvidenceMissing: [],
@@ -300,30 +370,23 @@ export const gradingMachine = setup({
     },
     accepted: {
       on: {
-        ASSIGN_REVIEWERS: {
-          target: "reviewAssigned",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordReviewers",
-            { type: "email", params: { template: "reviewers-assigned", to: "reviewers" } },
-          ],
-        },
+        ASSIGN_REVIEW_BODY,
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
+      },
+    },
+    /** With a review body (评审单位), whose admin forms the panel (评审组). */
+    reviewBodyAssigned: {
+      on: {
+        ASSIGN_REVIEW_BODY,
+        ASSIGN_REVIEWERS,
         CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     reviewAssigned: {
       on: {
-        // Re-assigning replaces the whole list (e.g. a reviewer became unavailable or conflicted).
-        ASSIGN_REVIEWERS: {
-          target: "reviewAssigned",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordReviewers",
-            { type: "email", params: { template: "reviewers-assigned", to: "reviewers" } },
-          ],
-        },
+        // Another body dissolves the panel; re-forming replaces it (a member became unavailable).
+        ASSIGN_REVIEW_BODY,
+        ASSIGN_REVIEWERS,
         START_REVIEW: {
           target: "underReview",
           guard: "allowed",
