@@ -19,7 +19,7 @@ import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import { rubricItems } from "~/lib/assessment/answers";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
-import { eventInputFromForm } from "~/workflows/grading-input";
+import { workflowFormAction } from "~/data/workflow-form.server";
 import { addExpert, createEnterprise, createMember, createReviewBody, createTenant } from "../factories";
 
 beforeEach(async () => {
@@ -57,7 +57,8 @@ async function setup() {
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-async function send(s: Setup, id: Types.ObjectId, member: GradingMember, event: unknown, now = days(1)) {
+type RawEvent = Parameters<typeof applyApplicationEvent>[0]["event"];
+async function send(s: Setup, id: Types.ObjectId, member: GradingMember, event: RawEvent, now = days(1)) {
   return applyApplicationEvent({ tenantId: s.tenant._id, applicationId: id, event, actor: { kind: "member", member }, now });
 }
 async function ok(result: Awaited<ReturnType<typeof applyApplicationEvent>>) {
@@ -97,9 +98,9 @@ async function bodyAssigned(s: Setup, cycle?: string) {
   return id;
 }
 
-const panel = (ids: string[], lead = ids[0]) => ({ type: "ASSIGN_REVIEWERS", reviewerIds: ids, leadReviewerId: lead });
+const panel = (ids: string[], lead = ids[0] ?? ""): RawEvent => ({ type: "ASSIGN_REVIEWERS", reviewerIds: ids, leadReviewerId: lead });
 
-async function expectRefused(s: Setup, id: Types.ObjectId, event: unknown, reasons: string[]) {
+async function expectRefused(s: Setup, id: Types.ObjectId, event: RawEvent, reasons: string[]) {
   const before = await Assessment.findOne({ tenantId: s.tenant._id, _id: id }).lean();
   const result = await send(s, id, s.m.bodyAdmin, event);
   expect(result).toMatchObject({ ok: false, status: 422, reasons });
@@ -207,8 +208,10 @@ describe("panel rules, each refused with its reason and nothing changed", () => 
     form.set("intent", "ASSIGN_REVIEWERS");
     for (const r of s.ids.slice(0, 2)) form.append("reviewerIds", r);
     for (const r of s.ids.slice(0, 2)) form.append("leadReviewerId", r);
-    const twoLeads = await send(s, id, s.m.bodyAdmin, eventInputFromForm(form));
-    expect(twoLeads).toMatchObject({ ok: false, status: 400, fieldErrors: { leadReviewerId: "workflow.errors.oneLead" } });
+    // The panel page's action: the form with two leads is refused before the workflow runs.
+    const twoLeads = await workflowFormAction({ tenantId: s.tenant._id, applicationId: String(id), member: s.m.bodyAdmin, form });
+    expect(twoLeads.init?.status).toBe(400);
+    expect(twoLeads.data).toMatchObject({ ok: false, errors: { leadReviewerId: "workflow.errors.oneLead" } });
     await expectRefused(s, id, panel(s.ids.slice(0, 2), s.ids[2]), ["lead-not-member"]);
     expect((await getAssessment({ tenantId: s.tenant._id, id }))?.state).toBe("reviewBodyAssigned");
   });
