@@ -6,6 +6,8 @@ import type { ReviewBodyInput } from "~/lib/review-bodies";
 import { recordAudit } from "../audit.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { isDuplicateKeyError } from "../mongo-errors.server";
+import { enqueueEmail } from "../outbox.server";
+import { ensureAccount } from "./experts.server";
 
 export type Actor = { id: Types.ObjectId; email: string };
 export type ReviewBodyRow = Pick<
@@ -115,6 +117,44 @@ export async function addReviewBodyAdmin({
     target: { type: "reviewBody", id: String(reviewBodyId) },
     details: { userId: String(userId) },
   });
+}
+
+/** Adds an admin by email (an account is created when none exists) and tells them by mail. */
+export async function addReviewBodyAdminByEmail({
+  tenant,
+  reviewBodyId,
+  email,
+  name,
+  actor,
+  now = new Date(),
+}: {
+  tenant: { _id: Types.ObjectId; slug: string; name: string };
+  reviewBodyId: string;
+  email: string;
+  name: string;
+  actor: Actor;
+  now?: Date;
+}): Promise<boolean> {
+  const body = await getReviewBody({ tenantId: tenant._id, id: reviewBodyId });
+  if (!body) return false;
+  const account = await ensureAccount({ email, name });
+  await addReviewBodyAdmin({ tenantId: tenant._id, reviewBodyId: body._id, userId: account.userId, actor });
+  await enqueueEmail({
+    tenantId: tenant._id,
+    idempotencyKey: `review-body-admin:${String(body._id)}:${String(account.userId)}`,
+    template: "expert-registered",
+    to: email,
+    locale: account.locale,
+    data: {
+      tenantName: tenant.name,
+      name,
+      role: "bodyAdmin",
+      newAccount: account.created,
+      path: account.created ? `/t/${tenant.slug}/forgot-password` : `/t/${tenant.slug}/login`,
+    },
+    now,
+  });
+  return true;
 }
 
 /** The active review bodies a user administers here (for the body admin's pages). */

@@ -45,6 +45,34 @@ export type RegisterExpertError = "duplicateCertificate" | "otherBody" | "alread
 type Tenant = { _id: Types.ObjectId; slug: string; name: string };
 
 /**
+ * The account with this email, or a new one without a usable password (its owner sets one with
+ * "forgot password"; the registration mail says so).
+ */
+export async function ensureAccount({
+  email,
+  name,
+}: {
+  email: string;
+  name: string;
+}): Promise<{ userId: Types.ObjectId; locale: "zh-CN" | "en"; created: boolean }> {
+  const found = await User.findOne({ email })
+    .select({ _id: 1, locale: 1 })
+    .lean<{ _id: Types.ObjectId; locale: "zh-CN" | "en" }>();
+  if (found) return { userId: found._id, locale: found.locale, created: false };
+  try {
+    const doc = await User.create({
+      email,
+      name,
+      passwordHash: await hashPassword(randomBytes(32).toString("base64url")),
+    });
+    return { userId: doc._id, locale: doc.locale, created: true };
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return ensureAccount({ email, name }); // created meanwhile by someone else
+  }
+}
+
+/**
  * Registers an expert of `reviewBodyId`: finds the account by email or creates one (without a
  * usable password: the mail asks the expert to set one with "forgot password"), gives it the
  * reviewer role here, and links it to the body.
@@ -67,12 +95,11 @@ export async function registerExpert({
     .select({ _id: 1 })
     .lean();
   if (taken) return { ok: false, error: "duplicateCertificate" };
-  let user = await User.findOne({ email: input.email })
-    .select({ _id: 1, locale: 1 })
-    .lean<{ _id: Types.ObjectId; locale: "zh-CN" | "en" }>();
-  let created = false;
-  if (user) {
-    const existing = await Expert.findOne({ tenantId, userId: user._id })
+  const existingUser = await User.findOne({ email: input.email })
+    .select({ _id: 1 })
+    .lean<{ _id: Types.ObjectId }>();
+  if (existingUser) {
+    const existing = await Expert.findOne({ tenantId, userId: existingUser._id })
       .select({ reviewBodyId: 1 })
       .lean<{ reviewBodyId: Types.ObjectId }>();
     if (existing)
@@ -80,21 +107,9 @@ export async function registerExpert({
         ok: false,
         error: existing.reviewBodyId.equals(reviewBodyId) ? "alreadyExpert" : "otherBody",
       };
-  } else {
-    try {
-      const doc = await User.create({
-        email: input.email,
-        name: input.name,
-        // Unknown to anyone: the expert sets a password through "forgot password".
-        passwordHash: await hashPassword(randomBytes(32).toString("base64url")),
-      });
-      user = { _id: doc._id, locale: doc.locale };
-      created = true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return registerExpert({ tenant, reviewBodyId, input, actor, now }); // created meanwhile
-    }
   }
+  const { userId: accountId, locale, created } = await ensureAccount({ email: input.email, name: input.name });
+  const user = { _id: accountId, locale };
   return linkExpert({ tenant, reviewBodyId, userId: user._id, locale: user.locale, created, input, actor, now });
 }
 
@@ -137,7 +152,13 @@ async function linkExpert({
     template: "expert-registered",
     to: input.email,
     locale,
-    data: { tenantName: tenant.name, name: input.name, newAccount: created, path: `/t/${tenant.slug}/forgot-password` },
+    data: {
+      tenantName: tenant.name,
+      name: input.name,
+      role: "expert",
+      newAccount: created,
+      path: created ? `/t/${tenant.slug}/forgot-password` : `/t/${tenant.slug}/login`,
+    },
     now,
   });
   await recordAudit({
