@@ -208,6 +208,8 @@ schema.index({ tenantId: 1, cycle: -1, updatedAt: -1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
+// An expert's open reviews (workload shown when a panel is formed).
+schema.index({ tenantId: 1, reviewerIds: 1, state: 1 });
 // A review body's applications (its admin's queue), newest first.
 schema.index({ tenantId: 1, reviewBodyId: 1, updatedAt: -1, _id: 1 });
 // The block after a rejection: an enterprise's rejected applications (Step 10).

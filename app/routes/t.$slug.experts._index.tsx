@@ -61,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       email: form.get("email") ?? "",
       phone: form.get("phone") ?? "",
       employer: form.get("employer") ?? "",
-      specialties: form.getAll("specialties").filter((v) => typeof v === "string"),
+      specialties: form.getAll("specialties").filter((v) => typeof v === "string" && v !== ""),
     });
     if (!parsed.success) return data<ActionResult>({ ok: false, intent, errors: fieldErrors(parsed.error) }, { status: 400 });
     const done = await registerExpert({
