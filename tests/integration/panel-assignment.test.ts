@@ -20,7 +20,10 @@ import { rubricItems } from "~/lib/assessment/answers";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { workflowFormAction } from "~/data/workflow-form.server";
-import { addExpert, createEnterprise, createMember, createReviewBody, createTenant } from "../factories";
+import { action as panelAction, loader as panelLoader } from "~/routes/t.$slug.panels.$id";
+import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
+import { addExpert, cookieFor, createEnterprise, createMember, createReviewBody, createTenant } from "../factories";
+import { callAction, callLoader } from "../route-helpers";
 
 beforeEach(async () => {
   expect((await importRubricFiles()).errors).toEqual([]);
@@ -266,5 +269,47 @@ describe("changing the panel", () => {
     const late = await createMember(s.tenant._id, "reviewer");
     await addExpert(s.tenant._id, s.body._id, late.user._id);
     await ok(await send(s, id, s.m.bodyAdmin, panel([String(late.user._id), s.ids[0] ?? ""])));
+  });
+});
+
+describe("the panel page", () => {
+  it("shows each expert's open reviews, who must stand aside and specialty warnings, and forms the panel", async () => {
+    const s = await setup();
+    const first = await bodyAssigned(s, "2025");
+    await ok(await send(s, first, s.m.bodyAdmin, panel(s.ids.slice(0, 2))));
+    // The 2025 application keeps experts 0 and 1 busy (one open review each).
+    const id = await bodyAssigned(s, "2026");
+    await Expert.updateOne({ tenantId: s.tenant._id, userId: s.experts[3]?.user._id }, { $set: { conflictEnterpriseIds: [s.enterprise._id], specialties: ["mining"] } });
+    await Expert.updateOne({ tenantId: s.tenant._id, userId: s.experts[2]?.user._id }, { $set: { specialties: ["mining"] } });
+    const cookie = await cookieFor(s.m.bodyAdmin.user._id);
+    const url = `/t/${s.tenant.slug}/panels/${String(id)}`;
+    const page = await callLoader(panelLoader, url, { slug: s.tenant.slug, id: String(id) }, { cookie });
+    expect(page.status).toBe(200);
+    const experts = (page.data as { page: { experts: Array<{ userId: string; openReviews: number; conflicted: boolean; specialtyMismatch: boolean }> } }).page.experts;
+    const byId = new Map(experts.map((e) => [e.userId, e]));
+    expect(byId.get(s.ids[0] ?? "")).toMatchObject({ openReviews: 1, conflicted: false, specialtyMismatch: false });
+    expect(byId.get(s.ids[2] ?? "")).toMatchObject({ openReviews: 0, specialtyMismatch: true });
+    expect(byId.get(s.ids[3] ?? "")).toMatchObject({ conflicted: true });
+    // The page's form: refusals come back as reasons, a good panel is saved.
+    const refused = await callAction(panelAction, url, { slug: s.tenant.slug, id: String(id) }, {
+      cookie,
+      form: { intent: "ASSIGN_REVIEWERS", reviewerIds: s.ids[2] ?? "", leadReviewerId: s.ids[2] ?? "" },
+    });
+    expect(refused).toMatchObject({ status: 422, data: { ok: false, reasons: ["not-enough-reviewers"] } });
+    const body = new URLSearchParams([["intent", "ASSIGN_REVIEWERS"], ["reviewerIds", s.ids[1] ?? ""], ["reviewerIds", s.ids[2] ?? ""], ["leadReviewerId", s.ids[2] ?? ""]]);
+    const saved = await panelAction({
+      request: new Request(`http://localhost:3000${url}`, { method: "POST", body, headers: { Cookie: cookie, "x-sg-client-ip": "127.0.0.1" } }),
+      params: { slug: s.tenant.slug, id: String(id) },
+      context: {},
+    });
+    expect(saved).toMatchObject({ data: { ok: true } });
+    expect(String((await getAssessment({ tenantId: s.tenant._id, id }))?.leadReviewerId)).toBe(s.ids[2]);
+    // The regulator's application page names the body and the lead; others get no panel page.
+    const regulatorCookie = await cookieFor(s.m.regulator.user._id);
+    const app = await callLoader(applicationLoader, `/t/${s.tenant.slug}/applications/${String(id)}`, { slug: s.tenant.slug, id: String(id) }, { cookie: regulatorCookie });
+    expect(app.data).toMatchObject({ page: { reviewBody: { id: String(s.body._id) }, leadReviewerId: s.ids[2] } });
+    expect(await callLoader(panelLoader, url, { slug: s.tenant.slug, id: String(id) }, { cookie: regulatorCookie })).toMatchObject({ status: 403 });
+    const other = await createReviewBody(s.tenant._id);
+    expect(await callLoader(panelLoader, url, { slug: s.tenant.slug, id: String(id) }, { cookie: await cookieFor(other.admin.user._id) })).toMatchObject({ status: 404 });
   });
 });
