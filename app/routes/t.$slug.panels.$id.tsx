@@ -103,6 +103,7 @@ export default function PanelPage() {
                         type="checkbox"
                         name="reviewerIds"
                         value={e.userId}
+                        data-email={e.email}
                         aria-label={t("panel.form.memberOf", { name: e.name })}
                         checked={members.includes(e.userId)}
                         disabled={off}
@@ -114,6 +115,7 @@ export default function PanelPage() {
                         type="radio"
                         name="leadReviewerId"
                         value={e.userId}
+                        data-email={e.email}
                         aria-label={t("panel.form.leadOf", { name: e.name })}
                         checked={lead === e.userId}
                         disabled={off || !members.includes(e.userId)}

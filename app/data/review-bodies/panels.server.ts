@@ -29,6 +29,7 @@ export async function withReviewBodyIds<M extends GradingMember>(member: M): Pro
 export type PanelExpert = {
   userId: string;
   name: string;
+  email: string;
   certificateNo: string;
   specialties: IndustryKey[];
   employer: string;
@@ -80,6 +81,7 @@ export async function getPanelPage({
   const rows: PanelExpert[] = experts.map((e) => ({
     userId: String(e.userId),
     name: e.name,
+    email: e.email,
     certificateNo: e.certificateNo,
     specialties: e.specialties,
     employer: e.employer,
