@@ -18,6 +18,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "assessments", label: "nav.assessments", path: "/assessments", anyOf: ["read:assessment:own", "read:assessment:any"] },
   { key: "applications", label: "nav.applications", path: "/applications", anyOf: ["accept:application:any", "read:assessment:own"] },
   { key: "reviews", label: "nav.reviews", path: "/reviews", anyOf: ["review:assessment:assigned"] },
+  { key: "conflicts", label: "nav.conflicts", path: "/conflicts", anyOf: ["review:assessment:assigned"] },
   { key: "panels", label: "nav.panels", path: "/panels", anyOf: ["assign:panel:own"] },
   { key: "experts", label: "nav.experts", path: "/experts", anyOf: ["manage:expert:own"] },
   { key: "review-bodies", label: "nav.reviewBodies", path: "/review-bodies", anyOf: ["read:reviewbody:any"] },

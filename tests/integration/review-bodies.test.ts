@@ -16,6 +16,7 @@ import { computeCheckCharacter } from "~/lib/credit-code";
 import { action as expertsAction, loader as expertsLoader } from "~/routes/t.$slug.experts._index";
 import { action as importAction } from "~/routes/t.$slug.experts.import";
 import { loader as templateLoader } from "~/routes/t.$slug.experts.import-template[.csv]";
+import { action as conflictsAction, loader as conflictsLoader } from "~/routes/t.$slug.conflicts";
 import { loader as panelsLoader } from "~/routes/t.$slug.panels._index";
 import { action as bodiesAction, loader as bodiesLoader } from "~/routes/t.$slug.review-bodies";
 import { cookieFor, createEnterprise, createMember, createReviewBody, createTenant, randomCreditCode } from "../factories";
@@ -130,6 +131,27 @@ describe("the expert register", () => {
     // Other roles do not get the page; the queue page is the body admin's.
     expect(await callLoader(expertsLoader, url, { slug: s.slug }, { cookie: s.regulatorCookie })).toMatchObject({ status: 403 });
     expect(await callLoader(panelsLoader, `/t/${s.slug}/panels`, { slug: s.slug }, { cookie: s.bodyCookie })).toMatchObject({ status: 200, data: { items: [] } });
+  });
+});
+
+describe("an expert's own conflict declarations", () => {
+  it("the expert declares an enterprise by credit code; a reviewer without an expert record cannot", async () => {
+    const s = await setup();
+    const reviewer = await createMember(s.tenant._id, "reviewer");
+    const expert = await Expert.create({ tenantId: s.tenant._id, reviewBodyId: s.body._id, userId: reviewer.user._id, name: "刘洋", certificateNo: "C-1", email: "ly@example.com", specialties: ["light"] });
+    const enterprise = await createEnterprise(s.tenant._id);
+    const url = `/t/${s.slug}/conflicts`;
+    const cookie = await cookieFor(reviewer.user._id);
+    const bad = await callAction(conflictsAction, url, { slug: s.slug }, { cookie, form: { creditCode: wrongChecksum(enterprise.creditCode) } });
+    expect(bad.status).toBe(400);
+    const ok = await callAction(conflictsAction, url, { slug: s.slug }, { cookie, form: { creditCode: enterprise.creditCode } });
+    expect(ok.status).toBe(200);
+    expect((await Expert.findOne({ tenantId: s.tenant._id, _id: expert._id }).lean())?.conflictEnterpriseIds.map(String)).toEqual([String(enterprise._id)]);
+    const page = await callLoader(conflictsLoader, url, { slug: s.slug }, { cookie });
+    expect(page.data).toMatchObject({ registered: true, conflicts: [{ name: enterprise.name, creditCode: enterprise.creditCode }] });
+    const plain = await createMember(s.tenant._id, "reviewer");
+    const refused = await callAction(conflictsAction, url, { slug: s.slug }, { cookie: await cookieFor(plain.user._id), form: { creditCode: enterprise.creditCode } });
+    expect(refused).toMatchObject({ status: 403, data: { errors: { _form: "panel.conflicts.notExpert" } } });
   });
 });
 

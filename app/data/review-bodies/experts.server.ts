@@ -275,3 +275,28 @@ export async function declareConflict({
   });
   return { ok: true };
 }
+
+/** The expert record of a user in this tenant (a reviewer may have none: not registered by a body). */
+export async function expertOfUser({
+  tenantId,
+  userId,
+}: TenantScope & { userId: Types.ObjectId }): Promise<ExpertRow | null> {
+  return Expert.findOne({ tenantId, userId })
+    .select({ tenantId: 0, createdBy: 0, createdAt: 0, updatedAt: 0 })
+    .lean<ExpertRow>();
+}
+
+/** Names of the enterprises an expert stands aside for. */
+export async function conflictEnterpriseNames({
+  tenantId,
+  enterpriseIds,
+}: TenantScope & { enterpriseIds: Types.ObjectId[] }): Promise<Array<{ name: string; creditCode: string }>> {
+  const rows = await Promise.all(
+    enterpriseIds.slice(0, 100).map((_id) =>
+      Enterprise.findOne({ tenantId, _id })
+        .select({ name: 1, creditCode: 1 })
+        .lean<{ name: string; creditCode: string }>(),
+    ),
+  );
+  return rows.flatMap((r) => (r ? [{ name: r.name, creditCode: r.creditCode }] : []));
+}

@@ -76,6 +76,10 @@ const zh = {
   "panel.import.intro": "上传 CSV（UTF-8）或 XLSX 文件，每行一名专家；专业领域可填多个行业，用分号分隔。文件中有错误时不导入任何一行，除非选择“仅导入无误的行”。",
   "panel.import.template": "下载导入模板（CSV）",
   "panel.import.fileName": "评审专家导入模板",
+  "panel.conflicts.intro": "请声明您曾任职、提供过咨询或存在其他利益关系的企业。声明后您不会被选入这些企业的评审组。",
+  "panel.conflicts.notExpert": "您尚未被评审单位登记为评审专家。",
+  "panel.conflicts.none": "尚未声明回避企业。",
+  "nav.conflicts": "回避声明",
 };
 
 export const panel = {
@@ -160,5 +164,9 @@ export const panel = {
     "panel.import.intro": "Upload a CSV (UTF-8) or XLSX file with one expert per row; specialties may list several industries separated by semicolons. A file with errors imports nothing unless you choose “import valid rows only”.",
     "panel.import.template": "Download the template (CSV)",
     "panel.import.fileName": "expert-import-template",
+    "panel.conflicts.intro": "Declare the enterprises you worked for, advised or have another interest in. You will not be put on their review panels.",
+    "panel.conflicts.notExpert": "No review body has registered you as an expert yet.",
+    "panel.conflicts.none": "No conflict declared yet.",
+    "nav.conflicts": "Conflicts of interest",
   } satisfies Record<keyof typeof zh, string>,
 };
