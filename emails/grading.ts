@@ -128,6 +128,26 @@ export const gradingEmails: Record<GradingEmailTemplate, AnyEmailTemplate> = {
     body: (d, ctx) => [{ "zh-CN": `${ctx.tenantName} 委派您参加 ${d.enterpriseName} 的安全生产标准化定级评审，请在评审期限前完成评分。`, en: `${ctx.tenantName} assigned you to review ${d.enterpriseName}'s work-safety standardization grading. Please score it before the review deadline.` }],
     action: OPEN_REVIEW,
   }),
+  "review-body-assigned": gradingEmail({
+    subject: (d) => ({ "zh-CN": `委托评审：${d.enterpriseName}`, en: `Review commissioned: ${d.enterpriseName}` }),
+    body: (d, ctx) => [
+      {
+        "zh-CN": `${ctx.tenantName} 委托贵单位对 ${d.enterpriseName} 进行安全生产标准化定级评审。请从本单位评审专家中组建评审组（至少两名专家，其中一名为组长）。`,
+        en: `${ctx.tenantName} commissioned your review body to review ${d.enterpriseName}'s work-safety standardization grading. Please form a panel from your experts (at least two experts, one of them the lead).`,
+      },
+    ],
+    action: { "zh-CN": "组建评审组", en: "Form the panel" },
+  }),
+  "panel-member-removed": gradingEmail({
+    subject: (d) => ({ "zh-CN": `评审任务已调整：${d.enterpriseName}`, en: `Review assignment withdrawn: ${d.enterpriseName}` }),
+    body: (d) => [
+      {
+        "zh-CN": `您已不再是 ${d.enterpriseName} 定级评审组的成员，无需继续评审该申请。`,
+        en: `You are no longer on the panel reviewing ${d.enterpriseName}; no further work on this application is needed.`,
+      },
+    ],
+    action: OPEN_REVIEW,
+  }),
   "review-started": gradingEmail({
     subject: () => ({ "zh-CN": "您的定级申请已进入现场评审", en: "The on-site review of your application has started" }),
     body: () => [{ "zh-CN": "评审专家已开始现场评审，请配合提供资料。", en: "The review experts have started the on-site review; please be ready to provide documents." }],

@@ -7,6 +7,7 @@ import { certificateEmails } from "./certificate";
 import { creditListed, creditNotice, creditRemoved, creditRepairDecided } from "./credit";
 import type { AnyEmailTemplate } from "./define";
 import { deadlineReminder, gradingEmails } from "./grading";
+import { expertRegistered } from "./panel";
 import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
 import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
@@ -30,6 +31,7 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "credit-repair-decided": creditRepairDecided,
   "credit-removed": creditRemoved,
   ...yearlyReportEmails,
+  "expert-registered": expertRegistered,
 };
 
 export class EmailDataError extends Error {

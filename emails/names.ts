@@ -23,6 +23,8 @@ export const CERTIFICATE_EMAIL_TEMPLATES = [
 ] as const;
 /** Yearly self-assessment reports (app/data/certificates/yearly-report-job.server.ts). */
 export const YEARLY_REPORT_EMAIL_TEMPLATES = ["yearly-report-reminder", "yearly-report-overdue"] as const;
+/** Review bodies and experts (Step 10). */
+export const PANEL_EMAIL_TEMPLATES = ["expert-registered"] as const;
 /** The credit-list machine's email effects (app/workflows/credit.machine.ts). */
 export { CREDIT_EMAIL_TEMPLATES };
 
@@ -34,6 +36,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   ...CERTIFICATE_EMAIL_TEMPLATES,
   ...CREDIT_EMAIL_TEMPLATES,
   ...YEARLY_REPORT_EMAIL_TEMPLATES,
+  ...PANEL_EMAIL_TEMPLATES,
 ] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 

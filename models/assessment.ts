@@ -120,6 +120,9 @@ export type AssessmentDoc = {
   deadlines?: ApplicationDeadlines | null;
   /** Assigned reviewers (mirrors `workflow.context.reviewers`, for "my assignments"). */
   reviewerIds?: Types.ObjectId[];
+  /** Review body and panel lead (mirror `workflow.context`; the body's queue, rotation). */
+  reviewBodyId?: Types.ObjectId | null;
+  leadReviewerId?: Types.ObjectId | null;
   /** Last submission. */
   submittedAt?: Date | null;
   /** When the authority rejected the application (it bars reapplying for a while, Step 10). */
@@ -195,6 +198,8 @@ const schema = new Schema<AssessmentDoc>(
     createdBy: { type: Schema.Types.ObjectId, required: true },
     deadlines: { type: Schema.Types.Mixed, default: null },
     reviewerIds: { type: [Schema.Types.ObjectId], default: [] },
+    reviewBodyId: { type: Schema.Types.ObjectId, default: null },
+    leadReviewerId: { type: Schema.Types.ObjectId, default: null },
     submittedAt: { type: Date, default: null },
     rejectedAt: { type: Date, default: null },
     review: { type: Schema.Types.Mixed, default: null },
@@ -222,6 +227,10 @@ schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 // The application queues other than acceptance (latest change first), e.g. the to-do home's approval queue.
 schema.index({ tenantId: 1, state: 1, updatedAt: -1, _id: 1 });
 schema.index({ tenantId: 1, reviewerIds: 1, updatedAt: -1, _id: 1 });
+// An expert's open reviews (workload shown when a panel is formed).
+schema.index({ tenantId: 1, reviewerIds: 1, state: 1 });
+// A review body's applications (its admin's queue), newest first.
+schema.index({ tenantId: 1, reviewBodyId: 1, updatedAt: -1, _id: 1 });
 // The block after a rejection: an enterprise's rejected applications (Step 10).
 schema.index({ tenantId: 1, enterpriseId: 1, state: 1 });
 // The platform jobs look across tenants (they run for the whole installation).

@@ -7,6 +7,7 @@ import { CreditPublication } from "./credit-publication";
 import { CreditRecord } from "./credit-record";
 import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
 import { Enterprise } from "./enterprise";
+import { Expert } from "./expert";
 import { Invitation } from "./invitation";
 import { JobSchedule } from "./job-schedule";
 import { MemberAccess } from "./member-access";
@@ -16,6 +17,7 @@ import { PasswordReset } from "./password-reset";
 import { RateLimit } from "./rate-limit";
 import { RectificationItem } from "./rectification-item";
 import { Registration } from "./registration";
+import { ReviewBody } from "./review-body";
 import { RubricVersion } from "./rubric-version";
 import { Session } from "./session";
 import { Tenant } from "./tenant";
@@ -51,6 +53,8 @@ export const ALL_MODELS = [
   DashboardSnapshot,
   DashboardSnapshotData,
   RectificationItem,
+  ReviewBody,
+  Expert,
 ] as const;
 
 /** Creates every declared index (idempotent). Run at start-up and in test setup. */

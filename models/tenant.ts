@@ -9,7 +9,12 @@ export type TenantSettings = {
   acceptanceDays: number;
   reviewDays: number;
   publicNoticeDays: number;
+  /** Legacy name of minPanelSize (read when minPanelSize is unset; see minPanelSizeOf). */
   reviewersRequired: number;
+  /** Smallest review panel (评审组) a review body may form (default 2). */
+  minPanelSize?: number;
+  /** The lead (组长) must differ from the enterprise's previous review's lead (default off). */
+  panelRotation?: boolean;
   certificateValidYears: number;
   certificateNumberPattern: string;
   /** Levels this authority may grant (e.g. a city grants only level3 and "qualified"). */
@@ -54,6 +59,11 @@ export type TenantSettings = {
   };
 };
 
+/** settings.minPanelSize, falling back to the older reviewersRequired, then 2. */
+export function minPanelSizeOf(settings: Pick<TenantSettings, "minPanelSize" | "reviewersRequired">): number {
+  return settings.minPanelSize ?? settings.reviewersRequired ?? 2;
+}
+
 export type TenantDoc = {
   _id: Types.ObjectId;
   slug: string;
@@ -88,6 +98,8 @@ const schema = new Schema<TenantDoc>(
       reviewDays: { type: Number, default: 40, min: 1 },
       publicNoticeDays: { type: Number, default: 5, min: 1 },
       reviewersRequired: { type: Number, default: 2, min: 1 },
+      minPanelSize: { type: Number, min: 1 },
+      panelRotation: { type: Boolean, default: false },
       certificateValidYears: { type: Number, default: 3, min: 1 },
       certificateNumberPattern: { type: String, default: DEFAULT_NUMBER_PATTERN },
       grantableLevels: { type: [String], default: ["level3", "qualified"] },

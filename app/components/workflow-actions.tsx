@@ -32,15 +32,16 @@ export type OfferedLevel = {
   minScore: number;
   blocked: string[];
 };
-export type ReviewerChoice = { id: string; name: string; email: string; conflicted: boolean };
+export type ReviewBodyChoice = { id: string; name: string };
 
 export type ActionPanelProps = {
   version: number;
   actions: Array<{ type: string; blocked: string[] }>;
   offeredLevels: OfferedLevel[];
   appliedLevel: string | null;
-  reviewerOptions: ReviewerChoice[];
-  currentReviewers: string[];
+  /** Active review bodies (ASSIGN_REVIEW_BODY); the body's admin forms the panel on its own page. */
+  reviewBodyOptions?: ReviewBodyChoice[];
+  currentReviewBodyId?: string | null;
   reviewersRequired: number;
   facts: {
     score: number | null;
@@ -326,69 +327,76 @@ function UnansweredItems({ facts }: { facts: NonNullable<ActionPanelProps["facts
   );
 }
 
-function AssignAction({
+function ReviewBodyAction({
   blocked,
   version,
-  reviewerOptions,
-  currentReviewers,
-  reviewersRequired,
+  options,
+  current,
   action,
 }: {
   blocked: string[];
   version: number;
-  reviewerOptions: ReviewerChoice[];
-  currentReviewers: string[];
-  reviewersRequired: number;
+  options: ReviewBodyChoice[];
+  current: string | null;
   action?: string;
 }) {
   const t = useT();
   const errorText = useErrorText();
   const navigation = useNavigation();
-  const result = useResultFor("ASSIGN_REVIEWERS");
-  const fieldError = errorText(result?.errors?.reviewerIds);
+  const result = useResultFor("ASSIGN_REVIEW_BODY");
+  const fieldError = errorText(result?.errors?.reviewBodyId);
   return (
-    <Shell type="ASSIGN_REVIEWERS" blocked={blocked}>
+    <Shell type="ASSIGN_REVIEW_BODY" blocked={blocked}>
       <Form method="post" action={action} className="space-y-2">
-        <input type="hidden" name="intent" value="ASSIGN_REVIEWERS" />
+        <input type="hidden" name="intent" value="ASSIGN_REVIEW_BODY" />
         <input type="hidden" name="version" value={version} />
-        <fieldset>
-          <legend className="label">
-            {t("workflow.form.reviewers", { count: reviewersRequired })}
-          </legend>
-          <ul className="space-y-1" data-testid="reviewer-options">
-            {reviewerOptions.map((r) => (
-              <li key={r.id}>
-                <label
-                  className={`flex items-center gap-2 text-sm ${r.conflicted ? "text-slate-500" : ""}`}
-                >
-                  <input
-                    type="checkbox"
-                    name="reviewerIds"
-                    value={r.id}
-                    defaultChecked={currentReviewers.includes(r.id) && !r.conflicted}
-                    disabled={r.conflicted}
-                    data-email={r.email}
-                  />
-                  <span>
-                    {r.name} <span className="text-xs text-slate-500">{r.email}</span>
-                  </span>
-                  {r.conflicted ? (
-                    <span className="text-xs text-amber-700">{t("workflow.form.conflicted")}</span>
-                  ) : null}
-                </label>
-              </li>
+        <label className="label" htmlFor="reviewBodyId">
+          {t("workflow.form.reviewBody")}
+        </label>
+        {options.length === 0 ? (
+          <p className="text-sm text-slate-500">{t("workflow.form.reviewBodyNone")}</p>
+        ) : (
+          <select
+            id="reviewBodyId"
+            name="reviewBodyId"
+            className="input"
+            defaultValue={current ?? options[0]?.id}
+            aria-invalid={fieldError ? true : undefined}
+            data-testid="review-body-options"
+          >
+            {options.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
             ))}
-          </ul>
-          {fieldError ? (
-            <p className="field-error" role="alert">
-              {fieldError}
-            </p>
-          ) : null}
-        </fieldset>
-        <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
-          {actionLabel(t, "ASSIGN_REVIEWERS")}
+          </select>
+        )}
+        {fieldError ? (
+          <p className="field-error" role="alert">
+            {fieldError}
+          </p>
+        ) : null}
+        <button
+          type="submit"
+          className="btn-primary"
+          disabled={navigation.state !== "idle" || options.length === 0}
+        >
+          {actionLabel(t, "ASSIGN_REVIEW_BODY")}
         </button>
       </Form>
+    </Shell>
+  );
+}
+
+/** The panel is formed on the review body's panel page (expert list, workload, lead). */
+function PanelLink({ blocked }: { blocked: string[] }) {
+  const t = useT();
+  const params = useParams();
+  return (
+    <Shell type="ASSIGN_REVIEWERS" blocked={blocked}>
+      <Link className="btn-primary" to={`/t/${params.slug ?? ""}/panels/${params.id ?? ""}`}>
+        {t("workflow.app.openPanel")}
+      </Link>
     </Shell>
   );
 }
@@ -521,18 +529,19 @@ export function ActionPanel(props: ActionPanelProps) {
                 action={action}
               />
             );
-          case "ASSIGN_REVIEWERS":
+          case "ASSIGN_REVIEW_BODY":
             return (
-              <AssignAction
+              <ReviewBodyAction
                 key={type}
                 blocked={blocked}
                 version={version}
-                reviewerOptions={props.reviewerOptions}
-                currentReviewers={props.currentReviewers}
-                reviewersRequired={props.reviewersRequired}
+                options={props.reviewBodyOptions ?? []}
+                current={props.currentReviewBodyId ?? null}
                 action={action}
               />
             );
+          case "ASSIGN_REVIEWERS":
+            return <PanelLink key={type} blocked={blocked} />;
           case "REQUEST_RECTIFICATION":
             return (
               <RectificationAction

@@ -6,9 +6,7 @@
 import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
-import { Membership } from "../../models/membership";
-import { Tenant, type TenantSettings } from "../../models/tenant";
-import { User } from "../../models/user";
+import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
@@ -31,9 +29,9 @@ import {
   type GradingSnapshot,
 } from "~/workflows/grading.machine";
 import { editorNames } from "./assessments.server";
+import { getReviewBody, listReviewBodies } from "./review-bodies/bodies.server";
 import {
   canViewApplication,
-  conflictedReviewerIds,
   memberMaySend,
   offeredLevels,
   previewBlockedReasons,
@@ -125,29 +123,12 @@ function snapshotOrNull(
 // ---------------------------------------------------------------------------------------------
 // Application page
 
-export type ReviewerOption = { id: string; name: string; email: string; conflicted: boolean };
+export type ReviewBodyOption = { id: string; name: string };
 
-export async function listReviewerOptions({
-  tenantId,
-  enterpriseId,
-}: TenantScope & { enterpriseId: Types.ObjectId }): Promise<ReviewerOption[]> {
-  const memberships = await Membership.find({ tenantId, role: "reviewer" })
-    .select({ userId: 1 })
-    .lean<Array<{ userId: Types.ObjectId }>>();
-  if (memberships.length === 0) return [];
-  const [users, conflicted] = await Promise.all([
-    User.find({ _id: { $in: memberships.map((m) => m.userId) }, disabled: false })
-      .select({ name: 1, email: 1 })
-      .sort({ name: 1 })
-      .lean<Array<{ _id: Types.ObjectId; name: string; email: string }>>(),
-    conflictedReviewerIds({ tenantId, enterpriseId }),
-  ]);
-  return users.map((u) => ({
-    id: String(u._id),
-    name: u.name,
-    email: u.email,
-    conflicted: conflicted.includes(String(u._id)),
-  }));
+/** The tenant's active review bodies, for the regulator's ASSIGN_REVIEW_BODY form. */
+export async function listReviewBodyOptions({ tenantId }: TenantScope): Promise<ReviewBodyOption[]> {
+  const rows = await listReviewBodies({ tenantId, activeOnly: true });
+  return rows.map((b) => ({ id: String(b._id), name: b.name }));
 }
 
 /** How many unanswered items the submit form lists by name (a new draft has every item unanswered). */
@@ -222,9 +203,13 @@ export async function getApplicationPage({
 
   // Objectors' contacts are the authority's only (not the organizing unit's, not the enterprise's).
   const seesObjections = can(member.permissions, "read:objection:any");
-  const reviewerOptions = candidates.includes("ASSIGN_REVIEWERS")
-    ? await listReviewerOptions({ tenantId, enterpriseId: doc.enterpriseId })
+  const isRegulator = can(member.permissions, "accept:application:any");
+  const reviewBodyOptions = candidates.includes("ASSIGN_REVIEW_BODY")
+    ? await listReviewBodyOptions({ tenantId })
     : [];
+  const reviewBody = doc.reviewBodyId
+    ? await getReviewBody({ tenantId, id: doc.reviewBodyId })
+    : null;
   const review = doc.review ?? null;
   const deadlines = deadlinesView(doc.deadlines);
   const overdue = Object.fromEntries(
@@ -254,7 +239,7 @@ export async function getApplicationPage({
     deadlines,
     overdue,
     reviewers: reviewerIds.map((rid) => ({ id: rid, name: names[rid] ?? "" })),
-    reviewersRequired: snapshot?.context.reviewersRequired ?? settings.reviewersRequired,
+    reviewersRequired: snapshot?.context.reviewersRequired ?? minPanelSizeOf(settings),
     // From the workflow, not from `pendingCertificate` (Step 5 clears that marker once it issued the certificate).
     certification:
       snapshot &&
@@ -306,7 +291,9 @@ export async function getApplicationPage({
         }
       : null,
     actions,
-    reviewerOptions,
+    reviewBodyOptions,
+    reviewBody: reviewBody ? { id: String(reviewBody._id), name: reviewBody.name } : null,
+    leadReviewerId: doc.leadReviewerId ? String(doc.leadReviewerId) : null,
     canOpenSelfAssessment:
       can(member.permissions, "read:assessment:any") ||
       can(member.permissions, "read:assessment:own"),
@@ -566,6 +553,32 @@ export async function listReviewAssignments({
   const items = await listItems(tenantId, docs, now);
   const running = (s: string) => s === "reviewAssigned" || s.startsWith("underReview");
   return [...items.filter((i) => running(i.state)), ...items.filter((i) => !running(i.state))];
+}
+
+/** A review body's applications (its admin's queue): those waiting for a panel first. */
+export async function listReviewBodyApplications({
+  tenantId,
+  reviewBodyIds,
+  now = new Date(),
+}: TenantScope & { reviewBodyIds: readonly string[]; now?: Date }) {
+  await connectDb();
+  const bodies = reviewBodyIds.flatMap((id) => {
+    const oid = toObjectId(id);
+    return oid ? [oid] : [];
+  });
+  // An admin runs one body (a handful at most): one bounded query per body on its index.
+  const pages = await Promise.all(
+    bodies.map((reviewBodyId) =>
+      Assessment.find({ tenantId, reviewBodyId })
+        .sort({ updatedAt: -1, _id: 1 })
+        .limit(200)
+        .select(LIST_FIELDS)
+        .lean<ListDoc[]>(),
+    ),
+  );
+  const items = await listItems(tenantId, pages.flat(), now);
+  const waiting = (s: string) => s === "reviewBodyAssigned";
+  return [...items.filter((i) => waiting(i.state)), ...items.filter((i) => !waiting(i.state))];
 }
 
 // ---------------------------------------------------------------------------------------------

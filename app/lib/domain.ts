@@ -7,6 +7,8 @@ export const ROLES = [
   "tenant_admin",
   /** 组织单位: accepts applications and checks review reports when the tenant enables it. */
   "organizer",
+  /** Admin of one review body (评审单位): manages its experts and forms its panels. */
+  "review_body_admin",
 ] as const;
 export type Role = (typeof ROLES)[number];
 export const ENTERPRISE_ROLES: readonly Role[] = ["enterprise_admin", "enterprise_member"];

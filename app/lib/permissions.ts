@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   "read:assessment:any",
   "accept:application:any",
   "assign:application:any",
+  "assign:panel:own",
   "approve:application:any",
   "certify:application:any",
   "check:report:any",
@@ -45,6 +46,9 @@ export const PERMISSIONS = [
   "read:dashboard:any",
   "manage:settings:any",
   "read:outbox:any",
+  "manage:reviewbody:any",
+  "read:reviewbody:any",
+  "manage:expert:own",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -93,6 +97,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:credit:any",
     "manage:credit:any",
     "read:dashboard:any",
+    "read:reviewbody:any",
   ],
   tenant_admin: [
     "read:enterprise:any",
@@ -112,6 +117,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:dashboard:any",
     "manage:settings:any",
     "read:outbox:any",
+    "manage:reviewbody:any",
+    "read:reviewbody:any",
   ],
   // The organizing unit (组织单位): acceptance and the report check, nothing of the authority's own.
   organizer: [
@@ -121,6 +128,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "check:report:any",
     "read:rubric:any",
   ],
+  /** Scope `own`: the review body the user administers (ReviewBody.adminUserIds). */
+  review_body_admin: ["manage:expert:own", "assign:panel:own", "read:rubric:any"],
 };
 
 export function permissionsFor(roles: readonly Role[], platformAdmin = false): Permission[] {

@@ -198,9 +198,18 @@ export default function ApplicationPage() {
               <Field label={t("workflow.app.submittedAt")}>
                 {page.submittedAt ? formatDateTime(page.submittedAt, locale) : "—"}
               </Field>
+              <Field label={t("workflow.app.reviewBody")}>
+                <span data-testid="review-body">
+                  {page.reviewBody ? page.reviewBody.name : t("workflow.app.reviewBodyNone")}
+                </span>
+              </Field>
               <Field label={t("workflow.app.reviewers")}>
                 {page.reviewers.length > 0
-                  ? page.reviewers.map((r) => r.name).join("、")
+                  ? page.reviewers
+                      .map((r) =>
+                        r.id === page.leadReviewerId ? `${r.name}（${t("workflow.app.lead")}）` : r.name,
+                      )
+                      .join("、")
                   : t("workflow.app.reviewersNone")}
                 <span className="ml-2 text-xs text-slate-500">
                   {t("workflow.app.reviewersCount", { count: page.reviewersRequired })}
@@ -300,8 +309,8 @@ export default function ApplicationPage() {
             actions={page.actions}
             offeredLevels={page.offeredLevels}
             appliedLevel={page.appliedLevel}
-            reviewerOptions={page.reviewerOptions}
-            currentReviewers={page.reviewers.map((r) => r.id)}
+            reviewBodyOptions={page.reviewBodyOptions}
+            currentReviewBodyId={page.reviewBody?.id ?? null}
             reviewersRequired={page.reviewersRequired}
             facts={page.facts}
             rectification={rectification ?? undefined}

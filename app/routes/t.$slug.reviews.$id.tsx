@@ -207,8 +207,6 @@ export default function ReviewScreen() {
           actions={app.actions}
           offeredLevels={app.offeredLevels}
           appliedLevel={app.appliedLevel}
-          reviewerOptions={[]}
-          currentReviewers={app.reviewers.map((r) => r.id)}
           reviewersRequired={app.reviewersRequired}
           facts={null}
           suggestedLevel={review.mySummary.level}

@@ -44,11 +44,21 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("RETURN"), reason: reasonText }),
   z.object({ type: z.literal("REJECT"), reason: reasonText }),
   z.object({
+    type: z.literal("ASSIGN_REVIEW_BODY"),
+    reviewBodyId: z
+      .string({ error: msg("workflow.errors.reviewBodyRequired") })
+      .regex(/^[0-9a-f]{24}$/, { error: msg("workflow.errors.reviewBodyRequired") }),
+  }),
+  z.object({
     type: z.literal("ASSIGN_REVIEWERS"),
     reviewerIds: z
       .array(objectIdText)
       .min(1, { error: msg("workflow.errors.reviewersRequired") })
       .max(20),
+    /** Exactly one lead (组长): a list (two radio values posted) is refused here. */
+    leadReviewerId: z
+      .string({ error: msg("workflow.errors.oneLead") })
+      .regex(/^[0-9a-f]{24}$/, { error: msg("workflow.errors.oneLead") }),
   }),
   z.object({ type: z.literal("START_REVIEW") }),
   z.object({
@@ -119,6 +129,13 @@ export function eventInputFromForm(form: FormData): Record<string, unknown> {
   if (form.has("reviewerIds") || raw.type === "ASSIGN_REVIEWERS") {
     raw.reviewerIds = form.getAll("reviewerIds").filter((v): v is string => typeof v === "string");
   }
+  if (form.has("leadReviewerId")) {
+    const leads = form.getAll("leadReviewerId").filter((v): v is string => typeof v === "string");
+    // Two leads stay two: the schema refuses anything but one.
+    raw.leadReviewerId = leads.length === 1 ? leads[0] : leads;
+  }
+  const body = text("reviewBodyId");
+  if (body !== undefined) raw.reviewBodyId = body;
   const level = text("recommendedLevel");
   // The empty option stands for "fail": no level recommended.
   if (level !== undefined) raw.recommendedLevel = level === "" ? null : level;
@@ -159,7 +176,8 @@ export const EVENT_PERMISSIONS: Record<GradingEventType, Permission | null> = {
   UPHOLD_OBJECTION: "approve:application:any",
   DISMISS_OBJECTION: "approve:application:any",
   REJECT: "accept:application:any",
-  ASSIGN_REVIEWERS: "assign:application:any",
+  ASSIGN_REVIEW_BODY: "assign:application:any",
+  ASSIGN_REVIEWERS: "assign:panel:own",
   APPROVE: "approve:application:any",
   START_NOTICE: "approve:application:any",
   CERTIFY: "certify:application:any",
@@ -191,7 +209,7 @@ export function stateColumnOf(snapshot: GradingSnapshot): string {
 export const APPLICATION_QUEUES = [
   { key: "acceptance", states: ["submitted"] },
   { key: "returned", states: ["draft"] },
-  { key: "assignment", states: ["accepted", "reviewAssigned"] },
+  { key: "assignment", states: ["accepted", "reviewBodyAssigned", "reviewAssigned"] },
   { key: "review", states: ["underReview.reviewing", "underReview.rectification"] },
   {
     key: "approval",

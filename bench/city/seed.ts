@@ -13,12 +13,14 @@
 import mongoose, { type Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { AuditEvent } from "../../models/audit-event";
+import { ReviewBody } from "../../models/review-body";
 import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { ensureIndexes } from "../../models/index";
 import { computeDashboardSnapshot } from "../../app/data/dashboard.server";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { DEMO_PASSWORD, seedDemoData } from "../../scripts/lib/seed";
+import { DEMO_BODY_ADMIN } from "../../scripts/lib/seed-review-body";
 import { seedApplications, seedCertificates } from "./applications";
 import { seedCredit } from "./credit";
 import { CITY_PASSWORD, cityAdminEmail, seedPeople } from "./people";
@@ -110,6 +112,8 @@ export async function seedCity(input: { scale: number; now: Date; log: (line: st
     enterpriseAdmin,
     regulator: await actorOf("regulator@demo.safegrade.cn", "regulator"),
     reviewers: [await actorOf("reviewer@demo.safegrade.cn", "reviewer"), await actorOf("reviewer2@demo.safegrade.cn", "reviewer")],
+    reviewBodyId: (await ReviewBody.findOne({ tenantId }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>())?._id as Types.ObjectId,
+    bodyAdmin: await actorOf(DEMO_BODY_ADMIN.email, "review_body_admin"),
     now,
   });
   progress("template application driven through the workflow");

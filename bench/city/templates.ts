@@ -62,6 +62,9 @@ export async function buildApplicationTemplates(input: {
   enterpriseAdmin: Actor;
   regulator: Actor;
   reviewers: [Actor, Actor];
+  /** The review body whose experts the reviewers are, and its admin (Step 10). */
+  reviewBodyId: Types.ObjectId;
+  bodyAdmin: Actor;
   now: Date;
 }): Promise<ApplicationTemplates> {
   const { tenantId, enterpriseId, now } = input;
@@ -123,7 +126,12 @@ export async function buildApplicationTemplates(input: {
   const [lead, second] = input.reviewers;
   await send(admin, { type: "SUBMIT", appliedLevel: TEMPLATE_LEVEL }, 88);
   await send(input.regulator, { type: "ACCEPT" }, 86);
-  await send(input.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(lead.userId), String(second.userId)] }, 85);
+  await send(input.regulator, { type: "ASSIGN_REVIEW_BODY", reviewBodyId: String(input.reviewBodyId) }, 85);
+  await send(
+    input.bodyAdmin,
+    { type: "ASSIGN_REVIEWERS", reviewerIds: [String(lead.userId), String(second.userId)], leadReviewerId: String(lead.userId) },
+    85,
+  );
   await send(lead, { type: "START_REVIEW" }, 80);
   for (const [r, reviewer] of input.reviewers.entries()) {
     const current = await snapshot(tenantId, id);

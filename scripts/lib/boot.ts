@@ -14,6 +14,7 @@ import { loadOrCreateSessionSecret } from "./app-secret";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
+import { DEMO_BODY_ADMIN } from "./seed-review-body";
 import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
 import { fillMemberAccess } from "../../app/data/member-access.server";
 import { recordTenantSlugs } from "../../app/data/tenants.server";
@@ -77,6 +78,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       if (result.seeded) {
         log("Seeded demo data (tenant chengdu). Demo logins, password " + DEMO_PASSWORD + ":");
         for (const u of DEMO_USERS) log(`  ${u.role.padEnd(18)} ${u.email}`);
+        log(`  ${"review_body_admin".padEnd(18)} ${DEMO_BODY_ADMIN.email}`);
       }
     }
     registerAllJobs();

@@ -8,6 +8,7 @@
 import { Types } from "mongoose";
 import { Assessment, type HistoryEntry, type StoredAnswer } from "../../models/assessment";
 import { Membership } from "../../models/membership";
+import { ReviewBody } from "../../models/review-body";
 import type { TenantDoc } from "../../models/tenant";
 import { RubricVersion } from "../../models/rubric-version";
 import { issueCertificateForApplication } from "../../app/data/certificates.server";
@@ -34,6 +35,9 @@ export type DemoCertificateInput = {
   enterpriseAdminId: Types.ObjectId;
   regulatorId: Types.ObjectId;
   reviewerIds: [Types.ObjectId, Types.ObjectId];
+  /** The review body whose admin formed the panel (the first reviewer leads it). */
+  reviewBodyId: Types.ObjectId;
+  reviewBodyAdminId: Types.ObjectId;
   settings: {
     acceptanceDays: number;
     reviewDays: number;
@@ -175,11 +179,27 @@ export async function seedDemoApplication(
     { event: { type: "ACCEPT", actor: regulator, now: at(58).toISOString() } },
     {
       event: {
-        type: "ASSIGN_REVIEWERS",
+        type: "ASSIGN_REVIEW_BODY",
         actor: regulator,
+        now: at(58).toISOString(),
+        reviewBodyId: String(input.reviewBodyId),
+        reviewBodyActive: true,
+      },
+    },
+    {
+      event: {
+        type: "ASSIGN_REVIEWERS",
+        actor: { id: String(input.reviewBodyAdminId), role: "review_body_admin" },
         now: at(57).toISOString(),
         reviewerIds: input.reviewerIds.map(String),
+        leadReviewerId: String(input.reviewerIds[0]),
         eligibleReviewerIds: input.reviewerIds.map(String),
+        inactiveReviewerIds: [],
+        enterpriseMemberIds: [],
+        declaredConflictIds: [],
+        minPanelSize: input.settings.reviewersRequired,
+        panelRotation: false,
+        previousLeadReviewerId: null,
       },
     },
     { event: { type: "START_REVIEW", actor: reviewer, now: at(50).toISOString() } },
@@ -232,6 +252,8 @@ export async function seedDemoApplication(
         state: stateKeyOf(snapshot),
         deadlines: {},
         reviewerIds: input.reviewerIds,
+        reviewBodyId: input.reviewBodyId,
+        leadReviewerId: input.reviewerIds[0],
         submittedAt,
         history,
         review: {
@@ -269,15 +291,17 @@ export async function seedDemoCertificateFor(
   enterpriseId: Types.ObjectId,
 ): Promise<{ applicationId: Types.ObjectId; number: string; verifyCode: string }> {
   const tenantId = tenant._id;
-  const [admin, regulator, reviewers] = await Promise.all([
+  const [admin, regulator, reviewers, body] = await Promise.all([
     Membership.findOne({ tenantId, enterpriseId, role: "enterprise_admin" })
       .sort({ createdAt: 1 })
       .lean(),
     Membership.findOne({ tenantId, role: "regulator" }).sort({ createdAt: 1 }).lean(),
     Membership.find({ tenantId, role: "reviewer" }).sort({ createdAt: 1 }).limit(2).lean(),
+    ReviewBody.findOne({ tenantId }).sort({ name: 1 }).lean(),
   ]);
   const [first, second] = reviewers;
-  if (!admin || !regulator || !first || !second)
+  const bodyAdmin = body?.adminUserIds[0];
+  if (!admin || !regulator || !first || !second || !body || !bodyAdmin)
     throw new Error("demo certificate: the demo users are missing");
   return seedDemoCertificate({
     tenantId,
@@ -285,6 +309,8 @@ export async function seedDemoCertificateFor(
     enterpriseAdminId: admin.userId,
     regulatorId: regulator.userId,
     reviewerIds: [first.userId, second.userId],
+    reviewBodyId: body._id,
+    reviewBodyAdminId: bodyAdmin,
     settings: {
       acceptanceDays: tenant.settings.acceptanceDays,
       reviewDays: tenant.settings.reviewDays,

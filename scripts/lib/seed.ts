@@ -15,6 +15,7 @@ import { createTenant } from "../../app/data/tenants/platform.server";
 import { CLI_ACTOR } from "./tenant-cli";
 import { seedDemoCertificateFor } from "./seed-certificate";
 import { seedDemoCreditRecords } from "./seed-credit";
+import { seedDemoReviewBody } from "./seed-review-body";
 
 export const DEMO_PASSWORD = "Demo#2026safe";
 
@@ -230,6 +231,8 @@ export async function seedDemoData(): Promise<SeedResult> {
     const licences = [{ type: "hazchem-trading" as const, number: "（川）WH安经字〔2023〕0088", expiresAt: new Date(Date.now() + 20 * 86_400_000) }];
     await Enterprise.updateOne({ tenantId: tenant._id, _id: hazchemId }, { $set: { licences, licenceNextExpiry: licences[0]?.expiresAt ?? null } });
   }
+  // Step 10: a review body with its admin and four experts (the demo reviewers among them).
+  await seedDemoReviewBody({ tenantId: tenant._id, passwordHash });
   // Step 5: the chemical company is certified (三级), so the demo has a real, verifiable certificate.
   const certified = enterpriseIds.get("chemical");
   if (certified) await seedDemoCertificateFor(tenant, certified);

@@ -1,7 +1,7 @@
 /**
  * One grading application in Chromium, through the workspaces: the enterprise submits → the
  * regulator returns it with a reason → the enterprise sees the reason and resubmits → the
- * regulator accepts and assigns two reviewers → a reviewer starts the review and reports → the
+ * regulator accepts and assigns the review body → its admin forms a two-expert panel → a reviewer starts the review and reports → the
  * regulator approves and starts the public notice → the deadlines job, run with a moved clock
  * (scripts/run-jobs.ts against the app's database), ends the notice → the regulator certifies →
  * the enterprise sees "certified".
@@ -27,6 +27,7 @@ const ENTERPRISE = "small-admin@demo.safegrade.cn";
 const REGULATOR = "regulator@demo.safegrade.cn";
 const REVIEWER = "reviewer@demo.safegrade.cn";
 const REVIEWER2 = "reviewer2@demo.safegrade.cn";
+const BODY_ADMIN = "body-admin@demo.safegrade.cn";
 
 type RubricFile = {
   levels: Array<{ key: string }>;
@@ -157,14 +158,29 @@ describe("grading workflow, end to end", () => {
       );
       await act(page, "SUBMIT", "submitted");
 
-      // --- Regulator: accept, assign the two reviewers.
+      // --- Regulator: accept, assign the demo review body.
       await switchUser(browser, REGULATOR);
       await openApplication(page, id);
       await act(page, "ACCEPT", "accepted");
-      const assign = action(page, "ASSIGN_REVIEWERS");
-      await assign.locator(`input[data-email="${REVIEWER}"]`).check();
-      await assign.locator(`input[data-email="${REVIEWER2}"]`).check();
-      await act(page, "ASSIGN_REVIEWERS", "reviewAssigned");
+      await act(page, "ASSIGN_REVIEW_BODY", "reviewBodyAssigned");
+
+      // --- Review body admin: the queue → the panel page; a lone expert is refused, then two with a lead.
+      await switchUser(browser, BODY_ADMIN);
+      await page.goto(`${baseUrl}/t/${SLUG}/panels`);
+      await page.locator(`[data-application="${id}"] a`).click();
+      const panelPage = page.getByTestId("panel-page");
+      await expect.poll(() => panelPage.getAttribute("data-state")).toBe("reviewBodyAssigned");
+      await panelPage.locator(`input[name="reviewerIds"][data-email="${REVIEWER}"]`).check();
+      await panelPage.locator(`input[name="leadReviewerId"][data-email="${REVIEWER}"]`).check();
+      await panelPage.locator('button[type="submit"]').click();
+      await expect
+        .poll(() => page.locator('[data-reason="not-enough-reviewers"]').textContent())
+        .toContain("人数不足");
+      await panelPage.locator(`input[name="reviewerIds"][data-email="${REVIEWER2}"]`).check();
+      await panelPage.locator('button[type="submit"]').click();
+      await expect
+        .poll(() => panelPage.getAttribute("data-state"), { timeout: 15_000 })
+        .toBe("reviewAssigned");
 
       // --- Reviewer: my assignments → review screen → start, score one item, report.
       await switchUser(browser, REVIEWER);
@@ -238,6 +254,7 @@ describe("grading workflow, end to end", () => {
         "RETURN",
         "SUBMIT",
         "ACCEPT",
+        "ASSIGN_REVIEW_BODY",
         "ASSIGN_REVIEWERS",
         "START_REVIEW",
         "REPORT_REVIEW",

@@ -35,7 +35,7 @@ import { loader as registryCsvLoader } from "~/routes/t.$slug.registry[.csv]";
 import { loader as registryLoader } from "~/routes/t.$slug.registry";
 import { loader as verifyPdfLoader } from "~/routes/verify.$code[.pdf]";
 import { loader as verifyPageLoader } from "~/routes/verify.$code";
-import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
+import { cookieFor, createEnterprise, createMember, createReviewBody, createTenant } from "../factories";
 import { callAction, callLoader, makeRequest, type FormFields } from "../route-helpers";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "sg-certificates-"));
@@ -334,6 +334,7 @@ describe("integration with the grading workflow (Step 4)", () => {
     ]);
     const settings = (await Tenant.findOne({ _id: tenant._id }).lean())?.settings;
     if (!settings) throw new Error("tenant settings missing");
+    const { body, admin: bodyAdmin } = await createReviewBody(tenant._id, [r1.user._id, r2.user._id]);
     const { seedDemoApplication } = await import("../../scripts/lib/seed-certificate");
     const { applicationId, version } = await seedDemoApplication(
       {
@@ -342,6 +343,8 @@ describe("integration with the grading workflow (Step 4)", () => {
         enterpriseAdminId: admin.user._id,
         regulatorId: regulator.user._id,
         reviewerIds: [r1.user._id, r2.user._id],
+        reviewBodyId: body._id,
+        reviewBodyAdminId: bodyAdmin.user._id,
         settings,
       },
       { certify: false },

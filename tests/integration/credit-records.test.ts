@@ -36,7 +36,7 @@ import { loader as fileLoader } from "~/routes/t.$slug.credit.$id_.files.$fileId
 import { action as newAction } from "~/routes/t.$slug.credit.new";
 import { action as startAction } from "~/routes/t.$slug.assessments._index";
 import { SAMPLES } from "../evidence-samples";
-import { cookieFor, createEnterprise, createMember, createTenant, randomCreditCode } from "../factories";
+import { cookieFor, createEnterprise, createMember, createTenant, formPanel, randomCreditCode } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 import { DEMO_ENTERPRISES } from "../../scripts/lib/seed";
 import { DEMO_CREDIT_RECORDS, seedDemoCreditRecords } from "../../scripts/lib/seed-credit";
@@ -200,7 +200,7 @@ async function underReview(s: Setup): Promise<Types.ObjectId> {
   };
   await send(s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" });
   await send(s.m.regulator, { type: "ACCEPT" });
-  await send(s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: s.reviewers.map((r) => String(r.user._id)) });
+  await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: s.reviewers.map((r) => r.user._id) });
   await send(s.m.reviewer1, { type: "START_REVIEW" });
   expect((await getAssessment({ tenantId: s.tenant._id, id }))?.state).toBe("underReview.reviewing");
   return id;

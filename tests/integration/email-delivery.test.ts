@@ -46,7 +46,7 @@ import { action as registerAction } from "~/routes/t.$slug.register";
 import { action as decideAction } from "~/routes/t.$slug.registrations";
 import { action as resetAction, loader as resetLoader } from "~/routes/t.$slug.reset-password.$token";
 import { startSmtpSink, type SmtpSink } from "../../scripts/lib/smtp-sink";
-import { cookieFor, createEnterprise, createMember, createTenant, randomCreditCode } from "../factories";
+import { cookieFor, createEnterprise, createMember, createTenant, formPanel, randomCreditCode } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 
 const APP = "http://localhost:3000";
@@ -203,10 +203,12 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
 
     await step(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, days(2));
     await step(s, id, s.m.regulator, { type: "ACCEPT" }, days(2));
-    await step(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: s.reviewerIds }, days(2));
+    await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer.user._id, s.reviewer2.user._id], now: days(2) });
     mails = await deliver(days(2));
     expectMail(only(mails, "application-accepted", s.admin.user.email), { subject: /accepted/, lang: "en", link: appLink });
     expectMail(only(mails, "reviewers-assigned", s.reviewer.user.email), { subject: /评审任务/, lang: "zh-CN", link: reviewLink });
+    // Step 10: the review body's admin was asked to form the panel, with a link to the panel page.
+    expectMail(only(mails, "review-body-assigned"), { subject: /委托评审/, lang: "zh-CN", link: `/t/${s.tenant.slug}/panels/${String(id)}` });
 
     await step(s, id, s.m.reviewer, { type: "START_REVIEW" }, days(3));
     // Step 10: rectification is per deducted item; the enterprise answers each one.
@@ -286,7 +288,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     const app2 = await readyApplication(s2);
     await step(s2, app2._id, s2.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0);
     await step(s2, app2._id, s2.m.regulator, { type: "ACCEPT" }, days(1));
-    await step(s2, app2._id, s2.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: s2.reviewerIds }, days(1));
+    await formPanel({ tenantId: s2.tenant._id, applicationId: app2._id, regulator: s2.m.regulator, reviewerUserIds: [s2.reviewer.user._id, s2.reviewer2.user._id], now: days(1) });
     await step(s2, app2._id, s2.m.reviewer, { type: "START_REVIEW" }, days(2));
     await step(s2, app2._id, s2.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2));
     await step(s2, app2._id, s2.m.regulator, { type: "REJECT", reason: "Major hazard not controlled" }, days(3));
@@ -306,7 +308,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     const id = app._id;
     await step(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0);
     await step(s, id, s.m.regulator, { type: "ACCEPT" }, days(1));
-    await step(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: s.reviewerIds }, days(1));
+    await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer.user._id, s.reviewer2.user._id], now: days(1) });
     await step(s, id, s.m.reviewer, { type: "START_REVIEW" }, days(2));
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2));
     await step(s, id, s.m.regulator, { type: "APPROVE" }, days(3));

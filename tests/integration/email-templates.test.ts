@@ -18,6 +18,7 @@ import {
   CERTIFICATE_EMAIL_TEMPLATES,
   CREDIT_EMAIL_TEMPLATES,
   GRADING_JOB_EMAIL_TEMPLATES,
+  PANEL_EMAIL_TEMPLATES,
   REGISTRATION_EMAIL_TEMPLATES,
 } from "../../emails/names";
 import { LOCALES, type Locale } from "~/i18n";
@@ -65,6 +66,7 @@ describe("email template registry", () => {
       ...GRADING_JOB_EMAIL_TEMPLATES,
       ...CERTIFICATE_EMAIL_TEMPLATES,
       ...CREDIT_EMAIL_TEMPLATES,
+      ...PANEL_EMAIL_TEMPLATES,
     ];
     for (const name of queued) expect(Object.keys(EMAIL_TEMPLATES), name).toContain(name);
     expect(Object.keys(EMAIL_TEMPLATES).sort()).toEqual([...EMAIL_TEMPLATE_NAMES].sort());

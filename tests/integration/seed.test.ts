@@ -7,6 +7,9 @@ import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { MemberAccess, memberAccessId } from "../../models/member-access";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "../../scripts/lib/seed";
+import { DEMO_BODY_ADMIN, DEMO_EXPERTS } from "../../scripts/lib/seed-review-body";
+import { Expert } from "../../models/expert";
+import { ReviewBody } from "../../models/review-body";
 import { verifyCertificate } from "~/data/certificates.server";
 import { validateCreditCode } from "~/lib/credit-code";
 import { restoreSnapshot, topStateOf } from "~/workflows/grading.machine";
@@ -29,11 +32,16 @@ describe("demo seeding", () => {
     expect(tenant?.settings.yearlyTargets?.length).toBeGreaterThan(0);
     for (const e of DEMO_ENTERPRISES) expect(validateCreditCode(e.creditCode).ok).toBe(true);
     const roles = (await Membership.find({ tenantId: tenant?._id }).lean()).map((m) => m.role);
-    for (const role of ["enterprise_admin", "enterprise_member", "reviewer", "regulator", "tenant_admin"]) {
+    for (const role of ["enterprise_admin", "enterprise_member", "reviewer", "regulator", "tenant_admin", "review_body_admin"]) {
       expect(roles).toContain(role);
     }
     expect(await User.countDocuments({ platformAdmin: true })).toBe(1);
-    expect(await User.countDocuments({})).toBe(DEMO_USERS.length);
+    const emails = new Set([...DEMO_USERS, DEMO_BODY_ADMIN, ...DEMO_EXPERTS].map((u) => u.email));
+    expect(await User.countDocuments({})).toBe(emails.size);
+    // Step 10: one review body, its admin, four experts.
+    const body = await ReviewBody.findOne({ tenantId: tenant?._id }).lean();
+    expect(body?.adminUserIds).toHaveLength(1);
+    expect(await Expert.countDocuments({ tenantId: tenant?._id, reviewBodyId: body?._id })).toBe(DEMO_EXPERTS.length);
 
     // Every printed demo login really works.
     const regulator = DEMO_USERS.find((u) => u.role === "regulator");
@@ -56,7 +64,7 @@ describe("demo seeding", () => {
     expect(String(app?.enterpriseId)).toBe(String(chemical?._id));
     expect(app?.state).toBe("certified");
     expect(topStateOf(restoreSnapshot(app?.workflow))).toBe("certified");
-    expect(app?.history.map((h) => h.event)).toEqual(["SUBMIT", "ACCEPT", "ASSIGN_REVIEWERS", "START_REVIEW", "REPORT_REVIEW", "APPROVE", "START_NOTICE", "NOTICE_ENDED", "CERTIFY"]);
+    expect(app?.history.map((h) => h.event)).toEqual(["SUBMIT", "ACCEPT", "ASSIGN_REVIEW_BODY", "ASSIGN_REVIEWERS", "START_REVIEW", "REPORT_REVIEW", "APPROVE", "START_NOTICE", "NOTICE_ENDED", "CERTIFY"]);
     expect(app?.pendingCertificate).toMatchObject({ level: "level3", lowerLevel: false });
     const certificates = await Certificate.find({ tenantId: tenant?._id }).sort({ seq: 1 }).lean();
     expect(certificates).toHaveLength(2);

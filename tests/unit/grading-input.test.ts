@@ -58,6 +58,28 @@ describe("event input from the application page", () => {
       type: "ASSIGN_REVIEWERS",
       reviewerIds: [],
     });
+    // One lead is a string; two leads stay a list, which the schema refuses (exactly one lead).
+    const twoLeads = eventInputFromForm(
+      form([
+        ["intent", "ASSIGN_REVIEWERS"],
+        ["reviewerIds", "a".repeat(24)],
+        ["reviewerIds", "b".repeat(24)],
+        ["leadReviewerId", "a".repeat(24)],
+        ["leadReviewerId", "b".repeat(24)],
+      ]),
+    );
+    expect(twoLeads.leadReviewerId).toEqual(["a".repeat(24), "b".repeat(24)]);
+    expect(
+      applicationEventInputSchema.safeParse(twoLeads).error?.issues.map((i) => i.message),
+    ).toEqual(["workflow.errors.oneLead"]);
+    expect(
+      eventInputFromForm(
+        form([
+          ["intent", "ASSIGN_REVIEW_BODY"],
+          ["reviewBodyId", "c".repeat(24)],
+        ]),
+      ),
+    ).toEqual({ type: "ASSIGN_REVIEW_BODY", reviewBodyId: "c".repeat(24) });
     expect(
       eventInputFromForm(
         form([

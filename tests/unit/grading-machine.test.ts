@@ -79,6 +79,7 @@ const A = {
   admin: { id: "u-admin", role: "enterprise_admin" },
   member: { id: "u-member", role: "enterprise_member" },
   regulator: { id: "u-reg", role: "regulator" },
+  bodyAdmin: { id: "u-body", role: "review_body_admin" },
   tenantAdmin: { id: "u-tadmin", role: "tenant_admin" },
   v1: { id: "rev-1", role: "reviewer" },
   v2: { id: "rev-2", role: "reviewer" },
@@ -162,15 +163,34 @@ const ev = {
     now,
     reason,
   }),
+  assignBody: (
+    reviewBodyId = "body-1",
+    o: Partial<GradingEventOf<"ASSIGN_REVIEW_BODY">> = {},
+  ): GradingEvent => ({
+    type: "ASSIGN_REVIEW_BODY",
+    actor: A.regulator,
+    now: NOW,
+    reviewBodyId,
+    reviewBodyActive: true,
+    ...o,
+  }),
+  /** The body admin forms a panel; the first reviewer leads; the server vouches for everyone. */
   assign: (
     reviewerIds: string[] = ["rev-1", "rev-2"],
     o: Partial<GradingEventOf<"ASSIGN_REVIEWERS">> = {},
   ): GradingEvent => ({
     type: "ASSIGN_REVIEWERS",
-    actor: A.regulator,
+    actor: A.bodyAdmin,
     now: NOW,
     reviewerIds,
+    leadReviewerId: reviewerIds[0] ?? "",
     eligibleReviewerIds: reviewerIds,
+    inactiveReviewerIds: [],
+    enterpriseMemberIds: [],
+    declaredConflictIds: [],
+    minPanelSize: 2,
+    panelRotation: false,
+    previousLeadReviewerId: null,
     ...o,
   }),
   startReview: (o: Partial<GradingEventOf<"START_REVIEW">> = {}): GradingEvent => ({
@@ -295,7 +315,8 @@ function effectTypes(snapshot: GradingSnapshot): string[] {
 const draft = (input: GradingInput = INPUT): GradingSnapshot => startGrading(input);
 const submitted = (s = ev.submit()): GradingSnapshot => run(draft(), s);
 const accepted = (s = ev.submit()): GradingSnapshot => run(submitted(s), plain("ACCEPT"));
-const reviewAssigned = (s = ev.submit()): GradingSnapshot => run(accepted(s), ev.assign());
+const bodyAssigned = (s = ev.submit()): GradingSnapshot => run(accepted(s), ev.assignBody());
+const reviewAssigned = (s = ev.submit()): GradingSnapshot => run(bodyAssigned(s), ev.assign());
 const underReview = (s = ev.submit()): GradingSnapshot => run(reviewAssigned(s), ev.startReview());
 const inRectification = (): GradingSnapshot => run(underReview(), ev.rectify());
 const pendingApproval = (): GradingSnapshot => run(underReview(), ev.report("level3"));
@@ -597,46 +618,102 @@ describe("REJECT", () => {
   });
 });
 
+describe("ASSIGN_REVIEW_BODY", () => {
+  it("assigns the accepted application to a review body and mails its admins", () => {
+    const s = bodyAssigned();
+    expect(s.value).toBe("reviewBodyAssigned");
+    expect(s.context.reviewBodyId).toBe("body-1");
+    expect(s.context.reviewers).toEqual([]);
+    expect(emails(s)).toEqual([{ template: "review-body-assigned", to: "reviewBodyAdmins" }]);
+    expect(isEnterpriseLocked(s)).toBe(true);
+  });
+
+  it("is the regulator's, for an active body of the tenant", () => {
+    expectBlocked(accepted(), ev.assignBody("body-1", { actor: A.bodyAdmin }), ["not-permitted"]);
+    expectBlocked(accepted(), ev.assignBody("body-1", { reviewBodyActive: false }), [
+      "review-body-not-eligible",
+    ]);
+    expectBlocked(accepted(), ev.assignBody(""), ["review-body-not-eligible"]);
+    expectBlocked(submitted(), ev.assignBody(), ["invalid-in-state"]);
+    expectBlocked(underReview(), ev.assignBody("body-2"), ["invalid-in-state"]);
+  });
+
+  it("another body dissolves the panel and tells only its members", () => {
+    const s = run(reviewAssigned(), ev.assignBody("body-2"));
+    expect(s.value).toBe("reviewBodyAssigned");
+    expect(s.context).toMatchObject({ reviewBodyId: "body-2", reviewers: [], leadReviewerId: null });
+    expect(emails(s)).toEqual([
+      { template: "panel-member-removed", to: "users:rev-1,rev-2" },
+      { template: "review-body-assigned", to: "reviewBodyAdmins" },
+    ]);
+    // The same body again would dissolve its own panel silently: refused.
+    expectBlocked(reviewAssigned(), ev.assignBody("body-1"), ["review-body-unchanged"]);
+    expect(run(bodyAssigned(), ev.assignBody("body-1")).value).toBe("reviewBodyAssigned");
+  });
+});
+
 describe("ASSIGN_REVIEWERS", () => {
-  it("assigns reviewers and mails them", () => {
+  it("forms the panel with its lead and mails the members", () => {
     const s = reviewAssigned();
     expect(s.value).toBe("reviewAssigned");
     expect(s.context.reviewers).toEqual(["rev-1", "rev-2"]);
+    expect(s.context.leadReviewerId).toBe("rev-1");
+    expect(s.context.reviewBodyId).toBe("body-1");
     expect(emails(s)).toEqual([{ template: "reviewers-assigned", to: "users:rev-1,rev-2" }]);
   });
 
-  it("may be repeated before the review starts; the new list replaces the old", () => {
-    const s = run(reviewAssigned(), ev.assign(["rev-2", "rev-3"]));
+  it("re-forming the panel mails only those whose assignment or role changed", () => {
+    const s = run(reviewAssigned(), ev.assign(["rev-1", "rev-3"]));
     expect(s.value).toBe("reviewAssigned");
-    expect(s.context.reviewers).toEqual(["rev-2", "rev-3"]);
+    expect(s.context.reviewers).toEqual(["rev-1", "rev-3"]);
+    expect(emails(s)).toEqual([
+      { template: "reviewers-assigned", to: "users:rev-3" },
+      { template: "panel-member-removed", to: "users:rev-2" },
+    ]);
+    // Same members, new lead: the two whose role changed hear of it, nobody else.
+    const swapped = run(
+      reviewAssigned(),
+      ev.assign(["rev-1", "rev-2", "rev-3"]),
+      ev.assign(["rev-1", "rev-2", "rev-3"], { leadReviewerId: "rev-2" }),
+    );
+    expect(emails(swapped)).toEqual([{ template: "reviewers-assigned", to: "users:rev-1,rev-2" }]);
+    // Nothing changed: no mail at all.
+    expect(emails(run(reviewAssigned(), ev.assign()))).toEqual([]);
   });
 
-  it("refuses conflicted reviewers (from the input or the event), bad lists and other roles", () => {
-    const conflicted = run(
-      draft({ ...INPUT, conflictedReviewerIds: ["rev-2"] }),
-      ev.submit(),
-      plain("ACCEPT"),
-    );
-    expectBlocked(conflicted, ev.assign(["rev-1", "rev-2"]), ["reviewer-conflict"]);
-    expect(run(conflicted, ev.assign(["rev-1", "rev-3"])).context.reviewers).toEqual([
-      "rev-1",
-      "rev-3",
-    ]);
-    // The server's fresher list replaces the one in context.
-    expectBlocked(accepted(), ev.assign(["rev-1", "rev-3"], { conflictedReviewerIds: ["rev-3"] }), [
-      "reviewer-conflict",
-    ]);
-    const updated = run(conflicted, ev.assign(["rev-1", "rev-2"], { conflictedReviewerIds: [] }));
-    expect(updated.context.conflictedReviewerIds).toEqual([]);
-    expectBlocked(accepted(), ev.assign([]), ["invalid-reviewers"]);
-    // One expert is not a panel; accounts the server does not vouch for are refused.
-    expectBlocked(accepted(), ev.assign(["rev-1"]), ["not-enough-reviewers"]);
-    expectBlocked(accepted(), ev.assign(["rev-1", "emp-9"], { eligibleReviewerIds: ["rev-1"] }), [
+  it("refuses each rule with its own reason", () => {
+    const b = bodyAssigned();
+    expectBlocked(b, ev.assign(["rev-1"]), ["not-enough-reviewers"]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { minPanelSize: 3 }), ["not-enough-reviewers"]);
+    expect(run(b, ev.assign(["rev-1"], { minPanelSize: 1 })).context.reviewersRequired).toBe(1);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { leadReviewerId: "rev-9" }), ["lead-not-member"]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { leadReviewerId: "" }), ["lead-not-member"]);
+    expectBlocked(b, ev.assign(["rev-1", "emp-9"], { eligibleReviewerIds: ["rev-1"] }), [
       "reviewer-not-eligible",
     ]);
-    expectBlocked(accepted(), ev.assign(["rev-1", "rev-1"]), ["invalid-reviewers"]);
-    expectBlocked(accepted(), ev.assign(["rev-1", " "]), ["invalid-reviewers"]);
-    expectBlocked(accepted(), ev.assign(["rev-1", "rev-2"], { actor: A.v1 }), ["not-permitted"]);
+    expectBlocked(
+      b,
+      ev.assign(["rev-1", "rev-2"], { eligibleReviewerIds: ["rev-1"], inactiveReviewerIds: ["rev-2"] }),
+      ["reviewer-inactive"],
+    );
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { enterpriseMemberIds: ["rev-2"] }), [
+      "reviewer-employee",
+    ]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { declaredConflictIds: ["rev-1"] }), [
+      "reviewer-conflict",
+    ]);
+    const rotation = { panelRotation: true, previousLeadReviewerId: "rev-1" };
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], rotation), ["lead-rotation"]);
+    expect(run(b, ev.assign(["rev-2", "rev-1"], rotation)).context.leadReviewerId).toBe("rev-2");
+    expect(run(b, ev.assign(["rev-1", "rev-2"], { ...rotation, panelRotation: false })).value).toBe(
+      "reviewAssigned",
+    );
+    expectBlocked(b, ev.assign([]), ["invalid-reviewers", "lead-not-member"]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-1"]), ["invalid-reviewers"]);
+    expectBlocked(b, ev.assign(["rev-1", " "]), ["invalid-reviewers"]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { actor: A.regulator }), ["not-permitted"]);
+    expectBlocked(b, ev.assign(["rev-1", "rev-2"], { actor: A.v1 }), ["not-permitted"]);
+    expectBlocked(accepted(), ev.assign(), ["invalid-in-state"]);
     expectBlocked(submitted(), ev.assign(), ["invalid-in-state"]);
     expectBlocked(underReview(), ev.assign(), ["invalid-in-state"]);
   });
@@ -656,20 +733,15 @@ describe("START_REVIEW", () => {
   });
 
   it("needs the configured number of non-conflicted reviewers", () => {
-    // A panel smaller than required is refused when it is assigned.
-    expectBlocked(accepted(), ev.assign(["rev-1"]), ["not-enough-reviewers"]);
-    const oneRequired = run(
-      draft({ ...INPUT, reviewersRequired: 1 }),
-      ev.submit(),
-      plain("ACCEPT"),
-      ev.assign(["rev-1"]),
-    );
+    // A panel smaller than required is refused when it is formed.
+    expectBlocked(bodyAssigned(), ev.assign(["rev-1"]), ["not-enough-reviewers"]);
+    const oneRequired = run(bodyAssigned(), ev.assign(["rev-1"], { minPanelSize: 1 }));
     expect(run(oneRequired, ev.startReview()).value).toEqual({ underReview: "reviewing" });
-    const three = run(draft({ ...INPUT, reviewersRequired: 3 }), ev.submit(), plain("ACCEPT"));
-    expectBlocked(three, ev.assign(), ["not-enough-reviewers"]);
-    expect(run(three, ev.assign(["rev-1", "rev-2", "rev-3"]), ev.startReview()).value).toEqual({
-      underReview: "reviewing",
-    });
+    const three = bodyAssigned();
+    expectBlocked(three, ev.assign(undefined, { minPanelSize: 3 }), ["not-enough-reviewers"]);
+    expect(
+      run(three, ev.assign(["rev-1", "rev-2", "rev-3"], { minPanelSize: 3 }), ev.startReview()).value,
+    ).toEqual({ underReview: "reviewing" });
     // A member who became conflicted after the assignment leaves the panel short at the start.
     expectBlocked(reviewAssigned(), ev.startReview({ conflictedReviewerIds: ["rev-2"] }), [
       "reviewer-conflict",
@@ -756,12 +828,7 @@ describe("rectification", () => {
     expectBlocked(inRectification(), plain("SUBMIT_RECTIFICATION", A.v1), ["not-permitted"]);
     expectBlocked(inRectification(), plain("SUBMIT_RECTIFICATION", A.member), ["not-permitted"]);
     expectBlocked(inRectification(), ev.rectify(), ["invalid-in-state"]);
-    const conflicted = run(
-      draft({ ...INPUT, reviewersRequired: 1 }),
-      ev.submit(),
-      plain("ACCEPT"),
-      ev.assign(["rev-1", "rev-2"]),
-    );
+    const conflicted = run(bodyAssigned(), ev.assign(["rev-1", "rev-2"], { minPanelSize: 1 }));
     const started = run(conflicted, ev.startReview({ conflictedReviewerIds: [] }));
     expect(run(started, ev.rectify()).value).toEqual({ underReview: "rectification" });
   });
@@ -1179,6 +1246,7 @@ describe("CREDIT_LISTED", () => {
   const active: Array<[string, () => GradingSnapshot]> = [
     ["submitted", submitted],
     ["accepted", accepted],
+    ["reviewBodyAssigned", () => bodyAssigned()],
     ["reviewAssigned", () => reviewAssigned()],
     ["underReview.reviewing", () => underReview()],
     ["underReview.rectification", inRectification],
@@ -1238,7 +1306,7 @@ describe("event context", () => {
   it("pendingEffects holds only the latest transition's effects", () => {
     const s = run(submitted(), plain("ACCEPT"));
     expect(effectTypes(s)).toEqual(["email"]);
-    expect(effectsOf(run(s, ev.assign()))).toHaveLength(1);
+    expect(effectsOf(run(s, ev.assignBody(), ev.assign()))).toHaveLength(1);
   });
 
   it("an event carrying the tenant's new calendar replaces the old one for later deadlines", () => {
@@ -1246,11 +1314,11 @@ describe("event context", () => {
       holidays: [...CAL_2026.holidays, "2026-03-03"],
       extraWorkdays: CAL_2026.extraWorkdays,
     };
-    const s = run(accepted(), ev.assign(), ev.startReview({ calendar }));
+    const s = run(bodyAssigned(), ev.assign(), ev.startReview({ calendar }));
     expect(s.context.settings.calendar).toEqual(calendar);
     expect(s.context.deadlines.reviewBy).toBe(endOf("2026-04-29"));
     expectBlocked(
-      accepted(),
+      bodyAssigned(),
       ev.assign(["rev-1", "rev-2"], { calendar: { holidays: ["2026-3-3"] } }),
       ["invalid-calendar"],
     );
@@ -1298,8 +1366,13 @@ function eventsFor(s: GradingSnapshot): GradingEvent[] {
     ev.ret(),
     ev.ret(""),
     ev.ret("材料不全", A.organizer),
+    ev.assignBody(),
+    ev.assignBody("body-2"),
+    ev.assignBody("body-3", { reviewBodyActive: false }),
     ev.assign(),
     ev.assign(["rev-1"]),
+    ev.assign(["rev-2", "rev-1"]),
+    ev.assign(["rev-1", "rev-2"], { actor: A.regulator }),
     ev.startReview(),
     ev.startReview({ actor: A.outsider }),
     ev.rectify(),
@@ -1444,7 +1517,7 @@ describe("exploration of the whole machine (BFS from draft)", () => {
   });
 
   it("reaches every state of the machine from draft", () => {
-    expect(leaves).toHaveLength(19);
+    expect(leaves).toHaveLength(20);
     expect([...reached].sort()).toEqual([...leaves].sort());
   });
 

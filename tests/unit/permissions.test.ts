@@ -7,7 +7,7 @@ import { PERMISSIONS, ROLE_PERMISSIONS, can, permissionsFor, type Permission } f
  * The expected matrix, written out independently of ROLE_PERMISSIONS: every role × permission.
  * A change to the table must be a deliberate change here too.
  */
-const E = "enterprise_admin", M = "enterprise_member", R = "reviewer", G = "regulator", A = "tenant_admin", O = "organizer";
+const E = "enterprise_admin", M = "enterprise_member", R = "reviewer", G = "regulator", A = "tenant_admin", O = "organizer", B = "review_body_admin";
 const MATRIX: Record<Permission, Role[]> = {
   "read:enterprise:own": [E, M],
   "update:enterprise:own": [E],
@@ -30,11 +30,12 @@ const MATRIX: Record<Permission, Role[]> = {
   "read:assessment:any": [G, A, O],
   "accept:application:any": [G, O],
   "assign:application:any": [G],
+  "assign:panel:own": [B],
   "approve:application:any": [G],
   "certify:application:any": [G],
   "check:report:any": [O],
   "read:objection:any": [G],
-  "read:rubric:any": [E, M, R, G, A, O],
+  "read:rubric:any": [E, M, R, G, A, O, B],
   "manage:rubric:any": [A],
   "read:certificate:own": [E, M],
   "read:certificate:any": [G, A],
@@ -46,6 +47,9 @@ const MATRIX: Record<Permission, Role[]> = {
   "read:dashboard:any": [G, A],
   "manage:settings:any": [A],
   "read:outbox:any": [A],
+  "manage:reviewbody:any": [A],
+  "read:reviewbody:any": [G, A],
+  "manage:expert:own": [B],
 };
 
 describe("permission table", () => {
@@ -87,6 +91,12 @@ describe("permission table", () => {
     expect(keys("enterprise_member", "abc")).not.toContain("enterprises");
     // An enterprise role without an enterprise gets no broken "my enterprise" link.
     expect(keys("enterprise_member", null)).not.toContain("my-enterprise");
+    // Step 10: the review body admin sees its experts and panels; the regulator and admin the bodies.
+    expect(keys("review_body_admin")).toEqual(expect.arrayContaining(["panels", "experts"]));
+    expect(keys("review_body_admin")).not.toContain("review-bodies");
+    expect(keys("tenant_admin")).toContain("review-bodies");
+    expect(keys("regulator")).toContain("review-bodies");
+    expect(keys("regulator")).not.toContain("panels");
     const mine = visibleNav(permissionsFor(["enterprise_admin"]), "e1").find((n) => n.key === "my-enterprise");
     expect(mine?.path).toBe("/enterprises/e1");
   });

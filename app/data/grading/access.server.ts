@@ -14,12 +14,17 @@ export type GradingMember = Pick<Member, "tenantId" | "roles" | "permissions" | 
   user: Pick<Member["user"], "_id" | "email">;
   /** District limit (Step 12); absent or empty = the whole tenant. */
   districtCodes?: readonly string[];
+  /** Review bodies the member administers (review_body_admin); loaded on demand. */
+  reviewBodyIds?: string[];
 };
 
 export type EventActor =
   { kind: "member"; member: GradingMember } | { kind: "system" } | { kind: "public"; ip: string };
 
-type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "districtCode"> & { reviewerIds?: Types.ObjectId[] };
+type Owned = Pick<AssessmentDoc, "tenantId" | "enterpriseId" | "districtCode"> & {
+  reviewerIds?: Types.ObjectId[];
+  reviewBodyId?: Types.ObjectId | null;
+};
 
 /**
  * Tenant-wide readers (a district-limited regulator: applications of its districts only), the
@@ -36,7 +41,17 @@ export function canViewApplication(member: GradingMember, doc: Owned): boolean {
   ) {
     return true;
   }
-  return isAssignedReviewer(member, doc);
+  return isAssignedReviewer(member, doc) || isReviewBodyAdminOf(member, doc);
+}
+
+/** The admin of the review body the application is assigned to (forms its panel). */
+export function isReviewBodyAdminOf(member: GradingMember, doc: Owned): boolean {
+  return (
+    can(member.permissions, "assign:panel:own") &&
+    doc.reviewBodyId !== null &&
+    doc.reviewBodyId !== undefined &&
+    (member.reviewBodyIds ?? []).includes(String(doc.reviewBodyId))
+  );
 }
 
 export function isAssignedReviewer(member: GradingMember, doc: Owned): boolean {
@@ -57,6 +72,7 @@ export function memberMaySend(member: GradingMember, type: GradingEventType, doc
   if (permission === null || !can(member.permissions, permission)) return false;
   if (roleFor(member, type) === null) return false;
   if (permission === "review:assessment:assigned") return isAssignedReviewer(member, doc);
+  if (permission === "assign:panel:own") return isReviewBodyAdminOf(member, doc);
   if (permission === "submit:assessment:own") {
     return member.enterpriseId !== null && String(member.enterpriseId) === String(doc.enterpriseId);
   }

@@ -43,6 +43,7 @@ import { carryOutEffects } from "./effects.server";
 import { recordRectificationRound } from "./rectification.server";
 import { isBlockedAfterRejection } from "./rejection-block.server";
 import { buildEvent, offeredLevels } from "./facts.server";
+import { reviewBodiesAdministeredBy } from "./panel-facts.server";
 import {
   blockedResult,
   forbiddenResult,
@@ -93,6 +94,18 @@ function authorise(
     return { ok: true, actor: { id: null, role: "public" } };
   }
   return { ok: true, actor: { id: null, role: "system" } };
+}
+
+/** A review-body admin's bodies, read once per event (the request's member does not carry them). */
+async function withReviewBodies(
+  input: ApplyEventInput,
+  tenantId: Types.ObjectId,
+): Promise<ApplyEventInput> {
+  const { actor } = input;
+  if (actor.kind !== "member" || actor.member.reviewBodyIds !== undefined) return input;
+  if (!actor.member.roles.includes("review_body_admin")) return input;
+  const reviewBodyIds = await reviewBodiesAdministeredBy({ tenantId, userId: actor.member.user._id });
+  return { ...input, actor: { kind: "member", member: { ...actor.member, reviewBodyIds } } };
 }
 
 function parseInput(event: unknown): { ok: true; input: ApplicationEventInput } | Refusal {
@@ -209,8 +222,12 @@ function eventFields(t: Transition): {
       details.appliedLevel = event.appliedLevel;
       details.score = event.score.selfScore;
       break;
+    case "ASSIGN_REVIEW_BODY":
+      details.reviewBodyId = event.reviewBodyId;
+      break;
     case "ASSIGN_REVIEWERS":
       details.reviewerIds = event.reviewerIds;
+      details.leadReviewerId = event.leadReviewerId;
       break;
     case "REQUEST_RECTIFICATION":
       review.rectifications = [
@@ -293,6 +310,8 @@ function transitionUpdate(
       const oid = toObjectId(id);
       return oid ? [oid] : [];
     }),
+    reviewBodyId: toObjectId(t.next.context.reviewBodyId),
+    leadReviewerId: toObjectId(t.next.context.leadReviewerId),
     ...fields,
   };
   const push: Record<string, unknown> = {
@@ -386,7 +405,7 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
   const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
   if (!doc) return notFoundResult;
 
-  const authorised = authorise(input, doc);
+  const authorised = authorise(await withReviewBodies(input, tenantId), doc);
   if (!authorised.ok) return authorised;
   const parsed = parseInput(input.event);
   if (!parsed.ok) return parsed;

@@ -3,6 +3,7 @@ import type { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
+import { ReviewBody } from "../../../models/review-body";
 import { User } from "../../../models/user";
 import { ENTERPRISE_ROLES } from "~/lib/domain";
 import { logger } from "~/logger.server";
@@ -36,7 +37,15 @@ export async function resolveRecipients(
   districtCode?: string,
 ): Promise<Recipient[]> {
   let filter: Record<string, unknown>;
-  if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
+  if (to.kind === "reviewBodyAdmins") {
+    const _id = toObjectId(to.reviewBodyId);
+    const body = _id
+      ? await ReviewBody.findOne({ tenantId, _id })
+          .select({ adminUserIds: 1 })
+          .lean<{ adminUserIds: Types.ObjectId[] }>()
+      : null;
+    filter = { tenantId, role: "review_body_admin", userId: { $in: body?.adminUserIds ?? [] } };
+  } else if (to.kind === "regulators") filter = { tenantId, role: "regulator" };
   else if (to.kind === "organizers") filter = { tenantId, role: "organizer" };
   else if (to.kind === "enterprise") {
     const enterpriseId = toObjectId(to.enterpriseId);
@@ -130,10 +139,9 @@ export async function carryOutEffects({
   for (const [n, effect] of effects.entries()) {
     if (effect.type === "email") {
       const recipients = await resolveRecipients(tenantId, effect.to, app.districtCode ?? "");
-      const path =
-        effect.to.kind === "users"
-          ? `/t/${tenant.slug}/reviews/${String(applicationId)}`
-          : `/t/${tenant.slug}/applications/${String(applicationId)}`;
+      const page =
+        effect.to.kind === "users" ? "reviews" : effect.to.kind === "reviewBodyAdmins" ? "panels" : "applications";
+      const path = `/t/${tenant.slug}/${page}/${String(applicationId)}`;
       for (const r of recipients) {
         await enqueueEmail({
           tenantId,

@@ -3,8 +3,7 @@ import type { Types } from "mongoose";
 import type { AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
-import type { TenantSettings } from "../../../models/tenant";
-import { User } from "../../../models/user";
+import { minPanelSizeOf, type TenantSettings } from "../../../models/tenant";
 import { itemElementIds, toScoringAnswers } from "~/lib/assessment/answers";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import type { ApplicationEventInput } from "~/workflows/grading-input";
@@ -14,49 +13,34 @@ import { isCreditListed } from "../credit-check.server";
 import { missingRequiredEvidence } from "../evidence.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { rectificationFacts } from "./rectification.server";
+import { declaredConflictUserIds, isActiveReviewBody, panelFacts } from "./panel-facts.server";
 import { gradingSettingsOf } from "./snapshot.server";
 
-/** Reviewers who also belong to the enterprise (any membership with its id): conflict of interest. */
+/**
+ * Conflict of interest: reviewers who also belong to the enterprise (any membership with its id),
+ * and experts who declared a conflict with it.
+ */
 export async function conflictedReviewerIds({
   tenantId,
   enterpriseId,
 }: TenantScope & { enterpriseId: Types.ObjectId }): Promise<string[]> {
-  const linked = await Membership.find({ tenantId, enterpriseId })
-    .select({ userId: 1 })
-    .lean<Array<{ userId: Types.ObjectId }>>();
-  if (linked.length === 0) return [];
-  const reviewers = await Membership.find({
-    tenantId,
-    role: "reviewer",
-    userId: { $in: linked.map((m) => m.userId) },
-  })
-    .select({ userId: 1 })
-    .lean<Array<{ userId: Types.ObjectId }>>();
-  return [...new Set(reviewers.map((m) => String(m.userId)))].sort();
-}
-
-/**
- * Of the given user ids, those who may sit on a panel here: a reviewer membership in this tenant
- * and an account that is not disabled. Anyone else (another tenant's reviewer, an enterprise
- * employee, a made-up id) is refused by the machine ("reviewer-not-eligible").
- */
-export async function eligibleReviewerIds({
-  tenantId,
-  userIds,
-}: TenantScope & { userIds: readonly string[] }): Promise<string[]> {
-  const ids = userIds.flatMap((id) => {
-    const oid = toObjectId(id);
-    return oid ? [oid] : [];
-  });
-  if (ids.length === 0) return [];
-  const reviewers = await Membership.find({ tenantId, role: "reviewer", userId: { $in: ids } })
-    .select({ userId: 1 })
-    .lean<Array<{ userId: Types.ObjectId }>>();
-  if (reviewers.length === 0) return [];
-  const active = await User.find({ _id: { $in: reviewers.map((m) => m.userId) }, disabled: false })
-    .select({ _id: 1 })
-    .lean<Array<{ _id: Types.ObjectId }>>();
-  return [...new Set(active.map((u) => String(u._id)))].sort();
+  const [linked, declared] = await Promise.all([
+    Membership.find({ tenantId, enterpriseId })
+      .select({ userId: 1 })
+      .lean<Array<{ userId: Types.ObjectId }>>(),
+    declaredConflictUserIds({ tenantId, enterpriseId }),
+  ]);
+  const reviewers =
+    linked.length === 0
+      ? []
+      : await Membership.find({
+          tenantId,
+          role: "reviewer",
+          userId: { $in: linked.map((m) => m.userId) },
+        })
+          .select({ userId: 1 })
+          .lean<Array<{ userId: Types.ObjectId }>>();
+  return [...new Set([...reviewers.map((m) => String(m.userId)), ...declared])].sort();
 }
 
 export type SubmissionFacts = {
@@ -161,21 +145,29 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         unansweredItemIds: facts.unanswered.map((u) => u.itemId),
         creditListed: facts.creditListed,
         settings: gradingSettingsOf(ctx.settings),
-        reviewersRequired: ctx.settings.reviewersRequired,
+        reviewersRequired: minPanelSizeOf(ctx.settings),
         conflictedReviewerIds: facts.conflictedReviewerIds,
       };
     }
-    case "ASSIGN_REVIEWERS": {
-      const [conflicted, eligible] = await Promise.all([
-        conflictedReviewerIds({ tenantId: ctx.tenantId, enterpriseId: ctx.doc.enterpriseId }),
-        eligibleReviewerIds({ tenantId: ctx.tenantId, userIds: input.reviewerIds }),
-      ]);
+    case "ASSIGN_REVIEW_BODY":
       return {
         ...base,
         ...input,
-        eligibleReviewerIds: eligible,
-        conflictedReviewerIds: conflicted,
+        reviewBodyActive: await isActiveReviewBody({
+          tenantId: ctx.tenantId,
+          reviewBodyId: input.reviewBodyId,
+        }),
       };
+    case "ASSIGN_REVIEWERS": {
+      const facts = await panelFacts({
+        tenantId: ctx.tenantId,
+        reviewBodyId: ctx.doc.reviewBodyId ?? null,
+        enterpriseId: ctx.doc.enterpriseId,
+        applicationId: ctx.doc._id,
+        userIds: input.reviewerIds,
+        settings: ctx.settings,
+      });
+      return { ...base, ...input, ...facts };
     }
     case "START_REVIEW": {
       const conflicted = await conflictedReviewerIds({

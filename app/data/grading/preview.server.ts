@@ -87,7 +87,9 @@ export async function previewBlockedReasons({
           ? { type, reason: "-", days: 1, itemIds: [] }
           : type === "REPORT_REVIEW"
             ? { type, recommendedLevel: snapshot.context.appliedLevel, reason: "-" }
-            : type === "ASSIGN_REVIEWERS" || type === "CREDIT_LISTED"
+            : type === "ASSIGN_REVIEWERS" ||
+                type === "ASSIGN_REVIEW_BODY" ||
+                type === "CREDIT_LISTED"
               ? null
               : { type };
     if (!probe) {

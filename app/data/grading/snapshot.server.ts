@@ -5,7 +5,7 @@ import type {
   ApplicationReview,
   AssessmentDoc,
 } from "../../../models/assessment";
-import { Tenant, type TenantSettings } from "../../../models/tenant";
+import { Tenant, minPanelSizeOf, type TenantSettings } from "../../../models/tenant";
 import {
   GradingSnapshotError,
   restoreSnapshot,
@@ -59,7 +59,7 @@ export function snapshotOfApplication(
     applicationId: String(doc._id),
     enterpriseId: String(doc.enterpriseId),
     appliedLevel: doc.appliedLevel,
-    reviewersRequired: settings.reviewersRequired,
+    reviewersRequired: minPanelSizeOf(settings),
     settings: gradingSettingsOf(settings),
   });
 }

@@ -2,8 +2,6 @@
 const zh = {
   "workflow.block.assessment-incomplete": "自评尚未完成：还有适用的评审项未作答",
   "workflow.app.unansweredTitle": "以下 {count} 项尚未作答，全部作答（或注明不适用及理由）后方可提交：",
-  "workflow.block.reviewer-not-eligible":
-    "所选人员中有人不是本机关在册且在用的评审专家账号，不能委派",
   "workflow.app.unansweredMore": "另有 {count} 项未作答，在自评汇总中查看全部",
   "workflow.errors.blockedAfterRejection":
     "本企业 {cycle} 年度的定级申请未予通过，{date} 前不能再次申请定级",
@@ -16,8 +14,6 @@ export const review = {
       "The self-assessment is not complete: applicable items are still unanswered",
     "workflow.app.unansweredTitle":
       "These {count} items are unanswered; answer every one (or mark it not applicable with a reason) before submitting:",
-    "workflow.block.reviewer-not-eligible":
-      "Someone selected is not an active reviewer account of this authority and cannot be assigned",
     "workflow.app.unansweredMore": "{count} more unanswered items: see them all in the self-assessment summary",
     "workflow.errors.blockedAfterRejection":
       "This enterprise's application for {cycle} was rejected; it cannot apply again before {date}",

@@ -3,7 +3,12 @@ import type { SnapshotFrom } from "xstate";
 import { GRADING_MACHINE_VERSION, DEFAULT_REVIEWERS_REQUIRED } from "./schemas";
 import { gradingSetup } from "./setup";
 import { ORGANIZER_CHECK, OBJECTION_MAILS, VERIFYING_OBJECTION } from "./review-checks";
-import { REJECT_APPLICATION, STOP_ON_CREDIT_LISTING } from "./shared-transitions";
+import {
+  ASSIGN_REVIEW_BODY,
+  ASSIGN_REVIEWERS,
+  REJECT_APPLICATION,
+  STOP_ON_CREDIT_LISTING,
+} from "./shared-transitions";
 
 export const gradingMachine = gradingSetup.createMachine({
   id: "grading",
@@ -16,6 +21,8 @@ export const gradingMachine = gradingSetup.createMachine({
     levels: input.levels ?? [],
     reviewersRequired: input.reviewersRequired ?? DEFAULT_REVIEWERS_REQUIRED,
     reviewers: [],
+    reviewBodyId: null,
+    leadReviewerId: null,
     conflictedReviewerIds: input.conflictedReviewerIds ?? [],
     scoreFacts: null,
     requiredEvidenceMissing: [],
@@ -86,30 +93,23 @@ export const gradingMachine = gradingSetup.createMachine({
     },
     accepted: {
       on: {
-        ASSIGN_REVIEWERS: {
-          target: "reviewAssigned",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordReviewers",
-            { type: "email", params: { template: "reviewers-assigned", to: "reviewers" } },
-          ],
-        },
+        ASSIGN_REVIEW_BODY,
+        CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
+      },
+    },
+    /** With a review body (评审单位), whose admin forms the panel (评审组). */
+    reviewBodyAssigned: {
+      on: {
+        ASSIGN_REVIEW_BODY,
+        ASSIGN_REVIEWERS,
         CREDIT_LISTED: STOP_ON_CREDIT_LISTING,
       },
     },
     reviewAssigned: {
       on: {
-        // Re-assigning replaces the whole list (e.g. a reviewer became unavailable or conflicted).
-        ASSIGN_REVIEWERS: {
-          target: "reviewAssigned",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordReviewers",
-            { type: "email", params: { template: "reviewers-assigned", to: "reviewers" } },
-          ],
-        },
+        // Another body dissolves the panel; re-forming replaces it (a member became unavailable).
+        ASSIGN_REVIEW_BODY,
+        ASSIGN_REVIEWERS,
         START_REVIEW: {
           target: "underReview",
           guard: "allowed",

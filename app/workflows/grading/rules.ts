@@ -14,6 +14,7 @@ import {
   type Deadlines,
   type GradingContext,
   type GradingEvent,
+  type GradingEventOf,
   type GradingEventType,
 } from "./schemas";
 
@@ -34,7 +35,9 @@ export const EVENT_ROLES: Record<GradingEventType, readonly ActorRole[]> = {
   ORGANIZER_RETURN_REPORT: ["organizer"],
   UPHOLD_OBJECTION: ["regulator"],
   DISMISS_OBJECTION: ["regulator"],
-  ASSIGN_REVIEWERS: ["regulator"],
+  ASSIGN_REVIEW_BODY: ["regulator", "organizer"],
+  // The review body's admin forms the panel (评审单位组建评审组).
+  ASSIGN_REVIEWERS: ["review_body_admin"],
   APPROVE: ["regulator"],
   REJECT: ["regulator"],
   START_NOTICE: ["regulator"],
@@ -61,6 +64,13 @@ export const BLOCK_REASONS = [
   "invalid-reviewers",
   "reviewer-not-eligible",
   "not-enough-reviewers",
+  "review-body-not-eligible",
+  "review-body-unchanged",
+  "no-review-body",
+  "lead-not-member",
+  "reviewer-inactive",
+  "reviewer-employee",
+  "lead-rotation",
   "unknown-level",
   "score-below-threshold",
   "veto",
@@ -101,8 +111,7 @@ export function isLowerThanApplied(context: GradingContext, level: string | null
 
 export function conflictsOf(context: GradingContext, event: GradingEvent): readonly string[] {
   if (
-    (event.type === "ASSIGN_REVIEWERS" ||
-      event.type === "START_REVIEW" ||
+    (event.type === "START_REVIEW" ||
       event.type === "SUBMIT") &&
     event.conflictedReviewerIds
   ) {
@@ -188,24 +197,21 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
     case "DISMISS_OBJECTION":
       if (!hasText(event.reason)) reasons.add("reason-required");
       break;
-    case "ASSIGN_REVIEWERS": {
-      const list = event.reviewerIds;
-      if (
-        list.length === 0 ||
-        new Set(list).size !== list.length ||
-        list.some((id) => !hasText(id))
+    case "ASSIGN_REVIEW_BODY":
+      if (!hasText(event.reviewBodyId) || !event.reviewBodyActive)
+        reasons.add("review-body-not-eligible");
+      else if (
+        event.reviewBodyId === context.reviewBodyId &&
+        context.reviewers.length > 0
       ) {
-        reasons.add("invalid-reviewers");
-      } else if (list.length < context.reviewersRequired) {
-        // A panel needs at least `reviewersRequired` experts (DOMAIN.md §5: 评审组至少两名专家).
-        reasons.add("not-enough-reviewers");
+        // Re-sending the same body would dissolve its panel: refuse instead of doing that silently.
+        reasons.add("review-body-unchanged");
       }
-      if (list.some((id) => !event.eligibleReviewerIds.includes(id)))
-        reasons.add("reviewer-not-eligible");
-      const conflicted = conflictsOf(context, event);
-      if (list.some((id) => conflicted.includes(id))) reasons.add("reviewer-conflict");
       break;
-    }
+    case "ASSIGN_REVIEWERS":
+      if (context.reviewBodyId === null) reasons.add("no-review-body");
+      for (const reason of panelProblems(event)) reasons.add(reason);
+      break;
     case "START_REVIEW": {
       assignedReviewer();
       const conflicted = conflictsOf(context, event);
@@ -284,6 +290,54 @@ export function organizerEnabled(context: GradingContext, event?: GradingEvent):
   return context.settings.organizerEnabled === true;
 }
 
+/**
+ * Why a proposed panel is refused (DOMAIN.md §10: a 评审组 of at least two experts of the review
+ * body, one of them the lead; no expert who works for the enterprise or declared a conflict;
+ * optionally not the same lead as the enterprise's previous review). Pure: the server supplies
+ * which ids are eligible, inactive, employees or conflicted.
+ */
+export function panelProblems(
+  event: GradingEventOf<"ASSIGN_REVIEWERS">,
+): BlockReason[] {
+  const reasons = new Set<BlockReason>();
+  const list = event.reviewerIds;
+  if (list.length === 0 || new Set(list).size !== list.length || list.some((id) => !hasText(id))) {
+    reasons.add("invalid-reviewers");
+  } else if (list.length < event.minPanelSize) {
+    reasons.add("not-enough-reviewers");
+  }
+  if (!list.includes(event.leadReviewerId)) reasons.add("lead-not-member");
+  for (const id of list) {
+    if (event.inactiveReviewerIds.includes(id)) reasons.add("reviewer-inactive");
+    else if (!event.eligibleReviewerIds.includes(id)) reasons.add("reviewer-not-eligible");
+    if (event.enterpriseMemberIds.includes(id)) reasons.add("reviewer-employee");
+    if (event.declaredConflictIds.includes(id)) reasons.add("reviewer-conflict");
+  }
+  if (
+    event.panelRotation &&
+    event.previousLeadReviewerId !== null &&
+    event.previousLeadReviewerId === event.leadReviewerId
+  ) {
+    reasons.add("lead-rotation");
+  }
+  return [...reasons];
+}
+
+/** Who must hear about a panel change: only the people whose assignment (or role on it) changed. */
+export function panelChanges(
+  before: { reviewers: readonly string[]; leadReviewerId: string | null },
+  after: { reviewers: readonly string[]; leadReviewerId: string | null },
+): { notified: string[]; removed: string[] } {
+  const added = after.reviewers.filter((id) => !before.reviewers.includes(id));
+  const removed = before.reviewers.filter((id) => !after.reviewers.includes(id));
+  const roleChanged = after.reviewers.filter(
+    (id) =>
+      before.reviewers.includes(id) &&
+      (id === after.leadReviewerId) !== (id === before.leadReviewerId),
+  );
+  return { notified: [...added, ...roleChanged], removed };
+}
+
 export function deadlineAfter(fromIso: string, days: number, calendar: WorkingCalendar): string {
   return addWorkingDays(new Date(fromIso), days, calendar).toISOString();
 }
@@ -301,4 +355,4 @@ export function reasonOf(event: GradingEvent): string | null {
 }
 
 /** "acceptors": the organizing unit when the tenant has one, else the regulators. */
-export type RecipientKind = "regulators" | "organizers" | "acceptors" | "enterprise" | "reviewers";
+export type RecipientKind = "regulators" | "organizers" | "acceptors" | "enterprise" | "reviewers" | "reviewBodyAdmins";

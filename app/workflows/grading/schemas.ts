@@ -73,6 +73,8 @@ export const GRADING_EMAIL_TEMPLATES = [
   "application-accepted",
   "application-returned",
   "reviewers-assigned",
+  "review-body-assigned",
+  "panel-member-removed",
   "review-started",
   "rectification-requested",
   "rectification-submitted",
@@ -100,6 +102,8 @@ export const emailRecipientSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("organizers") }),
   z.object({ kind: z.literal("enterprise"), enterpriseId: z.string() }),
   z.object({ kind: z.literal("users"), userIds: z.array(z.string()) }),
+  /** The admins of one review body (评审单位), resolved by the server from the body's record. */
+  z.object({ kind: z.literal("reviewBodyAdmins"), reviewBodyId: z.string() }),
 ]);
 export type EmailRecipient = z.infer<typeof emailRecipientSchema>;
 
@@ -136,7 +140,12 @@ export const gradingContextSchema = z.object({
   /** The rubric's level keys, best first (from SUBMIT): orders "lower than applied". */
   levels: z.array(z.string()),
   reviewersRequired: z.number().int().min(1),
+  /** All panel members (评审组), the lead included. */
   reviewers: z.array(z.string()),
+  /** The review body (评审单位) the application is assigned to; null before ASSIGN_REVIEW_BODY. */
+  reviewBodyId: z.string().nullable().default(null),
+  /** The panel's lead (组长), one of `reviewers`; set by ASSIGN_REVIEWERS. */
+  leadReviewerId: z.string().nullable().default(null),
   /** Users linked to the enterprise (conflict of interest); refreshed by the events that carry it. */
   conflictedReviewerIds: z.array(z.string()),
   scoreFacts: scoreFactsSchema.nullable(),
@@ -199,12 +208,32 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ACCEPT"), ...eventBase }),
   z.object({ type: z.literal("RETURN"), ...eventBase, reason }),
   z.object({
+    type: z.literal("ASSIGN_REVIEW_BODY"),
+    ...eventBase,
+    reviewBodyId: z.string(),
+    /** Whether the body is an active review body of this tenant (the server checks). */
+    reviewBodyActive: z.boolean(),
+  }),
+  z.object({
     type: z.literal("ASSIGN_REVIEWERS"),
     ...eventBase,
+    /** All panel members, the lead included. */
     reviewerIds: ids,
-    /** Of `reviewerIds`, the active reviewer accounts of this tenant (the server checks). */
+    leadReviewerId: z.string(),
+    /** Of `reviewerIds`, the active experts of the assigned body with an active reviewer account here. */
     eligibleReviewerIds: ids,
-    conflictedReviewerIds: ids.optional(),
+    /** Of `reviewerIds`, experts of the assigned body that are deactivated (or their account is). */
+    inactiveReviewerIds: ids,
+    /** Of `reviewerIds`, members of the graded enterprise (any membership with its id). */
+    enterpriseMemberIds: ids,
+    /** Of `reviewerIds`, experts who declared a conflict of interest with the enterprise. */
+    declaredConflictIds: ids,
+    /** The tenant's minimum panel size now (settings.minPanelSize). */
+    minPanelSize: z.number().int().min(1),
+    /** settings.panelRotation: the lead must differ from the enterprise's previous lead. */
+    panelRotation: z.boolean(),
+    /** Lead of the enterprise's previous review (another application); null when none. */
+    previousLeadReviewerId: z.string().nullable(),
   }),
   z.object({
     type: z.literal("START_REVIEW"),

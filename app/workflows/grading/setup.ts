@@ -7,6 +7,7 @@ import {
   deadlineAfter,
   isLowerThanApplied,
   organizerEnabled,
+  panelChanges,
   reasonOf,
   withoutDeadlines,
   type RecipientKind,
@@ -19,6 +20,38 @@ import type {
   GradingInput,
   PendingEffect,
 } from "./schemas";
+
+function emailEffect(
+  context: GradingContext,
+  event: GradingEvent,
+  template: GradingEmailTemplate,
+  to: EmailRecipient,
+): PendingEffect {
+  return {
+    type: "email",
+    template,
+    to,
+    applicationId: context.applicationId,
+    data: {
+      reason: reasonOf(event),
+      appliedLevel: context.appliedLevel,
+      reportedLevel: context.reportedLevel,
+      deadlines: context.deadlines,
+    },
+  };
+}
+
+/** One mail to these users, or none when the list is empty. */
+function usersEmail(
+  context: GradingContext,
+  event: GradingEvent,
+  template: GradingEmailTemplate,
+  userIds: string[],
+): PendingEffect[] {
+  return userIds.length === 0
+    ? []
+    : [emailEffect(context, event, template, { kind: "users", userIds })];
+}
 
 export const gradingSetup = setup({
   types: {
@@ -65,6 +98,8 @@ export const gradingSetup = setup({
         reviewersRequired: event.reviewersRequired ?? context.reviewersRequired,
         conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
         reviewers: [],
+        reviewBodyId: null,
+        leadReviewerId: null,
         reportedLevel: null,
         consentToLowerLevel: false,
         rectificationStartedAt: null,
@@ -75,11 +110,33 @@ export const gradingSetup = setup({
       };
     }),
     clearDeadlines: assign({ deadlines: {} }),
+    /** A (new) review body: the old panel, if any, is dissolved and told so. */
+    recordReviewBody: assign(({ context, event }) => {
+      assertEvent(event, "ASSIGN_REVIEW_BODY");
+      const removed = panelChanges(context, { reviewers: [], leadReviewerId: null }).removed;
+      return {
+        reviewBodyId: event.reviewBodyId,
+        reviewers: [],
+        leadReviewerId: null,
+        pendingEffects: [
+          ...context.pendingEffects,
+          ...usersEmail(context, event, "panel-member-removed", removed),
+        ],
+      };
+    }),
+    /** The panel; only members whose assignment or role changed are mailed. */
     recordReviewers: assign(({ context, event }) => {
       assertEvent(event, "ASSIGN_REVIEWERS");
+      const after = { reviewers: event.reviewerIds, leadReviewerId: event.leadReviewerId };
+      const { notified, removed } = panelChanges(context, after);
       return {
-        reviewers: event.reviewerIds,
-        conflictedReviewerIds: event.conflictedReviewerIds ?? context.conflictedReviewerIds,
+        ...after,
+        reviewersRequired: event.minPanelSize,
+        pendingEffects: [
+          ...context.pendingEffects,
+          ...usersEmail(context, event, "reviewers-assigned", notified),
+          ...usersEmail(context, event, "panel-member-removed", removed),
+        ],
       };
     }),
     startReview: assign(({ context, event }) => {
@@ -220,21 +277,14 @@ export const gradingSetup = setup({
         if (kind === "regulators" || kind === "organizers") to = { kind };
         else if (kind === "enterprise")
           to = { kind: "enterprise", enterpriseId: context.enterpriseId };
-        else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
+        else if (kind === "reviewBodyAdmins") {
+          if (context.reviewBodyId === null) return {};
+          to = { kind: "reviewBodyAdmins", reviewBodyId: context.reviewBodyId };
+        } else if (context.reviewers.length > 0) to = { kind: "users", userIds: context.reviewers };
         else return {};
-        const effect: PendingEffect = {
-          type: "email",
-          template: params.template,
-          to,
-          applicationId: context.applicationId,
-          data: {
-            reason: reasonOf(event),
-            appliedLevel: context.appliedLevel,
-            reportedLevel: context.reportedLevel,
-            deadlines: context.deadlines,
-          },
+        return {
+          pendingEffects: [...context.pendingEffects, emailEffect(context, event, params.template, to)],
         };
-        return { pendingEffects: [...context.pendingEffects, effect] };
       },
     ),
   },

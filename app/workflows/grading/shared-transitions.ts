@@ -26,3 +26,21 @@ export const REJECT_APPLICATION = {
     { type: "email", params: { template: "application-rejected", to: "enterprise" } },
   ],
 } as const;
+
+/** To a review body (regulator): from `accepted`, or again to change the body. */
+export const ASSIGN_REVIEW_BODY = {
+  target: "reviewBodyAssigned",
+  guard: "allowed",
+  actions: [
+    "begin",
+    "recordReviewBody",
+    { type: "email", params: { template: "review-body-assigned", to: "reviewBodyAdmins" } },
+  ],
+} as const;
+
+/** The body's admin forms (or re-forms) the panel. */
+export const ASSIGN_REVIEWERS = {
+  target: "reviewAssigned",
+  guard: "allowed",
+  actions: ["begin", "recordReviewers"],
+} as const;

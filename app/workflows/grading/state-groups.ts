@@ -7,6 +7,7 @@ export type GradingTopState =
   | "draft"
   | "submitted"
   | "accepted"
+  | "reviewBodyAssigned"
   | "reviewAssigned"
   | "underReview"
   | "reviewReported"
@@ -27,6 +28,7 @@ export const editableStates: readonly GradingTopState[] = ["draft"];
 export const lockedStates: readonly GradingTopState[] = [
   "submitted",
   "accepted",
+  "reviewBodyAssigned",
   "reviewAssigned",
   "underReview",
   "reviewReported",
