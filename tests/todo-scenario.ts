@@ -16,7 +16,7 @@ import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { seedDemoCertificateFor } from "../scripts/lib/seed-certificate";
 import { createCreditRecord } from "./credit-fixtures";
-import { createEnterprise, createMember, createTenant, randomCreditCode } from "./factories";
+import { createEnterprise, createMember, createTenant, formPanel, randomCreditCode } from "./factories";
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 type Person = { _id: Types.ObjectId; email: string };
@@ -83,7 +83,7 @@ export async function createTodoScenario() {
   const reviewId = await answeredAssessment(tenant, reviewCo.enterprise._id, reviewCo.admin);
   await sendEvent(tenant, reviewId, reviewCo.member, { type: "SUBMIT", appliedLevel: "qualified" });
   await sendEvent(tenant, reviewId, reg, { type: "ACCEPT" });
-  await sendEvent(tenant, reviewId, reg, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(reviewer1.user._id), String(reviewer2.user._id)] });
+  await formPanel({ tenantId: tenant._id, applicationId: reviewId, regulator: reg, reviewerUserIds: [reviewer1.user._id, reviewer2.user._id] });
   await sendEvent(tenant, reviewId, gradingMember(tenant._id, reviewer1.user, "reviewer"), { type: "START_REVIEW" });
 
   const certificate = await seedDemoCertificateFor(tenant, listedCo.enterprise._id);

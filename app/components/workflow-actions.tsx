@@ -12,7 +12,6 @@ import { FormError, TextAreaField } from "~/components/form";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { reasonSchema } from "~/lib/validation";
-import { MAX_RECTIFICATION_DAYS } from "~/workflows/grading.machine";
 import { ConfirmSubmit } from "./confirm-dialog";
 import type { MessageKey } from "~/i18n";
 import { DismissObjectionAction, RectificationAction } from "./review-check-actions";

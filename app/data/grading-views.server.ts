@@ -203,7 +203,6 @@ export async function getApplicationPage({
 
   // Objectors' contacts are the authority's only (not the organizing unit's, not the enterprise's).
   const seesObjections = can(member.permissions, "read:objection:any");
-  const isRegulator = can(member.permissions, "accept:application:any");
   const reviewBodyOptions = candidates.includes("ASSIGN_REVIEW_BODY")
     ? await listReviewBodyOptions({ tenantId })
     : [];

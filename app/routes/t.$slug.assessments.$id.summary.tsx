@@ -196,8 +196,6 @@ export default function AssessmentSummary() {
             actions={d.submit.actions}
             offeredLevels={d.submit.offeredLevels}
             appliedLevel={d.submit.appliedLevel}
-            reviewerOptions={[]}
-            currentReviewers={[]}
             reviewersRequired={0}
             facts={d.submit.facts}
             action={d.submit.action}

@@ -23,7 +23,6 @@ import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { clientIp, forbidden } from "~/auth.server";
 import { CertificateStatusBadge } from "~/components/certificate-status";
-import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextAreaField } from "~/components/form";
 import {
@@ -503,7 +502,6 @@ function StatusChangeForm({
   const {
     register,
     handleSubmit,
-    trigger,
     formState: { errors },
   } = useForm({ resolver: zodResolver(reasonFormSchema), defaultValues: { reason: "" } });
   const ui = CHANGE_UI[change];
@@ -528,22 +526,9 @@ function StatusChangeForm({
         {...register("reason")}
       />
       <div>
-        {change === "revoke" ? (
-          <ConfirmSubmit
-            label={t(ui.label)}
-            title={t("confirm.revoke.title")}
-            consequences={[t("confirm.revoke.public"), t("confirm.revoke.block"), t("confirm.revoke.final")]}
-            confirmLabel={t("confirm.revoke.confirm")}
-            tone="danger"
-            disabled={navigation.state !== "idle"}
-            testId="revoke"
-            onOpen={() => trigger("reason")}
-          />
-        ) : (
-          <button type="submit" className={ui.button} disabled={navigation.state !== "idle"}>
-            {t(ui.label)}
-          </button>
-        )}
+        <button type="submit" className={ui.button} disabled={navigation.state !== "idle"}>
+          {t(ui.label)}
+        </button>
       </div>
     </Form>
   );

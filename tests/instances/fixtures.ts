@@ -11,7 +11,7 @@ import { getRubricVersion } from "~/data/rubrics.server";
 import { rubricItems } from "~/lib/assessment/answers";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
-import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
+import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
 
 type User = { _id: Types.ObjectId; email: string };
 
@@ -87,7 +87,7 @@ export async function applicationUnderNotice(w: World): Promise<Types.ObjectId> 
   const [r1, r2] = w.reviewers;
   if (!r1 || !r2) throw new Error("reviewers missing");
   await ok(await send(w.regulator, { type: "ACCEPT" }));
-  await ok(await send(w.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(r1.user._id), String(r2.user._id)] }));
+  await formPanel({ tenantId: w.tenant._id, applicationId: id, regulator: w.regulator, reviewerUserIds: [r1.user._id, r2.user._id] });
   await ok(await send(r1, { type: "START_REVIEW" }));
   await ok(await send(r1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }));
   await ok(await send(w.regulator, { type: "APPROVE" }));

@@ -21,7 +21,7 @@ import { loader as applicationsLoader } from "~/routes/t.$slug.applications._ind
 import { loader as assessmentsLoader } from "~/routes/t.$slug.assessments._index";
 import { action as registerAction } from "~/routes/t.$slug.register";
 import { createCreditRecord } from "../credit-fixtures";
-import { cookieFor, createEnterprise, createMember, createTenant, createUser, randomCreditCode } from "../factories";
+import { cookieFor, createEnterprise, createMember, createTenant, createUser, formPanel, randomCreditCode } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 
 beforeEach(async () => {
@@ -120,7 +120,7 @@ describe("home to-do lists", () => {
     const a = await enterpriseWithDraft(tenant);
     await send(tenant, a.id, a.member, { type: "SUBMIT", appliedLevel: "qualified" });
     await send(tenant, a.id, reg, { type: "ACCEPT" });
-    await send(tenant, a.id, reg, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(r1.user._id), String(r2.user._id)] });
+    await formPanel({ tenantId: tenant._id, applicationId: a.id, regulator: reg, reviewerUserIds: [r1.user._id, r2.user._id] });
     await send(tenant, a.id, memberOf(tenant._id, r1.user, "reviewer"), { type: "START_REVIEW" });
     const doc = await Assessment.findOne({ tenantId: tenant._id, _id: a.id }).lean();
     expect(byKey(await home(tenant, r2.user._id), "reviewer.panels")).toMatchObject({

@@ -38,7 +38,7 @@ import { loader as rectificationFileLoader } from "~/routes/t.$slug.applications
 import { loader as noticesLoader } from "~/routes/t.$slug.notices";
 import { action as workflowAction, loader as workflowLoader } from "~/routes/t.$slug.admin.workflow";
 import { SAMPLES } from "../evidence-samples";
-import { cookieFor, createEnterprise, createMember, createTenant } from "../factories";
+import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 
 beforeEach(async () => {
@@ -152,18 +152,7 @@ const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`);
 async function toUnderReview(s: Setup, id: Types.ObjectId, acceptor: GradingMember) {
   await ok(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
   await ok(await send(s, id, acceptor, { type: "ACCEPT" }, days(1)));
-  await ok(
-    await send(
-      s,
-      id,
-      s.m.regulator,
-      {
-        type: "ASSIGN_REVIEWERS",
-        reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
-      },
-      days(1),
-    ),
-  );
+  await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer1.user._id, s.reviewer2.user._id], now: days(1) });
   await ok(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
 }
 
@@ -198,12 +187,7 @@ describe("organizing unit (组织单位)", () => {
     const refused = await send(s, app._id, s.m.organizer, { type: "ACCEPT" }, days(1));
     expect(refused).toMatchObject({ ok: false, error: "blocked", reasons: ["no-organizer"] });
     await ok(await send(s, app._id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-    await ok(
-      await send(s, app._id, s.m.regulator, {
-        type: "ASSIGN_REVIEWERS",
-        reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
-      }, days(1)),
-    );
+    await formPanel({ tenantId: s.tenant._id, applicationId: app._id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer1.user._id, s.reviewer2.user._id], now: days(1) });
     await ok(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
     const reported = await ok(
       await send(s, app._id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2)),
@@ -233,12 +217,7 @@ describe("organizing unit (组织单位)", () => {
     expect(regPage?.actions.find((a) => a.type === "ACCEPT")?.blocked).toEqual(["organizer-decides"]);
 
     await ok(await send(s, id, s.m.organizer, { type: "ACCEPT" }, days(1)));
-    await ok(
-      await send(s, id, s.m.regulator, {
-        type: "ASSIGN_REVIEWERS",
-        reviewerIds: [String(s.reviewer1.user._id), String(s.reviewer2.user._id)],
-      }, days(1)),
-    );
+    await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer1.user._id, s.reviewer2.user._id], now: days(1) });
     await ok(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
     const reported = await ok(
       await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2)),

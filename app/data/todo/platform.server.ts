@@ -24,6 +24,7 @@ export async function platformTodos({
       roles: [],
       enterpriseId: null,
       permissions: permissionsFor([], true),
+      districtCodes: [],
     };
     const items = await collectTodos(
       { tenant, member, now, base: `/t/${tenant.slug}` },
