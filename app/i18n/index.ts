@@ -14,6 +14,7 @@ import { creditPublic } from "./messages/credit-public";
 import { email } from "./messages/email";
 import { dashboard } from "./messages/dashboard";
 import { review } from "./messages/review";
+import { reviewSheet } from "./messages/review-sheet";
 import { security } from "./messages/security";
 
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -24,7 +25,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, reviewSheet, security] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

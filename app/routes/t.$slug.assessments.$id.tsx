@@ -26,7 +26,7 @@ import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { localizeDeep } from "~/lib/rubric/localize";
-import { saveUrl, type SaveOutcome, type SaveResponseBody } from "~/lib/assessment/save-protocol";
+import { postSave, saveUrl, type SaveOutcome } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
@@ -77,28 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  */
 export async function clientAction({ request, params }: ClientActionFunctionArgs): Promise<SaveOutcome> {
   // Runs in the browser on the wizard's own form submission (the server reads it with readForm).
-  const form = await request.formData();
-  const body = new URLSearchParams();
-  for (const [key, value] of form) if (typeof value === "string") body.append(key, value);
-  let res: Response;
-  try {
-    res = await fetch(saveUrl(params.slug ?? "", params.id ?? ""), {
-      method: "POST",
-      body,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    });
-  } catch {
-    return { kind: "offline" };
-  }
-  if (!(res.headers.get("Content-Type") ?? "").includes("application/json")) {
-    return res.redirected || res.ok ? { kind: "session" } : { kind: "failed", status: res.status };
-  }
-  try {
-    return { kind: "response", status: res.status, body: (await res.json()) as SaveResponseBody };
-  } catch {
-    return { kind: "failed", status: res.status };
-  }
+  return postSave(saveUrl(params.slug ?? "", params.id ?? ""), await request.formData());
 }
 
 /** Autosaves must not reload the (large) wizard data; the save response carries what changed. */

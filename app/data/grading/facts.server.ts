@@ -13,6 +13,7 @@ import { loadAssessmentRubric } from "../assessments.server";
 import { isCreditListed } from "../credit-check.server";
 import { missingRequiredEvidence } from "../evidence.server";
 import { toObjectId, type TenantScope } from "../ids.server";
+import { reviewSheetFacts, sheetState } from "./review-sheet.server";
 import { gradingSettingsOf } from "./snapshot.server";
 
 /** Reviewers who also belong to the enterprise (any membership with its id): conflict of interest. */
@@ -182,6 +183,10 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         enterpriseId: ctx.doc.enterpriseId,
       });
       return { ...base, ...input, conflictedReviewerIds: conflicted };
+    }
+    case "REPORT_REVIEW": {
+      const state = await sheetState({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings });
+      return { ...base, ...input, sheet: reviewSheetFacts(state) };
     }
     default:
       return { ...base, ...input };

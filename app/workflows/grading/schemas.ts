@@ -49,6 +49,19 @@ export const scoreFactsSchema = z.object({
 });
 export type ScoreFacts = z.infer<typeof scoreFactsSchema>;
 
+/** The consolidated review sheet on REPORT_REVIEW, supplied by the server (Step 10). */
+export const reviewSheetFactsSchema = z.object({
+  /** Applicable items without a review score (N/A with its reason is a score). */
+  unscoredItemIds: z.array(z.string()),
+  naWithoutReasonItemIds: z.array(z.string()),
+  /** Panel members who have not confirmed their part. */
+  unconfirmedMemberIds: z.array(z.string()),
+  score: z.number().nullable(),
+  /** The level the consolidated score gives (veto, performance caps and grantable levels applied). */
+  scoreLevel: z.string().nullable(),
+});
+export type ReviewSheetFacts = z.infer<typeof reviewSheetFactsSchema>;
+
 export const creditListingSchema = z.object({ recordId: z.string(), name: z.string() });
 export type CreditListing = z.infer<typeof creditListingSchema>;
 
@@ -126,6 +139,8 @@ export const gradingContextSchema = z.object({
   levels: z.array(z.string()),
   reviewersRequired: z.number().int().min(1),
   reviewers: z.array(z.string()),
+  /** The panel's lead (组长), set by ASSIGN_REVIEWERS; absent/null = the first of `reviewers`. */
+  leadReviewerId: z.string().nullable().optional(),
   /** Users linked to the enterprise (conflict of interest); refreshed by the events that carry it. */
   conflictedReviewerIds: z.array(z.string()),
   scoreFacts: scoreFactsSchema.nullable(),
@@ -203,6 +218,8 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     ...eventBase,
     recommendedLevel: z.string().nullable(),
     reason: reason.optional(),
+    /** What the consolidated review sheet says now (the server checks; required, never assumed). */
+    sheet: reviewSheetFactsSchema,
   }),
   z.object({ type: z.literal("APPROVE"), ...eventBase }),
   z.object({ type: z.literal("REJECT"), ...eventBase, reason }),
