@@ -30,6 +30,8 @@ export type TenantSettings = {
   reapplyAfterRejectionMonths?: number;
   /** How long before expiry a renewal application may start (default 3 months). */
   certificateRenewalMonths?: number;
+  /** After the authority's decision, the enterprise sees its item-by-item review results (default on, Step 10). */
+  showReviewResultsToEnterprise?: boolean;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
   certificateSealPng?: Buffer | null;
   /** Credit lists (Step 6); unset fields fall back to CREDIT_DEFAULTS (app/lib/credit.ts). */
@@ -82,6 +84,7 @@ const schema = new Schema<TenantDoc>(
       revocationBlockMonths: { type: Number, default: 12, min: 0 },
       reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
+      showReviewResultsToEnterprise: { type: Boolean, default: true },
       certificateSealPng: { type: Buffer, default: null, select: false },
       credit: {
         defenceDays: { type: Number, min: 1 },
