@@ -11,7 +11,7 @@ import { forbidden } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { filterRows, loadReviewResults, type ComparisonFilter, type AnswerSide } from "~/data/grading/review-results.server";
 import { translate } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";

@@ -95,6 +95,10 @@ const zh = {
   "reviewReport.signatures": "评审组成员签字",
   "reviewReport.signDate": "日期",
   "reviewReport.notReported": "评审报告尚未提交",
+  "reviewReport.requirement": "整改要求",
+  "reviewReport.deadline": "整改期限",
+  "reviewReport.closedAt": "完成日期",
+  "reviewReport.deducted": "扣分",
 };
 
 export const reviewSheet = {
@@ -195,5 +199,9 @@ export const reviewSheet = {
     "reviewReport.signatures": "Signatures of the panel",
     "reviewReport.signDate": "Date",
     "reviewReport.notReported": "The review report has not been filed yet",
+    "reviewReport.requirement": "Required rectification",
+    "reviewReport.deadline": "Deadline",
+    "reviewReport.closedAt": "Closed on",
+    "reviewReport.deducted": "Deducted",
   } satisfies Record<keyof typeof zh, string>,
 };
