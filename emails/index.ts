@@ -10,6 +10,7 @@ import { deadlineReminder, gradingEmails } from "./grading";
 import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
 import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
+import { reviewPartAssigned, reviewSheetComplete } from "./review-sheet";
 
 export { EMAIL_TEMPLATE_NAMES, isEmailTemplateName, type EmailTemplateName } from "./names";
 export { escapeHtml, type EmailContext, type RenderedEmail } from "./layout";
@@ -23,6 +24,8 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "registration-email-exists": registrationEmailExists,
   ...gradingEmails,
   "deadline-reminder": deadlineReminder,
+  "review-part-assigned": reviewPartAssigned,
+  "review-sheet-complete": reviewSheetComplete,
   ...certificateEmails,
   "credit-notice": creditNotice,
   "credit-listed": creditListed,

@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { Assessment } from "../../models/assessment";
 import { AuditEvent } from "../../models/audit-event";
+import { OutboxMessage } from "../../models/outbox-message";
 import {
   assignSheetElements,
   confirmSheetPart,
@@ -69,6 +70,9 @@ describe("the consolidated review sheet", () => {
     expect(unconfirmed).toMatchObject({ ok: false, status: 422, reasons: ["members-not-confirmed"], missing: { unconfirmed: [String(s.lead.user._id)] } });
 
     expect(await confirmSheetPart({ tenantId: s.tenant._id, id: app._id, member: s.m.lead, expectedVersion: (await reload(s, app._id)).version })).toMatchObject({ ok: true });
+    // The last confirmation of a complete sheet tells the lead.
+    const complete = await OutboxMessage.find({ tenantId: s.tenant._id, template: "review-sheet-complete" }).lean();
+    expect(complete.map((m) => m.to)).toEqual([s.lead.user.email]);
     // The second member files nothing: the lead reports.
     expect(await send(s, app._id, s.m.second, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(3))).toMatchObject({ ok: false, reasons: ["not-lead"] });
     await expectOk(await send(s, app._id, s.m.lead, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(3)));
@@ -114,6 +118,12 @@ describe("the consolidated review sheet", () => {
     });
     expect(split).toMatchObject({ ok: true, changedUsers: expect.arrayContaining([String(s.second.user._id), String(s.lead.user._id)]) });
     version = (await reload(s, app._id)).version;
+    // Both people whose part changed are told, once each; the second member's mail names E2.
+    const partMails = await OutboxMessage.find({ tenantId: s.tenant._id, template: "review-part-assigned" }).lean();
+    expect(partMails.map((m) => m.to).sort()).toEqual([s.lead.user.email, s.second.user.email].sort());
+    const secondMail = partMails.find((m) => m.to === s.second.user.email);
+    expect((secondMail?.data as { elements: string[] }).elements).toEqual([expect.stringMatching(new RegExp(`^${e2.id} `))]);
+    expect(await AuditEvent.countDocuments({ tenantId: s.tenant._id, action: "review.sheet.assign" })).toBe(1);
 
     // The second member may not score E1 (the lead's), may score E2.
     const foreign = await saveReviewSheet({ tenantId: s.tenant._id, id: app._id, member: s.m.second, expectedVersion: version, changes: [{ itemId: e1Item, answer: { choice: "none" } }] });

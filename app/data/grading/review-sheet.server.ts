@@ -37,6 +37,7 @@ import { recordAudit } from "../audit.server";
 import { casUpdate } from "../cas.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { isAssignedReviewer, type GradingMember } from "./access.server";
+import { mailPartsChanged, mailSheetComplete } from "./review-sheet-mail.server";
 import { emptyReview } from "./snapshot.server";
 
 export type Panel = { reviewers: string[]; lead: string | null };
@@ -380,6 +381,7 @@ export async function assignSheetElements({
     details: { assignments: next, changedUsers: [...changedUsers] },
     at: now,
   });
+  await mailPartsChanged({ tenantId, doc, rubric: state.rubric, owners: after, changedUsers: [...changedUsers], version: expectedVersion + 1, now });
   return { ok: true, version: expectedVersion + 1, changedUsers: [...changedUsers] };
 }
 
@@ -425,5 +427,9 @@ export async function confirmSheetPart({
     details: { score: state.breakdown.score },
     at: now,
   });
+  const complete = state.gaps.unscored.length + state.gaps.naWithoutReason.length === 0;
+  const othersConfirmed = state.gaps.unconfirmed.every((uid) => uid === me);
+  if (complete && othersConfirmed)
+    await mailSheetComplete({ tenantId, doc, lead: state.panel.lead, score: state.breakdown.score, version: expectedVersion + 1, now });
   return { ok: true, version: expectedVersion + 1 };
 }
