@@ -184,6 +184,9 @@ describe("grading workflow, end to end", () => {
         }
         await expect.poll(() => page.getByTestId("save-status").getAttribute("data-status"), { timeout: 15_000 }).toBe("saved");
       };
+      // Page weight (issue 13 item 5): one element per page keeps the HTML under 120 KB.
+      const html = await (await page.request.get(`${reviewUrl}?element=${elementIds[0] ?? ""}`)).text();
+      expect(html.length).toBeLessThan(120_000);
       for (const elementId of elementIds.slice(0, -1)) await scoreElement(elementId);
       await page.goto(reviewUrl);
       await page.getByTestId("confirm-part").click();
