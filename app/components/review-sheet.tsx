@@ -16,6 +16,7 @@ import { AssessmentItem } from "./assessment-item";
 import { SaveStatus } from "./assessment-side-panel";
 import { WizardProvider, useWizard } from "./assessment-wizard";
 import { useWizardElementForm } from "./wizard-element-form";
+import { WizardNotice } from "./wizard-notice";
 
 type Page = ReviewSheetPage;
 
@@ -156,6 +157,7 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
           </h2>
           {page.canEditElement ? <SaveStatus /> : null}
         </header>
+        <WizardNotice />
         {!page.canEditElement && page.editable ? (
           <p className="text-sm text-slate-600">{t("reviewSheet.readOnly", { name: owner?.name ?? "—" })}</p>
         ) : null}

@@ -9,8 +9,8 @@ import {
 import { AssessmentSidePanel } from "~/components/assessment-side-panel";
 import { ConflictDialog } from "~/components/assessment-conflict-dialog";
 import { useWizard, WizardProvider } from "~/components/assessment-wizard";
+import { WizardNotice } from "~/components/wizard-notice";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Notice } from "~/components/form";
 import {
   accidentRecordView,
   answerView,
@@ -115,7 +115,6 @@ function WizardFrame() {
   const locale = useLocale();
   const wizard = useWizard();
   const base = `/t/${data.slug}/assessments/${data.assessment.id}`;
-  const { notice } = wizard;
   return (
     <section className="space-y-4">
       <div>
@@ -134,31 +133,7 @@ function WizardFrame() {
           {t(data.readOnly === "submitted" ? "assessment.wizard.readOnly" : "assessment.wizard.viewOnly")}
         </div>
       ) : null}
-      {notice ? (
-        <div data-testid="wizard-notice" data-notice-kind={notice.kind}>
-          <Notice>
-            <span className="flex flex-wrap items-center justify-between gap-3">
-              <span>
-                {notice.kind === "restored"
-                  ? t("assessment.draft.restored", { count: notice.count })
-                  : notice.kind === "merged"
-                    ? t("assessment.conflict.merged", { count: notice.count })
-                    : t("assessment.draft.discarded")}
-              </span>
-              <span className="flex gap-2">
-                {notice.kind === "restored" ? (
-                  <button type="button" className="btn-secondary py-1" onClick={wizard.discardLocal}>
-                    {t("assessment.draft.discard")}
-                  </button>
-                ) : null}
-                <button type="button" className="btn-secondary py-1" onClick={wizard.dismissNotice} aria-label={t("common.cancel")}>
-                  ×
-                </button>
-              </span>
-            </span>
-          </Notice>
-        </div>
-      ) : null}
+      <WizardNotice />
       {wizard.carriedCount > 0 && wizard.canEdit ? (
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
           <span>{t("assessment.wizard.carriedCount", { count: wizard.carriedCount })}</span>
