@@ -4,23 +4,18 @@
  * of the self-assessment and the review; after the authority's decision the enterprise sees it
  * too, unless the tenant turned `showReviewResultsToEnterprise` off.
  */
-import { Assessment, type AssessmentDoc, type StoredAnswer } from "../../../models/assessment";
+import { Assessment, type AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Tenant, type TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
-import { itemObtained, plainAnswer, textOf } from "~/lib/assessment/answers";
+import { plainAnswer } from "~/lib/assessment/answers";
 import { can } from "~/lib/permissions";
-import type { Rubric, RubricItem } from "~/lib/rubric/schema";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { canViewApplication, isAssignedReviewer, type GradingMember } from "./access.server";
 import { loadAssessmentRubric } from "../assessments.server";
 import { panelOf, scoreSheet, sheetOf } from "./review-sheet.server";
-
-/** States after the authority's decision on the report (审核). */
-export function isDecided(state: string): boolean {
-  return state === "approved" || state.startsWith("publicNotice") || state === "certified" || state === "certifiedLowerLevel" || state === "rejected";
-}
+import { comparisonRows, isDecided } from "~/lib/review/comparison";
 
 export function showsResultsToEnterprise(settings: Pick<TenantSettings, "showReviewResultsToEnterprise">): boolean {
   return settings.showReviewResultsToEnterprise !== false;
@@ -40,93 +35,6 @@ export function reviewResultsAccess(
   if (!isDecided(doc.state)) return "notDecided";
   return showsResultsToEnterprise(settings) ? "allowed" : "hidden";
 }
-
-export type ComparisonFilter = "all" | "diff" | "deductions";
-
-export type AnswerSide = {
-  choice: StoredAnswer["choice"] | null;
-  obtained: number | null;
-  deductions: Array<{ text: string; count: number; note: string }>;
-  naReason: string;
-  note: string;
-};
-
-export type ComparisonRow = {
-  itemId: string;
-  elementId: string;
-  text: string;
-  points: number;
-  self: AnswerSide;
-  review: AnswerSide;
-  differs: boolean;
-  deducted: boolean;
-  evidence: Array<{ fileId: string; filename: string }>;
-};
-
-function side(item: RubricItem, answer: StoredAnswer | undefined, locale: string): AnswerSide {
-  if (!answer) return { choice: null, obtained: null, deductions: [], naReason: "", note: "" };
-  const deductions =
-    answer.choice === "partial"
-      ? (answer.deductions ?? []).map((d) => ({
-          text: textOf(item.deductionRules.find((r) => r.id === d.rule)?.text ?? { zh: d.rule }, locale),
-          count: d.count,
-          note: d.note ?? "",
-        }))
-      : [];
-  return {
-    choice: answer.choice,
-    obtained: itemObtained(item, plainAnswer(answer)),
-    deductions,
-    naReason: answer.choice === "na" ? (answer.naReason ?? "") : "",
-    note: answer.note ?? "",
-  };
-}
-
-/** Every item's row, rubric order (pure: unit-testable and shared with the PDF). */
-export function comparisonRows(
-  rubric: Rubric,
-  self: ReadonlyArray<StoredAnswer & { itemId: string }>,
-  review: ReadonlyArray<StoredAnswer & { itemId: string }>,
-  evidence: AssessmentDoc["evidence"],
-  locale: string,
-): ComparisonRow[] {
-  const selfBy = new Map(self.map((a) => [a.itemId, a]));
-  const reviewBy = new Map(review.map((a) => [a.itemId, a]));
-  const files = new Map<string, Array<{ fileId: string; filename: string }>>();
-  for (const e of evidence) {
-    const list = files.get(e.itemId) ?? [];
-    list.push({ fileId: String(e.fileId), filename: e.filename });
-    files.set(e.itemId, list);
-  }
-  const rows: ComparisonRow[] = [];
-  for (const el of rubric.elements) {
-    for (const sub of el.subElements) {
-      for (const item of sub.items) {
-        const s = side(item, selfBy.get(item.id), locale);
-        const r = side(item, reviewBy.get(item.id), locale);
-        rows.push({
-          itemId: item.id,
-          elementId: el.id,
-          text: textOf(item.text, locale),
-          points: item.points,
-          self: s,
-          review: r,
-          differs: s.choice !== r.choice || s.obtained !== r.obtained,
-          deducted: r.choice === "none" || r.deductions.length > 0 || (r.obtained !== null && r.obtained < item.points),
-          evidence: files.get(item.id) ?? [],
-        });
-      }
-    }
-  }
-  return rows;
-}
-
-export function filterRows(rows: ComparisonRow[], filter: ComparisonFilter): ComparisonRow[] {
-  if (filter === "diff") return rows.filter((r) => r.differs);
-  if (filter === "deductions") return rows.filter((r) => r.deducted);
-  return rows;
-}
-
 
 /** The application with its rubric, both sheets scored, for the comparison page and the report PDF. */
 export async function loadReviewResults({
