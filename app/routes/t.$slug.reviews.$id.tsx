@@ -22,6 +22,7 @@ import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { postSave, type SaveOutcome } from "~/lib/assessment/save-protocol";
 import { readForm } from "~/lib/http/read-form.server";
+import { localizeDeep } from "~/lib/rubric/localize";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
@@ -34,11 +35,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getApplicationPage({ tenantId: tenant._id, id, member }),
   ]);
   if (!page || !app) throw notFound();
+  const locale = await getLocale(request);
   return {
     slug: tenant.slug,
-    locale: await getLocale(request),
+    locale,
     user: { id: String(member.user._id), name: member.user.name },
-    page,
+    // Rubric texts in the reader's language only (decision 012): half the text.
+    page: localizeDeep(page, locale),
     app,
   };
 }

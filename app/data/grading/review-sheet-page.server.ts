@@ -25,9 +25,12 @@ export type SheetElementNav = {
 
 export type ReviewSheetPage = NonNullable<Awaited<ReturnType<typeof getReviewSheetPage>>>;
 
-/** Only the element on screen: the rubric keeps its shape (levels, conditions) with one element. */
+/**
+ * Only the element on screen: the rubric keeps its shape with one element, without what the
+ * sheet never shows (description, performance conditions: the review scores items only).
+ */
 function oneElementRubric(rubric: Rubric, element: RubricElement): Rubric {
-  return { ...rubric, elements: [element] };
+  return { ...rubric, description: { zh: "" }, performanceConditions: [], elements: [element] };
 }
 
 export async function getReviewSheetPage({
