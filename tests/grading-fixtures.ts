@@ -24,9 +24,13 @@ export function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enter
 export const T0 = new Date("2026-03-02T02:00:00.000Z");
 export const days = (n: number) => new Date(T0.getTime() + n * 24 * 60 * 60 * 1000);
 
-export async function gradingSetup() {
+/** A micro enterprise (small/micro rubric), or with `medium` a machinery one (general rubric, 135 items). */
+export async function gradingSetup(options: { medium?: boolean } = {}) {
   const tenant = await createTenant();
-  const enterprise = await createEnterprise(tenant._id, { industry: "light", sizeClass: "micro" });
+  const enterprise = await createEnterprise(
+    tenant._id,
+    options.medium ? { industry: "machinery", sizeClass: "medium" } : { industry: "light", sizeClass: "micro" },
+  );
   const admin = await createMember(tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
   const regulator = await createMember(tenant._id, "regulator");
   const lead = await createMember(tenant._id, "reviewer");
@@ -98,10 +102,10 @@ export async function readyApplication(s: GradingSetup): Promise<AssessmentDoc> 
 }
 
 /** Submitted, accepted, the panel (lead first) assigned and the review started. */
-export async function underReview(s: GradingSetup): Promise<AssessmentDoc> {
+export async function underReview(s: GradingSetup, appliedLevel = "qualified"): Promise<AssessmentDoc> {
   const app = await readyApplication(s);
   const id = app._id;
-  await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
+  await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel }, T0));
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
   await expectOk(
     await send(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.lead.user._id), String(s.second.user._id)] }, days(1)),

@@ -30,7 +30,7 @@ export function SheetGapsList({ gaps, limit = 12 }: { gaps: SheetGapsView; limit
     <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
       {entries.slice(0, limit).map((g) => (
         <li key={g.itemId}>
-          <Link to={`${base}?element=${encodeURIComponent(g.elementId)}#item-${g.itemId}`} className="font-mono underline">
+          <Link to={`${base}?item=${encodeURIComponent(g.itemId)}#item-${g.itemId}`} className="font-mono underline">
             {g.itemId}
           </Link>
         </li>

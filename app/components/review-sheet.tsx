@@ -122,7 +122,7 @@ export function ReviewSheetElement({ page, slug, user }: { page: Page; slug: str
         endpoints: {
           save: `${reviewBase}/save`,
           fetcherAction: reviewBase,
-          draftKey: `safegrade:review-sheet:${user.id}:${page.id}:${page.elementId}`,
+          draftKey: `safegrade:review-sheet:${user.id}:${page.id}:${page.elementId}:${page.part}`,
         },
         warnOnLeave: t("reviewSheet.leaveWarning"),
       }}
@@ -143,17 +143,22 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
   const self = useMemo(() => new Map(page.selfAnswers.map((a) => [a.itemId, a])), [page.selfAnswers]);
   if (!element) return null;
   const owner = page.members.find((m) => m.id === page.nav.find((n) => n.id === element.id)?.ownerId);
-  const position = page.nav.findIndex((n) => n.id === element.id);
-  const prev = page.nav[position - 1];
-  const next = page.nav[position + 1];
   const base = `/t/${slug}/reviews/${page.id}`;
+  // Every page of every element in order; prev/next walk it.
+  const sequence = page.nav.flatMap((n) => Array.from({ length: page.pageCounts[n.id] ?? 1 }, (_, i) => ({ id: n.id, part: i + 1 })));
+  const position = sequence.findIndex((p) => p.id === element.id && p.part === page.part);
+  const prev = sequence[position - 1];
+  const next = sequence[position + 1];
+  const pageLink = (p: { id: string; part: number }) => `${base}?element=${encodeURIComponent(p.id)}${p.part > 1 ? `&part=${p.part}` : ""}`;
+  const pageName = (p: { id: string; part: number }) => ((page.pageCounts[p.id] ?? 1) > 1 ? `${p.id} (${p.part}/${page.pageCounts[p.id] ?? 1})` : p.id);
   const evidenceBase = `/t/${slug}/assessments/${page.id}/evidence`;
   return (
     <FormProvider {...form}>
-      <form noValidate onSubmit={onSubmit} className="space-y-4" data-element={element.id} data-testid="review-sheet">
+      <form noValidate onSubmit={onSubmit} className="space-y-4" data-element={element.id} data-part={page.part} data-testid="review-sheet">
         <header className="flex flex-wrap items-center justify-between gap-3">
           <h2 className="text-xl font-semibold text-slate-900">
             {t("assessment.wizard.elementTitle", { id: element.id, title: textOf(element.title, locale) })}
+            {page.parts > 1 ? <span className="ml-2 text-sm font-normal text-slate-500">{t("reviewSheet.part", { part: page.part, parts: page.parts })}</span> : null}
           </h2>
           {page.canEditElement ? <SaveStatus /> : null}
         </header>
@@ -198,8 +203,8 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
         <footer className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4">
           <span>
             {prev ? (
-              <Link to={`${base}?element=${encodeURIComponent(prev.id)}`} className="btn-secondary" rel="prev">
-                ← {t("reviewSheet.prev")} {prev.id}
+              <Link to={pageLink(prev)} className="btn-secondary" rel="prev">
+                ← {t("reviewSheet.prev")} {pageName(prev)}
               </Link>
             ) : null}
           </span>
@@ -210,8 +215,8 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
               </button>
             ) : null}
             {next ? (
-              <Link to={`${base}?element=${encodeURIComponent(next.id)}`} className="btn-primary" rel="next">
-                {t("reviewSheet.next")} {next.id} →
+              <Link to={pageLink(next)} className="btn-primary" rel="next">
+                {t("reviewSheet.next")} {pageName(next)} →
               </Link>
             ) : null}
           </span>

@@ -29,9 +29,17 @@ import { notFound, requireTenantPermission } from "~/tenant.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "review:assessment:assigned");
   const id = params.id ?? "";
-  const elementId = new URL(request.url).searchParams.get("element");
+  const search = new URL(request.url).searchParams;
+  const part = Number(search.get("part") ?? "1");
   const [page, app] = await Promise.all([
-    getReviewSheetPage({ tenantId: tenant._id, id, member, elementId }),
+    getReviewSheetPage({
+      tenantId: tenant._id,
+      id,
+      member,
+      elementId: search.get("element"),
+      part: Number.isSafeInteger(part) ? part : 1,
+      itemId: search.get("item"),
+    }),
     getApplicationPage({ tenantId: tenant._id, id, member }),
   ]);
   if (!page || !app) throw notFound();
@@ -156,7 +164,7 @@ export default function ReviewSheetScreen() {
       <ReviewSheetMembers page={page} />
       <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <ReviewSheetNav page={page} base={base} />
-        <ReviewSheetElement key={page.elementId} page={page} slug={slug} user={user} />
+        <ReviewSheetElement key={`${page.elementId}:${page.part}`} page={page} slug={slug} user={user} />
       </div>
       {page.isLead && page.editable ? <ReviewSheetSplit page={page} /> : null}
 

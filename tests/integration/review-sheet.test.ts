@@ -291,5 +291,39 @@ describe("the consolidated review sheet", () => {
     const gaps = (after.data as { page: { gaps: { unscored: Array<{ itemId: string; elementId: string }> } } }).page.gaps;
     expect(gaps.unscored[0]).toEqual({ itemId: rubricItems(rubric)[0]?.id, elementId: e1.id });
   });
+
+  it("a large element is split into pages at sub-element boundaries; a link to an item opens its page", async () => {
+    const s = await gradingSetup({ medium: true });
+    const app = await underReview(s, "level3");
+    const rubric = await rubricOf(s, app.rubricVersionId);
+    const largest = [...rubric.elements].sort((a, b) => b.subElements.flatMap((x) => x.items).length - a.subElements.flatMap((x) => x.items).length)[0];
+    if (!largest) throw new Error("empty rubric");
+    const items = largest.subElements.flatMap((x) => x.items);
+    expect(items.length).toBeGreaterThan(20);
+    const params = { slug: s.tenant.slug, id: String(app._id) };
+    const url = `/t/${s.tenant.slug}/reviews/${String(app._id)}`;
+    const cookie = await cookieFor(s.lead.user._id);
+    type PageData = { page: { part: number; parts: number; rubric: Rubric; answers: unknown[] } };
+    const first = await callLoader(sheetLoader, `${url}?element=${largest.id}`, params, { cookie });
+    const p1 = (first.data as PageData).page;
+    expect(p1.parts).toBeGreaterThan(1);
+    expect(p1.part).toBe(1);
+    const shown1 = p1.rubric.elements[0]?.subElements.flatMap((x) => x.items) ?? [];
+    expect(shown1.length).toBeLessThanOrEqual(20);
+    // Loader data of the largest page stays small (issue 13: 120 KB for the whole HTML).
+    expect(JSON.stringify(first.data).length).toBeLessThan(45_000);
+    const last = items.at(-1);
+    const byItem = await callLoader(sheetLoader, `${url}?item=${last?.id ?? ""}`, params, { cookie });
+    const p2 = (byItem.data as PageData).page;
+    expect(p2.part).toBe(p1.parts);
+    expect(p2.rubric.elements[0]?.subElements.flatMap((x) => x.items).map((i) => i.id)).toContain(last?.id);
+    // Every item is on exactly one page.
+    const seen: string[] = [];
+    for (let part = 1; part <= p1.parts; part++) {
+      const res = await callLoader(sheetLoader, `${url}?element=${largest.id}&part=${part}`, params, { cookie });
+      seen.push(...((res.data as PageData).page.rubric.elements[0]?.subElements.flatMap((x) => x.items.map((i) => i.id)) ?? []));
+    }
+    expect(seen).toEqual(items.map((i) => i.id));
+  });
 });
 

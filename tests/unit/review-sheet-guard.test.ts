@@ -14,7 +14,7 @@ import {
   type GradingSnapshot,
   type ReviewSheetFacts,
 } from "~/workflows/grading.machine";
-import { confirmationsAfterChange, elementOwners, gapsInPart, leadOf, sheetGaps } from "~/lib/review/sheet";
+import { confirmationsAfterChange, elementOwners, elementPages, gapsInPart, leadOf, sheetGaps } from "~/lib/review/sheet";
 
 const NOW = "2026-03-02T02:00:00.000Z";
 const CAL = { holidays: [] as string[] };
@@ -160,4 +160,20 @@ describe("sheet rules", () => {
     expect(gapsInPart(gaps, owners, "b").map((g) => g.itemId)).toEqual(["E2.1"]);
     expect(confirmationsAfterChange([{ userId: "a" }, { userId: "b" }], ["b", null])).toEqual([{ userId: "a" }]);
   });
+
+  it("pages split an element at sub-element boundaries, never lose or repeat an item, and keep a large sub-element whole", () => {
+    const sub = (n: number) => ({ items: Array.from({ length: n }, (_, i) => i) });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 25 }), (sizes, max) => {
+        const subs = sizes.map(sub);
+        const pages = elementPages(subs, max);
+        expect(pages.flat()).toEqual(subs);
+        for (const page of pages) {
+          const count = page.reduce((n, s) => n + s.items.length, 0);
+          expect(page.length === 1 || count <= max).toBe(true);
+        }
+      }),
+    );
+  });
 });
+

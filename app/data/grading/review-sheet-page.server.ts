@@ -7,7 +7,7 @@ import { Enterprise } from "../../../models/enterprise";
 import { Tenant, type TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
 import type { AnswerView } from "~/lib/assessment/answers";
-import { gapsInPart } from "~/lib/review/sheet";
+import { elementPages, gapsInPart } from "~/lib/review/sheet";
 import type { LocalizedText, Rubric, RubricElement } from "~/lib/rubric/schema";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
 import { answerView, editorNames, evidenceView, type EvidenceView } from "../assessments.server";
@@ -29,8 +29,22 @@ export type ReviewSheetPage = NonNullable<Awaited<ReturnType<typeof getReviewShe
  * Only the element on screen: the rubric keeps its shape with one element, without what the
  * sheet never shows (description, performance conditions: the review scores items only).
  */
-function oneElementRubric(rubric: Rubric, element: RubricElement): Rubric {
-  return { ...rubric, description: { zh: "" }, performanceConditions: [], elements: [element] };
+function onePageRubric(rubric: Rubric, element: RubricElement, subElements: RubricElement["subElements"]): Rubric {
+  return { ...rubric, description: { zh: "" }, performanceConditions: [], elements: [{ ...element, subElements }] };
+}
+
+/** The element and page to show: the one holding `itemId` (links to an item), else the element asked for. */
+function pickPage(rubric: Rubric, owners: ReadonlyMap<string, string | null>, me: string, want: { elementId: string | null; part: number; itemId: string | null }) {
+  const holding = want.itemId
+    ? rubric.elements.find((e) => e.subElements.some((sub) => sub.items.some((i) => i.id === want.itemId)))
+    : undefined;
+  const element =
+    holding ?? rubric.elements.find((e) => e.id === want.elementId) ?? rubric.elements.find((e) => owners.get(e.id) === me) ?? rubric.elements[0];
+  if (!element) return null;
+  const pages = elementPages(element.subElements);
+  const byItem = want.itemId ? pages.findIndex((p) => p.some((sub) => sub.items.some((i) => i.id === want.itemId))) : -1;
+  const index = byItem >= 0 ? byItem : Math.min(Math.max(want.part, 1), pages.length) - 1;
+  return { element, pages, index, subElements: pages[index] ?? [] };
 }
 
 export async function getReviewSheetPage({
@@ -38,7 +52,9 @@ export async function getReviewSheetPage({
   id,
   member,
   elementId,
-}: TenantScope & { id: string; member: GradingMember; elementId: string | null }) {
+  part = 1,
+  itemId = null,
+}: TenantScope & { id: string; member: GradingMember; elementId: string | null; part?: number; itemId?: string | null }) {
   const _id = toObjectId(id);
   if (!_id) return null;
   await connectDb();
@@ -52,9 +68,10 @@ export async function getReviewSheetPage({
   const state = await sheetState({ tenantId, doc, settings: tenant.settings });
   const me = String(member.user._id);
   const { rubric, sheet, owners, gaps, panel } = state;
-  const element = rubric.elements.find((e) => e.id === elementId) ?? rubric.elements.find((e) => owners.get(e.id) === me) ?? rubric.elements[0];
-  if (!element) return null;
-  const itemIds = new Set(element.subElements.flatMap((sub) => sub.items.map((i) => i.id)));
+  const picked = pickPage(rubric, owners, me, { elementId, part, itemId });
+  if (!picked) return null;
+  const { element } = picked;
+  const itemIds = new Set(picked.subElements.flatMap((sub) => sub.items.map((i) => i.id)));
   const scoredIds = new Set(sheet.answers.map((a) => a.itemId));
   const nav: SheetElementNav[] = rubric.elements.map((el) => {
     const ids = el.subElements.flatMap((sub) => sub.items.map((i) => i.id));
@@ -75,8 +92,13 @@ export async function getReviewSheetPage({
     editable,
     me,
     isLead: panel.lead === me,
-    rubric: oneElementRubric(rubric, element),
+    rubric: onePageRubric(rubric, element, picked.subElements),
     elementId: element.id,
+    /** 1-based page of the element (large elements are split at sub-element boundaries). */
+    part: picked.index + 1,
+    parts: picked.pages.length,
+    /** Pages of every element, for prev/next. */
+    pageCounts: Object.fromEntries(rubric.elements.map((el) => [el.id, elementPages(el.subElements).length])),
     nav,
     canEditElement: editable && owners.get(element.id) === me,
     answers: sheet.answers.filter((a) => itemIds.has(a.itemId)).map(answerView),

@@ -85,3 +85,24 @@ export function confirmationsAfterChange<C extends SheetConfirmation>(
   const affected = new Set([...affectedUsers].filter((u): u is string => u !== null));
   return confirmations.filter((c) => !affected.has(c.userId));
 }
+
+/** Items per page of the sheet: a large element is split at sub-element boundaries (page weight). */
+export const SHEET_PAGE_ITEMS = 20;
+
+/** An element's pages: consecutive sub-elements, each page up to `max` items (a larger sub-element stays whole). */
+export function elementPages<S extends { items: readonly unknown[] }>(subElements: readonly S[], max = SHEET_PAGE_ITEMS): S[][] {
+  const pages: S[][] = [];
+  let current: S[] = [];
+  let count = 0;
+  for (const sub of subElements) {
+    if (current.length > 0 && count + sub.items.length > max) {
+      pages.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(sub);
+    count += sub.items.length;
+  }
+  if (current.length > 0) pages.push(current);
+  return pages;
+}
