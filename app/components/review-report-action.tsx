@@ -54,10 +54,24 @@ export function SheetGapsList({ gaps, limit = 12 }: { gaps: SheetGapsView; limit
         </div>
       ) : null}
       {unconfirmed.length > 0 ? (
-        <p>{t("reviewSheet.missing.unconfirmed", { names: unconfirmed.map((m) => m.name).join("、") })}</p>
+        <p>
+          {unconfirmed.every((m) => m.name)
+            ? t("reviewSheet.missing.unconfirmed", { names: unconfirmed.map((m) => m.name).join("、") })
+            : t("reviewSheet.missing.unconfirmedCount", { count: unconfirmed.length })}
+        </p>
       ) : null}
     </div>
   );
+}
+
+/** A refusal names ids only (pages without the sheet, e.g. the application page): link the items, count the members. */
+function gapsOfRefusal(missing: NonNullable<WorkflowActionResult["missing"]>): SheetGapsView {
+  const item = (itemId: string) => ({ itemId, elementId: "" });
+  return {
+    unscored: missing.unscored.map(item),
+    naWithoutReason: missing.naWithoutReason.map(item),
+    unconfirmed: missing.unconfirmed.map((id) => ({ id, name: "" })),
+  };
 }
 
 export function ReviewReportAction({
@@ -97,7 +111,7 @@ export function ReviewReportAction({
   return (
     <div className="space-y-2 border-t border-slate-100 pt-4 first:border-t-0 first:pt-0" data-action="REPORT_REVIEW">
       <BlockedReasons reasons={blocked} />
-      {gaps ? <SheetGapsList gaps={gaps} /> : null}
+      {gaps ? <SheetGapsList gaps={gaps} /> : result?.missing ? <SheetGapsList gaps={gapsOfRefusal(result.missing)} /> : null}
       {result && !result.ok ? (
         <>
           <FormError error={result.errors?._form} />
