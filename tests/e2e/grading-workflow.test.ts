@@ -205,10 +205,34 @@ describe("grading workflow, end to end", () => {
       await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
 
+      // --- Regulator: reads the item comparison (filters) and the review report PDF, then approves.
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
+      await page.getByTestId("review-results-links").locator("a").first().click();
+      await expect.poll(() => page.getByTestId("comparison-page").isVisible()).toBe(true);
+      expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBeGreaterThan(0);
+      await page.locator('[data-filter-link="diff"]').click();
+      await expect.poll(() => page.getByTestId("comparison-page").getAttribute("data-filter")).toBe("diff");
+      // Every item scored "meets" on both sides: no differences.
+      expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBe(0);
+      const pdf = await page.request.get(`${baseUrl}/t/${SLUG}/applications/${id}/review-report.pdf`);
+      expect(pdf.headers()["content-type"]).toBe("application/pdf");
+      expect((await pdf.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      // The enterprise does not see the results before the decision.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      expect(await page.getByTestId("review-results-links").count()).toBe(0);
+
       // --- Regulator: approve and start the public notice; the public sees it without logging in.
       await switchUser(browser, REGULATOR);
       await openApplication(page, id);
       await act(page, "APPROVE", "approved");
+      // After the decision the enterprise sees its review results.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      expect(await page.getByTestId("review-results-links").count()).toBe(1);
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
       await act(page, "START_NOTICE", "publicNotice.running");
       await browser.context.clearCookies();
       await page.goto(`${baseUrl}/t/${SLUG}/notices`);
