@@ -12,6 +12,7 @@ import { renderLayout, type EmailContext, type RenderedEmail } from "./layout";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./names";
 import { registrationApproved, registrationEmailExists, registrationRefused } from "./registration";
 import { yearlyReportEmails } from "./yearly-report";
+import { reviewPartAssigned, reviewSheetComplete } from "./review-sheet";
 
 export { EMAIL_TEMPLATE_NAMES, isEmailTemplateName, type EmailTemplateName } from "./names";
 export { escapeHtml, type EmailContext, type RenderedEmail } from "./layout";
@@ -25,6 +26,8 @@ export const EMAIL_TEMPLATES: Record<EmailTemplateName, AnyEmailTemplate> = {
   "registration-email-exists": registrationEmailExists,
   ...gradingEmails,
   "deadline-reminder": deadlineReminder,
+  "review-part-assigned": reviewPartAssigned,
+  "review-sheet-complete": reviewSheetComplete,
   ...certificateEmails,
   "credit-notice": creditNotice,
   "credit-listed": creditListed,

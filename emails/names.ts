@@ -13,7 +13,7 @@ export const REGISTRATION_EMAIL_TEMPLATES = [
   "registration-email-exists",
 ] as const;
 /** Templates the grading data code queues outside the workflow machine's effects. */
-export const GRADING_JOB_EMAIL_TEMPLATES = ["deadline-reminder"] as const;
+export const GRADING_JOB_EMAIL_TEMPLATES = ["deadline-reminder", "review-part-assigned", "review-sheet-complete"] as const;
 export const CERTIFICATE_EMAIL_TEMPLATES = [
   "certificate-suspended",
   "certificate-reinstated",

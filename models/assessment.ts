@@ -50,12 +50,36 @@ export type ApplicationDeadlines = { acceptBy?: Date; reviewBy?: Date; rectifyBy
 /** One reviewer's own item-by-item scoring (same answer shape as the self-assessment). */
 export type ReviewerAnswer = StoredAnswer & { itemId: string; evidenceComment?: string };
 
+/**
+ * The panel's one consolidated review sheet (Step 10): every item scored once, by the member the
+ * lead gave its element to (an element nobody was given belongs to the lead). Saving an item of a
+ * member's part withdraws that member's confirmation; the report needs every member's.
+ */
+export type ReviewSheet = {
+  /** Consolidated answers in rubric order; `updatedBy`/`rev` say who wrote each and at which version. */
+  answers: ReviewerAnswer[];
+  /** Element id → panel member (user id hex). Kept as a list: ids are rubric data. */
+  assignments: Array<{ elementId: string; userId: string }>;
+  confirmations: Array<{ userId: string; at: Date; version: number }>;
+  summary: { score: number | null; level: string | null; answered: number; items: number; savedAt: Date } | null;
+};
+
 export type ApplicationReview = {
-  /** Reviewer user id (hex) → that reviewer's answers, in rubric order. */
+  /** Before Step 10: reviewer user id (hex) → that reviewer's own answers. Read-only now (see `sheet`). */
   byReviewer: Record<string, ReviewerAnswer[]>;
   summaries: Record<string, { score: number | null; level: string | null; answered: number; items: number; savedAt: Date }>;
   rectifications: Array<{ at: Date; by: Types.ObjectId | null; reason: string; days: number; rectifyBy: Date | null }>;
-  report: { at: Date; by: Types.ObjectId | null; recommendedLevel: string | null; reason: string | null; score: number | null } | null;
+  report: {
+    at: Date;
+    by: Types.ObjectId | null;
+    recommendedLevel: string | null;
+    reason: string | null;
+    score: number | null;
+    /** The level the consolidated score gives (Step 10); a different recommendation carries `reason`. */
+    scoreLevel?: string | null;
+  } | null;
+  /** The consolidated sheet (Step 10); absent on applications reviewed before it. */
+  sheet?: ReviewSheet | null;
 };
 
 /** An objection raised during the public notice (公示). Contact data is for the regulator only. */

@@ -46,6 +46,8 @@ export type TenantSettings = {
    * before the authority's approval (Step 10). Default off: the regulator does both.
    */
   organizerEnabled?: boolean;
+  /** After the authority's decision, the enterprise sees its item-by-item review results (default on, Step 10). */
+  showReviewResultsToEnterprise?: boolean;
   /** Optional seal image (PNG) printed on certificates; not loaded with the tenant (select: false). */
   certificateSealPng?: Buffer | null;
   /** Credit lists (Step 6); unset fields fall back to CREDIT_DEFAULTS (app/lib/credit.ts). */
@@ -122,6 +124,7 @@ const schema = new Schema<TenantDoc>(
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
       yearlyReportDueDays: { type: Number, min: -180, max: 180 },
       organizerEnabled: { type: Boolean, default: false },
+      showReviewResultsToEnterprise: { type: Boolean, default: true },
       certificateSealPng: { type: Buffer, default: null, select: false },
       credit: {
         defenceDays: { type: Number, min: 1 },

@@ -73,6 +73,13 @@ export type WizardInit = {
   accidentRecord: AccidentRecordView | null;
   editors: Record<string, string>;
   canEdit: boolean;
+  /**
+   * Where this sheet saves and keeps its local draft (default: the self-assessment's). The review
+   * sheet (Step 10) reuses this whole autosave with its own endpoint and draft key.
+   */
+  endpoints?: { save: string; fetcherAction: string; draftKey: string };
+  /** Ask before the page is closed while something typed is not saved yet. */
+  warnOnLeave?: string;
 };
 
 type ServerState = {
@@ -166,7 +173,7 @@ function samePerf(payload: PerformancePayload, server: PerformanceView | undefin
 }
 
 export function WizardProvider({ init, children }: { init: WizardInit; children: ReactNode }) {
-  const { slug, assessmentId, userId, canEdit } = init;
+  const { slug, assessmentId, userId, canEdit, warnOnLeave } = init;
   // The rubric version is pinned: keep the first object so memoised compilation survives revalidation.
   const [rubric] = useState(init.rubric);
   const [weights] = useState(init.weights);
@@ -206,8 +213,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     setConflictState(c);
   }, []);
 
-  const storageKey = localDraftKey(userId, assessmentId);
-  const url = saveUrl(slug, assessmentId);
+  const storageKey = init.endpoints?.draftKey ?? localDraftKey(userId, assessmentId);
+  const url = init.endpoints?.save ?? saveUrl(slug, assessmentId);
+  const fetcherAction = init.endpoints?.fetcherAction ?? `/t/${slug}/assessments/${assessmentId}`;
   const fetcher = useFetcher<SaveOutcome>({ key: `assessment-save:${assessmentId}` });
   const submitRef = useRef(fetcher.submit);
   submitRef.current = fetcher.submit;
@@ -338,9 +346,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     setNetwork("saving");
     void submitRef.current(saveRequestBody({ version, changes, performance, accidentRecord }), {
       method: "post",
-      action: `/t/${slug}/assessments/${assessmentId}`,
+      action: fetcherAction,
     });
-  }, [canEdit, collectChanges, setNetwork, settleWaiters, slug, assessmentId]);
+  }, [canEdit, collectChanges, setNetwork, settleWaiters, fetcherAction]);
 
   const schedule = useCallback(
     (delay = AUTOSAVE_DELAY_MS) => {
@@ -606,6 +614,17 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       if (body && typeof navigator.sendBeacon === "function") navigator.sendBeacon(url, body);
     };
     const onOnline = () => flush();
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!warnOnLeave) return;
+      const { changes, performance, accidentRecord, incomplete } = collectChanges();
+      const unsaved = changes.length + performance.length + incomplete + (accidentRecord === undefined ? 0 : 1) > 0;
+      if (!unsaved && !inFlightRef.current && !conflictRef.current) return;
+      persistLocal();
+      event.preventDefault();
+      // Older browsers show the returned text; current ones show their own wording.
+      event.returnValue = warnOnLeave;
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
     document.addEventListener("visibilitychange", onVisibility);
     window.addEventListener("pagehide", onPageHide);
     window.addEventListener("online", onOnline);
@@ -613,8 +632,9 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       document.removeEventListener("visibilitychange", onVisibility);
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("online", onOnline);
+      window.removeEventListener("beforeunload", onBeforeUnload);
     };
-  }, [canEdit, collectChanges, flush, persistLocal, url]);
+  }, [canEdit, collectChanges, flush, persistLocal, url, warnOnLeave]);
 
   useEffect(() => {
     return () => {

@@ -15,6 +15,7 @@ import { reasonSchema } from "~/lib/validation";
 import { ConfirmSubmit } from "./confirm-dialog";
 import type { MessageKey } from "~/i18n";
 import { DismissObjectionAction, RectificationAction } from "./review-check-actions";
+import { ReviewReportAction, type SheetGapsView } from "./review-report-action";
 import { actionLabel, BlockedReasons } from "./workflow-ui";
 
 export type WorkflowActionResult = {
@@ -23,6 +24,8 @@ export type WorkflowActionResult = {
   done?: string;
   errors?: Record<string, string>;
   reasons?: string[];
+  /** REPORT_REVIEW refused: what the review sheet lacks (ids). */
+  missing?: { unscored: string[]; naWithoutReason: string[]; unconfirmed: string[] };
 };
 
 export type OfferedLevel = {
@@ -57,6 +60,8 @@ export type ActionPanelProps = {
     options: Array<{ itemId: string; title: { zh: string; en?: string } }>;
     reopenedCount: number;
   };
+  /** The consolidated review sheet (review page only): the level its score gives and what is missing. */
+  reviewSheet?: { scoreLevel: string | null; complete: boolean; gaps: SheetGapsView };
   /** Form action URL; the current route when omitted. */
   action?: string;
 };
@@ -400,91 +405,6 @@ function PanelLink({ blocked }: { blocked: string[] }) {
   );
 }
 
-function ReportAction({
-  blocked,
-  version,
-  offeredLevels,
-  appliedLevel,
-  suggestedLevel,
-  action,
-}: {
-  blocked: string[];
-  version: number;
-  offeredLevels: OfferedLevel[];
-  appliedLevel: string | null;
-  suggestedLevel?: string | null;
-  action?: string;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  const errorText = useErrorText();
-  const navigation = useNavigation();
-  const result = useResultFor("REPORT_REVIEW");
-  const appliedIndex = Math.max(
-    0,
-    offeredLevels.findIndex((l) => l.key === appliedLevel),
-  );
-  const options = offeredLevels.slice(appliedIndex);
-  const initial = options.find((l) => l.key === suggestedLevel)?.key ?? options[0]?.key ?? "";
-  return (
-    <Shell type="REPORT_REVIEW" blocked={blocked}>
-      <Form method="post" action={action} className="space-y-2">
-        <input type="hidden" name="intent" value="REPORT_REVIEW" />
-        <input type="hidden" name="version" value={version} />
-        <div>
-          <label htmlFor="recommended-level" className="label">
-            {t("workflow.form.recommendedLevel")}
-          </label>
-          <select
-            id="recommended-level"
-            name="recommendedLevel"
-            className="input max-w-sm"
-            defaultValue={initial}
-          >
-            {options.map((l) => (
-              <option key={l.key} value={l.key}>
-                {textOf(l.name, locale)}
-              </option>
-            ))}
-            <option value="">{t("workflow.form.fail")}</option>
-          </select>
-          {suggestedLevel !== undefined ? (
-            <p className="mt-1 text-xs text-slate-500">
-              {t("workflow.form.suggested", {
-                level: textOf(
-                  offeredLevels.find((l) => l.key === suggestedLevel)?.name ?? {
-                    zh: t("workflow.app.noLevel"),
-                  },
-                  locale,
-                ),
-              })}
-            </p>
-          ) : null}
-          {errorText(result?.errors?.recommendedLevel) ? (
-            <p className="field-error" role="alert">
-              {errorText(result?.errors?.recommendedLevel)}
-            </p>
-          ) : null}
-        </div>
-        <TextAreaField
-          label={t("workflow.form.reportReason")}
-          name="reason"
-          rows={3}
-          error={result?.errors?.reason}
-        />
-        <ConfirmSubmit
-          label={actionLabel(t, "REPORT_REVIEW")}
-          title={t("confirm.report.title")}
-          consequences={[t("confirm.report.final"), t("confirm.report.next")]}
-          confirmLabel={t("confirm.report.confirm")}
-          disabled={navigation.state !== "idle"}
-          testId="report"
-        />
-      </Form>
-    </Shell>
-  );
-}
-
 export function ActionPanel(props: ActionPanelProps) {
   const t = useT();
   const { version, action } = props;
@@ -574,13 +494,15 @@ export function ActionPanel(props: ActionPanelProps) {
             );
           case "REPORT_REVIEW":
             return (
-              <ReportAction
+              <ReviewReportAction
                 key={type}
                 blocked={blocked}
                 version={version}
                 offeredLevels={props.offeredLevels}
                 appliedLevel={props.appliedLevel}
-                suggestedLevel={props.suggestedLevel}
+                scoreLevel={props.reviewSheet?.scoreLevel}
+                complete={props.reviewSheet?.complete ?? false}
+                gaps={props.reviewSheet?.gaps}
                 action={action}
               />
             );

@@ -359,8 +359,10 @@ async function elementGaps(
   doc: AssessmentDoc,
   titles: Record<string, { zh: string; en: string }>,
 ): Promise<Array<[string, number]>> {
+  // The consolidated sheet (Step 10); applications reviewed before it kept one sheet per reviewer.
+  const sheet = doc.review?.sheet?.answers;
   const byReviewer = doc.review?.byReviewer ?? {};
-  const reviewers = Object.values(byReviewer).filter((answers) => answers.length > 0);
+  const reviewers = sheet ? [sheet] : Object.values(byReviewer).filter((answers) => answers.length > 0);
   if (reviewers.length === 0) return [];
   let loaded;
   try {

@@ -28,6 +28,7 @@ import {
   type GradingEventType,
   type GradingSnapshot,
 } from "~/workflows/grading.machine";
+import { reviewResultsAccess } from "./grading/review-results.server";
 import { editorNames } from "./assessments.server";
 import { getReviewBody, listReviewBodies } from "./review-bodies/bodies.server";
 import {
@@ -258,8 +259,11 @@ export async function getApplicationPage({
           recommendedLevelName: levelName(review.report.recommendedLevel),
           reason: review.report.reason,
           score: review.report.score,
+          scoreLevelName: levelName(review.report.scoreLevel ?? null),
         }
       : null,
+    /** The item comparison and the review report PDF are open to this member now (Step 10). */
+    reviewResultsVisible: reviewResultsAccess(member, doc, settings) === "allowed",
     rectifications: (review?.rectifications ?? []).map((r) => ({
       at: r.at.toISOString(),
       reason: r.reason,

@@ -43,12 +43,12 @@ export async function workflowFormAction({
       throw forbidden();
     case "invalid":
       return data<WorkflowActionResult>(
-        { ok: false, intent, errors: result.fieldErrors, reasons: result.reasons },
+        { ok: false, intent, errors: result.fieldErrors, reasons: result.reasons, ...(result.missing ? { missing: result.missing } : {}) },
         { status: 400 },
       );
     case "blocked":
       return data<WorkflowActionResult>(
-        { ok: false, intent, reasons: result.reasons },
+        { ok: false, intent, reasons: result.reasons, ...(result.missing ? { missing: result.missing } : {}) },
         { status: result.status },
       );
     default:

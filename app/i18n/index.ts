@@ -14,6 +14,7 @@ import { creditPublic } from "./messages/credit-public";
 import { email } from "./messages/email";
 import { dashboard } from "./messages/dashboard";
 import { review } from "./messages/review";
+import { reviewSheet } from "./messages/review-sheet";
 import { security } from "./messages/security";
 import { platform } from "./messages/platform";
 import { districts } from "./messages/districts";
@@ -35,7 +36,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels, reviewChecks, panel] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels, reviewChecks, panel, reviewSheet] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

@@ -93,23 +93,24 @@ export function reportFilename(
 // Layout
 
 const PAGE = { size: "A4", margin: 50 } as const;
-const COLORS = {
+export const COLORS = {
   text: "#111827",
   muted: "#4b5563",
   rule: "#9ca3af",
   head: "#e5e7eb",
   accent: "#1d4ed8",
 } as const;
-const FONT = { regular: "sc", bold: "sc-bold" } as const;
+export const FONT = { regular: "sc", bold: "sc-bold" } as const;
 
 type Doc = InstanceType<typeof PDFDocument>;
-type Column = { key: MessageKey; width: number; align?: "left" | "right" | "center" };
+export type Column = { key: MessageKey; width: number; align?: "left" | "right" | "center" };
 
-class ReportWriter {
+/** Headings, label/value fields and page-breaking tables for A4 reports (also the review report's). */
+export class ReportWriter<D extends { locale: Locale } = SelfAssessmentReportData> {
   readonly t: (key: MessageKey, params?: MessageParams) => string;
   constructor(
     readonly doc: Doc,
-    readonly data: SelfAssessmentReportData,
+    readonly data: D,
   ) {
     this.t = (key, params) => translate(data.locale, key, params);
   }

@@ -244,8 +244,23 @@ export default function ApplicationPage() {
                   ? ` · ${t("workflow.app.reportScore", { score: page.report.score.toFixed(1) })}`
                   : ""}
               </p>
+              {page.report.scoreLevelName ? (
+                <p className="text-xs text-slate-600" data-testid="report-score-level">
+                  {t("reviewReport.scoreLevel")}: <LevelName name={page.report.scoreLevelName} />
+                </p>
+              ) : null}
               {page.report.reason ? (
                 <p className="whitespace-pre-wrap text-sm text-slate-700">{page.report.reason}</p>
+              ) : null}
+              {page.reviewResultsVisible ? (
+                <p className="flex flex-wrap gap-3 text-sm" data-testid="review-results-links">
+                  <Link to={`${base}/applications/${page.id}/comparison`} className="text-brand-700 hover:underline">
+                    {t("reviewSheet.comparison")}
+                  </Link>
+                  <a href={`${base}/applications/${page.id}/review-report.pdf`} className="text-brand-700 hover:underline">
+                    {t("reviewSheet.reportPdf")}
+                  </a>
+                </p>
               ) : null}
               <p className="text-xs text-slate-500">
                 {t("workflow.app.reportBy", {

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { FormProvider, useForm } from "react-hook-form";
-import { AssessmentItem, itemAnchor, type ElementFormValues } from "~/components/assessment-item";
+import { Link, useLoaderData, useNavigate, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useMemo } from "react";
+import { FormProvider } from "react-hook-form";
+import { AssessmentItem } from "~/components/assessment-item";
+import { useWizardElementForm } from "~/components/wizard-element-form";
 import { useWizard } from "~/components/assessment-wizard";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EvidenceSlot } from "~/components/assessment-evidence-slot";
@@ -10,7 +11,7 @@ import { findAssessmentOutline } from "~/data/assessments.server";
 import { licenceWarningsForAssessment } from "~/data/enterprise-master/licences.server";
 import type { LicenceType } from "~/lib/enterprise-master-data";
 import { useLocale, useT } from "~/i18n/react";
-import { answerFromFormValue, sameFormValue, textOf } from "~/lib/assessment/answers";
+import { textOf } from "~/lib/assessment/answers";
 import type { RubricItem } from "~/lib/rubric/schema";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 import type { loader as wizardLoader } from "./t.$slug.assessments.$id";
@@ -71,72 +72,14 @@ function ElementForm({
 }) {
   const t = useT();
   const locale = useLocale();
-  const location = useLocation();
   const navigate = useNavigate();
   const wizard = useWizard();
-  const wizardRef = useRef(wizard);
-  wizardRef.current = wizard;
   const layout = useRouteLoaderData<typeof wizardLoader>("routes/t.$slug.assessments.$id");
   const element = wizard.rubric.elements.find((e) => e.id === elementId);
   const flat = useMemo<RubricItem[]>(() => (element ? element.subElements.flatMap((s) => s.items) : []), [element]);
-  const indexOf = useMemo(() => new Map(flat.map((item, i) => [item.id, i])), [flat]);
-
-  // Also rendered into the server HTML (defaultChecked/defaultValue), so answers show before hydration.
-  const [initial] = useState(() => flat.map((item) => wizard.formValueFor(item.id)));
-  const form = useForm<ElementFormValues>({ defaultValues: { items: initial } });
-  const { watch, getValues, setValue } = form;
-
-  // Every change goes to the wizard (local draft + debounced autosave).
-  useEffect(() => {
-    const subscription = watch((_values, { name }) => {
-      const match = name ? /^items\.(\d+)/.exec(name) : null;
-      if (!match) return;
-      const i = Number(match[1]);
-      const item = flat[i];
-      if (item) wizardRef.current.setDraft(item.id, getValues(`items.${i}`));
-    });
-    return () => subscription.unsubscribe();
-  }, [watch, getValues, flat]);
-
-  // The wizard's values changed underneath (restored draft, someone else's save, "take theirs").
-  const syncedRef = useRef(wizard.syncToken);
-  useEffect(() => {
-    if (syncedRef.current === wizard.syncToken) return;
-    syncedRef.current = wizard.syncToken;
-    flat.forEach((item, i) => {
-      const desired = wizardRef.current.formValueFor(item.id);
-      if (!sameFormValue(getValues(`items.${i}`), desired)) setValue(`items.${i}`, desired);
-    });
-  }, [wizard.syncToken, flat, getValues, setValue]);
-
-  // Links from the summary point at one item: bring it into view and give it focus.
-  useEffect(() => {
-    if (!location.hash) return;
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target) {
-      target.scrollIntoView({ block: "start" });
-      target.focus({ preventScroll: true });
-    }
-  }, [location.hash]);
+  const { form, initial, indexOf, onSubmit } = useWizardElementForm(flat);
 
   if (!element || !layout) return null;
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const values = getValues("items");
-    const firstInvalid = flat.findIndex((item, i) => {
-      const value = values[i];
-      return value !== undefined && !answerFromFormValue(item, value).ok;
-    });
-    void wizard.flushNow();
-    if (firstInvalid >= 0) {
-      const item = flat[firstInvalid];
-      const section = item ? document.getElementById(itemAnchor(item.id)) : null;
-      const control = section?.querySelector<HTMLElement>("[aria-invalid=true], textarea:not([disabled]), input:not([disabled])");
-      section?.scrollIntoView({ block: "start" });
-      (control ?? section)?.focus();
-    }
-  };
 
   const base = `/t/${wizard.slug}/assessments/${wizard.assessmentId}`;
   const elementTitle = (id: string) => {

@@ -9,8 +9,8 @@ import {
 import { AssessmentSidePanel, PhoneScoreBar } from "~/components/assessment-side-panel";
 import { ConflictDialog } from "~/components/assessment-conflict-dialog";
 import { useWizard, WizardProvider } from "~/components/assessment-wizard";
+import { WizardNotice } from "~/components/wizard-notice";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Notice } from "~/components/form";
 import {
   accidentRecordView,
   answerView,
@@ -26,7 +26,7 @@ import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { localizeDeep } from "~/lib/rubric/localize";
-import { saveUrl, type SaveOutcome, type SaveResponseBody } from "~/lib/assessment/save-protocol";
+import { postSave, saveUrl, type SaveOutcome } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
@@ -79,28 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  */
 export async function clientAction({ request, params }: ClientActionFunctionArgs): Promise<SaveOutcome> {
   // Runs in the browser on the wizard's own form submission (the server reads it with readForm).
-  const form = await request.formData();
-  const body = new URLSearchParams();
-  for (const [key, value] of form) if (typeof value === "string") body.append(key, value);
-  let res: Response;
-  try {
-    res = await fetch(saveUrl(params.slug ?? "", params.id ?? ""), {
-      method: "POST",
-      body,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    });
-  } catch {
-    return { kind: "offline" };
-  }
-  if (!(res.headers.get("Content-Type") ?? "").includes("application/json")) {
-    return res.redirected || res.ok ? { kind: "session" } : { kind: "failed", status: res.status };
-  }
-  try {
-    return { kind: "response", status: res.status, body: (await res.json()) as SaveResponseBody };
-  } catch {
-    return { kind: "failed", status: res.status };
-  }
+  return postSave(saveUrl(params.slug ?? "", params.id ?? ""), await request.formData());
 }
 
 /** Autosaves must not reload the (large) wizard data; the save response carries what changed. */
@@ -138,7 +117,6 @@ function WizardFrame() {
   const locale = useLocale();
   const wizard = useWizard();
   const base = `/t/${data.slug}/assessments/${data.assessment.id}`;
-  const { notice } = wizard;
   return (
     <section className="space-y-4">
       <div>
@@ -157,31 +135,7 @@ function WizardFrame() {
           {t(data.readOnly === "submitted" ? "assessment.wizard.readOnly" : "assessment.wizard.viewOnly")}
         </div>
       ) : null}
-      {notice ? (
-        <div data-testid="wizard-notice" data-notice-kind={notice.kind}>
-          <Notice>
-            <span className="flex flex-wrap items-center justify-between gap-3">
-              <span>
-                {notice.kind === "restored"
-                  ? t("assessment.draft.restored", { count: notice.count })
-                  : notice.kind === "merged"
-                    ? t("assessment.conflict.merged", { count: notice.count })
-                    : t("assessment.draft.discarded")}
-              </span>
-              <span className="flex gap-2">
-                {notice.kind === "restored" ? (
-                  <button type="button" className="btn-secondary py-1" onClick={wizard.discardLocal}>
-                    {t("assessment.draft.discard")}
-                  </button>
-                ) : null}
-                <button type="button" className="btn-secondary py-1" onClick={wizard.dismissNotice} aria-label={t("common.cancel")}>
-                  ×
-                </button>
-              </span>
-            </span>
-          </Notice>
-        </div>
-      ) : null}
+      <WizardNotice />
       {wizard.carriedCount > 0 && wizard.canEdit ? (
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
           <span>{t("assessment.wizard.carriedCount", { count: wizard.carriedCount })}</span>

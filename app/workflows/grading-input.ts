@@ -138,9 +138,12 @@ export function eventInputFromForm(form: FormData): Record<string, unknown> {
   if (body !== undefined) raw.reviewBodyId = body;
   const level = text("recommendedLevel");
   // The empty option stands for "fail": no level recommended.
-  if (level !== undefined) raw.recommendedLevel = level === "" ? null : level;
+  if (level !== undefined) raw.recommendedLevel = level === "" || level === FAIL_OPTION ? null : level;
   return raw;
 }
+
+/** The report form's "fail" option when its empty option is a "choose…" placeholder (Step 10). */
+export const FAIL_OPTION = "__fail";
 
 /** Objection form on the public notice page (no login). */
 export const objectionFormSchema = z.object({

@@ -12,7 +12,7 @@ import { RubricVersion } from "../../models/rubric-version";
 import { issueCertificateForApplication } from "../../app/data/certificates.server";
 import { saveAnswers, startAssessment } from "../../app/data/assessments.server";
 import { applyApplicationEvent, type GradingMember } from "../../app/data/grading.server";
-import { saveReviewerScores } from "../../app/data/review-scores.server";
+import { confirmSheetPart, saveReviewSheet } from "../../app/data/grading/review-sheet.server";
 import { getRubricVersion } from "../../app/data/rubrics.server";
 import { rubricItems } from "../../app/lib/assessment/answers";
 import type { Role } from "../../app/lib/domain";
@@ -133,24 +133,27 @@ export async function buildApplicationTemplates(input: {
     85,
   );
   await send(lead, { type: "START_REVIEW" }, 80);
-  for (const [r, reviewer] of input.reviewers.entries()) {
-    const current = await snapshot(tenantId, id);
-    const result = await saveReviewerScores({
-      tenantId,
-      id: String(id),
-      member: member(tenantId, reviewer),
-      expectedVersion: current.version,
-      items: items.map((item, i) => ({
-        itemId: item.id,
-        answer: answerFor(item, (i + r) % 5 === 2, `现场核查：${item.id}记录齐全。`),
-        evidenceComment: i % 9 === 0 ? "证据与现场一致。" : undefined,
-      })),
-      now: at(75 - r),
-    });
-    if (!result.ok) throw new Error(`template: reviewer scores refused: ${JSON.stringify(result)}`);
+  // The lead scores the consolidated sheet; both members confirm (Step 10).
+  const current = await snapshot(tenantId, id);
+  const sheetSaved = await saveReviewSheet({
+    tenantId,
+    id,
+    member: member(tenantId, lead),
+    expectedVersion: current.version,
+    changes: items.map((item, i) => ({
+      itemId: item.id,
+      answer: answerFor(item, i % 5 === 2, `现场核查：${item.id}记录齐全。`),
+    })),
+    now: at(75),
+  });
+  if (!sheetSaved || sheetSaved.status !== 200) throw new Error(`template: review sheet refused: ${JSON.stringify(sheetSaved?.body)}`);
+  for (const reviewer of [lead, second]) {
+    const latest = await snapshot(tenantId, id);
+    const confirmed = await confirmSheetPart({ tenantId, id, member: member(tenantId, reviewer), expectedVersion: latest.version, now: at(74) });
+    if (!confirmed.ok) throw new Error(`template: confirmation refused: ${JSON.stringify(confirmed)}`);
   }
   const review = await snapshot(tenantId, id);
-  await send(lead, { type: "REPORT_REVIEW", recommendedLevel: TEMPLATE_LEVEL }, 60);
+  await send(lead, { type: "REPORT_REVIEW", recommendedLevel: TEMPLATE_LEVEL, reason: "评审组一致推荐。" }, 60);
   await send(input.regulator, { type: "APPROVE" }, 55);
   await send(input.regulator, { type: "START_NOTICE" }, 50);
   const notice = await snapshot(tenantId, id);

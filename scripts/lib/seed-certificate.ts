@@ -209,6 +209,14 @@ export async function seedDemoApplication(
         actor: reviewer,
         now: at(40).toISOString(),
         recommendedLevel: LEVEL,
+        // The demo's panel agreed with the self-assessment (its sheet is the self-assessment's scores).
+        sheet: {
+          unscoredItemIds: [],
+          naWithoutReasonItemIds: [],
+          unconfirmedMemberIds: [],
+          score: breakdown.score,
+          scoreLevel: LEVEL,
+        },
       },
     },
     { event: { type: "APPROVE", actor: regulator, now: at(35).toISOString() } },

@@ -182,7 +182,9 @@ describe("grading workflow, end to end", () => {
         .poll(() => panelPage.getAttribute("data-state"), { timeout: 15_000 })
         .toBe("reviewAssigned");
 
-      // --- Reviewer: my assignments → review screen → start, score one item, report.
+      // --- Reviewer (lead): my assignments → review sheet → start, give E7 to the second expert,
+      // score every other element in the browser (autosave), confirm; the second expert scores E7
+      // and confirms; the lead reports at the level the score gives (preselected only now).
       await switchUser(browser, REVIEWER);
       await page.goto(`${baseUrl}/t/${SLUG}/reviews`);
       await page.locator(`[data-application="${id}"] a`).click();
@@ -190,22 +192,73 @@ describe("grading workflow, end to end", () => {
       await expect.poll(reviewState).toBe("reviewAssigned");
       await action(page, "START_REVIEW").locator('button[type="submit"]').click();
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("underReview.reviewing");
-      const first = items[0]?.id ?? "";
-      const firstRow = page.locator(`tr[data-item="${first}"]`);
-      await firstRow.locator('select[name="items.0.choice"]').selectOption("full");
-      await firstRow.locator('input[name="items.0.evidenceComment"]').fill("现场核对原件一致");
-      await page.getByTestId("review-form").locator('button[type="submit"]').click();
-      await expect
-        .poll(() => page.locator("[data-notice]").first().textContent())
-        .toContain("评分已保存");
-      await page.locator("#recommended-level").selectOption("qualified");
-      await clickAction(page, "REPORT_REVIEW");
+      const reviewUrl = `${baseUrl}/t/${SLUG}/reviews/${id}`;
+      const elementIds = [...new Set(items.map((i) => i.id.split(".")[0] ?? ""))];
+      const lastElement = elementIds.at(-1) ?? "";
+      const split = page.getByTestId("sheet-split");
+      await split.locator(`select[name="assign.${lastElement}"]`).selectOption({ index: 1 });
+      await split.locator('button[type="submit"]').click();
+      await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("分工已保存");
+      // Not prefilled: the level field waits for a choice while the sheet is incomplete.
+      expect(await page.locator("#recommended-level").inputValue()).toBe("");
+      const scoreElement = async (elementId: string) => {
+        await page.goto(`${reviewUrl}?element=${elementId}`);
+        const sheet = page.getByTestId("review-sheet");
+        await expect.poll(() => sheet.getAttribute("data-element")).toBe(elementId);
+        for (const item of items.filter((i) => i.id.startsWith(`${elementId}.`))) {
+          await sheet.locator(`section[data-item="${item.id}"] input[data-choice="full"]`).check();
+        }
+        await expect.poll(() => page.getByTestId("save-status").getAttribute("data-status"), { timeout: 15_000 }).toBe("saved");
+      };
+      // Page weight (issue 13 item 5): one element per page keeps the HTML under 120 KB.
+      const html = await (await page.request.get(`${reviewUrl}?element=${elementIds[0] ?? ""}`)).text();
+      expect(html.length).toBeLessThan(120_000);
+      for (const elementId of elementIds.slice(0, -1)) await scoreElement(elementId);
+      await page.goto(reviewUrl);
+      await page.getByTestId("confirm-part").click();
+      await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("您已确认负责的部分");
+
+      await switchUser(browser, REVIEWER2);
+      await page.goto(`${reviewUrl}?element=${lastElement}`);
+      await scoreElement(lastElement);
+      await page.goto(reviewUrl);
+      await page.getByTestId("confirm-part").click();
+      await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("您已确认负责的部分");
+
+      await switchUser(browser, REVIEWER);
+      await page.goto(reviewUrl);
+      await expect.poll(() => page.locator("#recommended-level").inputValue()).toBe("qualified");
+      await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
+
+      // --- Regulator: reads the item comparison (filters) and the review report PDF, then approves.
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
+      await page.getByTestId("review-results-links").locator("a").first().click();
+      await expect.poll(() => page.getByTestId("comparison-page").isVisible()).toBe(true);
+      expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBeGreaterThan(0);
+      await page.locator('[data-filter-link="diff"]').click();
+      await expect.poll(() => page.getByTestId("comparison-page").getAttribute("data-filter")).toBe("diff");
+      // Every item scored "meets" on both sides: no differences.
+      expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBe(0);
+      const pdf = await page.request.get(`${baseUrl}/t/${SLUG}/applications/${id}/review-report.pdf`);
+      expect(pdf.headers()["content-type"]).toBe("application/pdf");
+      expect((await pdf.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      // The enterprise does not see the results before the decision.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      expect(await page.getByTestId("review-results-links").count()).toBe(0);
 
       // --- Regulator: approve and start the public notice; the public sees it without logging in.
       await switchUser(browser, REGULATOR);
       await openApplication(page, id);
       await act(page, "APPROVE", "approved");
+      // After the decision the enterprise sees its review results.
+      await switchUser(browser, ENTERPRISE);
+      await openApplication(page, id);
+      expect(await page.getByTestId("review-results-links").count()).toBe(1);
+      await switchUser(browser, REGULATOR);
+      await openApplication(page, id);
       await act(page, "START_NOTICE", "publicNotice.running");
       await browser.context.clearCookies();
       await page.goto(`${baseUrl}/t/${SLUG}/notices`);

@@ -48,6 +48,7 @@ import { action as resetAction, loader as resetLoader } from "~/routes/t.$slug.r
 import { startSmtpSink, type SmtpSink } from "../../scripts/lib/smtp-sink";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel, randomCreditCode } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
+import { completeReviewSheet } from "../review-sheet";
 
 const APP = "http://localhost:3000";
 const DAY = 24 * 60 * 60 * 1000;
@@ -129,10 +130,16 @@ async function gradingSetup() {
       admin: memberOf(tenant._id, admin.user, "enterprise_admin", enterprise._id),
       regulator: memberOf(tenant._id, regulator.user, "regulator"),
       reviewer: memberOf(tenant._id, reviewer.user, "reviewer"),
+      reviewer2: memberOf(tenant._id, reviewer2.user, "reviewer"),
     },
   };
 }
 type GradingSetup = Awaited<ReturnType<typeof gradingSetup>>;
+
+/** The panel scores every item and confirms (the report needs a complete sheet, Step 10). */
+async function scoreSheet(s: GradingSetup, id: Types.ObjectId, now: Date): Promise<void> {
+  await completeReviewSheet({ tenantId: s.tenant._id, id, scorer: s.m.reviewer, members: [s.m.reviewer, s.m.reviewer2], now });
+}
 
 async function readyApplication(s: GradingSetup): Promise<AssessmentDoc> {
   const actor = { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" as const };
@@ -232,6 +239,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     await step(s, id, s.m.admin, { type: "SUBMIT_RECTIFICATION" }, days(4));
     const accepted = await decideRectificationItem({ tenantId: s.tenant._id, applicationId: id, itemId: deductedItem, member: s.m.reviewer, decision: "accept", now: days(4) });
     expect(accepted.ok).toBe(true);
+    await scoreSheet(s, id, days(4));
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(4));
     mails = await deliver(days(4));
     expectMail(only(mails, "review-reported", s.regulator.user.email), { subject: /评审报告已提交/, lang: "zh-CN", link: appLink });
@@ -269,6 +277,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     expectMail(only(mails, "objection-upheld", s.reviewer.user.email), { subject: /异议经核实成立/, lang: "zh-CN", link: reviewLink });
 
     // Back through review to a certificate.
+    await scoreSheet(s, id, days(7));
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(7));
     await step(s, id, s.m.regulator, { type: "APPROVE" }, days(7));
     await step(s, id, s.m.regulator, { type: "START_NOTICE" }, days(7));
@@ -290,6 +299,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     await step(s2, app2._id, s2.m.regulator, { type: "ACCEPT" }, days(1));
     await formPanel({ tenantId: s2.tenant._id, applicationId: app2._id, regulator: s2.m.regulator, reviewerUserIds: [s2.reviewer.user._id, s2.reviewer2.user._id], now: days(1) });
     await step(s2, app2._id, s2.m.reviewer, { type: "START_REVIEW" }, days(2));
+    await scoreSheet(s2, app2._id, days(2));
     await step(s2, app2._id, s2.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2));
     await step(s2, app2._id, s2.m.regulator, { type: "REJECT", reason: "Major hazard not controlled" }, days(3));
     mails = await deliver(days(3));
@@ -310,6 +320,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     await step(s, id, s.m.regulator, { type: "ACCEPT" }, days(1));
     await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer.user._id, s.reviewer2.user._id], now: days(1) });
     await step(s, id, s.m.reviewer, { type: "START_REVIEW" }, days(2));
+    await scoreSheet(s, id, days(2));
     await step(s, id, s.m.reviewer, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2));
     await step(s, id, s.m.regulator, { type: "APPROVE" }, days(3));
     await step(s, id, s.m.regulator, { type: "START_NOTICE" }, days(3));

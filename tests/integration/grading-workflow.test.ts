@@ -19,7 +19,6 @@ import {
   type GradingMember,
 } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
-import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
@@ -29,8 +28,6 @@ import {
   action as applicationAction,
 } from "~/routes/t.$slug.applications.$id";
 import { loader as applicationsLoader } from "~/routes/t.$slug.applications._index";
-import { loader as reviewsLoader } from "~/routes/t.$slug.reviews._index";
-import { loader as reviewLoader, action as reviewAction } from "~/routes/t.$slug.reviews.$id";
 import { loader as noticesLoader, action as noticesAction } from "~/routes/t.$slug.notices";
 import { loader as diagramLoader } from "~/routes/t.$slug.admin.workflow";
 import { action as saveAction } from "~/routes/t.$slug.assessments.$id.save";
@@ -42,6 +39,7 @@ import {
   createTenant,
 } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
+import { completeReviewSheet } from "../review-sheet";
 
 beforeEach(async () => {
   const report = await importRubricFiles();
@@ -192,6 +190,13 @@ async function toApproved(s: Setup, id: Types.ObjectId) {
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
   await assignPanel(s, id, days(1));
   await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
+  await completeReviewSheet({
+    tenantId: s.tenant._id,
+    id,
+    scorer: s.m.reviewer1,
+    members: [s.m.reviewer1, s.m.reviewer2],
+    now: days(2),
+  });
   await expectOk(
     await send(
       s,
@@ -645,118 +650,6 @@ describe("applying workflow events", () => {
   });
 });
 
-describe("review scoring", () => {
-  it("stores each reviewer's item scores beside the self-assessment and reports with them", async () => {
-    const s = await setup();
-    const app = await readyApplication(s);
-    const id = app._id;
-    await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel: "qualified" }, T0));
-    await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-    await assignPanel(s, id, days(1));
-    let doc = await reload(s, id);
-    // Not yet under review: scores are refused.
-    const early = await saveReviewerScores({
-      tenantId: s.tenant._id,
-      id: String(id),
-      member: s.m.reviewer1,
-      expectedVersion: doc.version,
-      items: [],
-    });
-    expect(early).toMatchObject({ ok: false, status: 409, error: "locked" });
-    await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
-    doc = await reload(s, id);
-
-    const [first, second] = doc.answers;
-    const cookie = await cookieFor(s.reviewer1.user._id);
-    const url = `/t/${s.tenant.slug}/reviews/${String(id)}`;
-    const params = { slug: s.tenant.slug, id: String(id) };
-    const form: Record<string, string> = {
-      intent: "saveScores",
-      version: String(doc.version),
-      "items.0.itemId": first?.itemId ?? "",
-      "items.0.choice": "none",
-      "items.0.note": "现场未见相关记录",
-      "items.0.evidenceComment": "上传的文件与本项无关",
-      "items.1.itemId": second?.itemId ?? "",
-      "items.1.choice": "partial",
-    };
-    const invalid = await callAction(reviewAction, url, params, { cookie, form });
-    expect(invalid.status).toBe(400);
-    expect(invalid.data).toMatchObject({
-      ok: false,
-      itemErrors: { [second?.itemId ?? ""]: { deductions: expect.any(String) } },
-    });
-    form["items.1.choice"] = "full";
-    const saved = await callAction(reviewAction, url, params, { cookie, form });
-    expect(saved.status).toBe(200);
-    doc = await reload(s, id);
-    const mine = doc.review?.byReviewer[String(s.reviewer1.user._id)];
-    expect(mine?.map((a) => [a.itemId, a.choice])).toEqual([
-      [first?.itemId, "none"],
-      [second?.itemId, "full"],
-    ]);
-    expect(mine?.[0]).toMatchObject({
-      note: "现场未见相关记录",
-      evidenceComment: "上传的文件与本项无关",
-    });
-
-    // The review screen puts both side by side; an unassigned reviewer gets 404.
-    const screen = await callLoader(reviewLoader, url, params, { cookie });
-    expect(screen.status).toBe(200);
-    const review = (
-      screen.data as {
-        review: {
-          selfAnswers: Array<{ itemId: string; choice: string }>;
-          myAnswers: Array<{ itemId: string; choice: string }>;
-        };
-      }
-    ).review;
-    expect(review.selfAnswers.find((a) => a.itemId === first?.itemId)?.choice).toBe("full");
-    expect(review.myAnswers.find((a) => a.itemId === first?.itemId)?.choice).toBe("none");
-    const outsider = await callLoader(reviewLoader, url, params, {
-      cookie: await cookieFor(s.reviewer3.user._id),
-    });
-    expect(outsider.status).toBe(404);
-    const mineList = await callLoader(
-      reviewsLoader,
-      `/t/${s.tenant.slug}/reviews`,
-      { slug: s.tenant.slug },
-      { cookie },
-    );
-    expect((mineList.data as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual([
-      String(id),
-    ]);
-
-    // Reporting a lower "level" than applied needs a reason; the report is recorded.
-    const fail = await send(
-      s,
-      id,
-      s.m.reviewer2,
-      { type: "REPORT_REVIEW", recommendedLevel: null },
-      days(3),
-    );
-    expect(fail).toMatchObject({
-      ok: false,
-      status: 400,
-      fieldErrors: { reason: "errors.reasonRequired" },
-    });
-    await expectOk(
-      await send(
-        s,
-        id,
-        s.m.reviewer1,
-        { type: "REPORT_REVIEW", recommendedLevel: "qualified" },
-        days(3),
-      ),
-    );
-    doc = await reload(s, id);
-    expect(doc.review?.report).toMatchObject({
-      recommendedLevel: "qualified",
-      by: s.reviewer1.user._id,
-    });
-  });
-});
-
 describe("certification at a lower level", () => {
   it("asks the enterprise to consent to the reviewers' lower level, then certifies at that level", async () => {
     // A provincial authority granting 二级 and 三级; the general rubric (level1/2/3).
@@ -771,6 +664,13 @@ describe("certification at a lower level", () => {
     await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
     await assignPanel(s, id, days(1));
     await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
+    await completeReviewSheet({
+      tenantId: s.tenant._id,
+      id,
+      scorer: s.m.reviewer1,
+      members: [s.m.reviewer1, s.m.reviewer2],
+      now: days(2),
+    });
     expect(
       await send(s, id, s.m.reviewer1, {
         type: "REPORT_REVIEW",
@@ -1119,6 +1019,13 @@ async function toApprovedFromSubmitted(s: Setup, id: Types.ObjectId) {
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
   await assignPanel(s, id, days(1));
   await expectOk(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(2)));
+  await completeReviewSheet({
+    tenantId: s.tenant._id,
+    id,
+    scorer: s.m.reviewer1,
+    members: [s.m.reviewer1, s.m.reviewer2],
+    now: days(2),
+  });
   await expectOk(
     await send(
       s,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isMessageKey, translate } from "~/i18n";
 import {
   APPLICATION_QUEUES,
+  FAIL_OPTION,
   EVENT_PERMISSIONS,
   applicationEventInputSchema,
   eventInputFromForm,
@@ -19,7 +20,6 @@ import {
   lockedStates,
   startGrading,
 } from "~/workflows/grading.machine";
-import { reviewItemsFromForm } from "~/workflows/review-form";
 
 const SETTINGS = {
   acceptanceDays: 5,
@@ -85,6 +85,15 @@ describe("event input from the application page", () => {
         form([
           ["intent", "REPORT_REVIEW"],
           ["recommendedLevel", ""],
+        ]),
+      ),
+    ).toEqual({ type: "REPORT_REVIEW", recommendedLevel: null });
+    // The review sheet's form has a "choose…" placeholder, so its fail option has its own value.
+    expect(
+      eventInputFromForm(
+        form([
+          ["intent", "REPORT_REVIEW"],
+          ["recommendedLevel", FAIL_OPTION],
         ]),
       ),
     ).toEqual({ type: "REPORT_REVIEW", recommendedLevel: null });
@@ -195,42 +204,6 @@ describe("the state column", () => {
     expect(new Set(queued).size).toBe(queued.length);
     for (const top of [...lockedStates, ...finalStates])
       expect(queued.some((s) => s === top || s.startsWith(`${top}.`))).toBe(true);
-  });
-});
-
-describe("the reviewer's scoring form", () => {
-  it("groups fields by item position and fills missing counts", () => {
-    const items = reviewItemsFromForm(
-      form([
-        ["intent", "saveScores"],
-        ["items.1.itemId", "E1.1.2"],
-        ["items.1.choice", "partial"],
-        ["items.1.counts.1", "2"],
-        ["items.1.ruleNotes.1", "缺两处"],
-        ["items.0.itemId", "E1.1.1"],
-        ["items.0.choice", "bogus"],
-        ["items.0.evidenceComment", "原件一致"],
-        ["items.7.choice", "full"],
-      ]),
-    );
-    expect(items).toEqual([
-      {
-        itemId: "E1.1.1",
-        value: { choice: "", counts: [], ruleNotes: [], naReason: "", note: "" },
-        evidenceComment: "原件一致",
-      },
-      {
-        itemId: "E1.1.2",
-        value: {
-          choice: "partial",
-          counts: ["0", "2"],
-          ruleNotes: ["", "缺两处"],
-          naReason: "",
-          note: "",
-        },
-        evidenceComment: "",
-      },
-    ]);
   });
 });
 

@@ -219,6 +219,14 @@ const ev = {
     actor: A.v1,
     now: NOW,
     recommendedLevel,
+    // A complete, confirmed sheet whose score gives the recommended level (Step 10 guards: own tests).
+    sheet: {
+      unscoredItemIds: [],
+      naWithoutReasonItemIds: [],
+      unconfirmedMemberIds: [],
+      score: 80,
+      scoreLevel: recommendedLevel,
+    },
     ...o,
   }),
   objection: (

@@ -47,6 +47,7 @@ import { reviewBodiesAdministeredBy } from "./panel-facts.server";
 import {
   blockedResult,
   forbiddenResult,
+  withSheetGaps,
   notFoundResult,
   type ApplyEventInput,
   type ApplyEventResult,
@@ -252,18 +253,27 @@ function eventFields(t: Transition): {
       details.noticeDaysElapsed = next.context.noticeDaysElapsed;
       break;
     case "REPORT_REVIEW": {
-      const own = t.actor.id ? review.summaries[t.actor.id] : undefined;
       review.report = {
         at: now,
         by: actorId,
         recommendedLevel: event.recommendedLevel,
         reason: event.reason?.trim() || null,
-        score: own?.score ?? null,
+        score: event.sheet.score,
+        scoreLevel: event.sheet.scoreLevel,
       };
       set.review = review;
       details.recommendedLevel = event.recommendedLevel;
+      details.score = event.sheet.score;
+      details.scoreLevel = event.sheet.scoreLevel;
       break;
     }
+    case "OBJECTION":
+      // Back to review: the panel looks again and every member confirms their part anew.
+      if (review.sheet) {
+        review.sheet = { ...review.sheet, confirmations: [] };
+        set.review = review;
+      }
+      break;
     case "CREDIT_LISTED":
       details.creditRecordId = event.recordId;
       break;
@@ -444,7 +454,10 @@ export async function applyApplicationEvent(input: ApplyEventInput): Promise<App
     };
   }
   const step = applyGradingEvent(snapshot, checked.data);
-  if (!step.ok) return blockedResult(step.reasons, event.type);
+  if (!step.ok) {
+    const refused = blockedResult(step.reasons, event.type);
+    return checked.data.type === "REPORT_REVIEW" ? withSheetGaps(refused, checked.data.sheet) : refused;
+  }
 
   const t: Transition = {
     doc,

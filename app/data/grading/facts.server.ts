@@ -14,6 +14,7 @@ import { missingRequiredEvidence } from "../evidence.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { rectificationFacts } from "./rectification.server";
 import { declaredConflictUserIds, isActiveReviewBody, panelFacts } from "./panel-facts.server";
+import { reviewSheetFacts, sheetState } from "./review-sheet.server";
 import { gradingSettingsOf } from "./snapshot.server";
 
 /**
@@ -192,7 +193,13 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
     }
     case "REPORT_REVIEW": {
       const facts = await rectificationFacts({ tenantId: ctx.tenantId, doc: ctx.doc });
-      return { ...base, ...input, unresolvedRectificationIds: facts.unresolvedIds };
+      const state = await sheetState({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings });
+      return {
+        ...base,
+        ...input,
+        unresolvedRectificationIds: facts.unresolvedIds,
+        sheet: reviewSheetFacts(state),
+      };
     }
     default:
       return { ...base, ...input };

@@ -3,7 +3,12 @@ import type { Types } from "mongoose";
 import type { MessageKey } from "~/i18n";
 import { msg } from "~/lib/validation";
 import type { ApplicationEventRaw } from "~/workflows/grading-input";
-import type { BlockReason, GradingEventType, PendingEffect } from "~/workflows/grading.machine";
+import type {
+  BlockReason,
+  GradingEventType,
+  PendingEffect,
+  ReviewSheetFacts,
+} from "~/workflows/grading.machine";
 import type { TenantScope } from "../ids.server";
 import type { EventActor } from "./access.server";
 
@@ -22,6 +27,7 @@ export type ApplyEventResult =
       error: "invalid";
       fieldErrors: Record<string, string>;
       reasons: BlockReason[];
+      missing?: ReportGaps;
     }
   | { ok: false; status: 403; error: "forbidden"; message: MessageKey }
   | { ok: false; status: 404; error: "notFound"; message: MessageKey }
@@ -37,7 +43,24 @@ export type ApplyEventResult =
       error: "blocked";
       reasons: BlockReason[];
       messages: MessageKey[];
+      /** REPORT_REVIEW: what the review sheet still lacks (the page links each item). */
+      missing?: ReportGaps;
     };
+
+/** What keeps the review report back: item ids and member ids (the page names and links them). */
+export type ReportGaps = { unscored: string[]; naWithoutReason: string[]; unconfirmed: string[] };
+
+export function withSheetGaps(result: ApplyEventResult, sheet: ReviewSheetFacts): ApplyEventResult {
+  if (result.ok || (result.error !== "blocked" && result.error !== "invalid")) return result;
+  const missing: ReportGaps = {
+    unscored: sheet.unscoredItemIds,
+    naWithoutReason: sheet.naWithoutReasonItemIds,
+    unconfirmed: sheet.unconfirmedMemberIds,
+  };
+  return missing.unscored.length + missing.naWithoutReason.length + missing.unconfirmed.length > 0
+    ? { ...result, missing }
+    : result;
+}
 
 /** Every refusal `applyApplicationEvent` can answer. */
 export type Refusal = Extract<ApplyEventResult, { ok: false }>;
@@ -65,6 +88,7 @@ const FIELD_REASONS: Partial<Record<BlockReason, string>> = {
   "invalid-days": "days",
   "invalid-reviewers": "reviewerIds",
   "unknown-level": "appliedLevel",
+  "level-differs-from-score": "reason",
 };
 
 export function blockedResult(reasons: BlockReason[], type: GradingEventType): ApplyEventResult {

@@ -81,3 +81,26 @@ export function saveRequestBody(input: {
 export function saveUrl(slug: string, assessmentId: string): string {
   return `/t/${slug}/assessments/${assessmentId}/save`;
 }
+
+/**
+ * Browser side of a save (the wizard's clientAction): posts the fetcher's form to `url` and turns
+ * network failures and non-JSON answers (a login page) into outcomes instead of error pages.
+ */
+export async function postSave(url: string, form: FormData): Promise<SaveOutcome> {
+  const body = new URLSearchParams();
+  for (const [key, value] of form) if (typeof value === "string") body.append(key, value);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    return { kind: "offline" };
+  }
+  if (!(res.headers.get("Content-Type") ?? "").includes("application/json")) {
+    return res.redirected || res.ok ? { kind: "session" } : { kind: "failed", status: res.status };
+  }
+  try {
+    return { kind: "response", status: res.status, body: (await res.json()) as SaveResponseBody };
+  } catch {
+    return { kind: "failed", status: res.status };
+  }
+}

@@ -89,6 +89,11 @@ export const BLOCK_REASONS = [
   "rectification-item-invalid",
   "rectification-unanswered",
   "rectification-unresolved",
+  "review-incomplete",
+  "na-reason-missing",
+  "members-not-confirmed",
+  "level-differs-from-score",
+  "not-lead",
 ] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
@@ -246,6 +251,7 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
       break;
     case "REPORT_REVIEW": {
       assignedReviewer();
+      for (const r of reviewSheetReasons(context, event)) reasons.add(r);
       const level = event.recommendedLevel;
       if (level !== null) {
         const rank = rankOf(context, level);
@@ -336,6 +342,28 @@ export function panelChanges(
       (id === after.leadReviewerId) !== (id === before.leadReviewerId),
   );
   return { notified: [...added, ...roleChanged], removed };
+}
+
+/**
+ * The consolidated sheet must be complete before the report (Step 10): every item scored, every
+ * N/A with its reason, every member's confirmation; the lead reports, and a level other than the
+ * one the score gives needs a written reason (shown to the authority).
+ */
+export function reviewSheetReasons(
+  context: Pick<GradingContext, "reviewers" | "leadReviewerId">,
+  event: GradingEventOf<"REPORT_REVIEW">,
+): BlockReason[] {
+  const out: BlockReason[] = [];
+  const { sheet } = event;
+  if (sheet.unscoredItemIds.length > 0) out.push("review-incomplete");
+  if (sheet.naWithoutReasonItemIds.length > 0) out.push("na-reason-missing");
+  if (sheet.unconfirmedMemberIds.length > 0) out.push("members-not-confirmed");
+  if (event.recommendedLevel !== sheet.scoreLevel && !hasText(event.reason))
+    out.push("level-differs-from-score");
+  const lead = context.leadReviewerId ?? context.reviewers[0] ?? null;
+  if (event.actor.role === "reviewer" && event.actor.id !== null && context.reviewers.includes(event.actor.id) && event.actor.id !== lead)
+    out.push("not-lead");
+  return out;
 }
 
 export function deadlineAfter(fromIso: string, days: number, calendar: WorkingCalendar): string {

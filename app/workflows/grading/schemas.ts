@@ -55,6 +55,19 @@ export const scoreFactsSchema = z.object({
 });
 export type ScoreFacts = z.infer<typeof scoreFactsSchema>;
 
+/** The consolidated review sheet on REPORT_REVIEW, supplied by the server (Step 10). */
+export const reviewSheetFactsSchema = z.object({
+  /** Applicable items without a review score (N/A with its reason is a score). */
+  unscoredItemIds: z.array(z.string()),
+  naWithoutReasonItemIds: z.array(z.string()),
+  /** Panel members who have not confirmed their part. */
+  unconfirmedMemberIds: z.array(z.string()),
+  score: z.number().nullable(),
+  /** The level the consolidated score gives (veto, performance caps and grantable levels applied). */
+  scoreLevel: z.string().nullable(),
+});
+export type ReviewSheetFacts = z.infer<typeof reviewSheetFactsSchema>;
+
 export const creditListingSchema = z.object({ recordId: z.string(), name: z.string() });
 export type CreditListing = z.infer<typeof creditListingSchema>;
 
@@ -265,6 +278,8 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     reason: reason.optional(),
     /** Server fact: rectification items neither accepted nor left open with a reason. */
     unresolvedRectificationIds: ids.optional(),
+    /** What the consolidated review sheet says now (the server checks; required, never assumed). */
+    sheet: reviewSheetFactsSchema,
   }),
   z.object({ type: z.literal("APPROVE"), ...eventBase }),
   z.object({ type: z.literal("REJECT"), ...eventBase, reason }),
