@@ -87,12 +87,16 @@ export async function listRectificationItems({
     .lean<SlimRectificationItem[]>();
 }
 
-/** Items with a deduction in any reviewer's scores ("partial" or "none"). */
+/**
+ * Items with a deduction ("partial" or "none") on the consolidated review sheet (decision 020), or
+ * in any reviewer's own scores for applications scored before the sheet existed.
+ */
 export function deductedItemIdsOf(
-  review: Pick<ApplicationReview, "byReviewer"> | null | undefined,
+  review: Pick<ApplicationReview, "byReviewer" | "sheet"> | null | undefined,
 ): string[] {
   const ids = new Set<string>();
-  for (const answers of Object.values(review?.byReviewer ?? {}))
+  const lists = [review?.sheet?.answers ?? [], ...Object.values(review?.byReviewer ?? {})];
+  for (const answers of lists)
     for (const a of answers) if (a.choice === "partial" || a.choice === "none") ids.add(a.itemId);
   return [...ids].sort();
 }
