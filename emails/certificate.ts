@@ -114,7 +114,7 @@ export const certificateEmails = {
         const g = revocationGround(key);
         return { "zh-CN": `· ${g.text.zh}（依据：${g.basis.zh}）`, en: `· ${g.text.en} (basis: ${g.basis.en})` };
       }),
-      (d.grounds ?? []).length > 0 ? { "zh-CN": "认定事实：", en: "Facts found:" } : { "zh-CN": "", en: "" },
+      (d.grounds ?? []).length > 0 ? { "zh-CN": "查明的事实：", en: "Facts found:" } : { "zh-CN": "", en: "" },
       { "zh-CN": d.reason ?? "", en: d.reason ?? "" },
       d.blockedUntil
         ? {

@@ -35,7 +35,7 @@ const zh = {
   "certificate.registry.csvRateLimited": "下载过于频繁，请 {minutes} 分钟后再试。",
 
   "certificate.detail.title": "证书 {number}",
-  "certificate.detail.revokedOn": "本证书已于 {date} 撤销。撤销事实：",
+  "certificate.detail.revokedOn": "本证书已于 {date} 撤销。查明的事实：",
   "certificate.detail.suspendedOn": "本证书已于 {date} 暂停。理由：",
   "certificate.detail.blockedUntil": "该企业可于 {date} 起重新申请定级。",
   "certificate.detail.downloadPdf": "下载证书 PDF",

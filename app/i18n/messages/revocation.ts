@@ -3,7 +3,7 @@ const zh = {
   "revocation.title": "撤销证书",
   "revocation.grounds.legend": "撤销情形（可多选）",
   "revocation.grounds.basis": "依据：{basis}",
-  "revocation.facts.label": "认定事实",
+  "revocation.facts.label": "查明的事实",
   "revocation.facts.hint":
     "写明具体事实（时间、事故或检查情况、相关文号等），将与撤销情形、撤销日期一并公开并通知企业。",
   "revocation.consequences.title": "撤销后：",
@@ -19,7 +19,7 @@ const zh = {
   "revocation.errors.groundsRequired": "请至少选择一项撤销情形",
   "revocation.errors.confirmRequired": "请勾选确认，表示您已知悉撤销的后果",
   "revocation.public.grounds": "撤销情形",
-  "revocation.public.facts": "认定事实",
+  "revocation.public.facts": "查明的事实",
   "revocation.public.revokedOn": "撤销日期",
   "revocation.public.noPdf":
     "该证书已不再有效，本页不提供证书文件下载。请以本页显示的状态为准。",
