@@ -12,7 +12,7 @@ import { getRubricVersion } from "~/data/rubrics.server";
 import { rubricItems } from "~/lib/assessment/answers";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
-import { createEnterprise, createMember, createTenant } from "./factories";
+import { createEnterprise, createMember, createTenant, formPanel } from "./factories";
 
 type User = { _id: Types.ObjectId; email: string };
 
@@ -107,9 +107,13 @@ export async function underReview(s: GradingSetup, appliedLevel = "qualified"): 
   const id = app._id;
   await expectOk(await send(s, id, s.m.admin, { type: "SUBMIT", appliedLevel }, T0));
   await expectOk(await send(s, id, s.m.regulator, { type: "ACCEPT" }, days(1)));
-  await expectOk(
-    await send(s, id, s.m.regulator, { type: "ASSIGN_REVIEWERS", reviewerIds: [String(s.lead.user._id), String(s.second.user._id)] }, days(1)),
-  );
+  await formPanel({
+    tenantId: s.tenant._id,
+    applicationId: id,
+    regulator: s.m.regulator,
+    reviewerUserIds: [s.lead.user._id, s.second.user._id],
+    now: days(1),
+  });
   await expectOk(await send(s, id, s.m.lead, { type: "START_REVIEW" }, days(2)));
   const doc = await reload(s, id);
   expect(doc.state).toBe("underReview.reviewing");

@@ -33,7 +33,7 @@ import { applyCreditRecordEvent, createCreditDraft } from "~/data/credit-records
 import { createMailTransport, type MailTransport } from "~/data/mail-transport.server";
 import { runOutboxWorker, type OutboxWorkerOptions } from "~/data/outbox-worker.server";
 import { enqueueEmail } from "~/data/outbox.server";
-import { saveReviewerScores } from "~/data/review-scores.server";
+import { saveReviewSheet } from "~/data/grading/review-sheet.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import { parseEnv } from "~/env.server";
 import { rubricItems } from "~/lib/assessment/answers";
@@ -220,14 +220,15 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
     await step(s, id, s.m.reviewer, { type: "START_REVIEW" }, days(3));
     // Step 10: rectification is per deducted item; the enterprise answers each one.
     const deductedItem = app.answers[0]?.itemId ?? "";
-    const scored = await saveReviewerScores({
+    const scored = await saveReviewSheet({
       tenantId: s.tenant._id,
-      id: String(id),
+      id,
       member: s.m.reviewer,
       expectedVersion: (await getAssessment({ tenantId: s.tenant._id, id }))?.version ?? -1,
-      items: [{ itemId: deductedItem, answer: { choice: "none", note: "Fire exits blocked" } }],
+      changes: [{ itemId: deductedItem, answer: { choice: "none", note: "Fire exits blocked" } }],
+      now: days(3),
     });
-    expect(scored.ok).toBe(true);
+    expect(scored?.status).toBe(200);
     await step(s, id, s.m.reviewer, { type: "REQUEST_RECTIFICATION", reason: "Fire exits blocked", days: 10, itemIds: [deductedItem] }, days(3));
     mails = await deliver(days(3));
     const rect = only(mails, "rectification-requested", s.admin.user.email);

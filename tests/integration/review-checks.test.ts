@@ -24,7 +24,6 @@ import {
   type GradingMember,
 } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
-import { saveReviewerScores } from "~/data/review-scores.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
@@ -40,6 +39,7 @@ import { action as workflowAction, loader as workflowLoader } from "~/routes/t.$
 import { SAMPLES } from "../evidence-samples";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
+import { completeReviewSheet } from "../review-sheet";
 
 beforeEach(async () => {
   expect((await importRubricFiles()).errors).toEqual([]);
@@ -156,20 +156,26 @@ async function toUnderReview(s: Setup, id: Types.ObjectId, acceptor: GradingMemb
   await ok(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
 }
 
-/** The reviewer deducts all points of the first `count` items ("none", with a note). */
+/**
+ * The lead fills the whole consolidated sheet: all points deducted ("none", with a note) on the
+ * first `count` items, "full" elsewhere; both members confirm. Returns the deducted item ids.
+ */
 async function deduct(s: Setup, id: Types.ObjectId, count: number): Promise<string[]> {
   const doc = await reload(s, id);
   const itemIds = doc.answers.slice(0, count).map((a) => a.itemId);
-  const saved = await saveReviewerScores({
+  const deducted = new Set(itemIds);
+  await completeReviewSheet({
     tenantId: s.tenant._id,
-    id: String(id),
-    member: s.m.reviewer1,
-    expectedVersion: doc.version,
-    items: itemIds.map((itemId) => ({ itemId, answer: { choice: "none", note: "现场未见记录" } })),
+    id,
+    scorer: s.m.reviewer1,
+    members: [s.m.reviewer1, s.m.reviewer2],
+    answerFor: (item) => (deducted.has(item.id) ? { choice: "none", note: "现场未见记录" } : { choice: "full" }),
   });
-  expect(saved.ok).toBe(true);
   return itemIds;
 }
+
+/** A complete, confirmed sheet without deductions (REPORT_REVIEW needs one). */
+const completeSheet = (s: Setup, id: Types.ObjectId) => deduct(s, id, 0);
 
 async function mailsTo(s: Setup, template: string): Promise<string[]> {
   const rows = await OutboxMessage.find({ tenantId: s.tenant._id, template }).lean();
@@ -189,6 +195,7 @@ describe("organizing unit (组织单位)", () => {
     await ok(await send(s, app._id, s.m.regulator, { type: "ACCEPT" }, days(1)));
     await formPanel({ tenantId: s.tenant._id, applicationId: app._id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer1.user._id, s.reviewer2.user._id], now: days(1) });
     await ok(await send(s, app._id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
+    await completeSheet(s, app._id);
     const reported = await ok(
       await send(s, app._id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2)),
     );
@@ -219,6 +226,7 @@ describe("organizing unit (组织单位)", () => {
     await ok(await send(s, id, s.m.organizer, { type: "ACCEPT" }, days(1)));
     await formPanel({ tenantId: s.tenant._id, applicationId: id, regulator: s.m.regulator, reviewerUserIds: [s.reviewer1.user._id, s.reviewer2.user._id], now: days(1) });
     await ok(await send(s, id, s.m.reviewer1, { type: "START_REVIEW" }, days(1)));
+    await completeSheet(s, id);
     const reported = await ok(
       await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2)),
     );
@@ -240,6 +248,7 @@ describe("organizing unit (组织单位)", () => {
     expect(await mailsTo(s, "report-returned")).toEqual(
       [s.reviewer1.user.email, s.reviewer2.user.email].sort(),
     );
+    await completeSheet(s, id);
     await ok(await send(s, id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(4)));
     const passed = await ok(await send(s, id, s.m.organizer, { type: "ORGANIZER_APPROVE_REPORT" }, days(5)));
     expect(passed.state).toBe("reviewReported.pendingApproval");
@@ -492,6 +501,7 @@ describe("objections are verified (异议核实)", () => {
   async function toNotice(s: Setup): Promise<Types.ObjectId> {
     const app = await readyApplication(s);
     await toUnderReview(s, app._id, s.m.regulator);
+    await completeSheet(s, app._id);
     await ok(await send(s, app._id, s.m.reviewer1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }, days(2)));
     await ok(await send(s, app._id, s.m.regulator, { type: "APPROVE" }, days(3)));
     await ok(await send(s, app._id, s.m.regulator, { type: "START_NOTICE" }, days(4)));

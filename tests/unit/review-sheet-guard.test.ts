@@ -50,7 +50,21 @@ function underReview(reviewers = ["rev-1", "rev-2"]): GradingSnapshot {
       creditListed: null,
     },
     { type: "ACCEPT", actor: regulator, now: NOW },
-    { type: "ASSIGN_REVIEWERS", actor: regulator, now: NOW, reviewerIds: reviewers, eligibleReviewerIds: reviewers },
+    { type: "ASSIGN_REVIEW_BODY", actor: regulator, now: NOW, reviewBodyId: "body-1", reviewBodyActive: true },
+    {
+      type: "ASSIGN_REVIEWERS",
+      actor: { id: "body-admin", role: "review_body_admin" },
+      now: NOW,
+      reviewerIds: reviewers,
+      leadReviewerId: reviewers[0] ?? "",
+      eligibleReviewerIds: reviewers,
+      inactiveReviewerIds: [],
+      enterpriseMemberIds: [],
+      declaredConflictIds: [],
+      minPanelSize: 2,
+      panelRotation: false,
+      previousLeadReviewerId: null,
+    },
     { type: "START_REVIEW", actor: { id: reviewers[0] ?? "", role: "reviewer" }, now: NOW },
   );
 }
