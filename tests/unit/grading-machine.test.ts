@@ -884,7 +884,14 @@ describe("organizing unit (settings.organizerEnabled)", () => {
   const orgSubmitted = (): GradingSnapshot =>
     run(draft(), ev.submit({ settings: ORGANIZER_SETTINGS }));
   const orgUnderReview = (submit = ev.submit({ settings: ORGANIZER_SETTINGS })): GradingSnapshot =>
-    run(draft(), submit, plain("ACCEPT", A.organizer), ev.assign(), ev.startReview());
+    run(
+      draft(),
+      submit,
+      plain("ACCEPT", A.organizer),
+      ev.assignBody("body-1", { actor: A.organizer }),
+      ev.assign(),
+      ev.startReview(),
+    );
   const orgChecking = (): GradingSnapshot => run(orgUnderReview(), ev.report("level3"));
 
   it("on: the organizer accepts or returns, and is told of new applications; the regulator may not", () => {
