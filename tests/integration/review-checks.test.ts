@@ -158,18 +158,21 @@ async function toUnderReview(s: Setup, id: Types.ObjectId, acceptor: GradingMemb
 
 /**
  * The lead fills the whole consolidated sheet: all points deducted ("none", with a note) on the
- * first `count` items, "full" elsewhere; both members confirm. Returns the deducted item ids.
+ * first `count` non-veto items (a vetoed sheet gives no level), "full" elsewhere; both members
+ * confirm. Returns the deducted item ids.
  */
 async function deduct(s: Setup, id: Types.ObjectId, count: number): Promise<string[]> {
-  const doc = await reload(s, id);
-  const itemIds = doc.answers.slice(0, count).map((a) => a.itemId);
-  const deducted = new Set(itemIds);
+  const itemIds: string[] = [];
   await completeReviewSheet({
     tenantId: s.tenant._id,
     id,
     scorer: s.m.reviewer1,
     members: [s.m.reviewer1, s.m.reviewer2],
-    answerFor: (item) => (deducted.has(item.id) ? { choice: "none", note: "现场未见记录" } : { choice: "full" }),
+    answerFor: (item) => {
+      if (item.veto || itemIds.length >= count) return { choice: "full" };
+      itemIds.push(item.id);
+      return { choice: "none", note: "现场未见记录" };
+    },
   });
   return itemIds;
 }
