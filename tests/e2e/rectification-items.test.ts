@@ -1,6 +1,6 @@
 /**
  * Rectification per item (Step 10, decision 021) in Chromium: the reviewer picks a deducted item
- * in the rectification request, the enterprise answers that item with a note and an evidence file
+ * (scored on the consolidated review sheet) in the rectification request, the enterprise answers that item with a note and an evidence file
  * on the application page, submits the rectification, the reviewer accepts the item and reports.
  *
  * A fresh micro enterprise with its own admin is created in the demo tenant (the other e2e tests
@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { SAMPLES } from "../evidence-samples";
-import { createEnterprise, createMember, TEST_PASSWORD } from "../factories";
+import type { GradingMember } from "~/data/grading.server";
+import type { Role } from "~/lib/domain";
+import { createEnterprise, createMember, formPanel, TEST_PASSWORD } from "../factories";
+import { memberOf } from "../grading-fixtures";
+import { completeReviewSheet } from "../review-sheet";
 import { loginAs, openBrowser, type BrowserSession } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -28,7 +32,7 @@ const REVIEWER2 = "reviewer2@demo.safegrade.cn";
 
 type RubricFile = {
   elements: Array<{
-    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean }> }>;
+    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean; veto?: boolean }> }>;
   }>;
 };
 const rubric = JSON.parse(
@@ -42,10 +46,14 @@ const action = (page: Page, type: string) => page.locator(`[data-action="${type}
 describe("rectification per item, end to end", () => {
   let browser: BrowserSession;
   let adminEmail = "";
+  let tenantId: Types.ObjectId;
   beforeAll(async () => {
+    // The panel and the sheet are filled through the data functions, which connect on their own.
+    process.env.MONGODB_URI = databaseUri;
     await mongoose.connect(databaseUri);
     const tenant = await Tenant.findOne({ slug: SLUG }).lean();
     if (!tenant) throw new Error("demo tenant missing");
+    tenantId = tenant._id;
     const enterprise = await createEnterprise(tenant._id, {
       name: "成都整改示例食品厂",
       industry: "light",
@@ -71,9 +79,10 @@ describe("rectification per item, end to end", () => {
     });
     expect(res.status(), `${pathname} ${JSON.stringify(form)}`).toBeLessThan(400);
   }
-  async function idOf(email: string): Promise<string> {
-    const user = await User.findOne({ email }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    return String(user?._id);
+  async function member(email: string, role: Role): Promise<GradingMember> {
+    const user = await User.findOne({ email }).select({ _id: 1, email: 1 }).lean<{ _id: Types.ObjectId; email: string }>();
+    if (!user) throw new Error(`${email} missing`);
+    return memberOf(tenantId, user, role);
   }
 
   it("the reviewer picks an item, the enterprise answers it with a file, the reviewer accepts it", { timeout: 300_000 }, async () => {
@@ -104,26 +113,39 @@ describe("rectification per item, end to end", () => {
     const appPath = `/t/${SLUG}/applications/${id}`;
     await post(appPath, { intent: "SUBMIT", appliedLevel: "qualified" });
 
-    // --- Regulator: accept and assign; reviewer: start and deduct one item.
+    // --- Regulator: accept; the demo review body forms the two-expert panel (data functions, as
+    // grading-workflow.test.ts covers the panel page); the lead starts the review.
     await switchUser(REGULATOR);
     await post(appPath, { intent: "ACCEPT" });
-    const assign = new URLSearchParams({ intent: "ASSIGN_REVIEWERS" });
-    assign.append("reviewerIds", await idOf(REVIEWER));
-    assign.append("reviewerIds", await idOf(REVIEWER2));
-    const assigned = await page.request.post(`${baseUrl}${appPath}`, {
-      data: assign.toString(),
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+    const regulator = await member(REGULATOR, "regulator");
+    const lead = await member(REVIEWER, "reviewer");
+    const second = await member(REVIEWER2, "reviewer");
+    await formPanel({
+      tenantId,
+      applicationId: new mongoose.Types.ObjectId(id),
+      regulator,
+      reviewerUserIds: [lead.user._id, second.user._id],
     });
-    expect(assigned.status()).toBeLessThan(400);
     await switchUser(REVIEWER);
     const reviewPath = `/t/${SLUG}/reviews/${id}`;
     await post(reviewPath, { intent: "START_REVIEW" });
-    const first = items[0]?.id ?? "";
-    await page.goto(`${baseUrl}${reviewPath}`);
-    const firstRow = page.locator(`tr[data-item="${first}"]`);
-    await firstRow.locator('select[name="items.0.choice"]').selectOption("none");
-    await page.getByTestId("review-form").locator('button[type="submit"]').click();
-    await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("评分已保存");
+
+    // --- The panel fills the consolidated sheet: everything meets except one deducted item (a
+    // non-veto one, so the score still gives a level); both experts confirm their parts.
+    const first = items.find((i) => !i.veto)?.id ?? "";
+    await completeReviewSheet({
+      tenantId,
+      id: new mongoose.Types.ObjectId(id),
+      scorer: lead,
+      members: [lead, second],
+      answerFor: (item) => (item.id === first ? { choice: "none", note: "制度文件未盖章" } : { choice: "full" }),
+    });
+    // The review page shows the deduction on the sheet.
+    await page.goto(`${baseUrl}${reviewPath}?element=${first.split(".")[0] ?? ""}`);
+    const sheet = page.getByTestId("review-sheet");
+    await expect
+      .poll(() => sheet.locator(`section[data-item="${first}"] input[data-choice="none"]`).isChecked())
+      .toBe(true);
 
     // --- Reviewer: the rectification request offers the deducted item; pick it.
     await page.goto(`${baseUrl}${appPath}`);
