@@ -12,6 +12,7 @@ import { rubricItems } from "~/lib/assessment/answers";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
+import { completeReviewSheet } from "../review-sheet";
 
 type User = { _id: Types.ObjectId; email: string };
 
@@ -89,6 +90,8 @@ export async function applicationUnderNotice(w: World): Promise<Types.ObjectId> 
   await ok(await send(w.regulator, { type: "ACCEPT" }));
   await formPanel({ tenantId: w.tenant._id, applicationId: id, regulator: w.regulator, reviewerUserIds: [r1.user._id, r2.user._id] });
   await ok(await send(r1, { type: "START_REVIEW" }));
+  // REPORT_REVIEW needs a complete, confirmed consolidated sheet.
+  await completeReviewSheet({ tenantId: w.tenant._id, id, scorer: r1, members: [r1, r2] });
   await ok(await send(r1, { type: "REPORT_REVIEW", recommendedLevel: "qualified" }));
   await ok(await send(w.regulator, { type: "APPROVE" }));
   await ok(await send(w.regulator, { type: "START_NOTICE" }));
