@@ -24,6 +24,7 @@ import {
   type GradingMember,
 } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
+import { loadReviewReportData } from "~/data/grading/review-report.server";
 import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
@@ -496,6 +497,13 @@ describe("rectification per item (整改项)", () => {
     expect(await rectificationSummary(s.tenant._id, String(id))).toEqual([
       expect.objectContaining({ itemId: a, status: "open", leftOpenReason: "逾期未整改", answeredAt: null, closedAt: null }),
     ]);
+    // The review report lists it, not closed, with the reviewer's reason.
+    const report = await loadReviewReportData({ tenantId: s.tenant._id, id: String(id), member: s.m.regulator, locale: "zh-CN" });
+    if (!report.ok) throw new Error("report data refused");
+    expect(report.data.rectifications).toEqual([
+      expect.objectContaining({ itemId: a, closedAt: null, note: "逾期未整改" }),
+    ]);
+    expect(report.data.rectifications[0]?.requirement.length).toBeGreaterThan(0);
   });
 });
 

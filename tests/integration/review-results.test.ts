@@ -142,6 +142,10 @@ describe("review results", () => {
         expect(text).toContain(expected);
       }
       expect(text).toContain(a.data.score?.toFixed(1) ?? "?");
+      // The panel's certificate numbers come from the expert register.
+      const numbers = a.data.panel.map((m) => m.certificateNo);
+      expect(numbers.every((n) => typeof n === "string" && n.length > 0)).toBe(true);
+      for (const n of numbers) expect(text).toContain(n ?? "?");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,26 +2,44 @@
  * The data of the review report PDF (评审报告), from the filed report, the consolidated sheet and
  * the panel. Who may download it is who may read the review results (review-results.server.ts).
  */
-import type { AssessmentDoc } from "../../../models/assessment";
+import type { Types } from "mongoose";
+import { Expert } from "../../../models/expert";
 import type { Locale } from "~/i18n";
 import { textOf } from "~/lib/assessment/answers";
 import type { RectificationLine, ReviewReportData } from "~/pdf/review-report.server";
 import { editorNames } from "../assessments.server";
-import type { TenantScope } from "../ids.server";
+import { connectDb } from "~/db.server";
+import { toObjectId, type TenantScope } from "../ids.server";
 import type { GradingMember } from "./access.server";
+import { rectificationSummary, type RectificationSummaryRow } from "./rectification.server";
 import { loadReviewResults, type ResultsAccess } from "./review-results.server";
 
 /**
- * The rectification items and their closure. Per-item rectification (issue 14 item 6) is built in
- * another step; until it stores its items this returns none, and the report says so.
+ * The rectification items (整改项) and their closure, from the per-item rectification records:
+ * the enterprise's answer, or the reviewer's reason when the item was left open.
  */
-export function rectificationLines(_doc: Pick<AssessmentDoc, "review">): RectificationLine[] {
-  return [];
+export function rectificationLines(rows: readonly RectificationSummaryRow[]): RectificationLine[] {
+  return rows.map((r) => ({
+    itemId: r.itemId,
+    requirement: r.itemTitle,
+    deadline: r.deadline,
+    closedAt: r.status === "accepted" ? r.closedAt : null,
+    note: r.leftOpenReason ?? r.note ?? "",
+  }));
 }
 
-/** Expert certificate numbers of the panel (user id → number), when an expert register exists. */
-export async function panelCertificateNumbers(_userIds: readonly string[]): Promise<Record<string, string>> {
-  return {};
+/** Expert certificate numbers of the panel (user id → number) from the tenant's expert register. */
+export async function panelCertificateNumbers(tenantId: Types.ObjectId, userIds: readonly string[]): Promise<Record<string, string>> {
+  const ids = userIds.flatMap((id) => {
+    const oid = toObjectId(id);
+    return oid ? [oid] : [];
+  });
+  if (ids.length === 0) return {};
+  await connectDb();
+  const experts = await Expert.find({ tenantId, userId: { $in: ids } })
+    .select({ userId: 1, certificateNo: 1 })
+    .lean<Array<{ userId: Types.ObjectId; certificateNo: string }>>();
+  return Object.fromEntries(experts.map((e) => [String(e.userId), e.certificateNo]));
 }
 
 export async function loadReviewReportData({
@@ -37,7 +55,11 @@ export async function loadReviewReportData({
   const { doc, rubric, panel, reviewBreakdown, tenant } = results;
   const report = doc.review?.report;
   if (!report) return { ok: false, access: "notReported" };
-  const [names, numbers] = await Promise.all([editorNames(panel.reviewers), panelCertificateNumbers(panel.reviewers)]);
+  const [names, numbers, rectifications] = await Promise.all([
+    editorNames(panel.reviewers),
+    panelCertificateNumbers(tenantId, panel.reviewers),
+    rectificationSummary(tenantId, doc._id),
+  ]);
   const levelName = (key: string | null | undefined) => (key ? textOf(rubric.levels.find((l) => l.key === key)?.name ?? { zh: key }, locale) : null);
   const started = [...doc.history].reverse().find((h) => h.event === "START_REVIEW" && h.at.getTime() <= report.at.getTime());
   return {
@@ -56,7 +78,7 @@ export async function loadReviewReportData({
       elements: reviewBreakdown.elements.map((e) => ({ id: e.id, title: textOf(e.title, locale), standard: e.standard, obtained: e.obtained })),
       score: report.score ?? reviewBreakdown.score,
       deductions: reviewBreakdown.deductions.map((d) => ({ itemId: d.itemId, text: textOf(d.text, locale), count: d.count, points: d.points, note: d.note ?? "" })),
-      rectifications: rectificationLines(doc),
+      rectifications: rectificationLines(rectifications),
       recommendedLevel: levelName(report.recommendedLevel),
       scoreLevel: levelName(report.scoreLevel ?? reviewBreakdown.level),
       reason: report.reason,
