@@ -175,6 +175,9 @@ describe("rectification per item, end to end", () => {
 
     // --- Reviewer: downloads the file, accepts the item, reports.
     await switchUser(REVIEWER);
+    // The review page (the consolidated sheet) shows the rectification panel too.
+    await page.goto(`${baseUrl}${reviewPath}`);
+    await expect.poll(() => item.getAttribute("data-status")).toBe("answered");
     await page.goto(`${baseUrl}${appPath}`);
     const href = await item.locator("a", { hasText: "整改材料.pdf" }).getAttribute("href");
     const file = await page.request.get(`${baseUrl}${href ?? ""}`);
