@@ -4,7 +4,7 @@ import { MemberAccess, memberAccessId } from "../models/member-access";
 import { User } from "../models/user";
 import { recordAudit } from "./data/audit.server";
 import { burnPasswordCheck, verifyPassword } from "./data/passwords.server";
-import { clearSlotGroup, clearSlots, hasMarker, reserveSlot, setMarker } from "./data/rate-limit.server";
+import { clearSlotGroup, clearSlots, hasMarker, releaseSlot, reserveSlot, setMarker } from "./data/rate-limit.server";
 import {
   createSession,
   deleteSession,
@@ -64,9 +64,14 @@ export async function reserveLoginAttempt({ email, ip, now = Date.now() }: { ema
   return { ok: true };
 }
 
-/** After a correct password: the address's failures are forgiven and the address becomes known. */
+/**
+ * After a correct password: the address's failures are forgiven, the address becomes known, and
+ * the try does not count against the address's limit (an office behind one NAT address logs in
+ * many people each morning; only wrong passwords use the address's 30 tries up).
+ */
 export async function loginSucceeded({ email, ip, now = Date.now() }: { email: string; ip: string; now?: number }): Promise<void> {
   await clearSlots(accountAddressCounter(email, ip), LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs, now);
+  await releaseSlot(`login:ip:${ip}`, LOGIN_LIMITS.perIp, LOGIN_LIMITS.windowMs, now);
   await setMarker(`login:known:${email}|${ip}`, `login-known:${email}`, new Date(now + LOGIN_LIMITS.knownAddressMs));
 }
 

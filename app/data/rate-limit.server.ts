@@ -84,6 +84,19 @@ export async function clearSlots(counter: string, limit: number, windowMs: numbe
   await RateLimit.deleteMany({ _id: { $in: ids } });
 }
 
+/**
+ * Gives back one slot of `counter` in the current window (the highest taken): a success that
+ * should not count against the limit. `_id` deletes only, at most `limit` of them.
+ */
+export async function releaseSlot(counter: string, limit: number, windowMs: number, now = Date.now()): Promise<boolean> {
+  const { start } = windowOf(windowMs, now);
+  for (let slot = limit; slot >= 1; slot -= 1) {
+    const { deletedCount } = await RateLimit.deleteOne({ _id: slotId(counter, start, slot) });
+    if (deletedCount === 1) return true;
+  }
+  return false;
+}
+
 /** Deletes every slot and marker stored under `group` (e.g. after a password reset). */
 export async function clearSlotGroup(group: string): Promise<void> {
   await RateLimit.deleteMany({ key: group });

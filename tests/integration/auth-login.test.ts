@@ -104,6 +104,19 @@ describe("login and logout", () => {
     expect((await login(tenant.slug, user.email, TEST_PASSWORD, "10.9.9.10")).status).toBe(302);
   });
 
+  it("successful logins do not use up an address's tries (many people behind one office address)", async () => {
+    const tenant = await createTenant();
+    const members = await Promise.all(Array.from({ length: 4 }, () => createMember(tenant._id, "regulator")));
+    // Twice the per-address limit of correct logins from one address, people taking turns.
+    for (let i = 0; i < LOGIN_LIMITS.perIp * 2; i++) {
+      const member = members[i % members.length];
+      expect((await login(tenant.slug, member?.user.email ?? "", TEST_PASSWORD, "10.7.7.7")).status).toBe(302);
+    }
+    // Wrong passwords still count: the address is limited once they reach the limit.
+    for (let i = 0; i < LOGIN_LIMITS.perIp; i++) await login(tenant.slug, `nobody${i}@example.com`, "whatever-123", "10.7.7.7");
+    expect((await login(tenant.slug, members[0]?.user.email ?? "", TEST_PASSWORD, "10.7.7.7")).status).toBe(429);
+  });
+
   it("logout deletes the session so the cookie no longer works", async () => {
     const tenant = await createTenant();
     const { user } = await createMember(tenant._id, "regulator");
