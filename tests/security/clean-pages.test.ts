@@ -45,6 +45,11 @@ const NEVER_200: Record<string, string> = {
   "t.$slug.assessments.$id._index.tsx": "redirects to the first element's page",
   "t.$slug.admin.outbox.captured.tsx": "captured mail is a development page (production build here)",
   "t.$slug.rubrics.$id_.preview.tsx": "only a tenant's own rubric versions have a preview; the demo tenant has none",
+  "t.$slug.reviews.$id.save.tsx": "review sheet save endpoint: POST only",
+  "t.$slug.applications.$id_.rectification.tsx": "rectification answer endpoint: POST only",
+  "t.$slug.applications.$id_.rectification.$fileId.tsx": "the demo has no rectification files",
+  "t.$slug.panels.$id.tsx": "no demo application is with a review body yet (the panel page is a 404 for others)",
+  "t.$slug.yearly-reports.$id.tsx": "the demo's certificates are too new to owe a yearly report",
 };
 
 const cookies = new Map<string, string>();
@@ -76,6 +81,7 @@ async function collectValues() {
   const rubric = app ? await db.collection("rubric_versions").findOne({ _id: app.rubricVersionId }) : null;
   const weights = await db.collection("weight_profiles").findOne({});
   const outbox = await one("outbox_messages");
+  const membership = await one("memberships", { role: "regulator" });
   const content: unknown = typeof rubric?.contentJson === "string" ? JSON.parse(rubric.contentJson) : null;
   const set = (key: string, value: unknown) => {
     if (value !== undefined && value !== null) values.set(key, String(value));
@@ -92,6 +98,9 @@ async function collectValues() {
   set("rubrics", rubric?._id);
   set("weights", weights?._id);
   set("outbox", outbox?._id);
+  set("membershipId", membership?._id);
+  set("panels", app?._id);
+  set("yearly-reports", certificate?._id);
   set("verify", certificate?.verifyCode);
   set("code", certificate?.verifyCode);
   const elements: unknown = typeof content === "object" && content !== null && "elements" in content ? content.elements : null;

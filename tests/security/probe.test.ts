@@ -123,6 +123,7 @@ async function collectIds(tenantId: mongoose.Types.ObjectId) {
   if (application) {
     ids.set("applications", String(application._id));
     ids.set("reviews", String(application._id));
+    ids.set("panels", String(application._id));
   }
   await pick("certificates", (n) => n === "certificates");
   await pick("credit", (n) => n.startsWith("credit") && n.includes("record"));
@@ -152,6 +153,7 @@ async function otherTenantDocuments(
   await db.collection("credit_records").insertOne({ ...record, _id: recordId, tenantId: otherTenant, enterpriseId: otherEnterprise, subjectName: `${MARKER}化工有限公司`, status: "draft", state: "draft" });
   otherIds.set("applications", String(appId));
   otherIds.set("reviews", String(appId));
+  otherIds.set("panels", String(appId));
   otherIds.set("credit", String(recordId));
 }
 
@@ -304,7 +306,7 @@ describe("security probe", () => {
     const before = await snapshot();
     const tasks: Array<() => Promise<unknown>> = [];
     const eventRoutes = routes.filter((r) => r.events);
-    expect(eventRoutes.map((r) => r.events?.machine).sort()).toEqual(["credit", "grading", "grading"]);
+    expect(eventRoutes.map((r) => r.events?.machine).sort()).toEqual(["credit", "grading", "grading", "grading"]);
     for (const route of eventRoutes) {
       // "/t/:slug/<owner>/:id": the demo's id and the other tenant's copy.
       const owner = route.pattern.split("/")[3] ?? "";
