@@ -87,8 +87,8 @@ export function ReviewSheetNav({ page, base }: { page: Page; base: string }) {
               className={`block rounded px-2 py-1 ${el.id === page.elementId ? "bg-brand-50 font-medium text-brand-800" : "hover:bg-slate-50"}`}
               data-element-link={el.id}
             >
-              <span className="font-mono text-xs text-slate-500">{el.id}</span> {textOf(el.title, locale)}
-              <span className="block text-xs text-slate-500">
+              <span className="font-mono text-xs text-slate-600">{el.id}</span> {textOf(el.title, locale)}
+              <span className="block text-xs text-slate-600">
                 {el.ownerId === page.me ? t("reviewSheet.yourPart") : t("reviewSheet.owner", { name: names.get(el.ownerId ?? "") ?? "—" })}
                 {" · "}
                 {t("reviewSheet.progress", { scored: el.scored, items: el.items })}
