@@ -198,7 +198,9 @@ const zh = {
   "assessment.accidents.errors.loss": "请输入金额（万元，最多两位小数）",
   "assessment.accidents.errors.reported": "请选择是否及时报告",
   "assessment.accidents.hints.fatal": "事故记录中有 12 个月内的死亡事故，与“满足”的声明不符，请核对。",
-  "assessment.accidents.hints.injuryLoss": "事故记录中有 12 个月内重伤 3 人以上或直接经济损失 100 万元以上的事故，与“满足”的声明不符，请核对。",
+  "assessment.accidents.hints.injuryLoss": "事故记录中 12 个月内的事故合计重伤 3 人以上或合计直接经济损失 100 万元以上，与“满足”的声明不符，请核对。",
+  "assessment.performance.derivedMet": "依据您填报的事故记录（12 个月内合计）：满足",
+  "assessment.performance.derivedNotMet": "依据您填报的事故记录（12 个月内合计）：不满足",
   "assessment.summary.accidentsMissing": "尚未填写事故记录",
   "assessment.conflict.accidents": "事故记录",
 } as const;
@@ -408,7 +410,9 @@ export const assessment = {
     "assessment.accidents.errors.reported": "Say whether it was reported on time",
     "assessment.accidents.hints.fatal": "The record has a fatal accident in the last 12 months, which contradicts declaring this condition met. Please check.",
     "assessment.accidents.hints.injuryLoss":
-      "The record has an accident in the last 12 months with 3 or more serious injuries or a direct loss of 1,000,000 CNY or more, which contradicts declaring this condition met. Please check.",
+      "The accidents recorded in the last 12 months total 3 or more serious injuries or a direct loss of 1,000,000 CNY or more, which contradicts declaring this condition met. Please check.",
+    "assessment.performance.derivedMet": "From your accident record (totals over 12 months): met",
+    "assessment.performance.derivedNotMet": "From your accident record (totals over 12 months): not met",
     "assessment.summary.accidentsMissing": "The accident record is not filled in yet",
     "assessment.conflict.accidents": "Accident record",
   } satisfies Record<keyof typeof zh, string>,
