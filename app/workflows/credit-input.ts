@@ -36,6 +36,10 @@ export const creditDraftSchema = z
     if (!condition || condition.listType !== v.listType) {
       ctx.addIssue({ code: "custom", path: ["conditionKey"], message: msg("credit.errors.conditionMismatch") });
     }
+    // A 2023 listing follows an administrative penalty whose decision number is published (DOMAIN.md §7, §10).
+    if (v.listType === "serious2023" && !v.penaltyDecisionNo) {
+      ctx.addIssue({ code: "custom", path: ["penaltyDecisionNo"], message: msg("credit.errors.penaltyDecisionNoRequired") });
+    }
     if (v.subjectType === "person") {
       if (!v.responsibleName) ctx.addIssue({ code: "custom", path: ["responsibleName"], message: msg("errors.required") });
       if (!ID_NUMBER_PATTERN.test(v.responsibleIdNumber)) {

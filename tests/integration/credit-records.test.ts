@@ -256,6 +256,10 @@ describe("drafts: validation and permissions", () => {
     const missing = await createViaRoute(s, draftForm(s.enterprise.creditCode, { facts: "  " }));
     expect((missing.data as { errors: Record<string, string> }).errors.facts).toBe("errors.required");
 
+    const noDecisionNo = await createViaRoute(s, draftForm(s.enterprise.creditCode, { penaltyDecisionNo: "" }));
+    expect(noDecisionNo.status).toBe(400);
+    expect((noDecisionNo.data as { errors: Record<string, string> }).errors.penaltyDecisionNo).toBe("credit.errors.penaltyDecisionNoRequired");
+
     expect(await CreditRecord.countDocuments({ tenantId: s.tenant._id })).toBe(0);
   });
 

@@ -397,8 +397,26 @@ describe("input schemas", () => {
     conditionKey: "c2023_concealed_accident",
     facts: "瞒报事故",
     legalBasis: "《安全生产严重失信主体名单管理办法》第七条",
+    penaltyDecisionNo: "成应急罚〔2026〕12号",
     authority: "成都市应急管理局",
   };
+
+  it("a 2023 record requires the penalty decision number (field error); a 2017 record does not", () => {
+    const missing = creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216", penaltyDecisionNo: "  " });
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues.map((i) => [i.path.join("."), parseMsg(i.message).key])).toEqual([["penaltyDecisionNo", "credit.errors.penaltyDecisionNoRequired"]]);
+    const absent = creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216", penaltyDecisionNo: undefined });
+    expect(absent.error?.issues.map((i) => i.path.join("."))).toEqual(["penaltyDecisionNo"]);
+    const old = creditDraftSchema.safeParse({
+      ...valid,
+      creditCode: "914403001922038216",
+      listType: "dishonest2017",
+      conditionKey: "c2017_other",
+      penaltyDecisionNo: "",
+    });
+    expect(old.success).toBe(true);
+    expect(creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216" }).success).toBe(true);
+  });
 
   it("reports the credit code's problem by position", () => {
     const r = creditDraftSchema.safeParse({ ...valid, creditCode: "91510100MA6123456I" });
