@@ -445,7 +445,25 @@ describe("input schemas", () => {
   });
 
   it("reads the record-page form", () => {
-    expect(creditEventFromForm({ intent: "GRANT_REPAIR", reasons: "ok", other: "x" })).toEqual({ type: "GRANT_REPAIR", reasons: "ok" });
+    expect(creditEventFromForm({ intent: "REFUSE_REPAIR", reasons: "ok", other: "x" })).toEqual({ type: "REFUSE_REPAIR", reasons: "ok" });
+    expect(creditEventFromForm({ intent: "GRANT_REPAIR", reasons: "ok", other: "x", penaltyCarriedOut: "on", penaltyCarriedOutEvidence: "凭证" })).toEqual({
+      type: "GRANT_REPAIR",
+      reasons: "ok",
+      penaltyCarriedOut: true,
+      penaltyCarriedOutEvidence: "凭证",
+      harmRemedied: false,
+      noNewConduct: false,
+    });
+    // Early removal: every condition ticked, each with evidence, or a field error names what is missing.
+    const grant = (extra: Record<string, unknown>) => creditEventInputSchema.safeParse({ type: "GRANT_REPAIR", reasons: "ok", ...extra });
+    expect(grant({}).error?.issues.map((i) => [i.path.join("."), parseMsg(i.message).key])).toEqual([
+      ["penaltyCarriedOut", "credit.errors.repairConditionUnticked"],
+      ["harmRemedied", "credit.errors.repairConditionUnticked"],
+      ["noNewConduct", "credit.errors.repairConditionUnticked"],
+    ]);
+    const ticked = { penaltyCarriedOut: true, penaltyCarriedOutEvidence: "a", harmRemedied: true, harmRemediedEvidence: "b", noNewConduct: true, noNewConductEvidence: "c" };
+    expect(grant({ ...ticked, noNewConductEvidence: "" }).error?.issues.map((i) => i.path.join("."))).toEqual(["noNewConductEvidence"]);
+    expect(grant(ticked).success).toBe(true);
     expect(creditEventInputSchema.safeParse({ type: "EXPIRE" }).success).toBe(false);
     expect(creditEventInputSchema.safeParse({ type: "SEND_NOTICE", defenceDeadline: "2026-13-45" }).success).toBe(false);
   });
