@@ -992,6 +992,8 @@ export type CreditRecordView = CreditListItem & {
     decidedAt: string | null;
     granted: boolean | null;
     reasons: string;
+    /** Early removal: the conditions ticked, each with its evidence. */
+    checklist: Array<{ key: string; evidence: string }>;
   } | null;
   repairAllowedFrom: string | null;
   effectsPending: boolean;
@@ -1041,6 +1043,7 @@ export function toCreditRecordView(
           decidedAt: iso(d.repair.decidedAt),
           granted: d.repair.granted,
           reasons: d.repair.reasons,
+          checklist: (d.repair.checklist ?? []).map((c) => ({ key: c.key, evidence: c.evidence })),
         }
       : null,
     repairAllowedFrom: iso(repairAllowedFrom(d, settings)),

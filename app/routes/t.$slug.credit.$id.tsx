@@ -340,6 +340,15 @@ export default function CreditRecordPage() {
               {r.repair.reasons ? `：${r.repair.reasons}` : ""}
             </p>
           ) : null}
+          {r.repair.checklist.length > 0 ? (
+            <ul className="list-inside list-disc text-sm text-slate-700" data-testid="credit-repair-checklist">
+              {r.repair.checklist.map((c) => (
+                <li key={c.key} data-repair-condition={c.key}>
+                  {loose(`credit.repair.condition.${c.key}`)}：{c.evidence}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
 

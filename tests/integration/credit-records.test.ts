@@ -402,6 +402,12 @@ describe("lifecycle through the route actions", () => {
     expect((await record(s, id)).state).toBe("published.repairRequested");
     expect((await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "整改到位，准予修复", ...REPAIR_TICKED_FORM })).status).toBe(200);
     doc = await record(s, id);
+    const shown = await callLoader(detailLoader, url, { slug: s.tenant.slug, id }, { cookie: s.cookies.regulator });
+    expect((shown.data as { record: { repair: { checklist: Array<{ key: string }> } } }).record.repair.checklist.map((c) => c.key)).toEqual([
+      "penaltyCarriedOut",
+      "harmRemedied",
+      "noNewConduct",
+    ]);
     expect(doc.repair?.checklist).toEqual([
       { key: "penaltyCarriedOut", evidence: REPAIR_TICKED.penaltyCarriedOutEvidence },
       { key: "harmRemedied", evidence: REPAIR_TICKED.harmRemediedEvidence },
