@@ -716,7 +716,7 @@ export async function saveAnswers({
   }
 
   // The shipped conditions follow from the recorded accidents (12-month totals), whatever was declared.
-  const derived = performanceFromAccidents(nextAccidents, chinaToday(now));
+  const derived = performanceFromAccidents(accidentClean !== undefined ? accidentClean : currentAccidents, chinaToday(now));
   if (derived) {
     for (const c of rubric.performanceConditions) {
       const passed = derived.get(c.id as DerivedConditionId);
