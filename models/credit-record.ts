@@ -72,6 +72,8 @@ export type CreditRecordDoc = {
     decidedAt: Date | null;
     granted: boolean | null;
     reasons: string;
+    /** Early removal: the conditions the regulator ticked, each with its evidence (DOMAIN.md §10). */
+    checklist?: Array<{ key: string; evidence: string }>;
   } | null;
   /**
    * Normalised copies for the public search: `creditSearchFields(subjectName, creditCode)`
@@ -158,6 +160,10 @@ const schema = new Schema<CreditRecordDoc>(
           decidedAt: { type: Date, default: null },
           granted: { type: Boolean, default: null },
           reasons: { type: String, default: "" },
+          checklist: {
+            type: [new Schema({ key: { type: String, required: true }, evidence: { type: String, default: "" } }, { _id: false })],
+            default: undefined,
+          },
         },
         { _id: false },
       ),

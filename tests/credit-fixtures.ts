@@ -58,3 +58,18 @@ export async function createCreditRecord(tenantId: Types.ObjectId, input: Credit
   await syncCreditPublication({ tenantId, recordId: doc._id });
   return doc;
 }
+
+/** Early removal: every condition ticked with its evidence, as a GRANT_REPAIR event carries it. */
+export const REPAIR_TICKED = {
+  penaltyCarriedOut: true,
+  penaltyCarriedOutEvidence: "罚款缴纳凭证（2026-03-02）",
+  harmRemedied: true,
+  harmRemediedEvidence: "整改复查意见书",
+  noNewConduct: true,
+  noNewConductEvidence: "经查询，列入后无新的失信行为",
+} as const;
+
+/** The same, as the record page's form posts it. */
+export const REPAIR_TICKED_FORM: Record<string, string> = Object.fromEntries(
+  Object.entries(REPAIR_TICKED).map(([k, v]) => [k, v === true ? "on" : v]),
+);

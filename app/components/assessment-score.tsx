@@ -2,7 +2,8 @@
 import type { Translator } from "~/i18n";
 import { textOf } from "~/lib/assessment/answers";
 import type { Rubric } from "~/lib/rubric/schema";
-import type { ScoreReason } from "~/lib/scoring/engine";
+import type { ScoreBreakdown, ScoreReason } from "~/lib/scoring/engine";
+import { scoreFigures } from "~/lib/scoring/score-figures";
 
 export function levelName(rubric: Rubric, key: string | null, locale: string): string | null {
   if (!key) return null;
@@ -44,5 +45,38 @@ export function ScoreReasons({ t, rubric, reasons, locale }: { t: Translator; ru
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Raw and weighted score side by side (one label each); the raw score alone when unweighted. */
+export function ScoreFigures({
+  t,
+  breakdown,
+  weighted,
+  size,
+  testId,
+}: {
+  t: Translator;
+  breakdown: Pick<ScoreBreakdown, "scoreText" | "unweightedScoreText">;
+  weighted: boolean;
+  size: "lg" | "md";
+  testId: string;
+}) {
+  const figures = scoreFigures(breakdown, weighted);
+  return (
+    <dl className="flex flex-wrap gap-x-6 gap-y-1" data-testid={`${testId}-figures`}>
+      {figures.map((f) => (
+        <div key={f.kind} data-score-kind={f.kind}>
+          <dt className="text-xs text-slate-500">{t(f.labelKey)}</dt>
+          <dd
+            className={`${size === "lg" ? "text-3xl" : "text-2xl"} font-semibold text-slate-900`}
+            // The figure the level follows keeps the page's established test id.
+            data-testid={f.kind === (weighted ? "weighted" : "raw") ? testId : undefined}
+          >
+            {f.text ?? "—"}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

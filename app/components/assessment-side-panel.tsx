@@ -7,7 +7,7 @@ import { grantedLevel } from "~/lib/granted-level";
 import type { MouseEvent } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
-import { levelName, ScoreReasons } from "./assessment-score";
+import { levelName, ScoreFigures, ScoreReasons } from "./assessment-score";
 import { useWizard, type DisplayStatus } from "./assessment-wizard";
 
 const STATUS_STYLE: Record<DisplayStatus, string> = {
@@ -99,9 +99,15 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
         <h2 id="live-score-title" className="text-sm font-medium text-slate-600">
           {t("assessment.wizard.liveScore")}
         </h2>
-        <p className="text-3xl font-semibold text-slate-900" data-testid="live-score" aria-live="polite">
-          {breakdown.scoreText ?? t("assessment.wizard.noScore")}
-        </p>
+        <div aria-live="polite">
+          {breakdown.scoreText === null ? (
+            <p className="text-3xl font-semibold text-slate-900" data-testid="live-score">
+              {t("assessment.wizard.noScore")}
+            </p>
+          ) : (
+            <ScoreFigures t={t} breakdown={breakdown} weighted={weightsTitle !== null} size="md" testId="live-score" />
+          )}
+        </div>
         <p className="text-sm" data-testid="live-level">
           <span className="text-slate-500">{t("assessment.wizard.levelReached")}</span>
           <span className={level ? "font-medium text-emerald-700" : "text-slate-700"}>{level ?? t("assessment.wizard.noLevel")}</span>

@@ -120,7 +120,13 @@ export function CreditDraftForm({
           autoComplete="off"
           {...register("responsibleIdNumber")}
         />
-        <TextField label={t("credit.field.penaltyDecisionNo")} error={err("penaltyDecisionNo")} {...register("penaltyDecisionNo")} />
+        <TextField
+          label={t("credit.field.penaltyDecisionNo")}
+          hint={listType === "serious2023" ? t("credit.hint.penaltyDecisionNoRequired") : undefined}
+          aria-required={listType === "serious2023"}
+          error={err("penaltyDecisionNo")}
+          {...register("penaltyDecisionNo")}
+        />
         <TextField label={t("credit.field.authority")} error={err("authority")} {...register("authority")} />
       </div>
       <TextAreaField label={t("credit.field.facts")} rows={4} error={err("facts")} {...register("facts")} />

@@ -30,6 +30,8 @@ import {
 } from "~/lib/assessment/answers";
 import {
   chinaToday,
+  performanceFromAccidents,
+  type DerivedConditionId,
   checkAccidentRecord,
   sameAccidentRecord,
   type AccidentRecord,
@@ -711,6 +713,19 @@ export async function saveAnswers({
   if (accidentClean !== undefined && !sameAccidentRecord(accidentClean, currentAccidents)) {
     nextAccidents = accidentClean ? { ...accidentClean, rev: nextRev, updatedBy: actor.id, updatedAt: now } : null;
     accidentsTouched = true;
+  }
+
+  // The shipped conditions follow from the recorded accidents (12-month totals), whatever was declared.
+  const derived = performanceFromAccidents(accidentClean !== undefined ? accidentClean : currentAccidents, chinaToday(now));
+  if (derived) {
+    for (const c of rubric.performanceConditions) {
+      const passed = derived.get(c.id as DerivedConditionId);
+      if (passed === undefined) continue;
+      const current = perfById.get(c.id);
+      if (current?.passed === passed) continue;
+      perfById.set(c.id, { conditionId: c.id, passed, ...(current?.note ? { note: current.note } : {}) });
+      perfTouched = true;
+    }
   }
 
   const answers = [...items.keys()].flatMap((itemId) => {

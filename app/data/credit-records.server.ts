@@ -51,6 +51,7 @@ import {
   CREDIT_EVENT_FIELD,
   creditDraftSchema,
   creditEventInputSchema,
+  repairChecklist,
   endOfShanghaiDay,
   type CreditDraftInput,
   type CreditMemberEventType,
@@ -502,6 +503,7 @@ export async function applyCreditRecordEvent(input: ApplyCreditEventInput): Prom
       if (e.type === "GRANT_REPAIR") {
         set.removedAt = now;
         set.removalReason = "repaired";
+        set["repair.checklist"] = repairChecklist(payload);
       }
       break;
     case "EXPIRE":
@@ -519,7 +521,16 @@ export async function applyCreditRecordEvent(input: ApplyCreditEventInput): Prom
   if (e.type === "GRANT_REPAIR" || e.type === "REFUSE_REPAIR") {
     // `repair` may be null on very old data; dotted paths need the object.
     if (!doc.repair) {
-      set.repair = { appliedAt: null, statement: "", files: [], decidedAt: now, granted: e.type === "GRANT_REPAIR", reasons: note };
+      set.repair = {
+        appliedAt: null,
+        statement: "",
+        files: [],
+        decidedAt: now,
+        granted: e.type === "GRANT_REPAIR",
+        reasons: note,
+        ...(e.type === "GRANT_REPAIR" ? { checklist: repairChecklist(payload) } : {}),
+      };
+      delete set["repair.checklist"];
       delete set["repair.decidedAt"];
       delete set["repair.granted"];
       delete set["repair.reasons"];
@@ -981,6 +992,8 @@ export type CreditRecordView = CreditListItem & {
     decidedAt: string | null;
     granted: boolean | null;
     reasons: string;
+    /** Early removal: the conditions ticked, each with its evidence. */
+    checklist: Array<{ key: string; evidence: string }>;
   } | null;
   repairAllowedFrom: string | null;
   effectsPending: boolean;
@@ -1030,6 +1043,7 @@ export function toCreditRecordView(
           decidedAt: iso(d.repair.decidedAt),
           granted: d.repair.granted,
           reasons: d.repair.reasons,
+          checklist: (d.repair.checklist ?? []).map((c) => ({ key: c.key, evidence: c.evidence })),
         }
       : null,
     repairAllowedFrom: iso(repairAllowedFrom(d, settings)),

@@ -11,6 +11,7 @@ import {
   chinaToday,
   declarationHints,
   emptyAccidentRow,
+  performanceFromAccidents,
   type AccidentFormValue,
 } from "~/lib/assessment/accidents";
 import { textOf } from "~/lib/assessment/answers";
@@ -78,6 +79,19 @@ export default function PerformanceDeclaration() {
     if (v === "yes" || v === "no") declared.set(c.id, v === "yes");
   });
   const hints = declarationHints(wizard.effectiveAccidentRecord, declared, chinaToday());
+  // The shipped conditions follow from the recorded accidents: once a record exists their answer
+  // is set from it (totals over 12 months), and saved through the same autosave.
+  const derived = performanceFromAccidents(wizard.effectiveAccidentRecord, chinaToday());
+  const derivedKey = derived ? JSON.stringify([...derived]) : "";
+  useEffect(() => {
+    if (!derived || !wizardRef.current.canEdit) return;
+    conditions.forEach((c, i) => {
+      const value = derived.get(c.id as never);
+      if (value === undefined) return;
+      const want = value ? "yes" : "no";
+      if (getValues(`conditions.${i}.passed`) !== want) setValue(`conditions.${i}.passed`, want, { shouldDirty: true });
+    });
+  }, [derivedKey, conditions, getValues, setValue]);
 
   return (
     <form noValidate onSubmit={(e) => e.preventDefault()} className="space-y-4" aria-labelledby={`${uid}-title`}>
@@ -118,6 +132,11 @@ export default function PerformanceDeclaration() {
                 </label>
               ))}
             </div>
+            {derived?.has(c.id as never) ? (
+              <p className="text-sm text-slate-700" data-derived={c.id}>
+                {t(derived.get(c.id as never) ? "assessment.performance.derivedMet" : "assessment.performance.derivedNotMet")}
+              </p>
+            ) : null}
             {hint ? (
               <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-hint={c.id}>
                 {t(hint.key)}

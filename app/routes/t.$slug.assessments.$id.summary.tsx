@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { levelName, ScoreReasons } from "~/components/assessment-score";
+import { levelName, ScoreFigures, ScoreReasons } from "~/components/assessment-score";
 import { useWizard } from "~/components/assessment-wizard";
 import { itemAnchor } from "~/components/assessment-item";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -158,12 +158,7 @@ export default function AssessmentSummary() {
       <section className="card grid gap-4 sm:grid-cols-3" aria-label={t("assessment.summary.score")}>
         <div>
           <p className="text-sm text-slate-500">{t("assessment.summary.score")}</p>
-          <p className="text-3xl font-semibold text-slate-900" data-testid="summary-score">
-            {b.scoreText ?? "—"}
-          </p>
-          {d.weighted && b.unweightedScoreText ? (
-            <p className="text-xs text-slate-500">{t("assessment.summary.unweighted", { score: b.unweightedScoreText })}</p>
-          ) : null}
+          <ScoreFigures t={t} breakdown={b} weighted={d.weighted} size="lg" testId="summary-score" />
         </div>
         <div>
           <p className="text-sm text-slate-500">{t("assessment.summary.level")}</p>

@@ -43,7 +43,7 @@ import {
 import type { TenantId as ObjectId } from "~/data/ids.server";
 import { deleteStoredFile, evidenceLimits, storeOwnedFile, type StoredFile } from "~/data/evidence.server";
 import { translate, type MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { addDays, addMonths } from "~/lib/certificate";
 import { formatDate, formatDateTime } from "~/lib/datetime";
 import { formatBytes } from "~/lib/evidence";
@@ -54,6 +54,8 @@ import { logger } from "~/logger.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 import {
   CREDIT_EVENT_FIELD,
+  REPAIR_CONDITIONS,
+  repairEvidenceField,
   creditEventFromForm,
   creditEventInputSchema,
   type CreditMemberEventType,
@@ -338,6 +340,15 @@ export default function CreditRecordPage() {
               {r.repair.reasons ? `：${r.repair.reasons}` : ""}
             </p>
           ) : null}
+          {r.repair.checklist.length > 0 ? (
+            <ul className="list-inside list-disc text-sm text-slate-700" data-testid="credit-repair-checklist">
+              {r.repair.checklist.map((c) => (
+                <li key={c.key} data-repair-condition={c.key}>
+                  {loose(`credit.repair.condition.${c.key}`)}：{c.evidence}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
 
@@ -497,6 +508,7 @@ function EventForm({
       <input type="hidden" name="intent" value={type} />
       <input type="hidden" name="version" value={version} />
       <h3 className="font-medium">{label}</h3>
+      {type === "GRANT_REPAIR" ? <RepairChecklist serverErrors={serverErrors} /> : null}
       {field === "defenceDeadline" ? (
         <TextField type="date" label={t("credit.field.defenceDeadline")} error={fieldError} {...register("defenceDeadline")} />
       ) : field ? (
@@ -544,6 +556,35 @@ function EventForm({
         )}
       </div>
     </Form>
+  );
+}
+
+/** Early removal: each condition ticked by the regulator, with its evidence (a note or a file name). */
+function RepairChecklist({ serverErrors }: { serverErrors: Record<string, string> }) {
+  const t = useT();
+  const errorText = useErrorText();
+  return (
+    <fieldset className="space-y-3" data-testid="repair-checklist">
+      <legend className="text-sm font-medium text-slate-700">{t("credit.repair.checklist")}</legend>
+      {REPAIR_CONDITIONS.map((key) => {
+        const tickError = errorText(serverErrors[key]);
+        const evidenceField = repairEvidenceField(key);
+        return (
+          <div key={key} className="rounded-md border border-slate-200 p-3" data-repair-condition={key}>
+            <label className="inline-flex items-center gap-2 text-sm">
+              <input type="checkbox" name={key} value="on" className="h-4 w-4" aria-invalid={tickError ? true : undefined} />
+              {t(`credit.repair.condition.${key}`)}
+            </label>
+            {tickError ? (
+              <p className="field-error" role="alert">
+                {tickError}
+              </p>
+            ) : null}
+            <TextField name={evidenceField} label={t("credit.repair.evidence")} maxLength={500} error={serverErrors[evidenceField]} />
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }
 

@@ -36,6 +36,10 @@ export const creditDraftSchema = z
     if (!condition || condition.listType !== v.listType) {
       ctx.addIssue({ code: "custom", path: ["conditionKey"], message: msg("credit.errors.conditionMismatch") });
     }
+    // A 2023 listing follows an administrative penalty whose decision number is published (DOMAIN.md §7, §10).
+    if (v.listType === "serious2023" && !v.penaltyDecisionNo) {
+      ctx.addIssue({ code: "custom", path: ["penaltyDecisionNo"], message: msg("credit.errors.penaltyDecisionNoRequired") });
+    }
     if (v.subjectType === "person") {
       if (!v.responsibleName) ctx.addIssue({ code: "custom", path: ["responsibleName"], message: msg("errors.required") });
       if (!ID_NUMBER_PATTERN.test(v.responsibleIdNumber)) {
@@ -61,6 +65,43 @@ export function endOfShanghaiDay(date: string): Date {
   return new Date(`${date}T23:59:59.999+08:00`);
 }
 
+/**
+ * Early removal (提前移出): the conditions the regulator confirms, each ticked with its evidence
+ * (a note or a file reference). All must be ticked before a removal is granted (DOMAIN.md §10).
+ */
+export const REPAIR_CONDITIONS = ["penaltyCarriedOut", "harmRemedied", "noNewConduct"] as const;
+export type RepairCondition = (typeof REPAIR_CONDITIONS)[number];
+export const repairEvidenceField = (key: RepairCondition) => `${key}Evidence` as const;
+const MAX_EVIDENCE = 500;
+
+const grantRepairSchema = z
+  .object({
+    type: z.literal("GRANT_REPAIR"),
+    reasons: longText(),
+    penaltyCarriedOut: z.boolean().optional().default(false),
+    penaltyCarriedOutEvidence: z.string().trim().max(MAX_EVIDENCE, { error: msg("errors.tooLong", { max: MAX_EVIDENCE }) }).optional().default(""),
+    harmRemedied: z.boolean().optional().default(false),
+    harmRemediedEvidence: z.string().trim().max(MAX_EVIDENCE, { error: msg("errors.tooLong", { max: MAX_EVIDENCE }) }).optional().default(""),
+    noNewConduct: z.boolean().optional().default(false),
+    noNewConductEvidence: z.string().trim().max(MAX_EVIDENCE, { error: msg("errors.tooLong", { max: MAX_EVIDENCE }) }).optional().default(""),
+  })
+  .superRefine((v, ctx) => {
+    for (const key of REPAIR_CONDITIONS) {
+      if (!v[key]) ctx.addIssue({ code: "custom", path: [key], message: msg("credit.errors.repairConditionUnticked") });
+      else if (!v[repairEvidenceField(key)]) {
+        ctx.addIssue({ code: "custom", path: [repairEvidenceField(key)], message: msg("credit.errors.repairEvidenceRequired") });
+      }
+    }
+  });
+
+/** The ticked checklist as stored with the decision, from the parsed GRANT_REPAIR input. */
+export function repairChecklist(input: Record<string, unknown>): Array<{ key: RepairCondition; evidence: string }> {
+  return REPAIR_CONDITIONS.filter((k) => input[k] === true).map((key) => {
+    const evidence = input[repairEvidenceField(key)];
+    return { key, evidence: typeof evidence === "string" ? evidence : "" };
+  });
+}
+
 /** Events a person sends from the record page, with their form fields. */
 export const creditEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("SEND_NOTICE"), defenceDeadline: dateInputSchema }),
@@ -69,7 +110,7 @@ export const creditEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("DROP"), decisionText: longText(5000) }),
   z.object({ type: z.literal("PUBLISH") }),
   z.object({ type: z.literal("APPLY_REPAIR"), statement: longText(5000) }),
-  z.object({ type: z.literal("GRANT_REPAIR"), reasons: longText() }),
+  grantRepairSchema,
   z.object({ type: z.literal("REFUSE_REPAIR"), reasons: longText() }),
   z.object({ type: z.literal("RESTORE"), reasons: longText() }),
 ]);
@@ -98,5 +139,12 @@ export function creditEventFromForm(form: Record<string, unknown>): Record<strin
   const raw: Record<string, unknown> = { type };
   const field = (CREDIT_EVENT_FIELD as Record<string, string | null | undefined>)[type];
   if (field && typeof form[field] === "string") raw[field] = form[field];
+  if (type === "GRANT_REPAIR") {
+    for (const key of REPAIR_CONDITIONS) {
+      raw[key] = form[key] === true || form[key] === "on" || form[key] === "true";
+      const evidence = form[repairEvidenceField(key)];
+      if (typeof evidence === "string") raw[repairEvidenceField(key)] = evidence;
+    }
+  }
   return raw;
 }

@@ -159,6 +159,16 @@ describe("credit list: listing, joint punishment and credit repair", () => {
       const grant = page.getByTestId("credit-action-GRANT_REPAIR");
       await expect.poll(() => grant.isVisible(), { timeout: 10_000 }).toBe(true);
       await grant.locator("textarea").first().fill("整改到位，同意提前移出。");
+      // The conditions are a checklist the regulator ticks, each with its evidence.
+      for (const [key, evidence] of [
+        ["penaltyCarriedOut", "罚款缴纳凭证"],
+        ["harmRemedied", "整改复查意见书"],
+        ["noNewConduct", "查询无新的失信行为"],
+      ] as const) {
+        const row = grant.locator(`[data-repair-condition="${key}"]`);
+        await row.locator('input[type="checkbox"]').check();
+        await row.locator('input[type="text"], input:not([type])').first().fill(evidence);
+      }
       await page.getByTestId("credit-submit-GRANT_REPAIR").click();
       await expect.poll(() => recordState(page), { timeout: 20_000 }).toBe("removed.repaired");
     } finally {

@@ -448,6 +448,42 @@ describe("saving answers", () => {
     expect((await getAssessment({ tenantId: s.tenant._id, id }))?.accidentRecord).toBeNull();
   });
 
+  it("derives the accident conditions from the record, counting 12-month totals: two accidents reach the threshold together", async () => {
+    const s = await setup();
+    const doc = await started(s);
+    const id = String(doc._id);
+    const cookie = await cookieFor(s.admin.user._id);
+    const day = (monthsAgo: number) => {
+      const d = new Date();
+      d.setUTCMonth(d.getUTCMonth() - monthsAgo);
+      return d.toISOString().slice(0, 10);
+    };
+    const row = (occurredOn: string, seriousInjuries: number, directLossWan: string) => ({
+      occurredOn,
+      accidentClass: "general",
+      deaths: 0,
+      seriousInjuries,
+      directLossWan,
+      reportedOnTime: "yes",
+    });
+    const declaredMet = [{ conditionId: "no-major-injury-loss-12m", passed: true, note: "声明满足" }];
+    // One accident below both thresholds: the condition is met (the declaration stands).
+    const one = await postSave(s, id, cookie, { ...saveForm(0, [], declaredMet), accidentRecord: JSON.stringify({ none: false, accidents: [row(day(3), 2, "60")] }) });
+    expect(one.status).toBe(200);
+    const perf1 = (await getAssessment({ tenantId: s.tenant._id, id }))?.performance ?? [];
+    expect(perf1.find((p) => p.conditionId === "no-major-injury-loss-12m")?.passed).toBe(true);
+    expect(perf1.find((p) => p.conditionId === "no-fatal-12m")?.passed).toBe(true);
+    // A second one: 2 + 1 serious injuries and 60 + 40 万元 reach the thresholds only in total.
+    const two = await postSave(s, id, cookie, {
+      ...saveForm(1, [], declaredMet),
+      accidentRecord: JSON.stringify({ none: false, accidents: [row(day(3), 2, "60"), row(day(1), 1, "40")] }),
+    });
+    expect(two.status).toBe(200);
+    const after = await getAssessment({ tenantId: s.tenant._id, id });
+    expect(after?.performance.find((p) => p.conditionId === "no-major-injury-loss-12m")).toMatchObject({ passed: false, note: "声明满足" });
+    expect(after?.scoreSummary?.level ?? null).toBeNull();
+  });
+
   it("refuses to change a submitted assessment (409 locked) and writes nothing", async () => {
     const s = await setup();
     const doc = await started(s);

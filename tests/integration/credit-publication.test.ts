@@ -21,6 +21,7 @@ import { creditGrams } from "~/lib/credit-grams";
 import type { Role } from "~/lib/domain";
 import { permissionsFor } from "~/lib/permissions";
 import { createEnterprise, createMember, createTenant } from "../factories";
+import { REPAIR_TICKED } from "../credit-fixtures";
 
 const DAY = 24 * 60 * 60 * 1000;
 const ID_NUMBER = "510104198001011234";
@@ -184,7 +185,7 @@ describe("credit publications (public read model)", () => {
     const later = addMonths(listedAt, 13);
     expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: repaired, event: { type: "APPLY_REPAIR", statement: "已完成整改" }, actor: s.admin, now: later })).ok).toBe(true);
     expect(await inRegistry(s, repaired)).toBe(true);
-    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: repaired, event: { type: "GRANT_REPAIR", reasons: "整改到位" }, actor: s.reg, now: later })).ok).toBe(true);
+    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: repaired, event: { type: "GRANT_REPAIR", reasons: "整改到位", ...REPAIR_TICKED }, actor: s.reg, now: later })).ok).toBe(true);
     expect((await record(s, repaired)).state).toBe("removed.repaired");
     expect(await publication(repaired)).toBeNull();
     expect(await inRegistry(s, repaired)).toBe(false);
@@ -211,7 +212,7 @@ describe("credit publications (public read model)", () => {
     // The same for a removal: the stale publication stays until the job runs.
     const later = addMonths(at, 13);
     expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "APPLY_REPAIR", statement: "已完成整改" }, actor: s.admin, now: later })).ok).toBe(true);
-    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "GRANT_REPAIR", reasons: "整改到位" }, actor: s.reg, now: later, deferEffects: true })).ok).toBe(true);
+    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id, event: { type: "GRANT_REPAIR", reasons: "整改到位", ...REPAIR_TICKED }, actor: s.reg, now: later, deferEffects: true })).ok).toBe(true);
     expect(await record(s, id)).toMatchObject({ status: "removed", publicationPending: true });
     expect(await inRegistry(s, id)).toBe(true);
     await runCreditLifecycle({ now: later });

@@ -40,6 +40,7 @@ import { cookieFor, createEnterprise, createMember, createTenant, formPanel, ran
 import { callAction, callLoader } from "../route-helpers";
 import { DEMO_ENTERPRISES } from "../../scripts/lib/seed";
 import { DEMO_CREDIT_RECORDS, seedDemoCreditRecords } from "../../scripts/lib/seed-credit";
+import { REPAIR_TICKED, REPAIR_TICKED_FORM } from "../credit-fixtures";
 import { validateCreditCode } from "~/lib/credit-code";
 import { loader as enterpriseLoader } from "~/routes/t.$slug.enterprises.$id";
 import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
@@ -256,6 +257,10 @@ describe("drafts: validation and permissions", () => {
     const missing = await createViaRoute(s, draftForm(s.enterprise.creditCode, { facts: "  " }));
     expect((missing.data as { errors: Record<string, string> }).errors.facts).toBe("errors.required");
 
+    const noDecisionNo = await createViaRoute(s, draftForm(s.enterprise.creditCode, { penaltyDecisionNo: "" }));
+    expect(noDecisionNo.status).toBe(400);
+    expect((noDecisionNo.data as { errors: Record<string, string> }).errors.penaltyDecisionNo).toBe("credit.errors.penaltyDecisionNoRequired");
+
     expect(await CreditRecord.countDocuments({ tenantId: s.tenant._id })).toBe(0);
   });
 
@@ -382,9 +387,32 @@ describe("lifecycle through the route actions", () => {
       now: later,
     });
     expect(applied.ok).toBe(true);
-    expect((await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "" })).status).toBe(400);
-    expect((await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "整改到位，准予修复" })).status).toBe(200);
+    expect((await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "", ...REPAIR_TICKED_FORM })).status).toBe(400);
+    // Early removal is refused, with a field error per condition, until every condition is ticked with its evidence.
+    const unticked = await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "整改到位，准予修复", penaltyCarriedOut: "on", penaltyCarriedOutEvidence: "缴款凭证" });
+    expect(unticked.status).toBe(400);
+    expect((unticked.data as { errors: Record<string, string> }).errors).toMatchObject({
+      harmRemedied: "credit.errors.repairConditionUnticked",
+      noNewConduct: "credit.errors.repairConditionUnticked",
+    });
+    expect((unticked.data as { errors: Record<string, string> }).errors.penaltyCarriedOut).toBeUndefined();
+    const noEvidence = await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "整改到位，准予修复", ...REPAIR_TICKED_FORM, harmRemediedEvidence: " " });
+    expect(noEvidence.status).toBe(400);
+    expect((noEvidence.data as { errors: Record<string, string> }).errors).toEqual({ harmRemediedEvidence: "credit.errors.repairEvidenceRequired" });
+    expect((await record(s, id)).state).toBe("published.repairRequested");
+    expect((await act(s, id, s.cookies.regulator, { intent: "GRANT_REPAIR", reasons: "整改到位，准予修复", ...REPAIR_TICKED_FORM })).status).toBe(200);
     doc = await record(s, id);
+    const shown = await callLoader(detailLoader, url, { slug: s.tenant.slug, id }, { cookie: s.cookies.regulator });
+    expect((shown.data as { record: { repair: { checklist: Array<{ key: string }> } } }).record.repair.checklist.map((c) => c.key)).toEqual([
+      "penaltyCarriedOut",
+      "harmRemedied",
+      "noNewConduct",
+    ]);
+    expect(doc.repair?.checklist).toEqual([
+      { key: "penaltyCarriedOut", evidence: REPAIR_TICKED.penaltyCarriedOutEvidence },
+      { key: "harmRemedied", evidence: REPAIR_TICKED.harmRemediedEvidence },
+      { key: "noNewConduct", evidence: REPAIR_TICKED.noNewConductEvidence },
+    ]);
     expect(doc).toMatchObject({ state: "removed.repaired", status: "removed", removalReason: "repaired" });
     expect(await isCreditListed({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, creditCode: s.enterprise.creditCode })).toBeNull();
     const decided = await OutboxMessage.find({ tenantId: s.tenant._id, template: "credit-repair-decided" }).lean();
@@ -637,7 +665,7 @@ describe("the credit-lifecycle job, repair timing and removal", () => {
     const listed2 = (await record(s, id2)).listedAt ?? new Date();
     const reg = { kind: "member", member: s.m.regulator } as const;
     await applyCreditRecordEvent({ tenantId: s.tenant._id, id: id2, event: { type: "APPLY_REPAIR", statement: "已整改" }, actor: admin, now: addMonths(listed2, 12) });
-    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: id2, event: { type: "GRANT_REPAIR", reasons: "准予" }, actor: reg, now: addMonths(listed2, 12) })).ok).toBe(true);
+    expect((await applyCreditRecordEvent({ tenantId: s.tenant._id, id: id2, event: { type: "GRANT_REPAIR", reasons: "准予", ...REPAIR_TICKED }, actor: reg, now: addMonths(listed2, 12) })).ok).toBe(true);
     expect((await Certificate.findOne({ tenantId: s.tenant._id, _id: cert._id }).lean())?.status).toBe("suspended");
     await changeCertificateStatus({ tenantId: s.tenant._id, id: cert._id, change: "reinstate", reason: "修复后恢复", actor: { id: s.regulator.user._id, email: s.regulator.user.email } });
     expect(await isCreditListed({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, creditCode: "" })).toBeNull();

@@ -49,6 +49,7 @@ import { startSmtpSink, type SmtpSink } from "../../scripts/lib/smtp-sink";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel, randomCreditCode } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 import { completeReviewSheet } from "../review-sheet";
+import { REPAIR_TICKED } from "../credit-fixtures";
 
 const APP = "http://localhost:3000";
 const DAY = 24 * 60 * 60 * 1000;
@@ -532,7 +533,7 @@ describe("every message comes from its trigger and arrives over SMTP", () => {
 
     const later = new Date(decidedAt.getTime() + 400 * DAY);
     await step({ type: "APPLY_REPAIR", statement: "已完成整改并通过复查" }, ent, later);
-    await step({ type: "GRANT_REPAIR", reasons: "整改到位，准予修复" }, reg, later);
+    await step({ type: "GRANT_REPAIR", reasons: "整改到位，准予修复", ...REPAIR_TICKED }, reg, later);
     const mails = await deliver(later);
     const repair = only(mails, "credit-repair-decided", admin.user.email);
     expectMail(repair, { subject: /Credit repair granted/, lang: "en", link });

@@ -10,7 +10,7 @@ import {
   scoreSelfAssessment,
   toScoringAnswers,
 } from "../../app/lib/assessment/answers";
-import { accidentRecordFromForm, checkAccidentRecord, declarationHints } from "../../app/lib/assessment/accidents";
+import { accidentRecordFromForm, checkAccidentRecord, declarationHints, performanceFromAccidents } from "../../app/lib/assessment/accidents";
 import { validateRubric, type ItemAnswer, type Rubric, type RubricItem } from "../../app/lib/rubric/schema";
 
 function rubric(): Rubric {
@@ -191,5 +191,37 @@ describe("the accident record", () => {
     expect(declarationHints(record(0, "2026-01-01", 3), declared, today).map((h) => h.conditionId)).toEqual(["no-major-injury-loss-12m"]);
     expect(declarationHints(record(0, "2026-01-01", 0, 100), declared, today).map((h) => h.conditionId)).toEqual(["no-major-injury-loss-12m"]);
     expect(declarationHints(record(1, "2026-01-01"), new Map([["no-fatal-12m", false]]), today)).toEqual([]);
+  });
+
+  it("counts serious injuries and direct loss as totals over the 12 months: two accidents reach the threshold together", () => {
+    const acc = (occurredOn: string, seriousInjuries: number, directLossWan: number) => ({
+      occurredOn,
+      accidentClass: "general" as const,
+      deaths: 0,
+      seriousInjuries,
+      directLossWan,
+      reportedOnTime: true,
+    });
+    const met = (r: { none: boolean; accidents: ReturnType<typeof acc>[] }) => performanceFromAccidents(r, today)?.get("no-major-injury-loss-12m");
+    // Each alone is below 3 serious injuries / 100 万元; together they reach it.
+    expect(met({ none: false, accidents: [acc("2025-09-01", 2, 0)] })).toBe(true);
+    expect(met({ none: false, accidents: [acc("2025-09-01", 2, 0), acc("2026-02-01", 1, 0)] })).toBe(false);
+    expect(met({ none: false, accidents: [acc("2025-09-01", 0, 60)] })).toBe(true);
+    expect(met({ none: false, accidents: [acc("2025-09-01", 0, 60), acc("2026-02-01", 0, 40)] })).toBe(false);
+    expect(met({ none: false, accidents: [acc("2025-09-01", 0, 99.9), acc("2026-02-01", 0, 0.09)] })).toBe(true);
+    // One of the two outside the 12 months: no longer reached.
+    expect(met({ none: false, accidents: [acc("2025-03-01", 2, 60), acc("2026-02-01", 1, 40)] })).toBe(true);
+    // The declaration hint uses the same totals.
+    const declared = new Map([["no-major-injury-loss-12m", true]]);
+    expect(declarationHints({ none: false, accidents: [acc("2025-09-01", 2, 0), acc("2026-02-01", 1, 0)] }, declared, today).map((h) => h.conditionId)).toEqual([
+      "no-major-injury-loss-12m",
+    ]);
+    expect(performanceFromAccidents({ none: true, accidents: [] }, today)).toEqual(
+      new Map([
+        ["no-fatal-12m", true],
+        ["no-major-injury-loss-12m", true],
+      ]),
+    );
+    expect(performanceFromAccidents(null, today)).toBeNull();
   });
 });

@@ -397,8 +397,26 @@ describe("input schemas", () => {
     conditionKey: "c2023_concealed_accident",
     facts: "瞒报事故",
     legalBasis: "《安全生产严重失信主体名单管理办法》第七条",
+    penaltyDecisionNo: "成应急罚〔2026〕12号",
     authority: "成都市应急管理局",
   };
+
+  it("a 2023 record requires the penalty decision number (field error); a 2017 record does not", () => {
+    const missing = creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216", penaltyDecisionNo: "  " });
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues.map((i) => [i.path.join("."), parseMsg(i.message).key])).toEqual([["penaltyDecisionNo", "credit.errors.penaltyDecisionNoRequired"]]);
+    const absent = creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216", penaltyDecisionNo: undefined });
+    expect(absent.error?.issues.map((i) => i.path.join("."))).toEqual(["penaltyDecisionNo"]);
+    const old = creditDraftSchema.safeParse({
+      ...valid,
+      creditCode: "914403001922038216",
+      listType: "dishonest2017",
+      conditionKey: "c2017_other",
+      penaltyDecisionNo: "",
+    });
+    expect(old.success).toBe(true);
+    expect(creditDraftSchema.safeParse({ ...valid, creditCode: "914403001922038216" }).success).toBe(true);
+  });
 
   it("reports the credit code's problem by position", () => {
     const r = creditDraftSchema.safeParse({ ...valid, creditCode: "91510100MA6123456I" });
@@ -427,7 +445,25 @@ describe("input schemas", () => {
   });
 
   it("reads the record-page form", () => {
-    expect(creditEventFromForm({ intent: "GRANT_REPAIR", reasons: "ok", other: "x" })).toEqual({ type: "GRANT_REPAIR", reasons: "ok" });
+    expect(creditEventFromForm({ intent: "REFUSE_REPAIR", reasons: "ok", other: "x" })).toEqual({ type: "REFUSE_REPAIR", reasons: "ok" });
+    expect(creditEventFromForm({ intent: "GRANT_REPAIR", reasons: "ok", other: "x", penaltyCarriedOut: "on", penaltyCarriedOutEvidence: "凭证" })).toEqual({
+      type: "GRANT_REPAIR",
+      reasons: "ok",
+      penaltyCarriedOut: true,
+      penaltyCarriedOutEvidence: "凭证",
+      harmRemedied: false,
+      noNewConduct: false,
+    });
+    // Early removal: every condition ticked, each with evidence, or a field error names what is missing.
+    const grant = (extra: Record<string, unknown>) => creditEventInputSchema.safeParse({ type: "GRANT_REPAIR", reasons: "ok", ...extra });
+    expect(grant({}).error?.issues.map((i) => [i.path.join("."), parseMsg(i.message).key])).toEqual([
+      ["penaltyCarriedOut", "credit.errors.repairConditionUnticked"],
+      ["harmRemedied", "credit.errors.repairConditionUnticked"],
+      ["noNewConduct", "credit.errors.repairConditionUnticked"],
+    ]);
+    const ticked = { penaltyCarriedOut: true, penaltyCarriedOutEvidence: "a", harmRemedied: true, harmRemediedEvidence: "b", noNewConduct: true, noNewConductEvidence: "c" };
+    expect(grant({ ...ticked, noNewConductEvidence: "" }).error?.issues.map((i) => i.path.join("."))).toEqual(["noNewConductEvidence"]);
+    expect(grant(ticked).success).toBe(true);
     expect(creditEventInputSchema.safeParse({ type: "EXPIRE" }).success).toBe(false);
     expect(creditEventInputSchema.safeParse({ type: "SEND_NOTICE", defenceDeadline: "2026-13-45" }).success).toBe(false);
   });

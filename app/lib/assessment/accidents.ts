@@ -162,6 +162,32 @@ function monthsBefore(today: string, months: number): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The shipped condition ids whose meaning is known, so their answer follows from the record. */
+export const DERIVED_CONDITION_IDS = ["no-fatal-12m", "no-major-injury-loss-12m"] as const;
+export type DerivedConditionId = (typeof DERIVED_CONDITION_IDS)[number];
+
+/** DOMAIN.md §4/§10: ≥ 3 serious injuries or ≥ 1,000,000 CNY (100 万元) direct loss, in total over 12 months. */
+export const INJURY_TOTAL_THRESHOLD = 3;
+export const LOSS_TOTAL_THRESHOLD_WAN = 100;
+
+/**
+ * What the record says about the shipped conditions (met = true), counting accidents in the 12
+ * months before `today` as TOTALS (two accidents with 2 serious injuries each reach the threshold
+ * together). `null` when nothing is recorded yet: the conditions stay a declaration.
+ */
+export function performanceFromAccidents(record: AccidentRecord | null | undefined, today: string): Map<DerivedConditionId, boolean> | null {
+  if (!record) return null;
+  const since = monthsBefore(today, 12);
+  const recent = record.none ? [] : record.accidents.filter((a) => a.occurredOn >= since && a.occurredOn <= today);
+  const injuries = recent.reduce((s, a) => s + a.seriousInjuries, 0);
+  // Sum in hundredths of 万元 (the entry's precision) so 0.1 + 0.2 style float artefacts cannot matter.
+  const lossHundredths = recent.reduce((s, a) => s + Math.round(a.directLossWan * 100), 0);
+  return new Map<DerivedConditionId, boolean>([
+    ["no-fatal-12m", !recent.some((a) => a.deaths > 0)],
+    ["no-major-injury-loss-12m", injuries < INJURY_TOTAL_THRESHOLD && lossHundredths < LOSS_TOTAL_THRESHOLD_WAN * 100],
+  ]);
+}
+
 export type DeclarationHint = {
   conditionId: string;
   key: "assessment.accidents.hints.fatal" | "assessment.accidents.hints.injuryLoss";
@@ -176,15 +202,13 @@ export function declarationHints(
   declared: ReadonlyMap<string, boolean>,
   today: string,
 ): DeclarationHint[] {
-  if (!record || record.none) return [];
-  const since = monthsBefore(today, 12);
-  const recent = record.accidents.filter((a) => a.occurredOn >= since);
+  const derived = performanceFromAccidents(record, today);
+  if (!derived) return [];
   const hints: DeclarationHint[] = [];
-  if (declared.get("no-fatal-12m") === true && recent.some((a) => a.deaths > 0)) {
+  if (declared.get("no-fatal-12m") === true && derived.get("no-fatal-12m") === false) {
     hints.push({ conditionId: "no-fatal-12m", key: "assessment.accidents.hints.fatal" });
   }
-  // DOMAIN.md §4: ≥3 serious injuries or ≥1,000,000 CNY (100 万元) direct loss.
-  if (declared.get("no-major-injury-loss-12m") === true && recent.some((a) => a.seriousInjuries >= 3 || a.directLossWan >= 100)) {
+  if (declared.get("no-major-injury-loss-12m") === true && derived.get("no-major-injury-loss-12m") === false) {
     hints.push({ conditionId: "no-major-injury-loss-12m", key: "assessment.accidents.hints.injuryLoss" });
   }
   return hints;
