@@ -19,6 +19,7 @@ import {
 } from "react-hook-form";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { LabeledInput } from "./labeled-input";
 import { RubricIdentityFields } from "./rubric-identity-fields";
 import {
   describeIssue,
@@ -205,18 +206,15 @@ const ItemEditor = memo(function ItemEditor({
             {...register(`${base}.text.zh`)}
           />
         </label>
-        <label className="block">
-          <span className="label">{t("rubric.item.points")}</span>
-          <input
-            type="number"
-            step="0.01"
-            min="0"
-            className="input"
-            aria-invalid={hasIssue(issues, "points")}
-            data-testid={`points-${itemId}`}
-            {...register(`${base}.points`, { valueAsNumber: true })}
-          />
-        </label>
+        <LabeledInput
+          label={t("rubric.item.points")}
+          type="number"
+          step="0.01"
+          min="0"
+          aria-invalid={hasIssue(issues, "points")}
+          data-testid={`points-${itemId}`}
+          {...register(`${base}.points`, { valueAsNumber: true })}
+        />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
         {(["naAllowed", "evidenceRequired", "veto"] as const).map((flag) => (
@@ -279,31 +277,27 @@ const ItemEditor = memo(function ItemEditor({
                 {mode === "per" ? (
                   <>
                     {/* Visible labels: a placeholder disappears once a number is typed. */}
-                    <label className="block text-xs text-slate-600">
-                      <span className="mb-0.5 block">{t("rubric.rule.perLabel")}</span>
-                      <input
-                        type="number"
-                        step="0.01"
-                        min="0"
-                        className="input py-1"
-                        aria-invalid={hasIssue(issues, `deductionRules.${ri}.per`)}
-                        {...register(`${ruleBase}.per`, { valueAsNumber: true })}
-                      />
-                    </label>
-                    <label className="block text-xs text-slate-600">
-                      <span className="mb-0.5 block">{t("rubric.rule.capLabel")}</span>
-                      <input
-                        type="number"
-                        step="0.01"
-                        min="0"
-                        className="input py-1"
-                        aria-invalid={hasIssue(issues, `deductionRules.${ri}.cap`)}
-                        {...register(`${ruleBase}.cap`, {
-                          setValueAs: (v: unknown) =>
-                            v === "" || v === undefined || v === null ? undefined : Number(v),
-                        })}
-                      />
-                    </label>
+                    <LabeledInput
+                      compact
+                      label={t("rubric.rule.perLabel")}
+                      type="number"
+                      step="0.01"
+                      min="0"
+                      aria-invalid={hasIssue(issues, `deductionRules.${ri}.per`)}
+                      {...register(`${ruleBase}.per`, { valueAsNumber: true })}
+                    />
+                    <LabeledInput
+                      compact
+                      label={t("rubric.rule.capLabel")}
+                      type="number"
+                      step="0.01"
+                      min="0"
+                      aria-invalid={hasIssue(issues, `deductionRules.${ri}.cap`)}
+                      {...register(`${ruleBase}.cap`, {
+                        setValueAs: (v: unknown) =>
+                          v === "" || v === undefined || v === null ? undefined : Number(v),
+                      })}
+                    />
                   </>
                 ) : (
                   <span className="self-center text-xs text-slate-500 md:col-span-2">
@@ -372,15 +366,13 @@ function SubElementEditor({
         <span className="font-mono text-xs text-slate-500">{sub.id}</span>
         {pickText(sub.title, locale)}
       </h3>
-      <label className="mt-2 block max-w-xl">
-        <span className="label">{t("rubric.editor.subTitle")}</span>
-        <input
-          type="text"
-          className="input"
-          data-testid={`sub-title-${sub.id}`}
-          {...register(`elements.${ei}.subElements.${si}.title.zh`)}
-        />
-      </label>
+      <LabeledInput
+        labelClassName="mt-2 block max-w-xl"
+        label={t("rubric.editor.subTitle")}
+        type="text"
+        data-testid={`sub-title-${sub.id}`}
+        {...register(`elements.${ei}.subElements.${si}.title.zh`)}
+      />
       {subIssues.length > 0 ? (
         <ul className="mt-1 text-sm text-red-700" role="alert">
           {subIssues.map((issue, k) => (
@@ -699,28 +691,22 @@ export function RubricEditor({
               >
                 <p className="font-mono text-xs text-slate-500">{level.key}</p>
                 <div className="mt-1 grid grid-cols-2 gap-2">
-                  <label className="block">
-                    <span className="label">{t("rubric.editor.levelName")}</span>
-                    <input
-                      type="text"
-                      className="input"
-                      aria-invalid={hasIssue(levelIssues, "name")}
-                      {...register(`levels.${li}.name.zh`)}
-                    />
-                  </label>
-                  <label className="block">
-                    <span className="label">{t("rubric.detail.minScore")}</span>
-                    <input
-                      type="number"
-                      step="0.1"
-                      min="0"
-                      max="100"
-                      className="input"
-                      aria-invalid={hasIssue(levelIssues, "minScore")}
-                      data-testid={`minScore-${level.key}`}
-                      {...register(`levels.${li}.minScore`, { valueAsNumber: true })}
-                    />
-                  </label>
+                  <LabeledInput
+                    label={t("rubric.editor.levelName")}
+                    type="text"
+                    aria-invalid={hasIssue(levelIssues, "name")}
+                    {...register(`levels.${li}.name.zh`)}
+                  />
+                  <LabeledInput
+                    label={t("rubric.detail.minScore")}
+                    type="number"
+                    step="0.1"
+                    min="0"
+                    max="100"
+                    aria-invalid={hasIssue(levelIssues, "minScore")}
+                    data-testid={`minScore-${level.key}`}
+                    {...register(`levels.${li}.minScore`, { valueAsNumber: true })}
+                  />
                 </div>
                 {levelIssues.length > 0 ? (
                   <ul
@@ -746,14 +732,11 @@ export function RubricEditor({
             {rubric.performanceConditions.map((cond, ci) => (
               <li key={cond.id} className="grid gap-2 sm:grid-cols-[6rem_1fr_12rem]">
                 <span className="pt-2 font-mono text-xs text-slate-500">{cond.id}</span>
-                <label className="block">
-                  <span className="label">{t("rubric.editor.conditionText")}</span>
-                  <input
-                    type="text"
-                    className="input"
-                    {...register(`performanceConditions.${ci}.text.zh`)}
-                  />
-                </label>
+                <LabeledInput
+                  label={t("rubric.editor.conditionText")}
+                  type="text"
+                  {...register(`performanceConditions.${ci}.text.zh`)}
+                />
                 <label className="block">
                   <span className="label">{t("rubric.editor.failCap")}</span>
                   <select
@@ -816,15 +799,13 @@ export function RubricEditor({
                 ) : null}
               </button>
               <div id={`element-${el.id}`} className={isOpen ? "" : "hidden"}>
-                <label className="mt-3 block max-w-xl">
-                  <span className="label">{t("rubric.editor.elementTitle")}</span>
-                  <input
-                    type="text"
-                    className="input"
-                    data-testid={`element-title-${el.id}`}
-                    {...register(`elements.${ei}.title.zh`)}
-                  />
-                </label>
+                <LabeledInput
+                  labelClassName="mt-3 block max-w-xl"
+                  label={t("rubric.editor.elementTitle")}
+                  type="text"
+                  data-testid={`element-title-${el.id}`}
+                  {...register(`elements.${ei}.title.zh`)}
+                />
                 {el.subElements.map((sub, si) => (
                   <SubElementEditor
                     key={sub.id}

@@ -6,6 +6,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ListTable } from "~/components/list-table";
 import { Pagination } from "~/components/pagination";
 import { DeadlineText, LevelName, StateBadge } from "~/components/workflow-ui";
 import {
@@ -200,75 +201,69 @@ function ApplicationTable({
 }) {
   const t = useT();
   const locale = useLocale();
-  if (items.length === 0)
-    return <p className="card text-sm text-slate-500">{t("workflow.list.empty")}</p>;
   return (
-    <div className="card overflow-x-auto p-0">
-      <table className="table" data-testid="applications">
-        <thead>
-          <tr>
-            {showEnterprise ? <th scope="col">{t("workflow.list.enterprise")}</th> : null}
-            <th scope="col">{t("workflow.list.cycle")}</th>
-            <th scope="col">{t("workflow.app.appliedLevel")}</th>
-            <th scope="col">{t("workflow.app.selfScore")}</th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("workflow.app.submittedAt")}</th>
-            <th scope="col">{t("workflow.list.deadline")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("common.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((a) => {
-            const deadline = runningDeadline(a);
-            return (
-              <tr
-                key={a.id}
-                data-application={a.id}
-                data-overdue={deadline && a.overdue[deadline.key] ? "true" : undefined}
+    <ListTable
+      testId="applications"
+      headers={[
+        showEnterprise ? t("workflow.list.enterprise") : null,
+        t("workflow.list.cycle"),
+        t("workflow.app.appliedLevel"),
+        t("workflow.app.selfScore"),
+        t("common.status"),
+        t("workflow.app.submittedAt"),
+        t("workflow.list.deadline"),
+      ]}
+      actions
+      empty={t("workflow.list.empty")}
+      count={items.length}
+    >
+      {items.map((a) => {
+        const deadline = runningDeadline(a);
+        return (
+          <tr
+            key={a.id}
+            data-application={a.id}
+            data-overdue={deadline && a.overdue[deadline.key] ? "true" : undefined}
+          >
+            {showEnterprise ? (
+              <td>
+                {a.enterpriseName}
+                <div className="font-mono text-xs text-slate-500">{a.creditCode}</div>
+              </td>
+            ) : null}
+            <td>{a.cycle}</td>
+            <td>
+              <LevelName name={a.appliedLevelName} />
+            </td>
+            <td>{a.score ?? "—"}</td>
+            <td>
+              <StateBadge state={a.state} returned={a.returned} />
+            </td>
+            <td>{a.submittedAt ? formatDate(a.submittedAt, locale) : "—"}</td>
+            <td>
+              {deadline ? (
+                <>
+                  <span className="block text-xs text-slate-500">
+                    {t(`workflow.app.deadline.${deadline.key}` as MessageKey)}
+                  </span>
+                  <DeadlineText at={deadline.at} overdue={a.overdue[deadline.key] === true} />
+                </>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>
+              <Link
+                to={`/t/${slug}/applications/${a.id}`}
+                className="text-brand-700 hover:underline"
               >
-                {showEnterprise ? (
-                  <td>
-                    {a.enterpriseName}
-                    <div className="font-mono text-xs text-slate-500">{a.creditCode}</div>
-                  </td>
-                ) : null}
-                <td>{a.cycle}</td>
-                <td>
-                  <LevelName name={a.appliedLevelName} />
-                </td>
-                <td>{a.score ?? "—"}</td>
-                <td>
-                  <StateBadge state={a.state} returned={a.returned} />
-                </td>
-                <td>{a.submittedAt ? formatDate(a.submittedAt, locale) : "—"}</td>
-                <td>
-                  {deadline ? (
-                    <>
-                      <span className="block text-xs text-slate-500">
-                        {t(`workflow.app.deadline.${deadline.key}` as MessageKey)}
-                      </span>
-                      <DeadlineText at={deadline.at} overdue={a.overdue[deadline.key] === true} />
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>
-                  <Link
-                    to={`/t/${slug}/applications/${a.id}`}
-                    className="text-brand-700 hover:underline"
-                  >
-                    {showEnterprise ? t("workflow.list.open") : t("workflow.list.view")}
-                  </Link>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                {showEnterprise ? t("workflow.list.open") : t("workflow.list.view")}
+              </Link>
+            </td>
+          </tr>
+        );
+      })}
+    </ListTable>
   );
 }
 

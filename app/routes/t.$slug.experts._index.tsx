@@ -6,6 +6,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError, Notice, TextField } from "~/components/form";
+import { ListTable } from "~/components/list-table";
 import { bodiesOfAdmin } from "~/data/review-bodies/bodies.server";
 import { declareConflict, listExperts, registerExpert, setExpertActive } from "~/data/review-bodies/experts.server";
 import { translate } from "~/i18n";
@@ -110,60 +111,52 @@ export default function Experts() {
       </div>
       {result?.ok ? <Notice>{t("panel.experts.saved")}</Notice> : null}
       <FormError error={errors._form} />
-      {experts.length === 0 ? (
-        <p className="card text-sm text-slate-500">{t("panel.experts.empty")}</p>
-      ) : (
-        <div className="card overflow-x-auto p-0">
-          <table className="table" data-testid="experts">
-            <thead>
-              <tr>
-                <th scope="col">{t("panel.expert.name")}</th>
-                <th scope="col">{t("panel.expert.certificateNo")}</th>
-                <th scope="col">{t("panel.expert.specialties")}</th>
-                <th scope="col">{t("panel.expert.employer")}</th>
-                <th scope="col">{t("panel.expert.openReviews")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">
-                  <span className="sr-only">{t("common.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {experts.map((e) => (
-                <tr key={e.id} data-expert={e.id}>
-                  <td>
-                    {e.name}
-                    <p className="text-xs text-slate-500">{[e.email, e.phone].filter(Boolean).join(" · ")}</p>
-                  </td>
-                  <td className="font-mono text-xs">{e.certificateNo}</td>
-                  <td className="text-xs">{e.specialties.map((s) => t(`industry.${s}`)).join("、")}</td>
-                  <td className="text-xs">{e.employer || "—"}</td>
-                  <td>{e.openReviews}</td>
-                  <td className="text-xs">
-                    {e.active ? t("panel.expert.active") : t("panel.expert.inactive")}
-                    {e.conflicts > 0 ? <p>{t("panel.experts.conflicts", { count: e.conflicts })}</p> : null}
-                  </td>
-                  <td className="space-y-2">
-                    <Form method="post">
-                      <input type="hidden" name="expertId" value={e.id} />
-                      <button type="submit" name="intent" value={e.active ? "deactivate" : "activate"} className="btn-secondary text-xs">
-                        {e.active ? t("panel.action.deactivate") : t("panel.action.activate")}
-                      </button>
-                    </Form>
-                    <Form method="post" className="flex items-center gap-1">
-                      <input type="hidden" name="expertId" value={e.id} />
-                      <input name="creditCode" className="input w-48 font-mono text-xs" maxLength={18} aria-label={t("panel.experts.conflict")} placeholder={t("enterprise.creditCode")} />
-                      <button type="submit" name="intent" value="conflict" className="btn-secondary text-xs">
-                        {t("panel.experts.declare")}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        testId="experts"
+        headers={[
+          t("panel.expert.name"),
+          t("panel.expert.certificateNo"),
+          t("panel.expert.specialties"),
+          t("panel.expert.employer"),
+          t("panel.expert.openReviews"),
+          t("common.status"),
+        ]}
+        actions
+        empty={t("panel.experts.empty")}
+        count={experts.length}
+      >
+        {experts.map((e) => (
+          <tr key={e.id} data-expert={e.id}>
+            <td>
+              {e.name}
+              <p className="text-xs text-slate-500">{[e.email, e.phone].filter(Boolean).join(" · ")}</p>
+            </td>
+            <td className="font-mono text-xs">{e.certificateNo}</td>
+            <td className="text-xs">{e.specialties.map((s) => t(`industry.${s}`)).join("、")}</td>
+            <td className="text-xs">{e.employer || "—"}</td>
+            <td>{e.openReviews}</td>
+            <td className="text-xs">
+              {e.active ? t("panel.expert.active") : t("panel.expert.inactive")}
+              {e.conflicts > 0 ? <p>{t("panel.experts.conflicts", { count: e.conflicts })}</p> : null}
+            </td>
+            <td className="space-y-2">
+              <Form method="post">
+                <input type="hidden" name="expertId" value={e.id} />
+                <button type="submit" name="intent" value={e.active ? "deactivate" : "activate"} className="btn-secondary text-xs">
+                  {e.active ? t("panel.action.deactivate") : t("panel.action.activate")}
+                </button>
+              </Form>
+              <Form method="post" className="flex items-center gap-1">
+                <input type="hidden" name="expertId" value={e.id} />
+                <input name="creditCode" className="input w-48 font-mono text-xs" maxLength={18} aria-label={t("panel.experts.conflict")} placeholder={t("enterprise.creditCode")} />
+                <button type="submit" name="intent" value="conflict" className="btn-secondary text-xs">
+                  {t("panel.experts.declare")}
+                </button>
+              </Form>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <Form method="post" className="card space-y-3" data-testid="expert-form">
         <h2 className="text-lg font-medium">{t("panel.experts.add")}</h2>
         <TextField name="name" label={t("panel.expert.name")} error={addErrors.name} required maxLength={LIMITS.name} />

@@ -1,8 +1,9 @@
 /** The reviewer's assignments: running reviews first, with their deadlines. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { ApplicationQueue } from "~/components/application-queue";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { DeadlineText, LevelName, StateBadge } from "~/components/workflow-ui";
+import { DeadlineText } from "~/components/workflow-ui";
 import { listReviewAssignments } from "~/data/grading-views.server";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
@@ -25,58 +26,17 @@ export default function ReviewsIndex() {
   return (
     <section className="space-y-4">
       <h1 className="page-title">{t("workflow.reviews.title")}</h1>
-      {items.length === 0 ? (
-        <p className="card text-sm text-slate-500">{t("workflow.reviews.empty")}</p>
-      ) : (
-        <div className="card overflow-x-auto p-0">
-          <table className="table" data-testid="review-assignments">
-            <thead>
-              <tr>
-                <th scope="col">{t("workflow.list.enterprise")}</th>
-                <th scope="col">{t("workflow.list.cycle")}</th>
-                <th scope="col">{t("workflow.app.appliedLevel")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("workflow.app.deadline.reviewBy")}</th>
-                <th scope="col">
-                  <span className="sr-only">{t("common.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id} data-application={a.id}>
-                  <td>{a.enterpriseName}</td>
-                  <td>{a.cycle}</td>
-                  <td>
-                    <LevelName name={a.appliedLevelName} />
-                  </td>
-                  <td>
-                    <StateBadge state={a.state} returned={a.returned} />
-                  </td>
-                  <td>
-                    {a.deadlines.reviewBy ? (
-                      <DeadlineText
-                        at={a.deadlines.reviewBy}
-                        overdue={a.overdue.reviewBy === true}
-                      />
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>
-                    <Link
-                      to={`/t/${slug}/reviews/${a.id}`}
-                      className="text-brand-700 hover:underline"
-                    >
-                      {t("workflow.app.openReview")}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ApplicationQueue
+        testId="review-assignments"
+        items={items}
+        empty={t("workflow.reviews.empty")}
+        extra={{
+          header: t("workflow.app.deadline.reviewBy"),
+          cell: (a) =>
+            a.deadlines.reviewBy ? <DeadlineText at={a.deadlines.reviewBy} overdue={a.overdue.reviewBy === true} /> : "—",
+        }}
+        open={(a) => ({ to: `/t/${slug}/reviews/${a.id}`, label: t("workflow.app.openReview") })}
+      />
     </section>
   );
 }

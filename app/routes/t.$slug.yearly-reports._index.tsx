@@ -6,6 +6,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableCard } from "~/components/list-table";
 import { Pagination } from "~/components/pagination";
 import {
   listYearlyReports,
@@ -78,58 +79,54 @@ function ReportTable({ slug, items, showEnterprise }: { slug: string; items: Yea
   const t = useT();
   const locale = useLocale();
   return (
-    <div className="card overflow-x-auto p-0">
-      <table className="table" data-testid="yearly-table">
-        <thead>
-          <tr>
-            {showEnterprise ? <th scope="col">{t("yearly.col.enterprise")}</th> : null}
-            <th scope="col">{t("yearly.col.certificate")}</th>
-            <th scope="col">{t("yearly.col.year")}</th>
-            <th scope="col">{t("yearly.col.due")}</th>
-            <th scope="col">{t("yearly.col.state")}</th>
-            <th scope="col">{t("yearly.col.score")}</th>
-            <th scope="col">{t("yearly.col.flags")}</th>
+    <TableCard
+      testId="yearly-table"
+      headers={[
+        showEnterprise ? t("yearly.col.enterprise") : null,
+        t("yearly.col.certificate"),
+        t("yearly.col.year"),
+        t("yearly.col.due"),
+        t("yearly.col.state"),
+        t("yearly.col.score"),
+        t("yearly.col.flags"),
+      ]}
+    >
+      {items.length === 0 ? (
+        <tr>
+          <td colSpan={7} className="py-8 text-center text-slate-500">
+            {t("yearly.list.empty")}
+          </td>
+        </tr>
+      ) : (
+        items.map((r) => (
+          <tr key={r.id} data-report={r.id} data-state={r.state} data-review={r.review}>
+            {showEnterprise ? <td className="font-medium">{r.enterpriseName}</td> : null}
+            <td className="font-mono text-xs">
+              <Link to={`/t/${slug}/yearly-reports/${r.id}`} className="text-brand-700 hover:underline">
+                {r.certificateNumber}
+              </Link>
+            </td>
+            <td>{r.year}</td>
+            <td>{formatDate(r.dueAt, locale)}</td>
+            <td>{t(`yearly.state.${r.state}`)}</td>
+            <td>{r.score === null ? "—" : r.score.toFixed(1)}</td>
+            <td className="text-xs">
+              {r.review === "open" ? (
+                <span className="rounded bg-red-100 px-2 py-0.5 font-medium text-red-800" data-testid="revocation-review-flag">
+                  {t("yearly.flag.review")}
+                </span>
+              ) : null}
+              {r.belowBand ? <span className="ml-1">{t("yearly.flag.belowBand")}</span> : null}
+              {r.grounds.filter(isRevocationGroundKey).map((g) => (
+                <span key={g} className="ml-1 block">
+                  {groundText(g, locale)}
+                </span>
+              ))}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={7} className="py-8 text-center text-slate-500">
-                {t("yearly.list.empty")}
-              </td>
-            </tr>
-          ) : (
-            items.map((r) => (
-              <tr key={r.id} data-report={r.id} data-state={r.state} data-review={r.review}>
-                {showEnterprise ? <td className="font-medium">{r.enterpriseName}</td> : null}
-                <td className="font-mono text-xs">
-                  <Link to={`/t/${slug}/yearly-reports/${r.id}`} className="text-brand-700 hover:underline">
-                    {r.certificateNumber}
-                  </Link>
-                </td>
-                <td>{r.year}</td>
-                <td>{formatDate(r.dueAt, locale)}</td>
-                <td>{t(`yearly.state.${r.state}`)}</td>
-                <td>{r.score === null ? "—" : r.score.toFixed(1)}</td>
-                <td className="text-xs">
-                  {r.review === "open" ? (
-                    <span className="rounded bg-red-100 px-2 py-0.5 font-medium text-red-800" data-testid="revocation-review-flag">
-                      {t("yearly.flag.review")}
-                    </span>
-                  ) : null}
-                  {r.belowBand ? <span className="ml-1">{t("yearly.flag.belowBand")}</span> : null}
-                  {r.grounds.filter(isRevocationGroundKey).map((g) => (
-                    <span key={g} className="ml-1 block">
-                      {groundText(g, locale)}
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+        ))
+      )}
+    </TableCard>
   );
 }
 

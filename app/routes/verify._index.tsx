@@ -134,48 +134,15 @@ export default function VerifyIndex() {
         <Form method="get" className="card space-y-3" data-testid="verify-lookup-form">
           <h2 className="text-lg font-medium">{t("verify.lookup.title")}</h2>
           <p className="text-sm text-slate-600">{t("verify.lookup.intro")}</p>
-          <div>
-            <label htmlFor="lookup-number" className="label">
-              {t("certificate.number")}
-            </label>
-            <input
-              id="lookup-number"
-              name="number"
-              defaultValue={l.number}
-              className="input font-mono"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={100}
-              aria-invalid={numberError ? true : undefined}
-              aria-describedby={numberError ? "lookup-number-error" : undefined}
-            />
-            {numberError ? (
-              <p id="lookup-number-error" className="field-error" role="alert" data-field-error>
-                {numberError}
-              </p>
-            ) : null}
-          </div>
-          <div>
-            <label htmlFor="lookup-credit-code" className="label">
-              {t("enterprise.creditCode")}
-            </label>
-            <input
-              id="lookup-credit-code"
-              name="creditCode"
-              defaultValue={l.creditCode}
-              className="input font-mono"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={40}
-              aria-invalid={codeError ? true : undefined}
-              aria-describedby={codeError ? "lookup-credit-code-error" : undefined}
-            />
-            {codeError ? (
-              <p id="lookup-credit-code-error" className="field-error" role="alert" data-field-error>
-                {codeError}
-              </p>
-            ) : null}
-          </div>
+          <LookupField id="lookup-number" name="number" label={t("certificate.number")} value={l.number} maxLength={100} error={numberError} />
+          <LookupField
+            id="lookup-credit-code"
+            name="creditCode"
+            label={t("enterprise.creditCode")}
+            value={l.creditCode}
+            maxLength={40}
+            error={codeError}
+          />
           <button type="submit" className="btn-primary">
             {t("verify.lookup.submit")}
           </button>
@@ -195,6 +162,34 @@ export default function VerifyIndex() {
         ) : null}
       </section>
     </AppShell>
+  );
+}
+
+/** One field of the number lookup: label, monospace input, translated error announced to screen readers. */
+function LookupField(props: { id: string; name: string; label: string; value: string; maxLength: number; error: string | undefined }) {
+  const { id, error } = props;
+  return (
+    <div>
+      <label htmlFor={id} className="label">
+        {props.label}
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        defaultValue={props.value}
+        className="input font-mono"
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={props.maxLength}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="field-error" role="alert" data-field-error>
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
