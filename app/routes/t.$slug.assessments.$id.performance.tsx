@@ -83,7 +83,12 @@ export default function PerformanceDeclaration() {
   // is set from it (totals over 12 months), and saved through the same autosave.
   const derived = performanceFromAccidents(wizard.effectiveAccidentRecord, chinaToday());
   const derivedKey = derived ? JSON.stringify([...derived]) : "";
+  // Read through a ref: the effect runs when the derived answers change (derivedKey), not on every
+  // render's new Map.
+  const derivedRef = useRef(derived);
+  derivedRef.current = derived;
   useEffect(() => {
+    const derived = derivedRef.current;
     if (!derived || !wizardRef.current.canEdit) return;
     conditions.forEach((c, i) => {
       const value = derived.get(c.id as never);

@@ -11,7 +11,7 @@ import type { GradingEvent, WorkflowActor } from "~/workflows/grading.machine";
 import { loadAssessmentRubric } from "../assessments.server";
 import { isCreditListed } from "../credit-check.server";
 import { missingRequiredEvidence } from "../evidence.server";
-import { toObjectId, type TenantScope } from "../ids.server";
+import type { TenantScope } from "../ids.server";
 import { rectificationFacts } from "./rectification.server";
 import { declaredConflictUserIds, isActiveReviewBody, panelFacts } from "./panel-facts.server";
 import { reviewSheetFacts, sheetState } from "./review-sheet.server";
