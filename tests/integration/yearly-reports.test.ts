@@ -25,7 +25,11 @@ import {
 import { getRubricVersion } from "~/data/rubrics.server";
 import { rubricItems } from "~/lib/assessment/answers";
 import { EMPTY_REPORT_PART, reportSchedule, type ReportPart } from "~/lib/yearly-report";
+import { loader as homeLoader } from "~/routes/t.$slug._index";
+import type { TodoItem } from "~/lib/todo";
 import { certificateWorld } from "../certificate-fixtures";
+import { cookieFor } from "../factories";
+import { callLoader } from "../route-helpers";
 
 const DAY = 86_400_000;
 
@@ -182,6 +186,25 @@ describe("submitting", () => {
     const result = await submit(w);
     expect(result.ok && result.report).toMatchObject({ belowBand: true, grounds: ["accidentTotals"], review: "open" });
     if (result.ok) expect(result.report.score).toBeLessThan(60);
+  });
+
+  it("the enterprise's home lists the report to submit with its due date, and drops it once submitted", async () => {
+    const w = await world();
+    const home = async () => {
+      const res = await callLoader(homeLoader, `/t/${w.tenant.slug}`, { slug: w.tenant.slug }, { cookie: await cookieFor(w.admin.user._id) });
+      expect(res.status).toBe(200);
+      return (res.data as { todos: TodoItem[] }).todos.find((i) => i.key === "enterprise.yearlyReport");
+    };
+    expect(await home()).toMatchObject({
+      count: 1,
+      href: `/t/${w.tenant.slug}/yearly-reports`,
+      deadline: w.report.dueAt.toISOString(),
+      entries: [{ href: `/t/${w.tenant.slug}/yearly-reports/${String(w.report._id)}` }],
+    });
+    await selfAssess(w, "full");
+    const result = await submit(w);
+    expect(result.ok).toBe(true);
+    expect(await home()).toBeUndefined();
   });
 
   it("a clean report at the level's score opens no review", async () => {

@@ -5,6 +5,7 @@
 import { Assessment } from "../../../models/assessment";
 import { TODO_ENTRIES_SHOWN, earliest, type TodoEntry, type TodoItem } from "~/lib/todo";
 import { listCertificates } from "../certificates/queries.server";
+import { listYearlyReportsForEnterprise } from "../certificates/yearly-reports.server";
 import { listCreditRecords } from "../credit-records.server";
 import { listEnterpriseApplications, type ApplicationListItem } from "../grading-views.server";
 import { toObjectId } from "../ids.server";
@@ -161,6 +162,34 @@ async function certificateTodos(ctx: TodoContext): Promise<TodoItem[]> {
   ];
 }
 
+/** Yearly self-assessment reports (年度自评报告) not yet submitted: the same list as /yearly-reports. */
+async function yearlyReportTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const enterpriseId = ctx.member.enterpriseId;
+  if (!enterpriseId) return [];
+  const reports = await listYearlyReportsForEnterprise({ tenantId: ctx.tenant._id, enterpriseId, now: ctx.now });
+  const open = reports.filter((r) => r.state !== "submitted");
+  const entries = open.slice(0, TODO_ENTRIES_SHOWN).map((r) => ({
+    label: `${r.certificateNumber} · ${r.year}`,
+    href: `${ctx.base}/yearly-reports/${r.id}`,
+    deadline: r.dueAt,
+    overdue: r.state === "overdue",
+  }));
+  return [
+    item(
+      {
+        key: "enterprise.yearlyReport",
+        title: "todo.enterprise.yearlyReport",
+        count: open.length,
+        href: `${ctx.base}/yearly-reports`,
+        tone: "action",
+        deadlineLabel: "todo.deadline.dueBy",
+        entries,
+      },
+      ctx.now,
+    ),
+  ];
+}
+
 async function barTodos(ctx: TodoContext): Promise<TodoItem[]> {
   const enterpriseId = ctx.member.enterpriseId;
   if (!enterpriseId) return [];
@@ -207,6 +236,12 @@ export const ENTERPRISE_TODO_SOURCES: TodoSource[] = [
     anyOf: ["read:certificate:own"],
     applies: ofEnterprise,
     collect: certificateTodos,
+  },
+  {
+    key: "enterprise.yearlyReport",
+    anyOf: ["read:certificate:own"],
+    applies: ofEnterprise,
+    collect: yearlyReportTodos,
   },
   {
     key: "enterprise.bar",

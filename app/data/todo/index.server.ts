@@ -2,10 +2,6 @@
  * Everyone's home is a to-do list (issue 17). TODO_SOURCES is the one list of kinds of waiting
  * work: a new workflow step adds ONE entry here (a source with its permissions and a `collect`
  * that calls the same data function as the step's list page), and every home shows it.
- *
- * Extension point: the enterprise's "yearly self-assessment report due" (年度自评报告, Step 12)
- * belongs here as one more source next to ENTERPRISE_TODO_SOURCES, with its due date as the
- * item's deadline.
  */
 import { can } from "~/lib/permissions";
 import { sortTodos, type TodoItem } from "~/lib/todo";
