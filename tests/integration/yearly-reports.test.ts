@@ -160,6 +160,13 @@ describe("submitting", () => {
     expect((await listYearlyReports({ tenantId: w.tenant._id, filter: "all" })).total).toBe(1);
     const reviews = await listRevocationReviews({ tenantId: w.tenant._id });
     expect(reviews.items.map((i) => [i.id, i.state, i.grounds])).toEqual([[String(w.report._id), "submitted", ["fatalAccident"]]]);
+    // The regulator's home shows it as a task, linked to the same filtered list.
+    const regulatorHome = await callLoader(homeLoader, `/t/${w.tenant.slug}`, { slug: w.tenant.slug }, { cookie: await cookieFor(w.regulator.user._id) });
+    expect((regulatorHome.data as { todos: TodoItem[] }).todos.find((i) => i.key === "regulator.revocationReviews")).toMatchObject({
+      count: 1,
+      href: `/t/${w.tenant.slug}/yearly-reports?filter=review`,
+      entries: [{ href: `/t/${w.tenant.slug}/yearly-reports/${String(w.report._id)}` }],
+    });
 
     // Read-only from now on.
     expect(await saveYearlyReportPart({ tenantId: w.tenant._id, id: w.report._id, part: EMPTY_REPORT_PART, expectedVersion: result.report.version })).toEqual({ ok: false, error: "submitted" });

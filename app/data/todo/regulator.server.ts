@@ -7,6 +7,7 @@ import type { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { TODO_ENTRIES_SHOWN, earliest, type TodoItem } from "~/lib/todo";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
+import { listRevocationReviews } from "../certificates/yearly-reports.server";
 import { listCreditRecords } from "../credit-records.server";
 import {
   listApplicationQueues,
@@ -211,6 +212,28 @@ async function creditTodos(ctx: TodoContext): Promise<TodoItem[]> {
   ];
 }
 
+/** Yearly reports flagged for a revocation review (撤销审查), the list at /yearly-reports?filter=review. */
+async function revocationReviewTodos(ctx: TodoContext): Promise<TodoItem[]> {
+  const list = await listRevocationReviews({ tenantId: ctx.tenant._id, now: ctx.now });
+  return [
+    {
+      key: "regulator.revocationReviews",
+      title: "todo.regulator.revocationReviews",
+      count: list.total,
+      href: `${ctx.base}/yearly-reports?filter=review`,
+      deadline: null,
+      overdue: false,
+      tone: "action",
+      entries: list.items.slice(0, TODO_ENTRIES_SHOWN).map((r) => ({
+        label: `${r.enterpriseName} · ${r.certificateNumber}`,
+        href: `${ctx.base}/yearly-reports/${r.id}`,
+        deadline: null,
+        overdue: false,
+      })),
+    },
+  ];
+}
+
 export const REGULATOR_TODO_SOURCES: TodoSource[] = [
   {
     key: "regulator.queues",
@@ -220,4 +243,5 @@ export const REGULATOR_TODO_SOURCES: TodoSource[] = [
   { key: "regulator.notices", anyOf: ["certify:application:any"], collect: noticeTodos },
   { key: "regulator.objections", anyOf: ["assign:application:any"], collect: objectionTodos },
   { key: "regulator.credit", anyOf: ["manage:credit:any"], collect: creditTodos },
+  { key: "regulator.revocationReviews", anyOf: ["revoke:certificate:any"], collect: revocationReviewTodos },
 ];
