@@ -1,7 +1,10 @@
 /**
  * One grading application in Chromium, through the workspaces: the enterprise submits → the
  * regulator returns it with a reason → the enterprise sees the reason and resubmits → the
- * regulator accepts and assigns the review body → its admin forms a two-expert panel → a reviewer starts the review and reports → the
+ * regulator accepts and assigns the review body → its admin forms a two-expert panel → the two
+ * experts score their elements (the lead deducts one item) → the lead requests rectification of
+ * that item, the enterprise answers it with a file, the lead accepts it and reports → the
+ * regulator reads the comparison and the review report PDF (pdftotext) → the
  * regulator approves and starts the public notice → the deadlines job, run with a moved clock
  * (scripts/run-jobs.ts against the app's database), ends the notice → the regulator certifies →
  * the enterprise sees "certified".
@@ -11,7 +14,8 @@
  * covered by self-assessment.test.ts.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
@@ -32,7 +36,7 @@ const BODY_ADMIN = "body-admin@demo.safegrade.cn";
 type RubricFile = {
   levels: Array<{ key: string }>;
   elements: Array<{
-    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean }> }>;
+    subElements: Array<{ items: Array<{ id: string; evidenceRequired?: boolean; veto?: boolean }> }>;
   }>;
 };
 const rubric = JSON.parse(
@@ -41,6 +45,21 @@ const rubric = JSON.parse(
 const items = rubric.elements.flatMap((e) => e.subElements.flatMap((s) => s.items));
 
 const run = promisify(execFile);
+/** The one non-veto item the lead deducts (a veto item would leave no level) and asks to rectify. */
+const DEDUCTED = items.find((i) => !i.veto)?.id ?? "";
+
+/** The text of a PDF, as poppler's pdftotext reads it. */
+async function pdfText(bytes: Buffer): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "review-report-"));
+  try {
+    const file = path.join(dir, "report.pdf");
+    writeFileSync(file, bytes);
+    const { stdout } = await run("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"], { timeout: 60_000 });
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function switchUser(browser: BrowserSession, email: string): Promise<void> {
   await browser.context.clearCookies();
@@ -206,7 +225,12 @@ describe("grading workflow, end to end", () => {
         const sheet = page.getByTestId("review-sheet");
         await expect.poll(() => sheet.getAttribute("data-element")).toBe(elementId);
         for (const item of items.filter((i) => i.id.startsWith(`${elementId}.`))) {
-          await sheet.locator(`section[data-item="${item.id}"] input[data-choice="full"]`).check();
+          const section = sheet.locator(`section[data-item="${item.id}"]`);
+          if (item.id === DEDUCTED) {
+            // The one deduction: "does not meet", with the reason in the note.
+            await section.locator('input[data-choice="none"]').check();
+            await section.locator('textarea[name$=".note"]').fill("制度文件未盖章");
+          } else await section.locator('input[data-choice="full"]').check();
         }
         await expect.poll(() => page.getByTestId("save-status").getAttribute("data-status"), { timeout: 15_000 }).toBe("saved");
       };
@@ -225,8 +249,47 @@ describe("grading workflow, end to end", () => {
       await page.getByTestId("confirm-part").click();
       await expect.poll(() => page.locator("[data-notice]").first().textContent()).toContain("您已确认负责的部分");
 
+      // --- Lead: the rectification request offers the deducted item; ask for it alone.
       await switchUser(browser, REVIEWER);
+      const appUrl = `${baseUrl}/t/${SLUG}/applications/${id}`;
+      await openApplication(page, id);
+      const request = action(page, "REQUEST_RECTIFICATION");
+      await request.locator(`input[name="itemIds"][value="${DEDUCTED}"]`).check();
+      await request.locator("textarea").fill("请补充该项的制度文件并加盖公章");
+      await request.locator('button[type="submit"]').click();
+      await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("underReview.rectification");
+      expect(await page.locator('[data-testid="rectification-item"]').count()).toBe(1);
+
+      // --- Enterprise: answers the item with a note and a file, submits the rectification.
+      await switchUser(browser, ENTERPRISE);
+      await page.goto(appUrl);
+      const rectItem = page.locator(`[data-testid="rectification-item"][data-item="${DEDUCTED}"]`);
+      await expect.poll(() => rectItem.getAttribute("data-status")).toBe("open");
+      expect(await rectItem.textContent()).toContain("请补充该项的制度文件并加盖公章");
+      await rectItem.locator('textarea[name="note"]').fill("已补充制度文件并盖章，见附件");
+      await rectItem.locator('input[type="file"]').setInputFiles({
+        name: "整改材料.pdf",
+        mimeType: "application/pdf",
+        buffer: SAMPLES.pdf,
+      });
+      await rectItem.locator('button[type="submit"]').first().click();
+      await expect.poll(() => rectItem.getAttribute("data-status"), { timeout: 15_000 }).toBe("answered");
+      await expect.poll(() => rectItem.locator("a", { hasText: "整改材料.pdf" }).isVisible()).toBe(true);
+      await action(page, "SUBMIT_RECTIFICATION").locator('button[type="submit"]').click();
+      await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("underReview.reviewing");
+
+      // --- Lead: downloads the file, accepts the item, then reports at the level the score gives.
+      await switchUser(browser, REVIEWER);
+      await page.goto(appUrl);
+      await expect.poll(() => rectItem.getAttribute("data-status")).toBe("answered");
+      const href = await rectItem.locator("a", { hasText: "整改材料.pdf" }).getAttribute("href");
+      const answerFile = await page.request.get(`${baseUrl}${href ?? ""}`);
+      expect(answerFile.status()).toBe(200);
+      expect((await answerFile.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      await rectItem.getByRole("button", { name: "验收通过" }).click();
+      await expect.poll(() => rectItem.getAttribute("data-status"), { timeout: 15_000 }).toBe("accepted");
       await page.goto(reviewUrl);
+      // 99 of 100 points: still "qualified", preselected now the sheet is complete.
       await expect.poll(() => page.locator("#recommended-level").inputValue()).toBe("qualified");
       await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
@@ -239,11 +302,26 @@ describe("grading workflow, end to end", () => {
       expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBeGreaterThan(0);
       await page.locator('[data-filter-link="diff"]').click();
       await expect.poll(() => page.getByTestId("comparison-page").getAttribute("data-filter")).toBe("diff");
-      // Every item scored "meets" on both sides: no differences.
-      expect(await page.locator("[data-testid=comparison-rows] tr[data-item]").count()).toBe(0);
+      // The enterprise said "meets" everywhere; the panel differs on the one deducted item only.
+      const diffRows = page.locator("[data-testid=comparison-rows] tr[data-item]");
+      expect(await diffRows.evaluateAll((els) => els.map((el) => el.getAttribute("data-item")))).toEqual([DEDUCTED]);
       const pdf = await page.request.get(`${baseUrl}/t/${SLUG}/applications/${id}/review-report.pdf`);
       expect(pdf.headers()["content-type"]).toBe("application/pdf");
-      expect((await pdf.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      const pdfBytes = await pdf.body();
+      expect(pdfBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      const text = await pdfText(pdfBytes);
+      expect(text).toContain("成都青羊区惠民食品加工厂");
+      expect(text).toContain("刘洋");
+      expect(text).toContain("黄婷");
+      expect(text).toMatch(/评审得分\s+99\.0/);
+      expect(text).toContain("制度文件未盖章");
+      expect(text).toMatch(/推荐等级\s+达标/);
+      // The rectification item is listed, with the enterprise's answer, and closed: its line has
+      // both the deadline and the completion date (an open item shows "—" for the latter).
+      const rectSection = text.slice(text.indexOf("整改项及完成情况"), text.lastIndexOf("推荐等级"));
+      expect(rectSection, text).toContain("已补充制度文件并盖章");
+      const rectLine = rectSection.split("\n").find((l) => l.trimStart().startsWith(DEDUCTED));
+      expect(rectLine, text).toMatch(/\d{4}\/\d{2}\/\d{2}\s+\d{4}\/\d{2}\/\d{2}\s*$/);
       // The enterprise does not see the results before the decision.
       await switchUser(browser, ENTERPRISE);
       await openApplication(page, id);
@@ -310,6 +388,8 @@ describe("grading workflow, end to end", () => {
         "ASSIGN_REVIEW_BODY",
         "ASSIGN_REVIEWERS",
         "START_REVIEW",
+        "REQUEST_RECTIFICATION",
+        "SUBMIT_RECTIFICATION",
         "REPORT_REVIEW",
         "APPROVE",
         "START_NOTICE",
