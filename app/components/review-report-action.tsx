@@ -10,6 +10,7 @@ import { FormError, TextAreaField } from "~/components/form";
 import { useErrorText, useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { FAIL_OPTION } from "~/workflows/grading-input";
+import { ConfirmSubmit } from "./confirm-dialog";
 import type { OfferedLevel, WorkflowActionResult } from "./workflow-actions";
 import { BlockedReasons, actionLabel } from "./workflow-ui";
 
@@ -156,9 +157,14 @@ export function ReviewReportAction({
         </div>
         {differs ? <p className="text-xs text-amber-700">{t("reviewSheet.levelDiffersHint")}</p> : null}
         <TextAreaField label={t("workflow.form.reportReason")} name="reason" rows={3} error={result?.errors?.reason} />
-        <button type="submit" className="btn-primary" disabled={navigation.state !== "idle"}>
-          {actionLabel(t, "REPORT_REVIEW")}
-        </button>
+        <ConfirmSubmit
+          label={actionLabel(t, "REPORT_REVIEW")}
+          title={t("confirm.report.title")}
+          consequences={[t("confirm.report.final"), t("confirm.report.next")]}
+          confirmLabel={t("confirm.report.confirm")}
+          disabled={navigation.state !== "idle"}
+          testId="report"
+        />
       </Form>
     </div>
   );

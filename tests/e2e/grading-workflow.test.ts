@@ -78,7 +78,8 @@ async function openApplication(page: Page, id: string): Promise<void> {
 async function clickAction(page: Page, type: string): Promise<void> {
   const box = action(page, type);
   const opener = box.locator('[data-testid$="-open"]');
-  if ((await opener.count()) > 0) {
+  // Before hydration a confirmation renders as a plain form ([data-confirm]); wait for its opener.
+  if ((await box.locator("[data-confirm]").count()) > 0 || (await opener.count()) > 0) {
     await opener.click();
     await box.locator('dialog[open] [data-testid$="-confirm"]').click();
   } else await box.locator('button[type="submit"]').click();
@@ -291,7 +292,9 @@ describe("grading workflow, end to end", () => {
       await page.goto(reviewUrl);
       // 99 of 100 points: still "qualified", preselected now the sheet is complete.
       await expect.poll(() => page.locator("#recommended-level").inputValue()).toBe("qualified");
-      await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
+      // The report asks for confirmation first (it cannot be changed afterwards).
+      await action(page, "REPORT_REVIEW").getByTestId("report-open").click();
+      await action(page, "REPORT_REVIEW").locator('dialog[open] [data-testid="report-confirm"]').click();
       await expect.poll(reviewState, { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
 
       // --- Regulator: reads the item comparison (filters) and the review report PDF, then approves.

@@ -186,7 +186,9 @@ describe("rectification per item, end to end", () => {
     await item.getByRole("button", { name: "验收通过" }).click();
     await expect.poll(() => item.getAttribute("data-status"), { timeout: 15_000 }).toBe("accepted");
     await page.locator("#recommended-level").selectOption("qualified");
-    await action(page, "REPORT_REVIEW").locator('button[type="submit"]').click();
+    // The report asks for confirmation first (it cannot be changed afterwards).
+    await action(page, "REPORT_REVIEW").getByTestId("report-open").click();
+    await action(page, "REPORT_REVIEW").locator('dialog[open] [data-testid="report-confirm"]').click();
     await expect.poll(() => appState(page), { timeout: 15_000 }).toBe("reviewReported.pendingApproval");
   });
 });
