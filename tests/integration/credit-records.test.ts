@@ -19,15 +19,12 @@ import {
   applyCreditRecordEvent,
   carryOutCreditEffects,
   runCreditLifecycle,
-  type CreditMember,
 } from "~/data/credit-records.server";
 import { createEnterprise as createEnterpriseRecord } from "~/data/enterprises.server";
 import { applyApplicationEvent, type GradingMember } from "~/data/grading.server";
 import { importRubricFiles } from "~/data/rubrics.server";
 import { addMonths } from "~/lib/certificate";
 import { normalizeForSearch } from "~/lib/credit";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
 import { parseMsg } from "~/lib/validation";
 import { loader as listLoader } from "~/routes/t.$slug.credit._index";
 import { action as detailAction, loader as detailLoader } from "~/routes/t.$slug.credit.$id";
@@ -40,7 +37,7 @@ import { callAction, callLoader } from "../route-helpers";
 import { DEMO_ENTERPRISES } from "../../scripts/lib/seed";
 import { DEMO_CREDIT_RECORDS, seedDemoCreditRecords } from "../../scripts/lib/seed-credit";
 import { REPAIR_TICKED, REPAIR_TICKED_FORM } from "../credit-fixtures";
-import { readyApplication as readyGradingApplication } from "../grading-fixtures";
+import { memberOf, readyApplication as readyGradingApplication } from "../grading-fixtures";
 import { validateCreditCode } from "~/lib/credit-code";
 import { loader as enterpriseLoader } from "~/routes/t.$slug.enterprises.$id";
 import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
@@ -51,12 +48,6 @@ beforeEach(async () => {
 });
 
 const DAY = 24 * 60 * 60 * 1000;
-type User = { _id: Types.ObjectId; email: string };
-
-function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enterpriseId: Types.ObjectId | null = null): GradingMember & CreditMember {
-  return { tenantId, roles: [role], permissions: permissionsFor([role]), enterpriseId, user: { _id: user._id, email: user.email } };
-}
-
 async function setup(options: { certificateEffect?: "suspend" | "revoke"; conditions?: string[] } = {}) {
   const tenant = await createTenant();
   // The default effect is revoke (tests/integration/revocation.test.ts); these tests exercise the
