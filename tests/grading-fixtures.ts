@@ -46,14 +46,12 @@ export async function gradingSetup(options: { medium?: boolean } = {}) {
   return { tenant, enterprise, admin, regulator, lead, second, outsider, m };
 }
 export type GradingSetup = Awaited<ReturnType<typeof gradingSetup>>;
+/** What the helpers below need of a set-up (tests with their own members pass theirs). */
+type Scope = { tenant: { _id: Types.ObjectId } };
+type ApplicantScope = Scope & { enterprise: { _id: Types.ObjectId }; admin: { user: User } };
+export type ApplicationEvent = Parameters<typeof applyApplicationEvent>[0]["event"];
 
-export async function send(
-  s: GradingSetup,
-  id: Types.ObjectId,
-  member: GradingMember,
-  event: Parameters<typeof applyApplicationEvent>[0]["event"],
-  now?: Date,
-) {
+export async function send(s: Scope, id: Types.ObjectId, member: GradingMember, event: ApplicationEvent, now?: Date) {
   return applyApplicationEvent({ tenantId: s.tenant._id, applicationId: id, event, actor: { kind: "member", member }, now });
 }
 
@@ -62,16 +60,16 @@ export async function expectOk(result: Awaited<ReturnType<typeof applyApplicatio
   return result;
 }
 
-export async function reload(s: GradingSetup, id: Types.ObjectId): Promise<AssessmentDoc> {
+export async function reload(s: Scope, id: Types.ObjectId): Promise<AssessmentDoc> {
   const doc = await getAssessment({ tenantId: s.tenant._id, id });
   if (!doc) throw new Error("missing");
   return doc;
 }
 
 /** Self-assessment answered "meets" everywhere (one item "partly" when asked), evidence refs for required items. */
-export async function readyApplication(s: GradingSetup): Promise<AssessmentDoc> {
+export async function readyApplication(s: ApplicantScope, cycle = "2026"): Promise<AssessmentDoc> {
   const actor = { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" as const };
-  const started = await startAssessment({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, actor, cycle: "2026" });
+  const started = await startAssessment({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, actor, cycle });
   if (!started.ok) throw new Error(started.error);
   const loaded = await getRubricVersion({ tenantId: s.tenant._id, id: started.assessment.rubricVersionId });
   if (!loaded) throw new Error("rubric missing");

@@ -3,22 +3,11 @@
  * functions (real database): applications in the states the bursts need, credit drafts.
  */
 import { Types } from "mongoose";
-import { Assessment } from "../../models/assessment";
-import { saveAnswers, startAssessment } from "~/data/assessments.server";
-import { createCreditDraft, type CreditMember } from "~/data/credit-records.server";
+import { createCreditDraft } from "~/data/credit-records.server";
 import { applyApplicationEvent, type GradingMember } from "~/data/grading.server";
-import { getRubricVersion } from "~/data/rubrics.server";
-import { rubricItems } from "~/lib/assessment/answers";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
+import { memberOf, readyApplication } from "../grading-fixtures";
 import { completeReviewSheet } from "../review-sheet";
-
-type User = { _id: Types.ObjectId; email: string };
-
-function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enterpriseId: Types.ObjectId | null = null): GradingMember & CreditMember {
-  return { tenantId, roles: [role], permissions: permissionsFor([role]), enterpriseId, user: { _id: user._id, email: user.email } };
-}
 
 export async function createWorld() {
   const tenant = await createTenant();
@@ -42,42 +31,17 @@ async function ok(result: Awaited<ReturnType<typeof applyApplicationEvent>>): Pr
 export async function submittedApplication(w: World): Promise<Types.ObjectId> {
   const enterprise = await createEnterprise(w.tenant._id, { industry: "light", sizeClass: "micro" });
   const admin = await createMember(w.tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
-  const actor = { id: admin.user._id, email: admin.user.email, role: "enterprise_admin" as const };
-  const started = await startAssessment({ tenantId: w.tenant._id, enterpriseId: enterprise._id, actor, cycle: "2026" });
-  if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({ tenantId: w.tenant._id, id: started.assessment.rubricVersionId });
-  if (!loaded) throw new Error("rubric missing");
-  const items = rubricItems(loaded.rubric);
-  const saved = await saveAnswers({
-    tenantId: w.tenant._id,
-    id: started.assessment._id,
-    expectedVersion: 0,
-    actor,
-    changes: items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
-  });
-  if (!saved.ok) throw new Error(`save failed: ${saved.error}`);
-  const evidence = items
-    .filter((item) => item.evidenceRequired)
-    .map((item) => ({
-      fileId: new Types.ObjectId(),
-      itemId: item.id,
-      filename: `${item.id}.pdf`,
-      contentType: "application/pdf",
-      size: 100,
-      uploadedBy: admin.user._id,
-      uploadedAt: new Date(),
-    }));
-  await Assessment.updateOne({ tenantId: w.tenant._id, _id: started.assessment._id }, { $set: { evidence } });
+  const started = await readyApplication({ tenant: w.tenant, enterprise, admin });
   const adminMember = memberOf(w.tenant._id, admin.user, "enterprise_admin", enterprise._id);
   await ok(
     await applyApplicationEvent({
       tenantId: w.tenant._id,
-      applicationId: started.assessment._id,
+      applicationId: started._id,
       event: { type: "SUBMIT", appliedLevel: "qualified" },
       actor: { kind: "member", member: adminMember },
     }),
   );
-  return started.assessment._id;
+  return started._id;
 }
 
 /** Submitted, then accepted, reviewed, approved and under public notice (ends in ~7 working days). */

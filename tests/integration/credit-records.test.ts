@@ -12,23 +12,19 @@ import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
 import { OutboxMessage } from "../../models/outbox-message";
 import { RubricVersion } from "../../models/rubric-version";
 import { Tenant } from "../../models/tenant";
-import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
+import { getAssessment, startAssessment } from "~/data/assessments.server";
 import { changeCertificateStatus, issueCertificateForApplication } from "~/data/certificates.server";
 import { isCreditListed } from "~/data/credit-check.server";
 import {
   applyCreditRecordEvent,
   carryOutCreditEffects,
   runCreditLifecycle,
-  type CreditMember,
 } from "~/data/credit-records.server";
 import { createEnterprise as createEnterpriseRecord } from "~/data/enterprises.server";
 import { applyApplicationEvent, type GradingMember } from "~/data/grading.server";
-import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
-import { rubricItems } from "~/lib/assessment/answers";
+import { importRubricFiles } from "~/data/rubrics.server";
 import { addMonths } from "~/lib/certificate";
 import { normalizeForSearch } from "~/lib/credit";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
 import { parseMsg } from "~/lib/validation";
 import { loader as listLoader } from "~/routes/t.$slug.credit._index";
 import { action as detailAction, loader as detailLoader } from "~/routes/t.$slug.credit.$id";
@@ -41,6 +37,7 @@ import { callAction, callLoader } from "../route-helpers";
 import { DEMO_ENTERPRISES } from "../../scripts/lib/seed";
 import { DEMO_CREDIT_RECORDS, seedDemoCreditRecords } from "../../scripts/lib/seed-credit";
 import { REPAIR_TICKED, REPAIR_TICKED_FORM } from "../credit-fixtures";
+import { memberOf, readyApplication as readyGradingApplication } from "../grading-fixtures";
 import { validateCreditCode } from "~/lib/credit-code";
 import { loader as enterpriseLoader } from "~/routes/t.$slug.enterprises.$id";
 import { loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
@@ -51,12 +48,6 @@ beforeEach(async () => {
 });
 
 const DAY = 24 * 60 * 60 * 1000;
-type User = { _id: Types.ObjectId; email: string };
-
-function memberOf(tenantId: Types.ObjectId, user: User, role: Role, enterpriseId: Types.ObjectId | null = null): GradingMember & CreditMember {
-  return { tenantId, roles: [role], permissions: permissionsFor([role]), enterpriseId, user: { _id: user._id, email: user.email } };
-}
-
 async function setup(options: { certificateEffect?: "suspend" | "revoke"; conditions?: string[] } = {}) {
   const tenant = await createTenant();
   // The default effect is revoke (tests/integration/revocation.test.ts); these tests exercise the
@@ -159,38 +150,8 @@ async function toPublished(s: Setup, id: string, now = new Date()) {
 }
 
 /** A micro enterprise's application, answered and with evidence refs, ready to SUBMIT. */
-async function readyApplication(s: Setup, cycle = "2026") {
-  const started = await startAssessment({
-    tenantId: s.tenant._id,
-    enterpriseId: s.enterprise._id,
-    actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    cycle,
-  });
-  if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({ tenantId: s.tenant._id, id: started.assessment.rubricVersionId });
-  if (!loaded) throw new Error("rubric missing");
-  const items = rubricItems(loaded.rubric);
-  const saved = await saveAnswers({
-    tenantId: s.tenant._id,
-    id: started.assessment._id,
-    expectedVersion: 0,
-    actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    changes: items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
-  });
-  if (!saved.ok) throw new Error(saved.error);
-  const evidence = items
-    .filter((item) => item.evidenceRequired)
-    .map((item) => ({
-      fileId: new Types.ObjectId(),
-      itemId: item.id,
-      filename: `${item.id}.pdf`,
-      contentType: "application/pdf",
-      size: 100,
-      uploadedBy: s.admin.user._id,
-      uploadedAt: new Date(),
-    }));
-  await Assessment.updateOne({ tenantId: s.tenant._id, _id: started.assessment._id }, { $set: { evidence } });
-  return started.assessment._id;
+async function readyApplication(s: Setup, cycle = "2026"): Promise<Types.ObjectId> {
+  return (await readyGradingApplication(s, cycle))._id;
 }
 
 async function underReview(s: Setup): Promise<Types.ObjectId> {

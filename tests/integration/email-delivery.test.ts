@@ -7,14 +7,14 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { ParsedMail } from "mailparser";
-import { Types } from "mongoose";
+import { type Types } from "mongoose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { Assessment } from "../../models/assessment";
 import { OutboxMessage, outboxMessageId } from "../../models/outbox-message";
 import { Registration } from "../../models/registration";
 import { Session } from "../../models/session";
 import { User } from "../../models/user";
-import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
+import { getAssessment } from "~/data/assessments.server";
 import {
   getCertificateForApplication,
   revokeCertificate,
@@ -34,11 +34,8 @@ import { createMailTransport, type MailTransport } from "~/data/mail-transport.s
 import { runOutboxWorker, type OutboxWorkerOptions } from "~/data/outbox-worker.server";
 import { enqueueEmail } from "~/data/outbox.server";
 import { saveReviewSheet } from "~/data/grading/review-sheet.server";
-import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
+import { importRubricFiles } from "~/data/rubrics.server";
 import { parseEnv } from "~/env.server";
-import { rubricItems } from "~/lib/assessment/answers";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
 import { action as usersAction } from "~/routes/t.$slug.admin.users";
 import { action as forgotAction } from "~/routes/t.$slug.forgot-password";
 import { action as loginAction } from "~/routes/t.$slug.login";
@@ -50,6 +47,7 @@ import { cookieFor, createEnterprise, createMember, createTenant, formPanel, ran
 import { callAction, callLoader } from "../route-helpers";
 import { completeReviewSheet } from "../review-sheet";
 import { REPAIR_TICKED } from "../credit-fixtures";
+import { days, memberOf, readyApplication, T0 } from "../grading-fixtures";
 
 const APP = "http://localhost:3000";
 const DAY = 24 * 60 * 60 * 1000;
@@ -106,10 +104,6 @@ function expectMail(mail: ParsedMail, expected: { subject: RegExp; lang: "zh-CN"
 // ---------------------------------------------------------------------------------------------
 // Grading fixtures (as in grading-workflow.test.ts)
 
-function memberOf(tenantId: Types.ObjectId, user: { _id: Types.ObjectId; email: string }, role: Role, enterpriseId: Types.ObjectId | null = null): GradingMember {
-  return { tenantId, roles: [role], permissions: permissionsFor([role]), enterpriseId, user: { _id: user._id, email: user.email } };
-}
-
 async function gradingSetup() {
   const tenant = await createTenant();
   const enterprise = await createEnterprise(tenant._id, { industry: "light", sizeClass: "micro" });
@@ -142,46 +136,11 @@ async function scoreSheet(s: GradingSetup, id: Types.ObjectId, now: Date): Promi
   await completeReviewSheet({ tenantId: s.tenant._id, id, scorer: s.m.reviewer, members: [s.m.reviewer, s.m.reviewer2], now });
 }
 
-async function readyApplication(s: GradingSetup): Promise<AssessmentDoc> {
-  const actor = { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" as const };
-  const started = await startAssessment({ tenantId: s.tenant._id, enterpriseId: s.enterprise._id, actor, cycle: "2026" });
-  if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({ tenantId: s.tenant._id, id: started.assessment.rubricVersionId });
-  if (!loaded) throw new Error("rubric missing");
-  const items = rubricItems(loaded.rubric);
-  const saved = await saveAnswers({
-    tenantId: s.tenant._id,
-    id: started.assessment._id,
-    expectedVersion: 0,
-    actor,
-    changes: items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
-  });
-  if (!saved.ok) throw new Error(`save failed: ${saved.error}`);
-  const evidence = items
-    .filter((item) => item.evidenceRequired)
-    .map((item) => ({
-      fileId: new Types.ObjectId(),
-      itemId: item.id,
-      filename: `${item.id}.pdf`,
-      contentType: "application/pdf",
-      size: 100,
-      uploadedBy: s.admin.user._id,
-      uploadedAt: new Date(),
-    }));
-  await Assessment.updateOne({ tenantId: s.tenant._id, _id: started.assessment._id }, { $set: { evidence } });
-  const doc = await getAssessment({ tenantId: s.tenant._id, id: started.assessment._id });
-  if (!doc) throw new Error("missing");
-  return doc;
-}
-
 async function step(s: GradingSetup, id: Types.ObjectId, member: GradingMember, event: Parameters<typeof applyApplicationEvent>[0]["event"], now: Date) {
   const result = await applyApplicationEvent({ tenantId: s.tenant._id, applicationId: id, event, actor: { kind: "member", member }, now });
   if (!result.ok) throw new Error(`${event.type}: ${JSON.stringify(result)}`);
 }
 
-/** Monday 2026-03-02 10:00 Shanghai. */
-const T0 = new Date("2026-03-02T02:00:00.000Z");
-const days = (n: number) => new Date(T0.getTime() + n * DAY);
 
 // ---------------------------------------------------------------------------------------------
 

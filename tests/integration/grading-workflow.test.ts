@@ -3,26 +3,17 @@
  * compare-and-set under concurrent events, authorisation, validation, tenant isolation, editing
  * after a return, the deadlines job with concurrent runners, objections and old snapshots.
  */
-import { Types } from "mongoose";
+import { type Types } from "mongoose";
 import { beforeEach, describe, expect, it } from "vitest";
-import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { Assessment } from "../../models/assessment";
 import { Certificate } from "../../models/certificate";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant } from "../../models/tenant";
 import { OutboxMessage } from "../../models/outbox-message";
-import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
-import {
-  applyApplicationEvent,
-  runGradingDeadlines,
-  submitObjection,
-  OBJECTION_LIMIT,
-  type GradingMember,
-} from "~/data/grading.server";
+import { saveAnswers, startAssessment } from "~/data/assessments.server";
+import { applyApplicationEvent, runGradingDeadlines, submitObjection, OBJECTION_LIMIT } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
-import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
-import { rubricItems } from "~/lib/assessment/answers";
+import { importRubricFiles } from "~/data/rubrics.server";
 import {
   loader as applicationLoader,
   action as applicationAction,
@@ -40,28 +31,12 @@ import {
 } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 import { completeReviewSheet } from "../review-sheet";
+import { days, expectOk, memberOf, readyApplication, reload, send, T0 } from "../grading-fixtures";
 
 beforeEach(async () => {
   const report = await importRubricFiles();
   expect(report.errors).toEqual([]);
 });
-
-type User = { _id: Types.ObjectId; email: string };
-
-function memberOf(
-  tenantId: Types.ObjectId,
-  user: User,
-  role: Role,
-  enterpriseId: Types.ObjectId | null = null,
-): GradingMember {
-  return {
-    tenantId,
-    roles: [role],
-    permissions: permissionsFor([role]),
-    enterpriseId,
-    user: { _id: user._id, email: user.email },
-  };
-}
 
 /** A tenant, a micro enterprise (small/micro rubric: one level "qualified" ≥ 60), its admin, two regulators, three reviewers. */
 async function setup(options: { medium?: boolean } = {}) {
@@ -98,77 +73,6 @@ async function setup(options: { medium?: boolean } = {}) {
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-/** Starts the self-assessment, answers every item "meets" and records evidence refs for the required items. */
-async function readyApplication(s: Setup, cycle = "2026"): Promise<AssessmentDoc> {
-  const started = await startAssessment({
-    tenantId: s.tenant._id,
-    enterpriseId: s.enterprise._id,
-    actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    cycle,
-  });
-  if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({
-    tenantId: s.tenant._id,
-    id: started.assessment.rubricVersionId,
-  });
-  if (!loaded) throw new Error("rubric missing");
-  const items = rubricItems(loaded.rubric);
-  const saved = await saveAnswers({
-    tenantId: s.tenant._id,
-    id: started.assessment._id,
-    expectedVersion: 0,
-    actor: { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" },
-    changes: items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
-  });
-  if (!saved.ok) throw new Error(`save failed: ${saved.error}`);
-  // Evidence refs only (the evidence files themselves are Step 3's concern and tested there).
-  const evidence = items
-    .filter((item) => item.evidenceRequired)
-    .map((item) => ({
-      fileId: new Types.ObjectId(),
-      itemId: item.id,
-      filename: `${item.id}.pdf`,
-      contentType: "application/pdf",
-      size: 100,
-      uploadedBy: s.admin.user._id,
-      uploadedAt: new Date(),
-    }));
-  await Assessment.updateOne(
-    { tenantId: s.tenant._id, _id: started.assessment._id },
-    { $set: { evidence } },
-  );
-  const doc = await getAssessment({ tenantId: s.tenant._id, id: started.assessment._id });
-  if (!doc) throw new Error("missing");
-  return doc;
-}
-
-async function send(
-  s: Setup,
-  id: Types.ObjectId,
-  member: GradingMember,
-  event: Parameters<typeof applyApplicationEvent>[0]["event"],
-  now?: Date,
-) {
-  return applyApplicationEvent({
-    tenantId: s.tenant._id,
-    applicationId: id,
-    event,
-    actor: { kind: "member", member },
-    now,
-  });
-}
-
-async function expectOk(result: Awaited<ReturnType<typeof applyApplicationEvent>>) {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result;
-}
-
-async function reload(s: Setup, id: Types.ObjectId): Promise<AssessmentDoc> {
-  const doc = await getAssessment({ tenantId: s.tenant._id, id });
-  if (!doc) throw new Error("missing");
-  return doc;
-}
-
 /** The regulator assigns the review body; its admin forms the panel reviewer1 (lead) + reviewer2. */
 async function assignPanel(s: Setup, id: Types.ObjectId, now?: Date) {
   await expectOk(
@@ -180,9 +84,6 @@ async function assignPanel(s: Setup, id: Types.ObjectId, now?: Date) {
   );
 }
 
-/** Monday 2026-03-02 10:00 Shanghai. */
-const T0 = new Date("2026-03-02T02:00:00.000Z");
-const days = (n: number) => new Date(T0.getTime() + n * 24 * 60 * 60 * 1000);
 
 /** Takes an application from submission to "approved", as the e2e test does through the UI. */
 async function toApproved(s: Setup, id: Types.ObjectId) {

@@ -3,32 +3,17 @@
  * rectification per item with an evidence upload, re-opening and leaving open, objections upheld
  * and dismissed (elapsed working days kept or restarted) and the objector's privacy.
  */
-import { Types } from "mongoose";
+import { type Types } from "mongoose";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { AssessmentDoc } from "../../models/assessment";
-import { Assessment } from "../../models/assessment";
 import { AuditEvent } from "../../models/audit-event";
 import { OutboxMessage } from "../../models/outbox-message";
 import { RectificationItem } from "../../models/rectification-item";
 import { Tenant } from "../../models/tenant";
-import { getAssessment, saveAnswers, startAssessment } from "~/data/assessments.server";
 import { purgeOrphanEvidence } from "~/data/evidence.server";
-import {
-  answerRectificationItem,
-  applyApplicationEvent,
-  decideRectificationItem,
-  rectificationSummary,
-  runGradingDeadlines,
-  setOrganizerEnabled,
-  submitObjection,
-  type GradingMember,
-} from "~/data/grading.server";
+import { answerRectificationItem, decideRectificationItem, rectificationSummary, runGradingDeadlines, setOrganizerEnabled, submitObjection, type GradingMember } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { loadReviewReportData } from "~/data/grading/review-report.server";
-import { getRubricVersion, importRubricFiles } from "~/data/rubrics.server";
-import type { Role } from "~/lib/domain";
-import { permissionsFor } from "~/lib/permissions";
-import { rubricItems } from "~/lib/assessment/answers";
+import { importRubricFiles } from "~/data/rubrics.server";
 import {
   action as applicationAction,
   loader as applicationLoader,
@@ -41,27 +26,11 @@ import { SAMPLES } from "../evidence-samples";
 import { cookieFor, createEnterprise, createMember, createTenant, formPanel } from "../factories";
 import { callAction, callLoader } from "../route-helpers";
 import { completeReviewSheet } from "../review-sheet";
+import { days, expectOk as ok, memberOf, readyApplication, reload, send, T0 } from "../grading-fixtures";
 
 beforeEach(async () => {
   expect((await importRubricFiles()).errors).toEqual([]);
 });
-
-type User = { _id: Types.ObjectId; email: string };
-
-function memberOf(
-  tenantId: Types.ObjectId,
-  user: User,
-  role: Role,
-  enterpriseId: Types.ObjectId | null = null,
-): GradingMember {
-  return {
-    tenantId,
-    roles: [role],
-    permissions: permissionsFor([role]),
-    enterpriseId,
-    user: { _id: user._id, email: user.email },
-  };
-}
 
 async function setup({ organizer = false }: { organizer?: boolean } = {}) {
   const tenant = await createTenant();
@@ -89,65 +58,6 @@ async function setup({ organizer = false }: { organizer?: boolean } = {}) {
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-async function readyApplication(s: Setup): Promise<AssessmentDoc> {
-  const actor = { id: s.admin.user._id, email: s.admin.user.email, role: "enterprise_admin" as const };
-  const started = await startAssessment({
-    tenantId: s.tenant._id,
-    enterpriseId: s.enterprise._id,
-    actor,
-    cycle: "2026",
-  });
-  if (!started.ok) throw new Error(started.error);
-  const loaded = await getRubricVersion({ tenantId: s.tenant._id, id: started.assessment.rubricVersionId });
-  if (!loaded) throw new Error("rubric missing");
-  const items = rubricItems(loaded.rubric);
-  const saved = await saveAnswers({
-    tenantId: s.tenant._id,
-    id: started.assessment._id,
-    expectedVersion: 0,
-    actor,
-    changes: items.map((item) => ({ itemId: item.id, answer: { choice: "full" } })),
-  });
-  if (!saved.ok) throw new Error(`save failed: ${saved.error}`);
-  const evidence = items
-    .filter((item) => item.evidenceRequired)
-    .map((item) => ({
-      fileId: new Types.ObjectId(),
-      itemId: item.id,
-      filename: `${item.id}.pdf`,
-      contentType: "application/pdf",
-      size: 100,
-      uploadedBy: s.admin.user._id,
-      uploadedAt: new Date(),
-    }));
-  await Assessment.updateOne({ tenantId: s.tenant._id, _id: started.assessment._id }, { $set: { evidence } });
-  return reload(s, started.assessment._id);
-}
-
-async function reload(s: Setup, id: Types.ObjectId): Promise<AssessmentDoc> {
-  const doc = await getAssessment({ tenantId: s.tenant._id, id });
-  if (!doc) throw new Error("missing");
-  return doc;
-}
-
-type EventInput = Parameters<typeof applyApplicationEvent>[0]["event"];
-function send(s: Setup, id: Types.ObjectId, member: GradingMember, event: EventInput, now?: Date) {
-  return applyApplicationEvent({
-    tenantId: s.tenant._id,
-    applicationId: id,
-    event,
-    actor: { kind: "member", member },
-    now,
-  });
-}
-async function ok(result: Awaited<ReturnType<typeof applyApplicationEvent>>) {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result;
-}
-
-/** Monday 2026-03-02 10:00 Shanghai. */
-const T0 = new Date("2026-03-02T02:00:00.000Z");
-const days = (n: number) => new Date(T0.getTime() + n * 24 * 60 * 60 * 1000);
 const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`);
 
 async function toUnderReview(s: Setup, id: Types.ObjectId, acceptor: GradingMember) {

@@ -149,6 +149,15 @@ function withSheet(doc: AssessmentDoc, sheet: ReviewSheet): ApplicationReview {
   return { ...emptyReview(), ...(doc.review ?? {}), sheet };
 }
 
+/** Compare-and-set of the review sheet while the review is still scoring (decision 001). */
+function writeSheet(tenantId: Types.ObjectId, doc: AssessmentDoc, expectedVersion: number, sheet: ReviewSheet): Promise<boolean> {
+  return casUpdate(
+    Assessment,
+    { _id: doc._id, tenantId, expectedVersion, extra: { state: { $in: [...REVIEW_SCORING_STATES] } } },
+    { $set: { review: withSheet(doc, sheet) } },
+  );
+}
+
 export type SheetWriteResult =
   | { ok: true; version: number }
   | { ok: false; status: 400; error: "invalid"; message: string; itemIds?: string[] }
@@ -161,6 +170,25 @@ function conflictOrLocked(doc: AssessmentDoc, expectedVersion: number): SheetWri
     return { ok: false, status: 409, error: "locked", message: "workflow.errors.reviewNotOpen", version: doc.version };
   if (doc.version !== expectedVersion)
     return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: doc.version };
+  return null;
+}
+
+/** A member's sheet change: written by compare-and-set, then audited; the conflict when another write won. */
+async function commitMemberSheet(
+  write: { tenantId: Types.ObjectId; doc: AssessmentDoc; member: GradingMember; expectedVersion: number; sheet: ReviewSheet; now: Date },
+  audit: { action: string; details: Record<string, unknown> },
+): Promise<SheetWriteResult | null> {
+  const { tenantId, doc, member, expectedVersion, sheet, now } = write;
+  if (!(await writeSheet(tenantId, doc, expectedVersion, sheet)))
+    return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: expectedVersion };
+  await recordAudit({
+    tenantId,
+    action: audit.action,
+    actor: { id: member.user._id, email: member.user.email },
+    target: { type: "application", id: String(doc._id) },
+    details: audit.details,
+    at: now,
+  });
   return null;
 }
 
@@ -256,11 +284,7 @@ export async function saveReviewSheet({
     confirmations: clean.size > 0 ? confirmationsAfterChange(state.sheet.confirmations, [me]) : state.sheet.confirmations,
     summary,
   };
-  const won = await casUpdate(
-    Assessment,
-    { _id: doc._id, tenantId, expectedVersion, extra: { state: { $in: [...REVIEW_SCORING_STATES] } } },
-    { $set: { review: withSheet(doc, sheet) } },
-  );
+  const won = await writeSheet(tenantId, doc, expectedVersion, sheet);
   if (!won) {
     const latest = await latestAfterLoss(tenantId, doc._id, expectedVersion);
     if (!latest || !isScoringState(latest.state)) return { status: 409, body: { ok: false, error: "locked", state: latest?.state ?? doc.state } };
@@ -367,20 +391,8 @@ export async function assignSheetElements({
     assignments: next,
     confirmations: confirmationsAfterChange(state.sheet.confirmations, changedUsers),
   };
-  const won = await casUpdate(
-    Assessment,
-    { _id: doc._id, tenantId, expectedVersion, extra: { state: { $in: [...REVIEW_SCORING_STATES] } } },
-    { $set: { review: withSheet(doc, sheet) } },
-  );
-  if (!won) return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: expectedVersion };
-  await recordAudit({
-    tenantId,
-    action: "review.sheet.assign",
-    actor: { id: member.user._id, email: member.user.email },
-    target: { type: "application", id: String(doc._id) },
-    details: { assignments: next, changedUsers: [...changedUsers] },
-    at: now,
-  });
+  const lost = await commitMemberSheet({ tenantId, doc, member, expectedVersion, sheet, now }, { action: "review.sheet.assign", details: { assignments: next, changedUsers: [...changedUsers] } });
+  if (lost) return lost;
   await mailPartsChanged({ tenantId, doc, rubric: state.rubric, owners: after, changedUsers: [...changedUsers], version: expectedVersion + 1, now });
   return { ok: true, version: expectedVersion + 1, changedUsers: [...changedUsers] };
 }
@@ -413,20 +425,8 @@ export async function confirmSheetPart({
     ...state.sheet,
     confirmations: [...confirmationsAfterChange(state.sheet.confirmations, [me]), { userId: me, at: now, version: expectedVersion + 1 }],
   };
-  const won = await casUpdate(
-    Assessment,
-    { _id: doc._id, tenantId, expectedVersion, extra: { state: { $in: [...REVIEW_SCORING_STATES] } } },
-    { $set: { review: withSheet(doc, sheet) } },
-  );
-  if (!won) return { ok: false, status: 409, error: "conflict", message: "errors.conflict", version: expectedVersion };
-  await recordAudit({
-    tenantId,
-    action: "review.sheet.confirm",
-    actor: { id: member.user._id, email: member.user.email },
-    target: { type: "application", id: String(doc._id) },
-    details: { score: state.breakdown.score },
-    at: now,
-  });
+  const lost = await commitMemberSheet({ tenantId, doc, member, expectedVersion, sheet, now }, { action: "review.sheet.confirm", details: { score: state.breakdown.score } });
+  if (lost) return lost;
   const complete = state.gaps.unscored.length + state.gaps.naWithoutReason.length === 0;
   const othersConfirmed = state.gaps.unconfirmed.every((uid) => uid === me);
   if (complete && othersConfirmed)
