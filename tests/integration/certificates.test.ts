@@ -1,3 +1,4 @@
+import { startInsideOneWindow } from "../rate-window";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -615,10 +616,7 @@ describe("public verification", () => {
   it("limits requests per IP with a translated 429", async () => {
     const ctx = await withCertificate();
     const code = ctx.certificate.verifyCode;
-    // The limit counts in fixed windows: start well inside one, so the burst cannot straddle two.
-    const intoWindow = Date.now() % VERIFY_RATE_LIMIT.windowMs;
-    if (intoWindow > VERIFY_RATE_LIMIT.windowMs - 15_000)
-      await new Promise((r) => setTimeout(r, VERIFY_RATE_LIMIT.windowMs - intoWindow + 50));
+    await startInsideOneWindow(VERIFY_RATE_LIMIT.windowMs);
     for (let i = 0; i < VERIFY_RATE_LIMIT.limit; i++)
       expect((await apiFrom(code, "203.0.113.9")).status).toBe(200);
     const limited = await apiFrom(code, "203.0.113.9");
