@@ -102,6 +102,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? {
             opensAt: opensAt.toISOString(),
             open: now >= opensAt,
+            months: settings.renewalMonths,
             applicationId: detail.renewalApplicationId,
           }
         : null,
@@ -377,6 +378,9 @@ export default function CertificateDetailPage() {
       {renewal ? (
         <div className="card space-y-2" data-testid="renewal">
           <h2 className="text-lg font-medium">{t("certificate.renewal.title")}</h2>
+          <p className="text-sm text-slate-600" data-testid="renewal-fast-track">
+            {t("certificate.renewal.fastTrack", { months: renewal.months })}
+          </p>
           {renewal.applicationId ? (
             <Link
               to={`/t/${slug}/assessments/${renewal.applicationId}`}

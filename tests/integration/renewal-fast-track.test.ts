@@ -23,7 +23,10 @@ import { validUntilFor } from "~/lib/certificate";
 import { startSmtpSink, type SmtpSink } from "../../scripts/lib/smtp-sink";
 import { issueFor } from "../certificate-fixtures";
 import { createCreditRecord } from "../credit-fixtures";
-import { createMember, createTenant } from "../factories";
+import { action as applicationAction, loader as applicationLoader } from "~/routes/t.$slug.applications.$id";
+import { loader as certificateLoader } from "~/routes/t.$slug.certificates.$id";
+import { cookieFor, createMember, createTenant } from "../factories";
+import { callAction, callLoader } from "../route-helpers";
 import {
   days,
   expectOk,
@@ -333,5 +336,78 @@ describe("fast-track renewal", () => {
       now: T0,
     });
     expect(early).toEqual({ ok: false, error: "tooEarly" });
+  });
+
+  it("the application page shows the regulator each criterion and the enterprise the outcome with its reason", async () => {
+    const { s, id } = await inRenewalCheck({ reports: [1] });
+    const url = `/t/${s.tenant.slug}/applications/${String(id)}`;
+    const params = { slug: s.tenant.slug, id: String(id) };
+    const regulator = await cookieFor(s.regulator.user._id);
+    const admin = await cookieFor(s.admin.user._id);
+
+    type Page = {
+      renewal: {
+        decision: string;
+        fullPathReason: string | null;
+        eligible: boolean | null;
+        criteria: Array<{ key: string; met: boolean; detail: { key: string; params: Record<string, unknown> } | null }> | null;
+      } | null;
+      page: { actions: Array<{ type: string; blocked: string[] }> };
+    };
+    const seen = (await callLoader(applicationLoader, url, params, { cookie: regulator })).data as Page;
+    expect(seen.renewal?.decision).toBe("pending");
+    expect(seen.renewal?.criteria?.map((c) => c.key)).toEqual([
+      "window",
+      "certificate",
+      "yearlyReports",
+      "revocation",
+      "creditRecord",
+      "score",
+    ]);
+    const byKey = new Map(seen.renewal?.criteria?.map((c) => [c.key, c]));
+    expect(byKey.get("yearlyReports")).toMatchObject({
+      met: false,
+      detail: { key: "renewal.criterion.yearlyReportsMissing", params: { years: "2" } },
+    });
+    expect(byKey.get("creditRecord")?.met).toBe(true);
+    expect(byKey.get("score")?.met).toBe(true);
+    expect(seen.renewal?.eligible).toBe(false);
+    // Both actions offered; the confirmation shows why it is refused.
+    const types = seen.page.actions.map((a) => a.type);
+    expect(types).toEqual(expect.arrayContaining(["CONFIRM_FAST_TRACK", "SEND_FULL_PATH"]));
+    expect(seen.page.actions.find((a) => a.type === "CONFIRM_FAST_TRACK")?.blocked).toContain(
+      "renewal-yearly-reports-missing",
+    );
+
+    // The enterprise sees that it asked for the fast track, not the regulator's checklist.
+    const own = (await callLoader(applicationLoader, url, params, { cookie: admin })).data as Page;
+    expect(own.renewal).toMatchObject({ decision: "pending", criteria: null });
+
+    // Through the page's form: refused with the reasons (409), then sent down the full path.
+    const refused = await callAction(applicationAction, url, params, { cookie: regulator, form: { intent: "CONFIRM_FAST_TRACK" } });
+    expect(refused.status).toBe(409);
+    expect((refused.data as { reasons: string[] }).reasons).toContain("renewal-yearly-reports-missing");
+    const noReason = await callAction(applicationAction, url, params, { cookie: regulator, form: { intent: "SEND_FULL_PATH", reason: "" } });
+    expect(noReason.status).toBe(400);
+    expect((noReason.data as { errors: Record<string, string> }).errors.reason).toBeTruthy();
+    const reason = "年度报告缺失";
+    const sent = await callAction(applicationAction, url, params, { cookie: regulator, form: { intent: "SEND_FULL_PATH", reason } });
+    expect(sent.status).toBe(200);
+    const after = (await callLoader(applicationLoader, url, params, { cookie: admin })).data as Page;
+    expect(after.renewal).toMatchObject({ decision: "fullPath", fullPathReason: reason });
+    // The enterprise cannot decide for itself.
+    const forbidden = await callAction(applicationAction, url, params, { cookie: admin, form: { intent: "ACCEPT" } });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it("the certificate page's renewal card explains the fast track", async () => {
+    const { s, certificate } = await renewalWorld();
+    const url = `/t/${s.tenant.slug}/certificates/${String(certificate._id)}`;
+    const result = await callLoader(certificateLoader, url, { slug: s.tenant.slug, id: String(certificate._id) }, {
+      cookie: await cookieFor(s.admin.user._id),
+    });
+    expect((result.data as { renewal: { months: number; applicationId: string | null } }).renewal).toMatchObject({
+      months: 3,
+    });
   });
 });
