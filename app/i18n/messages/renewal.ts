@@ -13,6 +13,10 @@ const zh = {
   "workflow.block.renewal-credit-listed": "企业在安全生产失信名单中",
   "workflow.block.renewal-score-below-band": "最新自评得分未达到原定级等级的分数要求",
   "certificate.history.renewed": "已复评换发新证书",
+  "emailTemplate.renewal-fast-tracked": "复评确认直接公示",
+  "emailTemplate.renewal-full-path": "复评转入完整程序",
+  "guard.allowedAsRenewal": "复评申请（与原证书同一等级）",
+  "guard.allowedWithoutPanel": "尚未组建评审组（快速复评）",
   "renewal.panel.title": "复评（延期）快速通道",
   "renewal.panel.intro":
     "本申请为证书 {number}（{level}，有效期至 {validUntil}）的复评申请。符合全部条件的，经确认后直接进入公示，公示期满后公告并换发新证书，有效期自公告之日起计算。",
@@ -62,6 +66,10 @@ const en: Record<keyof typeof zh, string> = {
   "workflow.block.renewal-credit-listed": "The enterprise is on a work-safety credit list",
   "workflow.block.renewal-score-below-band": "The latest self-assessment score is below the certified level's band",
   "certificate.history.renewed": "Renewed: new certificate issued",
+  "emailTemplate.renewal-fast-tracked": "Renewal fast-tracked",
+  "emailTemplate.renewal-full-path": "Renewal sent down the full path",
+  "guard.allowedAsRenewal": "a renewal at the certified level",
+  "guard.allowedWithoutPanel": "no panel formed yet (fast-tracked renewal)",
   "renewal.panel.title": "Fast-track renewal",
   "renewal.panel.intro":
     "This application renews certificate {number} ({level}, valid until {validUntil}). If every condition is met and you confirm, it goes straight to public notice; after the notice the new certificate is issued, valid from its announcement.",
