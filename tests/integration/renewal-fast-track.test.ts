@@ -208,6 +208,18 @@ describe("fast-track renewal", () => {
       action: "renewed",
       details: { certificateId: String(renewed._id), number: renewed.number },
     });
+    // The certificate pages link the two.
+    const cookie = await cookieFor(s.admin.user._id);
+    const oldPage = await callLoader(certificateLoader, `/t/${s.tenant.slug}/certificates/${String(certificate._id)}`, { slug: s.tenant.slug, id: String(certificate._id) }, { cookie });
+    expect((oldPage.data as { renewalLinks: unknown }).renewalLinks).toEqual({
+      renewalOf: null,
+      renewedBy: { id: String(renewed._id), number: renewed.number },
+    });
+    const newPage = await callLoader(certificateLoader, `/t/${s.tenant.slug}/certificates/${String(renewed._id)}`, { slug: s.tenant.slug, id: String(renewed._id) }, { cookie });
+    expect((newPage.data as { renewalLinks: unknown }).renewalLinks).toEqual({
+      renewalOf: { id: String(certificate._id), number: certificate.number },
+      renewedBy: null,
+    });
     const history = (await reload(s, id)).history.map((h) => h.event);
     expect(history).toEqual(["started", "SUBMIT", "CONFIRM_FAST_TRACK", "NOTICE_ENDED", "CERTIFY"]);
   });
