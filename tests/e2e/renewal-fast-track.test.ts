@@ -11,6 +11,7 @@
 import mongoose, { Types } from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Assessment } from "../../models/assessment";
+import { Certificate } from "../../models/certificate";
 import { Tenant } from "../../models/tenant";
 import { YearlyReport } from "../../models/yearly-report";
 import { saveAnswers } from "~/data/assessments.server";
@@ -36,6 +37,8 @@ describe("fast-track renewal in the browser", () => {
   const pageErrors: string[] = [];
   let adminEmail = "";
   let applicationId = "";
+  /** What this file created that other e2e files' jobs would see (notices, expiry reminders). */
+  const created: { tenantId?: Types.ObjectId; appIds: Types.ObjectId[]; certificateId?: Types.ObjectId } = { appIds: [] };
 
   beforeAll(async () => {
     process.env.MONGODB_URI = databaseUri;
@@ -50,6 +53,9 @@ describe("fast-track renewal in the browser", () => {
     const issuedAt = new Date(addMonths(new Date(), -36).getTime() + 40 * DAY);
     const app = await certifiedApplication(tenantId, enterprise._id, { issuedAt, createdBy: admin.user._id, cycle: "2020" });
     const certificate = await issueFor(tenantId, app._id, issuedAt);
+    created.tenantId = tenantId;
+    created.certificateId = certificate._id;
+    created.appIds.push(app._id);
     for (const year of [1, 2]) {
       const periodEnd = addMonths(issuedAt, 12 * year);
       await YearlyReport.create({
@@ -72,6 +78,7 @@ describe("fast-track renewal in the browser", () => {
     const started = await startRenewal({ tenantId, certificateId: String(certificate._id), enterpriseId: enterprise._id, actor });
     if (!started.ok) throw new Error(`renewal not started: ${started.error}`);
     applicationId = started.applicationId;
+    created.appIds.push(new Types.ObjectId(applicationId));
     const doc = await Assessment.findOne({ tenantId, _id: new Types.ObjectId(applicationId) }).lean();
     if (!doc) throw new Error("renewal missing");
     const rubric = await getRubricVersion({ tenantId, id: doc.rubricVersionId });
@@ -116,6 +123,16 @@ describe("fast-track renewal in the browser", () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
+    // Other files run the deadline and certificate jobs against the same database and count what
+    // they do: leave no running notice or expiring certificate behind.
+    const { tenantId, certificateId } = created;
+    if (tenantId) {
+      await Assessment.deleteMany({ tenantId, _id: { $in: created.appIds } });
+      if (certificateId) {
+        await YearlyReport.deleteMany({ tenantId, certificateId });
+        await Certificate.deleteOne({ tenantId, _id: certificateId });
+      }
+    }
     await mongoose.disconnect();
   });
 
