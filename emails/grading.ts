@@ -264,6 +264,28 @@ export const gradingEmails: Record<GradingEmailTemplate, AnyEmailTemplate> = {
     action: OPEN_APP,
     attachCertificate: true,
   }),
+  // Fast-track renewal (复评/延期, issue 16 item 4).
+  "renewal-fast-tracked": gradingEmail({
+    subject: () => ({ "zh-CN": "复评申请已确认，直接进入公示", en: "Renewal confirmed: straight to public notice" }),
+    body: (d, ctx) => [
+      {
+        "zh-CN": `${ctx.tenantName} 确认贵企业符合快速复评条件，复评申请直接进入公示，公示截止日期：${formatDate(d.deadlines.noticeEndsAt)}。公示期满无异议的，将公告并换发新证书，有效期自公告之日起计算。`,
+        en: `${ctx.tenantName} confirmed that your enterprise is eligible for the fast-track renewal. The application is under public notice until ${formatDate(d.deadlines.noticeEndsAt)}; afterwards a new certificate is issued, valid from its announcement.`,
+      },
+    ],
+    action: OPEN_APP,
+  }),
+  "renewal-full-path": gradingEmail({
+    subject: () => ({ "zh-CN": "复评申请转入完整定级程序", en: "Your renewal goes down the full grading path" }),
+    body: (d, ctx) => [
+      {
+        "zh-CN": `${ctx.tenantName} 经核对，贵企业的复评申请不适用快速复评，已转入完整定级程序（受理、现场评审、审核、公示），原因如下。`,
+        en: `${ctx.tenantName} checked your renewal application: it does not qualify for the fast track and goes down the full grading path (acceptance, on-site review, approval, public notice) for the reason below.`,
+      },
+      { "zh-CN": d.reason ?? "（未说明原因）", en: d.reason ?? "(no reason given)" },
+    ],
+    action: OPEN_APP,
+  }),
   "application-stopped": gradingEmail({
     subject: (d) => ({ "zh-CN": `定级申请已终止：${d.enterpriseName}`, en: `Grading application stopped: ${d.enterpriseName}` }),
     body: (d) => [{ "zh-CN": `${d.enterpriseName} 被列入安全生产失信名单，定级申请依规终止。`, en: `${d.enterpriseName} was put on a work-safety credit list; its grading application is stopped.` }],

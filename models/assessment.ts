@@ -155,6 +155,8 @@ export type AssessmentDoc = {
   objections?: ApplicationObjection[];
   effects?: ApplicationEffects[];
   pendingCertificate?: PendingCertificate | null;
+  /** A renewal application (复评/延期): the certificate it renews, set by startRenewal (issue 16 item 4). */
+  renewalOf?: Types.ObjectId | null;
 };
 
 const answerSchema = new Schema(
@@ -230,6 +232,7 @@ const schema = new Schema<AssessmentDoc>(
     objections: { type: [Schema.Types.Mixed], default: [] },
     effects: { type: [Schema.Types.Mixed], default: [] },
     pendingCertificate: { type: Schema.Types.Mixed, default: null },
+    renewalOf: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

@@ -65,6 +65,9 @@ export type CertificateDoc = {
   /** Reminder thresholds (days before expiry) already sent. */
   remindersSent: number[];
   renewalApplicationId: Types.ObjectId | null;
+  /** The certificate this one renews (复评/延期), and the one that renewed this one. */
+  renewalOfCertificateId?: Types.ObjectId | null;
+  renewedByCertificateId?: Types.ObjectId | null;
   history: CertificateHistoryEntry[];
   version: number;
   createdAt: Date;
@@ -104,6 +107,8 @@ const schema = new Schema<CertificateDoc>(
     expiredAt: { type: Date, default: null },
     remindersSent: { type: [Number], default: [] },
     renewalApplicationId: { type: Schema.Types.ObjectId, default: null },
+    renewalOfCertificateId: { type: Schema.Types.ObjectId, default: null },
+    renewedByCertificateId: { type: Schema.Types.ObjectId, default: null },
     history: [
       {
         _id: false,

@@ -39,8 +39,13 @@ export type TenantSettings = {
   reapplyAfterRejectionMonths?: number;
   /** Yearly self-assessment reports are due this many days after each anniversary (default 30). */
   yearlyReportDueDays?: number;
-  /** How long before expiry a renewal application may start (default 3 months). */
+  /** How long before expiry a renewal application may start (default 3 months). Superseded by renewalWindowMonths. */
   certificateRenewalMonths?: number;
+  /**
+   * The renewal window (issue 16 item 4): in the last this-many months before expiry an enterprise
+   * may apply to renew (fast track possible). Absent: `certificateRenewalMonths`, then 3.
+   */
+  renewalWindowMonths?: number;
   /**
    * An organizing unit (组织单位, role `organizer`) accepts applications and checks review reports
    * before the authority's approval (Step 10). Default off: the regulator does both.
@@ -122,6 +127,7 @@ const schema = new Schema<TenantDoc>(
       reapplyAfterRevocationMonths: { type: Number, min: 0 },
       reapplyAfterRejectionMonths: { type: Number, default: 12, min: 0 },
       certificateRenewalMonths: { type: Number, default: 3, min: 0 },
+      renewalWindowMonths: { type: Number, min: 0, max: 24 },
       yearlyReportDueDays: { type: Number, min: -180, max: 180 },
       organizerEnabled: { type: Boolean, default: false },
       showReviewResultsToEnterprise: { type: Boolean, default: true },

@@ -109,6 +109,7 @@ const DANGER = new Set([
   "DECLINE_LOWER_LEVEL",
   "ORGANIZER_RETURN_REPORT",
   "UPHOLD_OBJECTION",
+  "SEND_FULL_PATH",
 ]);
 
 function SimpleAction({
@@ -129,7 +130,16 @@ function SimpleAction({
       <Form method="post" action={action}>
         <input type="hidden" name="intent" value={type} />
         <input type="hidden" name="version" value={version} />
-        {type === "CERTIFY" ? (
+        {type === "CONFIRM_FAST_TRACK" ? (
+          <ConfirmSubmit
+            label={actionLabel(t, type)}
+            title={t("renewal.confirm.title")}
+            consequences={[t("renewal.confirm.notice"), t("renewal.confirm.notify")]}
+            confirmLabel={t("renewal.confirm.confirm")}
+            disabled={navigation.state !== "idle" || blocked.length > 0}
+            testId="confirm-fast-track"
+          />
+        ) : type === "CERTIFY" ? (
           <ConfirmSubmit
             label={actionLabel(t, type)}
             title={t("confirm.certify.title")}
@@ -434,6 +444,17 @@ export function ActionPanel(props: ActionPanelProps) {
                 blocked={blocked}
                 version={version}
                 label="workflow.form.returnReason"
+                action={action}
+              />
+            );
+          case "SEND_FULL_PATH":
+            return (
+              <ReasonAction
+                key={type}
+                type={type}
+                blocked={blocked}
+                version={version}
+                label="renewal.form.fullPathReason"
                 action={action}
               />
             );

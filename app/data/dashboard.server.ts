@@ -339,7 +339,7 @@ export function overdueOf(
   calendar: WorkingCalendar,
   now: Date,
 ): { kind: OverdueKind; deadline: Date } | null {
-  if (a.state === "submitted" && a.submittedAt) {
+  if ((a.state === "submitted" || a.state === "renewalCheck") && a.submittedAt) {
     // The running deadline set at submission; computed from the setting for records without one.
     const stored = a.deadlines?.acceptBy;
     const deadline = stored ? new Date(stored) : addWorkingDays(a.submittedAt, acceptanceDays, calendar);

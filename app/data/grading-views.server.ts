@@ -472,7 +472,7 @@ export async function listApplicationQueues({
   };
   if (overdue) {
     const late = [
-      { state: "submitted", "deadlines.acceptBy": { $lt: now } },
+      { state: { $in: ["submitted", "renewalCheck"] }, "deadlines.acceptBy": { $lt: now } },
       { state: { $in: ["reviewAssigned", "underReview.reviewing"] }, "deadlines.reviewBy": { $lt: now } },
     ];
     const picked = overdue === "acceptance" ? [late[0]] : overdue === "review" ? [late[1]] : late;

@@ -25,6 +25,7 @@ export const CERTIFICATE_HISTORY_ACTIONS = [
   "expired",
   "reminder",
   "renewalStarted",
+  "renewed",
 ] as const;
 export type CertificateHistoryAction = (typeof CERTIFICATE_HISTORY_ACTIONS)[number];
 

@@ -51,6 +51,14 @@ export function reportSchedule(
   return slots;
 }
 
+/** The tenant's due days after each anniversary, or the default when unset or out of range. */
+export function yearlyReportDueDays(settings: { yearlyReportDueDays?: number } | undefined): number {
+  const days = settings?.yearlyReportDueDays;
+  return typeof days === "number" && Number.isInteger(days) && days >= -180 && days <= 180
+    ? days
+    : DEFAULT_YEARLY_REPORT_DUE_DAYS;
+}
+
 /** When a report is created (and shown as due): this many days before its due date. */
 export const REPORT_OPENS_DAYS_BEFORE_DUE = 60;
 

@@ -17,6 +17,8 @@ import {
   actionLabel,
 } from "~/components/workflow-ui";
 import { RectificationPanel } from "~/components/rectification-panel";
+import { RenewalPanel } from "~/components/renewal-panel";
+import { getRenewalView } from "~/data/certificates/renewal-view.server";
 import { getRectificationPanel } from "~/data/grading.server";
 import { getApplicationPage } from "~/data/grading-views.server";
 import { canSeeCertificate, getCertificateForApplication } from "~/data/certificates/queries.server";
@@ -50,7 +52,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     applicationId: page.id,
     member,
   });
-  return { slug: tenant.slug, locale: await getLocale(request), page, rectification, related };
+  // A renewal (复评/延期): its certificate, the decision, and the criteria for whoever decides.
+  const renewal = await getRenewalView({
+    tenantId: tenant._id,
+    applicationId: page.id,
+    member,
+    settings: tenant.settings,
+  });
+  return { slug: tenant.slug, locale: await getLocale(request), page, rectification, related, renewal };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -64,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { slug, page, related, rectification } = useLoaderData<typeof loader>();
+  const { slug, page, related, rectification, renewal } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -136,6 +145,9 @@ export default function ApplicationPage() {
             </p>
           ) : null}
         </div>
+      ) : null}
+      {renewal ? (
+        <RenewalPanel view={renewal} base={base} applicationId={page.id} creditCode={page.creditCode} />
       ) : null}
       {page.certification ? (
         <div

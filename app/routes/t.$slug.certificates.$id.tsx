@@ -31,6 +31,7 @@ import {
   certificateSettings,
   changeCertificateStatus,
   findVisibleCertificate,
+  getCertificate,
   renewalOpensAt,
   startRenewal,
   type RenewalError,
@@ -70,7 +71,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const settings = certificateSettings(tenant.settings);
   const opensAt = renewalOpensAt(cert, settings.renewalMonths);
   const changes = can(member.permissions, "revoke:certificate:any") ? allowedChanges(cert, now) : [];
+  // Renewal links (复评/延期): the certificate this one renewed, and the one that renewed it.
+  const [renewalOf, renewedBy] = await Promise.all(
+    [cert.renewalOfCertificateId, cert.renewedByCertificateId].map(async (id) => {
+      const other = id ? await getCertificate({ tenantId: tenant._id, id }) : null;
+      return other ? { id: String(other._id), number: other.number } : null;
+    }),
+  );
   return {
+    renewalLinks: { renewalOf: renewalOf ?? null, renewedBy: renewedBy ?? null },
     slug: tenant.slug,
     locale: await getLocale(request),
     certificate: detail,
@@ -102,6 +111,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? {
             opensAt: opensAt.toISOString(),
             open: now >= opensAt,
+            months: settings.renewalMonths,
             applicationId: detail.renewalApplicationId,
           }
         : null,
@@ -272,7 +282,8 @@ async function revoke(
 }
 
 export default function CertificateDetailPage() {
-  const { slug, certificate: c, changes, renewal, revocation, related } = useLoaderData<typeof loader>();
+  const { slug, certificate: c, changes, renewal, revocation, related, renewalLinks } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -317,6 +328,20 @@ export default function CertificateDetailPage() {
           </Link>
         ) : null}
       </nav>
+      {renewalLinks.renewalOf || renewalLinks.renewedBy ? (
+        <p className="text-sm text-slate-700" data-testid="renewal-links">
+          {renewalLinks.renewalOf ? (
+            <Link to={`/t/${slug}/certificates/${renewalLinks.renewalOf.id}`} className="mr-4 text-brand-700 hover:underline">
+              {t("certificate.renewal.renewalOf", { number: renewalLinks.renewalOf.number })}
+            </Link>
+          ) : null}
+          {renewalLinks.renewedBy ? (
+            <Link to={`/t/${slug}/certificates/${renewalLinks.renewedBy.id}`} className="text-brand-700 hover:underline">
+              {t("certificate.renewal.renewedBy", { number: renewalLinks.renewedBy.number })}
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
       {actionData?.notice ? <Notice>{t(actionData.notice)}</Notice> : null}
 
       {c.status === "revoked" || c.status === "suspended" ? (
@@ -377,6 +402,9 @@ export default function CertificateDetailPage() {
       {renewal ? (
         <div className="card space-y-2" data-testid="renewal">
           <h2 className="text-lg font-medium">{t("certificate.renewal.title")}</h2>
+          <p className="text-sm text-slate-600" data-testid="renewal-fast-track">
+            {t("certificate.renewal.fastTrack", { months: renewal.months })}
+          </p>
           {renewal.applicationId ? (
             <Link
               to={`/t/${slug}/assessments/${renewal.applicationId}`}

@@ -42,6 +42,8 @@ export const applicationEventInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("WITHDRAW") }),
   z.object({ type: z.literal("ACCEPT") }),
   z.object({ type: z.literal("RETURN"), reason: reasonText }),
+  z.object({ type: z.literal("CONFIRM_FAST_TRACK") }),
+  z.object({ type: z.literal("SEND_FULL_PATH"), reason: reasonText }),
   z.object({ type: z.literal("REJECT"), reason: reasonText }),
   z.object({
     type: z.literal("ASSIGN_REVIEW_BODY"),
@@ -174,6 +176,8 @@ export const EVENT_PERMISSIONS: Record<GradingEventType, Permission | null> = {
   SUBMIT_RECTIFICATION: "submit:assessment:own",
   ACCEPT: "accept:application:any",
   RETURN: "accept:application:any",
+  CONFIRM_FAST_TRACK: "accept:application:any",
+  SEND_FULL_PATH: "accept:application:any",
   ORGANIZER_APPROVE_REPORT: "check:report:any",
   ORGANIZER_RETURN_REPORT: "check:report:any",
   UPHOLD_OBJECTION: "approve:application:any",
@@ -210,7 +214,7 @@ export function stateColumnOf(snapshot: GradingSnapshot): string {
 
 /** The regulator's queues: each is a set of stored `state` values. */
 export const APPLICATION_QUEUES = [
-  { key: "acceptance", states: ["submitted"] },
+  { key: "acceptance", states: ["submitted", "renewalCheck"] },
   { key: "returned", states: ["draft"] },
   { key: "assignment", states: ["accepted", "reviewBodyAssigned", "reviewAssigned"] },
   { key: "review", states: ["underReview.reviewing", "underReview.rectification"] },

@@ -36,6 +36,7 @@ import {
 
 export * from "./grading/schemas";
 export * from "./grading/rules";
+export * from "./grading/renewal-rules";
 export * from "./grading/machine";
 export * from "./grading/state-groups";
 export * from "./grading/diagram";

@@ -35,6 +35,7 @@ import {
   type GradingSettings,
   type GradingSnapshot,
   type PendingEffect,
+  type RenewalFacts,
   type WorkflowActor,
 } from "~/workflows/grading.machine";
 import { type WorkingCalendar } from "~/workflows/working-days";
@@ -74,6 +75,23 @@ function cst(date: string, time = "10:00"): string {
 function endOf(date: string): string {
   return new Date(`${date}T23:59:59.999+08:00`).toISOString();
 }
+
+/** Renewal facts of cert-1 (level3, window open on NOW) that meet every criterion. */
+const ELIGIBLE: RenewalFacts = {
+  certificateId: "cert-1",
+  certificateLevel: "level3",
+  certificateStatus: "active",
+  windowOpensAt: "2026-02-01T00:00:00.000Z",
+  validUntil: "2026-04-30T15:59:59.999Z",
+  missingYearlyReports: [],
+  openRevocationReviews: [],
+  creditListed: null,
+  selfScore: 72.5,
+  levelMinScore: 60,
+  vetoed: false,
+  eligibleLevel: "level3",
+  levels: LEVELS,
+};
 
 const A = {
   admin: { id: "u-admin", role: "enterprise_admin" },
@@ -267,6 +285,22 @@ const ev = {
     now: NOW,
     reason,
   }),
+  /** A renewal of certificate cert-1 at level3 (the server's fact from startRenewal). */
+  submitRenewal: (o: Partial<GradingEventOf<"SUBMIT">> = {}): GradingEventOf<"SUBMIT"> =>
+    ev.submit({ renewal: { certificateId: "cert-1", level: "level3" }, ...o }),
+  confirm: (
+    o: Partial<RenewalFacts> = {},
+    actor: WorkflowActor = A.regulator,
+  ): GradingEventOf<"CONFIRM_FAST_TRACK"> => ({
+    type: "CONFIRM_FAST_TRACK",
+    actor,
+    now: NOW,
+    eligibility: { ...ELIGIBLE, ...o },
+  }),
+  fullPath: (
+    reason = "2025 年度自评报告未提交",
+    actor: WorkflowActor = A.regulator,
+  ): GradingEvent => ({ type: "SEND_FULL_PATH", actor, now: NOW, reason }),
   listed: (o: Partial<GradingEventOf<"CREDIT_LISTED">> = {}): GradingEvent => ({
     type: "CREDIT_LISTED",
     actor: A.system,
@@ -1257,9 +1291,117 @@ describe("CERTIFY", () => {
   });
 });
 
+const renewalCheck = (s = ev.submitRenewal()): GradingSnapshot => run(draft(), s);
+
+describe("fast-track renewal (复评/延期)", () => {
+  it("a renewal at the certified level waits for the renewal check; another level goes the normal way", () => {
+    const s = renewalCheck();
+    expect(stateKeyOf(s)).toBe("renewalCheck");
+    expect(s.context.renewal).toEqual({ certificateId: "cert-1", level: "level3", decision: "pending" });
+    expect(s.context.deadlines.acceptBy).toBe(endOf("2026-03-09"));
+    expect(emails(s)).toEqual([{ template: "application-submitted", to: "regulators" }]);
+    expect(isEnterpriseLocked(s)).toBe(true);
+    const other = run(draft(), ev.submitLevel2({ renewal: { certificateId: "cert-1", level: "level3" } }));
+    expect(stateKeyOf(other)).toBe("submitted");
+    expect(other.context.renewal).toBeNull();
+    expect(stateKeyOf(submitted())).toBe("submitted");
+  });
+
+  it("CONFIRM_FAST_TRACK goes straight to the public notice at the certified level, then CERTIFY", () => {
+    const s = run(renewalCheck(), ev.confirm());
+    expect(stateKeyOf(s)).toBe("publicNotice.running");
+    expect(s.context.reportedLevel).toBe("level3");
+    expect(s.context.renewal?.decision).toBe("fastTrack");
+    // Same notice period as the full path: 5 working days from Monday 2026-03-02.
+    expect(s.context.deadlines).toEqual({ noticeEndsAt: endOf("2026-03-09") });
+    expect(emails(s)).toEqual([{ template: "renewal-fast-tracked", to: "enterprise" }]);
+    const ended = run(s, plain("NOTICE_ENDED", A.system, cst("2026-03-10")));
+    const certified = run(ended, plain("CERTIFY", A.regulator, cst("2026-03-11")));
+    expect(stateKeyOf(certified)).toBe("certified");
+    expect(effectsOf(certified)).toContainEqual({
+      type: "certificate",
+      applicationId: "app-1",
+      enterpriseId: "ent-1",
+      level: "level3",
+      issuedAt: cst("2026-03-11"),
+    });
+  });
+
+  it("refuses CONFIRM_FAST_TRACK with every unmet criterion as a reason", () => {
+    expectBlocked(
+      renewalCheck(),
+      ev.confirm({
+        missingYearlyReports: [2],
+        openRevocationReviews: [1],
+        creditListed: { recordId: "c-1", name: "某某" },
+        selfScore: 55,
+      }),
+      [
+        "renewal-yearly-reports-missing",
+        "renewal-revocation-review",
+        "renewal-credit-listed",
+        "renewal-score-below-band",
+      ],
+    );
+    expectBlocked(renewalCheck(), ev.confirm({ certificateStatus: "suspended" }), [
+      "renewal-certificate-not-active",
+    ]);
+    expectBlocked(renewalCheck(), ev.confirm({ windowOpensAt: "2026-03-10T00:00:00.000Z" }), [
+      "renewal-window-closed",
+    ]);
+    // Facts about another certificate are not this application's.
+    expectBlocked(renewalCheck(), ev.confirm({ certificateId: "cert-2" }), ["invalid-payload"]);
+    expectBlocked(renewalCheck(), ev.confirm({}, A.admin), ["not-permitted"]);
+    expectBlocked(renewalCheck(), ev.confirm({}, A.organizer), ["no-organizer"]);
+    expectBlocked(submitted(), ev.confirm(), ["invalid-in-state"]);
+  });
+
+  it("SEND_FULL_PATH needs a reason, mails it, and the normal acceptance follows", () => {
+    expectBlocked(renewalCheck(), ev.fullPath("  "), ["reason-required"]);
+    const s = run(renewalCheck(), ev.fullPath());
+    expect(stateKeyOf(s)).toBe("submitted");
+    expect(s.context.renewal?.decision).toBe("fullPath");
+    expect(s.context.deadlines.acceptBy).toBe(endOf("2026-03-09"));
+    const mails = effectsOf(s).filter((e) => e.type === "email");
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      template: "renewal-full-path",
+      to: { kind: "enterprise" },
+      data: { reason: "2025 年度自评报告未提交" },
+    });
+    expect(stateKeyOf(run(s, plain("ACCEPT")))).toBe("accepted");
+    // Once on the full path the fast track is gone.
+    expectBlocked(s, ev.confirm(), ["invalid-in-state"]);
+  });
+
+  it("with an organizing unit, the organizer checks the renewal (as for acceptance)", () => {
+    const s = renewalCheck(ev.submitRenewal({ settings: ORGANIZER_SETTINGS }));
+    expect(emails(s)).toEqual([{ template: "application-submitted", to: "organizers" }]);
+    expectBlocked(s, ev.confirm(), ["organizer-decides"]);
+    expect(stateKeyOf(run(s, ev.confirm({}, A.organizer)))).toBe("publicNotice.running");
+  });
+
+  it("an upheld objection to a fast-tracked renewal sends it down the full path from acceptance", () => {
+    const verifying = run(renewalCheck(), ev.confirm(), ev.objection());
+    const s = run(verifying, ev.uphold());
+    expect(stateKeyOf(s)).toBe("accepted");
+    expect(s.context.reportedLevel).toBeNull();
+    expect(s.context.renewal?.decision).toBe("fullPath");
+    expect(emails(s)).toEqual([{ template: "objection-upheld", to: "enterprise" }]);
+    // A dismissed one lets the notice go on.
+    expect(stateKeyOf(run(verifying, ev.dismiss()))).toBe("publicNotice.running");
+  });
+
+  it("a snapshot stored before renewals resumes with renewal = null", () => {
+    const { renewal: _r, ...old } = submitted().context;
+    expect(restoreSnapshot({ value: "submitted", context: old }).context.renewal).toBeNull();
+  });
+});
+
 describe("CREDIT_LISTED", () => {
   const active: Array<[string, () => GradingSnapshot]> = [
     ["submitted", submitted],
+    ["renewalCheck", () => renewalCheck()],
     ["accepted", accepted],
     ["reviewBodyAssigned", () => bodyAssigned()],
     ["reviewAssigned", () => reviewAssigned()],
@@ -1373,6 +1515,15 @@ function eventsFor(s: GradingSnapshot): GradingEvent[] {
     }),
     ev.submit({ actor: A.member }),
     ev.submit({ settings: ORGANIZER_SETTINGS }),
+    ev.submitRenewal(),
+    ev.submitRenewal({ settings: ORGANIZER_SETTINGS }),
+    ev.confirm(),
+    ev.confirm({ missingYearlyReports: [2] }),
+    ev.confirm({}, A.organizer),
+    ev.confirm({}, A.admin),
+    ev.fullPath(),
+    ev.fullPath(""),
+    ev.fullPath("不符合条件", A.organizer),
     plain("WITHDRAW"),
     plain("WITHDRAW", A.regulator),
     plain("ACCEPT"),
@@ -1532,7 +1683,7 @@ describe("exploration of the whole machine (BFS from draft)", () => {
   });
 
   it("reaches every state of the machine from draft", () => {
-    expect(leaves).toHaveLength(20);
+    expect(leaves).toHaveLength(21);
     expect([...reached].sort()).toEqual([...leaves].sort());
   });
 

@@ -16,6 +16,7 @@ import { recordAudit } from "../audit.server";
 import { type TenantScope } from "../ids.server";
 import { isDuplicateKeyError } from "../mongo-errors.server";
 import { getRubricVersion } from "../rubrics.server";
+import { markRenewed } from "./renewal-link.server";
 import {
   CERTIFIED_STATES,
   type CertificateRecord,
@@ -123,6 +124,7 @@ export async function issueCertificateForApplication({
     issuedAt,
     validUntil: validUntilFor(issuedAt, settings.validYears),
     status: "active" as const,
+    renewalOfCertificateId: app.renewalOf ?? null,
     history: [{ at: now, actorId: pending.certifiedBy, action: "issued" as const, reason: "" }],
     version: 0,
   };
@@ -178,6 +180,8 @@ export async function issueCertificateForApplication({
       },
       at: now,
     });
+    // A renewal (复评/延期): the old certificate records that this one superseded it.
+    if (app.renewalOf) await markRenewed({ tenantId, oldCertificateId: app.renewalOf, renewal: created, now });
     return { ok: true, certificate: created, created: true };
   }
   throw new Error(

@@ -1,5 +1,6 @@
 /** Certificates — renewal: when it opens and starting the renewal self-assessment. Concurrency and numbering: ../certificates.server.ts. */
 import { Types } from "mongoose";
+import { Assessment } from "../../../models/assessment";
 import {
   Certificate,
   type CertificateDoc,
@@ -23,7 +24,30 @@ export type RenewalResult =
   | { ok: true; applicationId: string; created: boolean }
   | { ok: false; error: RenewalError; listing?: { recordId: string; name: string } };
 
-/** From when a renewal may start: `certificateRenewalMonths` before the end of validity. */
+/**
+ * Flags the application as this certificate's renewal (issue 16 item 4): SUBMIT then sends it to
+ * the renewal check. A draft only; compare-and-set on the application's version (decision 001).
+ */
+async function markAsRenewal({
+  tenantId,
+  applicationId,
+  certificateId,
+}: TenantScope & { applicationId: Types.ObjectId; certificateId: Types.ObjectId }): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const app = await Assessment.findOne({ tenantId, _id: applicationId })
+      .select({ version: 1, state: 1, renewalOf: 1 })
+      .lean<{ _id: Types.ObjectId; version: number; state: string; renewalOf?: Types.ObjectId | null }>();
+    if (!app || app.state !== "draft" || app.renewalOf) return;
+    const won = await casUpdate(
+      Assessment,
+      { _id: app._id, tenantId, expectedVersion: app.version, extra: { state: "draft" } },
+      { $set: { renewalOf: certificateId } },
+    );
+    if (won) return;
+  }
+}
+
+/** From when a renewal may start: `renewalWindowMonths` before the end of validity. */
 export function renewalOpensAt(
   cert: Pick<CertificateDoc, "validUntil">,
   renewalMonths: number,
@@ -77,6 +101,7 @@ export async function startRenewal({
     applicationId = new Types.ObjectId(started.existingId);
     created = false;
   } else return { ok: false, error: started.error, listing: started.listing };
+  await markAsRenewal({ tenantId, applicationId, certificateId: cert._id });
 
   const entry: CertificateHistoryEntry = {
     at: now,

@@ -60,7 +60,9 @@ export function certificateSettings(
       settings?.reapplyAfterRevocationMonths ??
       settings?.revocationBlockMonths ??
       DEFAULT_REVOCATION_BLOCK_MONTHS,
-    renewalMonths: settings?.certificateRenewalMonths ?? DEFAULT_RENEWAL_MONTHS,
+    // One setting: the Step 12 name, falling back to the key tenants already stored.
+    renewalMonths:
+      settings?.renewalWindowMonths ?? settings?.certificateRenewalMonths ?? DEFAULT_RENEWAL_MONTHS,
   };
 }
 

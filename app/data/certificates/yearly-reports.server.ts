@@ -16,7 +16,6 @@ import { YearlyReport, type YearlyReportDoc } from "../../../models/yearly-repor
 import { shanghaiDay } from "~/lib/certificate";
 import type { Permission } from "~/lib/permissions";
 import {
-  DEFAULT_YEARLY_REPORT_DUE_DAYS,
   needsReview,
   reportState,
   reviewFlags,
@@ -32,12 +31,7 @@ import { toObjectId, type TenantScope } from "../ids.server";
 
 export type YearlyReportRecord = YearlyReportDoc;
 
-export function yearlyReportDueDays(settings: Partial<TenantSettings> | undefined): number {
-  const days = settings?.yearlyReportDueDays;
-  return typeof days === "number" && Number.isInteger(days) && days >= -180 && days <= 180
-    ? days
-    : DEFAULT_YEARLY_REPORT_DUE_DAYS;
-}
+export { yearlyReportDueDays } from "~/lib/yearly-report";
 
 // ---------------------------------------------------------------------------------------------
 // Read

@@ -19,7 +19,7 @@ import { gradingSettingsOf, loadTenant, type TenantForGrading } from "./snapshot
 export const REMIND_WITHIN_WORKING_DAYS = 3;
 
 const REMINDERS = [
-  { deadline: "acceptBy", states: ["submitted"], to: "regulators" },
+  { deadline: "acceptBy", states: ["submitted", "renewalCheck"], to: "regulators" },
   {
     deadline: "reviewBy",
     states: ["underReview.reviewing", "underReview.rectification"],

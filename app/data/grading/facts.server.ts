@@ -7,9 +7,10 @@ import { minPanelSizeOf, type TenantSettings } from "../../../models/tenant";
 import { itemElementIds, toScoringAnswers } from "~/lib/assessment/answers";
 import { scoreAssessment } from "~/lib/scoring/engine";
 import type { ApplicationEventInput } from "~/workflows/grading-input";
-import type { GradingEvent, WorkflowActor } from "~/workflows/grading.machine";
+import type { GradingEvent, RenewalFacts, WorkflowActor } from "~/workflows/grading.machine";
 import { loadAssessmentRubric } from "../assessments.server";
 import { isCreditListed } from "../credit-check.server";
+import { renewalFacts, renewalOfApplication } from "../certificates/renewal-eligibility.server";
 import { missingRequiredEvidence } from "../evidence.server";
 import type { TenantScope } from "../ids.server";
 import { rectificationFacts } from "./rectification.server";
@@ -114,6 +115,25 @@ export function offeredLevels(
   return levels.filter((l) => settings.grantableLevels.includes(l));
 }
 
+/** Facts for an application that renews nothing (every criterion fails; the guard says "not-renewal"). */
+function notARenewal(now: Date): RenewalFacts {
+  return {
+    certificateId: "none",
+    certificateLevel: "none",
+    certificateStatus: "expired",
+    windowOpensAt: now.toISOString(),
+    validUntil: now.toISOString(),
+    missingYearlyReports: [],
+    openRevocationReviews: [],
+    creditListed: null,
+    selfScore: null,
+    levelMinScore: 0,
+    vetoed: false,
+    eligibleLevel: null,
+    levels: [],
+  };
+}
+
 export type BuildContext = {
   tenantId: Types.ObjectId;
   doc: AssessmentDoc;
@@ -148,7 +168,20 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
         settings: gradingSettingsOf(ctx.settings),
         reviewersRequired: minPanelSizeOf(ctx.settings),
         conflictedReviewerIds: facts.conflictedReviewerIds,
+        renewal: await renewalOfApplication({ tenantId: ctx.tenantId, doc: ctx.doc }),
       };
+    }
+    case "CONFIRM_FAST_TRACK": {
+      const facts = await submissionFacts({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings });
+      const eligibility = await renewalFacts({
+        tenantId: ctx.tenantId,
+        doc: ctx.doc,
+        settings: ctx.settings,
+        facts,
+        now: ctx.now,
+      });
+      // Not a renewal: empty facts, which the machine refuses ("not-renewal" and the criteria).
+      return { ...base, ...input, eligibility: eligibility ?? notARenewal(ctx.now) };
     }
     case "ASSIGN_REVIEW_BODY":
       return {

@@ -79,7 +79,8 @@ export async function previewBlockedReasons({
       type === "REJECT" ||
       type === "OBJECTION" ||
       type === "UPHOLD_OBJECTION" ||
-      type === "ORGANIZER_RETURN_REPORT"
+      type === "ORGANIZER_RETURN_REPORT" ||
+      type === "SEND_FULL_PATH"
         ? { type, reason: "-" }
         : type === "DISMISS_OBJECTION"
           ? { type, reason: "-", restartNotice: false }

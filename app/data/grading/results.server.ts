@@ -3,11 +3,12 @@ import type { Types } from "mongoose";
 import type { MessageKey } from "~/i18n";
 import { msg } from "~/lib/validation";
 import type { ApplicationEventRaw } from "~/workflows/grading-input";
-import type {
-  BlockReason,
-  GradingEventType,
-  PendingEffect,
-  ReviewSheetFacts,
+import {
+  RENEWAL_BLOCK_REASONS,
+  type BlockReason,
+  type GradingEventType,
+  type PendingEffect,
+  type ReviewSheetFacts,
 } from "~/workflows/grading.machine";
 import type { TenantScope } from "../ids.server";
 import type { EventActor } from "./access.server";
@@ -65,6 +66,10 @@ export function withSheetGaps(result: ApplyEventResult, sheet: ReviewSheetFacts)
 /** Every refusal `applyApplicationEvent` can answer. */
 export type Refusal = Extract<ApplyEventResult, { ok: false }>;
 
+function isRenewalBlockReason(reason: BlockReason): boolean {
+  return RENEWAL_BLOCK_REASONS.some((r) => r === reason);
+}
+
 export function blockReasonKey(reason: BlockReason): MessageKey {
   return `workflow.block.${reason}`;
 }
@@ -105,7 +110,9 @@ export function blockedResult(reasons: BlockReason[], type: GradingEventType): A
     return { ok: false, status: 400, error: "invalid", fieldErrors, reasons };
   return {
     ok: false,
-    status: reasons.includes("invalid-in-state") ? 409 : 422,
+    // Not eligible for the fast track is a conflict with the facts now, like a wrong state.
+    status:
+      reasons.includes("invalid-in-state") || reasons.some(isRenewalBlockReason) ? 409 : 422,
     error: "blocked",
     reasons,
     messages: reasons.map(blockReasonKey),

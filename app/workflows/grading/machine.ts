@@ -3,6 +3,7 @@ import type { SnapshotFrom } from "xstate";
 import { GRADING_MACHINE_VERSION, DEFAULT_REVIEWERS_REQUIRED } from "./schemas";
 import { gradingSetup } from "./setup";
 import { ORGANIZER_CHECK, OBJECTION_MAILS, VERIFYING_OBJECTION } from "./review-checks";
+import { RENEWAL_CHECK, SUBMIT_ACTIONS } from "./renewal-transitions";
 import {
   ASSIGN_REVIEW_BODY,
   ASSIGN_REVIEWERS,
@@ -35,6 +36,7 @@ export const gradingMachine = gradingSetup.createMachine({
     noticeDaysElapsed: 0,
     reportedLevel: null,
     consentToLowerLevel: false,
+    renewal: null,
     pendingEffects: [],
   }),
   states: {
@@ -43,19 +45,20 @@ export const gradingMachine = gradingSetup.createMachine({
       initial: "editing",
       states: { editing: {}, returned: {} },
       on: {
-        SUBMIT: {
-          target: "submitted",
-          guard: "allowed",
-          actions: [
-            "begin",
-            "recordSubmission",
-            "lockEnterprise",
-            { type: "email", params: { template: "application-submitted", to: "acceptors" } },
-          ],
-        },
+        SUBMIT: [
+          {
+            // A renewal at the certified level: the authority checks it for the fast track first.
+            target: "renewalCheck",
+            guard: "allowedAsRenewal",
+            actions: SUBMIT_ACTIONS,
+          },
+          { target: "submitted", guard: "allowed", actions: SUBMIT_ACTIONS },
+        ],
         WITHDRAW: { target: "withdrawn", guard: "allowed", actions: ["begin", "clearDeadlines"] },
       },
     },
+    /** 复评/延期: the authority confirms eligibility (→ public notice) or sends it down the full path. */
+    renewalCheck: RENEWAL_CHECK,
     submitted: {
       on: {
         ACCEPT: {

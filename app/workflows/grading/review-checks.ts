@@ -59,16 +59,28 @@ export const VERIFYING_OBJECTION = {
         { type: "email", params: { template: "objection-received", to: "regulators" } },
       ],
     },
-    UPHOLD_OBJECTION: {
-      target: "#grading.underReview",
-      guard: "allowed",
-      actions: [
-        "begin",
-        "startReview",
-        { type: "email", params: { template: "objection-upheld", to: "enterprise" } },
-        { type: "email", params: { template: "objection-upheld", to: "reviewers" } },
-      ],
-    },
+    UPHOLD_OBJECTION: [
+      {
+        // A fast-tracked renewal has no panel yet: it goes down the full path from acceptance.
+        target: "#grading.accepted",
+        guard: "allowedWithoutPanel",
+        actions: [
+          "begin",
+          "reopenForFullPath",
+          { type: "email", params: { template: "objection-upheld", to: "enterprise" } },
+        ],
+      },
+      {
+        target: "#grading.underReview",
+        guard: "allowed",
+        actions: [
+          "begin",
+          "startReview",
+          { type: "email", params: { template: "objection-upheld", to: "enterprise" } },
+          { type: "email", params: { template: "objection-upheld", to: "reviewers" } },
+        ],
+      },
+    ],
     DISMISS_OBJECTION: {
       target: "running",
       guard: "allowed",

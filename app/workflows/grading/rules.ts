@@ -17,6 +17,7 @@ import {
   type GradingEventOf,
   type GradingEventType,
 } from "./schemas";
+import { RENEWAL_BLOCK_REASONS, renewalProblems } from "./renewal-rules";
 
 
 const ANYONE_BUT_SYSTEM: readonly ActorRole[] = [...ROLES, "public"];
@@ -31,6 +32,9 @@ export const EVENT_ROLES: Record<GradingEventType, readonly ActorRole[]> = {
   // The organizing unit instead of the regulator when the tenant has one (guard "organizer-decides").
   ACCEPT: ["regulator", "organizer"],
   RETURN: ["regulator", "organizer"],
+  // The renewal check belongs to whoever accepts applications (guards "organizer-decides"/"no-organizer").
+  CONFIRM_FAST_TRACK: ["regulator", "organizer"],
+  SEND_FULL_PATH: ["regulator", "organizer"],
   ORGANIZER_APPROVE_REPORT: ["organizer"],
   ORGANIZER_RETURN_REPORT: ["organizer"],
   UPHOLD_OBJECTION: ["regulator"],
@@ -94,6 +98,8 @@ export const BLOCK_REASONS = [
   "members-not-confirmed",
   "level-differs-from-score",
   "not-lead",
+  "not-renewal",
+  ...RENEWAL_BLOCK_REASONS,
 ] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
@@ -183,6 +189,23 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
       }
       break;
     }
+    case "CONFIRM_FAST_TRACK":
+    case "SEND_FULL_PATH":
+      if (context.renewal === null) reasons.add("not-renewal");
+      if (event.type === "SEND_FULL_PATH" && !hasText(event.reason)) reasons.add("reason-required");
+      if (event.type === "CONFIRM_FAST_TRACK") {
+        // The facts must be about this application's certificate and level.
+        if (
+          context.renewal !== null &&
+          (event.eligibility.certificateId !== context.renewal.certificateId ||
+            event.eligibility.certificateLevel !== context.renewal.level)
+        )
+          reasons.add("invalid-payload");
+        for (const r of renewalProblems(event.eligibility, event.now)) reasons.add(r);
+      }
+      if (organizerOn && event.actor.role === "regulator") reasons.add("organizer-decides");
+      if (!organizerOn && event.actor.role === "organizer") reasons.add("no-organizer");
+      break;
     case "ACCEPT":
     case "RETURN":
       if (event.type === "RETURN" && !hasText(event.reason)) reasons.add("reason-required");
@@ -291,6 +314,16 @@ export function blockedReasons(context: GradingContext, event: GradingEvent): Bl
 }
 
 /** Whether this application runs with an organizing unit (fixed by the settings in force at SUBMIT). */
+/** SUBMIT of a renewal application at the certified level: it waits for the renewal check. */
+export function isRenewalSubmission(event: GradingEvent): boolean {
+  return (
+    event.type === "SUBMIT" &&
+    event.renewal !== undefined &&
+    event.renewal !== null &&
+    event.renewal.level === event.appliedLevel
+  );
+}
+
 export function organizerEnabled(context: GradingContext, event?: GradingEvent): boolean {
   if (event?.type === "SUBMIT" && event.settings) return event.settings.organizerEnabled === true;
   return context.settings.organizerEnabled === true;

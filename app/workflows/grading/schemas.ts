@@ -71,6 +71,48 @@ export type ReviewSheetFacts = z.infer<typeof reviewSheetFactsSchema>;
 export const creditListingSchema = z.object({ recordId: z.string(), name: z.string() });
 export type CreditListing = z.infer<typeof creditListingSchema>;
 
+/**
+ * A renewal application (复评/延期, issue 16 item 4): the certificate it renews and the level it keeps.
+ * `decision`: waiting for the authority's check, confirmed for the fast track, or sent down the full path.
+ */
+export const renewalContextSchema = z.object({
+  certificateId: z.string().min(1),
+  level: z.string().min(1),
+  decision: z.enum(["pending", "fastTrack", "fullPath"]),
+});
+export type RenewalContext = z.infer<typeof renewalContextSchema>;
+
+/** What SUBMIT learns from the server about a renewal application (null: not a renewal). */
+export const renewalOfSchema = z.object({ certificateId: z.string().min(1), level: z.string().min(1) });
+
+/**
+ * The renewal eligibility facts the server builds on CONFIRM_FAST_TRACK (pure rules in
+ * ./renewal-rules.ts decide on them).
+ */
+export const renewalFactsSchema = z.object({
+  certificateId: z.string().min(1),
+  certificateLevel: z.string().min(1),
+  /** The certificate's status as a reader sees it now (an expired one is "expired"). */
+  certificateStatus: z.enum(["active", "suspended", "revoked", "expired"]),
+  /** Start of the renewal window (settings.renewalWindowMonths before the end of validity). */
+  windowOpensAt: instant,
+  validUntil: instant,
+  /** Years of validity whose yearly report is due and not submitted. */
+  missingYearlyReports: z.array(z.number().int()),
+  /** Years of validity whose report waits for the regulator's revocation review. */
+  openRevocationReviews: z.array(z.number().int()),
+  creditListed: z.object({ recordId: z.string(), name: z.string() }).nullable(),
+  /** The renewal application's self-assessment, scored now. */
+  selfScore: z.number().nullable(),
+  /** Minimum score of the certified level in the application's rubric. */
+  levelMinScore: z.number(),
+  vetoed: z.boolean(),
+  eligibleLevel: z.string().nullable(),
+  /** The rubric's level keys, best first. */
+  levels: z.array(z.string()),
+});
+export type RenewalFacts = z.infer<typeof renewalFactsSchema>;
+
 export const deadlinesSchema = z.object({
   acceptBy: instant.optional(),
   reviewBy: instant.optional(),
@@ -106,6 +148,8 @@ export const GRADING_EMAIL_TEMPLATES = [
   "public-notice-ended",
   "application-certified",
   "application-stopped",
+  "renewal-fast-tracked",
+  "renewal-full-path",
 ] as const;
 export type GradingEmailTemplate = (typeof GRADING_EMAIL_TEMPLATES)[number];
 
@@ -177,6 +221,8 @@ export const gradingContextSchema = z.object({
   /** Level the reviewers recommended; null before the report or when the review failed. */
   reportedLevel: z.string().nullable(),
   consentToLowerLevel: z.boolean(),
+  /** A renewal application at the certified level (absent in snapshots older than Step 12). */
+  renewal: renewalContextSchema.nullable().default(null),
   pendingEffects: z.array(pendingEffectSchema),
 });
 export type GradingContext = z.infer<typeof gradingContextSchema>;
@@ -216,8 +262,14 @@ export const gradingEventSchema = z.discriminatedUnion("type", [
     settings: gradingSettingsSchema.optional(),
     reviewersRequired: z.number().int().min(1).optional(),
     conflictedReviewerIds: ids.optional(),
+    /** Server fact: the certificate this application renews (set by startRenewal), else null. */
+    renewal: renewalOfSchema.nullable().optional(),
   }),
   z.object({ type: z.literal("WITHDRAW"), ...eventBase }),
+  /** The authority confirms a renewal's eligibility: straight to public notice (issue 16 item 4). */
+  z.object({ type: z.literal("CONFIRM_FAST_TRACK"), ...eventBase, eligibility: renewalFactsSchema }),
+  /** The authority sends a renewal down the full path (acceptance, review…), with a reason. */
+  z.object({ type: z.literal("SEND_FULL_PATH"), ...eventBase, reason }),
   z.object({ type: z.literal("ACCEPT"), ...eventBase }),
   z.object({ type: z.literal("RETURN"), ...eventBase, reason }),
   z.object({

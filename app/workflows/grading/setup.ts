@@ -6,6 +6,7 @@ import {
   conflictsOf,
   deadlineAfter,
   isLowerThanApplied,
+  isRenewalSubmission,
   organizerEnabled,
   panelChanges,
   reasonOf,
@@ -74,6 +75,12 @@ export const gradingSetup = setup({
     /** Allowed, and the tenant has an organizing unit that checks the report first. */
     allowedToOrganizer: ({ context, event }) =>
       blockedReasons(context, event).length === 0 && organizerEnabled(context),
+    /** Allowed, and a renewal at the certified level: the authority checks it for the fast track. */
+    allowedAsRenewal: ({ context, event }) =>
+      blockedReasons(context, event).length === 0 && isRenewalSubmission(event),
+    /** Allowed, and no panel was ever formed (a fast-tracked renewal): the full path starts at acceptance. */
+    allowedWithoutPanel: ({ context, event }) =>
+      blockedReasons(context, event).length === 0 && context.reviewers.length === 0,
   },
   actions: {
     /** First action of every transition: effects are per transition; a new calendar replaces the old. */
@@ -104,11 +111,40 @@ export const gradingSetup = setup({
         consentToLowerLevel: false,
         rectificationStartedAt: null,
         rectificationWorkingDays: 0,
+        renewal:
+          isRenewalSubmission(event) && event.renewal
+            ? { ...event.renewal, decision: "pending" as const }
+            : null,
         deadlines: {
           acceptBy: deadlineAfter(event.now, settings.acceptanceDays, settings.calendar),
         },
       };
     }),
+    /** Fast track: the certified level stands as if reported and approved; the notice follows. */
+    confirmFastTrack: assign(({ context }) =>
+      context.renewal === null
+        ? {}
+        : {
+            reportedLevel: context.renewal.level,
+            renewal: { ...context.renewal, decision: "fastTrack" as const },
+          },
+    ),
+    /** Full path: acceptance as for any submission, its period counted from now. */
+    sendFullPath: assign(({ context, event }) => ({
+      renewal: context.renewal === null ? null : { ...context.renewal, decision: "fullPath" as const },
+      deadlines: {
+        acceptBy: deadlineAfter(event.now, context.settings.acceptanceDays, context.settings.calendar),
+      },
+    })),
+    /** An upheld objection to a fast-tracked renewal: no panel yet, so the full path from acceptance. */
+    reopenForFullPath: assign(({ context }) => ({
+      reportedLevel: null,
+      consentToLowerLevel: false,
+      noticeStartedAt: null,
+      noticeDaysElapsed: 0,
+      deadlines: {},
+      renewal: context.renewal === null ? null : { ...context.renewal, decision: "fullPath" as const },
+    })),
     clearDeadlines: assign({ deadlines: {} }),
     /** A (new) review body: the old panel, if any, is dissolved and told so. */
     recordReviewBody: assign(({ context, event }) => {

@@ -6,6 +6,7 @@ import type { GradingSnapshot } from "./machine";
 export type GradingTopState =
   | "draft"
   | "submitted"
+  | "renewalCheck"
   | "accepted"
   | "reviewBodyAssigned"
   | "reviewAssigned"
@@ -27,6 +28,7 @@ export const editableStates: readonly GradingTopState[] = ["draft"];
  */
 export const lockedStates: readonly GradingTopState[] = [
   "submitted",
+  "renewalCheck",
   "accepted",
   "reviewBodyAssigned",
   "reviewAssigned",
