@@ -14,6 +14,7 @@ import { MemberAccess } from "./member-access";
 import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
+import { PublicNotice } from "./public-notice";
 import { RateLimit } from "./rate-limit";
 import { RectificationItem } from "./rectification-item";
 import { Registration } from "./registration";
@@ -50,6 +51,7 @@ export const ALL_MODELS = [
   Certificate,
   CreditRecord,
   CreditPublication,
+  PublicNotice,
   DashboardSnapshot,
   DashboardSnapshotData,
   RectificationItem,
