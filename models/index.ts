@@ -15,6 +15,7 @@ import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
 import { PublicNotice } from "./public-notice";
+import { PublicStamp } from "./public-stamp";
 import { RateLimit } from "./rate-limit";
 import { RectificationItem } from "./rectification-item";
 import { Registration } from "./registration";
@@ -52,6 +53,7 @@ export const ALL_MODELS = [
   CreditRecord,
   CreditPublication,
   PublicNotice,
+  PublicStamp,
   DashboardSnapshot,
   DashboardSnapshotData,
   RectificationItem,
