@@ -1,0 +1,121 @@
+/**
+ * Public pages at city scale (decision 029): what they read and how it stays correct.
+ * - The certificate registry, the verification page and the credit registry read through a
+ *   per-process cache validated by a change stamp read by `_id`: a repeated request sends no
+ *   query to the certificates / publications, and every write through the models (revocation,
+ *   a new publication) shows on the next request.
+ * - The public notices page reads only the slim `public_notices` rows, never the applications;
+ *   `reconcilePublicNotices` repairs a lost or stale row.
+ */
+import mongoose from "mongoose";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CreditPublication } from "../../models/credit-publication";
+import { PublicNotice } from "../../models/public-notice";
+import { PublicStamp, bumpPublicStamp } from "../../models/public-stamp";
+import { revokeCertificate } from "~/data/certificates.server";
+import { reconcilePublicNotices, syncPublicNotice } from "~/data/grading/public-notices.server";
+import { cachedPublicRead } from "~/data/public-cache.server";
+import { loader as registryLoader } from "~/routes/t.$slug.registry";
+import { loader as verifyLoader } from "~/routes/verify.$code";
+import { loader as noticesLoader } from "~/routes/t.$slug.notices";
+import { certificateWorld } from "../certificate-fixtures";
+import { callLoader } from "../route-helpers";
+
+/** Collections each database call touched, in order (mongoose's debug hook). */
+let touched: string[] = [];
+beforeEach(() => {
+  touched = [];
+  mongoose.set("debug", (collection: string) => {
+    touched.push(collection);
+  });
+});
+afterEach(() => {
+  mongoose.set("debug", false);
+});
+
+describe("stamp-validated public cache", () => {
+  it("re-uses a result while the stamp is unchanged and loads again after a bump or past its age", async () => {
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cachedPublicRead("certificates", "k", load)).toBe(1);
+    expect(await cachedPublicRead("certificates", "k", load)).toBe(1);
+    // Another scope's writes do not invalidate this one.
+    await bumpPublicStamp("credit-publications");
+    expect(await cachedPublicRead("certificates", "k", load)).toBe(1);
+    // Another instance's write: only the stamp in the database tells this process.
+    await bumpPublicStamp("certificates");
+    expect(await cachedPublicRead("certificates", "k", load)).toBe(2);
+    expect(await cachedPublicRead("certificates", "k", load, { now: Date.now() + 61_000 })).toBe(3);
+  });
+
+  it("does not keep a failed load", async () => {
+    await expect(cachedPublicRead("certificates", "f", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await cachedPublicRead("certificates", "f", async () => "ok")).toBe("ok");
+  });
+
+  it("every write through the publications model gives a new stamp", async () => {
+    const before = (await PublicStamp.findOne({ _id: "credit-publications" }).lean())?.stamp ?? "";
+    await CreditPublication.deleteMany({ tenantId: new mongoose.Types.ObjectId() });
+    const after = (await PublicStamp.findOne({ _id: "credit-publications" }).lean())?.stamp ?? "";
+    expect(after).not.toBe("");
+    expect(after).not.toBe(before);
+  });
+});
+
+describe("certificate registry and verification page", () => {
+  it("a repeated request reads no certificate; a revocation shows on the next request", async () => {
+    const w = await certificateWorld();
+    const registryUrl = `/t/${w.tenant.slug}/registry`;
+    const params = { slug: w.tenant.slug };
+    const verifyUrl = `/verify/${w.certificate.verifyCode}`;
+    const verifyParams = { code: w.certificate.verifyCode };
+
+    const first = await callLoader(registryLoader, registryUrl, params);
+    expect(first.data).toMatchObject({ total: 1, items: [{ status: "active" }] });
+    expect((await callLoader(verifyLoader, verifyUrl, verifyParams)).data).toMatchObject({ kind: "found", certificate: { status: "active" } });
+
+    touched = [];
+    await callLoader(registryLoader, registryUrl, params);
+    await callLoader(verifyLoader, verifyUrl, verifyParams);
+    expect(touched).not.toContain("certificates");
+    expect(touched).toContain("public_stamps");
+
+    const revoked = await revokeCertificate({
+      tenantId: w.tenant._id,
+      id: w.certificate._id,
+      reason: "瞒报生产安全事故",
+      grounds: ["concealedAccident"],
+      actor: w.actor,
+    });
+    expect(revoked.ok).toBe(true);
+    expect((await callLoader(registryLoader, registryUrl, params)).data).toMatchObject({ items: [{ status: "revoked" }] });
+    expect((await callLoader(verifyLoader, verifyUrl, verifyParams)).data).toMatchObject({ certificate: { status: "revoked" } });
+  });
+});
+
+describe("public notices read model", () => {
+  it("the page reads the slim rows only; reconcile restores a lost row and removes a stale one", async () => {
+    const w = await certificateWorld();
+    const url = `/t/${w.tenant.slug}/notices`;
+    const params = { slug: w.tenant.slug };
+    // A stale row: the certified application is not under notice.
+    await PublicNotice.create({
+      _id: w.app._id,
+      tenantId: w.tenant._id,
+      enterpriseName: "旧的公示",
+      industry: "machinery",
+      version: 1,
+    });
+    touched = [];
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ notices: [{ enterpriseName: "旧的公示" }] });
+    expect(touched).toContain("public_notices");
+    expect(touched).not.toContain("assessments");
+
+    expect(await reconcilePublicNotices()).toBe(0);
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ notices: [] });
+
+    // syncPublicNotice follows the stored state: not under notice, so no row.
+    await syncPublicNotice({ tenantId: w.tenant._id, applicationId: w.app._id });
+    expect(await PublicNotice.countDocuments({ tenantId: w.tenant._id })).toBe(0);
+  });
+});
