@@ -83,6 +83,8 @@ await withCity(async (city) => {
   const verify = (await import("../app/routes/verify.$code")).loader as Loader;
   const notices = (await import("../app/routes/t.$slug.notices")).loader as Loader;
   const csv = (await import("../app/routes/credit-registry[.csv]")).loader as Loader;
+  // As at start-up (scripts/lib/boot.ts): the notices' read model of a database from before it.
+  await (await import("../app/data/grading/public-notices.server")).ensurePublicNoticesCurrent();
   const base = "http://bench.local";
   const slug = { slug: city.slug };
   console.log(`scale ${city.scale}: ${JSON.stringify(city.counts)}; ${REQUESTS} requests per page`);

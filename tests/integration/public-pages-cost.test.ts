@@ -18,8 +18,9 @@ import { cachedPublicRead } from "~/data/public-cache.server";
 import { loader as registryLoader } from "~/routes/t.$slug.registry";
 import { loader as verifyLoader } from "~/routes/verify.$code";
 import { loader as noticesLoader } from "~/routes/t.$slug.notices";
+import { loader as verifyApiLoader } from "~/routes/api.public.certificates.$code";
 import { certificateWorld } from "../certificate-fixtures";
-import { callLoader } from "../route-helpers";
+import { callLoader, makeRequest } from "../route-helpers";
 
 /** Collections each database call touched, in order (mongoose's debug hook). */
 let touched: string[] = [];
@@ -90,6 +91,29 @@ describe("certificate registry and verification page", () => {
     expect(revoked.ok).toBe(true);
     expect((await callLoader(registryLoader, registryUrl, params)).data).toMatchObject({ items: [{ status: "revoked" }] });
     expect((await callLoader(verifyLoader, verifyUrl, verifyParams)).data).toMatchObject({ certificate: { status: "revoked" } });
+  });
+});
+
+describe("public JSON APIs", () => {
+  it("answer 304 to a matching If-None-Match and a new ETag after a revocation", async () => {
+    const w = await certificateWorld();
+    const params = { code: w.certificate.verifyCode };
+    const url = `/api/public/certificates/${w.certificate.verifyCode}`;
+    const call = async (etag?: string) =>
+      (await verifyApiLoader({ request: makeRequest(url, { headers: etag ? { "If-None-Match": etag } : {} }), params, context: {} })) as Response;
+    const first = await call();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("ETag") ?? "";
+    expect(etag).toMatch(/^".+"$/);
+    expect(first.headers.get("Cache-Control")).toBe("public, no-cache");
+    const again = await call(etag);
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect((await call('"other"')).status).toBe(200);
+    await revokeCertificate({ tenantId: w.tenant._id, id: w.certificate._id, reason: "瞒报生产安全事故", grounds: ["concealedAccident"], actor: w.actor });
+    const changed = await call(etag);
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ state: "REVOKED" });
   });
 });
 
