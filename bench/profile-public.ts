@@ -4,14 +4,17 @@
  * time and prints Node CPU, database CPU (FerretDB + PostgreSQL: the launcher's child processes)
  * and database round trips per request. CPU and round trips, not wall-clock, because the machine
  * is shared. `BENCH_SCALE=0.05 npx tsx bench/profile-public.ts` (add `node --cpu-prof --import tsx`
- * for a profile); PROFILE_REQUESTS sets the requests per page (default 30).
+ * for a profile); PROFILE_REQUESTS sets the requests per page (default 30); PROFILE_UNCACHED=1
+ * gives the public caches a new stamp before every request (the cost right after a write).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import mongoose from "mongoose";
+import { bumpPublicStamp } from "../models/public-stamp";
 import { withCity } from "./city/standalone";
 
 process.env.TRUST_PROXY ??= "true";
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 30);
+const UNCACHED = process.env.PROFILE_UNCACHED === "1";
 const TICK_MS = 1000 / 100; // USER_HZ on Linux
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
@@ -41,8 +44,10 @@ function childCpuMs(): number {
 }
 
 let ops = 0;
+let counting = true;
 const opNames = new Map<string, number>();
 mongoose.set("debug", (collection: string, method: string) => {
+  if (!counting) return;
   ops += 1;
   const key = `${collection}.${method}`;
   opNames.set(key, (opNames.get(key) ?? 0) + 1);
@@ -62,14 +67,29 @@ async function measure(name: string, loaders: Loader[], url: (i: number) => stri
   for (let i = 0; i < 3; i++) await run(i);
   ops = 0;
   opNames.clear();
-  const cpu0 = process.cpuUsage();
-  const db0 = childCpuMs();
-  const t0 = performance.now();
-  for (let i = 0; i < REQUESTS; i++) await run(i + 3);
-  const wall = (performance.now() - t0) / REQUESTS;
-  const cpu = process.cpuUsage(cpu0);
-  const db = (childCpuMs() - db0) / REQUESTS;
-  const node = (cpu.user + cpu.system) / 1000 / REQUESTS;
+  let node = 0;
+  let db = 0;
+  let wall = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    // PROFILE_UNCACHED=1: as if a certificate and a publication had just been written.
+    if (UNCACHED) {
+      counting = false;
+      await bumpPublicStamp("certificates");
+      await bumpPublicStamp("credit-publications");
+      counting = true;
+    }
+    const cpu0 = process.cpuUsage();
+    const db0 = childCpuMs();
+    const t0 = performance.now();
+    await run(i + 3);
+    wall += performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    db += childCpuMs() - db0;
+    node += (cpu.user + cpu.system) / 1000;
+  }
+  node /= REQUESTS;
+  db /= REQUESTS;
+  wall /= REQUESTS;
   const top = [...opNames].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${(v / REQUESTS).toFixed(1)}`).join(", ");
   console.log(`${name.padEnd(34)} node ${node.toFixed(1).padStart(6)} ms  db ${db.toFixed(1).padStart(7)} ms  wall ${wall.toFixed(1).padStart(7)} ms  round trips ${(ops / REQUESTS).toFixed(1)}  [${top}]`);
 }
