@@ -10,7 +10,6 @@ import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant
 import { connectDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
-import type { IndustryKey } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import type { LocalizedText } from "~/lib/rubric/schema";
 import {
