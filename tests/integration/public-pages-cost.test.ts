@@ -12,14 +12,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CreditPublication } from "../../models/credit-publication";
 import { PublicNotice } from "../../models/public-notice";
 import { PublicStamp, bumpPublicStamp } from "../../models/public-stamp";
-import { revokeCertificate } from "~/data/certificates.server";
+import { listCertificateLevels, listCertificates, revokeCertificate } from "~/data/certificates.server";
+import { publicCertificateRegistry } from "~/data/certificates/public-registry.server";
 import { reconcilePublicNotices, syncPublicNotice } from "~/data/grading/public-notices.server";
 import { cachedPublicRead } from "~/data/public-cache.server";
 import { loader as registryLoader } from "~/routes/t.$slug.registry";
 import { loader as verifyLoader } from "~/routes/verify.$code";
 import { loader as noticesLoader } from "~/routes/t.$slug.notices";
 import { loader as verifyApiLoader } from "~/routes/api.public.certificates.$code";
-import { certificateWorld } from "../certificate-fixtures";
+import { certificateWorld, certifiedApplication, issueFor } from "../certificate-fixtures";
+import { createEnterprise } from "../factories";
 import { callLoader, makeRequest } from "../route-helpers";
 
 /** Collections each database call touched, in order (mongoose's debug hook). */
@@ -91,6 +93,30 @@ describe("certificate registry and verification page", () => {
     expect(revoked.ok).toBe(true);
     expect((await callLoader(registryLoader, registryUrl, params)).data).toMatchObject({ items: [{ status: "revoked" }] });
     expect((await callLoader(verifyLoader, verifyUrl, verifyParams)).data).toMatchObject({ certificate: { status: "revoked" } });
+  });
+});
+
+describe("unfiltered registry from one read", () => {
+  it("gives the same pages, total and levels as the list's own queries, with one certificates query", async () => {
+    const w = await certificateWorld();
+    for (let i = 1; i <= 4; i++) {
+      const enterprise = await createEnterprise(w.tenant._id);
+      const issuedAt = new Date(Date.now() - i * 86_400_000);
+      const app = await certifiedApplication(w.tenant._id, enterprise._id, { issuedAt });
+      await issueFor(w.tenant._id, app._id, issuedAt);
+    }
+    const now = new Date();
+    for (const page of [1, 2, 3, 4]) {
+      touched = [];
+      const fast = await publicCertificateRegistry({ tenantId: w.tenant._id, filters: {}, page, pageSize: 2, now });
+      expect(touched.filter((c) => c === "certificates")).toHaveLength(1);
+      const slow = await listCertificates({ tenantId: w.tenant._id, page, pageSize: 2, now });
+      expect(fast.result).toEqual(slow);
+      expect(fast.levels).toEqual(await listCertificateLevels({ tenantId: w.tenant._id }));
+    }
+    const filtered = await publicCertificateRegistry({ tenantId: w.tenant._id, filters: { status: "active" }, page: 1, pageSize: 2, now });
+    expect(filtered.result).toEqual(await listCertificates({ tenantId: w.tenant._id, filters: { status: "active" }, page: 1, pageSize: 2, now }));
+    expect(filtered.result.total).toBe(5);
   });
 });
 
