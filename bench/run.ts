@@ -7,7 +7,7 @@
  *
  * Environment: BENCH_SCALE (default 1 = full city scale), BENCH_RESEED=1 (seed again even if a
  * matching scenario exists), BENCH_DURATION (seconds per page, default 6), BENCH_CONNECTIONS
- * (default 20), BENCH_SKIP_INPROCESS=1 (pages only).
+ * (default 20), BENCH_SKIP_INPROCESS=1 (pages only), BENCH_PAGES=public (only the public pages).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -70,7 +70,7 @@ async function main() {
       await measureHttp(`${app.url}/bench/baseline`, { connections: CONNECTIONS, durationSeconds: 2, rotateClientIp: true });
       const baseline = await measureHttp(`${app.url}/bench/baseline`, { connections: CONNECTIONS, durationSeconds: DURATION, rotateClientIp: true });
       log(`  baseline: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
-      const pages = await measurePages({ baseUrl: app.url, city, pages: cityPages(city), baselineRps: baseline.rps, connections: CONNECTIONS, durationSeconds: DURATION, log });
+      const pages = await measurePages({ baseUrl: app.url, city, pages: cityPages(city).filter((p) => process.env.BENCH_PAGES !== "public" || !p.as), baselineRps: baseline.rps, connections: CONNECTIONS, durationSeconds: DURATION, log });
       // REQUEST-PATH BENCHMARK (engineer "path", bench/request-path.ts): tenant home at 100 vs
       // 100,000 memberships, target within 1.2×. Call it here once it is on main, e.g.
       //   rows.push(...(await benchRequestPath()));

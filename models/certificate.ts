@@ -7,6 +7,7 @@ import {
 } from "../app/lib/certificate";
 import { INDUSTRY_KEYS, type IndustryKey } from "../app/lib/domain";
 import { REVOCATION_GROUND_KEYS, type RevocationGroundKey } from "../app/lib/revocation-grounds";
+import { stampOnWrite } from "./public-stamp";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -137,6 +138,8 @@ schema.index({ tenantId: 1, enterpriseId: 1, issuedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, issuedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, status: 1, issuedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
+// Public pages cache what they read from here; every write gives them a new stamp (decision 029).
+schema.plugin(stampOnWrite, { scope: "certificates" });
 
 export const Certificate: Model<CertificateDoc> =
   mongoose.models.Certificate ??

@@ -5,6 +5,7 @@ import {
   type CreditListType,
   type CreditSubjectType,
 } from "../app/lib/credit";
+import { stampOnWrite } from "./public-stamp";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -81,6 +82,8 @@ schema.index({ tenantId: 1, grams: 1 });
 schema.index({ listedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, listedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
+// Public pages cache what they read from here; every write gives them a new stamp (decision 029).
+schema.plugin(stampOnWrite, { scope: "credit-publications" });
 
 export const CreditPublication: Model<CreditPublicationDoc> =
   mongoose.models.CreditPublication ??

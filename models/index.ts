@@ -14,6 +14,8 @@ import { MemberAccess } from "./member-access";
 import { Membership } from "./membership";
 import { OutboxMessage } from "./outbox-message";
 import { PasswordReset } from "./password-reset";
+import { PublicNotice } from "./public-notice";
+import { PublicStamp } from "./public-stamp";
 import { RateLimit } from "./rate-limit";
 import { RectificationItem } from "./rectification-item";
 import { Registration } from "./registration";
@@ -50,6 +52,8 @@ export const ALL_MODELS = [
   Certificate,
   CreditRecord,
   CreditPublication,
+  PublicNotice,
+  PublicStamp,
   DashboardSnapshot,
   DashboardSnapshotData,
   RectificationItem,

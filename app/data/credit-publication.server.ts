@@ -221,3 +221,13 @@ export async function ensureCreditPublicationsCurrent(): Promise<boolean> {
   await AppMigration.updateOne({ _id: READ_MODEL_MARK }, { $set: { at: new Date() } }, { upsert: true });
   return true;
 }
+
+/**
+ * For a database whose publications were all just written by this version's `toCreditPublication`
+ * (the bench city seed): records the start-up backfill as done, so the first start does not
+ * re-check every publication (minutes at 100,000 of them; the bench's app start timed out).
+ */
+export async function markCreditPublicationsCurrent(): Promise<void> {
+  await connectDb();
+  await AppMigration.updateOne({ _id: READ_MODEL_MARK }, { $set: { at: new Date() } }, { upsert: true });
+}

@@ -27,6 +27,7 @@ import { readTextMatches, registryPlan, type RegistryPlan } from "./credit/regis
 import { contentDisposition } from "./evidence.server";
 import { hitRateLimit, type RateLimitState } from "./rate-limit.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
+import { cachedPublicRead } from "./public-cache.server";
 
 import {
   REGISTRY_CSV_MAX_ROWS,
@@ -177,6 +178,20 @@ export async function searchCreditRegistry({
         ? await CreditPublication.estimatedDocumentCount()
         : await CreditPublication.countDocuments(plan.filter).setOptions({ crossTenant: true });
   return { items: docs.map((d) => toPublic(d, byId)), total, page, pageSize: size, truncated: false };
+}
+
+/**
+ * `searchCreditRegistry`, cached per process under the publications' change stamp (decision 029):
+ * a repeated search costs one `_id` read; any publication written since computes it again.
+ */
+export function cachedRegistrySearch(input: {
+  query: Pick<RegistryQuery, "q" | "condition" | "year" | "listType" | "page" | "pageSize">;
+  tenantId: Types.ObjectId | null;
+  tenants: RegistryTenant[];
+}): Promise<RegistryPage> {
+  const { q, condition, year, listType, page, pageSize } = input.query;
+  const key = JSON.stringify([input.tenantId ? String(input.tenantId) : "", q, condition, year, listType, page, pageSize]);
+  return cachedPublicRead("credit-publications", `search:${key}`, () => searchCreditRegistry(input));
 }
 
 /** A published record by id (optionally within one tenant); anything else is null (→ 404). */
@@ -398,7 +413,7 @@ export async function registryPageData({
     else query.tenant = "";
   }
   if (tenant) query.tenant = "";
-  const result = await searchCreditRegistry({
+  const result = await cachedRegistrySearch({
     query: { ...query, pageSize: REGISTRY_PAGE_SIZE },
     tenantId: scopeId,
     tenants,
@@ -478,5 +493,5 @@ export async function apiSearchCreditRegistry(
       return { ok: false, error: { field: "tenant", code: "UNKNOWN_TENANT", key: "creditPublic.error.unknownTenant" } };
     tenantId = new Types.ObjectId(found.id);
   }
-  return { ok: true, page: await searchCreditRegistry({ query, tenantId, tenants }) };
+  return { ok: true, page: await cachedRegistrySearch({ query, tenantId, tenants }) };
 }

@@ -10,7 +10,6 @@ import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant
 import { connectDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
-import type { IndustryKey } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import type { LocalizedText } from "~/lib/rubric/schema";
 import {
@@ -587,79 +586,7 @@ export async function listReviewBodyApplications({
 // ---------------------------------------------------------------------------------------------
 // Public notice (公示): no login
 
-export type PublicNoticeItem = {
-  id: string;
-  enterpriseName: string;
-  creditCode: string;
-  industry: IndustryKey;
-  districtCode: string;
-  levelName: LocalizedText | null;
-  startedAt: string | null;
-  endsAt: string | null;
-};
-
-export async function listPublicNotices({ tenantId }: TenantScope): Promise<PublicNoticeItem[]> {
-  await connectDb();
-  const docs = await Assessment.find({ tenantId, state: "publicNotice.running" })
-    .sort({ "deadlines.noticeEndsAt": 1, _id: 1 })
-    .limit(500)
-    .select({
-      enterpriseId: 1,
-      rubricVersionId: 1,
-      deadlines: 1,
-      history: 1,
-      "workflow.context.reportedLevel": 1,
-    })
-    .lean<
-      Array<
-        Pick<
-          AssessmentDoc,
-          "_id" | "enterpriseId" | "rubricVersionId" | "deadlines" | "history" | "workflow"
-        >
-      >
-    >();
-  if (docs.length === 0) return [];
-  const enterprises = await Enterprise.find({
-    tenantId,
-    _id: { $in: docs.map((d) => d.enterpriseId) },
-  })
-    .select({ name: 1, creditCode: 1, industry: 1, districtCode: 1 })
-    .lean<
-      Array<{
-        _id: Types.ObjectId;
-        name: string;
-        creditCode: string;
-        industry: IndustryKey;
-        districtCode: string;
-      }>
-    >();
-  const byId = new Map(enterprises.map((e) => [String(e._id), e]));
-  const out: PublicNoticeItem[] = [];
-  for (const d of docs) {
-    const e = byId.get(String(d.enterpriseId));
-    if (!e) continue;
-    const context = d.workflow?.context;
-    const level =
-      typeof context === "object" &&
-      context !== null &&
-      "reportedLevel" in context &&
-      typeof context.reportedLevel === "string"
-        ? context.reportedLevel
-        : null;
-    const levels = (await levelsOf(tenantId, d.rubricVersionId))?.levels ?? [];
-    const started = [...d.history].reverse().find((h) => h.event === "START_NOTICE");
-    out.push({
-      id: String(d._id),
-      enterpriseName: e.name,
-      creditCode: e.creditCode,
-      industry: e.industry,
-      districtCode: e.districtCode,
-      levelName: level ? (levels.find((l) => l.key === level)?.name ?? { zh: level }) : null,
-      startedAt: started ? started.at.toISOString() : null,
-      endsAt: d.deadlines?.noticeEndsAt ? d.deadlines.noticeEndsAt.toISOString() : null,
-    });
-  }
-  return out;
-}
+// The public notices moved to their read model (decision 029); callers keep importing them here.
+export { listPublicNotices, type PublicNoticeItem } from "./grading/public-notices.server";
 
 export type { GradingEventType };

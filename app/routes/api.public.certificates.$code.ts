@@ -5,6 +5,7 @@
  * requests from one IP → 429. Messages follow the language cookie (Chinese by default).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { jsonWithEtag } from "~/lib/http/etag.server";
 import { clientIp } from "~/auth.server";
 import { hitVerifyRateLimit, verificationUrl, verifyCertificate } from "~/data/certificates.server";
 import { translate } from "~/i18n";
@@ -45,7 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { status: 404, headers: HEADERS },
     );
   }
-  return Response.json(
+  return jsonWithEtag(
+    request,
     {
       state: found.state,
       stateText: translate(locale, `verify.state.${found.state}`),
@@ -68,6 +70,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pdfUrl: found.state === "VALID" ? `${verificationUrl(code)}.pdf` : null,
       verifyUrl: verificationUrl(code),
     },
-    { headers: HEADERS },
+    HEADERS,
   );
 }

@@ -6,6 +6,7 @@
  * Messages follow the `sg_lang` cookie, else Accept-Language (Chinese by default).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { jsonWithEtag } from "~/lib/http/etag.server";
 import { clientIp } from "~/auth.server";
 import {
   apiSearchCreditRegistry,
@@ -88,7 +89,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
   }
   const result = found.page;
-  return Response.json(
+  return jsonWithEtag(
+    request,
     {
       items: result.items.map((r) => item(r, locale)),
       total: result.total,
@@ -96,6 +98,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       pageSize: result.pageSize,
       truncated: result.truncated,
     },
-    { headers: HEADERS },
+    HEADERS,
   );
 }

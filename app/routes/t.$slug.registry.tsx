@@ -8,7 +8,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { CertificateStatusBadge } from "~/components/certificate-status";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { listCertificateLevels, listCertificates } from "~/data/certificates.server";
+import { publicCertificateRegistry } from "~/data/certificates/public-registry.server";
 import { districtOptions } from "~/data/enterprises.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -30,21 +30,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
   const locale = await getLocale(request);
   const filters = parseCertificateFilters(new URL(request.url).searchParams);
-  const [result, levels] = await Promise.all([
-    listCertificates({
-      tenantId: tenant._id,
-      filters: {
-        q: filters.q,
-        level: filters.level,
-        status: filters.status,
-        industry: filters.industry,
-        district: filters.district,
-      },
-      page: filters.page,
-      pageSize: PAGE_SIZE,
-    }),
-    listCertificateLevels({ tenantId: tenant._id }),
-  ]);
+  const { result, levels } = await publicCertificateRegistry({
+    tenantId: tenant._id,
+    filters: {
+      q: filters.q,
+      level: filters.level,
+      status: filters.status,
+      industry: filters.industry,
+      district: filters.district,
+    },
+    page: filters.page,
+    pageSize: PAGE_SIZE,
+  });
   const { page: _page, ...rest } = filters;
   return {
     slug: tenant.slug,

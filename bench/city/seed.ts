@@ -18,6 +18,8 @@ import { Tenant } from "../../models/tenant";
 import { User } from "../../models/user";
 import { ensureIndexes } from "../../models/index";
 import { computeDashboardSnapshot } from "../../app/data/dashboard.server";
+import { reconcilePublicNotices } from "../../app/data/grading/public-notices.server";
+import { markCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { DEMO_PASSWORD, seedDemoData } from "../../scripts/lib/seed";
 import { DEMO_BODY_ADMIN } from "../../scripts/lib/seed-review-body";
@@ -142,6 +144,10 @@ export async function seedCity(input: { scale: number; now: Date; log: (line: st
   // Read models the app keeps: the dashboard's per-tenant counters (the 10-minute job's work).
   await computeDashboardSnapshot({ tenantId, now });
   progress("dashboard snapshot computed");
+  // The public notices' rows (decision 029) for the cloned applications under notice.
+  await reconcilePublicNotices();
+  // Every publication was written in the current shape: the app's start-up backfill has nothing to do.
+  await markCreditPublicationsCurrent();
   // The per-user access documents (decision 010) follow the memberships through the Membership
   // model's insertMany hook, so the bulk insert above filled them too.
 

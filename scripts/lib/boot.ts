@@ -16,6 +16,7 @@ import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
 import { DEMO_BODY_ADMIN } from "./seed-review-body";
 import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
+import { ensurePublicNoticesCurrent } from "../../app/data/grading/public-notices.server";
 import { fillMemberAccess } from "../../app/data/member-access.server";
 import { recordTenantSlugs } from "../../app/data/tenants.server";
 import { fillApplicationDistricts } from "../../app/data/tenants/district-backfill.server";
@@ -81,6 +82,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
         log(`  ${"review_body_admin".padEnd(18)} ${DEMO_BODY_ADMIN.email}`);
       }
     }
+    // The public notices' read model (decision 029), filled once for a database from before it
+    // (after the demo seed, so its applications are in it); transitions keep it in step.
+    await ensurePublicNoticesCurrent();
     registerAllJobs();
     const stopScheduler = process.env.SCHEDULER === "off" ? () => {} : startScheduler();
     const http = await startHttpServer({ port: options.port, host: options.host, trustProxy: process.env.TRUST_PROXY === "true" });

@@ -22,6 +22,9 @@ beforeEach(async () => {
   if (!db) return;
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.map((c) => db.collection(c.name).deleteMany({})));
+  // The public pages' per-process cache (decision 029) must not outlive the data it was read from.
+  const { clearPublicCache } = await import("~/data/public-cache.server");
+  clearPublicCache();
 });
 
 afterAll(async () => {

@@ -173,7 +173,7 @@ export type CertificateListItem = {
   revokedGrounds: RevocationGroundKey[];
 };
 
-const LIST_FIELDS = {
+export const LIST_FIELDS = {
   number: 1,
   enterpriseId: 1,
   enterprise: 1,
@@ -186,7 +186,7 @@ const LIST_FIELDS = {
   revokedGrounds: 1,
 } as const;
 
-type ListDoc = Pick<
+export type ListDoc = Pick<
   CertificateDoc,
   | "_id"
   | "number"
@@ -200,7 +200,7 @@ type ListDoc = Pick<
 > &
   Partial<Pick<CertificateDoc, "revokedAt" | "revokedGrounds">>;
 
-function listItem(doc: ListDoc, now: Date): CertificateListItem {
+export function listItem(doc: ListDoc, now: Date): CertificateListItem {
   return {
     id: String(doc._id),
     number: doc.number,

@@ -12,6 +12,7 @@ import type { IndustryKey } from "~/lib/domain";
 import type { RevocationGroundKey } from "~/lib/revocation-grounds";
 import { normalizeCreditCode } from "~/lib/credit-code";
 import { isDuplicateKeyError } from "../mongo-errors.server";
+import { cachedPublicRead } from "../public-cache.server";
 import { hitRateLimit, type RateLimitState } from "../rate-limit.server";
 import { type CertificateRecord } from "./settings.server";
 
@@ -49,9 +50,11 @@ export async function verifyCertificate({
 }): Promise<PublicCertificate | null> {
   if (!VERIFY_CODE_PATTERN.test(code)) return null;
   await connectDb();
-  const doc = await Certificate.findOne({ verifyCode: code })
-    .setOptions({ crossTenant: true })
-    .lean<CertificateRecord>();
+  // Cached per process while no certificate was written (decision 029); the status is still
+  // computed from the stored dates at `now`, so expiry is exact.
+  const doc = await cachedPublicRead("certificates", `verify:${code}`, () =>
+    Certificate.findOne({ verifyCode: code }).setOptions({ crossTenant: true }).lean<CertificateRecord>().exec(),
+  );
   if (!doc) return null;
   return publicView(doc, now, code);
 }

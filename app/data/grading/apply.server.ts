@@ -44,6 +44,7 @@ import { recordRectificationRound } from "./rectification.server";
 import { isBlockedAfterRejection } from "./rejection-block.server";
 import { buildEvent, offeredLevels } from "./facts.server";
 import { reviewBodiesAdministeredBy } from "./panel-facts.server";
+import { NOTICE_STATE, syncPublicNotice } from "./public-notices.server";
 import {
   blockedResult,
   forbiddenResult,
@@ -389,6 +390,15 @@ async function afterTransition(
       { err: error, applicationId: String(t.doc._id), version: t.newVersion },
       "grading effects failed",
     );
+  }
+  try {
+    // The public notices' read model follows every transition into, within and out of the notice
+    // (the others leave it alone: the sync re-reads the large application document).
+    if (t.doc.state === NOTICE_STATE || stateColumnOf(t.next) === NOTICE_STATE)
+      await syncPublicNotice({ tenantId: tenant._id, applicationId: t.doc._id });
+  } catch (error) {
+    // The transition stands; the next transition or reconcilePublicNotices repairs the row.
+    logger.error({ err: error, applicationId: String(t.doc._id) }, "public notice not synced");
   }
   const reason = reasonOfInput(t.eventInput);
   await recordAudit({
