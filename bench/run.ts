@@ -48,6 +48,7 @@ async function main() {
     const database = await describeDatabase(db.kind);
     log(`City scenario at scale ${SCALE}…`);
     const { city, reused } = await openCity({ scale: SCALE, reseed: process.env.BENCH_RESEED === "1", log });
+    db.analyze();
     log(reused ? `  reusing the scenario seeded ${city.seededAt} (seed version ${city.version})` : `  seeded in ${city.seedSeconds} s`);
 
     if (process.env.BENCH_SKIP_INPROCESS !== "1") {

@@ -6,12 +6,19 @@
 import path from "node:path";
 import mongoose from "mongoose";
 import { connectDb } from "../../app/db.server";
-import { ensureIndexes } from "../../models/index";
+import { ALL_MODELS, ensureIndexes } from "../../models/index";
+import { analyzeAll, ensureLookupIndexes, lookupFieldsOf } from "../../scripts/lib/postgres-lookups";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type DatabaseKind } from "../../scripts/lib/database";
 
 export const BENCH_DATA_DIR = path.join(PROJECT_ROOT, ".data/bench");
 
-export type BenchDatabase = { kind: DatabaseKind; uri: string; stop(): Promise<void> };
+export type BenchDatabase = {
+  kind: DatabaseKind;
+  uri: string;
+  /** Fresh planner statistics after a bulk load (embedded PostgreSQL only). */
+  analyze(): void;
+  stop(): Promise<void>;
+};
 
 export async function openBenchDatabase(options: { dbName: string; log?: (line: string) => void }): Promise<BenchDatabase> {
   // fsync off: the bench data can always be seeded again.
@@ -23,6 +30,7 @@ export async function openBenchDatabase(options: { dbName: string; log?: (line: 
   try {
     await connectDb();
     await ensureIndexes();
+    if (db.postgresUrl) ensureLookupIndexes({ postgresUrl: db.postgresUrl, database: options.dbName, fields: lookupFieldsOf(ALL_MODELS) });
   } catch (error) {
     await db.stop();
     throw error;
@@ -30,6 +38,9 @@ export async function openBenchDatabase(options: { dbName: string; log?: (line: 
   return {
     kind: db.kind,
     uri,
+    analyze: () => {
+      if (db.postgresUrl) analyzeAll(db.postgresUrl);
+    },
     stop: async () => {
       await mongoose.disconnect().catch(() => {});
       await db.stop();

@@ -4,13 +4,14 @@
  */
 import path from "node:path";
 import mongoose from "mongoose";
-import { ensureIndexes } from "../../models/index";
+import { ALL_MODELS, ensureIndexes } from "../../models/index";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { registerAllJobs } from "../../app/jobs/index.server";
 import { startScheduler } from "../../app/jobs/scheduler.server";
 import { getEnv, resetEnvCache } from "../../app/env.server";
 import { checkAppUrl } from "./app-url";
 import { loadOrCreateSessionSecret } from "./app-secret";
+import { ensureLookupIndexes, lookupFieldsOf } from "./postgres-lookups";
 import { PROJECT_ROOT, startDatabase, withDatabaseName, type RunningDatabase } from "./database";
 import { startHttpServer } from "./http-server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "./seed";
@@ -48,6 +49,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
     process.env.MONGODB_URI = uri;
     await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
     await ensureIndexes();
+    if (db.postgresUrl) {
+      const { created } = ensureLookupIndexes({ postgresUrl: db.postgresUrl, database: options.dbName ?? "safegrade", fields: lookupFieldsOf(ALL_MODELS) });
+      if (created > 0) log(`PostgreSQL lookup indexes created: ${created} (decision 030)`);
+    }
     const rubrics = await importRubricFiles();
     if (rubrics.errors.length > 0) {
       throw new Error(`Rubric files were refused:\n  ${rubrics.errors.join("\n  ")}`);
