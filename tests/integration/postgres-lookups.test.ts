@@ -60,7 +60,7 @@ describe("lookup indexes on the embedded PostgreSQL (decision 030)", () => {
     const sessions = users.map((u) => ({ _id: `s-${String(u._id)}`, userId: u._id, expiresAt: new Date(Date.now() + 86_400_000) }));
     for (let i = 0; i < users.length; i += 1000) {
       await client.db(DB).collection("users").insertMany(users.slice(i, i + 1000));
-      await client.db(DB).collection("sessions").insertMany(sessions.slice(i, i + 1000));
+      await client.db(DB).collection<{ _id: string; userId: ObjectId; expiresAt: Date }>("sessions").insertMany(sessions.slice(i, i + 1000));
     }
     const user = users[2345]!;
     const probes: Array<[string, Document]> = [
