@@ -1,0 +1,54 @@
+/**
+ * Page weight (issue 13 item 5, decision 028): the server HTML of the assessment, review and
+ * application pages stays ≤ 120 KB with the largest shipped rubric fully answered (notes,
+ * evidence names, a scored review sheet). Measured like the bench (bench/lib/http.ts): one real
+ * request to the production server, the uncompressed document's bytes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../scripts/lib/app-process";
+import { startHttpServer } from "../../scripts/lib/http-server";
+import { pageWeightScenario } from "../page-weight-fixtures";
+
+const KB = 1024;
+const LIMIT = 120 * KB;
+
+let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
+
+beforeAll(async () => {
+  buildApp();
+  server = await startHttpServer({ port: 0, host: "127.0.0.1" });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function documentBytes(path: string, cookie: string): Promise<{ status: number; bytes: number; html: string }> {
+  const res = await fetch(`${server?.url}${path}`, { headers: { cookie, "accept-encoding": "identity" }, redirect: "manual" });
+  const html = await res.text();
+  return { status: res.status, bytes: Buffer.byteLength(html), html };
+}
+
+describe("page weight", () => {
+  it("every assessment, review and application page of a fully answered general rubric is ≤ 120 KB of HTML", async () => {
+    const s = await pageWeightScenario();
+    const t = `/t/${s.slug}`;
+    const pages: Array<[string, string, string]> = [
+      ["assessment element page", `${t}/assessments/${s.draftId}/${s.firstElement}`, s.cookies.enterpriseAdmin],
+      ["assessment summary", `${t}/assessments/${s.draftId}/summary`, s.cookies.enterpriseAdmin],
+      ["review page (reviewer)", `${t}/reviews/${s.reviewId}`, s.cookies.reviewer],
+      ["one application (regulator)", `${t}/applications/${s.reviewId}`, s.cookies.regulator],
+      ["one certified application (regulator)", `${t}/applications/${s.certifiedId}`, s.cookies.regulator],
+      ["comparison (regulator)", `${t}/applications/${s.certifiedId}/comparison`, s.cookies.regulator],
+    ];
+    const lines: string[] = [];
+    for (const [name, path, cookie] of pages) {
+      const r = await documentBytes(path, cookie);
+      lines.push(`${name}: ${(r.bytes / KB).toFixed(1)} KB (${r.status})`);
+      expect.soft(r.status, `${name} ${path}`).toBe(200);
+      expect.soft(r.bytes, `${name}: ${(r.bytes / KB).toFixed(1)} KB`).toBeLessThanOrEqual(LIMIT);
+    }
+    // The measured sizes, for the decision record and the bench comparison.
+    process.stdout.write(`page weight:\n  ${lines.join("\n  ")}\n`);
+  }, 240_000);
+});

@@ -1,0 +1,63 @@
+/**
+ * The page-weight scenario: the shipped general rubric (the largest), every item answered with a
+ * note, evidence names on the items that need them, a consolidated review sheet scored by the
+ * panel — driven through the app's own functions by the bench's template builder, then cloned
+ * (as the bench's city scenario does) into a draft and an application under review.
+ */
+import { Types } from "mongoose";
+import { Assessment } from "../models/assessment";
+import { importRubricFiles } from "~/data/rubrics.server";
+import { buildApplicationTemplates, type Actor } from "../bench/city/templates";
+import { cloneApplication } from "../bench/city/applications";
+import { cookieFor, createEnterprise, createMember, createReviewBody, createTenant } from "./factories";
+
+export async function pageWeightScenario() {
+  await importRubricFiles();
+  const tenant = await createTenant();
+  const enterprise = await createEnterprise(tenant._id, { industry: "machinery", sizeClass: "medium" });
+  const admin = await createMember(tenant._id, "enterprise_admin", { enterpriseId: enterprise._id });
+  const regulator = await createMember(tenant._id, "regulator");
+  const lead = await createMember(tenant._id, "reviewer");
+  const second = await createMember(tenant._id, "reviewer");
+  const body = await createReviewBody(tenant._id, [lead.user._id, second.user._id]);
+  const actor = (m: { user: { _id: Types.ObjectId; email: string } }, role: Actor["role"], enterpriseId: Types.ObjectId | null = null): Actor => ({
+    userId: m.user._id,
+    email: m.user.email,
+    role,
+    enterpriseId,
+  });
+  const now = new Date();
+  const templates = await buildApplicationTemplates({
+    tenantId: tenant._id,
+    enterpriseId: enterprise._id,
+    enterpriseAdmin: actor(admin, "enterprise_admin", enterprise._id),
+    regulator: actor(regulator, "regulator"),
+    reviewers: [actor(lead, "reviewer"), actor(second, "reviewer")],
+    reviewBodyId: body.body._id,
+    bodyAdmin: actor(body.admin, "review_body_admin"),
+    now,
+  });
+  const year = now.getUTCFullYear();
+  const clone = async (stage: "draft" | "review", cycle: number) => {
+    const _id = new Types.ObjectId();
+    const doc = cloneApplication(templates[stage], { _id, enterpriseId: enterprise._id, adminId: admin.user._id, cycle: String(cycle), yearsBack: 0 });
+    await Assessment.insertMany([doc]);
+    return String(_id);
+  };
+  const draftId = await clone("draft", year + 1);
+  const reviewId = await clone("review", year + 2);
+  const firstElement = templates.draft.answers[0]?.itemId.split(".")[0] ?? "";
+  return {
+    slug: tenant.slug,
+    draftId,
+    reviewId,
+    /** Reported and certified: the comparison of self-assessment and review is open. */
+    certifiedId: String(templates.certified._id),
+    firstElement,
+    cookies: {
+      enterpriseAdmin: await cookieFor(admin.user._id),
+      regulator: await cookieFor(regulator.user._id),
+      reviewer: await cookieFor(lead.user._id),
+    },
+  };
+}
