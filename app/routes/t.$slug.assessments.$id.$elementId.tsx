@@ -1,27 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { FormProvider } from "react-hook-form";
 import { AssessmentItem } from "~/components/assessment-item";
 import { useWizardElementForm } from "~/components/wizard-element-form";
 import { useWizard } from "~/components/assessment-wizard";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EvidenceSlot } from "~/components/assessment-evidence-slot";
-import { findAssessmentOutline } from "~/data/assessments.server";
+import { getElementPage } from "~/data/assessments/element-page.server";
 import { licenceWarningsForAssessment } from "~/data/enterprise-master/licences.server";
 import type { LicenceType } from "~/lib/enterprise-master-data";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
-import type { RubricItem } from "~/lib/rubric/schema";
+import type { EvidenceFileView } from "~/lib/evidence";
+import { localizeDeep } from "~/lib/rubric/localize";
+import type { RubricElement, RubricItem } from "~/lib/rubric/schema";
+import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 import type { loader as wizardLoader } from "./t.$slug.assessments.$id";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tenant, member } = await requireTenantPermission(request, params, "read:assessment:own", "read:assessment:any");
-  const outline = await findAssessmentOutline({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
-  const index = outline ? outline.elementIds.indexOf(params.elementId ?? "") : -1;
-  if (!outline || index < 0) throw notFound();
-  const elementId = outline.elementIds[index] ?? "";
+  // This element in full (texts, its evidence); the layout sends only the scoring outline (decision 028).
+  const page = await getElementPage({ tenantId: tenant._id, id: params.id ?? "", viewer: member, elementId: params.elementId ?? "" });
+  if (!page) throw notFound();
+  const elementId = page.element.id;
   // Step 12: an expired or expiring licence warns on the rubric's licence veto item.
   const warnings = await licenceWarningsForAssessment({ tenantId: tenant._id, id: params.id ?? "", viewer: member });
   return {
@@ -29,8 +32,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       .filter((w) => w.itemId.startsWith(`${elementId}.`))
       .map((w) => ({ ...w, expiresAt: w.expiresAt.toISOString().slice(0, 10) })),
     elementId,
-    prev: outline.elementIds[index - 1] ?? null,
-    next: outline.elementIds[index + 1] ?? null,
+    element: localizeDeep(page.element, await getLocale(request)),
+    evidence: page.evidence,
+    prev: page.prev,
+    next: page.next,
   };
 }
 
@@ -52,20 +57,22 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === "save" ? false : defaultShouldRevalidate;
 
 export default function ElementPage() {
-  const { elementId, prev, next, licenceWarnings } = useLoaderData<typeof loader>();
+  const { elementId, element, evidence, prev, next, licenceWarnings } = useLoaderData<typeof loader>();
   // One form per element: a new element starts from the wizard's current values.
-  return <ElementForm key={elementId} elementId={elementId} prev={prev} next={next} warnings={licenceWarnings} />;
+  return <ElementForm key={elementId} element={element} evidence={evidence} prev={prev} next={next} warnings={licenceWarnings} />;
 }
 
 type ItemWarning = { itemId: string; type: LicenceType; number: string; expiresAt: string; state: "expiring" | "expired" };
 
 function ElementForm({
-  elementId,
+  element,
+  evidence,
   prev,
   next,
   warnings,
 }: {
-  elementId: string;
+  element: RubricElement;
+  evidence: Record<string, EvidenceFileView[]>;
   prev: string | null;
   next: string | null;
   warnings: ItemWarning[];
@@ -75,11 +82,13 @@ function ElementForm({
   const navigate = useNavigate();
   const wizard = useWizard();
   const layout = useRouteLoaderData<typeof wizardLoader>("routes/t.$slug.assessments.$id");
-  const element = wizard.rubric.elements.find((e) => e.id === elementId);
-  const flat = useMemo<RubricItem[]>(() => (element ? element.subElements.flatMap((s) => s.items) : []), [element]);
+  const flat = useMemo<RubricItem[]>(() => element.subElements.flatMap((s) => s.items), [element]);
   const { form, initial, indexOf, onSubmit } = useWizardElementForm(flat);
+  const { learnItems } = wizard;
+  // The conflict dialog names the items it lists: it learns their wording from the pages seen.
+  useEffect(() => learnItems(flat), [learnItems, flat]);
 
-  if (!element || !layout) return null;
+  if (!layout) return null;
 
   const base = `/t/${wizard.slug}/assessments/${wizard.assessmentId}`;
   const elementTitle = (id: string) => {
@@ -115,7 +124,7 @@ function ElementForm({
                     slug={wizard.slug}
                     assessmentId={wizard.assessmentId}
                     itemId={item.id}
-                    files={layout.evidence[item.id] ?? []}
+                    files={evidence[item.id] ?? []}
                     canEdit={wizard.canEdit}
                     required={item.evidenceRequired}
                     limits={layout.evidenceLimits}

@@ -21,11 +21,12 @@ import {
   performanceView,
 } from "~/data/assessments.server";
 import { getEnterprise } from "~/data/enterprises.server";
-import { evidenceByItem, getEvidenceLimits } from "~/data/evidence.server";
+import { getEvidenceLimits } from "~/data/evidence.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { localizeDeep } from "~/lib/rubric/localize";
+import { scoringOutline } from "~/lib/rubric/scoring-outline";
 import { postSave, saveUrl, type SaveOutcome } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
@@ -56,14 +57,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rubricVersion: assessment.rubricVersion,
       rubricTitle: meta.title,
     },
-    // In the reader's language only (half the text; decision 012).
-    rubric: localizeDeep(rubric, locale),
+    // In the reader's language only (half the text; decision 012), and only what scoring and
+    // navigation need: each page sends the texts it shows (decision 028).
+    rubric: localizeDeep(scoringOutline(rubric), locale),
     weights: localizeDeep(weights, locale),
     answers: assessment.answers.map(answerView),
     performance: assessment.performance.map(performanceView),
     accidentRecord: accidentRecordView(assessment.accidentRecord),
     editors,
-    evidence: evidenceByItem(assessment.evidence),
     evidenceLimits: { maxFileBytes: limits.maxFileBytes, maxFilesPerItem: limits.maxFilesPerItem },
     canEdit,
     /** The levels this authority grants: the level shown is the one it can grant (issue 17). */

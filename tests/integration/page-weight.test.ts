@@ -4,6 +4,8 @@
  * evidence names, a scored review sheet). Measured like the bench (bench/lib/http.ts): one real
  * request to the production server, the uncompressed document's bytes.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../scripts/lib/app-process";
 import { startHttpServer } from "../../scripts/lib/http-server";
@@ -44,6 +46,9 @@ describe("page weight", () => {
     const lines: string[] = [];
     for (const [name, path, cookie] of pages) {
       const r = await documentBytes(path, cookie);
+      // PAGE_WEIGHT_DUMP=<dir> keeps each page's HTML for a look at where the bytes are.
+      const dump = process.env.PAGE_WEIGHT_DUMP;
+      if (dump) writeFileSync(join(dump, `${name.replace(/[^a-z]+/gi, "-")}.html`), r.html);
       lines.push(`${name}: ${(r.bytes / KB).toFixed(1)} KB (${r.status})`);
       expect.soft(r.status, `${name} ${path}`).toBe(200);
       expect.soft(r.bytes, `${name}: ${(r.bytes / KB).toFixed(1)} KB`).toBeLessThanOrEqual(LIMIT);
