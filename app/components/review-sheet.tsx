@@ -177,7 +177,7 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
               index={indexOf.get(item.id) ?? 0}
               initial={initial[indexOf.get(item.id) ?? 0]}
               evidenceSlot={
-                <div className="space-y-1 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-self>
+                <div className="self-answer" data-self>
                   <p>
                     {t("reviewSheet.selfAnswer", { answer: describeAnswer(t, item, selfAnswer, locale) })}
                     {selfObtained !== null ? <span className="ml-2 text-xs text-slate-500">{t("reviewSheet.selfObtained", { points: selfObtained })}</span> : null}
