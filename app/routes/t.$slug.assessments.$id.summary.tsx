@@ -45,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const missingEvidence = missingRequiredEvidence(rubric, assessment);
   const naItems = assessment.answers.filter((a) => a.choice === "na").map((a) => ({ itemId: a.itemId, reason: a.naReason ?? "" }));
   // The layout's rubric has no item texts (decision 028): the wording of the items listed here.
+  const deducted = new Set(breakdown.deductions.map((d) => d.itemId));
   const listed = [
     ...breakdown.vetoes.map((v) => v.itemId),
     ...breakdown.deductions.map((d) => d.itemId),
@@ -72,7 +73,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     weighted: weights !== null,
     breakdown,
     // A deduction without its own reason shows the item's note (that is where people explain).
-    itemNotes: Object.fromEntries(assessment.answers.filter((a) => a.note).map((a) => [a.itemId, a.note ?? ""])),
+    // Only for the items listed under deductions (decision 028: no data the page does not show).
+    itemNotes: Object.fromEntries(
+      assessment.answers.filter((a) => a.note && deducted.has(a.itemId)).map((a) => [a.itemId, a.note ?? ""]),
+    ),
     naItems,
     missingEvidence,
     carriedEvidenceItems: [...evidenceCount].filter(([, c]) => c.carried > 0).map(([itemId]) => itemId),
