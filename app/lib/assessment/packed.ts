@@ -70,13 +70,29 @@ export function unpackOutline(packed: string): Rubric {
 }
 
 type Deduction = NonNullable<AnswerView["deductions"]>[number];
-type AnswerTuple = [string, string, number, string | null, string | null, 0 | 1, string, Deduction[] | null, string | null];
+/** item, choice, rev, when (ms since epoch, base 36), who (index into `by`, -1 none), carried over, note, deductions, N/A reason. */
+type AnswerTuple = [string, string, number, string | null, number, 0 | 1, string, Deduction[] | null, string | null];
 
-/** Answers as one string: item, choice, rev, when, by, carried over, note, deductions, N/A reason. */
+/** Answers as one string; the few distinct editors are listed once (most answers share one). */
 export function packAnswers(answers: readonly AnswerView[]): string {
-  return JSON.stringify(
-    answers.map((a): AnswerTuple => [a.itemId, a.choice, a.rev, a.updatedAt, a.updatedBy, a.carriedOver ? 1 : 0, a.note ?? "", a.deductions ?? null, a.naReason ?? null]),
-  );
+  const by: string[] = [];
+  const who = (id: string | null) => {
+    if (id === null) return -1;
+    const known = by.indexOf(id);
+    return known >= 0 ? known : by.push(id) - 1;
+  };
+  const rows = answers.map((a): AnswerTuple => [
+    a.itemId,
+    a.choice,
+    a.rev,
+    a.updatedAt === null ? null : Date.parse(a.updatedAt).toString(36),
+    who(a.updatedBy),
+    a.carriedOver ? 1 : 0,
+    a.note ?? "",
+    a.deductions ?? null,
+    a.naReason ?? null,
+  ]);
+  return JSON.stringify({ by, rows });
 }
 
 const deduction = z.object({ rule: z.string(), count: z.number(), note: z.string().optional() });
@@ -85,23 +101,29 @@ const answerTuple = z.tuple([
   z.enum(ANSWER_CHOICES),
   z.number(),
   z.string().nullable(),
-  z.string().nullable(),
+  z.number().int().min(-1),
   z.union([z.literal(0), z.literal(1)]),
   z.string(),
   z.array(deduction).nullable(),
   z.string().nullable(),
 ]);
+const packedAnswers = z.object({ by: z.array(z.string()), rows: z.array(answerTuple) });
 
 /** The answers as `AnswerView`s, exactly as `answerView` made them on the server. */
 export function unpackAnswers(packed: string): AnswerView[] {
-  return z
-    .array(answerTuple)
-    .parse(JSON.parse(packed))
-    .map(([itemId, choice, rev, updatedAt, updatedBy, carried, note, deductions, naReason]) => {
-      const view: AnswerView = { itemId, choice, carriedOver: carried === 1, rev, updatedAt, updatedBy };
-      if (deductions) view.deductions = deductions.map((d) => (d.note ? { rule: d.rule, count: d.count, note: d.note } : { rule: d.rule, count: d.count }));
-      if (naReason !== null) view.naReason = naReason;
-      if (note) view.note = note;
-      return view;
-    });
+  const { by, rows } = packedAnswers.parse(JSON.parse(packed));
+  return rows.map(([itemId, choice, rev, when, who, carried, note, deductions, naReason]) => {
+    const view: AnswerView = {
+      itemId,
+      choice,
+      carriedOver: carried === 1,
+      rev,
+      updatedAt: when === null ? null : new Date(parseInt(when, 36)).toISOString(),
+      updatedBy: by[who] ?? null,
+    };
+    if (deductions) view.deductions = deductions.map((d) => (d.note ? { rule: d.rule, count: d.count, note: d.note } : { rule: d.rule, count: d.count }));
+    if (naReason !== null) view.naReason = naReason;
+    if (note) view.note = note;
+    return view;
+  });
 }
