@@ -46,7 +46,11 @@ export async function pageWeightScenario() {
   };
   const draftId = await clone("draft", year + 1);
   const reviewId = await clone("review", year + 2);
-  const firstElement = templates.draft.answers[0]?.itemId.split(".")[0] ?? "";
+  const elementOf = (itemId: string) => itemId.split(".")[0] ?? "";
+  const firstElement = elementOf(templates.draft.answers[0]?.itemId ?? "");
+  const counts = new Map<string, number>();
+  for (const a of templates.draft.answers) counts.set(elementOf(a.itemId), (counts.get(elementOf(a.itemId)) ?? 0) + 1);
+  const largestElement = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? firstElement;
   return {
     slug: tenant.slug,
     draftId,
@@ -54,6 +58,8 @@ export async function pageWeightScenario() {
     /** Reported and certified: the comparison of self-assessment and review is open. */
     certifiedId: String(templates.certified._id),
     firstElement,
+    /** The element with the most items (E4 of the general rubric, 36 items). */
+    largestElement,
     cookies: {
       enterpriseAdmin: await cookieFor(admin.user._id),
       regulator: await cookieFor(regulator.user._id),

@@ -45,12 +45,15 @@ describe("page weight", () => {
     const shows: Record<string, RegExp> = {
       "assessment element page": new RegExp(`data-item="${s.firstElement}\\.1\\.1"[\\s\\S]*台账（1）`),
       "review page (reviewer)": /data-item="[^"]+"/,
+      "review page, largest element": new RegExp(`data-item="${s.largestElement}\\.`),
       "comparison (regulator)": /data-item|<table/,
     };
     const pages: Array<[string, string, string, number]> = [
       ["assessment element page", `${t}/assessments/${s.draftId}/${s.firstElement}`, s.cookies.enterpriseAdmin, ELEMENT_PAGE_INTERIM_LIMIT],
       ["assessment summary", `${t}/assessments/${s.draftId}/summary`, s.cookies.enterpriseAdmin, LIMIT],
       ["review page (reviewer)", `${t}/reviews/${s.reviewId}`, s.cookies.reviewer, LIMIT],
+      // The review sheet pages a large element in parts: its largest element stays light too.
+      ["review page, largest element", `${t}/reviews/${s.reviewId}?element=${s.largestElement}`, s.cookies.reviewer, LIMIT],
       ["one application (regulator)", `${t}/applications/${s.reviewId}`, s.cookies.regulator, LIMIT],
       ["one certified application (regulator)", `${t}/applications/${s.certifiedId}`, s.cookies.regulator, LIMIT],
       ["comparison (regulator)", `${t}/applications/${s.certifiedId}/comparison`, s.cookies.regulator, LIMIT],
@@ -66,6 +69,14 @@ describe("page weight", () => {
       const shown = shows[name];
       if (shown) expect.soft(r.html, `${name} shows its content`).toMatch(shown);
       expect.soft(r.bytes, `${name}: ${(r.bytes / KB).toFixed(1)} KB`).toBeLessThanOrEqual(limit);
+    }
+    // Reported, not yet held to a budget (decision 028): the wizard shows a whole element per page.
+    for (const [name, path, cookie] of [
+      ["element page, largest element", `${t}/assessments/${s.draftId}/${s.largestElement}`, s.cookies.enterpriseAdmin],
+    ] as const) {
+      const r = await documentBytes(path, cookie);
+      expect.soft(r.status, `${name} ${path}`).toBe(200);
+      lines.push(`${name} (${s.largestElement}): ${(r.bytes / KB).toFixed(1)} KB (${r.status}, not yet budgeted)`);
     }
     // The measured sizes, for the decision record and the bench comparison.
     process.stdout.write(`page weight:\n  ${lines.join("\n  ")}\n`);
