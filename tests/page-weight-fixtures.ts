@@ -4,6 +4,7 @@
  * panel — driven through the app's own functions by the bench's template builder, then cloned
  * (as the bench's city scenario does) into a draft and an application under review.
  */
+import { wizardParts } from "~/lib/assessment/element-parts";
 import { Types } from "mongoose";
 import { Assessment } from "../models/assessment";
 import { importRubricFiles } from "~/data/rubrics.server";
@@ -51,6 +52,13 @@ export async function pageWeightScenario() {
   const counts = new Map<string, number>();
   for (const a of templates.draft.answers) counts.set(elementOf(a.itemId), (counts.get(elementOf(a.itemId)) ?? 0) + 1);
   const largestElement = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? firstElement;
+  // Every item is answered: the answers' ids give the element's sub-elements, hence its wizard parts.
+  const subs = new Map<string, { id: string }[]>();
+  for (const a of templates.draft.answers.filter((x) => elementOf(x.itemId) === largestElement)) {
+    const sub = a.itemId.split(".").slice(0, 2).join(".");
+    subs.set(sub, [...(subs.get(sub) ?? []), { id: a.itemId }]);
+  }
+  const partCount = wizardParts({ id: largestElement, subElements: [...subs].map(([id, items]) => ({ id, items })) }).length;
   return {
     slug: tenant.slug,
     draftId,
@@ -60,6 +68,8 @@ export async function pageWeightScenario() {
     firstElement,
     /** The element with the most items (E4 of the general rubric, 36 items). */
     largestElement,
+    /** The wizard's parts of the largest element (1-based). */
+    largestElementParts: Array.from({ length: partCount }, (_, i) => i + 1),
     cookies: {
       enterpriseAdmin: await cookieFor(admin.user._id),
       regulator: await cookieFor(regulator.user._id),

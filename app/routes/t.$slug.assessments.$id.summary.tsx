@@ -112,7 +112,8 @@ export default function AssessmentSummary() {
   const b = d.breakdown;
   const base = `/t/${wizard.slug}/assessments/${wizard.assessmentId}`;
   const elementOf = itemElementIds(rubric);
-  const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}#${itemAnchor(itemId)}`;
+  // `?item=` opens the part of a large element that holds the item.
+  const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}?item=${encodeURIComponent(itemId)}#${itemAnchor(itemId)}`;
   const itemText = (itemId: string) => textOf(d.itemTexts[itemId], locale);
   const itemRef = (itemId: string) => (
     <Link to={itemLink(itemId)} className="text-brand-700 hover:underline">
