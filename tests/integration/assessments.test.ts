@@ -530,7 +530,13 @@ describe("who may see an assessment", () => {
     expect(own.status).toBe(200);
     expect(own.data).toMatchObject({ canEdit: true, readOnly: null, assessment: { version: 0 } });
     const element = await callLoader(elementLoader, `${url}/E1`, { ...params, elementId: "E1" }, { cookie: ownerCookie });
-    expect(element.data).toMatchObject({ elementId: "E1", prev: null, next: "E2", licenceWarnings: [], evidence: {} });
+    expect(element.data).toMatchObject({ elementId: "E1", part: 1, prev: null, next: { elementId: "E2", part: 1 }, licenceWarnings: [], evidence: {} });
+    // A part number out of range or malformed is clamped, never an error (large elements are paged in parts).
+    for (const q of ["?part=99", "?part=abc", "?item=nope"]) {
+      const r = await callLoader(elementLoader, `${url}/E1${q}`, { ...params, elementId: "E1" }, { cookie: ownerCookie });
+      expect(r.status, q).toBe(200);
+      expect(r.data, q).toMatchObject({ elementId: "E1", part: 1 });
+    }
     // The element page carries its own element with every text (the layout only the scoring outline, decision 028).
     const shown = (element.data as { element: { id: string; subElements: Array<{ items: Array<{ id: string; text: { zh: string } }> }> } }).element;
     expect(shown.id).toBe("E1");
