@@ -51,7 +51,7 @@ export function describeAccidents(t: Translator, record: AccidentRecord | null):
 export function ConflictDialog() {
   const t = useT();
   const locale = useLocale();
-  const { conflict, keepMine, takeTheirs, items } = useWizard();
+  const { conflict, keepMine, takeTheirs, itemWithText } = useWizard();
   const ref = useRef<HTMLDialogElement>(null);
   const open = conflict !== null && conflict.length > 0;
 
@@ -112,7 +112,7 @@ export function ConflictDialog() {
                       </tr>
                     );
                   }
-                  const item = items.get(c.itemId);
+                  const item = itemWithText(c.itemId);
                   return (
                     <tr key={c.itemId} data-conflict-item={c.itemId}>
                       <th scope="row" className="font-normal">

@@ -62,14 +62,14 @@ export function AssessmentItem({
       id={anchor}
       tabIndex={-1}
       aria-labelledby={legendId}
-      className="card scroll-mt-24 space-y-4 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+      className="item-card"
       data-item={item.id}
     >
       <fieldset aria-describedby={choiceError ? errId("choice") : undefined} disabled={disabled}>
         <legend id={legendId} className="text-sm text-slate-900">
-          <span className="mr-1 font-mono text-xs text-slate-500">{item.id}</span>{" "}
+          <span className="item-id">{item.id}</span>{" "}
           <span className="font-medium">{textOf(item.text, locale)}</span>{" "}
-          <span className="ml-1 text-xs text-slate-500">{t("assessment.item.points", { points: item.points })}</span>
+          <span className="item-points">{t("assessment.item.points", { points: item.points })}</span>
           {item.veto ? (
             <>
               {" "}
@@ -77,13 +77,13 @@ export function AssessmentItem({
             </>
           ) : null}
         </legend>
-        <div className="mt-3 flex flex-wrap gap-x-5 gap-y-2">
+        <div className="choices">
           {choices.map((c) => (
-            <label key={c} className="inline-flex cursor-pointer items-center gap-2 text-sm">
+            <label key={c} className="choice">
               <input
                 type="radio"
                 value={c}
-                className="h-4 w-4 border-slate-300 text-brand-600 focus:ring-brand-500"
+                className="choice-input"
                 data-choice={c}
                 defaultChecked={initial?.choice === c}
                 {...register(`items.${index}.choice`)}
@@ -267,14 +267,14 @@ export function AssessmentItem({
         <div>
           <button
             type="button"
-            className="text-sm text-brand-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+            className="link-toggle"
             aria-expanded={showGuidance}
             aria-controls={`${uid}-guidance`}
             onClick={() => setShowGuidance((v) => !v)}
           >
             {showGuidance ? t("assessment.item.guidanceHide") : t("assessment.item.guidanceShow")}
           </button>
-          <div id={`${uid}-guidance`} hidden={!showGuidance} className="mt-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">
+          <div id={`${uid}-guidance`} hidden={!showGuidance} className="hint-box">
             {textOf(item.guidance, locale)}
           </div>
         </div>
@@ -282,7 +282,7 @@ export function AssessmentItem({
 
       {evidenceSlot}
 
-      <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-100 pt-3 text-xs text-slate-500">
+      <div className="item-footer">
         <span data-item-score>
           {obtained === null
             ? choice === "na"
@@ -298,7 +298,7 @@ export function AssessmentItem({
           {!disabled && choice !== "" ? (
             <button
               type="button"
-              className="text-slate-500 underline-offset-2 hover:underline"
+              className="link-quiet"
               onClick={() => setValue(`items.${index}`, emptyFormValue(item), { shouldDirty: true })}
             >
               {t("assessment.item.clear")}

@@ -2,11 +2,13 @@
  * The wizard's side panel: save status, live score and level (computed in the browser with the
  * same engine and inputs as the server), and the element list with progress.
  */
-import { NavLink, useNavigate, useRouteLoaderData } from "@remix-run/react";
+import { Link, NavLink, useLocation, useNavigate, useRouteLoaderData } from "@remix-run/react";
 import { grantedLevel } from "~/lib/granted-level";
 import type { MouseEvent } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
+import { clampPart, partPath, wizardParts } from "~/lib/assessment/element-parts";
+import type { Rubric } from "~/lib/rubric/schema";
 import { levelName, ScoreFigures, ScoreReasons } from "./assessment-score";
 import { useWizard, type DisplayStatus } from "./assessment-wizard";
 
@@ -121,36 +123,9 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
       </section>
       <nav id="element-nav" aria-label={t("assessment.wizard.elements")} className="card scroll-mt-16 p-2">
         <ol className="space-y-1 text-sm">
-          {rubric.elements.map((el) => {
-            let total = 0;
-            let done = 0;
-            for (const sub of el.subElements) {
-              for (const item of sub.items) {
-                total++;
-                if (wizard.effectiveAnswer(item.id)) done++;
-              }
-            }
-            return (
-              <li key={el.id}>
-                <NavLink
-                  to={`${base}/${el.id}`}
-                  prefetch="intent"
-                  className={({ isActive }) =>
-                    `flex items-center justify-between gap-2 rounded-md px-2 py-1.5 ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-50"}`
-                  }
-                  data-element-link={el.id}
-                >
-                  <span className="truncate">
-                    <span className="mr-1 font-mono text-xs text-slate-600">{el.id}</span>
-                    {textOf(el.title, locale)}
-                  </span>
-                  <span className={`shrink-0 text-xs ${done === total ? "text-emerald-700" : "text-slate-600"}`} data-element-progress={el.id}>
-                    {t("assessment.wizard.elementProgress", { answered: done, items: total })}
-                  </span>
-                </NavLink>
-              </li>
-            );
-          })}
+          {rubric.elements.map((el) => (
+            <ElementLink key={el.id} base={base} element={el} />
+          ))}
           {rubric.performanceConditions.length > 0 ? (
             <li className="border-t border-slate-100 pt-1">
               <NavLink
@@ -178,5 +153,74 @@ export function AssessmentSidePanel({ base, weightsTitle }: { base: string; weig
         </ol>
       </nav>
     </div>
+  );
+}
+
+type OutlineElement = Rubric["elements"][number];
+
+/** "E4.1" or "E4.3–E4.4": the sub-elements a part holds. */
+function subRange(subs: OutlineElement["subElements"]): string {
+  const first = subs[0]?.id ?? "";
+  const last = subs[subs.length - 1]?.id ?? "";
+  return first === last ? first : `${first}–${last}`;
+}
+
+/** One element in the outline with its progress; the current element, when large, lists its parts under it. */
+function ElementLink({ base, element: el }: { base: string; element: OutlineElement }) {
+  const t = useT();
+  const locale = useLocale();
+  const wizard = useWizard();
+  const location = useLocation();
+  const parts = wizardParts(el);
+  const progress = (subs: OutlineElement["subElements"]) => {
+    const items = subs.flatMap((s) => s.items);
+    return { done: items.filter((i) => wizard.effectiveAnswer(i.id)).length, total: items.length };
+  };
+  const { done, total } = progress(el.subElements);
+  const here = location.pathname === `${base}/${el.id}`;
+  const currentPart = here ? clampPart(new URLSearchParams(location.search).get("part"), parts.length) : 0;
+  return (
+    <li>
+      <NavLink
+        to={`${base}/${el.id}`}
+        prefetch="intent"
+        className={({ isActive }) =>
+          `flex items-center justify-between gap-2 rounded-md px-2 py-1.5 ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-50"}`
+        }
+        data-element-link={el.id}
+      >
+        <span className="truncate">
+          <span className="mr-1 font-mono text-xs text-slate-600">{el.id}</span>
+          {textOf(el.title, locale)}
+        </span>
+        <span className={`shrink-0 text-xs ${done === total ? "text-emerald-700" : "text-slate-600"}`} data-element-progress={el.id}>
+          {t("assessment.wizard.elementProgress", { answered: done, items: total })}
+        </span>
+      </NavLink>
+      {here && parts.length > 1 ? (
+        <ol className="ml-4 mt-0.5 space-y-0.5 text-xs" aria-label={t("wizardParts.partsOf", { id: el.id })}>
+          {parts.map((subs, i) => {
+            const part = i + 1;
+            const p = progress(subs);
+            const active = part === currentPart;
+            return (
+              <li key={part}>
+                <Link
+                  to={partPath(base, { elementId: el.id, part })}
+                  aria-current={active ? "page" : undefined}
+                  className={`flex justify-between gap-2 rounded-md px-2 py-1 ${active ? "bg-brand-50 font-medium text-brand-800" : "text-slate-600 hover:bg-slate-50"}`}
+                  data-part-link={`${el.id}:${part}`}
+                >
+                  <span>{t("wizardParts.partLink", { part, range: subRange(subs) })}</span>
+                  <span className={p.done === p.total ? "text-emerald-700" : ""}>
+                    {t("assessment.wizard.elementProgress", { answered: p.done, items: p.total })}
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ol>
+      ) : null}
+    </li>
   );
 }

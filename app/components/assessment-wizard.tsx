@@ -92,8 +92,13 @@ type ServerState = {
 export type WizardContextValue = {
   slug: string;
   assessmentId: string;
+  /** The scoring outline (decision 028): item texts are blank here; pages send the ones they show. */
   rubric: Rubric;
   items: ReadonlyMap<string, RubricItem>;
+  /** An item with its wording, when a page of this session showed it; else the outline's item. */
+  itemWithText(itemId: string): RubricItem | undefined;
+  /** Element pages hand over the items they show (with texts), for dialogs that name items. */
+  learnItems(items: readonly RubricItem[]): void;
   canEdit: boolean;
   editors: Record<string, string>;
   serverVersion: number;
@@ -183,6 +188,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     return map;
   }, [rubric]);
 
+  const wordedRef = useRef(new Map<string, RubricItem>());
   const serverRef = useRef<ServerState>(toServerState(init.version, init.answers, init.performance, init.accidentRecord));
   const accidentDraftRef = useRef<AccidentFormValue | null>(null);
   const draftsRef = useRef(new Map<string, ItemFormValue>());
@@ -767,6 +773,19 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
   // -------------------------------------------------------------------------------------------
   // Render-time values (recomputed on every tick)
 
+  const learnItems = useCallback(
+    (list: readonly RubricItem[]) => {
+      let added = false;
+      for (const item of list) {
+        if (wordedRef.current.get(item.id) === item) continue;
+        wordedRef.current.set(item.id, item);
+        added = true;
+      }
+      if (added) rerender();
+    },
+    [rerender],
+  );
+
   const value = useMemo<WizardContextValue>(() => {
     void tick;
     const server = serverRef.current;
@@ -819,6 +838,8 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
       assessmentId,
       rubric,
       items,
+      itemWithText: (id) => wordedRef.current.get(id) ?? items.get(id),
+      learnItems,
       canEdit: canEdit && network !== "locked",
       editors: editorsRef.current,
       serverVersion: server.version,
@@ -891,6 +912,7 @@ export function WizardProvider({ init, children }: { init: WizardInit; children:
     flushNow,
     syncToken,
     noteVersion,
+    learnItems,
   ]);
 
   return <WizardContext.Provider value={value}>{children}</WizardContext.Provider>;

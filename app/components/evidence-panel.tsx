@@ -354,13 +354,13 @@ export function EvidencePanel({
 
   return (
     <section
-      className="mt-3 rounded-md border border-slate-200 bg-slate-50 p-3"
+      className="evidence-box"
       aria-labelledby={`${ids}-title`}
       data-evidence-panel={itemId}
     >
       <h4
         id={`${ids}-title`}
-        className="flex items-center gap-2 text-sm font-medium text-slate-800"
+        className="evidence-title"
       >
         {t("evidence.title")}
         {required ? (
@@ -375,13 +375,13 @@ export function EvidencePanel({
         <p className="mt-2 text-sm text-slate-500">{t("evidence.none")}</p>
       ) : (
         <ul
-          className="mt-2 divide-y divide-slate-200 rounded border border-slate-200 bg-white"
+          className="evidence-list"
           aria-label={t("evidence.listLabel")}
         >
           {list.map((f) => (
             <li
               key={f.fileId}
-              className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm"
+              className="evidence-row"
               data-evidence-file={f.fileId}
             >
               <div className="min-w-0">
@@ -476,7 +476,7 @@ export function EvidencePanel({
             accept={EVIDENCE_ACCEPT}
             disabled={full}
             aria-describedby={hintId}
-            className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm"
+            className="file-input"
             onChange={(event) => {
               const picked = Array.from(event.currentTarget.files ?? []);
               // Cleared at once so choosing the same file again fires another change.

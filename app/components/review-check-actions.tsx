@@ -104,7 +104,7 @@ export function RectificationAction({
           <ul className="max-h-64 space-y-1 overflow-y-auto">
             {options.map((o) => (
               <li key={o.itemId}>
-                <label className="flex items-start gap-2 text-sm">
+                <label className="check-label">
                   <input type="checkbox" name="itemIds" value={o.itemId} className="mt-1" />
                   <span>
                     <span className="font-mono text-xs text-slate-500">{o.itemId}</span>{" "}
@@ -179,7 +179,7 @@ export function DismissObjectionAction({
         error={errors.reason?.message ?? result?.errors?.reason}
         {...register("reason")}
       />
-      <label className="flex items-start gap-2 text-sm">
+      <label className="check-label">
         <input type="checkbox" name="restartNotice" value="true" className="mt-1" />
         <span>{t("checks.form.restartNotice")}</span>
       </label>

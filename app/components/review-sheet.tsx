@@ -177,13 +177,13 @@ function ElementForm({ page, slug }: { page: Page; slug: string }) {
               index={indexOf.get(item.id) ?? 0}
               initial={initial[indexOf.get(item.id) ?? 0]}
               evidenceSlot={
-                <div className="space-y-1 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-self>
+                <div className="self-answer" data-self>
                   <p>
                     {t("reviewSheet.selfAnswer", { answer: describeAnswer(t, item, selfAnswer, locale) })}
-                    {selfObtained !== null ? <span className="ml-2 text-xs text-slate-500">{t("reviewSheet.selfObtained", { points: selfObtained })}</span> : null}
+                    {selfObtained !== null ? <span className="self-score">{t("reviewSheet.selfObtained", { points: selfObtained })}</span> : null}
                   </p>
                   {files.length > 0 ? (
-                    <ul className="flex flex-wrap gap-x-3 text-xs">
+                    <ul className="file-links">
                       {files.map((f) => (
                         <li key={f.fileId}>
                           <a href={`${evidenceBase}/${f.fileId}?inline=1`} target="_blank" rel="noreferrer" className="text-brand-700 hover:underline">
@@ -241,7 +241,7 @@ export function ReviewSheetSplit({ page }: { page: Page }) {
         {page.nav.map((el) => (
           <label key={el.id} className="flex items-center justify-between gap-2 text-sm">
             <span>
-              <span className="font-mono text-xs text-slate-500">{el.id}</span> {textOf(el.title, locale)}
+              <span className="mono-id">{el.id}</span> {textOf(el.title, locale)}
             </span>
             <select name={`assign.${el.id}`} defaultValue={el.ownerId === lead?.id ? "" : (el.ownerId ?? "")} className="input w-44 py-1">
               <option value="">{lead ? `${lead.name}（${t("reviewSheet.lead")}）` : "—"}</option>

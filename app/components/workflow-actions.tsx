@@ -324,7 +324,7 @@ function UnansweredItems({ facts }: { facts: NonNullable<ActionPanelProps["facts
       <ul className="mt-1 list-disc pl-6">
         {facts.unanswered.map((u) => (
           <li key={u.itemId}>
-            <Link to={`${base}/${u.elementId}#item-${u.itemId}`} className="font-mono underline">
+            <Link to={`${base}/${u.elementId}?item=${encodeURIComponent(u.itemId)}#item-${u.itemId}`} className="font-mono underline">
               {u.itemId}
             </Link>
           </li>

@@ -28,6 +28,7 @@ import { labels } from "./messages/labels";
 import { reviewChecks } from "./messages/review-checks";
 import { panel } from "./messages/panel";
 import { renewal } from "./messages/renewal";
+import { wizardParts } from "./messages/wizard-parts";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -37,7 +38,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * Each namespace file exports `{ "zh-CN": {...}, en: {...} }`; `en` is typed against the
  * Chinese keys, so a missing translation is a compile error rather than a blank label.
  */
-const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels, reviewChecks, panel, reviewSheet, renewal] as const;
+const catalogs = [common, auth, admin, enterprise, errors, assessment, evidence, selfReport, rubric, workflow, certificate, credit, creditPublic, email, dashboard, review, security, platform, districts, rubricPublish, revocation, yearly, todo, confirm, links, labels, reviewChecks, panel, reviewSheet, renewal, wizardParts] as const;
 
 type Union<T> = T extends readonly (infer U)[] ? U : never;
 type Catalog = Union<typeof catalogs>;

@@ -14,7 +14,10 @@ import { accidentRecordView, findVisibleAssessment, loadAssessmentRubric, scoreO
 import { missingRequiredEvidence } from "~/data/evidence.server";
 import { useLocale, useT } from "~/i18n/react";
 import { chinaToday, declarationHints, plainAccidentRecord } from "~/lib/assessment/accidents";
-import { itemElementIds, rubricItems, textOf } from "~/lib/assessment/answers";
+import { itemElementIds, textOf } from "~/lib/assessment/answers";
+import { localizeDeep } from "~/lib/rubric/localize";
+import { itemTexts } from "~/lib/rubric/scoring-outline";
+import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
 
 /** Everything here is computed on the server from what is saved: the same numbers the report and the application use. */
@@ -39,7 +42,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (e.carriedOver) c.carried++;
     evidenceCount.set(e.itemId, c);
   }
+  const missingEvidence = missingRequiredEvidence(rubric, assessment);
+  const naItems = assessment.answers.filter((a) => a.choice === "na").map((a) => ({ itemId: a.itemId, reason: a.naReason ?? "" }));
+  // The layout's rubric has no item texts (decision 028): the wording of the items listed here.
+  const deducted = new Set(breakdown.deductions.map((d) => d.itemId));
+  const listed = [
+    ...breakdown.vetoes.map((v) => v.itemId),
+    ...breakdown.deductions.map((d) => d.itemId),
+    ...(breakdown.toNextLevel?.candidates.map((c) => c.itemId) ?? []),
+    ...breakdown.unanswered,
+    ...missingEvidence,
+    ...naItems.map((n) => n.itemId),
+  ];
   return {
+    itemTexts: localizeDeep(itemTexts(rubric, listed), await getLocale(request)),
     /** The level this authority can grant for this result (the rubric may list higher ones). */
     grantedLevel: grantedLevel(rubric.levels, breakdown.level, tenant.settings.grantableLevels),
     submit:
@@ -57,9 +73,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     weighted: weights !== null,
     breakdown,
     // A deduction without its own reason shows the item's note (that is where people explain).
-    itemNotes: Object.fromEntries(assessment.answers.filter((a) => a.note).map((a) => [a.itemId, a.note ?? ""])),
-    naItems: assessment.answers.filter((a) => a.choice === "na").map((a) => ({ itemId: a.itemId, reason: a.naReason ?? "" })),
-    missingEvidence: missingRequiredEvidence(rubric, assessment),
+    // Only for the items listed under deductions (decision 028: no data the page does not show).
+    itemNotes: Object.fromEntries(
+      assessment.answers.filter((a) => a.note && deducted.has(a.itemId)).map((a) => [a.itemId, a.note ?? ""]),
+    ),
+    naItems,
+    missingEvidence,
     carriedEvidenceItems: [...evidenceCount].filter(([, c]) => c.carried > 0).map(([itemId]) => itemId),
     performance: rubric.performanceConditions.map((c) => ({
       conditionId: c.id,
@@ -93,9 +112,9 @@ export default function AssessmentSummary() {
   const b = d.breakdown;
   const base = `/t/${wizard.slug}/assessments/${wizard.assessmentId}`;
   const elementOf = itemElementIds(rubric);
-  const items = new Map(rubricItems(rubric).map((i) => [i.id, i]));
-  const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}#${itemAnchor(itemId)}`;
-  const itemText = (itemId: string) => textOf(items.get(itemId)?.text, locale);
+  // `?item=` opens the part of a large element that holds the item.
+  const itemLink = (itemId: string) => `${base}/${elementOf.get(itemId) ?? ""}?item=${encodeURIComponent(itemId)}#${itemAnchor(itemId)}`;
+  const itemText = (itemId: string) => textOf(d.itemTexts[itemId], locale);
   const itemRef = (itemId: string) => (
     <Link to={itemLink(itemId)} className="text-brand-700 hover:underline">
       <span className="font-mono text-xs">{itemId}</span> {itemText(itemId)}

@@ -6,6 +6,7 @@ import {
   type ClientActionFunctionArgs,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
+import { useMemo } from "react";
 import { AssessmentSidePanel, PhoneScoreBar } from "~/components/assessment-side-panel";
 import { ConflictDialog } from "~/components/assessment-conflict-dialog";
 import { useWizard, WizardProvider } from "~/components/assessment-wizard";
@@ -21,11 +22,13 @@ import {
   performanceView,
 } from "~/data/assessments.server";
 import { getEnterprise } from "~/data/enterprises.server";
-import { evidenceByItem, getEvidenceLimits } from "~/data/evidence.server";
+import { getEvidenceLimits } from "~/data/evidence.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { textOf } from "~/lib/assessment/answers";
 import { localizeDeep } from "~/lib/rubric/localize";
+import { scoringOutline } from "~/lib/rubric/scoring-outline";
+import { packAnswers, packOutline, unpackAnswers, unpackOutline } from "~/lib/assessment/packed";
 import { postSave, saveUrl, type SaveOutcome } from "~/lib/assessment/save-protocol";
 import { getLocale } from "~/locale.server";
 import { notFound, requireTenantPermission } from "~/tenant.server";
@@ -56,14 +59,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rubricVersion: assessment.rubricVersion,
       rubricTitle: meta.title,
     },
-    // In the reader's language only (half the text; decision 012).
-    rubric: localizeDeep(rubric, locale),
+    // In the reader's language only (half the text; decision 012), and only what scoring and
+    // navigation need: each page sends the texts it shows (decision 028).
+    // Packed into strings: a fifth of the bytes of the same data as loader objects.
+    outline: packOutline(localizeDeep(scoringOutline(rubric), locale)),
     weights: localizeDeep(weights, locale),
-    answers: assessment.answers.map(answerView),
+    answers: packAnswers(assessment.answers.map(answerView)),
     performance: assessment.performance.map(performanceView),
     accidentRecord: accidentRecordView(assessment.accidentRecord),
     editors,
-    evidence: evidenceByItem(assessment.evidence),
     evidenceLimits: { maxFileBytes: limits.maxFileBytes, maxFilesPerItem: limits.maxFilesPerItem },
     canEdit,
     /** The levels this authority grants: the level shown is the one it can grant (issue 17). */
@@ -88,6 +92,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 
 export default function AssessmentWizardLayout() {
   const data = useLoaderData<typeof loader>();
+  // Unpacked once per loader response, so the wizard sees stable objects between renders.
+  const rubric = useMemo(() => unpackOutline(data.outline), [data.outline]);
+  const answers = useMemo(() => unpackAnswers(data.answers), [data.answers]);
   return (
     <WizardProvider
       key={data.assessment.id}
@@ -96,10 +103,10 @@ export default function AssessmentWizardLayout() {
         assessmentId: data.assessment.id,
         userId: data.user.id,
         userName: data.user.name,
-        rubric: data.rubric,
+        rubric,
         weights: data.weights,
         version: data.assessment.version,
-        answers: data.answers,
+        answers,
         performance: data.performance,
         accidentRecord: data.accidentRecord,
         editors: data.editors,

@@ -32,7 +32,7 @@ function shift(date: Date | null | undefined, ms: number): Date | null {
   return date ? new Date(date.getTime() - ms) : null;
 }
 
-function cloneApplication(t: AssessmentDoc, input: { _id: Types.ObjectId; enterpriseId: Types.ObjectId; adminId: Types.ObjectId; cycle: string; yearsBack: number }) {
+export function cloneApplication(t: AssessmentDoc, input: { _id: Types.ObjectId; enterpriseId: Types.ObjectId; adminId: Types.ObjectId; cycle: string; yearsBack: number }) {
   const back = input.yearsBack * YEAR;
   // The persisted workflow snapshot names its application and enterprise: point it at the clone.
   const workflow = t.workflow

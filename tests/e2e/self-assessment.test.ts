@@ -112,7 +112,24 @@ describe("enterprise self-assessment wizard", () => {
     const link = page.getByTestId("summary-missing-answers").locator('a[href$="#item-E1.1.4"]');
     expect(await link.count()).toBe(1);
     await link.evaluate((a) => a.closest("details")?.setAttribute("open", ""));
-    await Promise.all([page.waitForURL(/\/E1#item-E1\.1\.4$/), link.click()]);
+    await Promise.all([page.waitForURL(/\/E1\?item=E1\.1\.4#item-E1\.1\.4$/), link.click()]);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toBe("item-E1.1.4");
+
+    // E1 has 19 items: the wizard shows it in two parts, listed under E1 in the outline.
+    const form1 = page.locator("form[data-element=E1]");
+    expect(await form1.getAttribute("data-part")).toBe("1");
+    expect(await page.locator("#element-nav [data-part-link]").count()).toBe(2);
+    const progress = await page.getByTestId("live-progress").textContent();
+    // An old link to an item of part 2 opens that part and focuses the item.
+    await Promise.all([page.waitForURL(/\/E1\?item=E1\.4\.1#item-E1\.4\.1$/), page.goto(`${elementUrl}#item-E1.4.1`)]);
+    await expect.poll(() => page.locator("form[data-element=E1]").getAttribute("data-part")).toBe("2");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toBe("item-E1.4.1");
+    expect(await page.getByTestId("live-progress").textContent()).toBe(progress);
+    expect(await item(page, "E1.1.1").count()).toBe(0);
+    // Back to part 1 through the previous-part link; its answers are still there.
+    const prev = page.locator('a[rel="prev"]');
+    expect(await prev.textContent()).toContain("上一部分");
+    await Promise.all([page.waitForURL(/\/E1$/), prev.click()]);
+    await expect.poll(() => item(page, "E1.1.1").locator('input[value="full"]').isChecked()).toBe(true);
   });
 });

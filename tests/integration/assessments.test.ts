@@ -529,7 +529,18 @@ describe("who may see an assessment", () => {
     const own = await callLoader(wizardLoader, url, params, { cookie: ownerCookie });
     expect(own.status).toBe(200);
     expect(own.data).toMatchObject({ canEdit: true, readOnly: null, assessment: { version: 0 } });
-    expect((await callLoader(elementLoader, `${url}/E1`, { ...params, elementId: "E1" }, { cookie: ownerCookie })).data).toEqual({ elementId: "E1", prev: null, next: "E2", licenceWarnings: [] });
+    const element = await callLoader(elementLoader, `${url}/E1`, { ...params, elementId: "E1" }, { cookie: ownerCookie });
+    expect(element.data).toMatchObject({ elementId: "E1", part: 1, prev: null, next: { elementId: "E2", part: 1 }, licenceWarnings: [], evidence: {} });
+    // A part number out of range or malformed is clamped, never an error (large elements are paged in parts).
+    for (const q of ["?part=99", "?part=abc", "?item=nope"]) {
+      const r = await callLoader(elementLoader, `${url}/E1${q}`, { ...params, elementId: "E1" }, { cookie: ownerCookie });
+      expect(r.status, q).toBe(200);
+      expect(r.data, q).toMatchObject({ elementId: "E1", part: 1 });
+    }
+    // The element page carries its own element with every text (the layout only the scoring outline, decision 028).
+    const shown = (element.data as { element: { id: string; subElements: Array<{ items: Array<{ id: string; text: { zh: string } }> }> } }).element;
+    expect(shown.id).toBe("E1");
+    expect(shown.subElements.flatMap((sub) => sub.items).every((i) => i.id.startsWith("E1.") && i.text.zh.length > 0)).toBe(true);
     expect((await callLoader(elementLoader, `${url}/E99`, { ...params, elementId: "E99" }, { cookie: ownerCookie })).status).toBe(404);
   });
 
