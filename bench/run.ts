@@ -7,7 +7,8 @@
  *
  * Environment: BENCH_SCALE (default 1 = full city scale), BENCH_RESEED=1 (seed again even if a
  * matching scenario exists), BENCH_DURATION (seconds per page, default 6), BENCH_CONNECTIONS
- * (default 20), BENCH_SKIP_INPROCESS=1 (pages only).
+ * (default 20), BENCH_SKIP_INPROCESS=1 (pages only), BENCH_SKIP_REQUEST_PATH=1, BENCH_MEMBERSHIPS
+ * (the request-path benchmark's large size, default 100,000).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -25,6 +26,7 @@ import { measureHttp } from "./lib/http";
 import type { BenchRow } from "./lib/stats";
 import { cityPages, measurePages } from "./pages";
 import { markdownReport } from "./report";
+import { benchRequestPath, type RequestPathBenchRow } from "./request-path";
 import { benchScoring } from "./scoring";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -33,6 +35,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 const startedAt = new Date();
 const log = (line: string) => console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+/** The request-path rows in the table's shape: p50/p99 go into the name, the ratio row keeps its verdict. */
+function requestPathRow(row: RequestPathBenchRow): BenchRow {
+  const latency = row.p50 === undefined ? "" : ` (p50 ${row.p50} ms, p99 ${row.p99} ms)`;
+  return { name: `${row.name}${latency}`, value: row.value, unit: row.unit, target: row.target, pass: row.pass };
+}
 
 async function main() {
   const rows: BenchRow[] = [];
@@ -71,9 +79,12 @@ async function main() {
       const baseline = await measureHttp(`${app.url}/bench/baseline`, { connections: CONNECTIONS, durationSeconds: DURATION, rotateClientIp: true });
       log(`  baseline: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
       const pages = await measurePages({ baseUrl: app.url, city, pages: cityPages(city), baselineRps: baseline.rps, connections: CONNECTIONS, durationSeconds: DURATION, log });
-      // REQUEST-PATH BENCHMARK (engineer "path", bench/request-path.ts): tenant home at 100 vs
-      // 100,000 memberships, target within 1.2×. Call it here once it is on main, e.g.
-      //   rows.push(...(await benchRequestPath()));
+      // Tenant home at 100 vs 100,000 memberships (decision 010), in a database of its own on the
+      // same server; it closes this process's connection to the city database (not needed after this).
+      if (process.env.BENCH_SKIP_REQUEST_PATH !== "1") {
+        log("Request path: tenant home at 100 vs 100,000 memberships…");
+        rows.push(...(await benchRequestPath({ serverUri: db.uri })).map(requestPathRow));
+      }
       report = markdownReport({
         startedAt,
         totalSeconds: (Date.now() - startedAt.getTime()) / 1000,

@@ -4,6 +4,7 @@
  * routes pass them straight to the browser.
  */
 import { Types } from "mongoose";
+import { ApplicationRow, type ApplicationRowDoc } from "../../models/application-row";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
@@ -326,8 +327,12 @@ export type ApplicationListItem = {
   reviewerCount: number;
 };
 
+/**
+ * Lists read the slim list view (`application_rows`, decision 027), never the assessments: an
+ * assessment carries all its answers, and FerretDB decodes a whole document before projecting.
+ */
 type ListDoc = Pick<
-  AssessmentDoc,
+  ApplicationRowDoc,
   | "_id"
   | "enterpriseId"
   | "cycle"
@@ -352,10 +357,10 @@ const LIST_FIELDS = {
   deadlines: 1,
   reviewerIds: 1,
   rubricVersionId: 1,
-  "workflow.value": 1,
+  workflow: 1,
 } as const;
 
-function isReturnedDraft(doc: Pick<AssessmentDoc, "state" | "workflow">): boolean {
+function isReturnedDraft(doc: Pick<ListDoc, "state" | "workflow">): boolean {
   const value = doc.workflow?.value;
   return (
     doc.state === "draft" &&
@@ -453,7 +458,7 @@ export async function listApplicationQueues({
   // Districts by the applications' own top-level `districtCode` (kept in step with the enterprise).
   const districts = districtsToShow(scope, enterprise?.districtCode ?? "");
   if (districts) base.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
-  const grouped = await Assessment.aggregate<{ _id: string; n: number }>([
+  const grouped = await ApplicationRow.aggregate<{ _id: string; n: number }>([
     { $match: base },
     { $group: { _id: "$state", n: { $sum: 1 } } },
   ]);
@@ -509,13 +514,13 @@ export async function listApplicationQueues({
   const sort: Record<string, 1 | -1> =
     queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
   const [docs, total] = await Promise.all([
-    Assessment.find(filter)
+    ApplicationRow.find(filter)
       .sort(sort)
       .skip((current - 1) * size)
       .limit(size)
       .select(LIST_FIELDS)
       .lean<ListDoc[]>(),
-    Assessment.countDocuments(filter),
+    ApplicationRow.countDocuments(filter),
   ]);
   return {
     counts,
@@ -533,7 +538,7 @@ export async function listEnterpriseApplications({
   now = new Date(),
 }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, enterpriseId })
+  const docs = await ApplicationRow.find({ tenantId, enterpriseId })
     .sort({ cycle: -1, _id: 1 })
     .limit(100)
     .select(LIST_FIELDS)
@@ -548,7 +553,7 @@ export async function listReviewAssignments({
   now = new Date(),
 }: TenantScope & { reviewerId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, reviewerIds: reviewerId })
+  const docs = await ApplicationRow.find({ tenantId, reviewerIds: reviewerId })
     .sort({ updatedAt: -1, _id: 1 })
     .limit(200)
     .select(LIST_FIELDS)
@@ -572,7 +577,7 @@ export async function listReviewBodyApplications({
   // An admin runs one body (a handful at most): one bounded query per body on its index.
   const pages = await Promise.all(
     bodies.map((reviewBodyId) =>
-      Assessment.find({ tenantId, reviewBodyId })
+      ApplicationRow.find({ tenantId, reviewBodyId })
         .sort({ updatedAt: -1, _id: 1 })
         .limit(200)
         .select(LIST_FIELDS)

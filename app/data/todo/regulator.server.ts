@@ -4,7 +4,7 @@
  * (listCreditRecords). Each count is the `total` its list page shows for the same filter.
  */
 import type { Types } from "mongoose";
-import { Assessment } from "../../../models/assessment";
+import { ApplicationRow } from "../../../models/application-row";
 import { TODO_ENTRIES_SHOWN, earliest, type TodoItem } from "~/lib/todo";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
 import { listRevocationReviews } from "../certificates/yearly-reports.server";
@@ -146,15 +146,16 @@ async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
 
 /** Applications sent back to review by a public objection (their objections list is not empty). */
 async function objectionTodos(ctx: TodoContext): Promise<TodoItem[]> {
-  const docs = await Assessment.find({
+  // The slim list view (decision 027) counts the objections: no assessment is read.
+  const docs = await ApplicationRow.find({
     tenantId: ctx.tenant._id,
     state: { $in: [...REVIEW_SCORING_STATES] },
   })
     .sort({ submittedAt: 1, _id: 1 })
     .limit(200)
-    .select({ enterpriseId: 1, cycle: 1, "objections.at": 1 })
-    .lean<Array<{ _id: Types.ObjectId; cycle: string; objections?: Array<{ at: Date }> }>>();
-  const objected = docs.filter((d) => (d.objections ?? []).length > 0);
+    .select({ enterpriseId: 1, cycle: 1, objectionCount: 1 })
+    .lean<Array<{ _id: Types.ObjectId; cycle: string; objectionCount: number }>>();
+  const objected = docs.filter((d) => d.objectionCount > 0);
   return [
     {
       key: "regulator.objections",
