@@ -63,6 +63,26 @@ mongoose.set("debug", (collection: string, method: string) => {
   operations.push(`${collection}.${method}`);
 });
 
+/** With PROFILE_QUERIES=1: the wall-clock of every query and aggregation, by collection and operation. */
+const timings = new Map<string, number>();
+function timeQueries(): void {
+  const wrap = <T extends { exec(...args: unknown[]): Promise<unknown> }>(proto: T, label: (self: T) => string) => {
+    const original = proto.exec;
+    proto.exec = async function (this: T, ...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        const key = label(this);
+        timings.set(key, (timings.get(key) ?? 0) + performance.now() - t0);
+      }
+    };
+  };
+  wrap(mongoose.Query.prototype, (q) => `${q.model.collection.collectionName}.${"op" in q && typeof q.op === "string" ? q.op : "?"}`);
+  wrap(mongoose.Aggregate.prototype, (a) => `${a.model().collection.collectionName}.aggregate`);
+}
+if (process.env.PROFILE_QUERIES === "1") timeQueries();
+
 function summarise(ops: string[]): string {
   const counts = new Map<string, number>();
   for (const op of ops) counts.set(op, (counts.get(op) ?? 0) + 1);
@@ -112,8 +132,11 @@ try {
       }
       if (process.env.PROFILE_QUERIES === "1") {
         operations = [];
+        timings.clear();
         await fetch(`${server.url}${page.path}`, { headers: { cookie, accept: "text/html" } });
         console.log(`  ${page.name}: ${summarise(operations)}`);
+        const slowest = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 6);
+        console.log(`    slowest: ${slowest.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", ")}`);
       }
       line(page.name, await measure(`${server.url}${page.path}`, cookie));
     }

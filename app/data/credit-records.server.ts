@@ -17,6 +17,7 @@
  *     (app/data/credit-publication.server.ts), clearing the flag with `effectsPending`.
  */
 import { scopeClause, type EnterpriseScope } from "./credit/enterprise-scope.server";
+import { oncePerRequest } from "~/request-scope.server";
 import { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { Certificate } from "../../models/certificate";
@@ -936,7 +937,8 @@ export async function listCreditRecords({
       .select({ history: 0, facts: 0, legalBasis: 0, decisionText: 0, effects: 0, defence: 0, repair: 0 })
       .lean<CreditRecordDoc[]>(),
     CreditRecord.countDocuments(filter),
-    CreditRecord.distinct("listedYear", base),
+    // The year filter's options depend on the scope only: the to-do home's lists share one read.
+    oncePerRequest(`credit-record-years:${JSON.stringify(base)}`, () => CreditRecord.distinct("listedYear", base).exec()),
   ]);
   const years = (yearsRaw as unknown[]).filter((y): y is number => typeof y === "number").sort((a, b) => b - a);
   return {

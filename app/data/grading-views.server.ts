@@ -9,6 +9,7 @@ import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
+import { oncePerRequest } from "~/request-scope.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
 import type { IndustryKey } from "~/lib/domain";
@@ -458,10 +459,13 @@ export async function listApplicationQueues({
   // Districts by the applications' own top-level `districtCode` (kept in step with the enterprise).
   const districts = districtsToShow(scope, enterprise?.districtCode ?? "");
   if (districts) base.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
-  const grouped = await ApplicationRow.aggregate<{ _id: string; n: number }>([
-    { $match: base },
-    { $group: { _id: "$state", n: { $sum: 1 } } },
-  ]);
+  // The same counts for every queue of one base filter: the to-do home asks for four queues.
+  const grouped = await oncePerRequest(`application-queue-counts:${JSON.stringify(base)}`, () =>
+    ApplicationRow.aggregate<{ _id: string; n: number }>([
+      { $match: base },
+      { $group: { _id: "$state", n: { $sum: 1 } } },
+    ]).exec(),
+  );
   const perState = new Map(grouped.map((g) => [g._id, g.n]));
   const counts = Object.fromEntries(
     APPLICATION_QUEUES.map((queueDef) => [
