@@ -517,15 +517,20 @@ export async function listApplicationQueues({
   // Oldest submission first where a deadline runs from it; otherwise the latest change first.
   const sort: Record<string, 1 | -1> =
     queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
-  const [docs, total] = await Promise.all([
-    ApplicationRow.find(filter)
-      .sort(sort)
-      .skip((current - 1) * size)
-      .limit(size)
-      .select(LIST_FIELDS)
-      .lean<ListDoc[]>(),
-    ApplicationRow.countDocuments(filter),
-  ]);
+  // The total without a count where it is known: a plain queue's is its per-state count, and a
+  // first page that is not full is everything there is.
+  const plainQueue = !states && !overdue && !filter.enterpriseId;
+  const docs = await ApplicationRow.find(filter)
+    .sort(sort)
+    .skip((current - 1) * size)
+    .limit(size)
+    .select(LIST_FIELDS)
+    .lean<ListDoc[]>();
+  const total = plainQueue
+    ? counts[def.key]
+    : current === 1 && docs.length < size
+      ? docs.length
+      : await ApplicationRow.countDocuments(filter);
   return {
     counts,
     items: await listItems(tenantId, docs, now),
