@@ -41,7 +41,11 @@ function descendantsCpuMs(): number {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       // fields[0] is state (field 3): ppid is field 4, utime..cstime fields 14–17.
       parentOf.set(Number(entry), Number(fields[1]));
-      cpuOf.set(Number(entry), (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS);
+      cpuOf.set(
+        Number(entry),
+        (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) *
+          TICK_MS,
+      );
     } catch {
       // the process ended meanwhile
     }
@@ -66,7 +70,10 @@ mongoose.set("debug", (collection: string, method: string) => {
 /** With PROFILE_QUERIES=1: the wall-clock of every query and aggregation, by collection and operation. */
 const timings = new Map<string, number>();
 function timeQueries(): void {
-  const wrap = <T extends { exec(...args: unknown[]): Promise<unknown> }>(proto: T, label: (self: T) => string) => {
+  const wrap = <T extends { exec(...args: unknown[]): Promise<unknown> }>(
+    proto: T,
+    label: (self: T) => string,
+  ) => {
     const original = proto.exec;
     proto.exec = async function (this: T, ...args: unknown[]) {
       const t0 = performance.now();
@@ -78,7 +85,11 @@ function timeQueries(): void {
       }
     };
   };
-  wrap(mongoose.Query.prototype, (q) => `${q.model.collection.collectionName}.${"op" in q && typeof q.op === "string" ? q.op : "?"}`);
+  wrap(
+    mongoose.Query.prototype,
+    (q) =>
+      `${q.model.collection.collectionName}.${"op" in q && typeof q.op === "string" ? q.op : "?"}`,
+  );
   wrap(mongoose.Aggregate.prototype, (a) => `${a.model().collection.collectionName}.aggregate`);
 }
 if (process.env.PROFILE_QUERIES === "1") timeQueries();
@@ -89,7 +100,14 @@ function summarise(ops: string[]): string {
   return [...counts].map(([op, n]) => (n > 1 ? `${op}×${n}` : op)).join(", ");
 }
 
-type Measure = { path: string; rps: number; nodeMs: number; dbMs: number; queries: number; p95: number };
+type Measure = {
+  path: string;
+  rps: number;
+  nodeMs: number;
+  dbMs: number;
+  queries: number;
+  p95: number;
+};
 
 async function measure(url: string, cookie: string | undefined): Promise<Measure> {
   const headers: Record<string, string> = { accept: "text/html", ...(cookie ? { cookie } : {}) };
@@ -102,26 +120,44 @@ async function measure(url: string, cookie: string | undefined): Promise<Measure
   const dbMs = descendantsCpuMs() - db0;
   // autocannon stops without waiting for the requests still in the server: let them finish.
   await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 2 * result.latency.p99)));
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const n = Math.max(1, result.requests.total);
-  return { path: url, rps: result.requests.average, nodeMs: (node.user + node.system) / 1000 / n, dbMs: dbMs / n, queries: operations.length / n, p95: result.latency.p97_5 };
+  return {
+    path: url,
+    rps: result.requests.average,
+    nodeMs: (node.user + node.system) / 1000 / n,
+    dbMs: dbMs / n,
+    queries: operations.length / n,
+    p95: result.latency.p97_5,
+  };
 }
 
 const db = await openBenchDatabase({ dbName: CITY_DB_NAME, log: (line) => console.log(line) });
 process.env.SCHEDULER = "off";
 try {
-  const { city } = await openCity({ scale: SCALE, reseed: process.env.BENCH_RESEED === "1", log: (line) => console.log(line) });
+  const { city } = await openCity({
+    scale: SCALE,
+    reseed: process.env.BENCH_RESEED === "1",
+    log: (line) => console.log(line),
+  });
   // What `npm start` does for a database from before the list view (decision 027).
   const filled = await fillApplicationRows();
   if (filled > 0) console.log(`filled the list view of ${filled} applications`);
   const server = await startHttpServer({ port: 0, host: "127.0.0.1" });
   try {
-    const pages: PageSpec[] = cityPages(city).filter((p) => p.as && !SKIP.test(p.name) && (!ONLY || p.name.includes(ONLY)));
+    const pages: PageSpec[] = cityPages(city).filter(
+      (p) => p.as && !SKIP.test(p.name) && (!ONLY || p.name.includes(ONLY)),
+    );
     const cookies = new Map<string, string>();
     const base = await measure(`${server.url}/bench/baseline`, undefined);
-    console.log(`\nscale ${SCALE}, ${CONNECTIONS} connections × ${DURATION} s; CPU per request (Node incl. autocannon | FerretDB+PostgreSQL)`);
+    console.log(
+      `\nscale ${SCALE}, ${CONNECTIONS} connections × ${DURATION} s; CPU per request (Node incl. autocannon | FerretDB+PostgreSQL)`,
+    );
     const line = (name: string, m: Measure) =>
-      console.log(`${name.padEnd(34)} ${m.rps.toFixed(0).padStart(5)} req/s  p97.5 ${String(m.p95).padStart(5)} ms  Node ${m.nodeMs.toFixed(1).padStart(6)} ms  DB ${m.dbMs.toFixed(1).padStart(7)} ms  ${m.queries.toFixed(1)} ops`);
+      console.log(
+        `${name.padEnd(34)} ${m.rps.toFixed(0).padStart(5)} req/s  p97.5 ${String(m.p95).padStart(5)} ms  Node ${m.nodeMs.toFixed(1).padStart(6)} ms  DB ${m.dbMs.toFixed(1).padStart(7)} ms  ${m.queries.toFixed(1)} ops`,
+      );
     line("Baseline: minimal Remix route", base);
     for (const page of pages) {
       const login = city.logins[page.as!];
@@ -136,7 +172,9 @@ try {
         await fetch(`${server.url}${page.path}`, { headers: { cookie, accept: "text/html" } });
         console.log(`  ${page.name}: ${summarise(operations)}`);
         const slowest = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 6);
-        console.log(`    slowest: ${slowest.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", ")}`);
+        console.log(
+          `    slowest: ${slowest.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", ")}`,
+        );
       }
       line(page.name, await measure(`${server.url}${page.path}`, cookie));
     }

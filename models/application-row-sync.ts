@@ -90,11 +90,19 @@ function sameSource(a: RowSource | null, b: RowSource | null): boolean {
  */
 export async function rebuildApplicationRow(model: SourceModel, key: Key): Promise<void> {
   const read = () =>
-    model.findOne({ tenantId: key.tenantId, _id: key._id }).select(ROW_SOURCE_FIELDS).lean<RowSource>();
+    model
+      .findOne({ tenantId: key.tenantId, _id: key._id })
+      .select(ROW_SOURCE_FIELDS)
+      .lean<RowSource>();
   let source = await read();
   for (let round = 0; round < 5; round++) {
     if (!source) await ApplicationRow.deleteOne({ tenantId: key.tenantId, _id: key._id });
-    else await ApplicationRow.replaceOne({ tenantId: key.tenantId, _id: key._id }, rowFromAssessment(source), { upsert: true });
+    else
+      await ApplicationRow.replaceOne(
+        { tenantId: key.tenantId, _id: key._id },
+        rowFromAssessment(source),
+        { upsert: true },
+      );
     const after = await read();
     if (sameSource(after, source)) return;
     source = after;
@@ -108,7 +116,13 @@ export async function writeApplicationRows(sources: RowSource[]): Promise<void> 
     await ApplicationRow.bulkWrite(
       sources.slice(i, i + 200).map((s) => {
         const row = rowFromAssessment(s);
-        return { replaceOne: { filter: { tenantId: row.tenantId, _id: row._id }, replacement: row, upsert: true } };
+        return {
+          replaceOne: {
+            filter: { tenantId: row.tenantId, _id: row._id },
+            replacement: row,
+            upsert: true,
+          },
+        };
       }),
       { ordered: false },
     );
@@ -117,7 +131,9 @@ export async function writeApplicationRows(sources: RowSource[]): Promise<void> 
 
 function asObjectId(value: unknown): Types.ObjectId | null {
   if (value instanceof mongoose.Types.ObjectId) return value;
-  return typeof value === "string" && mongoose.Types.ObjectId.isValid(value) ? new mongoose.Types.ObjectId(value) : null;
+  return typeof value === "string" && mongoose.Types.ObjectId.isValid(value)
+    ? new mongoose.Types.ObjectId(value)
+    : null;
 }
 
 const WRITE_QUERIES = [

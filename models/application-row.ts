@@ -71,14 +71,31 @@ schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1, "deadlines.acceptB
 schema.index({ tenantId: 1, state: 1, "deadlines.acceptBy": 1 });
 schema.index({ tenantId: 1, state: 1, submittedAt: 1, _id: 1, "deadlines.reviewBy": 1 });
 schema.index({ tenantId: 1, state: 1, "deadlines.reviewBy": 1 });
-schema.index({ tenantId: 1, districtCode: 1, state: 1, submittedAt: 1, _id: 1, "deadlines.acceptBy": 1 });
+schema.index({
+  tenantId: 1,
+  districtCode: 1,
+  state: 1,
+  submittedAt: 1,
+  _id: 1,
+  "deadlines.acceptBy": 1,
+});
 schema.index({ tenantId: 1, districtCode: 1, state: 1, "deadlines.acceptBy": 1 });
-schema.index({ tenantId: 1, districtCode: 1, state: 1, submittedAt: 1, _id: 1, "deadlines.reviewBy": 1 });
+schema.index({
+  tenantId: 1,
+  districtCode: 1,
+  state: 1,
+  submittedAt: 1,
+  _id: 1,
+  "deadlines.reviewBy": 1,
+});
 schema.index({ tenantId: 1, districtCode: 1, state: 1, "deadlines.reviewBy": 1 });
+// Public notices ending soon (regulator's to-do home).
+schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 // One cycle's queues (dashboard links).
 schema.index({ tenantId: 1, cycle: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, cycle: 1, state: 1 });
 schema.plugin(tenantScoped);
 
 export const ApplicationRow: Model<ApplicationRowDoc> =
-  mongoose.models.ApplicationRow ?? mongoose.model<ApplicationRowDoc>("ApplicationRow", schema, "application_rows");
+  mongoose.models.ApplicationRow ??
+  mongoose.model<ApplicationRowDoc>("ApplicationRow", schema, "application_rows");

@@ -6,7 +6,11 @@
  * replaces rows with what the assessments say.
  */
 import { AppMigration } from "../../../models/app-migration";
-import { ROW_SOURCE_FIELDS, writeApplicationRows, type RowSource } from "../../../models/application-row-sync";
+import {
+  ROW_SOURCE_FIELDS,
+  writeApplicationRows,
+  type RowSource,
+} from "../../../models/application-row-sync";
 import { Assessment } from "../../../models/assessment";
 import { connectDb } from "../../db.server";
 
@@ -25,7 +29,11 @@ export async function fillApplicationRows(): Promise<number> {
     written += batch.length;
     batch = [];
   };
-  const cursor = Assessment.find({}).setOptions({ crossTenant: true }).select(ROW_SOURCE_FIELDS).lean<RowSource[]>().cursor();
+  const cursor = Assessment.find({})
+    .setOptions({ crossTenant: true })
+    .select(ROW_SOURCE_FIELDS)
+    .lean<RowSource[]>()
+    .cursor();
   for await (const source of cursor) {
     batch.push(source);
     if (batch.length >= BATCH) await flush();
