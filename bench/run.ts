@@ -40,7 +40,7 @@ const log = (line: string) => console.log(`[${((Date.now() - startedAt.getTime()
 
 /** The request-path rows in the table's shape: p50/p99 go into the name, the ratio row keeps its verdict. */
 function requestPathRow(row: RequestPathBenchRow): BenchRow {
-  const latency = row.p50 === undefined ? "" : ` (p50 ${row.p50} ms, p99 ${row.p99} ms)`;
+  const latency = row.p50 === undefined ? "" : ` (p50 ${Math.round(row.p50)} ms, p99 ${Math.round(row.p99 ?? NaN)} ms)`;
   return { name: `${row.name}${latency}`, value: row.value, unit: row.unit, target: row.target, pass: row.pass };
 }
 
