@@ -1,46 +1,186 @@
 /**
- * CPU profile of the request path (decision 010): boots the app in process on a private embedded
- * database with the demo data, loads the tenant home and the applications list as the demo
- * regulator with autocannon (10 connections, loopback), and prints the CPU time per request.
- * Run under `node --cpu-prof --import tsx bench/profile-pages.ts` to get a .cpuprofile as well.
+ * Where an authenticated page's time goes (decisions 010, 027): the production build served in
+ * THIS process (scripts/lib/http-server.ts) on the bench database with the city scenario at
+ * BENCH_SCALE (default 0.05; seeded once, reused), every authenticated page of the bench as its user
+ * with autocannon (PROFILE_CONNECTIONS, default 10, loopback), and per request:
+ *   - database round trips (every mongoose operation, by collection and method),
+ *   - Node CPU (this process, load generator included: compare with the minimal Remix route),
+ *   - database CPU (FerretDB and PostgreSQL: the CPU time of this process's descendants).
+ * CPU time, not wall-clock, so the numbers mean something on a shared machine.
+ * Run under `node --cpu-prof --import tsx bench/profile-pages.ts` for a .cpuprofile as well
+ * (needs `npm run build` first). PROFILE_PAGES=substring limits the pages; PROFILE_QUERIES=1 lists
+ * the operations of one request of each page.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { boot } from "../scripts/lib/boot";
-import { DEMO_PASSWORD } from "../scripts/lib/seed";
+import mongoose from "mongoose";
+import { fillApplicationRows } from "../app/data/grading/application-rows.server";
+import { startHttpServer } from "../scripts/lib/http-server";
+import { openCity } from "./city/seed";
+import { CITY_DB_NAME } from "./city/standalone";
+import { openBenchDatabase } from "./lib/database";
+import { loginCookie } from "./lib/http";
+import { cityPages, type PageSpec } from "./pages";
 
-const DURATION = Number(process.env.PROFILE_DURATION ?? 10);
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "safegrade-profile-"));
-process.env.SCHEDULER = "off";
-process.env.NODE_ENV ??= "production";
-process.env.MAIL_CAPTURE ??= "true";
-process.env.MAIL_CAPTURE_DIR ??= path.join(dataDir, "mail");
-process.env.LOG_LEVEL ??= "warn";
-const app = await boot({ port: 0, host: "127.0.0.1", dataDir, forceEmbedded: true, seed: true });
-try {
-  const login = await fetch(`${app.url}/t/chengdu/login`, {
-    method: "POST",
-    body: new URLSearchParams({ email: "regulator@demo.safegrade.cn", password: DEMO_PASSWORD, redirectTo: "/t/chengdu" }),
-    redirect: "manual",
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  for (const page of ["/t/chengdu", "/t/chengdu/applications"]) {
-    await autocannon({ url: `${app.url}${page}`, connections: 10, duration: 2, headers: { cookie } }); // warm-up
-    const cpu0 = process.cpuUsage();
-    const result = await autocannon({ url: `${app.url}${page}`, connections: 10, duration: DURATION, headers: { cookie } });
-    const cpu = process.cpuUsage(cpu0);
-    if (result.non2xx > 0) throw new Error(`${page}: ${result.non2xx} non-2xx`);
-    const perRequest = (cpu.user + cpu.system) / 1000 / result.requests.total;
-    // autocannon runs in this process too; its share is measured against a bare endpoint below.
-    console.log(`${page}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, Node CPU ${perRequest.toFixed(2)} ms/request (incl. load generator)`);
+const SCALE = Number(process.env.BENCH_SCALE ?? 0.05);
+const DURATION = Number(process.env.PROFILE_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.PROFILE_CONNECTIONS ?? 10);
+const ONLY = process.env.PROFILE_PAGES;
+/** Pages another engineer owns (page weight of assessment/review pages) or public ones: not profiled here. */
+const SKIP = /Assessment|Review page|public/;
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU ms (user + system, reaped children included) of every descendant of this process. */
+function descendantsCpuMs(): number {
+  const parentOf = new Map<number, number>();
+  const cpuOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[0] is state (field 3): ppid is field 4, utime..cstime fields 14–17.
+      parentOf.set(Number(entry), Number(fields[1]));
+      cpuOf.set(
+        Number(entry),
+        (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) *
+          TICK_MS,
+      );
+    } catch {
+      // the process ended meanwhile
+    }
   }
-  const cpu0 = process.cpuUsage();
-  const bare = await autocannon({ url: `${app.url}/healthz`, connections: 10, duration: DURATION });
-  const cpu = process.cpuUsage(cpu0);
-  console.log(`/healthz: ${bare.requests.average} req/s, Node CPU ${((cpu.user + cpu.system) / 1000 / bare.requests.total).toFixed(2)} ms/request`);
+  let total = 0;
+  for (const [pid, cpu] of cpuOf) {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) {
+      if (p === process.pid) {
+        total += cpu;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+let operations: string[] = [];
+mongoose.set("debug", (collection: string, method: string) => {
+  operations.push(`${collection}.${method}`);
+});
+
+/** With PROFILE_QUERIES=1: the wall-clock of every query and aggregation, by collection and operation. */
+const timings = new Map<string, number>();
+function timeQueries(): void {
+  const wrap = <T extends { exec(...args: unknown[]): Promise<unknown> }>(
+    proto: T,
+    label: (self: T) => string,
+  ) => {
+    const original = proto.exec;
+    proto.exec = async function (this: T, ...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        const key = label(this);
+        timings.set(key, (timings.get(key) ?? 0) + performance.now() - t0);
+      }
+    };
+  };
+  wrap(
+    mongoose.Query.prototype,
+    (q) =>
+      `${q.model.collection.collectionName}.${"op" in q && typeof q.op === "string" ? q.op : "?"}`,
+  );
+  wrap(mongoose.Aggregate.prototype, (a) => `${a.model().collection.collectionName}.aggregate`);
+}
+if (process.env.PROFILE_QUERIES === "1") timeQueries();
+
+function summarise(ops: string[]): string {
+  const counts = new Map<string, number>();
+  for (const op of ops) counts.set(op, (counts.get(op) ?? 0) + 1);
+  return [...counts].map(([op, n]) => (n > 1 ? `${op}×${n}` : op)).join(", ");
+}
+
+type Measure = {
+  path: string;
+  rps: number;
+  nodeMs: number;
+  dbMs: number;
+  queries: number;
+  p95: number;
+};
+
+async function measure(url: string, cookie: string | undefined): Promise<Measure> {
+  const headers: Record<string, string> = { accept: "text/html", ...(cookie ? { cookie } : {}) };
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }); // warm-up
+  operations = [];
+  const node0 = process.cpuUsage();
+  const db0 = descendantsCpuMs();
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const node = process.cpuUsage(node0);
+  const dbMs = descendantsCpuMs() - db0;
+  // autocannon stops without waiting for the requests still in the server: let them finish.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 2 * result.latency.p99)));
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const n = Math.max(1, result.requests.total);
+  return {
+    path: url,
+    rps: result.requests.average,
+    nodeMs: (node.user + node.system) / 1000 / n,
+    dbMs: dbMs / n,
+    queries: operations.length / n,
+    p95: result.latency.p97_5,
+  };
+}
+
+const db = await openBenchDatabase({ dbName: CITY_DB_NAME, log: (line) => console.log(line) });
+process.env.SCHEDULER = "off";
+try {
+  const { city } = await openCity({
+    scale: SCALE,
+    reseed: process.env.BENCH_RESEED === "1",
+    log: (line) => console.log(line),
+  });
+  // What `npm start` does for a database from before the list view (decision 027).
+  const filled = await fillApplicationRows();
+  if (filled > 0) console.log(`filled the list view of ${filled} applications`);
+  const server = await startHttpServer({ port: 0, host: "127.0.0.1" });
+  try {
+    const pages: PageSpec[] = cityPages(city).filter(
+      (p) => p.as && !SKIP.test(p.name) && (!ONLY || p.name.includes(ONLY)),
+    );
+    const cookies = new Map<string, string>();
+    const base = await measure(`${server.url}/bench/baseline`, undefined);
+    console.log(
+      `\nscale ${SCALE}, ${CONNECTIONS} connections × ${DURATION} s; CPU per request (Node incl. autocannon | FerretDB+PostgreSQL)`,
+    );
+    const line = (name: string, m: Measure) =>
+      console.log(
+        `${name.padEnd(34)} ${m.rps.toFixed(0).padStart(5)} req/s  p97.5 ${String(m.p95).padStart(5)} ms  Node ${m.nodeMs.toFixed(1).padStart(6)} ms  DB ${m.dbMs.toFixed(1).padStart(7)} ms  ${m.queries.toFixed(1)} ops`,
+      );
+    line("Baseline: minimal Remix route", base);
+    for (const page of pages) {
+      const login = city.logins[page.as!];
+      let cookie = cookies.get(login.email);
+      if (!cookie) {
+        cookie = await loginCookie(server.url, city.slug, login.email, login.password);
+        cookies.set(login.email, cookie);
+      }
+      if (process.env.PROFILE_QUERIES === "1") {
+        operations = [];
+        timings.clear();
+        await fetch(`${server.url}${page.path}`, { headers: { cookie, accept: "text/html" } });
+        console.log(`  ${page.name}: ${summarise(operations)}`);
+        const slowest = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 6);
+        console.log(
+          `    slowest: ${slowest.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", ")}`,
+        );
+      }
+      line(page.name, await measure(`${server.url}${page.path}`, cookie));
+    }
+  } finally {
+    await server.close();
+  }
 } finally {
-  await app.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await db.stop();
 }

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
 import { Enterprise } from "./enterprise";
+import { keepApplicationRowsInStep } from "./application-row-sync";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -266,6 +267,8 @@ schema.index({ state: 1, "pendingCertificate.issuedAt": 1 });
 schema.index({ updatedAt: 1 });
 schema.index({ "evidence.fileId": 1 });
 schema.plugin(tenantScoped);
+// The slim list view of every application (decision 027).
+keepApplicationRowsInStep(schema);
 
 export const Assessment: Model<AssessmentDoc> =
   mongoose.models.Assessment ?? mongoose.model<AssessmentDoc>("Assessment", schema, "assessments");

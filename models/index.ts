@@ -1,4 +1,5 @@
 import { AppMigration } from "./app-migration";
+import { ApplicationRow } from "./application-row";
 import { Assessment } from "./assessment";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
@@ -47,6 +48,7 @@ export const ALL_MODELS = [
   RubricVersion,
   WeightProfileModel,
   Assessment,
+  ApplicationRow,
   JobSchedule,
   Claim,
   Certificate,

@@ -17,6 +17,7 @@
  *     (app/data/credit-publication.server.ts), clearing the flag with `effectsPending`.
  */
 import { scopeClause, type EnterpriseScope } from "./credit/enterprise-scope.server";
+import { oncePerRequest } from "~/request-scope.server";
 import { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { Certificate } from "../../models/certificate";
@@ -928,16 +929,18 @@ export async function listCreditRecords({
   if (filters.scope) Object.assign(filter, scopeClause(filters.scope));
   else if (q) filter.$or = [{ "search.name": { $regex: escapeRegex(q) } }, { "search.code": { $regex: `^${escapeRegex(q)}` } }];
   const page = Math.max(1, Math.floor(filters.page ?? 1));
-  const [docs, total, yearsRaw] = await Promise.all([
+  const [docs, yearsRaw] = await Promise.all([
     CreditRecord.find(filter)
       .sort({ updatedAt: -1, _id: -1 })
       .skip((page - 1) * CREDIT_PAGE_SIZE)
       .limit(CREDIT_PAGE_SIZE)
       .select({ history: 0, facts: 0, legalBasis: 0, decisionText: 0, effects: 0, defence: 0, repair: 0 })
       .lean<CreditRecordDoc[]>(),
-    CreditRecord.countDocuments(filter),
-    CreditRecord.distinct("listedYear", base),
+    // The year filter's options depend on the scope only: the to-do home's lists share one read.
+    oncePerRequest(`credit-record-years:${JSON.stringify(base)}`, () => CreditRecord.distinct("listedYear", base).exec()),
   ]);
+  // A first page that is not full is everything there is: no count (decision 027).
+  const total = page === 1 && docs.length < CREDIT_PAGE_SIZE ? docs.length : await CreditRecord.countDocuments(filter);
   const years = (yearsRaw as unknown[]).filter((y): y is number => typeof y === "number").sort((a, b) => b - a);
   return {
     items: docs.map((d) => ({

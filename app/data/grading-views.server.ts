@@ -4,10 +4,12 @@
  * routes pass them straight to the browser.
  */
 import { Types } from "mongoose";
+import { ApplicationRow, type ApplicationRowDoc } from "../../models/application-row";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
+import { oncePerRequest } from "~/request-scope.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
 import { can } from "~/lib/permissions";
@@ -325,8 +327,12 @@ export type ApplicationListItem = {
   reviewerCount: number;
 };
 
+/**
+ * Lists read the slim list view (`application_rows`, decision 027), never the assessments: an
+ * assessment carries all its answers, and FerretDB decodes a whole document before projecting.
+ */
 type ListDoc = Pick<
-  AssessmentDoc,
+  ApplicationRowDoc,
   | "_id"
   | "enterpriseId"
   | "cycle"
@@ -351,10 +357,10 @@ const LIST_FIELDS = {
   deadlines: 1,
   reviewerIds: 1,
   rubricVersionId: 1,
-  "workflow.value": 1,
+  workflow: 1,
 } as const;
 
-function isReturnedDraft(doc: Pick<AssessmentDoc, "state" | "workflow">): boolean {
+function isReturnedDraft(doc: Pick<ListDoc, "state" | "workflow">): boolean {
   const value = doc.workflow?.value;
   return (
     doc.state === "draft" &&
@@ -452,10 +458,13 @@ export async function listApplicationQueues({
   // Districts by the applications' own top-level `districtCode` (kept in step with the enterprise).
   const districts = districtsToShow(scope, enterprise?.districtCode ?? "");
   if (districts) base.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
-  const grouped = await Assessment.aggregate<{ _id: string; n: number }>([
-    { $match: base },
-    { $group: { _id: "$state", n: { $sum: 1 } } },
-  ]);
+  // The same counts for every queue of one base filter: the to-do home asks for four queues.
+  const grouped = await oncePerRequest(`application-queue-counts:${JSON.stringify(base)}`, () =>
+    ApplicationRow.aggregate<{ _id: string; n: number }>([
+      { $match: base },
+      { $group: { _id: "$state", n: { $sum: 1 } } },
+    ]).exec(),
+  );
   const perState = new Map(grouped.map((g) => [g._id, g.n]));
   const counts = Object.fromEntries(
     APPLICATION_QUEUES.map((queueDef) => [
@@ -507,15 +516,20 @@ export async function listApplicationQueues({
   // Oldest submission first where a deadline runs from it; otherwise the latest change first.
   const sort: Record<string, 1 | -1> =
     queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
-  const [docs, total] = await Promise.all([
-    Assessment.find(filter)
-      .sort(sort)
-      .skip((current - 1) * size)
-      .limit(size)
-      .select(LIST_FIELDS)
-      .lean<ListDoc[]>(),
-    Assessment.countDocuments(filter),
-  ]);
+  // The total without a count where it is known: a plain queue's is its per-state count, and a
+  // first page that is not full is everything there is.
+  const plainQueue = !states && !overdue && !filter.enterpriseId;
+  const docs = await ApplicationRow.find(filter)
+    .sort(sort)
+    .skip((current - 1) * size)
+    .limit(size)
+    .select(LIST_FIELDS)
+    .lean<ListDoc[]>();
+  const total = plainQueue
+    ? counts[def.key]
+    : current === 1 && docs.length < size
+      ? docs.length
+      : await ApplicationRow.countDocuments(filter);
   return {
     counts,
     items: await listItems(tenantId, docs, now),
@@ -532,7 +546,7 @@ export async function listEnterpriseApplications({
   now = new Date(),
 }: TenantScope & { enterpriseId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, enterpriseId })
+  const docs = await ApplicationRow.find({ tenantId, enterpriseId })
     .sort({ cycle: -1, _id: 1 })
     .limit(100)
     .select(LIST_FIELDS)
@@ -547,7 +561,7 @@ export async function listReviewAssignments({
   now = new Date(),
 }: TenantScope & { reviewerId: Types.ObjectId; now?: Date }) {
   await connectDb();
-  const docs = await Assessment.find({ tenantId, reviewerIds: reviewerId })
+  const docs = await ApplicationRow.find({ tenantId, reviewerIds: reviewerId })
     .sort({ updatedAt: -1, _id: 1 })
     .limit(200)
     .select(LIST_FIELDS)
@@ -571,7 +585,7 @@ export async function listReviewBodyApplications({
   // An admin runs one body (a handful at most): one bounded query per body on its index.
   const pages = await Promise.all(
     bodies.map((reviewBodyId) =>
-      Assessment.find({ tenantId, reviewBodyId })
+      ApplicationRow.find({ tenantId, reviewBodyId })
         .sort({ updatedAt: -1, _id: 1 })
         .limit(200)
         .select(LIST_FIELDS)

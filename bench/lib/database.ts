@@ -15,6 +15,8 @@ export const BENCH_DATA_DIR = path.join(PROJECT_ROOT, ".data/bench");
 export type BenchDatabase = {
   kind: DatabaseKind;
   uri: string;
+  /** The embedded cluster's PostgreSQL URL (FerretDB on PostgreSQL only). */
+  postgresUrl?: string;
   /** Fresh planner statistics after a bulk load (embedded PostgreSQL only). */
   analyze(): void;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function openBenchDatabase(options: { dbName: string; log?: (line: 
   return {
     kind: db.kind,
     uri,
+    postgresUrl: db.postgresUrl,
     analyze: () => {
       if (db.postgresUrl) analyzeAll(db.postgresUrl);
     },

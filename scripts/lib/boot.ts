@@ -19,6 +19,7 @@ import { DEMO_BODY_ADMIN } from "./seed-review-body";
 import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
 import { ensurePublicNoticesCurrent } from "../../app/data/grading/public-notices.server";
 import { fillMemberAccess } from "../../app/data/member-access.server";
+import { fillApplicationRows } from "../../app/data/grading/application-rows.server";
 import { recordTenantSlugs } from "../../app/data/tenants.server";
 import { fillApplicationDistricts } from "../../app/data/tenants/district-backfill.server";
 
@@ -76,6 +77,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
     await recordTenantSlugs();
     const filled = await fillMemberAccess();
     if (filled > 0) log(`Filled ${filled} member access documents from the memberships.`);
+    // The applications' list view (decision 027), filled for a database from before it.
+    const rows = await fillApplicationRows();
+    if (rows > 0) log(`Filled the list view of ${rows} applications.`);
     // Applications carry their enterprise's district since Step 12 (district-limited regulators).
     const districted = await fillApplicationDistricts();
     if (districted > 0) log(`Filled the district of ${districted} applications.`);

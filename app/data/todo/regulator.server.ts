@@ -4,14 +4,14 @@
  * (listCreditRecords). Each count is the `total` its list page shows for the same filter.
  */
 import type { Types } from "mongoose";
-import { Assessment } from "../../../models/assessment";
+import { ApplicationRow } from "../../../models/application-row";
+import { Enterprise } from "../../../models/enterprise";
 import { TODO_ENTRIES_SHOWN, earliest, type TodoItem } from "~/lib/todo";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
 import { listRevocationReviews } from "../certificates/yearly-reports.server";
 import { listCreditRecords } from "../credit-records.server";
 import {
   listApplicationQueues,
-  listPublicNotices,
   type ApplicationListItem,
 } from "../grading-views.server";
 import { isPast, type TodoContext, type TodoSource } from "./types.server";
@@ -99,10 +99,36 @@ async function queueTodos(ctx: TodoContext): Promise<TodoItem[]> {
   ];
 }
 
+/**
+ * Public notices ending soon, from the slim list view (decision 027): the public notice list
+ * (listPublicNotices) reads the assessments for their reported level, which the to-do does not show.
+ */
+async function endingNotices(ctx: TodoContext, horizon: number) {
+  const rows = await ApplicationRow.find({ tenantId: ctx.tenant._id, state: "publicNotice.running" })
+    .sort({ "deadlines.noticeEndsAt": 1, _id: 1 })
+    .limit(500)
+    .select({ enterpriseId: 1, deadlines: 1 })
+    .lean<Array<{ _id: Types.ObjectId; enterpriseId: Types.ObjectId; deadlines: Record<string, unknown> | null }>>();
+  const ending = rows.flatMap((r) => {
+    const raw = r.deadlines?.noticeEndsAt;
+    const at = raw instanceof Date || typeof raw === "string" ? new Date(raw) : null;
+    return at && !Number.isNaN(at.getTime()) && at.getTime() <= horizon ? [{ id: String(r._id), enterpriseId: r.enterpriseId, endsAt: at.toISOString() }] : [];
+  });
+  const shown = ending.slice(0, TODO_ENTRIES_SHOWN);
+  const names = new Map(
+    (shown.length === 0
+      ? []
+      : await Enterprise.find({ tenantId: ctx.tenant._id, _id: { $in: shown.map((n) => n.enterpriseId) } })
+          .select({ name: 1 })
+          .lean<Array<{ _id: Types.ObjectId; name: string }>>()
+    ).map((e) => [String(e._id), e.name]),
+  );
+  return { ending, shown: shown.map((n) => ({ ...n, enterpriseName: names.get(String(n.enterpriseId)) ?? "" })) };
+}
+
 async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
-  const notices = await listPublicNotices({ tenantId: ctx.tenant._id });
   const horizon = ctx.now.getTime() + NOTICE_ENDING_DAYS * 86_400_000;
-  const ending = notices.filter((n) => n.endsAt && new Date(n.endsAt).getTime() <= horizon);
+  const { ending, shown } = await endingNotices(ctx, horizon);
   const ended = await listApplicationQueues({
     tenantId: ctx.tenant._id,
     queue: "notice",
@@ -110,9 +136,7 @@ async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
     pageSize: TODO_ENTRIES_SHOWN,
     now: ctx.now,
   });
-  const endingEntries = ending
-    .slice(0, TODO_ENTRIES_SHOWN)
-    .map((n) => ({
+  const endingEntries = shown.map((n) => ({
       label: n.enterpriseName,
       href: `${ctx.base}/applications/${n.id}`,
       deadline: n.endsAt,
@@ -146,15 +170,16 @@ async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
 
 /** Applications sent back to review by a public objection (their objections list is not empty). */
 async function objectionTodos(ctx: TodoContext): Promise<TodoItem[]> {
-  const docs = await Assessment.find({
+  // The slim list view (decision 027) counts the objections: no assessment is read.
+  const docs = await ApplicationRow.find({
     tenantId: ctx.tenant._id,
     state: { $in: [...REVIEW_SCORING_STATES] },
   })
     .sort({ submittedAt: 1, _id: 1 })
     .limit(200)
-    .select({ enterpriseId: 1, cycle: 1, "objections.at": 1 })
-    .lean<Array<{ _id: Types.ObjectId; cycle: string; objections?: Array<{ at: Date }> }>>();
-  const objected = docs.filter((d) => (d.objections ?? []).length > 0);
+    .select({ enterpriseId: 1, cycle: 1, objectionCount: 1 })
+    .lean<Array<{ _id: Types.ObjectId; cycle: string; objectionCount: number }>>();
+  const objected = docs.filter((d) => d.objectionCount > 0);
   return [
     {
       key: "regulator.objections",
