@@ -144,6 +144,7 @@ try {
   // What `npm start` does for a database from before the list view (decision 027).
   const filled = await fillApplicationRows();
   if (filled > 0) console.log(`filled the list view of ${filled} applications`);
+  db.analyze();
   const server = await startHttpServer({ port: 0, host: "127.0.0.1" });
   try {
     const pages: PageSpec[] = cityPages(city).filter(
