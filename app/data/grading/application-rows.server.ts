@@ -21,24 +21,15 @@ const BATCH = 200;
 export async function fillApplicationRows(): Promise<number> {
   await connectDb();
   if (await AppMigration.exists({ _id: ROWS_MARK })) return 0;
-  let written = 0;
-  let batch: RowSource[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await writeApplicationRows(batch);
-    written += batch.length;
-    batch = [];
-  };
-  const cursor = Assessment.find({})
+  // Read every slim source first, then write: a cursor left open across writes stalled on
+  // FerretDB/PostgreSQL at 3,000 applications (the bench's city fill never returned). The
+  // projection is applied by the server, so the array holds slim rows only.
+  const sources = await Assessment.find({})
     .setOptions({ crossTenant: true })
     .select(ROW_SOURCE_FIELDS)
-    .lean<RowSource[]>()
-    .cursor();
-  for await (const source of cursor) {
-    batch.push(source);
-    if (batch.length >= BATCH) await flush();
-  }
-  await flush();
+    .lean<RowSource[]>();
+  for (let i = 0; i < sources.length; i += BATCH) await writeApplicationRows(sources.slice(i, i + BATCH));
+  const written = sources.length;
   await AppMigration.updateOne({ _id: ROWS_MARK }, { $set: { at: new Date() } }, { upsert: true });
   return written;
 }
