@@ -1,4 +1,5 @@
 import mongoose, { type Schema, type Types } from "mongoose";
+import { bulkWriteInChunks } from "./bulk-write";
 import { ApplicationRow, type ApplicationRowDoc } from "./application-row";
 
 /**
@@ -112,21 +113,13 @@ export async function rebuildApplicationRow(model: SourceModel, key: Key): Promi
 
 /** Replaces (or inserts) the rows of these assessments as they are given. */
 export async function writeApplicationRows(sources: RowSource[]): Promise<void> {
-  for (let i = 0; i < sources.length; i += 200) {
-    await ApplicationRow.bulkWrite(
-      sources.slice(i, i + 200).map((s) => {
-        const row = rowFromAssessment(s);
-        return {
-          replaceOne: {
-            filter: { tenantId: row.tenantId, _id: row._id },
-            replacement: row,
-            upsert: true,
-          },
-        };
-      }),
-      { ordered: false },
-    );
-  }
+  await bulkWriteInChunks(
+    ApplicationRow,
+    sources.map((s) => {
+      const row = rowFromAssessment(s);
+      return { replaceOne: { filter: { tenantId: row.tenantId, _id: row._id }, replacement: row, upsert: true } };
+    }),
+  );
 }
 
 function asObjectId(value: unknown): Types.ObjectId | null {

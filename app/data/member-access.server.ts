@@ -1,4 +1,5 @@
 import { MemberAccess, memberAccessId } from "../../models/member-access";
+import { bulkWriteInChunks } from "../../models/bulk-write";
 import { accessFrom, Membership, oldestFirst, type MembershipDoc } from "../../models/membership";
 import { connectDb } from "~/db.server";
 
@@ -30,11 +31,9 @@ export async function fillMemberAccess(): Promise<number> {
     .select({ tenantId: 1, userId: 1, role: 1, enterpriseId: 1, districtCodes: 1, createdAt: 1 })
     .lean<Row[]>();
   const docs = accessDocuments(rows);
-  for (let i = 0; i < docs.length; i += 500) {
-    await MemberAccess.bulkWrite(
-      docs.slice(i, i + 500).map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-      { ordered: false },
-    );
-  }
+  await bulkWriteInChunks(
+    MemberAccess,
+    docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+  );
   return docs.length;
 }

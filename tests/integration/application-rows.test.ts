@@ -3,6 +3,7 @@
  * `application_rows` equal to what the assessment says, the start-up fill rebuilds missing rows,
  * and a row carries no answers.
  */
+import mongoose from "mongoose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApplicationRow } from "../../models/application-row";
 import { rowFromAssessment } from "../../models/application-row-sync";
@@ -93,6 +94,23 @@ describe("application rows", () => {
     await expectRowInStep(s, app._id);
     expect(await fillApplicationRows()).toBe(0);
   });
+
+  it("are filled for 120 assessments at once without stalling FerretDB (≥ 50 statements per command would)", async () => {
+    const s = await gradingSetup();
+    const app = await readyApplication(s);
+    const source = await Assessment.findOne({ tenantId: s.tenant._id, _id: app._id }).lean();
+    expect(source).not.toBeNull();
+    if (!source) return;
+    // Written past the model (no row sync), as a database from before the rows would hold them.
+    await Assessment.collection.insertMany(
+      Array.from({ length: 119 }, () => ({ ...source, _id: new mongoose.Types.ObjectId() })),
+    );
+    await ApplicationRow.deleteMany({ tenantId: s.tenant._id });
+    await AppMigration.deleteMany({});
+    expect(await fillApplicationRows()).toBe(120);
+    expect(await ApplicationRow.countDocuments({ tenantId: s.tenant._id })).toBe(120);
+    await expectRowInStep(s, app._id);
+  }, 60_000);
 
   it("give the regulator's home the public notices ending within three days", async () => {
     const s = await gradingSetup();

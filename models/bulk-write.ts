@@ -1,0 +1,25 @@
+/**
+ * `bulkWrite` in chunks small enough for FerretDB 1.24 on PostgreSQL (decision 031).
+ *
+ * FerretDB's `update` command keeps one PostgreSQL connection per statement until the whole
+ * command ends (`defer closer.Close()` inside its loop over the statements, internal/handler/
+ * msg_update.go), and its pool holds 50 connections. One bulkWrite of ≥ 50 update/replace
+ * statements therefore waits for a connection it can never get, and FerretDB stops answering every
+ * client (measured: the bench's fill of 3,000 application rows in batches of 200 hung for good).
+ * Every bulk of updates goes through here; MongoDB is not affected by the chunking.
+ */
+import type { AnyBulkWriteOperation, Model } from "mongoose";
+
+/** Statements per command: far below the pool's 50, leaving room for concurrent requests. */
+export const BULK_WRITE_CHUNK = 20;
+
+export async function bulkWriteInChunks<T>(
+  model: Model<T>,
+  operations: AnyBulkWriteOperation<T>[],
+  chunk = BULK_WRITE_CHUNK,
+): Promise<void> {
+  const size = Math.max(1, Math.min(chunk, BULK_WRITE_CHUNK));
+  for (let i = 0; i < operations.length; i += size) {
+    await model.bulkWrite(operations.slice(i, i + size), { ordered: false });
+  }
+}
