@@ -1,10 +1,9 @@
 /** Credit records: who may see a record and in which machine role a member may act on it. */
 import { type Types } from "mongoose";
 import { type CreditRecordDoc } from "../../../models/credit-record";
-import { Enterprise } from "../../../models/enterprise";
-import { districtCondition } from "~/lib/district-scope";
 import type { Member } from "~/auth.server";
 import { can } from "~/lib/permissions";
+import { enterpriseRows } from "../enterprise-rows.server";
 import { CREDIT_EVENT_ROLES, type CreditActorRole, type CreditEventType } from "~/workflows/credit.machine";
 
 /** The parts of a member this module looks at (tests can build one without a request). */
@@ -14,18 +13,11 @@ export type CreditMember = Pick<Member, "tenantId" | "roles" | "permissions" | "
   districtCodes?: readonly string[];
 };
 
-/** Most enterprises a district-limited regulator's credit list looks through. */
-const DISTRICT_ENTERPRISES_MAX = 5000;
-
-/** The enterprises of a district-limited regulator's districts, or null when not limited. */
+/** The enterprises of a district-limited regulator's districts (from the cached rows), or null when not limited. */
 export async function enterprisesInScope(tenantId: Types.ObjectId, member: CreditMember): Promise<Types.ObjectId[] | null> {
   const codes = member.districtCodes ?? [];
   if (codes.length === 0) return null;
-  const rows = await Enterprise.find({ tenantId, districtCode: districtCondition(codes) })
-    .select({ _id: 1 })
-    .limit(DISTRICT_ENTERPRISES_MAX)
-    .lean<Array<{ _id: Types.ObjectId }>>();
-  return rows.map((r) => r._id);
+  return (await enterpriseRows(tenantId)).filter((r) => codes.includes(r.districtCode)).map((r) => r._id);
 }
 
 export type CreditEventActor = { kind: "member"; member: CreditMember } | { kind: "system" };

@@ -1,14 +1,14 @@
 /** Credit records: the members' list and the enterprise page's panel. */
-import { scopeClause, type EnterpriseScope } from "./enterprise-scope.server";
-import { oncePerRequest } from "~/request-scope.server";
+import type { EnterpriseScope } from "./enterprise-scope.server";
 import { type Types } from "mongoose";
-import { CreditRecord, type CreditRecordDoc } from "../../../models/credit-record";
 import { Enterprise } from "../../../models/enterprise";
 import { connectDb } from "~/db.server";
 import { CREDIT_CONDITIONS, CREDIT_STATUSES, normalizeForSearch, type CreditStatus } from "~/lib/credit";
 import { can } from "~/lib/permissions";
 import { type TenantScope } from "../ids.server";
+import { pageOf } from "~/lib/lists/rows";
 import { type CreditMember, enterprisesInScope } from "./access.server";
+import { creditRows, type CreditRow } from "./list-rows.server";
 
 // ---------------------------------------------------------------------------------------------
 // Views
@@ -42,99 +42,8 @@ export type CreditListItem = {
   updatedAt: string;
 };
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** A member's list: everything for regulators (archive included), own records for enterprises. */
-export async function listCreditRecords({
-  tenantId,
-  member,
-  filters,
-}: TenantScope & { member: CreditMember; filters: CreditListFilters }): Promise<{
-  items: CreditListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  years: number[];
-}> {
-  await connectDb();
-  const base: Record<string, unknown> = { tenantId };
-  if (!can(member.permissions, "read:credit:any")) {
-    if (!member.enterpriseId) return { items: [], total: 0, page: 1, pageSize: CREDIT_PAGE_SIZE, years: [] };
-    base.enterpriseId = member.enterpriseId;
-    base.status = { $ne: "draft" };
-  } else {
-    // A district-limited regulator: records linked to enterprises of its districts only.
-    const inScope = await enterprisesInScope(tenantId, member);
-    if (inScope) {
-      const wanted = filters.enterpriseId ? inScope.filter((id) => id.equals(filters.enterpriseId ?? "")) : inScope;
-      base.enterpriseId = wanted.length === 1 ? wanted[0] : { $in: wanted };
-    } else if (filters.enterpriseId) base.enterpriseId = filters.enterpriseId;
-  }
-  const filter: Record<string, unknown> = { ...base };
-  if (filters.status && CREDIT_STATUSES.some((s) => s === filters.status))
-    filter.status = base.status && filters.status === "draft" ? "__none__" : filters.status;
-  if (filters.condition && CREDIT_CONDITIONS.some((c) => c.key === filters.condition)) filter.conditionKey = filters.condition;
-  if (filters.year) filter.listedYear = filters.year;
-  const q = normalizeForSearch(filters.q ?? "");
-  // Within a district/industry scope the search was applied to the scope's enterprises already.
-  if (filters.scope) Object.assign(filter, scopeClause(filters.scope));
-  else if (q) filter.$or = [{ "search.name": { $regex: escapeRegex(q) } }, { "search.code": { $regex: `^${escapeRegex(q)}` } }];
-  const page = Math.max(1, Math.floor(filters.page ?? 1));
-  const [docs, yearsRaw] = await Promise.all([
-    CreditRecord.find(filter)
-      .sort({ updatedAt: -1, _id: -1 })
-      .skip((page - 1) * CREDIT_PAGE_SIZE)
-      .limit(CREDIT_PAGE_SIZE)
-      .select({ history: 0, facts: 0, legalBasis: 0, decisionText: 0, effects: 0, defence: 0, repair: 0 })
-      .lean<CreditRecordDoc[]>(),
-    // The year filter's options depend on the scope only: the to-do home's lists share one read.
-    oncePerRequest(`credit-record-years:${JSON.stringify(base)}`, () => CreditRecord.distinct("listedYear", base).exec()),
-  ]);
-  // A first page that is not full is everything there is: no count (decision 027).
-  const total = page === 1 && docs.length < CREDIT_PAGE_SIZE ? docs.length : await CreditRecord.countDocuments(filter);
-  const years = (yearsRaw as unknown[]).filter((y): y is number => typeof y === "number").sort((a, b) => b - a);
+function listItem(d: CreditRow): CreditListItem {
   return {
-    items: docs.map((d) => ({
-      id: String(d._id),
-      subjectName: d.subjectName,
-      creditCode: d.creditCode,
-      subjectType: d.subjectType,
-      listType: d.listType,
-      conditionKey: d.conditionKey,
-      state: d.state,
-      status: d.status,
-      defenceDeadline: d.defenceDeadline?.toISOString() ?? null,
-      listedAt: d.listedAt?.toISOString() ?? null,
-      endsAt: d.endsAt?.toISOString() ?? null,
-      removalReason: d.removalReason,
-      updatedAt: d.updatedAt.toISOString(),
-    })),
-    total,
-    page,
-    pageSize: CREDIT_PAGE_SIZE,
-    years,
-  };
-}
-
-/** Small panel on the enterprise page: the enterprise's records (by link or credit code). */
-export async function creditRecordsOfEnterprise({
-  tenantId,
-  enterpriseId,
-}: TenantScope & { enterpriseId: Types.ObjectId }): Promise<CreditListItem[]> {
-  await connectDb();
-  const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ creditCode: 1 })
-    .lean<{ creditCode: string }>();
-  const or: Record<string, unknown>[] = [{ enterpriseId }];
-  if (enterprise) or.push({ "search.code": normalizeForSearch(enterprise.creditCode) });
-  const docs = await CreditRecord.find({ tenantId, $or: or })
-    .sort({ updatedAt: -1 })
-    .limit(50)
-    .select({ history: 0, effects: 0 })
-    .lean<CreditRecordDoc[]>();
-  return docs.map((d) => ({
     id: String(d._id),
     subjectName: d.subjectName,
     creditCode: d.creditCode,
@@ -148,5 +57,79 @@ export async function creditRecordsOfEnterprise({
     endsAt: d.endsAt?.toISOString() ?? null,
     removalReason: d.removalReason,
     updatedAt: d.updatedAt.toISOString(),
-  }));
+  };
+}
+
+type RowTest = (r: CreditRow) => boolean;
+const sameId = (a: Types.ObjectId | null, b: Types.ObjectId) => a !== null && b.equals(a);
+
+/** Which records the member may list at all (null = none), before the list's own filters. */
+async function visibleRows(tenantId: Types.ObjectId, member: CreditMember, enterpriseId: Types.ObjectId | undefined): Promise<RowTest | null> {
+  if (!can(member.permissions, "read:credit:any")) {
+    const own = member.enterpriseId;
+    if (!own) return null;
+    return (r) => sameId(r.enterpriseId, own) && r.status !== "draft";
+  }
+  // A district-limited regulator: records linked to enterprises of its districts only.
+  const inScope = await enterprisesInScope(tenantId, member);
+  if (inScope) {
+    const ids = new Set(inScope.map((id) => id.toHexString()));
+    return (r) => r.enterpriseId !== null && ids.has(r.enterpriseId.toHexString()) && (!enterpriseId || enterpriseId.equals(r.enterpriseId));
+  }
+  return enterpriseId ? (r) => sameId(r.enterpriseId, enterpriseId) : () => true;
+}
+
+/** The list's own filters: status, condition, year, and the search or the district/industry scope. */
+function filterTest(filters: CreditListFilters): RowTest {
+  const status = filters.status && CREDIT_STATUSES.some((s) => s === filters.status) ? filters.status : null;
+  const condition = filters.condition && CREDIT_CONDITIONS.some((c) => c.key === filters.condition) ? filters.condition : null;
+  const year = filters.year || null;
+  const q = normalizeForSearch(filters.q ?? "");
+  // Within a district/industry scope the search was applied to the scope's enterprises already.
+  const scope = filters.scope;
+  const scopeIds = scope ? new Set(scope.enterpriseIds.map((id) => id.toHexString())) : null;
+  const scopeCodes = scope ? new Set(scope.searchCodes) : null;
+  return (r) =>
+    (!status || r.status === status) &&
+    (!condition || r.conditionKey === condition) &&
+    (!year || r.listedYear === year) &&
+    (scopeIds && scopeCodes
+      ? (r.enterpriseId !== null && scopeIds.has(r.enterpriseId.toHexString())) || scopeCodes.has(r.search.code)
+      : !q || r.search.name.includes(q) || r.search.code.startsWith(q));
+}
+
+export async function listCreditRecords({
+  tenantId,
+  member,
+  filters,
+}: TenantScope & { member: CreditMember; filters: CreditListFilters }): Promise<{
+  items: CreditListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  years: number[];
+}> {
+  await connectDb();
+  const empty = { items: [], total: 0, page: 1, pageSize: CREDIT_PAGE_SIZE, years: [] };
+  const [all, visible] = await Promise.all([creditRows(tenantId), visibleRows(tenantId, member, filters.enterpriseId)]);
+  if (!visible) return empty;
+  // From the tenant's cached rows (decision 031); the year options depend on the visible rows only.
+  const mine = all.filter(visible);
+  const years = [...new Set(mine.flatMap((r) => (typeof r.listedYear === "number" ? [r.listedYear] : [])))].sort((a, b) => b - a);
+  const { items, total, page } = pageOf(mine.filter(filterTest(filters)), filters.page ?? 1, CREDIT_PAGE_SIZE, listItem);
+  return { items, total, page, pageSize: CREDIT_PAGE_SIZE, years };
+}
+
+/** Small panel on the enterprise page: the enterprise's records (by link or credit code). */
+export async function creditRecordsOfEnterprise({
+  tenantId,
+  enterpriseId,
+}: TenantScope & { enterpriseId: Types.ObjectId }): Promise<CreditListItem[]> {
+  await connectDb();
+  const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
+    .select({ creditCode: 1 })
+    .lean<{ creditCode: string }>();
+  const code = enterprise ? normalizeForSearch(enterprise.creditCode) : null;
+  const rows = (await creditRows(tenantId)).filter((r) => sameId(r.enterpriseId, enterpriseId) || r.search.code === code);
+  return rows.slice(0, 50).map(listItem);
 }
