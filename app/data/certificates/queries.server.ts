@@ -176,6 +176,18 @@ export async function listCertificates({
   return pageOf(filterCertificateRows(rows, filters, now), page, pageSize, (d) => listItem(d, now));
 }
 
+/** The list page and the level filter's options from one stamp check (the regulator's list page). */
+export async function listCertificatesWithLevels({
+  tenantId,
+  filters = {},
+  page = 1,
+  pageSize = 20,
+  now = new Date(),
+}: TenantScope & { filters?: CertificateFilters; page?: number; pageSize?: number; now?: Date }) {
+  const { rows, levels } = await certificateRows(tenantId);
+  return { ...pageOf(filterCertificateRows(rows, filters, now), page, pageSize, (d) => listItem(d, now)), levels };
+}
+
 /** The levels that occur on this tenant's certificates, for the level filter. */
 export async function listCertificateLevels({
   tenantId,
