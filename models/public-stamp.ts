@@ -100,8 +100,8 @@ export function stampsFor(options: StampOptions, tenantIds: ReadonlyArray<string
 export function stampOnWrite(schema: Schema, options: StampOptions): void {
   for (const op of WRITE_QUERIES) {
     schema.post(op, async function (this: unknown) {
-      const filter = this instanceof mongoose.Query ? (this.getFilter() as Record<string, unknown>) : {};
-      await bumpStamps(stampsFor(options, [tenantOf(filter.tenantId)]));
+      const tenantId: unknown = this instanceof mongoose.Query ? this.getFilter().tenantId : null;
+      await bumpStamps(stampsFor(options, [tenantOf(tenantId)]));
     });
   }
   schema.post("save", async function (this: unknown) {
