@@ -139,7 +139,7 @@ schema.index({ tenantId: 1, issuedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, status: 1, issuedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
 // Public pages cache what they read from here; every write gives them a new stamp (decision 029).
-schema.plugin(stampOnWrite, { scope: "certificates" });
+schema.plugin(stampOnWrite, { scope: "certificates", tenantScope: "certificates" });
 
 export const Certificate: Model<CertificateDoc> =
   mongoose.models.Certificate ??

@@ -10,6 +10,7 @@ import {
   type CreditStatus,
   type CreditSubjectType,
 } from "../app/lib/credit";
+import { stampOnWrite } from "./public-stamp";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -218,6 +219,8 @@ schema.pre("validate", function () {
   }
 });
 schema.plugin(tenantScoped);
+// The credit list caches slim rows of this collection; every write renews the tenant's stamp (decision 031).
+schema.plugin(stampOnWrite, { tenantScope: "credit-records" });
 
 export const CreditRecord: Model<CreditRecordDoc> =
   mongoose.models.CreditRecord ??

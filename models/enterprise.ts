@@ -10,6 +10,7 @@ import {
   type Licence,
   type ScaleFlag,
 } from "../app/lib/enterprise-master-data";
+import { stampOnWrite } from "./public-stamp";
 import { tenantScoped } from "./tenant-scoped";
 
 export type EnterpriseDoc = {
@@ -88,6 +89,8 @@ schema.pre("validate", function () {
 // Which enterprises a rubric applies to (the rubric publish dialog counts them).
 schema.index({ tenantId: 1, industry: 1, sizeClass: 1 });
 schema.plugin(tenantScoped);
+// The tenant lists cache slim rows of this collection; every write renews the tenant's stamp (decision 031).
+schema.plugin(stampOnWrite, { tenantScope: "enterprises" });
 
 export const Enterprise: Model<EnterpriseDoc> =
   mongoose.models.Enterprise ?? mongoose.model<EnterpriseDoc>("Enterprise", schema, "enterprises");

@@ -5,15 +5,14 @@
  * `createEnterprise`, so an imported enterprise is exactly what the form would have made.
  */
 import type { Types } from "mongoose";
-import { Enterprise } from "../../models/enterprise";
 import { translate, translateLoose, type Locale, type MessageKey } from "~/i18n";
 import type { PlainTable } from "~/lib/dashboard-tables";
-import { normalizeCreditCode } from "~/lib/credit-code";
 import { INDUSTRIES, INDUSTRY_KEYS, SIZE_CLASSES, type IndustryKey, type SizeClass } from "~/lib/domain";
 import { enterpriseFieldsSchema, fieldErrors, msg, parseMsg, type EnterpriseFields } from "~/lib/validation";
 import { createEnterprise, districtOptions, isTenantDistrict, type Actor } from "./enterprises.server";
-import type { TenantScope } from "./ids.server";
-import { districtCondition, districtsToShow, type DistrictScoped } from "~/lib/district-scope";
+import type { DistrictScoped } from "~/lib/district-scope";
+import { filterEnterpriseRows } from "~/lib/lists/enterprise-rows";
+import { enterpriseRows } from "./enterprise-rows.server";
 import { parseCsv, parseXlsxLimited, TableLimitError, toCsv, type TableLimits } from "./table-export.server";
 import { districtName, type TenantView } from "./tenants.server";
 
@@ -68,10 +67,6 @@ export function parseDirectoryFilters(search: URLSearchParams): DirectoryFilters
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** The enterprise list with the page's filters, as a table (same filter rules as `listEnterprises`). */
 export async function enterpriseDirectoryTable({
   tenant,
@@ -85,36 +80,8 @@ export async function enterpriseDirectoryTable({
   /** The member's district limit (Step 12): an export never holds another district's rows. */
   scope?: DistrictScoped;
 }): Promise<PlainTable> {
-  const filter: Record<string, unknown> & TenantScope = { tenantId: tenant._id };
-  const districts = districtsToShow(scope, filters.districtCode ?? "");
-  // Nothing in scope: a filter no enterprise matches keeps the table's columns.
-  if (districts) filter.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
-  if (filters.industry) filter.industry = filters.industry;
-  if (filters.sizeClass) filter.sizeClass = filters.sizeClass;
-  const text = filters.q?.trim() ?? "";
-  if (text) {
-    filter.$or = [
-      { name: { $regex: escapeRegex(text), $options: "i" } },
-      { creditCode: { $regex: `^${escapeRegex(normalizeCreditCode(text))}` } },
-    ];
-  }
-  const docs = await Enterprise.find(filter)
-    .sort({ name: 1, _id: 1 })
-    .limit(EXPORT_MAX_ROWS)
-    .select({ name: 1, creditCode: 1, industry: 1, sizeClass: 1, districtCode: 1, address: 1, contactName: 1, contactPhone: 1, status: 1 })
-    .lean<
-      Array<{
-        name: string;
-        creditCode: string;
-        industry: string;
-        sizeClass: string;
-        districtCode: string;
-        address: string;
-        contactName: string;
-        contactPhone: string;
-        status: string;
-      }>
-    >();
+  // The list page's own rows and filter (decision 031), in list order.
+  const docs = filterEnterpriseRows(await enterpriseRows(tenant._id), { ...filters, scope }).slice(0, EXPORT_MAX_ROWS);
   const t = (key: MessageKey) => translate(locale, key);
   return {
     key: "enterprises",
@@ -279,14 +246,7 @@ export async function checkImportRows({ tenant, rows }: { tenant: DirectoryTenan
     errors.push(...rowErrors);
   });
   // Against the tenant's directory (the unique index still decides a race at insert time).
-  const codes = candidates.map((c) => c.fields.creditCode);
-  const taken = new Set<string>();
-  for (let i = 0; i < codes.length; i += 500) {
-    const found = await Enterprise.find({ tenantId: tenant._id, creditCode: { $in: codes.slice(i, i + 500) } })
-      .select({ creditCode: 1 })
-      .lean<Array<{ creditCode: string }>>();
-    for (const e of found) taken.add(e.creditCode);
-  }
+  const taken = new Set((await enterpriseRows(tenant._id)).map((e) => e.creditCode));
   const valid = candidates.filter((c) => {
     if (!taken.has(c.fields.creditCode)) return true;
     errors.push({ row: c.row, field: "creditCode", message: msg("dashboard.import.error.duplicateInTenant") });

@@ -7,7 +7,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusBadge } from "~/components/certificate-status";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { listCertificateLevels, listCertificates } from "~/data/certificates.server";
+import { listCertificates, listCertificatesWithLevels } from "~/data/certificates.server";
 import { districtOptions } from "~/data/enterprises.server";
 import { translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -36,26 +36,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const filters = parseCertificateFilters(new URL(request.url).searchParams);
   const tenantWide = can(member.permissions, "read:certificate:any");
-  const empty = { items: [], total: 0, page: 1, pageSize: PAGE_SIZE };
-  // An enterprise account without an enterprise sees an empty list, never everyone's certificates.
-  const result =
-    tenantWide || member.enterpriseId
-      ? await listCertificates({
-          tenantId: tenant._id,
-          filters: {
-            q: filters.q,
-            level: filters.level,
-            status: filters.status,
-            industry: filters.industry,
-            district: filters.district,
-            expiring: filters.expiring,
-            issued: filters.issued,
-            enterpriseId: tenantWide ? undefined : (member.enterpriseId ?? undefined),
-            scope: tenantWide ? member : undefined,
-          },
-          page: filters.page,
-          pageSize: PAGE_SIZE,
-        })
+  const empty = { items: [], total: 0, page: 1, pageSize: PAGE_SIZE, levels: [] };
+  const wanted = {
+    q: filters.q,
+    level: filters.level,
+    status: filters.status,
+    industry: filters.industry,
+    district: filters.district,
+    expiring: filters.expiring,
+    issued: filters.issued,
+  };
+  // The regulator's list and its level options come from one read of the tenant's rows (decision
+  // 031); an enterprise account without an enterprise sees an empty list, never everyone's.
+  const { levels, ...result } = tenantWide
+    ? await listCertificatesWithLevels({ tenantId: tenant._id, filters: { ...wanted, scope: member }, page: filters.page, pageSize: PAGE_SIZE })
+    : member.enterpriseId
+      ? { ...(await listCertificates({ tenantId: tenant._id, filters: { ...wanted, enterpriseId: member.enterpriseId }, page: filters.page, pageSize: PAGE_SIZE })), levels: [] }
       : empty;
   return {
     slug: tenant.slug,
@@ -68,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       industry: filters.industry ?? "",
       district: filters.district,
     },
-    levels: tenantWide ? await listCertificateLevels({ tenantId: tenant._id }) : [],
+    levels,
     districts: visibleDistricts(member, districtOptions(tenant)),
     ...result,
   };

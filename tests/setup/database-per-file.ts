@@ -25,6 +25,9 @@ beforeEach(async () => {
   // The public pages' per-process cache (decision 029) must not outlive the data it was read from.
   const { clearPublicCache } = await import("~/data/public-cache.server");
   clearPublicCache();
+  // Likewise the tenant lists' row cache (decision 031).
+  const { clearTenantListCache } = await import("~/data/tenant-list-cache.server");
+  clearTenantListCache();
 });
 
 afterAll(async () => {

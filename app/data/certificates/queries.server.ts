@@ -9,13 +9,14 @@ import {
   type CertificateHistoryAction,
   type CertificateStatus,
 } from "~/lib/certificate";
-import { CREDIT_CODE_ALPHABET, normalizeCreditCode } from "~/lib/credit-code";
 import { formatDate } from "~/lib/datetime";
 import type { IndustryKey } from "~/lib/domain";
-import { districtCondition, districtsToShow, inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
+import { inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import type { Permission } from "~/lib/permissions";
 import { groundText, type RevocationGroundKey } from "~/lib/revocation-grounds";
 import { type TenantScope } from "../ids.server";
+import { pageOf } from "~/lib/lists/rows";
+import { certificateRows, filterCertificateRows } from "./list-rows.server";
 import { type CertificateRecord, oid, verificationUrl } from "./settings.server";
 
 // ---------------------------------------------------------------------------------------------
@@ -83,76 +84,6 @@ export type CertificateFilters = {
   /** The reader's district limit (Step 12): lists and exports never leave it. */
   scope?: DistrictScoped;
 };
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Status filters use the status a reader sees: an active certificate past its end date counts as expired. */
-function statusClause(status: CertificateStatus, now: Date): Record<string, unknown> {
-  switch (status) {
-    case "active":
-      return { status: "active", validUntil: { $gte: now } };
-    case "suspended":
-      return { status: "suspended", validUntil: { $gte: now } };
-    case "revoked":
-      return { status: "revoked" };
-    case "expired":
-      return {
-        $or: [
-          { status: "expired" },
-          { status: { $in: ["active", "suspended"] }, validUntil: { $lt: now } },
-        ],
-      };
-  }
-}
-
-function filterOf(
-  tenantId: Types.ObjectId,
-  f: CertificateFilters,
-  now: Date,
-): Record<string, unknown> & TenantScope {
-  const filter: Record<string, unknown> & TenantScope = { tenantId };
-  const and: Array<Record<string, unknown>> = [];
-  if (f.enterpriseId) filter.enterpriseId = f.enterpriseId;
-  if (f.level) filter.level = f.level;
-  if (f.industry) filter["enterprise.industry"] = f.industry;
-  const districts = districtsToShow(f.scope ?? { districtCodes: [] }, f.district ?? "");
-  // No district in scope: a value no certificate has (the list is empty, its shape unchanged).
-  if (districts) filter["enterprise.districtCode"] = districts.length === 0 ? "(none)" : districtCondition(districts);
-  if (f.status) and.push(statusClause(f.status, now));
-  if (f.expiring) {
-    const days = Number(f.expiring);
-    and.push({
-      status: "active",
-      validUntil: { $gte: now, $lte: new Date(now.getTime() + days * 86_400_000) },
-    });
-  }
-  const issued = /^(\d{4})(?:-(\d{2}))?$/.exec(f.issued ?? "");
-  if (issued) {
-    const y = Number(issued[1]);
-    const m = issued[2] ? Number(issued[2]) - 1 : null;
-    const offset = 8 * 3_600_000; // China time, no daylight saving
-    const from = Date.UTC(y, m ?? 0, 1) - offset;
-    const to = (m === null ? Date.UTC(y + 1, 0, 1) : Date.UTC(y, m + 1, 1)) - offset;
-    and.push({ issuedAt: { $gte: new Date(from), $lt: new Date(to) } });
-  }
-  const text = f.q?.trim() ?? "";
-  if (text) {
-    const or: Array<Record<string, unknown>> = [
-      { "enterprise.name": { $regex: escapeRegex(text), $options: "i" } },
-      { number: { $regex: `^${escapeRegex(text)}`, $options: "i" } },
-    ];
-    const code = normalizeCreditCode(text);
-    if (code && [...code].every((ch) => CREDIT_CODE_ALPHABET.includes(ch))) {
-      or.push({ "enterprise.creditCode": { $regex: `^${code}` } });
-    }
-    and.push({ $or: or });
-  }
-  if (and.length === 1 && and[0]) Object.assign(filter, and[0]);
-  else if (and.length > 1) filter.$and = and;
-  return filter;
-}
 
 export type CertificateListItem = {
   id: string;
@@ -239,37 +170,29 @@ export async function listCertificates({
   page: number;
   pageSize: number;
 }> {
-  const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
-  const current = Math.max(1, Math.floor(page));
-  const filter = filterOf(tenantId, filters, now);
-  const [docs, total] = await Promise.all([
-    Certificate.find(filter)
-      .sort({ issuedAt: -1, _id: -1 })
-      .skip((current - 1) * size)
-      .limit(size)
-      .select(LIST_FIELDS)
-      .lean<ListDoc[]>(),
-    Certificate.countDocuments(filter),
-  ]);
-  return { items: docs.map((d) => listItem(d, now)), total, page: current, pageSize: size };
+  // From the tenant's cached rows (decision 031): FerretDB would decode every certificate of the
+  // tenant to sort and again to count.
+  const { rows } = await certificateRows(tenantId);
+  return pageOf(filterCertificateRows(rows, filters, now), page, pageSize, (d) => listItem(d, now));
+}
+
+/** The list page and the level filter's options from one stamp check (the regulator's list page). */
+export async function listCertificatesWithLevels({
+  tenantId,
+  filters = {},
+  page = 1,
+  pageSize = 20,
+  now = new Date(),
+}: TenantScope & { filters?: CertificateFilters; page?: number; pageSize?: number; now?: Date }) {
+  const { rows, levels } = await certificateRows(tenantId);
+  return { ...pageOf(filterCertificateRows(rows, filters, now), page, pageSize, (d) => listItem(d, now)), levels };
 }
 
 /** The levels that occur on this tenant's certificates, for the level filter. */
 export async function listCertificateLevels({
   tenantId,
 }: TenantScope): Promise<Array<{ key: string; name: { zh: string; en: string } }>> {
-  const keys = (await Certificate.distinct("level", { tenantId }))
-    .filter((k): k is string => typeof k === "string")
-    .sort();
-  const named = await Promise.all(
-    keys.map(async (key) => {
-      const one = await Certificate.findOne({ tenantId, level: key })
-        .select({ levelName: 1 })
-        .lean<{ levelName: { zh: string; en: string } }>();
-      return { key, name: one?.levelName ?? { zh: key, en: key } };
-    }),
-  );
-  return named;
+  return (await certificateRows(tenantId)).levels;
 }
 
 export const CSV_MAX_ROWS = 10_000;
@@ -281,11 +204,7 @@ export async function registryCsv({
   locale,
   now = new Date(),
 }: TenantScope & { filters: CertificateFilters; locale: Locale; now?: Date }): Promise<string> {
-  const docs = await Certificate.find(filterOf(tenantId, filters, now))
-    .sort({ issuedAt: -1, _id: -1 })
-    .limit(CSV_MAX_ROWS)
-    .select(LIST_FIELDS)
-    .lean<ListDoc[]>();
+  const docs = filterCertificateRows((await certificateRows(tenantId)).rows, filters, now).slice(0, CSV_MAX_ROWS);
   const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
   const header = [
     t("certificate.number"),

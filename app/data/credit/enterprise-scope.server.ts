@@ -5,7 +5,7 @@
  * dashboard counts with.
  */
 import type { Types } from "mongoose";
-import { Enterprise } from "../../../models/enterprise";
+import { enterpriseRows } from "../enterprise-rows.server";
 import { normalizeForSearch } from "~/lib/credit";
 import type { IndustryKey, SizeClass } from "~/lib/domain";
 import type { TenantScope } from "../ids.server";
@@ -23,13 +23,10 @@ export async function enterpriseScope({
   q = "",
 }: TenantScope & { districtCode?: string; industry?: IndustryKey; sizeClass?: SizeClass; q?: string }): Promise<EnterpriseScope | null> {
   if (!districtCode && !industry && !sizeClass) return null;
-  const filter: Record<string, unknown> = { tenantId };
-  if (districtCode) filter.districtCode = districtCode;
-  if (industry) filter.industry = industry;
-  if (sizeClass) filter.sizeClass = sizeClass;
-  const docs = await Enterprise.find(filter, { _id: 1, creditCode: 1, name: 1 })
-    .limit(SCOPE_LIMIT)
-    .lean<Array<{ _id: Types.ObjectId; creditCode: string; name: string }>>();
+  // The tenant's cached enterprise rows (decision 031), not a query per request.
+  const docs = (await enterpriseRows(tenantId))
+    .filter((e) => (!districtCode || e.districtCode === districtCode) && (!industry || e.industry === industry) && (!sizeClass || e.sizeClass === sizeClass))
+    .slice(0, SCOPE_LIMIT);
   // A search within the scope matches the enterprise's name or code (so the records query keeps
   // one indexed shape instead of combining two $or clauses).
   const needle = normalizeForSearch(q);
@@ -40,9 +37,4 @@ export async function enterpriseScope({
     enterpriseIds: kept.map((d) => d._id),
     searchCodes: kept.map((d) => normalizeForSearch(d.creditCode)),
   };
-}
-
-/** The credit-record filter clause for a scope (an empty scope matches nothing). */
-export function scopeClause(scope: EnterpriseScope): Record<string, unknown> {
-  return { $or: [{ enterpriseId: { $in: scope.enterpriseIds } }, { "search.code": { $in: scope.searchCodes } }] };
 }

@@ -1,0 +1,78 @@
+/**
+ * Per-process cache of a tenant's list rows (decision 031), on decision 029's mechanism: the slim
+ * rows of one tenant's collection, loaded once per change stamp and kept ready (sorted, with their
+ * filter options), so a list request costs one read of two tiny stamp documents by `_id` and the
+ * filtering, counting and paging happen here. FerretDB pushes down neither a sort nor a count
+ * nor `$regex`/`$or`/`$in`, so the same list as a query decodes every row of the tenant anyway.
+ *
+ * Correct across instances: every write through the model renews the tenant's stamp (or, when the
+ * hook cannot tell the tenant, the collection's `*` stamp; models/public-stamp.ts), and an entry is
+ * used only while both stamps are what they were when it was loaded. Bounded by entries (least
+ * recently used dropped first) and by age (a stamp lost to a crash between a write and its bump).
+ */
+import {
+  PublicStamp,
+  anyTenantStampId,
+  tenantStampId,
+  type TenantStampCollection,
+} from "../../models/public-stamp";
+import { connectDb } from "~/db.server";
+
+type Entry = { stamp: string; at: number; value: Promise<unknown> };
+
+/** Most entries kept per process: (collection, tenant) pairs. */
+export const TENANT_LIST_CACHE_MAX_ENTRIES = 60;
+export const TENANT_LIST_CACHE_MAX_AGE_MS = 60_000;
+
+const entries = new Map<string, Entry>();
+
+/** The tenant's and the collection's stamps in one read by `_id` (a table of a few rows per tenant). */
+export async function tenantListStamp(collection: TenantStampCollection, tenantId: string): Promise<string> {
+  await connectDb();
+  const own = tenantStampId(collection, tenantId);
+  const any = anyTenantStampId(collection);
+  const docs = await PublicStamp.find({ _id: { $in: [own, any] } })
+    .select({ stamp: 1 })
+    .lean<Array<{ _id: string; stamp: string }>>();
+  const stampOf = (id: string) => docs.find((d) => d._id === id)?.stamp ?? "";
+  return `${stampOf(own)}|${stampOf(any)}`;
+}
+
+/**
+ * `load()`'s result for this tenant's collection: re-used while the stamps are unchanged and the
+ * entry is younger than `maxAgeMs`. Concurrent misses share one load; a failed load is not kept.
+ * The value is shared between requests: callers must not mutate it.
+ */
+export async function cachedTenantRows<T>(
+  collection: TenantStampCollection,
+  tenantId: string,
+  load: () => Promise<T>,
+  { maxAgeMs = TENANT_LIST_CACHE_MAX_AGE_MS, now = Date.now() }: { maxAgeMs?: number; now?: number } = {},
+): Promise<T> {
+  const stamp = await tenantListStamp(collection, tenantId);
+  const id = `${collection}\u0000${tenantId}`;
+  const hit = entries.get(id);
+  if (hit && hit.stamp === stamp && now - hit.at < maxAgeMs) {
+    // Re-insert: the Map's order is the recency order.
+    entries.delete(id);
+    entries.set(id, hit);
+    return hit.value as Promise<T>;
+  }
+  const value = load();
+  entries.delete(id);
+  entries.set(id, { stamp, at: now, value });
+  while (entries.size > TENANT_LIST_CACHE_MAX_ENTRIES) {
+    const oldest = entries.keys().next().value;
+    if (oldest === undefined) break;
+    entries.delete(oldest);
+  }
+  value.catch(() => {
+    if (entries.get(id)?.value === value) entries.delete(id);
+  });
+  return value;
+}
+
+/** Tests (and a "second instance" in them): start from an empty cache. */
+export function clearTenantListCache(): void {
+  entries.clear();
+}
