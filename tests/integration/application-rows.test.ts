@@ -95,7 +95,7 @@ describe("application rows", () => {
     expect(await fillApplicationRows()).toBe(0);
   });
 
-  it("are filled for 120 assessments at once without stalling FerretDB (≥ 50 statements per command would)", async () => {
+  it("are filled again over 120 existing rows without stalling FerretDB (≥ 50 matched statements in one command would)", async () => {
     const s = await gradingSetup();
     const app = await readyApplication(s);
     const source = await Assessment.findOne({ tenantId: s.tenant._id, _id: app._id }).lean();
@@ -103,12 +103,16 @@ describe("application rows", () => {
     if (!source) return;
     // Written past the model (no row sync), as a database from before the rows would hold them.
     await Assessment.collection.insertMany(
-      Array.from({ length: 119 }, () => ({ ...source, _id: new mongoose.Types.ObjectId() })),
+      Array.from({ length: 119 }, () => ({ ...source, _id: new mongoose.Types.ObjectId(), enterpriseId: new mongoose.Types.ObjectId() })),
     );
     await ApplicationRow.deleteMany({ tenantId: s.tenant._id });
     await AppMigration.deleteMany({});
     expect(await fillApplicationRows()).toBe(120);
     expect(await ApplicationRow.countDocuments({ tenantId: s.tenant._id })).toBe(120);
+    // Again over the existing rows: every statement now matches a row, and FerretDB keeps each
+    // matched statement's PostgreSQL connection until its command ends (50 in its pool).
+    await AppMigration.deleteMany({});
+    expect(await fillApplicationRows()).toBe(120);
     await expectRowInStep(s, app._id);
   }, 60_000);
 

@@ -23,6 +23,7 @@ export const INDEX_POLICY: Record<string, Policy> = {
       rubricKey: "re-score preview (rare admin action): a tenant has few rubrics, most applications match",
       rubricVersionId: "re-score preview (rare admin action): a tenant has few rubrics, most applications match",
     },
+    exemptCallers: { fillApplicationRows: "one-off start-up fill of the list view, once per database (decision 027)" },
   },
   certificates: {
     residual: {
