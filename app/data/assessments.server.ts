@@ -8,6 +8,7 @@
  * overwritten. The CAS goes through `casUpdate` because FerretDB does not apply a filtered update
  * atomically (docs/decisions/001-compare-and-set.md).
  */
+import { findByIds } from "../../models/find-by-ids";
 import { Types } from "mongoose";
 import { Assessment, type AssessmentDoc, type EvidenceRef, type StoredAnswer } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
@@ -240,9 +241,7 @@ export async function editorNames(ids: Iterable<Types.ObjectId | string | null |
   const unique = new Set<string>();
   for (const id of ids) if (id) unique.add(String(id));
   if (unique.size === 0) return {};
-  const users = await User.find({ _id: { $in: [...unique].map((id) => new Types.ObjectId(id)) } })
-    .select({ name: 1 })
-    .lean<Array<{ _id: Types.ObjectId; name: string }>>();
+  const users = await findByIds<{ _id: Types.ObjectId; name: string }>(User, [...unique].map((id) => new Types.ObjectId(id)), { select: { name: 1 } });
   return Object.fromEntries(users.map((u) => [String(u._id), u.name]));
 }
 
@@ -293,7 +292,7 @@ export async function listAssessments({
   const enterpriseIds = [...new Set(docs.map((d) => String(d.enterpriseId)))].map((id) => new Types.ObjectId(id));
   const [enterprises, rubrics] = await Promise.all([
     enterpriseIds.length > 0
-      ? Enterprise.find({ tenantId, _id: { $in: enterpriseIds } }).select({ name: 1 }).lean<Array<{ _id: Types.ObjectId; name: string }>>()
+      ? findByIds<{ _id: Types.ObjectId; name: string }>(Enterprise, enterpriseIds, { filter: { tenantId }, select: { name: 1 } })
       : [],
     docs.length > 0 ? listRubricVersions({ tenantId }) : [],
   ]);

@@ -1,3 +1,4 @@
+import { findByIds } from "../../models/find-by-ids";
 import type { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { Enterprise, type EnterpriseDoc } from "../../models/enterprise";
@@ -144,9 +145,9 @@ export async function listEnterpriseAccounts({
     .sort({ createdAt: 1, _id: 1 })
     .lean<MembershipDoc[]>();
   if (memberships.length === 0) return [];
-  const users = await User.find({ _id: { $in: memberships.map((m) => m.userId) } })
-    .select({ name: 1, email: 1, disabled: 1 })
-    .lean<Array<{ _id: Types.ObjectId; name: string; email: string; disabled: boolean }>>();
+  const users = await findByIds<{ _id: Types.ObjectId; name: string; email: string; disabled: boolean }>(User, memberships.map((m) => m.userId), {
+    select: { name: 1, email: 1, disabled: 1 },
+  });
   const byId = new Map(users.map((u) => [String(u._id), u]));
   return memberships.flatMap((m) => {
     const user = byId.get(String(m.userId));

@@ -3,6 +3,7 @@
  * queues, the reviewer's assignments and the public notice list. Plain JSON (ISO dates), so
  * routes pass them straight to the browser.
  */
+import { findByIds } from "../../models/find-by-ids";
 import { Types } from "mongoose";
 import { ApplicationRow, type ApplicationRowDoc } from "../../models/application-row";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
@@ -381,9 +382,10 @@ async function listItems(
   );
   const enterprises =
     enterpriseIds.length > 0
-      ? await Enterprise.find({ tenantId, _id: { $in: enterpriseIds } })
-          .select({ name: 1, creditCode: 1 })
-          .lean<Array<{ _id: Types.ObjectId; name: string; creditCode: string }>>()
+      ? await findByIds<{ _id: Types.ObjectId; name: string; creditCode: string }>(Enterprise, enterpriseIds, {
+          filter: { tenantId },
+          select: { name: 1, creditCode: 1 },
+        })
       : [];
   const byId = new Map(enterprises.map((e) => [String(e._id), e]));
   const rubricLevels = new Map<string, LevelView[]>();

@@ -1,3 +1,4 @@
+import { findByIds } from "../../models/find-by-ids";
 import type { Types } from "mongoose";
 import { Enterprise } from "../../models/enterprise";
 import { Membership, type MembershipDoc } from "../../models/membership";
@@ -27,9 +28,7 @@ export async function enterpriseNamesById({
 }: TenantScope & { ids: Array<Types.ObjectId | null> }): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is Types.ObjectId => id !== null).map(String))];
   if (wanted.length === 0) return new Map();
-  const rows = await Enterprise.find({ tenantId, _id: { $in: wanted } })
-    .select({ name: 1 })
-    .lean<Array<{ _id: Types.ObjectId; name: string }>>();
+  const rows = await findByIds<{ _id: Types.ObjectId; name: string }>(Enterprise, wanted, { filter: { tenantId }, select: { name: 1 } });
   return new Map(rows.map((r) => [String(r._id), r.name]));
 }
 
@@ -83,9 +82,9 @@ export async function listMembers({
     Membership.countDocuments(filter),
   ]);
   const [users, enterprises] = await Promise.all([
-    User.find({ _id: { $in: memberships.map((m) => m.userId) } })
-      .select({ email: 1, name: 1, disabled: 1 })
-      .lean<Array<{ _id: Types.ObjectId; email: string; name: string; disabled: boolean }>>(),
+    findByIds<{ _id: Types.ObjectId; email: string; name: string; disabled: boolean }>(User, memberships.map((m) => m.userId), {
+      select: { email: 1, name: 1, disabled: 1 },
+    }),
     enterpriseNamesById({ tenantId, ids: memberships.map((m) => m.enterpriseId) }),
   ]);
   const usersById = new Map(users.map((u) => [String(u._id), u]));

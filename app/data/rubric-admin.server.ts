@@ -4,6 +4,7 @@
  * re-score the tenant's submitted assessments, and publish it. Published versions never change:
  * every write below is conditional on `status: "draft"` and on this tenant owning the document.
  */
+import { findByIds } from "../../models/find-by-ids";
 import type { Types, UpdateQuery } from "mongoose";
 import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Claim } from "../../models/claim";
@@ -565,10 +566,10 @@ export async function rescorePreview({
   const enterpriseIds = [
     ...new Map(assessments.map((a) => [String(a.enterpriseId), a.enterpriseId])).values(),
   ];
-  const enterprises = await Enterprise.find(
-    { tenantId, _id: { $in: enterpriseIds } },
-    { name: 1 },
-  ).lean();
+  const enterprises = await findByIds<{ _id: Types.ObjectId; name: string }>(Enterprise, enterpriseIds, {
+    filter: { tenantId },
+    select: { name: 1 },
+  });
   const names = new Map(enterprises.map((e) => [String(e._id), e.name]));
 
   let chosen: WeightProfile | null = null;

@@ -1,4 +1,5 @@
 /** Certificates — emails to the enterprise about its certificate. Concurrency and numbering: ../certificates.server.ts. */
+import { findByIds } from "../../../models/find-by-ids";
 import { type Types } from "mongoose";
 import { Membership } from "../../../models/membership";
 import { Tenant } from "../../../models/tenant";
@@ -20,9 +21,10 @@ export async function enterpriseAdmins({
     .select({ userId: 1 })
     .lean<Array<{ userId: Types.ObjectId }>>();
   if (memberships.length === 0) return [];
-  return User.find({ _id: { $in: memberships.map((m) => m.userId) }, disabled: false })
-    .select({ email: 1, locale: 1 })
-    .lean<Array<{ _id: Types.ObjectId; email: string; locale: Locale }>>();
+  return findByIds<{ _id: Types.ObjectId; email: string; locale: Locale }>(User, memberships.map((m) => m.userId), {
+    filter: { disabled: false },
+    select: { email: 1, locale: 1 },
+  });
 }
 
 export async function notifyEnterprise({

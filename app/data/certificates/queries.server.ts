@@ -1,4 +1,5 @@
 /** Certificates — reading: single certificates, visibility, filtered lists, the public registry CSV, the detail view. Concurrency and numbering: ../certificates.server.ts. */
+import { findByIds } from "../../../models/find-by-ids";
 import { Types } from "mongoose";
 import { Certificate, type CertificateDoc } from "../../../models/certificate";
 import { User } from "../../../models/user";
@@ -278,9 +279,7 @@ export async function certificateDetail(
     ...new Set(cert.history.flatMap((h) => (h.actorId ? [String(h.actorId)] : []))),
   ];
   const users = actorIds.length
-    ? await User.find({ _id: { $in: actorIds.map((id) => new Types.ObjectId(id)) } })
-        .select({ name: 1 })
-        .lean<Array<{ _id: Types.ObjectId; name: string }>>()
+    ? await findByIds<{ _id: Types.ObjectId; name: string }>(User, actorIds.map((id) => new Types.ObjectId(id)), { select: { name: 1 } })
     : [];
   const names = new Map(users.map((u) => [String(u._id), u.name]));
   return {

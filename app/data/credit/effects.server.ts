@@ -1,4 +1,5 @@
 /** Credit records: carrying out a transition's effects (emails, joint punishment, the public read model), idempotently. */
+import { findByIds } from "../../../models/find-by-ids";
 import { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { Certificate } from "../../../models/certificate";
@@ -30,9 +31,10 @@ async function enterpriseAdmins(tenantId: Types.ObjectId, enterpriseId: Types.Ob
     .select({ userId: 1 })
     .lean<Array<{ userId: Types.ObjectId }>>();
   if (memberships.length === 0) return [];
-  const users = await User.find({ _id: { $in: memberships.map((m) => m.userId) }, disabled: false })
-    .select({ email: 1, locale: 1 })
-    .lean<Array<{ _id: Types.ObjectId; email: string; locale: Locale }>>();
+  const users = await findByIds<{ _id: Types.ObjectId; email: string; locale: Locale }>(User, memberships.map((m) => m.userId), {
+    filter: { disabled: false },
+    select: { email: 1, locale: 1 },
+  });
   return users
     .map((u) => ({ userId: String(u._id), email: u.email, locale: u.locale }))
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));

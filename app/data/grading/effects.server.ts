@@ -1,4 +1,5 @@
 /** Carrying out a transition's effects: emails to the right people, the enterprise lock, the certificate. */
+import { findByIds } from "../../../models/find-by-ids";
 import type { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
@@ -19,9 +20,10 @@ type Recipient = { userId: string; email: string; locale: "zh-CN" | "en" };
 
 async function usersOf(userIds: Types.ObjectId[]): Promise<Recipient[]> {
   if (userIds.length === 0) return [];
-  const users = await User.find({ _id: { $in: userIds }, disabled: false })
-    .select({ email: 1, locale: 1 })
-    .lean<Array<{ _id: Types.ObjectId; email: string; locale: "zh-CN" | "en" }>>();
+  const users = await findByIds<{ _id: Types.ObjectId; email: string; locale: "zh-CN" | "en" }>(User, userIds, {
+    filter: { disabled: false },
+    select: { email: 1, locale: 1 },
+  });
   return users
     .map((u) => ({ userId: String(u._id), email: u.email, locale: u.locale }))
     .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));

@@ -2,6 +2,7 @@
  * What only the database knows about a proposed review panel (ASSIGN_REVIEWERS) or review body
  * (ASSIGN_REVIEW_BODY); the machine's pure rules (`panelProblems`) decide on these facts.
  */
+import { findByIds } from "../../../models/find-by-ids";
 import type { Types } from "mongoose";
 import { Assessment } from "../../../models/assessment";
 import { Expert } from "../../../models/expert";
@@ -95,9 +96,7 @@ export async function panelFacts({
           .lean<Array<{ userId: Types.ObjectId }>>(),
     ids.length === 0
       ? []
-      : User.find({ _id: { $in: ids } })
-          .select({ disabled: 1 })
-          .lean<Array<{ _id: Types.ObjectId; disabled: boolean }>>(),
+      : findByIds<{ _id: Types.ObjectId; disabled: boolean }>(User, ids, { select: { disabled: 1 } }),
     Membership.find({ tenantId, enterpriseId }).select({ userId: 1 }).lean<Array<{ userId: Types.ObjectId }>>(),
     previousLeadReviewerId({ tenantId, enterpriseId, applicationId }),
   ]);

@@ -3,6 +3,7 @@
  * changed; after the last confirmation of a complete sheet, the lead. Keys carry the version the
  * change was written at, so a retried request never mails twice.
  */
+import { findByIds } from "../../../models/find-by-ids";
 import { Types } from "mongoose";
 import type { AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
@@ -19,9 +20,10 @@ type Recipient = { id: string; email: string; locale: "zh-CN" | "en" };
 async function recipients(userIds: readonly string[]): Promise<Recipient[]> {
   const ids = userIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
   if (ids.length === 0) return [];
-  const users = await User.find({ _id: { $in: ids }, disabled: false })
-    .select({ email: 1, locale: 1 })
-    .lean<Array<{ _id: Types.ObjectId; email: string; locale: "zh-CN" | "en" }>>();
+  const users = await findByIds<{ _id: Types.ObjectId; email: string; locale: "zh-CN" | "en" }>(User, ids, {
+    filter: { disabled: false },
+    select: { email: 1, locale: 1 },
+  });
   return users.map((u) => ({ id: String(u._id), email: u.email, locale: u.locale }));
 }
 
