@@ -16,6 +16,7 @@ import {
   tenantStampId,
   type TenantStampCollection,
 } from "../../models/public-stamp";
+import { findByIds } from "../../models/find-by-ids";
 import { connectDb } from "~/db.server";
 
 type Entry = { stamp: string; at: number; value: Promise<unknown> };
@@ -31,9 +32,8 @@ export async function tenantListStamp(collection: TenantStampCollection, tenantI
   await connectDb();
   const own = tenantStampId(collection, tenantId);
   const any = anyTenantStampId(collection);
-  const docs = await PublicStamp.find({ _id: { $in: [own, any] } })
-    .select({ stamp: 1 })
-    .lean<Array<{ _id: string; stamp: string }>>();
+  // Two `_id` reads: FerretDB does not push `$in` down.
+  const docs = await findByIds<{ _id: string; stamp: string }>(PublicStamp, [own, any], { select: { stamp: 1 } });
   const stampOf = (id: string) => docs.find((d) => d._id === id)?.stamp ?? "";
   return `${stampOf(own)}|${stampOf(any)}`;
 }

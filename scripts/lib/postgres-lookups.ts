@@ -29,6 +29,9 @@ export function lookupFieldsOf(
   for (const model of models) {
     const fields = new Set<string>(["_id"]);
     for (const [keys] of model.schema.indexes()) {
+      // The tenant alone: the per-tenant list loads (decision 031) filter by it only, and a
+      // small tenant next to large ones must not scan theirs (2.5 s at 100,000 credit records).
+      if (Object.keys(keys)[0] === "tenantId") fields.add("tenantId");
       const first = Object.keys(keys).find((key) => key !== "tenantId");
       if (first && FIELD.test(first)) fields.add(first);
     }
