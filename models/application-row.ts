@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { stampOnWrite } from "./public-stamp";
 import { tenantScoped } from "./tenant-scoped";
 
 /**
@@ -95,6 +96,8 @@ schema.index({ tenantId: 1, state: 1, "deadlines.noticeEndsAt": 1, _id: 1 });
 schema.index({ tenantId: 1, cycle: 1, state: 1, submittedAt: 1, _id: 1 });
 schema.index({ tenantId: 1, cycle: 1, state: 1 });
 schema.plugin(tenantScoped);
+// The regulator's queues read the tenant's rows from a per-process cache (decision 031).
+schema.plugin(stampOnWrite, { tenantScope: "application-rows" });
 
 export const ApplicationRow: Model<ApplicationRowDoc> =
   mongoose.models.ApplicationRow ??

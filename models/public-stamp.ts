@@ -27,7 +27,7 @@ export type PublicStampScope = "certificates" | "credit-publications";
  * stamp `<collection>:<tenantId>`, plus one `<collection>:*` for writes whose tenant the hook
  * cannot tell (cross-tenant jobs, `bulkWrite`); a list checks both.
  */
-export type TenantStampCollection = "enterprises" | "certificates" | "credit-records";
+export type TenantStampCollection = "enterprises" | "certificates" | "credit-records" | "application-rows";
 
 export function tenantStampId(collection: TenantStampCollection, tenantId: string): string {
   return `${collection}:${tenantId}`;

@@ -10,7 +10,6 @@ import { Assessment, type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
-import { oncePerRequest } from "~/request-scope.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
 import { can } from "~/lib/permissions";
@@ -41,7 +40,9 @@ import {
   snapshotOfApplication,
   type GradingMember,
 } from "./grading.server";
-import { districtCondition, districtsToShow, type DistrictScoped } from "~/lib/district-scope";
+import type { DistrictScoped } from "~/lib/district-scope";
+import { applicationRows, enterprisesById } from "./grading/application-rows-cache.server";
+import { selectQueueRows } from "./grading/application-queues";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { getRubricVersion } from "./rubrics.server";
 
@@ -374,20 +375,24 @@ function isReturnedDraft(doc: Pick<ListDoc, "state" | "workflow">): boolean {
 
 async function listItems(
   tenantId: Types.ObjectId,
-  docs: ListDoc[],
+  docs: readonly ListDoc[],
   now: Date,
+  /** The tenant's enterprises by id (the regulator's lists, from the cached rows); else read by `_id`. */
+  known?: ReadonlyMap<string, { name: string; creditCode: string }>,
 ): Promise<ApplicationListItem[]> {
   const enterpriseIds = [...new Set(docs.map((d) => String(d.enterpriseId)))].map(
     (id) => new Types.ObjectId(id),
   );
-  const enterprises =
-    enterpriseIds.length > 0
+  const enterprises = known
+    ? []
+    : enterpriseIds.length > 0
       ? await findByIds<{ _id: Types.ObjectId; name: string; creditCode: string }>(Enterprise, enterpriseIds, {
           filter: { tenantId },
           select: { name: 1, creditCode: 1 },
         })
       : [];
-  const byId = new Map(enterprises.map((e) => [String(e._id), e]));
+  const byId: ReadonlyMap<string, { name: string; creditCode: string }> =
+    known ?? new Map(enterprises.map((e) => [String(e._id), e]));
   const rubricLevels = new Map<string, LevelView[]>();
   for (const rid of new Set(docs.map((d) => String(d.rubricVersionId)))) {
     rubricLevels.set(rid, (await levelsOf(tenantId, new Types.ObjectId(rid)))?.levels ?? []);
@@ -416,10 +421,6 @@ async function listItems(
       reviewerCount: (d.reviewerIds ?? []).length,
     };
   });
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
@@ -455,87 +456,26 @@ export async function listApplicationQueues({
   enterprise?: { districtCode?: string; industry?: string; sizeClass?: string };
 }) {
   await connectDb();
-  const base: Record<string, unknown> & TenantScope = { tenantId, submittedAt: { $ne: null } };
-  if (cycle) base.cycle = cycle;
-  // Districts by the applications' own top-level `districtCode` (kept in step with the enterprise).
-  const districts = districtsToShow(scope, enterprise?.districtCode ?? "");
-  if (districts) base.districtCode = districts.length === 0 ? "(none)" : districtCondition(districts);
-  // The same counts for every queue of one base filter: the to-do home asks for four queues.
-  const grouped = await oncePerRequest(`application-queue-counts:${JSON.stringify(base)}`, () =>
-    ApplicationRow.aggregate<{ _id: string; n: number }>([
-      { $match: base },
-      { $group: { _id: "$state", n: { $sum: 1 } } },
-    ]).exec(),
-  );
-  const perState = new Map(grouped.map((g) => [g._id, g.n]));
-  const counts = Object.fromEntries(
-    APPLICATION_QUEUES.map((queueDef) => [
-      queueDef.key,
-      queueDef.states.reduce((sum: number, s: string) => sum + (perState.get(s) ?? 0), 0),
-    ]),
-  ) as Record<ApplicationQueue, number>;
-
-  const def = APPLICATION_QUEUES.find((d) => d.key === queue) ?? APPLICATION_QUEUES[0];
-  const filter: Record<string, unknown> & TenantScope = {
-    ...base,
-    state: { $in: [...(states ?? def.states)] },
-  };
-  if (overdue) {
-    const late = [
-      { state: { $in: ["submitted", "renewalCheck"] }, "deadlines.acceptBy": { $lt: now } },
-      { state: { $in: ["reviewAssigned", "underReview.reviewing"] }, "deadlines.reviewBy": { $lt: now } },
-    ];
-    const picked = overdue === "acceptance" ? [late[0]] : overdue === "review" ? [late[1]] : late;
-    delete filter.state;
-    filter.$or = picked;
-  }
-  if (enterprise && (enterprise.industry || enterprise.sizeClass)) {
-    const ef: Record<string, unknown> & TenantScope = { tenantId };
-    if (enterprise.districtCode) ef.districtCode = enterprise.districtCode;
-    if (enterprise.industry) ef.industry = enterprise.industry;
-    if (enterprise.sizeClass) ef.sizeClass = enterprise.sizeClass;
-    const ids = await Enterprise.find(ef).select({ _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>();
-    filter.enterpriseId = { $in: ids.map((e) => e._id) };
-  }
-  const text = q?.trim() ?? "";
-  if (text) {
-    const matching = await Enterprise.find({
-      tenantId,
-      $or: [
-        { name: { $regex: escapeRegex(text), $options: "i" } },
-        { creditCode: { $regex: `^${escapeRegex(text.toUpperCase())}` } },
-      ],
-    })
-      .select({ _id: 1 })
-      .limit(500)
-      .lean<Array<{ _id: Types.ObjectId }>>();
-    const allowed = filter.enterpriseId as { $in: Types.ObjectId[] } | undefined;
-    const inScope = allowed ? new Set(allowed.$in.map(String)) : null;
-    filter.enterpriseId = { $in: matching.map((e) => e._id).filter((id) => !inScope || inScope.has(String(id))) };
-  }
+  const [view, enterprises] = await Promise.all([applicationRows(tenantId), enterprisesById(tenantId)]);
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 100);
   const current = Math.max(1, Math.floor(page));
   // Oldest submission first where a deadline runs from it; otherwise the latest change first.
-  const sort: Record<string, 1 | -1> =
-    queue === "acceptance" ? { submittedAt: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
-  // The total without a count where it is known: a plain queue's is its per-state count, and a
-  // first page that is not full is everything there is.
-  const plainQueue = !states && !overdue && !filter.enterpriseId;
-  const docs = await ApplicationRow.find(filter)
-    .sort(sort)
-    .skip((current - 1) * size)
-    .limit(size)
-    .select(LIST_FIELDS)
-    .lean<ListDoc[]>();
-  const total = plainQueue
-    ? counts[def.key]
-    : current === 1 && docs.length < size
-      ? docs.length
-      : await ApplicationRow.countDocuments(filter);
+  const ordered = queue === "acceptance" ? view.bySubmitted : view.byUpdated;
+  const { counts, rows } = selectQueueRows(ordered, enterprises, {
+    queue,
+    q,
+    cycle,
+    now,
+    states,
+    overdue,
+    enterprise,
+    scope,
+  });
+  const items = rows.slice((current - 1) * size, current * size);
   return {
     counts,
-    items: await listItems(tenantId, docs, now),
-    total,
+    items: await listItems(tenantId, items, now, enterprises),
+    total: rows.length,
     page: current,
     pageSize: size,
   };

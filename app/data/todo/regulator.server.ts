@@ -3,11 +3,10 @@
  * queues (listApplicationQueues), the public notices (listPublicNotices) and the credit records
  * (listCreditRecords). Each count is the `total` its list page shows for the same filter.
  */
-import type { Types } from "mongoose";
-import { ApplicationRow } from "../../../models/application-row";
-import { Enterprise } from "../../../models/enterprise";
 import { TODO_ENTRIES_SHOWN, earliest, type TodoItem } from "~/lib/todo";
 import { REVIEW_SCORING_STATES } from "~/workflows/grading-input";
+import { compareText } from "~/lib/lists/rows";
+import { applicationRows, enterprisesById } from "../grading/application-rows-cache.server";
 import { listRevocationReviews } from "../certificates/yearly-reports.server";
 import { listCreditRecords } from "../credit-records.server";
 import {
@@ -104,26 +103,25 @@ async function queueTodos(ctx: TodoContext): Promise<TodoItem[]> {
  * (listPublicNotices) reads the assessments for their reported level, which the to-do does not show.
  */
 async function endingNotices(ctx: TodoContext, horizon: number) {
-  const rows = await ApplicationRow.find({ tenantId: ctx.tenant._id, state: "publicNotice.running" })
-    .sort({ "deadlines.noticeEndsAt": 1, _id: 1 })
-    .limit(500)
-    .select({ enterpriseId: 1, deadlines: 1 })
-    .lean<Array<{ _id: Types.ObjectId; enterpriseId: Types.ObjectId; deadlines: Record<string, unknown> | null }>>();
-  const ending = rows.flatMap((r) => {
-    const raw = r.deadlines?.noticeEndsAt;
-    const at = raw instanceof Date || typeof raw === "string" ? new Date(raw) : null;
-    return at && !Number.isNaN(at.getTime()) && at.getTime() <= horizon ? [{ id: String(r._id), enterpriseId: r.enterpriseId, endsAt: at.toISOString() }] : [];
-  });
+  const [view, enterprises] = await Promise.all([
+    applicationRows(ctx.tenant._id),
+    enterprisesById(ctx.tenant._id),
+  ]);
+  const ending = view.byUpdated
+    .flatMap((r) => {
+      if (r.state !== "publicNotice.running") return [];
+      const raw = r.deadlines?.noticeEndsAt;
+      const at = raw instanceof Date || typeof raw === "string" ? new Date(raw) : null;
+      return at && !Number.isNaN(at.getTime()) && at.getTime() <= horizon
+        ? [{ id: String(r._id), enterpriseId: r.enterpriseId, endsAt: at.toISOString() }]
+        : [];
+    })
+    .sort((a, b) => compareText(a.endsAt, b.endsAt) || compareText(a.id, b.id));
   const shown = ending.slice(0, TODO_ENTRIES_SHOWN);
-  const names = new Map(
-    (shown.length === 0
-      ? []
-      : await Enterprise.find({ tenantId: ctx.tenant._id, _id: { $in: shown.map((n) => n.enterpriseId) } })
-          .select({ name: 1 })
-          .lean<Array<{ _id: Types.ObjectId; name: string }>>()
-    ).map((e) => [String(e._id), e.name]),
-  );
-  return { ending, shown: shown.map((n) => ({ ...n, enterpriseName: names.get(String(n.enterpriseId)) ?? "" })) };
+  return {
+    ending,
+    shown: shown.map((n) => ({ ...n, enterpriseName: enterprises.get(String(n.enterpriseId))?.name ?? "" })),
+  };
 }
 
 async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
@@ -171,14 +169,10 @@ async function noticeTodos(ctx: TodoContext): Promise<TodoItem[]> {
 /** Applications sent back to review by a public objection (their objections list is not empty). */
 async function objectionTodos(ctx: TodoContext): Promise<TodoItem[]> {
   // The slim list view (decision 027) counts the objections: no assessment is read.
-  const docs = await ApplicationRow.find({
-    tenantId: ctx.tenant._id,
-    state: { $in: [...REVIEW_SCORING_STATES] },
-  })
-    .sort({ submittedAt: 1, _id: 1 })
-    .limit(200)
-    .select({ enterpriseId: 1, cycle: 1, objectionCount: 1 })
-    .lean<Array<{ _id: Types.ObjectId; cycle: string; objectionCount: number }>>();
+  const scoring = new Set<string>(REVIEW_SCORING_STATES);
+  const docs = (await applicationRows(ctx.tenant._id)).bySubmitted
+    .filter((d) => scoring.has(d.state))
+    .slice(0, 200);
   const objected = docs.filter((d) => d.objectionCount > 0);
   return [
     {
