@@ -18,6 +18,7 @@ import {
 } from "../../models/public-stamp";
 import { findByIds } from "../../models/find-by-ids";
 import { connectDb } from "~/db.server";
+import { oncePerRequest } from "~/request-scope.server";
 
 type Entry = { stamp: string; at: number; value: Promise<unknown> };
 
@@ -29,6 +30,11 @@ const entries = new Map<string, Entry>();
 
 /** The tenant's and the collection's stamps in one read by `_id` (a table of a few rows per tenant). */
 export async function tenantListStamp(collection: TenantStampCollection, tenantId: string): Promise<string> {
+  // Once per GET request: the to-do home asks for several lists of one collection at once.
+  return oncePerRequest(`tenant-list-stamp:${collection}:${tenantId}`, () => readTenantListStamp(collection, tenantId));
+}
+
+async function readTenantListStamp(collection: TenantStampCollection, tenantId: string): Promise<string> {
   await connectDb();
   const own = tenantStampId(collection, tenantId);
   const any = anyTenantStampId(collection);
