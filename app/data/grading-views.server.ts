@@ -15,7 +15,6 @@ import type { ScoreSummary } from "~/lib/assessment/answers";
 import { can } from "~/lib/permissions";
 import type { LocalizedText } from "~/lib/rubric/schema";
 import {
-  APPLICATION_QUEUES,
   MEMBER_EVENTS,
   type ApplicationQueue,
 } from "~/workflows/grading-input";
