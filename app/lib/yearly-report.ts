@@ -7,7 +7,7 @@
  * revocation ground, becomes a "revocation review" task for the regulator.
  */
 import { z } from "zod";
-import { addDays, addMonths, startOfShanghaiDay } from "./certificate";
+import { addDays, addMonths, shanghaiDay, startOfShanghaiDay } from "./certificate";
 import { accidentGrounds, type AccidentFacts, type RevocationGroundKey } from "./revocation-grounds";
 import { msg, optionalText } from "./validation";
 
@@ -170,7 +170,12 @@ export function reviewFlags({
   part: ReportPart;
   asOf: Date;
 }): ReviewFlags {
-  const grounds = accidentGrounds(accidentFacts(part.accidents), asOf);
+  // Accidents are dated by China calendar day (noon instants): the window ends with asOf's China
+  // day, so an accident dated today counts from the first minute of the day, not from noon.
+  const asOfDay = shanghaiDay(asOf);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const windowEnd = dayInstant(`${asOfDay.year}-${pad(asOfDay.month)}-${pad(asOfDay.day)}`);
+  const grounds = accidentGrounds(accidentFacts(part.accidents), windowEnd);
   if (part.hazards.overdue > 0) grounds.push("majorHazardUnfixed");
   return {
     belowBand: score !== null && minScore !== null && score < minScore,

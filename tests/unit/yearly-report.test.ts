@@ -43,6 +43,18 @@ describe("review flags", () => {
     const part = { ...EMPTY_REPORT_PART, accidents: [acc("2026-12-01", { deaths: 1 }), acc("2026-06-01", { directLoss: 600_000 }), acc("2027-01-01", { directLoss: 400_000 })], hazards: { found: 1, fixed: 0, overdue: 1 } };
     expect(reviewFlags({ score: 80, minScore: 60, part, asOf }).grounds).toEqual(["fatalAccident", "accidentTotals", "majorHazardUnfixed"]);
   });
+  it("an accident dated today in China counts from the day's first minute (not from noon), tomorrow's does not", () => {
+    // 17:30 UTC on 5 December is 01:30 on 6 December in China.
+    const lateUtc = new Date("2026-12-05T17:30:00Z");
+    const today = { ...EMPTY_REPORT_PART, accidents: [acc("2026-12-06", { deaths: 1 })] };
+    expect(reviewFlags({ score: 80, minScore: 60, part: today, asOf: lateUtc }).grounds).toEqual(["fatalAccident"]);
+    const tomorrow = { ...EMPTY_REPORT_PART, accidents: [acc("2026-12-07", { deaths: 1 })] };
+    expect(reviewFlags({ score: 80, minScore: 60, part: tomorrow, asOf: lateUtc }).grounds).toEqual([]);
+    // Twelve months back, by China day: 2025-12-07 is inside, 2025-12-06 (exactly twelve months) is not.
+    const edge = (day: string) => ({ ...EMPTY_REPORT_PART, accidents: [acc(day, { deaths: 1 })] });
+    expect(reviewFlags({ score: 80, minScore: 60, part: edge("2025-12-07"), asOf: lateUtc }).grounds).toEqual(["fatalAccident"]);
+    expect(reviewFlags({ score: 80, minScore: 60, part: edge("2025-12-06"), asOf: lateUtc }).grounds).toEqual([]);
+  });
   it("the structured part rejects bad numbers and dates with field messages", () => {
     const bad = reportPartSchema.safeParse({ ...EMPTY_REPORT_PART, accidents: [acc("2027/01/01", { deaths: -1 })] });
     expect(bad.success).toBe(false);
