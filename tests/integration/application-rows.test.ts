@@ -7,6 +7,7 @@ import mongoose from "mongoose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApplicationRow } from "../../models/application-row";
 import { rowFromAssessment } from "../../models/application-row-sync";
+import { casUpdate } from "~/data/cas.server";
 import { AppMigration } from "../../models/app-migration";
 import { Assessment } from "../../models/assessment";
 import { fillApplicationRows } from "~/data/grading/application-rows.server";
@@ -83,6 +84,31 @@ describe("application rows", () => {
     expect(
       await ApplicationRow.findOne({ tenantId: s.tenant._id, _id: app._id }).lean(),
     ).toBeNull();
+  });
+
+  it("stay in step under 12 writers racing compare-and-sets, and never fail a write that landed", async () => {
+    const s = await gradingSetup();
+    const app = await readyApplication(s);
+    const key = { tenantId: s.tenant._id, _id: app._id };
+    const before = (await Assessment.findOne(key).lean())?.answers.length ?? 0;
+    let lost = 0;
+    const writer = async (i: number) => {
+      for (let n = 0; n < 4; ) {
+        const doc = await Assessment.findOne(key, { version: 1 }).lean();
+        const won = await casUpdate(
+          Assessment,
+          { ...key, expectedVersion: doc?.version ?? 0 },
+          { $push: { answers: { itemId: `E1.1.${(i % 3) + 1}`, choice: "full", rev: i * 10 + n } } },
+        );
+        if (won) n += 1;
+        else lost += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 12 }, (_, i) => writer(i)));
+    expect(lost).toBeGreaterThan(0);
+    const final = await Assessment.findOne(key).lean();
+    expect(final?.answers).toHaveLength(before + 48);
+    await expectRowInStep(s, app._id);
   });
 
   it("are filled at start-up for assessments written before them, once", async () => {
