@@ -30,16 +30,23 @@ export type CreditPublicationDoc = {
   authority: string;
   listedAt: Date | null;
   listedYear: number | null;
+  /**
+   * `listedAt`'s month in China time as YYYYMM (e.g. 202612): the buckets the unfiltered pages and
+   * the CSV walk newest first (decision 033), since FerretDB sorts only after decoding every match.
+   */
+  listedMonth: number | null;
   endsAt: Date | null;
   /** `creditSearchFields(subjectName, creditCode)` (app/lib/credit.ts). */
   search: { name: string; code: string };
   /**
    * Top-level copies the registry's search filters by (decision 012): FerretDB on PostgreSQL pushes
-   * down only top-level equality. `searchCode` = `search.code`; `grams` = `creditGrams(search)`
-   * (app/lib/credit-grams.ts), matched by containment / the multikey index.
+   * down only top-level equality. `searchCode` = `search.code`; `grams` = `creditGrams(search.name)`
+   * and `codePrefixes` = `creditCodePrefixes(search.code)` (app/lib/credit-grams.ts), matched by
+   * containment / the multikey indexes.
    */
   searchCode: string;
   grams: string[];
+  codePrefixes: string[];
   /** The record's version this content was built from (a no-op sync does not rewrite it). */
   version: number;
 };
@@ -61,6 +68,7 @@ const schema = new Schema<CreditPublicationDoc>(
     authority: { type: String, default: "" },
     listedAt: { type: Date, default: null },
     listedYear: { type: Number, default: null },
+    listedMonth: { type: Number, default: null },
     endsAt: { type: Date, default: null },
     search: {
       name: { type: String, required: true },
@@ -68,18 +76,27 @@ const schema = new Schema<CreditPublicationDoc>(
     },
     searchCode: { type: String, default: "" },
     grams: { type: [String], default: [] },
+    codePrefixes: { type: [String], default: [] },
     version: { type: Number, required: true },
   },
   { versionKey: false, minimize: false },
 );
-// The registry's queries (app/data/credit-registry.server.ts): by the whole code, by one gram of
-// the name (multikey), newest first, per tenant or across tenants (every document here is
-// published, so no status prefix).
+// The registry's queries (app/data/credit-registry.server.ts): by the whole code, by a code prefix
+// or one gram of the name (multikey), by month bucket, newest first, per tenant or across tenants
+// (every document here is published, so no status prefix).
 schema.index({ searchCode: 1, listedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, searchCode: 1, listedAt: -1, _id: -1 });
 schema.index({ grams: 1 });
 schema.index({ tenantId: 1, grams: 1 });
+schema.index({ codePrefixes: 1 });
+schema.index({ tenantId: 1, codePrefixes: 1 });
+schema.index({ listedMonth: 1, listedAt: -1, _id: -1 });
+schema.index({ tenantId: 1, listedMonth: 1, listedAt: -1, _id: -1 });
 schema.index({ listedAt: -1, _id: -1 });
+// The registry's filters across tenants (one list type, year or condition), newest first.
+schema.index({ listType: 1, listedAt: -1, _id: -1 });
+schema.index({ listedYear: 1, listedAt: -1, _id: -1 });
+schema.index({ conditionKey: 1, listedAt: -1, _id: -1 });
 schema.index({ tenantId: 1, listedAt: -1, _id: -1 });
 schema.plugin(tenantScoped);
 // Public pages cache what they read from here; every write gives them a new stamp (decision 029).

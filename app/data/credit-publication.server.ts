@@ -17,7 +17,8 @@ import { CreditPublication, type CreditPublicationDoc } from "../../models/credi
 import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
 import { connectDb } from "~/db.server";
 import { creditSearchFields, maskIdNumber } from "~/lib/credit";
-import { creditGrams } from "~/lib/credit-grams";
+import { shanghaiDay } from "~/lib/certificate";
+import { creditCodePrefixes, creditGrams } from "~/lib/credit-grams";
 import { casUpdate } from "./cas.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 
@@ -61,12 +62,21 @@ export function toCreditPublication(doc: SourceDoc): CreditPublicationDoc {
     authority: doc.authority ?? "",
     listedAt: doc.listedAt ?? null,
     listedYear: doc.listedYear ?? null,
+    listedMonth: listedMonthOf(doc.listedAt ?? null),
     endsAt: doc.endsAt ?? null,
     search,
     searchCode: search.code,
-    grams: creditGrams(search),
+    grams: creditGrams(search.name),
+    codePrefixes: creditCodePrefixes(search.code),
     version: doc.version,
   };
+}
+
+/** YYYYMM of a listing time in China time (`listedYear` is its year in the same zone). */
+export function listedMonthOf(at: Date | null): number | null {
+  if (!at) return null;
+  const day = shanghaiDay(new Date(at));
+  return day.year * 100 + day.month;
 }
 
 /**
@@ -89,6 +99,7 @@ function canonical(doc: CreditPublicationDoc): string {
     doc.authority,
     doc.listedAt ? new Date(doc.listedAt).toISOString() : null,
     doc.listedYear ?? null,
+    doc.listedMonth ?? null,
     doc.endsAt ? new Date(doc.endsAt).toISOString() : null,
     doc.search?.name ?? "",
     doc.search?.code ?? "",
@@ -96,6 +107,7 @@ function canonical(doc: CreditPublicationDoc): string {
     // start-up rewrites (backfills) them.
     doc.searchCode ?? null,
     doc.grams ?? null,
+    doc.codePrefixes ?? null,
   ]);
 }
 
@@ -206,7 +218,7 @@ export async function reconcileCreditPublications({
 }
 
 /** Raised whenever the publication's shape gains a derived field that older documents lack. */
-const READ_MODEL_MARK = "credit-publications:grams-1";
+const READ_MODEL_MARK = "credit-publications:grams-2";
 
 /**
  * Start-up fill and backfill: once per database and read-model shape (a mark in `app_migrations`,

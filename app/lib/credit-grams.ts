@@ -1,13 +1,15 @@
 /**
- * Character n-grams for the public credit registry's search (decision 012). Pure.
+ * Character n-grams and code prefixes for the public credit registry's search (decisions 012, 033).
+ * Pure.
  *
  * A publication stores `grams`: every distinct 1-, 2- and 3-character substring of its normalised
- * name (`normalizeForSearch`) and the 3-character substrings of its normalised credit code. A
- * search sends ONE of the query's grams as a top-level equality (`{ grams: g }`): FerretDB on
- * PostgreSQL pushes it down as array containment, MongoDB serves it from the multikey index
- * `{ grams: 1 }`. The candidates are then verified in Node (the name contains the whole query, or
- * the code starts with it), so the gram picked only decides how many candidates are read, never
- * what is found.
+ * name (`normalizeForSearch`), and `codePrefixes`: the prefixes of 3 to 17 characters of its
+ * normalised credit code (18 characters is `searchCode`). A name search sends ONE of the query's
+ * grams as a top-level equality (`{ grams: g }`): FerretDB on PostgreSQL pushes it down as array
+ * containment, MongoDB serves it from the multikey index `{ grams: 1 }`; the candidates are then
+ * verified in Node (the name contains the whole query), so the gram picked only decides how many
+ * candidates are read, never what is found. A code prefix is one exact `{ codePrefixes: p }`:
+ * every document it reads matches.
  */
 
 /** Longest gram stored; a query is looked up by one gram of this length (or its own length). */
@@ -26,31 +28,37 @@ function distinctGrams(text: string, sizes: readonly number[], into: Set<string>
   }
 }
 
-/**
- * The `grams` of a publication from its normalised name and code (`creditSearchFields`): name
- * grams of 1..3 characters, code grams of 3 (a code is looked up whole or by a prefix of ≥ 3).
- */
-export function creditGrams(search: { name: string; code: string }): string[] {
+/** The `grams` of a publication: the 1..3-character pieces of its normalised name. */
+export function creditGrams(name: string): string[] {
   const grams = new Set<string>();
-  distinctGrams(search.name, [1, 2, 3], grams);
-  distinctGrams(search.code, [GRAM_MAX], grams);
+  distinctGrams(name, [1, 2, 3], grams);
   return [...grams];
 }
 
+/** Shortest code prefix looked up (a shorter code-like query is searched in names only). */
+export const CODE_PREFIX_MIN = 3;
+/** A whole code (`searchCode`) is this long; prefixes stop one short of it. */
+export const CODE_LENGTH = 18;
+
+/** The `codePrefixes` of a publication: its normalised code's prefixes of 3 to 17 characters. */
+export function creditCodePrefixes(code: string): string[] {
+  const chars = [...code];
+  const prefixes: string[] = [];
+  for (let n = CODE_PREFIX_MIN; n < Math.min(chars.length + 1, CODE_LENGTH); n++) prefixes.push(chars.slice(0, n).join(""));
+  return prefixes;
+}
+
 /**
- * The one gram a (normalised, non-empty) query is looked up by: a gram of min(3, length)
- * characters with the fewest common characters; ties go to the first one for a name and to the
- * last one for a code-like query (codes of one region share their leading characters).
+ * The one gram a (normalised, non-empty) query's name read uses: a gram of min(3, length)
+ * characters with the fewest common characters; ties go to the first one.
  */
-export function pickQueryGram(text: string, codeLike: boolean): string {
+export function pickQueryGram(text: string): string {
   const chars = [...text];
   const n = Math.min(GRAM_MAX, chars.length);
-  const candidates: string[] = [];
-  for (let i = 0; i + n <= chars.length; i++) candidates.push(chars.slice(i, i + n).join(""));
-  if (codeLike) candidates.reverse();
-  let best = candidates[0] ?? text;
+  let best = text;
   let bestScore = Number.POSITIVE_INFINITY;
-  for (const gram of candidates) {
+  for (let i = 0; i + n <= chars.length; i++) {
+    const gram = chars.slice(i, i + n).join("");
     let score = 0;
     for (const ch of gram) if (COMMON_CHARS.has(ch)) score += 1;
     if (score < bestScore) {
@@ -63,9 +71,9 @@ export function pickQueryGram(text: string, codeLike: boolean): string {
 
 /**
  * Whether a candidate really matches: its name contains the query, or, for a code-like query of at
- * least 3 characters (the code grams' length), its code starts with it.
+ * least 3 characters (the shortest stored prefix), its code starts with it.
  */
 export function matchesCreditQuery(search: { name: string; code: string }, text: string, codeLike: boolean): boolean {
   if (search.name.includes(text)) return true;
-  return codeLike && [...text].length >= GRAM_MAX && search.code.startsWith(text);
+  return codeLike && [...text].length >= CODE_PREFIX_MIN && search.code.startsWith(text);
 }

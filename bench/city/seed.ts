@@ -30,7 +30,7 @@ import { insertGenerated, nameSearchFragments, picker, rng } from "./synthetic";
 import { buildApplicationTemplates, type Actor } from "./templates";
 
 /** Bump when the scenario's content changes: a database seeded by another version is seeded again. */
-export const CITY_SEED_VERSION = 1;
+export const CITY_SEED_VERSION = 2;
 const YEAR = 365 * 86_400_000;
 
 export type CityCounts = {

@@ -133,6 +133,8 @@ describe("credit publications (public read model)", () => {
         "listType",
         "listedAt",
         "listedYear",
+        "listedMonth",
+        "codePrefixes",
         "penaltyDecisionNo",
         "responsiblePerson",
         "search",
@@ -239,7 +241,7 @@ describe("credit publications (public read model)", () => {
       conditionKey: source.conditionKey,
       search: source.search,
       searchCode: source.search.code,
-      grams: creditGrams(source.search),
+      grams: creditGrams(source.search.name),
       version: source.version,
     });
     expect(await inRegistry(s, published)).toBe(false);

@@ -1,15 +1,15 @@
 /**
- * The public credit registry's n-gram search (decision 012) on the real database: every query is
- * top-level equality on `grams` / `searchCode` (what FerretDB on PostgreSQL pushes down and a
- * MongoDB multikey index serves), candidates verified in Node.
+ * The public credit registry's search (decisions 012, 033) on the real database: every query is
+ * top-level equality on `grams` / `codePrefixes` / `searchCode` / `listedMonth` (what FerretDB on
+ * PostgreSQL pushes down and a MongoDB index serves), name candidates verified in Node.
  */
 import mongoose from "mongoose";
 import { describe, expect, it } from "vitest";
 import { AppMigration } from "../../models/app-migration";
 import { CreditPublication } from "../../models/credit-publication";
 import { ensureCreditPublicationsCurrent } from "~/data/credit-publication.server";
-import { searchCreditRegistry } from "~/data/credit-registry.server";
-import { readTextMatches, registryPlan } from "~/data/credit/registry-search.server";
+import { registryCsvStream, searchCreditRegistry } from "~/data/credit-registry.server";
+import { readNewestFirst, readTextMatches, registryPlan } from "~/data/credit/registry-search.server";
 import { loader as apiLoader } from "~/routes/api.public.credit-records";
 import { createCreditRecord } from "../credit-fixtures";
 import { createTenant } from "../factories";
@@ -68,15 +68,26 @@ describe("credit registry n-gram search", () => {
   it("sends only top-level equality filters (no $regex, $or, $all, dot notation)", async () => {
     const w = await world();
     for (const q of ["", "蜀", "蜀新", "锦城机械", "acme", CODE, "915101"]) {
-      const { filter } = registryPlan({ q, condition: "c2023_concealed_accident", year: 2025, listType: "serious2023" }, w.chengdu._id);
-      for (const [key, value] of Object.entries(filter)) {
+      const plan = registryPlan({ q, condition: "c2023_concealed_accident", year: 2025, listType: "serious2023" }, w.chengdu._id);
+      for (const [key, value] of Object.entries({ ...plan.filter, ...plan.prefixFilter })) {
         expect(key.startsWith("$") || key.includes(".")).toBe(false);
         expect(value === null || typeof value !== "object" || value instanceof mongoose.Types.ObjectId).toBe(true);
       }
     }
-    // The gram filter is served by the declared multikey indexes on MongoDB.
+    // The gram, prefix and month filters are served by the declared (multikey) indexes on MongoDB.
     const indexes = CreditPublication.schema.indexes().map(([fields]) => JSON.stringify(fields));
-    expect(indexes).toEqual(expect.arrayContaining(['{"grams":1}', '{"tenantId":1,"grams":1}', '{"searchCode":1,"listedAt":-1,"_id":-1}', '{"tenantId":1,"searchCode":1,"listedAt":-1,"_id":-1}']));
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        '{"grams":1}',
+        '{"tenantId":1,"grams":1}',
+        '{"codePrefixes":1}',
+        '{"tenantId":1,"codePrefixes":1}',
+        '{"listedMonth":1,"listedAt":-1,"_id":-1}',
+        '{"tenantId":1,"listedMonth":1,"listedAt":-1,"_id":-1}',
+        '{"searchCode":1,"listedAt":-1,"_id":-1}',
+        '{"tenantId":1,"searchCode":1,"listedAt":-1,"_id":-1}',
+      ]),
+    );
   });
 
   it("a search too common to read whole says so (truncated); the JSON API reports the flag", async () => {
@@ -97,12 +108,72 @@ describe("credit registry n-gram search", () => {
     await world();
     await ensureCreditPublicationsCurrent();
     // Publications as an older version wrote them, and no mark.
-    await CreditPublication.collection.updateMany({}, { $unset: { grams: "", searchCode: "" } });
+    await CreditPublication.collection.updateMany({}, { $unset: { grams: "", searchCode: "", codePrefixes: "", listedMonth: "" } });
     await AppMigration.deleteMany({});
     expect(await names("蜀新")).toEqual([]);
     expect(await ensureCreditPublicationsCurrent()).toBe(true);
     expect(await names("蜀新")).toEqual(["成都蜀新化工材料股份有限公司", "绵阳蜀新化工有限公司"]);
     expect(await names(CODE)).toEqual(["成都蜀新化工材料股份有限公司"]);
     expect(await ensureCreditPublicationsCurrent()).toBe(false);
+  });
+
+  it("looks a code prefix up exactly (codePrefixes) and still finds code-like text in names", async () => {
+    const w = await world();
+    await createCreditRecord(w.chengdu._id, { subjectName: "ABC123 Logistics 有限公司" });
+    const plan = registryPlan({ ...query, q: "91510100ma6c" }, w.chengdu._id);
+    expect(plan.prefixFilter).toEqual({ tenantId: w.chengdu._id, codePrefixes: "91510100MA6C" });
+    expect(await names("91510100MA6C", w.chengdu._id)).toEqual(["成都蜀新化工材料股份有限公司"]);
+    // Two characters: names only (no code prefix read).
+    expect(registryPlan({ ...query, q: "91" }, null).prefixFilter).toBeNull();
+    // Code-like, but in a name: the name read finds it.
+    expect(await names("abc123")).toEqual(["ABC123 Logistics 有限公司"]);
+    // Not a code's start, not in a name.
+    expect(await names("MA6CGU")).toEqual([]);
+  });
+
+  it("at scale reads listings month by month newest first: every page, total and CSV as the sorted read", async () => {
+    const chengdu = await createTenant({ slug: "chengdu-w", zh: "成都市应急管理局" });
+    const deyang = await createTenant({ slug: "deyang-w", zh: "德阳市应急管理局" });
+    const months = ["2017-03", "2019-11", "2023-01", "2023-01", "2024-06", "2025-02", "2025-02", "2025-12", "2026-01", "2026-07"];
+    let n = 0;
+    for (const month of months) {
+      for (const tenant of [chengdu, deyang]) {
+        n += 1;
+        await createCreditRecord(tenant._id, {
+          subjectName: `测试企业${n}有限公司`,
+          listedAt: new Date(`${month}-15T0${n % 10}:00:00Z`),
+          ...(n % 3 === 0 ? { listType: "dishonest2017" as const, conditionKey: "c2017_no_licence" } : {}),
+        });
+      }
+    }
+    const ids = (page: { items: Array<{ id: string }> }) => page.items.map((i) => i.id);
+    for (const filter of [{}, { listType: "dishonest2017" as const }, { year: 2025 }, { year: 2018 }]) {
+      for (const tenantId of [null, deyang._id]) {
+        for (const page of [1, 2, 3, 5]) {
+          const q = { ...query, ...filter, page, pageSize: 3 };
+          const sorted = await searchCreditRegistry({ query: q, tenantId, walkFrom: Number.POSITIVE_INFINITY });
+          const walked = await searchCreditRegistry({ query: q, tenantId, walkFrom: 0 });
+          const label = JSON.stringify({ filter, tenantId, page });
+          expect(ids(walked), label).toEqual(ids(sorted));
+          expect(walked.total, label).toBe(sorted.total);
+        }
+      }
+    }
+    expect((await searchCreditRegistry({ query: { ...query, pageSize: 100 }, tenantId: null, walkFrom: 0 })).total).toBe(20);
+
+    // The walk stops once it has enough: the newest year's buckets hold the first two.
+    const firstTwo = await readNewestFirst({}, { _id: 1 }, 2);
+    expect(firstTwo.complete).toBe(false);
+    expect(firstTwo.docs.map((d) => d.listedAt?.toISOString().slice(0, 7))).toEqual(["2026-07", "2026-07", "2026-01", "2026-01"]);
+
+    const csv = async (walkFrom: number, maxRows: number, year: number | null = null) => {
+      const out = await registryCsvStream({ query: { ...query, year }, tenantId: null, locale: "zh-CN", maxRows, walkFrom });
+      return { text: await new Response(out.stream).text(), total: out.total, truncated: out.truncated };
+    };
+    for (const [maxRows, year] of [[7, null], [50, null], [3, 2023]] as const) {
+      const walked = await csv(0, maxRows, year);
+      expect(walked).toEqual(await csv(Number.POSITIVE_INFINITY, maxRows, year));
+    }
+    expect(await csv(0, 7)).toMatchObject({ total: 20, truncated: true });
   });
 });

@@ -1,21 +1,25 @@
 /**
- * How the public credit registry finds records in `credit_publications` (decision 012).
+ * How the public credit registry finds records in `credit_publications` (decisions 012, 033).
  *
  * Every filter is a top-level equality, the one kind FerretDB on PostgreSQL pushes down (and
  * MongoDB serves from the indexes in models/credit-publication.ts):
- * - no text: `tenantId`, `conditionKey`, `listedYear`, `listType` as given;
+ * - no text: `tenantId`, `conditionKey`, `listedYear`, `listType` as given, read month bucket by
+ *   month bucket newest first (`readNewestFirst`), so a page or the CSV decodes about what it shows
+ *   instead of every match (FerretDB 1.24 sorts only after decoding them all);
  * - an 18-character credit code: `searchCode` equality (at most one record per code and tenant);
- * - any other text: ONE gram of the query (`pickQueryGram`) as `{ grams: g }`; the candidates
- *   (slim documents, at most REGISTRY_SEARCH_MAX_CANDIDATES) are verified in Node
- *   (`matchesCreditQuery`: the name contains the whole query, or the code starts with it) and
- *   sorted newest first here, so the total is exact without a count query.
+ * - a code-like text of 3–17 characters: `{ codePrefixes: text }` (exact: every document read
+ *   matches) and, as for any other text, the name read;
+ * - the name read: ONE gram of the query (`pickQueryGram`) as `{ grams: g }`; the candidates (slim
+ *   documents, at most REGISTRY_SEARCH_MAX_CANDIDATES per read) are verified in Node
+ *   (`matchesCreditQuery`) and sorted newest first here, so the total is exact without a count.
  * No `$regex`, `$or` or `$all`: FerretDB evaluates those after decoding every document.
  */
 import type { Types } from "mongoose";
 import { CreditPublication, type CreditPublicationDoc } from "../../../models/credit-publication";
 import { normalizeForSearch } from "~/lib/credit";
 import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
-import { matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import { CODE_LENGTH, CODE_PREFIX_MIN, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import { registryMonthsNewestFirst } from "~/lib/registry-months";
 import { REGISTRY_Q_MAX, type RegistryQuery } from "./registry-params";
 
 /**
@@ -27,10 +31,12 @@ export const REGISTRY_SEARCH_MAX_CANDIDATES = 5000;
 const CODE_CHARS = new Set(CREDIT_CODE_ALPHABET);
 
 export type RegistryPlan = {
-  /** Top-level equality only. */
+  /** Top-level equality only: the whole read without text, the name read with it. */
   filter: Record<string, unknown>;
   /** The normalised query text, when candidates must be verified in Node. */
   verify: { text: string; codeLike: boolean } | null;
+  /** A code-like text of 3–17 characters: the exact code-prefix read, besides the name read. */
+  prefixFilter: Record<string, unknown> | null;
 };
 
 export function registryPlan(
@@ -43,16 +49,21 @@ export function registryPlan(
   if (query.year) filter.listedYear = query.year;
   if (query.listType) filter.listType = query.listType;
   const text = normalizeForSearch(query.q).slice(0, REGISTRY_Q_MAX);
-  if (!text) return { filter, verify: null };
+  if (!text) return { filter, verify: null, prefixFilter: null };
+  const length = [...text].length;
   const codeLike = [...text].every((ch) => CODE_CHARS.has(ch));
-  if (codeLike && text.length === 18) return { filter: { ...filter, searchCode: text }, verify: null };
-  return { filter: { ...filter, grams: pickQueryGram(text, codeLike) }, verify: { text, codeLike } };
+  if (codeLike && length === CODE_LENGTH) return { filter: { ...filter, searchCode: text }, verify: null, prefixFilter: null };
+  return {
+    filter: { ...filter, grams: pickQueryGram(text) },
+    verify: { text, codeLike },
+    prefixFilter: codeLike && length >= CODE_PREFIX_MIN ? { ...filter, codePrefixes: text } : null,
+  };
 }
 
 type Matchable = Pick<CreditPublicationDoc, "_id" | "listedAt" | "search">;
 
 /** Newest listing first, then the newest `_id` (the order of the list pages). */
-function newestFirst(a: Matchable, b: Matchable): number {
+function newestFirst(a: Pick<CreditPublicationDoc, "_id" | "listedAt">, b: Pick<CreditPublicationDoc, "_id" | "listedAt">): number {
   const ta = a.listedAt ? new Date(a.listedAt).getTime() : -Infinity;
   const tb = b.listedAt ? new Date(b.listedAt).getTime() : -Infinity;
   if (ta !== tb) return tb - ta;
@@ -61,22 +72,78 @@ function newestFirst(a: Matchable, b: Matchable): number {
 
 /**
  * The verified matches of a text plan, newest first. `fields` is the projection the caller
- * needs; `search`, `listedAt` and `_id` are added for the check and the order.
+ * needs; `search`, `listedAt` and `_id` are added for the check and the order. The name read and
+ * the code-prefix read run side by side; a record found by both counts once.
  */
 export async function readTextMatches<T extends Matchable>(
   plan: RegistryPlan & { verify: NonNullable<RegistryPlan["verify"]> },
   fields: Record<string, 1>,
   maxCandidates = REGISTRY_SEARCH_MAX_CANDIDATES,
 ): Promise<{ docs: T[]; truncated: boolean }> {
-  const candidates = await CreditPublication.find(plan.filter)
-    .setOptions({ crossTenant: true })
-    .select({ ...fields, search: 1, listedAt: 1 })
-    .limit(maxCandidates + 1)
-    .lean<T[]>();
-  const truncated = candidates.length > maxCandidates;
+  const filters = plan.prefixFilter ? [plan.filter, plan.prefixFilter] : [plan.filter];
+  const reads = await Promise.all(
+    filters.map((filter) =>
+      CreditPublication.find(filter)
+        .setOptions({ crossTenant: true })
+        .select({ ...fields, search: 1, listedAt: 1 })
+        .limit(maxCandidates + 1)
+        .lean<T[]>(),
+    ),
+  );
   const { text, codeLike } = plan.verify;
-  const docs = (truncated ? candidates.slice(0, maxCandidates) : candidates)
-    .filter((d) => matchesCreditQuery(d.search, text, codeLike))
-    .sort(newestFirst);
-  return { docs, truncated };
+  const byId = new Map<string, T>();
+  let truncated = false;
+  for (const candidates of reads) {
+    if (candidates.length > maxCandidates) truncated = true;
+    for (const d of candidates.slice(0, maxCandidates)) {
+      if (matchesCreditQuery(d.search, text, codeLike)) byId.set(String(d._id), d);
+    }
+  }
+  return { docs: [...byId.values()].sort(newestFirst), truncated };
+}
+
+/**
+ * From this many publications on, listings without text are read by month bucket: below it one
+ * sorted read of every match is cheaper than a walk over ~130 buckets.
+ */
+export const REGISTRY_WALK_FROM = 1000;
+
+/** Whether listings are read by month bucket (`walkFrom` overrides the threshold, for tests). */
+export async function walksMonthBuckets(walkFrom = REGISTRY_WALK_FROM): Promise<boolean> {
+  return (await CreditPublication.estimatedDocumentCount()) >= walkFrom;
+}
+
+/** Month buckets read side by side (one year's). */
+const MONTHS_AT_ONCE = 12;
+
+/**
+ * The first `need` documents of a filter (no text) newest first, read month bucket by month
+ * bucket (`listedMonth`, pushed down and index-served) from a little after `now` back to the
+ * registry's start, a year's months at a time, stopping once `need` are in hand. `complete` = every
+ * bucket was read, so `docs` are all the matches. A listing always has `listedAt` (set when the
+ * record is published), so no match lies outside the buckets.
+ */
+export async function readNewestFirst<T extends Pick<CreditPublicationDoc, "_id" | "listedAt">>(
+  filter: Record<string, unknown>,
+  fields: Record<string, 1>,
+  need: number,
+  now = new Date(),
+): Promise<{ docs: T[]; complete: boolean }> {
+  const year = typeof filter.listedYear === "number" ? filter.listedYear : null;
+  const months = registryMonthsNewestFirst(now, year);
+  const docs: T[] = [];
+  for (let i = 0; i < months.length; i += MONTHS_AT_ONCE) {
+    const batch = months.slice(i, i + MONTHS_AT_ONCE);
+    const reads = await Promise.all(
+      batch.map((listedMonth) =>
+        CreditPublication.find({ ...filter, listedMonth })
+          .setOptions({ crossTenant: true })
+          .select({ ...fields, listedAt: 1 })
+          .lean<T[]>(),
+      ),
+    );
+    for (const read of reads) docs.push(...read.sort(newestFirst));
+    if (docs.length >= need) return { docs, complete: i + MONTHS_AT_ONCE >= months.length };
+  }
+  return { docs, complete: true };
 }
