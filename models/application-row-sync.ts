@@ -1,4 +1,5 @@
 import mongoose, { type Schema, type Types } from "mongoose";
+import { logger } from "../app/logger.server";
 import { bulkWriteInChunks } from "./bulk-write";
 import { ApplicationRow, type ApplicationRowDoc } from "./application-row";
 
@@ -113,7 +114,7 @@ export async function rebuildApplicationRow(model: SourceModel, key: Key): Promi
     if (sameSource(after, source)) return;
     source = after;
   }
-  console.warn(`application row ${String(key._id)} kept changing while it was rebuilt; the next write rebuilds it`);
+  logger.warn({ applicationId: String(key._id) }, "application row kept changing while it was rebuilt; the next write rebuilds it");
 }
 
 /** Whether a write's result says it matched nothing (a lost compare-and-set): no row to rebuild. */
