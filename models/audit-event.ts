@@ -5,6 +5,8 @@ export type AuditEventDoc = {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId | null;
   at: Date;
+  /** YYYYMM of `at` in China time: the bucket the log is read by, newest first (decision 034). */
+  month: number | null;
   action: string;
   actorId: Types.ObjectId | null;
   actorEmail: string;
@@ -19,6 +21,7 @@ const schema = new Schema<AuditEventDoc>(
   {
     tenantId: { type: Schema.Types.ObjectId, default: null },
     at: { type: Date, required: true },
+    month: { type: Number, default: null },
     action: { type: String, required: true },
     actorId: { type: Schema.Types.ObjectId, default: null },
     actorEmail: { type: String, default: "" },
@@ -32,6 +35,8 @@ const schema = new Schema<AuditEventDoc>(
 );
 schema.index({ tenantId: 1, at: -1, _id: -1 });
 schema.index({ tenantId: 1, action: 1, at: -1, _id: -1 });
+// The month walk (decision 034): `{ tenantId, month }` and `{ tenantId, month, action }`.
+schema.index({ tenantId: 1, month: 1, action: 1 });
 
 export const AuditEvent: Model<AuditEventDoc> =
   mongoose.models.AuditEvent ?? mongoose.model<AuditEventDoc>("AuditEvent", schema, "audit_events");

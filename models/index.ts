@@ -1,6 +1,7 @@
 import { AppMigration } from "./app-migration";
 import { ApplicationRow } from "./application-row";
 import { Assessment } from "./assessment";
+import { AuditAction } from "./audit-action";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
 import { Claim } from "./claim";
@@ -42,6 +43,7 @@ export const ALL_MODELS = [
   Invitation,
   Registration,
   AuditEvent,
+  AuditAction,
   RateLimit,
   OutboxMessage,
   PasswordReset,

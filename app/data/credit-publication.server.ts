@@ -17,7 +17,7 @@ import { CreditPublication, type CreditPublicationDoc } from "../../models/credi
 import { CreditRecord, type CreditRecordDoc } from "../../models/credit-record";
 import { connectDb } from "~/db.server";
 import { creditSearchFields, maskIdNumber } from "~/lib/credit";
-import { shanghaiDay } from "~/lib/certificate";
+import { chinaMonth } from "~/lib/month-buckets";
 import { creditCodePrefixes, creditGrams } from "~/lib/credit-grams";
 import { casUpdate } from "./cas.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
@@ -74,9 +74,7 @@ export function toCreditPublication(doc: SourceDoc): CreditPublicationDoc {
 
 /** YYYYMM of a listing time in China time (`listedYear` is its year in the same zone). */
 export function listedMonthOf(at: Date | null): number | null {
-  if (!at) return null;
-  const day = shanghaiDay(new Date(at));
-  return day.year * 100 + day.month;
+  return at ? chinaMonth(at) : null;
 }
 
 /**

@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     action: action ?? "",
     actions,
     total: events.total,
+    hasMore: events.hasMore,
     items: events.items.map((e) => ({
       id: String(e._id),
       at: e.at.toISOString(),
@@ -113,7 +114,7 @@ export default function AuditLogPage() {
           </table>
         )}
       </div>
-      <Pagination page={d.page} pageSize={PAGE_SIZE} total={d.total} />
+      <Pagination page={d.page} pageSize={PAGE_SIZE} total={d.total} hasMore={d.hasMore} />
     </div>
   );
 }

@@ -20,6 +20,8 @@ import { ensureIndexes } from "../../models/index";
 import { computeDashboardSnapshot } from "../../app/data/dashboard.server";
 import { reconcilePublicNotices } from "../../app/data/grading/public-notices.server";
 import { markCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
+import { ensureAuditLogCurrent } from "../../app/data/audit.server";
+import { chinaMonth } from "../../app/lib/month-buckets";
 import { importRubricFiles } from "../../app/data/rubrics.server";
 import { DEMO_PASSWORD, seedDemoData } from "../../scripts/lib/seed";
 import { DEMO_BODY_ADMIN } from "../../scripts/lib/seed-review-body";
@@ -127,9 +129,11 @@ export async function seedCity(input: { scale: number; now: Date; log: (line: st
   const actions = ["login.success", "login.success", "login.success", "logout", "login.failure", "application.SUBMIT", "application.ACCEPT", "certificate.issued", "enterprise.created", "profile.updated", "password.changed", "credit.PUBLISH"];
   await insertGenerated(AuditEvent, counts.auditEvents, (i) => {
     const e = i % counts.enterprises;
+    const at = new Date(since.getTime() + Math.floor((i / counts.auditEvents) * 3 * YEAR));
     return {
       tenantId,
-      at: new Date(since.getTime() + Math.floor((i / counts.auditEvents) * 3 * YEAR)),
+      at,
+      month: chinaMonth(at),
       action: pick(actions),
       actorId: people.adminIds[e],
       actorEmail: cityAdminEmail(e),
@@ -148,6 +152,8 @@ export async function seedCity(input: { scale: number; now: Date; log: (line: st
   await reconcilePublicNotices();
   // Every publication was written in the current shape: the app's start-up backfill has nothing to do.
   await markCreditPublicationsCurrent();
+  // The events carry their month; this fills the tenant's action list and sets the mark (decision 034).
+  await ensureAuditLogCurrent();
   // The per-user access documents (decision 010) follow the memberships through the Membership
   // model's insertMany hook, so the bulk insert above filled them too.
 

@@ -25,6 +25,9 @@ export const INDEX_POLICY: Record<string, Policy> = {
     },
     exemptCallers: { fillApplicationRows: "one-off start-up fill of the list view, once per database (decision 027)" },
   },
+  audit_events: {
+    exemptCallers: { ensureAuditLogCurrent: "one-off background fill of the month buckets, once per database (decision 034)" },
+  },
   certificates: {
     residual: {
       level: "three levels",

@@ -20,6 +20,7 @@ import { normalizeForSearch } from "~/lib/credit";
 import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
 import { CODE_LENGTH, CODE_PREFIX_MIN, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
 import { registryMonthsNewestFirst } from "~/lib/registry-months";
+import { newestAtFirst, readMonthsNewestFirst } from "../month-walk.server";
 import { REGISTRY_Q_MAX, type RegistryQuery } from "./registry-params";
 
 /**
@@ -63,12 +64,7 @@ export function registryPlan(
 type Matchable = Pick<CreditPublicationDoc, "_id" | "listedAt" | "search">;
 
 /** Newest listing first, then the newest `_id` (the order of the list pages). */
-function newestFirst(a: Pick<CreditPublicationDoc, "_id" | "listedAt">, b: Pick<CreditPublicationDoc, "_id" | "listedAt">): number {
-  const ta = a.listedAt ? new Date(a.listedAt).getTime() : -Infinity;
-  const tb = b.listedAt ? new Date(b.listedAt).getTime() : -Infinity;
-  if (ta !== tb) return tb - ta;
-  return String(b._id).localeCompare(String(a._id));
-}
+const newestFirst = newestAtFirst<Pick<CreditPublicationDoc, "_id" | "listedAt">>((d) => d.listedAt);
 
 /**
  * The verified matches of a text plan, newest first. `fields` is the projection the caller
@@ -113,9 +109,6 @@ export async function walksMonthBuckets(walkFrom = REGISTRY_WALK_FROM): Promise<
   return (await CreditPublication.estimatedDocumentCount()) >= walkFrom;
 }
 
-/** Month buckets read side by side (one year's). */
-const MONTHS_AT_ONCE = 12;
-
 /**
  * The first `need` documents of a filter (no text) newest first, read month bucket by month
  * bucket (`listedMonth`, pushed down and index-served) from a little after `now` back to the
@@ -130,20 +123,14 @@ export async function readNewestFirst<T extends Pick<CreditPublicationDoc, "_id"
   now = new Date(),
 ): Promise<{ docs: T[]; complete: boolean }> {
   const year = typeof filter.listedYear === "number" ? filter.listedYear : null;
-  const months = registryMonthsNewestFirst(now, year);
-  const docs: T[] = [];
-  for (let i = 0; i < months.length; i += MONTHS_AT_ONCE) {
-    const batch = months.slice(i, i + MONTHS_AT_ONCE);
-    const reads = await Promise.all(
-      batch.map((listedMonth) =>
-        CreditPublication.find({ ...filter, listedMonth })
-          .setOptions({ crossTenant: true })
-          .select({ ...fields, listedAt: 1 })
-          .lean<T[]>(),
-      ),
-    );
-    for (const read of reads) docs.push(...read.sort(newestFirst));
-    if (docs.length >= need) return { docs, complete: i + MONTHS_AT_ONCE >= months.length };
-  }
-  return { docs, complete: true };
+  return readMonthsNewestFirst<T>(
+    registryMonthsNewestFirst(now, year),
+    (listedMonth) =>
+      CreditPublication.find({ ...filter, listedMonth })
+        .setOptions({ crossTenant: true })
+        .select({ ...fields, listedAt: 1 })
+        .lean<T[]>(),
+    newestFirst,
+    need,
+  );
 }
