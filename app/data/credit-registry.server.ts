@@ -170,7 +170,7 @@ export async function searchCreditRegistry({
     const items = docs.slice((page - 1) * size, page * size).map((d) => toPublic(d, byId));
     return { items, total: docs.length, page, pageSize: size, truncated };
   }
-  if (await walksMonthBuckets(walkFrom)) {
+  if (await walksMonthBuckets(plan.filter, walkFrom)) {
     const { docs, complete } = await readNewestFirst<PublicDoc>(plan.filter, PUBLIC_FIELDS, page * size);
     const items = docs.slice((page - 1) * size, page * size).map((d) => toPublic(d, byId));
     const total = complete ? docs.length : await countListing(plan.filter);
@@ -360,7 +360,7 @@ async function csvSource(plan: RegistryPlan, maxRows: number, walkFrom?: number)
     );
     return arraySource(found.docs.slice(0, maxRows), found.docs.length, found.truncated || found.docs.length > maxRows);
   }
-  if (await walksMonthBuckets(walkFrom)) {
+  if (await walksMonthBuckets(plan.filter, walkFrom)) {
     const { docs, complete } = await readNewestFirst<PublicDoc>(plan.filter, PUBLIC_FIELDS, maxRows + 1);
     const total = complete ? docs.length : await countListing(plan.filter);
     return arraySource(docs.slice(0, maxRows), total, total > maxRows);

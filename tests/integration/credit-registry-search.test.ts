@@ -9,7 +9,7 @@ import { AppMigration } from "../../models/app-migration";
 import { CreditPublication } from "../../models/credit-publication";
 import { ensureCreditPublicationsCurrent } from "~/data/credit-publication.server";
 import { registryCsvStream, searchCreditRegistry } from "~/data/credit-registry.server";
-import { readNewestFirst, readTextMatches, registryPlan } from "~/data/credit/registry-search.server";
+import { readNewestFirst, readTextMatches, registryPlan, walksMonthBuckets } from "~/data/credit/registry-search.server";
 import { loader as apiLoader } from "~/routes/api.public.credit-records";
 import { createCreditRecord } from "../credit-fixtures";
 import { createTenant } from "../factories";
@@ -160,6 +160,10 @@ describe("credit registry n-gram search", () => {
       }
     }
     expect((await searchCreditRegistry({ query: { ...query, pageSize: 100 }, tenantId: null, walkFrom: 0 })).total).toBe(20);
+
+    // A credit-code look-up (at most one match per city) is one indexed read, never a walk of ~130 buckets.
+    expect(await walksMonthBuckets(registryPlan({ ...query, q: "" }, null).filter, 0)).toBe(true);
+    expect(await walksMonthBuckets(registryPlan({ ...query, q: "91510100MA6CGUXXXX" }, null).filter, 0)).toBe(false);
 
     // The walk stops once it has enough: the newest year's buckets hold the first two.
     const firstTwo = await readNewestFirst({}, { _id: 1 }, 2);
