@@ -77,3 +77,13 @@ export function matchesCreditQuery(search: { name: string; code: string }, text:
   if (search.name.includes(text)) return true;
   return codeLike && [...text].length >= CODE_PREFIX_MIN && search.code.startsWith(text);
 }
+
+/**
+ * Whether a code-like text can only be the start of a unified social credit code (GB 32100-2015):
+ * at least 8 characters whose 3rd to 8th are the six digits of the registering administrative
+ * division. No enterprise name starts that way, so such a query reads code prefixes only (a name
+ * read of its digits would read thousands of candidates for nothing: 3 s at 100,000 publications).
+ */
+export function isCodePrefixOnly(text: string): boolean {
+  return text.length >= 8 && /^[0-9A-Z]{2}\d{6}/.test(text);
+}

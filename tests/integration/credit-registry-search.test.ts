@@ -120,9 +120,14 @@ describe("credit registry n-gram search", () => {
   it("looks a code prefix up exactly (codePrefixes) and still finds code-like text in names", async () => {
     const w = await world();
     await createCreditRecord(w.chengdu._id, { subjectName: "ABC123 Logistics 有限公司" });
+    // Eight or more characters with the division's six digits: only a code's start, one exact read.
     const plan = registryPlan({ ...query, q: "91510100ma6c" }, w.chengdu._id);
-    expect(plan.prefixFilter).toEqual({ tenantId: w.chengdu._id, codePrefixes: "91510100MA6C" });
+    expect(plan.filter).toEqual({ tenantId: w.chengdu._id, codePrefixes: "91510100MA6C" });
+    expect(plan.prefixFilter).toBeNull();
     expect(await names("91510100MA6C", w.chengdu._id)).toEqual(["成都蜀新化工材料股份有限公司"]);
+    // Shorter: the prefix read and the name read side by side.
+    expect(registryPlan({ ...query, q: "915101" }, w.chengdu._id).prefixFilter).toEqual({ tenantId: w.chengdu._id, codePrefixes: "915101" });
+    expect(await names("915101", w.chengdu._id)).toContain("成都蜀新化工材料股份有限公司");
     // Two characters: names only (no code prefix read).
     expect(registryPlan({ ...query, q: "91" }, null).prefixFilter).toBeNull();
     // Code-like, but in a name: the name read finds it.
@@ -166,9 +171,11 @@ describe("credit registry n-gram search", () => {
     expect(await walksMonthBuckets(registryPlan({ ...query, q: "91510100MA6CGUXXXX" }, null).filter, 0)).toBe(false);
 
     // The walk stops once it has enough: the newest year's buckets hold the first two.
-    const firstTwo = await readNewestFirst({}, { _id: 1 }, 2);
+    const firstTwo = await readNewestFirst({}, { _id: 1 }, 2, new Date("2026-08-01T00:00:00Z"));
     expect(firstTwo.complete).toBe(false);
-    expect(firstTwo.docs.map((d) => d.listedAt?.toISOString().slice(0, 7))).toEqual(["2026-07", "2026-07", "2026-01", "2026-01"]);
+    // The empty buckets ahead of today read 1, 2, 4 and 8 at a time; the last of those (2026-06
+    // back from 2027-08) holds 2026-07's two, and the walk stops there.
+    expect(firstTwo.docs.map((d) => d.listedAt?.toISOString().slice(0, 7))).toEqual(["2026-07", "2026-07"]);
 
     const csv = async (walkFrom: number, maxRows: number, year: number | null = null) => {
       const out = await registryCsvStream({ query: { ...query, year }, tenantId: null, locale: "zh-CN", maxRows, walkFrom });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeForSearch, creditSearchFields } from "~/lib/credit";
-import { creditCodePrefixes, creditGrams, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import { creditCodePrefixes, creditGrams, matchesCreditQuery, pickQueryGram, isCodePrefixOnly } from "~/lib/credit-grams";
 import { registryMonthsNewestFirst } from "~/lib/registry-months";
 
 describe("credit registry n-grams", () => {
@@ -60,5 +60,13 @@ describe("credit registry n-grams", () => {
     expect(months).toHaveLength((2028 - 2017) * 12 + 1);
     expect(new Set(months.map((m) => m % 100))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
     expect(registryMonthsNewestFirst(new Date(), 2024)).toEqual([202412, 202411, 202410, 202409, 202408, 202407, 202406, 202405, 202404, 202403, 202402, 202401]);
+  });
+
+  it("knows a text that can only start a credit code: the registering division's six digits in places 3-8", () => {
+    expect(isCodePrefixOnly("91510112")).toBe(true);
+    expect(isCodePrefixOnly("91510112MA")).toBe(true);
+    expect(isCodePrefixOnly("9151011")).toBe(false);
+    expect(isCodePrefixOnly("TCL12345")).toBe(false);
+    expect(isCodePrefixOnly("MA6CGUXX")).toBe(false);
   });
 });

@@ -8,7 +8,8 @@
  *   instead of every match (FerretDB 1.24 sorts only after decoding them all);
  * - an 18-character credit code: `searchCode` equality (at most one record per code and tenant);
  * - a code-like text of 3–17 characters: `{ codePrefixes: text }` (exact: every document read
- *   matches) and, as for any other text, the name read;
+ *   matches) and, as for any other text, the name read; only the prefix read once the text can
+ *   only be a code's start (`isCodePrefixOnly`: 8+ characters with the division's six digits);
  * - the name read: ONE gram of the query (`pickQueryGram`) as `{ grams: g }`; the candidates (slim
  *   documents, at most REGISTRY_SEARCH_MAX_CANDIDATES per read) are verified in Node
  *   (`matchesCreditQuery`) and sorted newest first here, so the total is exact without a count.
@@ -18,7 +19,7 @@ import type { Types } from "mongoose";
 import { CreditPublication, type CreditPublicationDoc } from "../../../models/credit-publication";
 import { normalizeForSearch } from "~/lib/credit";
 import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
-import { CODE_LENGTH, CODE_PREFIX_MIN, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import { CODE_LENGTH, CODE_PREFIX_MIN, isCodePrefixOnly, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
 import { registryMonthsNewestFirst } from "~/lib/registry-months";
 import { newestAtFirst, readMonthsNewestFirst } from "../month-walk.server";
 import { REGISTRY_Q_MAX, type RegistryQuery } from "./registry-params";
@@ -54,6 +55,7 @@ export function registryPlan(
   const length = [...text].length;
   const codeLike = [...text].every((ch) => CODE_CHARS.has(ch));
   if (codeLike && length === CODE_LENGTH) return { filter: { ...filter, searchCode: text }, verify: null, prefixFilter: null };
+  if (codeLike && isCodePrefixOnly(text)) return { filter: { ...filter, codePrefixes: text }, verify: { text, codeLike }, prefixFilter: null };
   return {
     filter: { ...filter, grams: pickQueryGram(text) },
     verify: { text, codeLike },
