@@ -12,6 +12,7 @@ import { AppMigration } from "../../models/app-migration";
 import { AuditAction } from "../../models/audit-action";
 import { AuditEvent, type AuditEventDoc } from "../../models/audit-event";
 import { bulkWriteInChunks } from "../../models/bulk-write";
+import { collectionSize } from "../../models/collection-size";
 import { connectDb } from "~/db.server";
 import { chinaMonth, monthsNewestFirst } from "~/lib/month-buckets";
 import type { TenantScope } from "./ids.server";
@@ -117,7 +118,7 @@ export async function listAuditEvents({
 
 /** Whether pages walk the month buckets: a large log whose events all carry their month. */
 async function walksAuditMonths(walkFrom: number): Promise<boolean> {
-  const [count, filled] = await Promise.all([AuditEvent.estimatedDocumentCount(), AppMigration.exists({ _id: AUDIT_MARK })]);
+  const [count, filled] = await Promise.all([collectionSize(AuditEvent), AppMigration.exists({ _id: AUDIT_MARK })]);
   return count >= walkFrom && filled !== null;
 }
 

@@ -87,7 +87,7 @@ export function shapesFromCollectionCall(collection: string, method: string, arg
     case "distinct":
       return { op: method, shapes: [shapeOf(collection, second)] };
     case "aggregate":
-      return { op: method, shapes: [shapeOfPipeline(collection, first)] };
+      return statisticsOnly(first) ? null : { op: method, shapes: [shapeOfPipeline(collection, first)] };
     case "bulkWrite": {
       const ops = Array.isArray(first) ? first : [];
       const shapes = ops.flatMap((op: unknown) =>
@@ -103,6 +103,11 @@ export function shapesFromCollectionCall(collection: string, method: string, arg
   }
 }
 
+/** A `$collStats` pipeline reads storage statistics, no document (models/collection-size.ts). */
+function statisticsOnly(pipeline: unknown): boolean {
+  return Array.isArray(pipeline) && pipeline.length === 1 && "$collStats" in asRecord(pipeline[0]);
+}
+
 /** Shapes from a wire command (command monitoring). */
 export function shapesFromCommand(command: Record<string, unknown>): Extracted | null {
   const name = Object.keys(command)[0] ?? "";
@@ -113,7 +118,7 @@ export function shapesFromCommand(command: Record<string, unknown>): Extracted |
     case "find":
       return { op: name, shapes: [shapeOf(collection, command.filter ?? {}, command.sort)] };
     case "aggregate":
-      return { op: name, shapes: [shapeOfPipeline(collection, command.pipeline)] };
+      return statisticsOnly(command.pipeline) ? null : { op: name, shapes: [shapeOfPipeline(collection, command.pipeline)] };
     case "count":
       // Without a query, `count` is estimatedDocumentCount: collection metadata, no scan.
       return command.query && Object.keys(asRecord(command.query)).length > 0

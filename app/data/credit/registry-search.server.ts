@@ -16,6 +16,7 @@
  * No `$regex`, `$or` or `$all`: FerretDB evaluates those after decoding every document.
  */
 import type { Types } from "mongoose";
+import { collectionSize } from "../../../models/collection-size";
 import { CreditPublication, type CreditPublicationDoc } from "../../../models/credit-publication";
 import { normalizeForSearch } from "~/lib/credit";
 import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
@@ -114,7 +115,7 @@ export const REGISTRY_WALK_FROM = 1000;
  */
 export async function walksMonthBuckets(filter: Record<string, unknown>, walkFrom = REGISTRY_WALK_FROM): Promise<boolean> {
   if ("searchCode" in filter) return false;
-  return (await CreditPublication.estimatedDocumentCount()) >= walkFrom;
+  return (await collectionSize(CreditPublication)) >= walkFrom;
 }
 
 /**
