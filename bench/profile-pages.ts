@@ -63,8 +63,11 @@ function descendantsCpuMs(): number {
 }
 
 let operations: string[] = [];
-mongoose.set("debug", (collection: string, method: string) => {
+/** PROFILE_QUERIES=1: the filters too, for the listed (warm) request. */
+let filters: string[] = [];
+mongoose.set("debug", (collection: string, method: string, query: unknown) => {
   operations.push(`${collection}.${method}`);
+  filters.push(`${collection}.${method} ${JSON.stringify(query) ?? ""}`.slice(0, 200));
 });
 
 /** With PROFILE_QUERIES=1: the wall-clock of every query and aggregation, by collection and operation. */
@@ -168,10 +171,14 @@ try {
         cookies.set(login.email, cookie);
       }
       if (process.env.PROFILE_QUERIES === "1") {
+        // A cold request first (the per-tenant caches fill), then the warm one listed.
+        await fetch(`${server.url}${page.path}`, { headers: { cookie, accept: "text/html" } });
         operations = [];
+        filters = [];
         timings.clear();
         await fetch(`${server.url}${page.path}`, { headers: { cookie, accept: "text/html" } });
-        console.log(`  ${page.name}: ${summarise(operations)}`);
+        console.log(`  ${page.name} (warm): ${summarise(operations)}`);
+        for (const f of filters) console.log(`      ${f}`);
         const slowest = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 6);
         console.log(
           `    slowest: ${slowest.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", ")}`,
