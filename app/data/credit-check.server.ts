@@ -12,6 +12,7 @@ import { CreditRecord } from "../../models/credit-record";
 import { normalizeForSearch } from "~/lib/credit";
 import type { CreditListing } from "~/workflows/grading.machine";
 import { casUpdate } from "./cas.server";
+import { creditRows } from "./credit/list-rows.server";
 import type { TenantScope } from "./ids.server";
 
 /** How a record is named in messages and in other records' histories. */
@@ -22,6 +23,19 @@ export function creditListingName(doc: {
   return doc.penaltyDecisionNo ? `${doc.subjectName}（${doc.penaltyDecisionNo}）` : doc.subjectName;
 }
 
+type ListingDoc = { _id: Types.ObjectId; subjectName: string; penaltyDecisionNo?: string; listedAt: Date | null };
+
+/** The earliest listing among an enterprise's published records (ties: the smaller `_id`). */
+function earliestListing(docs: readonly ListingDoc[]): CreditListing | null {
+  const at = (d: ListingDoc) => d.listedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const doc = docs.reduce<ListingDoc | undefined>(
+    (best, d) => (!best || at(d) < at(best) || (at(d) === at(best) && String(d._id) < String(best._id)) ? d : best),
+    undefined,
+  );
+  return doc ? { recordId: String(doc._id), name: creditListingName(doc) } : null;
+}
+
+/** The workflow's gate (start, SUBMIT): read from the records themselves. */
 export async function isCreditListed({
   tenantId,
   enterpriseId,
@@ -40,14 +54,26 @@ export async function isCreditListed({
   const docs = await CreditRecord.find({ tenantId, status: "published", $or: or })
     .select({ subjectName: 1, penaltyDecisionNo: 1, listedAt: 1 })
     .limit(100)
-    .lean<Array<{ _id: Types.ObjectId; subjectName: string; penaltyDecisionNo: string; listedAt: Date | null }>>();
-  const at = (d: (typeof docs)[number]) => d.listedAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const doc = docs.reduce<(typeof docs)[number] | undefined>(
-    (best, d) =>
-      !best || at(d) < at(best) || (at(d) === at(best) && String(d._id) < String(best._id)) ? d : best,
-    undefined,
+    .lean<ListingDoc[]>();
+  return earliestListing(docs);
+}
+
+/**
+ * The same answer for display (the enterprise's home bar), from the tenant's cached credit rows
+ * (decision 031: current as of this request's stamp read). FerretDB pushes no `$or` down, so the
+ * query above decodes every published record of the tenant: ≈ 180 ms per home page at 1,000.
+ */
+export async function isCreditListedForDisplay({
+  tenantId,
+  enterpriseId,
+  creditCode,
+}: TenantScope & { enterpriseId: Types.ObjectId | null; creditCode: string }): Promise<CreditListing | null> {
+  const code = normalizeForSearch(creditCode);
+  if (!enterpriseId && !code) return null;
+  const rows = (await creditRows(tenantId)).filter(
+    (r) => r.status === "published" && ((enterpriseId && r.enterpriseId?.equals(enterpriseId)) || (code && r.search.code === code)),
   );
-  return doc ? { recordId: String(doc._id), name: creditListingName(doc) } : null;
+  return earliestListing(rows.map((r) => ({ ...r, listedAt: r.listedAt ?? null })));
 }
 
 /**

@@ -14,6 +14,7 @@ import { cachedTenantRows } from "../tenant-list-cache.server";
 export const CREDIT_ROW_FIELDS = {
   enterpriseId: 1,
   subjectName: 1,
+  penaltyDecisionNo: 1,
   creditCode: 1,
   subjectType: 1,
   listType: 1,
@@ -29,7 +30,7 @@ export const CREDIT_ROW_FIELDS = {
   search: 1,
 } as const;
 
-export type CreditRow = Pick<CreditRecordDoc, "_id" | "enterpriseId" | "subjectName" | "creditCode" | "subjectType" | "listType" | "conditionKey" | "state" | "status" | "defenceDeadline" | "listedAt" | "endsAt" | "removalReason" | "updatedAt" | "listedYear" | "search">;
+export type CreditRow = Pick<CreditRecordDoc, "_id" | "enterpriseId" | "subjectName" | "penaltyDecisionNo" | "creditCode" | "subjectType" | "listType" | "conditionKey" | "state" | "status" | "defenceDeadline" | "listedAt" | "endsAt" | "removalReason" | "updatedAt" | "listedYear" | "search">;
 
 /** Far beyond one city's records (≈ 1,000): a bound on the one read. */
 export const CREDIT_ROWS_MAX = 100_000;

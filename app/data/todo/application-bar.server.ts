@@ -9,7 +9,7 @@ import { CreditRecord } from "../../../models/credit-record";
 import { Enterprise } from "../../../models/enterprise";
 import type { TenantSettings } from "../../../models/tenant";
 import { isBlockedFromApplying } from "../certificates/status.server";
-import { isCreditListed } from "../credit-check.server";
+import { isCreditListedForDisplay } from "../credit-check.server";
 import { isBlockedAfterRejection } from "../grading/rejection-block.server";
 import type { TenantScope } from "../ids.server";
 
@@ -34,7 +34,7 @@ export async function applicationBar({
   const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
     .select({ creditCode: 1 })
     .lean<{ creditCode: string }>();
-  const listing = await isCreditListed({
+  const listing = await isCreditListedForDisplay({
     tenantId,
     enterpriseId,
     creditCode: enterprise?.creditCode ?? "",
