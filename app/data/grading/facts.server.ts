@@ -9,7 +9,7 @@ import { scoreAssessment } from "~/lib/scoring/engine";
 import type { ApplicationEventInput } from "~/workflows/grading-input";
 import type { GradingEvent, RenewalFacts, WorkflowActor } from "~/workflows/grading.machine";
 import { loadAssessmentRubric } from "../assessments.server";
-import { isCreditListed } from "../credit-check.server";
+import { isCreditListed, isCreditListedForDisplay } from "../credit-check.server";
 import { renewalFacts, renewalOfApplication } from "../certificates/renewal-eligibility.server";
 import { missingRequiredEvidence } from "../evidence.server";
 import type { TenantScope } from "../ids.server";
@@ -61,12 +61,15 @@ export async function submissionFacts({
   tenantId,
   doc,
   settings,
+  forDisplay = false,
 }: TenantScope & {
   doc: Pick<
     AssessmentDoc,
     "enterpriseId" | "rubricVersionId" | "weightProfileKey" | "answers" | "performance" | "evidence"
   >;
   settings: TenantSettings;
+  /** For a page that shows what an action would do (not the action itself): the credit check reads the cached rows. */
+  forDisplay?: boolean;
 }): Promise<SubmissionFacts> {
   const { rubric, weights } = await loadAssessmentRubric({ tenantId, assessment: doc });
   const breakdown = scoreAssessment({
@@ -81,7 +84,7 @@ export async function submissionFacts({
     .select({ creditCode: 1 })
     .lean<{ creditCode: string }>();
   const [creditListed, conflicted] = await Promise.all([
-    isCreditListed({
+    (forDisplay ? isCreditListedForDisplay : isCreditListed)({
       tenantId,
       enterpriseId: doc.enterpriseId,
       creditCode: enterprise?.creditCode ?? "",
@@ -138,6 +141,8 @@ export type BuildContext = {
   tenantId: Types.ObjectId;
   doc: AssessmentDoc;
   settings: TenantSettings;
+  /** Facts already read for this document (a preview of several events): not read again. */
+  facts?: SubmissionFacts;
   actor: WorkflowActor;
   now: Date;
 };
@@ -151,11 +156,7 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
   };
   switch (input.type) {
     case "SUBMIT": {
-      const facts = await submissionFacts({
-        tenantId: ctx.tenantId,
-        doc: ctx.doc,
-        settings: ctx.settings,
-      });
+      const facts = ctx.facts ?? (await submissionFacts({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings }));
       return {
         ...base,
         type: "SUBMIT",
@@ -172,7 +173,7 @@ export async function buildEvent(ctx: BuildContext, input: ApplicationEventInput
       };
     }
     case "CONFIRM_FAST_TRACK": {
-      const facts = await submissionFacts({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings });
+      const facts = ctx.facts ?? (await submissionFacts({ tenantId: ctx.tenantId, doc: ctx.doc, settings: ctx.settings }));
       const eligibility = await renewalFacts({
         tenantId: ctx.tenantId,
         doc: ctx.doc,

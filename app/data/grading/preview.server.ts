@@ -67,9 +67,9 @@ export async function previewBlockedReasons({
   for (const type of types) {
     if (!handled.includes(type)) continue;
     if (type === "SUBMIT") {
-      facts = await submissionFacts({ tenantId, doc, settings });
+      facts = await submissionFacts({ tenantId, doc, settings, forDisplay: true });
       for (const level of offeredLevels(facts.levels, settings)) {
-        const event = await buildEvent(ctxFor(type), { type: "SUBMIT", appliedLevel: level });
+        const event = await buildEvent({ ...ctxFor(type), facts }, { type: "SUBMIT", appliedLevel: level });
         byLevel[level] = explainBlocked(snapshot, event).filter((r) => !payloadOnly.has(r));
       }
       continue;
@@ -97,7 +97,7 @@ export async function previewBlockedReasons({
       byType[type] = [];
       continue;
     }
-    const event = await buildEvent(ctxFor(type), probe);
+    const event = await buildEvent(facts ? { ...ctxFor(type), facts } : ctxFor(type), probe);
     byType[type] = explainBlocked(snapshot, event).filter((r) => !payloadOnly.has(r));
   }
   return { byType, byLevel, facts };
