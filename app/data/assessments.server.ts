@@ -56,6 +56,7 @@ import {
   listRubricVersions,
   type RubricVersionMeta,
 } from "./rubrics.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type AssessmentActor = { id: Types.ObjectId; email: string; role?: string };
 export type AssessmentRecord = AssessmentDoc;
@@ -118,7 +119,8 @@ export async function findVisibleAssessment({
   id,
   viewer,
 }: TenantScope & { id: string; viewer: AssessmentViewer }): Promise<AssessmentRecord | null> {
-  const assessment = await getAssessment({ tenantId, id });
+  const _id = toObjectId(id);
+  const assessment = _id ? await readAssessmentView(tenantId, _id) : null;
   return assessment && canSeeAssessment(viewer, assessment) ? assessment : null;
 }
 

@@ -6,7 +6,7 @@
 import { findByIds } from "../../models/find-by-ids";
 import { Types } from "mongoose";
 import { ApplicationRow, type ApplicationRowDoc } from "../../models/application-row";
-import { Assessment, type AssessmentDoc } from "../../models/assessment";
+import { type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
 import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
@@ -44,6 +44,7 @@ import { applicationRows, enterprisesById } from "./grading/application-rows-cac
 import { selectQueueRows } from "./grading/application-queues";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { getRubricVersion } from "./rubrics.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type LevelView = { key: string; name: LocalizedText; minScore: number };
 
@@ -148,7 +149,7 @@ export async function getApplicationPage({
   const _id = toObjectId(id);
   if (!_id) return null;
   await connectDb();
-  const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc || !canViewApplication(member, doc)) return null;
   const settings = await tenantSettings(tenantId);
   if (!settings) return null;

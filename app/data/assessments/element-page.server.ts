@@ -4,12 +4,13 @@
  * scoring outline of the rubric and no evidence, so the HTML of a page carries one element — one
  * part of it when the element is large (`?part=`, or the part holding `?item=`).
  */
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
+import type { AssessmentDoc } from "../../../models/assessment";
 import { evidenceByItem } from "~/data/evidence.server";
 import { canSeeAssessment, loadAssessmentRubric, type AssessmentViewer } from "~/data/assessments.server";
 import { toObjectId, type TenantScope } from "~/data/ids.server";
 import { clampPart, neighbours, partOfItem, wizardParts } from "~/lib/assessment/element-parts";
 import type { RubricElement } from "~/lib/rubric/schema";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 type Head = Pick<AssessmentDoc, "_id" | "enterpriseId" | "districtCode" | "rubricVersionId" | "weightProfileKey" | "evidence">;
 
@@ -23,9 +24,7 @@ export async function getElementPage({
 }: TenantScope & { id: string; viewer: AssessmentViewer; elementId: string; part?: string | null; itemId?: string | null }) {
   const _id = toObjectId(id);
   if (!_id) return null;
-  const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, districtCode: 1, rubricVersionId: 1, weightProfileKey: 1, evidence: 1 })
-    .lean<Head>();
+  const doc: Head | null = await readAssessmentView(tenantId, _id);
   if (!doc || !canSeeAssessment(viewer, doc)) return null;
   const { rubric } = await loadAssessmentRubric({ tenantId, assessment: doc });
   const element: RubricElement | undefined = rubric.elements.find((e) => e.id === elementId);

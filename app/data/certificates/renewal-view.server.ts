@@ -4,7 +4,7 @@
  * the check — each eligibility criterion with its facts and links.
  */
 import type { Types } from "mongoose";
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
+import type { AssessmentDoc } from "../../../models/assessment";
 import type { TenantSettings } from "../../../models/tenant";
 import { can } from "~/lib/permissions";
 import {
@@ -17,6 +17,7 @@ import { submissionFacts } from "../grading/facts.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { renewalFacts, renewedCertificate } from "./renewal-eligibility.server";
 import { certificateSettings } from "./settings.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type RenewalCriterionView = {
   key: RenewalCriterionKey;
@@ -64,7 +65,7 @@ export async function getRenewalView({
 }): Promise<RenewalView | null> {
   const _id = typeof applicationId === "string" ? toObjectId(applicationId) : applicationId;
   if (!_id) return null;
-  const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc?.renewalOf || !canViewApplication(member, doc)) return null;
   const cert = await renewedCertificate({ tenantId, doc });
   if (!cert) return null;

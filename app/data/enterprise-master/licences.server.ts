@@ -3,7 +3,6 @@
  * self-assessment's licence veto item, and the regulator's task list of expiring/expired licences.
  */
 import type { Types } from "mongoose";
-import { Assessment } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { inDistrictScope, type DistrictScoped } from "~/lib/district-scope";
 import {
@@ -22,6 +21,7 @@ import { recordAudit } from "../audit.server";
 import { canSeeAssessment, type AssessmentViewer } from "../assessments.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import type { Actor } from "../memberships.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export const MAX_LICENCES = 20;
 const DAY_MS = 86_400_000;
@@ -86,9 +86,7 @@ export async function licenceWarningsForAssessment({
 }: TenantScope & { id: string; viewer: AssessmentViewer; now?: Date }): Promise<LicenceWarning[]> {
   const _id = toObjectId(id);
   if (!_id) return [];
-  const doc = await Assessment.findOne({ tenantId, _id })
-    .select({ enterpriseId: 1, rubricKey: 1, districtCode: 1 })
-    .lean<{ enterpriseId: Types.ObjectId; rubricKey: string; districtCode?: string }>();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc || !canSeeAssessment(viewer, doc)) return [];
   const enterprise = await Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ licences: 1 }).lean<{ licences?: Licence[] }>();
   return licenceWarnings(doc.rubricKey, enterprise?.licences ?? [], now);

@@ -1,11 +1,11 @@
 /** The rectification panel of the application and review pages (plain JSON, ISO dates). */
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
 import { connectDb } from "~/db.server";
 import { can } from "~/lib/permissions";
 import { loadAssessmentRubric } from "../assessments.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { canViewApplication, isAssignedReviewer, type GradingMember } from "./access.server";
 import { deductedItemIdsOf, listRectificationItems } from "./rectification.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type RectificationItemView = {
   itemId: string;
@@ -48,29 +48,7 @@ export async function getRectificationPanel({
   const _id = toObjectId(applicationId);
   if (!_id) return null;
   await connectDb();
-  const doc = await Assessment.findOne({ tenantId, _id })
-    .select({
-      tenantId: 1,
-      enterpriseId: 1,
-      state: 1,
-      reviewerIds: 1,
-      rubricVersionId: 1,
-      weightProfileKey: 1,
-      review: 1,
-    })
-    .lean<
-      Pick<
-        AssessmentDoc,
-        | "_id"
-        | "tenantId"
-        | "enterpriseId"
-        | "state"
-        | "reviewerIds"
-        | "rubricVersionId"
-        | "weightProfileKey"
-        | "review"
-      >
-    >();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc || !canViewApplication(member, doc)) return null;
   const items = await listRectificationItems({ tenantId, applicationId: _id });
   const reviewer =

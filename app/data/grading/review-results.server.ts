@@ -4,7 +4,7 @@
  * of the self-assessment and the review; after the authority's decision the enterprise sees it
  * too, unless the tenant turned `showReviewResultsToEnterprise` off.
  */
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
+import { type AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Tenant, type TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
@@ -16,6 +16,7 @@ import { canViewApplication, isAssignedReviewer, type GradingMember } from "./ac
 import { loadAssessmentRubric } from "../assessments.server";
 import { panelOf, scoreSheet, sheetOf } from "./review-sheet.server";
 import { comparisonRows, isDecided } from "~/lib/review/comparison";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export function showsResultsToEnterprise(settings: Pick<TenantSettings, "showReviewResultsToEnterprise">): boolean {
   return settings.showReviewResultsToEnterprise !== false;
@@ -47,7 +48,7 @@ export async function loadReviewResults({
   if (!_id) return { ok: false as const, access: "notFound" as const };
   await connectDb();
   const [doc, tenant] = await Promise.all([
-    Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>(),
+    readAssessmentView(tenantId, _id),
     Tenant.findOne({ _id: tenantId }).select({ settings: 1, name: 1, authority: 1 }).lean<{ settings: TenantSettings; name: { zh: string; en: string }; authority: { zh: string; en: string } }>(),
   ]);
   if (!doc || !tenant) return { ok: false as const, access: "notFound" as const };

@@ -2,7 +2,6 @@
  * What the review sheet page shows, one element at a time (issue 13 item 5: the page stays light,
  * so only the element on screen travels with its rubric text, answers and evidence).
  */
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Tenant, type TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
@@ -14,6 +13,7 @@ import { answerView, editorNames, evidenceView, type EvidenceView } from "../ass
 import { toObjectId, type TenantScope } from "../ids.server";
 import { isAssignedReviewer, type GradingMember } from "./access.server";
 import { sheetState } from "./review-sheet.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type SheetElementNav = {
   id: string;
@@ -58,7 +58,7 @@ export async function getReviewSheetPage({
   const _id = toObjectId(id);
   if (!_id) return null;
   await connectDb();
-  const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc || !isAssignedReviewer(member, doc)) return null;
   const [tenant, enterprise] = await Promise.all([
     Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>(),

@@ -4,7 +4,6 @@
  * warnings, and the current panel. The rules themselves are the machine's (ASSIGN_REVIEWERS).
  */
 import type { Types } from "mongoose";
-import { Assessment, type AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
 import { Tenant, minPanelSizeOf } from "../../../models/tenant";
@@ -17,6 +16,7 @@ import { snapshotOfApplication } from "../grading/snapshot.server";
 import { toObjectId, type TenantScope } from "../ids.server";
 import { getReviewBody } from "./bodies.server";
 import { listExperts } from "./experts.server";
+import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 /** The member with the review bodies they administer (what the workflow checks for ASSIGN_REVIEWERS). */
 export async function withReviewBodyIds<M extends GradingMember>(member: M): Promise<M & { reviewBodyIds: string[] }> {
@@ -48,7 +48,7 @@ export async function getPanelPage({
 }: TenantScope & { id: string; member: GradingMember & { reviewBodyIds: string[] } }) {
   const _id = toObjectId(id);
   if (!_id) return null;
-  const doc = await Assessment.findOne({ tenantId, _id }).lean<AssessmentDoc>();
+  const doc = await readAssessmentView(tenantId, _id);
   if (!doc?.reviewBodyId || !isReviewBodyAdminOf(member, doc)) return null;
   const [tenant, enterprise, body] = await Promise.all([
     Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean(),
