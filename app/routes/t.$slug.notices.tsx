@@ -10,10 +10,11 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { clientIp } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
 import { FormError, Notice, TextAreaField, TextField } from "~/components/form";
 import { LevelName } from "~/components/workflow-ui";
 import { submitObjection } from "~/data/grading.server";
@@ -27,15 +28,22 @@ import { getLocale } from "~/locale.server";
 import { requireTenant, tenantName } from "~/tenant.server";
 import { objectionFormSchema, type ObjectionForm } from "~/workflows/grading-input";
 import { readForm } from "~/lib/http/read-form.server";
+import { pageParam } from "~/lib/paging";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenant = await requireTenant(params);
   const locale = await getLocale(request);
-  const notices = await listPublicNotices({ tenantId: tenant._id });
+  const search = new URL(request.url).searchParams;
+  const list = await listPublicNotices({ tenantId: tenant._id, page: pageParam(search.get("page")) });
   return {
     locale,
     tenantName: tenantName(tenant, locale),
-    notices: notices.map((n) => ({ ...n, district: districtName(tenant, n.districtCode) })),
+    notices: list.items.map((n) => ({ ...n, district: districtName(tenant, n.districtCode) })),
+    page: list.page,
+    pageSize: list.pageSize,
+    total: list.total,
+    /** The notice whose objection form is open (`?object=`): one form on the page, not one per notice. */
+    objecting: search.get("object"),
   };
 }
 
@@ -84,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicNotices() {
-  const { tenantName: name, notices } = useLoaderData<typeof loader>();
+  const { tenantName: name, notices, page, pageSize, total, objecting } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -101,7 +109,7 @@ export default function PublicNotices() {
       ) : (
         <ul className="space-y-4" data-testid="public-notices">
           {notices.map((n) => (
-            <li key={n.id} className="card space-y-3" data-notice={n.id}>
+            <li key={n.id} id={`notice-${n.id}`} className="card space-y-3" data-notice={n.id}>
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 className="text-base font-semibold">{n.enterpriseName}</h2>
                 <span className="font-mono text-xs text-slate-500">{n.creditCode}</span>
@@ -126,28 +134,54 @@ export default function PublicNotices() {
                   <dd data-testid="notice-ends">{n.endsAt ? formatDate(n.endsAt, locale) : "—"}</dd>
                 </div>
               </dl>
-              <details
-                open={
-                  actionData !== undefined && !actionData.ok && actionData.applicationId === n.id
-                }
-              >
-                <summary className="cursor-pointer text-sm text-brand-700">
-                  {t("workflow.notice.object")}
-                </summary>
-                <ObjectionFormCard
-                  applicationId={n.id}
-                  serverErrors={
-                    actionData && !actionData.ok && actionData.applicationId === n.id
-                      ? actionData.errors
-                      : {}
-                  }
-                />
-              </details>
+              <NoticeObjection
+                applicationId={n.id}
+                page={page}
+                open={objecting === n.id}
+                result={actionData?.applicationId === n.id ? actionData : undefined}
+              />
             </li>
           ))}
         </ul>
       )}
+      {total > pageSize ? <Pagination page={page} pageSize={pageSize} total={total} /> : null}
     </section>
+  );
+}
+
+/**
+ * The objection (异议) entry of one notice: a link that opens the form (`?object=`), the form
+ * itself when opened or when the server refused what was sent, nothing once it was received.
+ */
+function NoticeObjection({
+  applicationId,
+  page,
+  open,
+  result,
+}: {
+  applicationId: string;
+  page: number;
+  open: boolean;
+  result: ObjectionResult | undefined;
+}) {
+  const t = useT();
+  if (result?.ok) return null;
+  if (!open && !result) {
+    return (
+      <Link
+        className="text-sm text-brand-700 underline-offset-2 hover:underline"
+        to={`?${new URLSearchParams({ page: String(page), object: applicationId }).toString()}#notice-${applicationId}`}
+        preventScrollReset
+      >
+        {t("workflow.notice.object")}
+      </Link>
+    );
+  }
+  return (
+    <div>
+      <h3 className="text-sm font-semibold text-brand-700">{t("workflow.notice.object")}</h3>
+      <ObjectionFormCard applicationId={applicationId} serverErrors={result?.errors ?? {}} />
+    </div>
   );
 }
 

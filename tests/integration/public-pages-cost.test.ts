@@ -144,6 +144,30 @@ describe("public JSON APIs", () => {
 });
 
 describe("public notices read model", () => {
+  it("pages the notices 50 at a time, the soonest end first, and opens one objection form by ?object=", async () => {
+    const w = await certificateWorld();
+    const params = { slug: w.tenant.slug };
+    const url = `/t/${w.tenant.slug}/notices`;
+    const day = 24 * 3600 * 1000;
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      _id: new mongoose.Types.ObjectId(),
+      tenantId: w.tenant._id,
+      enterpriseName: `公示企业${i}`,
+      industry: "machinery",
+      endsAt: new Date(Date.UTC(2026, 11, 1) + i * day),
+      version: 1,
+    }));
+    await PublicNotice.insertMany(rows);
+    type NoticesData = { notices: Array<{ id: string; enterpriseName: string }>; total: number; page: number; pageSize: number; objecting: string | null };
+    const first = (await callLoader(noticesLoader, url, params)).data as NoticesData;
+    expect(first.notices).toHaveLength(50);
+    expect(first).toMatchObject({ total: 60, page: 1, pageSize: 50, objecting: null });
+    expect(first.notices[0]?.enterpriseName).toBe("公示企业0");
+    const second = (await callLoader(noticesLoader, `${url}?page=2&object=${String(rows[55]?._id)}`, params)).data as NoticesData;
+    expect(second.notices.map((n) => n.enterpriseName)).toEqual(rows.slice(50).map((r) => r.enterpriseName));
+    expect(second.objecting).toBe(String(rows[55]?._id));
+  });
+
   it("the page reads the slim rows only; reconcile restores a lost row and removes a stale one", async () => {
     const w = await certificateWorld();
     const url = `/t/${w.tenant.slug}/notices`;

@@ -22,8 +22,8 @@ import type { TenantScope } from "../ids.server";
 import { getRubricVersion } from "../rubrics.server";
 
 export const NOTICE_STATE = "publicNotice.running";
-/** Most rows the page shows (as before the read model). */
-export const PUBLIC_NOTICES_MAX = 500;
+/** Notices per page of the public page (lists page by at most 100, decision 012). */
+export const PUBLIC_NOTICES_PAGE = 50;
 
 export type PublicNoticeItem = {
   id: string;
@@ -105,14 +105,22 @@ export async function syncPublicNotice({
   await PublicNotice.replaceOne({ tenantId, _id: applicationId }, { _id: applicationId, ...row }, { upsert: true });
 }
 
-/** The page: one tenant's applications under public notice, the soonest end first. */
-export async function listPublicNotices({ tenantId }: TenantScope): Promise<PublicNoticeItem[]> {
+/** The page: one tenant's applications under public notice, the soonest end first, a page at a time. */
+export async function listPublicNotices({
+  tenantId,
+  page = 1,
+}: TenantScope & { page?: number }): Promise<{ items: PublicNoticeItem[]; total: number; page: number; pageSize: number }> {
   await connectDb();
-  const rows = await PublicNotice.find({ tenantId })
-    .sort({ endsAt: 1, _id: 1 })
-    .limit(PUBLIC_NOTICES_MAX)
-    .lean<PublicNoticeDoc[]>();
-  return rows.map((r) => ({
+  const [rows, total] = await Promise.all([
+    PublicNotice.find({ tenantId })
+      .sort({ endsAt: 1, _id: 1 })
+      .skip((page - 1) * PUBLIC_NOTICES_PAGE)
+      .limit(PUBLIC_NOTICES_PAGE)
+      .lean<PublicNoticeDoc[]>(),
+    // Slim rows, one per application under notice (a few hundred in a city at most).
+    PublicNotice.countDocuments({ tenantId }),
+  ]);
+  const items = rows.map((r) => ({
     id: String(r._id),
     enterpriseName: r.enterpriseName,
     creditCode: r.creditCode,
@@ -122,6 +130,7 @@ export async function listPublicNotices({ tenantId }: TenantScope): Promise<Publ
     startedAt: r.startedAt ? r.startedAt.toISOString() : null,
     endsAt: r.endsAt ? r.endsAt.toISOString() : null,
   }));
+  return { items, total, page, pageSize: PUBLIC_NOTICES_PAGE };
 }
 
 /**
