@@ -50,6 +50,7 @@ import { isCreditListed } from "./credit-check.server";
 import { toObjectId, type TenantScope } from "./ids.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 import {
+  getPinnedRubricVersion,
   getRubricVersion,
   getWeightProfile,
   listApplicableRubrics,
@@ -154,8 +155,6 @@ export async function findAssessmentOutline({
   return { elementIds, state: doc.state };
 }
 
-const pinnedRubricCache = new Map<string, { rubric: Rubric; meta: RubricVersionMeta }>();
-
 /** The pinned rubric version and the weight profile the score uses. */
 export async function loadAssessmentRubric({
   tenantId,
@@ -165,19 +164,9 @@ export async function loadAssessmentRubric({
   meta: RubricVersionMeta;
   weights: WeightProfile | null;
 }> {
-  const key = `${String(tenantId)}:${String(assessment.rubricVersionId)}`;
-  let loaded = pinnedRubricCache.get(key);
-  if (!loaded) {
-    const fresh = await getRubricVersion({ tenantId, id: assessment.rubricVersionId });
-    // A pinned version is never deleted; if it is missing the data is broken, not the request.
-    if (!fresh) throw new Error(`rubric version ${String(assessment.rubricVersionId)} of an assessment is missing`);
-    loaded = fresh;
-    // Published versions never change, so every save and page need not re-read the (large) content.
-    if (fresh.meta.status !== "draft") {
-      if (pinnedRubricCache.size > 100) pinnedRubricCache.clear();
-      pinnedRubricCache.set(key, fresh);
-    }
-  }
+  const loaded = await getPinnedRubricVersion({ tenantId, id: assessment.rubricVersionId });
+  // A pinned version is never deleted; if it is missing the data is broken, not the request.
+  if (!loaded) throw new Error(`rubric version ${String(assessment.rubricVersionId)} of an assessment is missing`);
   const weights = assessment.weightProfileKey ? await getWeightProfile({ key: assessment.weightProfileKey }) : null;
   return { rubric: loaded.rubric, meta: loaded.meta, weights };
 }

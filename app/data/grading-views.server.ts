@@ -43,7 +43,8 @@ import type { DistrictScoped } from "~/lib/district-scope";
 import { applicationRows, enterprisesById } from "./grading/application-rows-cache.server";
 import { selectQueueRows } from "./grading/application-queues";
 import { toObjectId, type TenantScope } from "./ids.server";
-import { getRubricVersion } from "./rubrics.server";
+import { getPinnedRubricVersion } from "./rubrics.server";
+import { oncePerRequest } from "~/request-scope.server";
 import { readAssessmentView } from "~/data/assessments/view-read.server";
 
 export type LevelView = { key: string; name: LocalizedText; minScore: number };
@@ -78,7 +79,7 @@ async function levelsOf(
   tenantId: Types.ObjectId,
   rubricVersionId: Types.ObjectId,
 ): Promise<{ levels: LevelView[]; title: LocalizedText } | null> {
-  const loaded = await getRubricVersion({ tenantId, id: rubricVersionId });
+  const loaded = await getPinnedRubricVersion({ tenantId, id: rubricVersionId });
   if (!loaded) return null;
   return {
     levels: loaded.rubric.levels.map((l) => ({ key: l.key, name: l.name, minScore: l.minScore })),
@@ -86,11 +87,14 @@ async function levelsOf(
   };
 }
 
-async function tenantSettings(tenantId: Types.ObjectId): Promise<TenantSettings | null> {
-  const t = await Tenant.findOne({ _id: tenantId })
-    .select({ settings: 1 })
-    .lean<{ settings: TenantSettings }>();
-  return t?.settings ?? null;
+/** Once per GET request: the application, review and panel views of one page each ask. */
+function tenantSettings(tenantId: Types.ObjectId): Promise<TenantSettings | null> {
+  return oncePerRequest(`tenant-settings:${String(tenantId)}`, async () => {
+    const t = await Tenant.findOne({ _id: tenantId })
+      .select({ settings: 1 })
+      .lean<{ settings: TenantSettings }>();
+    return t?.settings ?? null;
+  });
 }
 
 function historyView(

@@ -194,6 +194,29 @@ export async function getRubricVersion({
   return { meta, rubric: parseStoredRubric(doc) };
 }
 
+const pinnedCache = new Map<string, { meta: RubricVersionMeta; rubric: Rubric }>();
+
+/**
+ * `getRubricVersion` for the versions assessments are pinned to, cached per process once the
+ * version is not a draft: published content never changes, so pages and saves need not re-read its
+ * (large) content on every request. The cached meta's `status` may lag an archiving; callers use
+ * the content, the title and the version number.
+ */
+export async function getPinnedRubricVersion({
+  tenantId,
+  id,
+}: TenantScope & { id: Types.ObjectId }): Promise<{ meta: RubricVersionMeta; rubric: Rubric } | null> {
+  const key = `${String(tenantId)}:${String(id)}`;
+  const cached = pinnedCache.get(key);
+  if (cached) return cached;
+  const fresh = await getRubricVersion({ tenantId, id });
+  if (fresh && fresh.meta.status !== "draft") {
+    if (pinnedCache.size > 100) pinnedCache.clear();
+    pinnedCache.set(key, fresh);
+  }
+  return fresh;
+}
+
 export async function listRubricVersions({
   tenantId,
   status,
