@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from "mongoose";
+import { stampOnWrite } from "./public-stamp";
 import { INDUSTRY_KEYS, type IndustryKey } from "../app/lib/domain";
 import { tenantScoped } from "./tenant-scoped";
 
@@ -40,6 +41,8 @@ const schema = new Schema<PublicNoticeDoc>(
 // The notices page: one tenant's rows, the soonest end first.
 schema.index({ tenantId: 1, endsAt: 1, _id: 1 });
 schema.plugin(tenantScoped);
+// The public page caches its pages per process under this stamp (decision 029).
+schema.plugin(stampOnWrite, { scope: "public-notices" });
 
 export const PublicNotice: Model<PublicNoticeDoc> =
   mongoose.models.PublicNotice ??

@@ -20,7 +20,7 @@ const schema = new Schema<PublicStampDoc>(
 export const PublicStamp: Model<PublicStampDoc> =
   mongoose.models.PublicStamp ?? mongoose.model<PublicStampDoc>("PublicStamp", schema, "public_stamps");
 
-export type PublicStampScope = "certificates" | "credit-publications";
+export type PublicStampScope = "certificates" | "credit-publications" | "public-notices";
 
 /**
  * Collections whose tenant lists are cached per process (decision 031): each tenant has its own

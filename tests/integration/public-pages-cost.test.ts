@@ -168,6 +168,24 @@ describe("public notices read model", () => {
     expect(second.objecting).toBe(String(rows[55]?._id));
   });
 
+  it("caches a notices page under the notices' stamp: a repeat reads no rows, a written row shows at once", async () => {
+    const w = await certificateWorld();
+    const params = { slug: w.tenant.slug };
+    const url = `/t/${w.tenant.slug}/notices`;
+    const row = { tenantId: w.tenant._id, enterpriseName: "第一家", industry: "machinery" as const, version: 1 };
+    await PublicNotice.create({ _id: new mongoose.Types.ObjectId(), ...row });
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ total: 1 });
+    touched = [];
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ total: 1 });
+    expect(touched).toContain("public_stamps");
+    expect(touched).not.toContain("public_notices");
+    // Another instance's write: the stamp in the database tells this process.
+    await PublicNotice.create({ _id: new mongoose.Types.ObjectId(), ...row, enterpriseName: "第二家" });
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ total: 2 });
+    await PublicNotice.deleteOne({ tenantId: w.tenant._id, enterpriseName: "第一家" });
+    expect((await callLoader(noticesLoader, url, params)).data).toMatchObject({ total: 1, notices: [{ enterpriseName: "第二家" }] });
+  });
+
   it("the page reads the slim rows only; reconcile restores a lost row and removes a stale one", async () => {
     const w = await certificateWorld();
     const url = `/t/${w.tenant.slug}/notices`;

@@ -16,6 +16,7 @@ import { AppMigration } from "../../../models/app-migration";
 import { PublicNotice, type PublicNoticeDoc } from "../../../models/public-notice";
 import { Tenant } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
+import { cachedPublicRead } from "../public-cache.server";
 import type { IndustryKey } from "~/lib/domain";
 import type { LocalizedText } from "~/lib/rubric/schema";
 import type { TenantScope } from "../ids.server";
@@ -106,10 +107,18 @@ export async function syncPublicNotice({
 }
 
 /** The page: one tenant's applications under public notice, the soonest end first, a page at a time. */
-export async function listPublicNotices({
+export function listPublicNotices({
   tenantId,
   page = 1,
-}: TenantScope & { page?: number }): Promise<{ items: PublicNoticeItem[]; total: number; page: number; pageSize: number }> {
+}: TenantScope & { page?: number }): Promise<PublicNoticesPage> {
+  // Cached per process under the notices' change stamp (decision 029): every write of a row
+  // (a transition's sync, the deadlines job) shows on the next request of every instance.
+  return cachedPublicRead("public-notices", `${String(tenantId)}:${page}`, () => readPublicNotices(tenantId, page));
+}
+
+export type PublicNoticesPage = { items: PublicNoticeItem[]; total: number; page: number; pageSize: number };
+
+async function readPublicNotices(tenantId: Types.ObjectId, page: number): Promise<PublicNoticesPage> {
   await connectDb();
   const [rows, total] = await Promise.all([
     PublicNotice.find({ tenantId })
