@@ -14,7 +14,7 @@ import { PublicNotice } from "../../models/public-notice";
 import { PublicStamp, bumpPublicStamp } from "../../models/public-stamp";
 import { listCertificateLevels, listCertificates, revokeCertificate } from "~/data/certificates.server";
 import { publicCertificateRegistry } from "~/data/certificates/public-registry.server";
-import { reconcilePublicNotices, syncPublicNotice } from "~/data/grading/public-notices.server";
+import { PUBLIC_NOTICES_PAGE, reconcilePublicNotices, syncPublicNotice } from "~/data/grading/public-notices.server";
 import { cachedPublicRead } from "~/data/public-cache.server";
 import { loader as registryLoader } from "~/routes/t.$slug.registry";
 import { loader as verifyLoader } from "~/routes/verify.$code";
@@ -144,12 +144,12 @@ describe("public JSON APIs", () => {
 });
 
 describe("public notices read model", () => {
-  it("pages the notices 50 at a time, the soonest end first, and opens one objection form by ?object=", async () => {
+  it("pages the notices 20 at a time, the soonest end first, and opens one objection form by ?object=", async () => {
     const w = await certificateWorld();
     const params = { slug: w.tenant.slug };
     const url = `/t/${w.tenant.slug}/notices`;
     const day = 24 * 3600 * 1000;
-    const rows = Array.from({ length: 60 }, (_, i) => ({
+    const rows = Array.from({ length: 45 }, (_, i) => ({
       _id: new mongoose.Types.ObjectId(),
       tenantId: w.tenant._id,
       enterpriseName: `公示企业${i}`,
@@ -160,12 +160,13 @@ describe("public notices read model", () => {
     await PublicNotice.insertMany(rows);
     type NoticesData = { notices: Array<{ id: string; enterpriseName: string }>; total: number; page: number; pageSize: number; objecting: string | null };
     const first = (await callLoader(noticesLoader, url, params)).data as NoticesData;
-    expect(first.notices).toHaveLength(50);
-    expect(first).toMatchObject({ total: 60, page: 1, pageSize: 50, objecting: null });
+    expect(PUBLIC_NOTICES_PAGE).toBe(20);
+    expect(first.notices).toHaveLength(20);
+    expect(first).toMatchObject({ total: 45, page: 1, pageSize: 20, objecting: null });
     expect(first.notices[0]?.enterpriseName).toBe("公示企业0");
-    const second = (await callLoader(noticesLoader, `${url}?page=2&object=${String(rows[55]?._id)}`, params)).data as NoticesData;
-    expect(second.notices.map((n) => n.enterpriseName)).toEqual(rows.slice(50).map((r) => r.enterpriseName));
-    expect(second.objecting).toBe(String(rows[55]?._id));
+    const third = (await callLoader(noticesLoader, `${url}?page=3&object=${String(rows[42]?._id)}`, params)).data as NoticesData;
+    expect(third.notices.map((n) => n.enterpriseName)).toEqual(rows.slice(40).map((r) => r.enterpriseName));
+    expect(third.objecting).toBe(String(rows[42]?._id));
   });
 
   it("caches a notices page under the notices' stamp: a repeat reads no rows, a written row shows at once", async () => {

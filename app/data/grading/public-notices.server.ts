@@ -23,8 +23,8 @@ import type { TenantScope } from "../ids.server";
 import { getRubricVersion } from "../rubrics.server";
 
 export const NOTICE_STATE = "publicNotice.running";
-/** Notices per page of the public page (lists page by at most 100, decision 012). */
-export const PUBLIC_NOTICES_PAGE = 50;
+/** Notices per page of the public page, as the public registries (lists page by at most 100, decision 012). */
+export const PUBLIC_NOTICES_PAGE = 20;
 
 export type PublicNoticeItem = {
   id: string;
