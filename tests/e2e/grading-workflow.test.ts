@@ -347,6 +347,12 @@ describe("grading workflow, end to end", () => {
       expect(await page.locator(`[data-notice="${id}"]`).textContent()).toContain(
         "成都青羊区惠民食品加工厂",
       );
+      // One objection form on the page, opened from the notice it is about.
+      const notice = page.locator(`[data-notice="${id}"]`);
+      expect(await page.getByRole("button", { name: "提交异议" }).count()).toBe(0);
+      await notice.getByRole("link", { name: "对该企业提出异议" }).click();
+      await expect.poll(() => notice.getByLabel("异议内容及事实依据").isVisible()).toBe(true);
+      expect(await page.getByRole("button", { name: "提交异议" }).count()).toBe(1);
 
       // --- The deadlines job, with the clock moved past the end of the notice.
       const later = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString();
