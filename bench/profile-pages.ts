@@ -7,9 +7,11 @@
  *   - Node CPU (this process, load generator included: compare with the minimal Remix route),
  *   - database CPU (FerretDB and PostgreSQL: the CPU time of this process's descendants).
  * CPU time, not wall-clock, so the numbers mean something on a shared machine.
- * Run under `node --cpu-prof --import tsx bench/profile-pages.ts` for a .cpuprofile as well
- * (needs `npm run build` first). PROFILE_PAGES=substring limits the pages; PROFILE_QUERIES=1 lists
- * the operations of one request of each page.
+ * Run under `NODE_ENV=production MAIL_CAPTURE=true node --cpu-prof --import tsx bench/profile-pages.ts`
+ * for a .cpuprofile as well (needs `NODE_ENV=production npx remix build` first; without
+ * NODE_ENV=production the process profiles React's development build, ≈ 3× the rendering cost, and
+ * the frozen view reads of decision 035). PROFILE_PAGES=substring limits the pages;
+ * PROFILE_QUERIES=1 lists the operations of one request of each page.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -22,6 +24,9 @@ import { openBenchDatabase } from "./lib/database";
 import { loginCookie } from "./lib/http";
 import { cityPages, type PageSpec } from "./pages";
 
+if (process.env.NODE_ENV !== "production") {
+  console.warn("NODE_ENV is not production: React's development build is measured (see the header).");
+}
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.05);
 const DURATION = Number(process.env.PROFILE_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.PROFILE_CONNECTIONS ?? 10);
