@@ -135,17 +135,24 @@ export async function listRegistrations({
   open: RegistrationView[];
   recent: RegistrationView[];
 }> {
-  const [open, recent] = await Promise.all([
-    Registration.find({ tenantId, status: { $in: OPEN_STATUSES } })
-      .sort({ createdAt: 1, _id: 1 })
-      .select(VIEW_FIELDS)
-      .lean<RegistrationView[]>(),
-    Registration.find({ tenantId, status: { $in: ["approved", "refused"] } })
-      .sort({ decidedAt: -1, _id: -1 })
-      .limit(recentLimit)
-      .select(VIEW_FIELDS)
-      .lean<RegistrationView[]>(),
+  // One equality read per open status (pushed down by FerretDB; `$in` is not, so it decoded every
+  // registration of the tenant), oldest first as one list. `recentLimit: 0` skips the decided ones
+  // (the to-do home counts the open ones only).
+  const [openByStatus, recent] = await Promise.all([
+    Promise.all(
+      OPEN_STATUSES.map((status) =>
+        Registration.find({ tenantId, status }).sort({ createdAt: 1, _id: 1 }).select(VIEW_FIELDS).lean<RegistrationView[]>(),
+      ),
+    ),
+    recentLimit > 0
+      ? Registration.find({ tenantId, status: { $in: ["approved", "refused"] } })
+          .sort({ decidedAt: -1, _id: -1 })
+          .limit(recentLimit)
+          .select(VIEW_FIELDS)
+          .lean<RegistrationView[]>()
+      : Promise.resolve([]),
   ]);
+  const open = openByStatus.flat().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || String(a._id).localeCompare(String(b._id)));
   // A district-limited regulator sees the registrations of its districts (the lists are short).
   const mine = (r: RegistrationView) => inDistrictScope(scope, r.enterprise.districtCode);
   return { open: open.filter(mine), recent: recent.filter(mine) };

@@ -12,6 +12,7 @@ import { action as loginAction } from "~/routes/t.$slug.login";
 import { action as registerAction, loader as registerLoader } from "~/routes/t.$slug.register";
 import { action as decideAction, loader as listLoader } from "~/routes/t.$slug.registrations";
 import { callAction, callLoader } from "../route-helpers";
+import { listRegistrations } from "~/data/registrations.server";
 import {
   cookieFor,
   createEnterprise,
@@ -428,6 +429,27 @@ describe("deciding registrations", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]?.details).toMatchObject({ resumed: true });
     expect(await OutboxMessage.countDocuments({ tenantId: tenant._id })).toBe(1);
+  });
+
+  it("lists the open registrations of both open states oldest first; the to-do counts them without the decided ones", async () => {
+    const tenant = await createTenant();
+    const regulator = await staff(tenant);
+    const first = await submitted(tenant);
+    const second = await submitted(tenant);
+    const third = await submitted(tenant);
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 8, minutes));
+    // The second is being approved; the third is the oldest; the first was refused.
+    // `createdAt` is immutable through the model (timestamps): set it on the collection.
+    await Registration.collection.updateOne({ _id: second.reg._id }, { $set: { status: "approving", createdAt: at(2) } });
+    await Registration.collection.updateOne({ _id: third.reg._id }, { $set: { createdAt: at(1) } });
+    await Registration.updateOne({ tenantId: tenant._id, _id: first.reg._id }, { $set: { status: "refused", decidedAt: at(5), reason: "材料不全" } });
+    const listed = await listRegistrations({ tenantId: tenant._id });
+    expect(listed.open.map((r) => String(r._id))).toEqual([third.id, second.id]);
+    expect(listed.recent.map((r) => String(r._id))).toEqual([first.id]);
+    const forTodo = await listRegistrations({ tenantId: tenant._id, recentLimit: 0 });
+    expect(forTodo).toEqual({ open: listed.open, recent: [] });
+    const page = await callLoader(listLoader, `/t/${tenant.slug}/registrations`, { slug: tenant.slug }, { cookie: regulator.cookie });
+    expect(page.data).toMatchObject({ open: [{ id: third.id }, { id: second.id, status: "approving" }] });
   });
 
   it("finishes an approval that stopped right after claiming (nothing created yet)", async () => {

@@ -43,7 +43,8 @@ async function reviewTodos(ctx: TodoContext): Promise<TodoItem[]> {
 }
 
 async function registrationTodos(ctx: TodoContext): Promise<TodoItem[]> {
-  const { open } = await listRegistrations({ tenantId: ctx.tenant._id, recentLimit: 1 });
+  // As the registrations page shows them: the member's districts, no decided ones.
+  const { open } = await listRegistrations({ tenantId: ctx.tenant._id, recentLimit: 0, scope: ctx.member });
   return [
     {
       key: "admin.registrations",
