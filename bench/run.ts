@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { markCreditPublicationsCurrent } from "../app/data/credit-publication.server";
+import { ensureCreditPostingsCurrent } from "../app/data/credit/postings.server";
 import { fillApplicationRows } from "../app/data/grading/application-rows.server";
 import { buildApp, startAppProcess } from "../scripts/lib/app-process";
 import { PROJECT_ROOT } from "../scripts/lib/database";
@@ -65,6 +66,11 @@ async function main() {
     // 100,000) is only marked done; the application rows are filled when missing.
     db.analyze();
     await markCreditPublicationsCurrent();
+    // The registry's name index (decision 036): built from the publications once per database.
+    if (await ensureCreditPostingsCurrent()) {
+      log("  built the credit registry's name index");
+      db.analyze();
+    }
     const filled = await fillApplicationRows();
     if (filled > 0) log(`  filled the list view of ${filled} applications`);
     if (filled > 0) db.analyze();

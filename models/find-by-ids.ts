@@ -18,7 +18,11 @@ type AnyModel = Model<any>;
 export async function findByIds<T>(
   model: AnyModel,
   ids: ReadonlyArray<unknown>,
-  { select, filter = {} }: { select: Record<string, 0 | 1>; filter?: Record<string, unknown> },
+  {
+    select,
+    filter = {},
+    crossTenant = false,
+  }: { select: Record<string, 0 | 1>; filter?: Record<string, unknown>; crossTenant?: boolean },
 ): Promise<T[]> {
   const unique = new Map<string, unknown>();
   for (const id of ids) if (id !== null && id !== undefined) unique.set(String(id), id);
@@ -26,7 +30,10 @@ export async function findByIds<T>(
   const found: T[] = [];
   for (let i = 0; i < wanted.length; i += PARALLEL) {
     const docs = await Promise.all(
-      wanted.slice(i, i + PARALLEL).map((_id) => model.findOne({ ...filter, _id }).select(select).lean<T>()),
+      wanted.slice(i, i + PARALLEL).map((_id) => {
+        const query = model.findOne({ ...filter, _id }).select(select);
+        return (crossTenant ? query.setOptions({ crossTenant: true }) : query).lean<T>();
+      }),
     );
     for (const doc of docs) if (doc) found.push(doc);
   }

@@ -5,6 +5,7 @@ import { AuditAction } from "./audit-action";
 import { AuditEvent } from "./audit-event";
 import { Certificate } from "./certificate";
 import { Claim } from "./claim";
+import { CreditPosting, CreditPostingChange, CreditPostingRef } from "./credit-posting";
 import { CreditPublication } from "./credit-publication";
 import { CreditRecord } from "./credit-record";
 import { DashboardSnapshot, DashboardSnapshotData } from "./dashboard-snapshot";
@@ -56,6 +57,9 @@ export const ALL_MODELS = [
   Certificate,
   CreditRecord,
   CreditPublication,
+  CreditPosting,
+  CreditPostingRef,
+  CreditPostingChange,
   PublicNotice,
   PublicStamp,
   DashboardSnapshot,

@@ -9,7 +9,8 @@
  * `effectsPending`) in its compare-and-set; the effects run (`carryOutCreditEffects`) syncs first
  * and clears both flags once done; the `credit-lifecycle` job redelivers what a crash left
  * pending. `syncCreditPublication` always re-reads the record, so it is idempotent and the last
- * run is right whatever order concurrent runs finish in.
+ * run is right whatever order concurrent runs finish in. Every sync also hands the publication to
+ * the registry's name index (app/data/credit/postings.server.ts, decision 036).
  */
 import type { Types } from "mongoose";
 import { AppMigration } from "../../models/app-migration";
@@ -20,6 +21,7 @@ import { creditSearchFields, maskIdNumber } from "~/lib/credit";
 import { chinaMonth } from "~/lib/month-buckets";
 import { creditCodePrefixes, creditGrams } from "~/lib/credit-grams";
 import { casUpdate } from "./cas.server";
+import { notePublicationChange, runCreditPostings } from "./credit/postings.server";
 import { isDuplicateKeyError } from "./mongo-errors.server";
 
 export type CreditPublicationSync = "upserted" | "unchanged" | "deleted" | "absent";
@@ -123,6 +125,14 @@ export async function syncCreditPublication({
   recordId: Types.ObjectId;
 }): Promise<CreditPublicationSync> {
   await connectDb();
+  const result = await syncUntilSettled(tenantId, recordId);
+  // Also when unchanged: a repair run may follow a crash between the write and the marker.
+  await notePublicationChange(recordId);
+  await runCreditPostings();
+  return result;
+}
+
+async function syncUntilSettled(tenantId: Types.ObjectId, recordId: Types.ObjectId): Promise<CreditPublicationSync> {
   let result: CreditPublicationSync = "unchanged";
   for (let attempt = 0; attempt < 5; attempt++) {
     const pass = await syncPass(tenantId, recordId);

@@ -165,12 +165,12 @@ export async function searchCreditRegistry({
   const byId = new Map(tenantList.map((t) => [t.id, t]));
   if (plan.verify) {
     // Text search: pushed-down grams / code prefix, verified and ordered here; the total is exact.
-    const { docs, truncated } = await readTextMatches<PublicDoc & Pick<CreditPublicationDoc, "search">>(
+    const { refs, truncated, load } = await readTextMatches<PublicDoc & Pick<CreditPublicationDoc, "search">>(
       { ...plan, verify: plan.verify },
       PUBLIC_FIELDS,
     );
-    const items = docs.slice((page - 1) * size, page * size).map((d) => toPublic(d, byId));
-    return { items, total: docs.length, page, pageSize: size, truncated };
+    const items = (await load(refs.slice((page - 1) * size, page * size))).map((d) => toPublic(d, byId));
+    return { items, total: refs.length, page, pageSize: size, truncated };
   }
   if (await walksMonthBuckets(plan.filter, walkFrom)) {
     const { docs, complete } = await readNewestFirst<PublicDoc>(plan.filter, PUBLIC_FIELDS, page * size);
@@ -367,7 +367,8 @@ async function csvSource(plan: RegistryPlan, maxRows: number, walkFrom?: number)
       { ...plan, verify: plan.verify },
       PUBLIC_FIELDS,
     );
-    return arraySource(found.docs.slice(0, maxRows), found.docs.length, found.truncated || found.docs.length > maxRows);
+    const rows = await found.load(found.refs.slice(0, maxRows));
+    return arraySource(rows, found.refs.length, found.truncated || found.refs.length > maxRows);
   }
   if (await walksMonthBuckets(plan.filter, walkFrom)) {
     const { docs, complete } = await readNewestFirst<PublicDoc>(plan.filter, PUBLIC_FIELDS, maxRows + 1);

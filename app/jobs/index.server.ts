@@ -11,6 +11,7 @@ import { purgeExpiredPasswordResets } from "~/data/password-reset.server";
 import { runGradingDeadlines } from "~/data/grading.server";
 import { purgeExpiredRateLimits } from "~/data/rate-limit.server";
 import { purgeExpiredSessions } from "~/data/sessions.server";
+import { creditPostingsJob } from "~/data/credit/postings.server";
 import { registerJob } from "./scheduler.server";
 
 export function registerAllJobs(): void {
@@ -18,6 +19,12 @@ export function registerAllJobs(): void {
     name: "purge-expired-sessions",
     intervalMs: 60 * 60 * 1000,
     run: async (now) => `deleted ${await purgeExpiredSessions(now)} sessions`,
+  });
+  registerJob({
+    // The registry's name index (decision 036): its first build, then the changes a busy writer left.
+    name: "credit-postings",
+    intervalMs: 60 * 1000,
+    run: () => creditPostingsJob(),
   });
   registerJob({
     name: "purge-rate-limits",

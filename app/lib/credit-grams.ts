@@ -21,6 +21,13 @@ export const GRAM_MAX = 3;
  */
 const COMMON_CHARS = new Set([..."有限公司责任股份集团分厂省市区县第号"]);
 
+/** How many of a gram's characters are common in enterprise names (fewer = likelier rare). */
+export function commonCharCount(gram: string): number {
+  let count = 0;
+  for (const ch of gram) if (COMMON_CHARS.has(ch)) count += 1;
+  return count;
+}
+
 function distinctGrams(text: string, sizes: readonly number[], into: Set<string>): void {
   const chars = [...text];
   for (const n of sizes) {
@@ -59,8 +66,7 @@ export function pickQueryGram(text: string): string {
   let bestScore = Number.POSITIVE_INFINITY;
   for (let i = 0; i + n <= chars.length; i++) {
     const gram = chars.slice(i, i + n).join("");
-    let score = 0;
-    for (const ch of gram) if (COMMON_CHARS.has(ch)) score += 1;
+    const score = commonCharCount(gram);
     if (score < bestScore) {
       best = gram;
       bestScore = score;

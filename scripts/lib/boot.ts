@@ -19,6 +19,7 @@ import { DEMO_BODY_ADMIN } from "./seed-review-body";
 import { ensureCreditPublicationsCurrent } from "../../app/data/credit-publication.server";
 import { ensurePublicNoticesCurrent } from "../../app/data/grading/public-notices.server";
 import { ensureAuditLogCurrent } from "../../app/data/audit.server";
+import { ensureCreditPostingsCurrent } from "../../app/data/credit/postings.server";
 import { fillMemberAccess } from "../../app/data/member-access.server";
 import { fillApplicationRows } from "../../app/data/grading/application-rows.server";
 import { recordTenantSlugs } from "../../app/data/tenants.server";
@@ -100,6 +101,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
     void ensureAuditLogCurrent().then(
       (ran) => ran && log("Filled the audit log's month buckets."),
       (error: unknown) => log(`Filling the audit log's month buckets stopped (retried at the next start): ${String(error)}`),
+    );
+    // The registry's name index (decision 036), built once in the background; until it is, name
+    // searches read the publications' own grams. The credit-postings job finishes what this cannot.
+    void ensureCreditPostingsCurrent().then(
+      (ran) => ran && log("Built the credit registry's name index."),
+      (error: unknown) => log(`Building the credit registry's name index stopped (the credit-postings job retries): ${String(error)}`),
     );
     registerAllJobs();
     const stopScheduler = process.env.SCHEDULER === "off" ? () => {} : startScheduler();

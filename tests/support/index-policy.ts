@@ -47,7 +47,10 @@ export const INDEX_POLICY: Record<string, Policy> = {
       listedYear: "registry filter (a few years), paged in listing order",
       listType: "two list types",
     },
-    exemptCallers: { reconcileCreditPublications: "explicit full repair (start-up / admin), reads ids only" },
+    exemptCallers: {
+      reconcileCreditPublications: "explicit full repair (start-up / admin), reads ids only",
+      buildAll: "the name index's build, once per database or on an explicit repair (decision 036)",
+    },
   },
   credit_records: {
     residual: {

@@ -20,9 +20,12 @@ import { collectionSize } from "../../../models/collection-size";
 import { CreditPublication, type CreditPublicationDoc } from "../../../models/credit-publication";
 import { normalizeForSearch } from "~/lib/credit";
 import { CREDIT_CODE_ALPHABET } from "~/lib/credit-code";
-import { CODE_LENGTH, CODE_PREFIX_MIN, isCodePrefixOnly, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import { findByIds } from "../../../models/find-by-ids";
+import { CODE_LENGTH, CODE_PREFIX_MIN, GRAM_MAX, isCodePrefixOnly, matchesCreditQuery, pickQueryGram } from "~/lib/credit-grams";
+import type { PostingFilter } from "~/lib/credit-postings";
 import { registryMonthsNewestFirst } from "~/lib/registry-months";
 import { newestAtFirst, readMonthsNewestFirst } from "../month-walk.server";
+import { readPostingMatches } from "./postings.server";
 import { REGISTRY_Q_MAX, type RegistryQuery } from "./registry-params";
 
 /**
@@ -65,40 +68,70 @@ export function registryPlan(
 }
 
 type Matchable = Pick<CreditPublicationDoc, "_id" | "listedAt" | "search">;
+type MatchRef = Pick<CreditPublicationDoc, "_id" | "listedAt">;
 
 /** Newest listing first, then the newest `_id` (the order of the list pages). */
-const newestFirst = newestAtFirst<Pick<CreditPublicationDoc, "_id" | "listedAt">>((d) => d.listedAt);
+const newestFirst = newestAtFirst<MatchRef>((d) => d.listedAt);
+
+/** The registry's filters of a plan, as the name index checks them. */
+function postingFilterOf(filter: Record<string, unknown>): PostingFilter {
+  return {
+    tenantId: filter.tenantId ? String(filter.tenantId) : null,
+    conditionKey: typeof filter.conditionKey === "string" ? filter.conditionKey : null,
+    listedYear: typeof filter.listedYear === "number" ? filter.listedYear : null,
+    listType: typeof filter.listType === "string" ? filter.listType : null,
+  };
+}
+
+export type TextMatches<T> = {
+  /** Every verified match, newest first: the total is exact. */
+  refs: MatchRef[];
+  truncated: boolean;
+  /** The documents of some of `refs` (a page, the CSV's rows), in their order. */
+  load: (refs: MatchRef[]) => Promise<T[]>;
+};
 
 /**
- * The verified matches of a text plan, newest first. `fields` is the projection the caller
- * needs; `search`, `listedAt` and `_id` are added for the check and the order. The name read and
- * the code-prefix read run side by side; a record found by both counts once.
+ * The verified matches of a text plan, newest first. A name of 3+ characters is looked up in the
+ * name index (one posting, decision 036); otherwise, or when the index cannot answer, the name
+ * read decodes the candidate publications. The code-prefix read runs beside it; a record found
+ * by both counts once. `fields` is the projection `load` returns (`search` and `listedAt` added).
  */
 export async function readTextMatches<T extends Matchable>(
   plan: RegistryPlan & { verify: NonNullable<RegistryPlan["verify"]> },
   fields: Record<string, 1>,
   maxCandidates = REGISTRY_SEARCH_MAX_CANDIDATES,
-): Promise<{ docs: T[]; truncated: boolean }> {
-  const filters = plan.prefixFilter ? [plan.filter, plan.prefixFilter] : [plan.filter];
-  const reads = await Promise.all(
-    filters.map((filter) =>
-      CreditPublication.find(filter)
-        .setOptions({ crossTenant: true })
-        .select({ ...fields, search: 1, listedAt: 1 })
-        .limit(maxCandidates + 1)
-        .lean<T[]>(),
-    ),
-  );
+): Promise<TextMatches<T>> {
   const { text, codeLike } = plan.verify;
-  const byId = new Map<string, T>();
+  const select = { ...fields, search: 1 as const, listedAt: 1 as const };
+  const read = (filter: Record<string, unknown>) =>
+    CreditPublication.find(filter).setOptions({ crossTenant: true }).select(select).limit(maxCandidates + 1).lean<T[]>();
+  const nameIndexed = "grams" in plan.filter && [...text].length >= GRAM_MAX;
+  const [posted, prefixed] = await Promise.all([
+    nameIndexed ? readPostingMatches(text, postingFilterOf(plan.filter)) : Promise.resolve(null),
+    plan.prefixFilter ? read(plan.prefixFilter) : Promise.resolve(null),
+  ]);
+  const reads = [...(posted ? [] : [await read(plan.filter)]), ...(prefixed ? [prefixed] : [])];
+  const refs = new Map<string, MatchRef>();
+  const loaded = new Map<string, T>();
+  for (const m of posted ?? []) refs.set(String(m._id), m);
   let truncated = false;
   for (const candidates of reads) {
     if (candidates.length > maxCandidates) truncated = true;
     for (const d of candidates.slice(0, maxCandidates)) {
-      if (matchesCreditQuery(d.search, text, codeLike)) byId.set(String(d._id), d);
+      if (!matchesCreditQuery(d.search, text, codeLike)) continue;
+      refs.set(String(d._id), d);
+      loaded.set(String(d._id), d);
     }
   }
-  return { docs: [...byId.values()].sort(newestFirst), truncated };
+  const load = async (some: MatchRef[]): Promise<T[]> => {
+    const missing = some.filter((r) => !loaded.has(String(r._id))).map((r) => r._id);
+    const found = await findByIds<T>(CreditPublication, missing, { select, crossTenant: true });
+    const byId = new Map([...loaded, ...found.map((d) => [String(d._id), d] as const)]);
+    // A publication deleted since the index was read is left out.
+    return some.flatMap((r) => byId.get(String(r._id)) ?? []);
+  };
+  return { refs: [...refs.values()].sort(newestFirst), truncated, load };
 }
 
 /**
