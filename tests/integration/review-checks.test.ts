@@ -203,6 +203,8 @@ describe("organizing unit (组织单位)", () => {
     await callAction(workflowAction, url, params, { cookie, form: { intent: "organizer" } });
     expect((await Tenant.findOne({ _id: s.tenant._id }).lean())?.settings.organizerEnabled).toBe(false);
     const audit = await AuditEvent.find({ tenantId: s.tenant._id, action: "settings.organizer" }).lean();
+    // In the order written (an unsorted read has no order on PostgreSQL).
+    audit.sort((a, b) => a.at.getTime() - b.at.getTime() || String(a._id).localeCompare(String(b._id)));
     expect(audit.map((a) => a.details)).toEqual([{ enabled: true }, { enabled: false }]);
   });
 
