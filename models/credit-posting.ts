@@ -7,8 +7,11 @@ import type { PostingEntry } from "../app/lib/credit-postings";
  * Every collection here is read and written by `_id` only.
  */
 
-/** One 3-character gram: the entries of every publication whose normalised name contains it. */
-export type CreditPostingDoc = { _id: string; e: PostingEntry[]; over: boolean };
+/**
+ * One 3-character gram: the entries of every publication whose normalised name contains it,
+ * packed into one string (`packEntries`: one value for FerretDB to decode, not thousands).
+ */
+export type CreditPostingDoc = { _id: string; d: string; over: boolean };
 
 /** What one publication is posted under: its grams and entry as last written to the postings. */
 export type CreditPostingRefDoc = { _id: Types.ObjectId; grams: string[]; entry: PostingEntry };
@@ -25,7 +28,7 @@ export const CreditPosting: Model<CreditPostingDoc> =
   mongoose.model<CreditPostingDoc>(
     "CreditPosting",
     new Schema<CreditPostingDoc>(
-      { _id: { type: String, required: true }, e: { type: Schema.Types.Mixed, default: [] }, over: { type: Boolean, default: false } },
+      { _id: { type: String, required: true }, d: { type: String, default: "" }, over: { type: Boolean, default: false } },
       { versionKey: false, minimize: false },
     ),
     "credit_postings",

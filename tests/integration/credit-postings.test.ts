@@ -19,6 +19,7 @@ import {
   rebuildCreditPostings,
   runCreditPostings,
 } from "~/data/credit/postings.server";
+import { unpackEntries } from "~/lib/credit-postings";
 import { createCreditRecord } from "../credit-fixtures";
 import { createTenant } from "../factories";
 
@@ -28,7 +29,7 @@ const ALL = { tenantId: null, conditionKey: null, listedYear: null, listType: nu
 const names = async (q: string, tenantId: Types.ObjectId | null = null) =>
   (await searchCreditRegistry({ query: { ...query, q }, tenantId })).items.map((i) => i.subjectName).sort();
 
-const postingIds = async (gram: string) => ((await CreditPosting.findById(gram).lean())?.e ?? []).map((e) => e.i).sort();
+const postingIds = async (gram: string) => unpackEntries((await CreditPosting.findById(gram).lean())?.d ?? "").map((e) => e.i).sort();
 
 /** The publications lose their own `grams`: only the name index can still find a 3+ character name. */
 const withoutPublicationGrams = () => CreditPublication.collection.updateMany({}, { $set: { grams: [] } });
@@ -112,7 +113,7 @@ describe("credit registry name index (postings)", () => {
   it("falls back to the publications' grams when every gram of the query overflows", async () => {
     const t = await createTenant({ slug: "postings-e" });
     await createCreditRecord(t._id, { subjectName: "眉山东坡酒业有限公司" });
-    for (const gram of ["眉山东", "山东坡", "东坡酒", "坡酒业"]) await CreditPosting.replaceOne({ _id: gram }, { e: [], over: true });
+    for (const gram of ["眉山东", "山东坡", "东坡酒", "坡酒业"]) await CreditPosting.replaceOne({ _id: gram }, { d: "", over: true });
     expect(await readPostingMatches("眉山东坡酒业", ALL)).toBeNull();
     expect(await names("眉山东坡酒业")).toEqual(["眉山东坡酒业有限公司"]);
     // One gram still listed is enough.

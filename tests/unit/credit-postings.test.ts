@@ -5,8 +5,10 @@ import {
   entryMatches,
   postingChanges,
   postingEntry,
+  packEntries,
   postingGrams,
   queryPostingGrams,
+  unpackEntries,
   type PostingEntry,
 } from "~/lib/credit-postings";
 
@@ -72,5 +74,11 @@ describe("credit registry name index (pure)", () => {
     expect(postingChanges(before, { grams: ["g2", "g3"], entry: entry("a", "new") })).toEqual({ remove: ["g1"], put: ["g2", "g3"] });
     expect(postingChanges(before, { grams: [], entry: null })).toEqual({ remove: ["g1", "g2"], put: [] });
     expect(postingChanges({ grams: [], entry: null }, { grams: ["g1"], entry: entry("a", "n") })).toEqual({ remove: [], put: ["g1"] });
+  });
+
+  it("packs entries into one string and back, nulls and stray tabs included", () => {
+    const entries = [entry("a", "成都蜀新"), entry("b", "x\ty\nz", { a: null, y: null })];
+    expect(unpackEntries(packEntries(entries))).toEqual([entry("a", "成都蜀新"), entry("b", "x y z", { a: null, y: null })]);
+    expect(unpackEntries(packEntries([]))).toEqual([]);
   });
 });

@@ -32,13 +32,15 @@ import {
   postingChanges,
   postingEntry,
   postingGrams,
+  packEntries,
   queryPostingGrams,
+  unpackEntries,
   type PostingEntry,
   type PostingFilter,
 } from "~/lib/credit-postings";
 import { claimOnce } from "../cas.server";
 
-export const POSTINGS_MARK = "credit-postings-1";
+export const POSTINGS_MARK = "credit-postings-2";
 const WRITER_CLAIM = "credit-postings:writer";
 /** A writer that has not renewed its lease for this long has stopped; another takes over. */
 export const POSTINGS_LEASE_MS = 30_000;
@@ -79,11 +81,11 @@ async function releaseWriterLease(owner: string): Promise<void> {
 
 async function writePosting(gram: string, id: string, entry: PostingEntry | null): Promise<void> {
   const doc = await CreditPosting.findById(gram).lean<CreditPostingDoc | null>();
-  const before = { entries: doc?.e ?? [], over: doc?.over ?? false };
+  const before = { entries: unpackEntries(doc?.d ?? ""), over: doc?.over ?? false };
   const next = applyToPosting(before, id, entry);
   if (next === before) return;
   if (next.entries.length === 0 && !next.over) await CreditPosting.deleteOne({ _id: gram });
-  else await CreditPosting.replaceOne({ _id: gram }, { e: next.entries, over: next.over }, { upsert: true });
+  else await CreditPosting.replaceOne({ _id: gram }, { d: packEntries(next.entries), over: next.over }, { upsert: true });
 }
 
 /** Makes the postings follow one publication (present, renamed, refiled or gone). Idempotent. */
@@ -198,11 +200,11 @@ export async function writeBuiltPostings(
     await model.collection.drop().catch(() => {});
     await model.createCollection().catch(() => {});
   }
-  let chunk: Array<{ _id: string; e: PostingEntry[]; over: boolean }> = [];
+  let chunk: Array<{ _id: string; d: string; over: boolean }> = [];
   let chunkEntries = 0;
   for (const [gram, entries] of postings) {
     const posting = builtPosting(entries);
-    chunk.push({ _id: gram, e: posting.entries, over: posting.over });
+    chunk.push({ _id: gram, d: packEntries(posting.entries), over: posting.over });
     chunkEntries += posting.entries.length + 1;
     if (chunkEntries >= 20_000) {
       await CreditPosting.insertMany(chunk, { ordered: false, lean: true });
@@ -253,7 +255,7 @@ export async function readPostingMatches(text: string, filter: PostingFilter): P
   // No posting: no publication's name has this gram, so none contains the query.
   const pendingIds = new Set(pending.map((c) => String(c.publicationId)));
   const matches: PostingMatch[] = [];
-  for (const e of posting?.e ?? []) {
+  for (const e of unpackEntries(posting?.d ?? "")) {
     if (pendingIds.has(e.i) || !entryMatches(e, filter, text)) continue;
     matches.push({ _id: new Types.ObjectId(e.i), listedAt: e.a === null ? null : new Date(e.a) });
   }
