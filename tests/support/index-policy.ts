@@ -52,6 +52,12 @@ export const INDEX_POLICY: Record<string, Policy> = {
       buildAll: "the name index's build, once per database or on an explicit repair (decision 036)",
     },
   },
+  credit_postings: {
+    exemptCallers: { writeBuiltPostings: "the name index's build empties it, once per database or on an explicit repair (decision 036)" },
+  },
+  credit_posting_refs: {
+    exemptCallers: { writeBuiltPostings: "the name index's build empties it, once per database or on an explicit repair (decision 036)" },
+  },
   credit_records: {
     residual: {
       status: "a few statuses; one enterprise or code has a handful of records",

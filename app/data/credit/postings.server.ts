@@ -195,11 +195,10 @@ export async function writeBuiltPostings(
   postings: Map<string, PostingEntry[]>,
   refs: Array<{ _id: Types.ObjectId; grams: string[]; entry: PostingEntry }>,
 ): Promise<void> {
-  // Dropped, not emptied statement by statement; the search does not read them meanwhile (no mark).
-  for (const model of [CreditPosting, CreditPostingRef]) {
-    await model.collection.drop().catch(() => {});
-    await model.createCollection().catch(() => {});
-  }
+  // Emptied, not dropped: a dropped table loses the embedded PostgreSQL's `_id` lookup index
+  // (decision 030) until the next start. The search does not read them meanwhile (no mark).
+  await CreditPosting.deleteMany({});
+  await CreditPostingRef.deleteMany({});
   let chunk: Array<{ _id: string; d: string; over: boolean }> = [];
   let chunkEntries = 0;
   for (const [gram, entries] of postings) {
