@@ -24,17 +24,13 @@ export type PublicStampScope = "certificates" | "credit-publications" | "public-
 
 /**
  * Collections whose tenant lists are cached per process (decision 031): each tenant has its own
- * stamp `<collection>:<tenantId>`, plus one `<collection>:*` for writes whose tenant the hook
- * cannot tell (cross-tenant jobs, `bulkWrite`); a list checks both.
+ * stamp `<collection>:<tenantId>`, the one `_id` read a list makes. A write whose tenant the hook
+ * cannot tell (cross-tenant jobs, `bulkWrite`) renews every tenant's stamp (tens of tenants).
  */
 export type TenantStampCollection = "enterprises" | "certificates" | "credit-records" | "application-rows";
 
 export function tenantStampId(collection: TenantStampCollection, tenantId: string): string {
   return `${collection}:${tenantId}`;
-}
-
-export function anyTenantStampId(collection: TenantStampCollection): string {
-  return `${collection}:*`;
 }
 
 /**
@@ -80,16 +76,40 @@ export function tenantOf(value: unknown): string | null {
 
 type StampOptions = { scope?: PublicStampScope; tenantScope?: TenantStampCollection };
 
-/** The stamps a write renews: the public scope, and the tenant's stamp (or `*` when unknown). */
-export function stampsFor(options: StampOptions, tenantIds: ReadonlyArray<string | null>): string[] {
+/** Whether a write's tenants are all known (else every tenant's list stamp is renewed). */
+export function tenantsKnown(tenantIds: ReadonlyArray<string | null>): boolean {
+  return tenantIds.length > 0 && tenantIds.every((t) => t !== null);
+}
+
+/**
+ * The stamps a write renews: the public scope, and the written tenants' stamps, or, when the
+ * write does not name its tenants, the stamps of `everyTenant`.
+ */
+export function stampsFor(
+  options: StampOptions,
+  tenantIds: ReadonlyArray<string | null>,
+  everyTenant: readonly string[] = [],
+): string[] {
   const ids: string[] = options.scope ? [options.scope] : [];
   const collection = options.tenantScope;
   if (collection) {
-    const known = tenantIds.length > 0 && tenantIds.every((t) => t !== null);
-    if (known) for (const t of new Set(tenantIds)) ids.push(tenantStampId(collection, t ?? ""));
-    else ids.push(anyTenantStampId(collection));
+    const tenants = tenantsKnown(tenantIds) ? tenantIds : everyTenant;
+    for (const t of new Set(tenants)) ids.push(tenantStampId(collection, t ?? ""));
   }
   return ids;
+}
+
+/** Every tenant's id (tens: one per city programme), for a write that does not name its tenant. */
+async function everyTenantId(): Promise<string[]> {
+  const db = mongoose.connection.db;
+  if (!db) return [];
+  const docs = await db.collection<{ _id: Types.ObjectId }>("tenants").find({}, { projection: { _id: 1 } }).toArray();
+  return docs.map((d) => String(d._id));
+}
+
+async function bumpWritten(options: StampOptions, tenantIds: ReadonlyArray<string | null>): Promise<void> {
+  const every = options.tenantScope && !tenantsKnown(tenantIds) ? await everyTenantId() : [];
+  await bumpStamps(stampsFor(options, tenantIds, every));
 }
 
 /**
@@ -101,17 +121,17 @@ export function stampOnWrite(schema: Schema, options: StampOptions): void {
   for (const op of WRITE_QUERIES) {
     schema.post(op, async function (this: unknown) {
       const tenantId: unknown = this instanceof mongoose.Query ? this.getFilter().tenantId : null;
-      await bumpStamps(stampsFor(options, [tenantOf(tenantId)]));
+      await bumpWritten(options, [tenantOf(tenantId)]);
     });
   }
   schema.post("save", async function (this: unknown) {
     const tenantId = typeof this === "object" && this !== null && "tenantId" in this ? this.tenantId : null;
-    await bumpStamps(stampsFor(options, [tenantOf(tenantId)]));
+    await bumpWritten(options, [tenantOf(tenantId)]);
   });
   schema.post("insertMany", async function (docs: unknown) {
     const list = Array.isArray(docs) ? docs : [docs];
     const tenants = list.map((d: unknown) => (typeof d === "object" && d !== null && "tenantId" in d ? tenantOf(d.tenantId) : null));
-    await bumpStamps(stampsFor(options, tenants));
+    await bumpWritten(options, tenants);
   });
-  schema.post("bulkWrite", async () => bumpStamps(stampsFor(options, [null])));
+  schema.post("bulkWrite", async () => bumpWritten(options, [null]));
 }

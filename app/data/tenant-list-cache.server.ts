@@ -1,22 +1,16 @@
 /**
  * Per-process cache of a tenant's list rows (decision 031), on decision 029's mechanism: the slim
  * rows of one tenant's collection, loaded once per change stamp and kept ready (sorted, with their
- * filter options), so a list request costs one read of two tiny stamp documents by `_id` and the
+ * filter options), so a list request costs one read of a tiny stamp document by `_id` and the
  * filtering, counting and paging happen here. FerretDB pushes down neither a sort nor a count
  * nor `$regex`/`$or`/`$in`, so the same list as a query decodes every row of the tenant anyway.
  *
  * Correct across instances: every write through the model renews the tenant's stamp (or, when the
- * hook cannot tell the tenant, the collection's `*` stamp; models/public-stamp.ts), and an entry is
- * used only while both stamps are what they were when it was loaded. Bounded by entries (least
+ * hook cannot tell the tenant, every tenant's; models/public-stamp.ts), and an entry is used only
+ * while the stamp is what it was when it was loaded. Bounded by entries (least
  * recently used dropped first) and by age (a stamp lost to a crash between a write and its bump).
  */
-import {
-  PublicStamp,
-  anyTenantStampId,
-  tenantStampId,
-  type TenantStampCollection,
-} from "../../models/public-stamp";
-import { findByIds } from "../../models/find-by-ids";
+import { PublicStamp, tenantStampId, type TenantStampCollection } from "../../models/public-stamp";
 import { connectDb } from "~/db.server";
 import { oncePerRequest } from "~/request-scope.server";
 
@@ -28,7 +22,7 @@ export const TENANT_LIST_CACHE_MAX_AGE_MS = 60_000;
 
 const entries = new Map<string, Entry>();
 
-/** The tenant's and the collection's stamps in one read by `_id` (a table of a few rows per tenant). */
+/** The tenant's stamp of the collection, by `_id` (a table of a few rows per tenant). */
 export async function tenantListStamp(collection: TenantStampCollection, tenantId: string): Promise<string> {
   // Once per GET request: the to-do home asks for several lists of one collection at once.
   return oncePerRequest(`tenant-list-stamp:${collection}:${tenantId}`, () => readTenantListStamp(collection, tenantId));
@@ -36,12 +30,8 @@ export async function tenantListStamp(collection: TenantStampCollection, tenantI
 
 async function readTenantListStamp(collection: TenantStampCollection, tenantId: string): Promise<string> {
   await connectDb();
-  const own = tenantStampId(collection, tenantId);
-  const any = anyTenantStampId(collection);
-  // Two `_id` reads: FerretDB does not push `$in` down.
-  const docs = await findByIds<{ _id: string; stamp: string }>(PublicStamp, [own, any], { select: { stamp: 1 } });
-  const stampOf = (id: string) => docs.find((d) => d._id === id)?.stamp ?? "";
-  return `${stampOf(own)}|${stampOf(any)}`;
+  const doc = await PublicStamp.findOne({ _id: tenantStampId(collection, tenantId) }).select({ stamp: 1 }).lean<{ stamp: string }>();
+  return doc?.stamp ?? "";
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Which change stamps a write renews (decision 031): the tenant's when the write names it, else `*`. */
+/** Which change stamps a write renews (decision 031): the tenant's when the write names it, else every tenant's. */
 import { Types } from "mongoose";
 import { describe, expect, it } from "vitest";
 import { stampsFor, tenantOf } from "../../models/public-stamp";
@@ -14,10 +14,11 @@ describe("change stamps of a write", () => {
     for (const v of [undefined, null, "", "abc", { $in: [t] }, { $ne: t }]) expect(tenantOf(v)).toBeNull();
   });
 
-  it("renews the public scope, each named tenant once, or the collection's `*` stamp", () => {
-    expect(stampsFor({ scope: "certificates", tenantScope: "certificates" }, [hex, hex])).toEqual(["certificates", `certificates:${hex}`]);
-    expect(stampsFor({ tenantScope: "enterprises" }, [hex, null])).toEqual(["enterprises:*"]);
-    expect(stampsFor({ tenantScope: "credit-records" }, [])).toEqual(["credit-records:*"]);
-    expect(stampsFor({ scope: "credit-publications" }, [null])).toEqual(["credit-publications"]);
+  it("renews the public scope, each named tenant once, or every tenant's stamp", () => {
+    const every = [hex, "b".repeat(24)];
+    expect(stampsFor({ scope: "certificates", tenantScope: "certificates" }, [hex, hex], every)).toEqual(["certificates", `certificates:${hex}`]);
+    expect(stampsFor({ tenantScope: "enterprises" }, [hex, null], every)).toEqual([`enterprises:${hex}`, `enterprises:${"b".repeat(24)}`]);
+    expect(stampsFor({ tenantScope: "credit-records" }, [], every)).toEqual([`credit-records:${hex}`, `credit-records:${"b".repeat(24)}`]);
+    expect(stampsFor({ scope: "credit-publications" }, [null], every)).toEqual(["credit-publications"]);
   });
 });
