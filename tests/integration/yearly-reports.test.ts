@@ -6,7 +6,7 @@
  * a submitted report is read-only.
  */
 import { describe, expect, it } from "vitest";
-import type { Types } from "mongoose";
+import { Types } from "mongoose";
 import { Assessment } from "../../models/assessment";
 import { OutboxMessage } from "../../models/outbox-message";
 import { YearlyReport } from "../../models/yearly-report";
@@ -130,6 +130,23 @@ describe("opening and reminders", () => {
       state: "overdue",
       review: "open",
     });
+  });
+
+  it("pages the regulator's list with exact totals, counting only when a page is full", async () => {
+    const w = await world();
+    const source = await YearlyReport.findOne({ tenantId: w.tenant._id, _id: w.report._id }).lean();
+    if (!source) throw new Error("no report");
+    const { _id: _ignored, ...rest } = source;
+    await YearlyReport.collection.insertMany(
+      Array.from({ length: 21 }, (_, i) => ({ ...rest, _id: new Types.ObjectId(), year: source.year + i + 1, dueAt: new Date(source.dueAt.getTime() + (i + 1) * DAY) })),
+    );
+    const pageOf = (page: number) => listYearlyReports({ tenantId: w.tenant._id, filter: "all", page });
+    expect(await pageOf(1)).toMatchObject({ total: 22, pageSize: 20 });
+    expect((await pageOf(1)).items).toHaveLength(20);
+    expect(await pageOf(2)).toMatchObject({ total: 22, items: expect.any(Array) });
+    expect((await pageOf(2)).items).toHaveLength(2);
+    expect((await pageOf(3)).total).toBe(22);
+    expect((await pageOf(3)).items).toHaveLength(0);
   });
 
   it("a revoked certificate owes no more reminders", async () => {

@@ -1,7 +1,7 @@
 /** Credit records: the members' list and the enterprise page's panel. */
 import type { EnterpriseScope } from "./enterprise-scope.server";
 import { type Types } from "mongoose";
-import { Enterprise } from "../../../models/enterprise";
+import { enterpriseCreditCode } from "../enterprise-master/credit-code.server";
 import { connectDb } from "~/db.server";
 import { CREDIT_CONDITIONS, CREDIT_STATUSES, normalizeForSearch, type CreditStatus } from "~/lib/credit";
 import { can } from "~/lib/permissions";
@@ -126,10 +126,8 @@ export async function creditRecordsOfEnterprise({
   enterpriseId,
 }: TenantScope & { enterpriseId: Types.ObjectId }): Promise<CreditListItem[]> {
   await connectDb();
-  const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ creditCode: 1 })
-    .lean<{ creditCode: string }>();
-  const code = enterprise ? normalizeForSearch(enterprise.creditCode) : null;
+  const creditCode = await enterpriseCreditCode({ tenantId, enterpriseId });
+  const code = creditCode === null ? null : normalizeForSearch(creditCode);
   const rows = (await creditRows(tenantId)).filter((r) => sameId(r.enterpriseId, enterpriseId) || r.search.code === code);
   return rows.slice(0, 50).map(listItem);
 }

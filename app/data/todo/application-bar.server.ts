@@ -6,10 +6,10 @@
  */
 import type { Types } from "mongoose";
 import { CreditRecord } from "../../../models/credit-record";
-import { Enterprise } from "../../../models/enterprise";
 import type { TenantSettings } from "../../../models/tenant";
 import { isBlockedFromApplying } from "../certificates/status.server";
 import { isCreditListedForDisplay } from "../credit-check.server";
+import { enterpriseCreditCode } from "../enterprise-master/credit-code.server";
 import { isBlockedAfterRejection } from "../grading/rejection-block.server";
 import type { TenantScope } from "../ids.server";
 
@@ -31,13 +31,10 @@ export async function applicationBar({
   now: Date;
 }): Promise<ApplicationBar | null> {
   const base = `/t/${slug}`;
-  const enterprise = await Enterprise.findOne({ tenantId, _id: enterpriseId })
-    .select({ creditCode: 1 })
-    .lean<{ creditCode: string }>();
   const listing = await isCreditListedForDisplay({
     tenantId,
     enterpriseId,
-    creditCode: enterprise?.creditCode ?? "",
+    creditCode: (await enterpriseCreditCode({ tenantId, enterpriseId })) ?? "",
   });
   if (listing) {
     const record = await CreditRecord.findOne({ tenantId, _id: listing.recordId })
