@@ -22,15 +22,16 @@ export async function findByIds<T>(
     select,
     filter = {},
     crossTenant = false,
-  }: { select: Record<string, 0 | 1>; filter?: Record<string, unknown>; crossTenant?: boolean },
+    parallel = PARALLEL,
+  }: { select: Record<string, 0 | 1>; filter?: Record<string, unknown>; crossTenant?: boolean; parallel?: number },
 ): Promise<T[]> {
   const unique = new Map<string, unknown>();
   for (const id of ids) if (id !== null && id !== undefined) unique.set(String(id), id);
   const wanted = [...unique.values()];
   const found: T[] = [];
-  for (let i = 0; i < wanted.length; i += PARALLEL) {
+  for (let i = 0; i < wanted.length; i += parallel) {
     const docs = await Promise.all(
-      wanted.slice(i, i + PARALLEL).map((_id) => {
+      wanted.slice(i, i + parallel).map((_id) => {
         const query = model.findOne({ ...filter, _id }).select(select);
         return (crossTenant ? query.setOptions({ crossTenant: true }) : query).lean<T>();
       }),

@@ -126,7 +126,8 @@ export async function readTextMatches<T extends Matchable>(
   }
   const load = async (some: MatchRef[]): Promise<T[]> => {
     const missing = some.filter((r) => !loaded.has(String(r._id))).map((r) => r._id);
-    const found = await findByIds<T>(CreditPublication, missing, { select, crossTenant: true });
+    // A default page of 20 rows in one wave.
+    const found = await findByIds<T>(CreditPublication, missing, { select, crossTenant: true, parallel: 20 });
     const byId = new Map([...loaded, ...found.map((d) => [String(d._id), d] as const)]);
     // A publication deleted since the index was read is left out.
     return some.flatMap((r) => byId.get(String(r._id)) ?? []);
