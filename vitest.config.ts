@@ -1,4 +1,3 @@
-import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -7,12 +6,6 @@ const alias = { "~": path.resolve(import.meta.dirname, "app") };
 export default defineConfig({
   resolve: { alias },
   test: {
-    // The unit and integration files run two (or more) at a time even on a two-core machine: an
-    // integration test mostly waits on FerretDB and PostgreSQL, so one worker leaves a core idle
-    // (measured on 2 cores: the integration project 580 s serial, 374 s with two workers). Each
-    // integration file has its own database (tests/setup/database-per-file.ts). The browser,
-    // instances and security projects set fileParallelism: false and run one file at a time after.
-    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     // Fails a test run on unexpected console.error output (see tests/setup/console.ts).
     setupFiles: ["tests/setup/console.ts"],
     projects: [
