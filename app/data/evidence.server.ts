@@ -18,6 +18,7 @@
  * GridFS indexes, and every chunk read becomes a collection scan. The indexes are also created
  * explicitly here, once per process.
  */
+import { getTenantById } from "./tenants.server";
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
@@ -26,7 +27,7 @@ import { Assessment, type AssessmentDoc, type EvidenceRef } from "../../models/a
 import { CreditRecord } from "../../models/credit-record";
 import { RectificationItem } from "../../models/rectification-item";
 import { EVIDENCE_BUCKET, EVIDENCE_INDEXES } from "../../models/evidence-files";
-import { Tenant, type TenantSettings } from "../../models/tenant";
+import type { TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import {
   DEFAULT_EVIDENCE_LIMITS,
@@ -133,9 +134,7 @@ export function evidenceLimits(
 
 export async function getEvidenceLimits({ tenantId }: TenantScope): Promise<EvidenceLimits> {
   await connectDb();
-  const tenant = await Tenant.findOne({ _id: tenantId })
-    .select({ "settings.evidence": 1 })
-    .lean<{ settings?: Pick<TenantSettings, "evidence"> }>();
+  const tenant = await getTenantById(tenantId);
   return evidenceLimits(tenant?.settings);
 }
 

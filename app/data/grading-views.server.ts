@@ -3,12 +3,13 @@
  * queues, the reviewer's assignments and the public notice list. Plain JSON (ISO dates), so
  * routes pass them straight to the browser.
  */
+import { getTenantById } from "./tenants.server";
 import { findByIds } from "../../models/find-by-ids";
 import { Types } from "mongoose";
 import { ApplicationRow, type ApplicationRowDoc } from "../../models/application-row";
 import { type AssessmentDoc } from "../../models/assessment";
 import { Enterprise } from "../../models/enterprise";
-import { Tenant, minPanelSizeOf, type TenantSettings } from "../../models/tenant";
+import { minPanelSizeOf, type TenantSettings } from "../../models/tenant";
 import { connectDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import type { ScoreSummary } from "~/lib/assessment/answers";
@@ -90,9 +91,7 @@ async function levelsOf(
 /** Once per GET request: the application, review and panel views of one page each ask. */
 function tenantSettings(tenantId: Types.ObjectId): Promise<TenantSettings | null> {
   return oncePerRequest(`tenant-settings:${String(tenantId)}`, async () => {
-    const t = await Tenant.findOne({ _id: tenantId })
-      .select({ settings: 1 })
-      .lean<{ settings: TenantSettings }>();
+    const t = await getTenantById(tenantId);
     return t?.settings ?? null;
   });
 }

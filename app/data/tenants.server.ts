@@ -8,8 +8,20 @@ export type TenantView = Pick<TenantDoc, "_id" | "slug" | "name" | "authority" |
 /** Tenants saved before Step 12 have no `active` field: they are active. */
 export const isTenantActive = (tenant: Pick<TenantDoc, "active">) => tenant.active !== false;
 
+/**
+ * The tenant by `_id`, read once per GET request and shared by the slug resolution and every view
+ * that needs its settings, name or authority (they each read it again before). Callers must not
+ * mutate it.
+ */
+export function getTenantById(_id: TenantDoc["_id"]): Promise<TenantView | null> {
+  return oncePerRequest(`tenant-id:${String(_id)}`, async () => {
+    await connectDb();
+    return Tenant.findOne({ _id }).lean<TenantView>();
+  });
+}
+
 async function tenantById(_id: TenantDoc["_id"], slug: string): Promise<TenantView | null> {
-  const tenant = await Tenant.findOne({ _id }).lean<TenantView>();
+  const tenant = await getTenantById(_id);
   return tenant?.slug === slug ? tenant : null;
 }
 

@@ -7,7 +7,8 @@ import { Tenant, tenantIdForSlug } from "../../models/tenant";
 import { TenantSlug } from "../../models/tenant-slug";
 import { fillMemberAccess } from "~/data/member-access.server";
 import { changeMemberRole, removeMembership } from "~/data/memberships.server";
-import { getTenantBySlug, recordTenantSlugs } from "~/data/tenants.server";
+import { getTenantById, getTenantBySlug, recordTenantSlugs } from "~/data/tenants.server";
+import { runInRequestScope } from "~/request-scope.server";
 import { getMember } from "~/auth.server";
 import { makeRequest } from "../route-helpers";
 import { cookieFor, createEnterprise, createMember, createTenant, createUser } from "../factories";
@@ -101,6 +102,32 @@ describe("tenant by slug", () => {
     expect(String(tenant._id)).toBe(String(tenantIdForSlug(tenant.slug)));
     expect((await getTenantBySlug({ slug: tenant.slug }))?._id).toEqual(tenant._id);
     expect(await getTenantBySlug({ slug: "no-such-tenant" })).toBeNull();
+  });
+
+  it("reads the tenant once per GET request, for its slug and for every view that asks by id", async () => {
+    const tenant = await createTenant();
+    const client = mongoose.connection.getClient();
+    const finds: string[] = [];
+    const on = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === "find") finds.push(String(e.command.find));
+    };
+    client.on("commandStarted", on);
+    try {
+      await runInRequestScope("GET", async () => {
+        const bySlug = await getTenantBySlug({ slug: tenant.slug });
+        expect(await getTenantById(tenant._id)).toBe(bySlug);
+        expect((await getTenantById(tenant._id))?.settings).toBeDefined();
+      });
+      expect(finds).toEqual(["tenants"]);
+      // A POST's action may change the tenant: no memo there.
+      await runInRequestScope("POST", async () => {
+        await getTenantBySlug({ slug: tenant.slug });
+        await getTenantById(tenant._id);
+      });
+      expect(finds).toEqual(["tenants", "tenants", "tenants"]);
+    } finally {
+      client.off("commandStarted", on);
+    }
   });
 
   it("finds an older tenant (random _id) through its slug document, filled at start-up", async () => {

@@ -4,9 +4,10 @@
  * of the self-assessment and the review; after the authority's decision the enterprise sees it
  * too, unless the tenant turned `showReviewResultsToEnterprise` off.
  */
+import { getTenantById } from "../tenants.server";
 import { type AssessmentDoc } from "../../../models/assessment";
 import { Enterprise } from "../../../models/enterprise";
-import { Tenant, type TenantSettings } from "../../../models/tenant";
+import type { TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
 import { plainAnswer } from "~/lib/assessment/answers";
 import { can } from "~/lib/permissions";
@@ -49,7 +50,7 @@ export async function loadReviewResults({
   await connectDb();
   const [doc, tenant] = await Promise.all([
     readAssessmentView(tenantId, _id),
-    Tenant.findOne({ _id: tenantId }).select({ settings: 1, name: 1, authority: 1 }).lean<{ settings: TenantSettings; name: { zh: string; en: string }; authority: { zh: string; en: string } }>(),
+    getTenantById(tenantId),
   ]);
   if (!doc || !tenant) return { ok: false as const, access: "notFound" as const };
   const access = member ? reviewResultsAccess(member, doc, tenant.settings) : "allowed";

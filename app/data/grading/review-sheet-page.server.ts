@@ -2,8 +2,8 @@
  * What the review sheet page shows, one element at a time (issue 13 item 5: the page stays light,
  * so only the element on screen travels with its rubric text, answers and evidence).
  */
+import { getTenantById } from "../tenants.server";
 import { Enterprise } from "../../../models/enterprise";
-import { Tenant, type TenantSettings } from "../../../models/tenant";
 import { connectDb } from "~/db.server";
 import type { AnswerView } from "~/lib/assessment/answers";
 import { elementPages, gapsInPart } from "~/lib/review/sheet";
@@ -61,7 +61,7 @@ export async function getReviewSheetPage({
   const doc = await readAssessmentView(tenantId, _id);
   if (!doc || !isAssignedReviewer(member, doc)) return null;
   const [tenant, enterprise] = await Promise.all([
-    Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean<{ settings: TenantSettings }>(),
+    getTenantById(tenantId),
     Enterprise.findOne({ tenantId, _id: doc.enterpriseId }).select({ name: 1 }).lean<{ name: string }>(),
   ]);
   if (!tenant) return null;

@@ -3,10 +3,11 @@
  * open reviews, who must stand aside (employee of the enterprise, declared conflict), specialty
  * warnings, and the current panel. The rules themselves are the machine's (ASSIGN_REVIEWERS).
  */
+import { getTenantById } from "../tenants.server";
 import type { Types } from "mongoose";
 import { Enterprise } from "../../../models/enterprise";
 import { Membership } from "../../../models/membership";
-import { Tenant, minPanelSizeOf } from "../../../models/tenant";
+import { minPanelSizeOf } from "../../../models/tenant";
 import type { IndustryKey } from "~/lib/domain";
 import { specialtyMismatches } from "~/lib/review-bodies";
 import { handledEvents } from "~/workflows/grading.machine";
@@ -51,7 +52,7 @@ export async function getPanelPage({
   const doc = await readAssessmentView(tenantId, _id);
   if (!doc?.reviewBodyId || !isReviewBodyAdminOf(member, doc)) return null;
   const [tenant, enterprise, body] = await Promise.all([
-    Tenant.findOne({ _id: tenantId }).select({ settings: 1 }).lean(),
+    getTenantById(tenantId),
     Enterprise.findOne({ tenantId, _id: doc.enterpriseId })
       .select({ name: 1, creditCode: 1, industry: 1 })
       .lean<{ name: string; creditCode: string; industry: IndustryKey }>(),
