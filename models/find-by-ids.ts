@@ -6,8 +6,11 @@
  * and `{ tenantId, _id: { $in } }` every document of the tenant. One `_id` equality read per id is
  * an index lookup on both engines, so a page of names costs the same at any size. Ids are
  * de-duplicated, read a few at a time, and missing documents are left out (as `$in` would).
+ * Within a GET request each read is shared (app/request-scope.server.ts): callers must not
+ * mutate what they get.
  */
 import type { Model } from "mongoose";
+import { oncePerRequest } from "../app/request-scope.server";
 
 /** Reads in flight at once: a page's worth of names without flooding the pool. */
 const PARALLEL = 16;
@@ -31,10 +34,13 @@ export async function findByIds<T>(
   const found: T[] = [];
   for (let i = 0; i < wanted.length; i += parallel) {
     const docs = await Promise.all(
-      wanted.slice(i, i + parallel).map((_id) => {
-        const query = model.findOne({ ...filter, _id }).select(select);
-        return (crossTenant ? query.setOptions({ crossTenant: true }) : query).lean<T>();
-      }),
+      wanted.slice(i, i + parallel).map((_id) =>
+        // Once per GET request: several views of one page name the same people.
+        oncePerRequest(`ids:${model.modelName}:${JSON.stringify([select, filter, crossTenant])}:${String(_id)}`, () => {
+          const query = model.findOne({ ...filter, _id }).select(select);
+          return (crossTenant ? query.setOptions({ crossTenant: true }) : query).lean<T>().exec();
+        }),
+      ),
     );
     for (const doc of docs) if (doc) found.push(doc);
   }

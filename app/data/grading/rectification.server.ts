@@ -21,6 +21,7 @@ import {
   type RectificationStatus,
 } from "../../../models/rectification-item";
 import { connectDb } from "~/db.server";
+import { oncePerRequest } from "~/request-scope.server";
 import { LIMITS } from "~/lib/domain";
 import { can } from "~/lib/permissions";
 import { loadAssessmentRubric } from "../assessments.server";
@@ -74,17 +75,22 @@ export type SlimRectificationItem = Pick<
   | "version"
 > & { files: Array<Pick<RectificationFile, "fileId" | "name" | "size">> };
 
-/** The application's rectification items (slim), in rubric-id order. */
-export async function listRectificationItems({
+/**
+ * The application's rectification items (slim), in rubric-id order. Once per GET request: the
+ * review page's sheet, panel and rectification views each ask. Callers must not mutate them.
+ */
+export function listRectificationItems({
   tenantId,
   applicationId,
 }: TenantScope & { applicationId: Types.ObjectId }): Promise<SlimRectificationItem[]> {
-  await connectDb();
-  return RectificationItem.find({ tenantId, applicationId })
-    .select(SLIM_FIELDS)
-    .sort({ itemId: 1 })
-    .limit(MAX_RECTIFICATION_ITEMS)
-    .lean<SlimRectificationItem[]>();
+  return oncePerRequest(`rectification-items:${String(tenantId)}:${String(applicationId)}`, async () => {
+    await connectDb();
+    return RectificationItem.find({ tenantId, applicationId })
+      .select(SLIM_FIELDS)
+      .sort({ itemId: 1 })
+      .limit(MAX_RECTIFICATION_ITEMS)
+      .lean<SlimRectificationItem[]>();
+  });
 }
 
 /**
